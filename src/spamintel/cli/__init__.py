@@ -1,0 +1,12 @@
+"""The ``spamintel`` command: one thin module per sub-command, all on one typer app."""
+
+from spamintel.cli import demo, ingest, query, report  # noqa: F401  (registers commands)
+from spamintel.cli._app import app
+
+
+def main() -> None:
+    """Entry point of the ``spamintel`` console script."""
+    app()
+
+
+__all__ = ["app", "main"]

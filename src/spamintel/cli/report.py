@@ -1,0 +1,24 @@
+"""``spamintel report``: the monthly report from the store."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from spamintel.cli._app import app
+from spamintel.report import collect, write_report
+from spamintel.store import Store
+
+
+@app.command("report")
+def report_cmd(
+    store: Path = typer.Option(..., "--store", help="Event store directory."),
+    month: str = typer.Option(..., "--month", help="Month to report, YYYY-MM."),
+    out: Path = typer.Option(Path("report"), "--out", help="Output directory."),
+    formats: str = typer.Option("html,md,json", "--format", help="Comma-separated formats."),
+) -> None:
+    """Write the month's report in the requested formats and print their paths."""
+    figures = collect(Store(store), month)
+    for path in write_report(figures, out, tuple(f.strip() for f in formats.split(","))):
+        typer.echo(str(path))

@@ -1,0 +1,105 @@
+"""Configuration: a tree of frozen dataclasses, declared once, loaded from TOML.
+
+Every stage receives its own sub-config as an argument; nothing reads environment
+variables or globals. ``load_config(path)`` reads a TOML file whose tables mirror the
+dataclass tree (``[parse]``, ``[sources]``, ``[ipdata]``, ...); unknown keys are errors.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+
+
+def default_corpora_dir() -> Path:
+    """Where the shared real corpora live: ``$SPAMINTEL_CORPORA`` or ``../shared/data``."""
+    env = os.environ.get("SPAMINTEL_CORPORA")
+    if env:
+        return Path(env)
+    beside_project = Path(__file__).resolve().parents[2].parent / "shared" / "data"
+    if beside_project.is_dir():
+        return beside_project
+    return Path.cwd().parent / "shared" / "data"
+
+
+@dataclass(frozen=True)
+class SourcesConfig:
+    """Limits for reading files and archives (all hostile input)."""
+
+    max_message_bytes: int = 64 * 1024 * 1024
+    max_archive_depth: int = 3
+    max_compression_ratio: float = 200.0
+
+
+@dataclass(frozen=True)
+class ParseConfig:
+    """How to parse messages and find the sending client.
+
+    ``trusted_relays`` lists host names (suffix match) and IPs/CIDRs of the receiving
+    organisation; when empty the boundary is detected as the run of top hops added by
+    hosts of the same registered domain as the top ``by`` host.
+    """
+
+    trusted_relays: tuple[str, ...] = ()
+    max_mime_depth: int = 40
+    max_mime_parts: int = 500
+    max_text_chars: int = 200_000
+    max_urls: int = 50
+    max_headers: int = 2_000
+    minhash_perms: int = 64
+
+
+@dataclass(frozen=True)
+class IPDataConfig:
+    """Offline IP → ASN (ip-location-db CSV) and optional IP → country CSV files."""
+
+    asn_csv: str = ""
+    country_csv: str = ""
+
+
+@dataclass(frozen=True)
+class StoreConfig:
+    """Event store options."""
+
+    batch_size: int = 5_000
+    spool: bool = True
+
+
+@dataclass(frozen=True)
+class Config:
+    """The whole configuration tree."""
+
+    sources: SourcesConfig = field(default_factory=SourcesConfig)
+    parse: ParseConfig = field(default_factory=ParseConfig)
+    ipdata: IPDataConfig = field(default_factory=IPDataConfig)
+    store: StoreConfig = field(default_factory=StoreConfig)
+
+
+def _build(cls: type[T], data: dict[str, Any], where: str) -> T:
+    known = {f.name: f for f in dataclasses.fields(cls)}  # type: ignore[arg-type]
+    kwargs: dict[str, Any] = {}
+    for key, value in data.items():
+        if key not in known:
+            raise ValueError(f"unknown config key {where}{key}")
+        default = getattr(cls(), key)
+        if dataclasses.is_dataclass(default):
+            kwargs[key] = _build(type(default), value, f"{where}{key}.")
+        elif isinstance(default, tuple):
+            kwargs[key] = tuple(value)
+        else:
+            kwargs[key] = value
+    return cls(**kwargs)
+
+
+def load_config(path: str | Path | None = None) -> Config:
+    """Load a TOML config file; ``None`` gives the built-in defaults."""
+    if path is None:
+        return Config()
+    with open(path, "rb") as fh:
+        return _build(Config, tomllib.load(fh), "")

@@ -1,0 +1,96 @@
+"""Shapes: Message-ID, Date, Subject and MIME boundary reduced to the template behind them.
+
+A bot fills a template with random values; the shape keeps the template and drops the
+values (digit runs → ``D<n>``, hex runs → ``H<n>``, mixed runs → ``X<n>``, host names
+→ ``H``), so messages from one template share one shape.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+
+_TOKEN = re.compile(r"[A-Za-z0-9]+|[^A-Za-z0-9]")
+_HEX = re.compile(r"^[0-9a-fA-F]+$")
+_DAYS = {"mon", "tue", "wed", "thu", "fri", "sat", "sun"}
+_MONTHS = {"jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"}
+_IP = re.compile(r"^\[?\d{1,3}(\.\d{1,3}){3}\]?$")
+
+
+def short_hash(text: str) -> str:
+    """A 16-hex-digit hash used for fingerprints."""
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=8).hexdigest()
+
+
+def _token_shape(tok: str, keep_words: bool) -> str:
+    if not tok.isalnum():
+        return tok
+    n = len(tok)
+    if tok.isdigit():
+        return "#" if keep_words else f"D{n}"
+    has_digit = any(c.isdigit() for c in tok)
+    if has_digit and _HEX.match(tok):
+        return f"H{n}"
+    if has_digit:
+        return f"X{n}"
+    if keep_words and n <= 12:
+        return tok
+    if tok.isupper():
+        return f"U{n}" if n >= 6 else "U"
+    if tok.islower():
+        return f"L{n}" if n >= 6 else "L"
+    return f"A{n}" if n >= 6 else "A"
+
+
+def _shape(text: str, keep_words: bool) -> str:
+    return "".join(_token_shape(t, keep_words) for t in _TOKEN.findall(text))
+
+
+def message_id_shape(value: str | None) -> str | None:
+    """``<20070408.1234@mail.example.com>`` → ``<D8.D4@H>``; IP-literal hosts → ``IP``."""
+    if value is None:
+        return None
+    value = value.strip()[:200]
+    left, at, host = value.strip("<>").rpartition("@")
+    if not at:
+        return _shape(value, False)
+    host_shape = "IP" if _IP.match(host) else ("H" if "." in host else _shape(host, False))
+    wrap = ("<" if value.startswith("<") else "", ">" if value.endswith(">") else "")
+    return f"{wrap[0]}{_shape(left, False)}@{host_shape}{wrap[1]}"
+
+
+def date_shape(value: str | None) -> str | None:
+    """``Sun, 8 Apr 2007 13:21:30 -0400 (EDT)`` → ``Www, N Mmm D4 N:N:N +D4 (Z)``."""
+    if value is None:
+        return None
+    out = []
+    for tok in _TOKEN.findall(value.strip()[:100]):
+        low = tok.lower()
+        if tok.isdigit():
+            out.append("N" if len(tok) <= 2 else f"D{len(tok)}")
+        elif low in _DAYS:
+            out.append("Www")
+        elif low in _MONTHS:
+            out.append("Mmm")
+        elif tok == "-":
+            out.append("+")
+        elif tok.isalpha():
+            out.append("Z" if tok.isupper() else tok)
+        else:
+            out.append(tok)
+    return "".join(out)
+
+
+def subject_shape(value: str | None) -> str | None:
+    """Subject with numbers and random-looking tokens masked, case folded."""
+    if value is None:
+        return None
+    return _shape(value.lower()[:200], True)
+
+
+def boundary_shape(content_type: str | None) -> str | None:
+    """Shape of the top-level MIME boundary parameter (words kept, values masked)."""
+    if not content_type:
+        return None
+    m = re.search(r'boundary\s*=\s*"?([^";]+)"?', content_type, re.I)
+    return _shape(m.group(1)[:100], True) if m else None

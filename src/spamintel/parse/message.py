@@ -1,0 +1,129 @@
+"""``parse_message``: RawMessage → ParsedMessage, a pure function that never raises on
+hostile input; what goes wrong becomes ``parse_defects``."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from email.utils import getaddresses, parseaddr, parsedate_to_datetime
+
+from spamintel.config import ParseConfig
+from spamintel.model import Event, ParsedMessage, RawMessage
+from spamintel.parse.attachments import describe
+from spamintel.parse.headers import all_values, decode_value, first, parse_fields, split_message
+from spamintel.parse.mime import Structure, parse_structure
+from spamintel.parse.received import Boundary, Hop, find_client, parse_hop
+from spamintel.parse.text import decode_bytes, html_to_text
+from spamintel.parse.urls import find_urls, registered_domain, url_domains
+
+_TEXT_TYPES = ("text/plain", "text/html")
+
+
+def _date_header(value: str | None) -> datetime | None:
+    if not value:
+        return None
+    try:
+        when = parsedate_to_datetime(value)
+        if when.tzinfo is None:
+            when = when.replace(tzinfo=UTC)
+        return when.astimezone(UTC)
+    except (TypeError, ValueError, IndexError, OverflowError):
+        return None
+
+
+def _observed(raw: RawMessage, hop: Hop | None, hops: list[Hop], date: datetime | None
+              ) -> tuple[datetime | None, str]:
+    if raw.received_at is not None:
+        when = raw.received_at
+        return (when if when.tzinfo else when.replace(tzinfo=UTC)).astimezone(UTC), "session"
+    if hop is not None and hop.when is not None:
+        return hop.when, "received"
+    top = next((h.when for h in hops if h.when is not None), None)
+    if top is not None:
+        return top, "received"
+    return (date, "date") if date is not None else (None, "none")
+
+
+def _client(raw: RawMessage, ev: Event, hops: list[Hop], boundary: Boundary) -> Hop | None:
+    hop, internal = find_client(hops, boundary)
+    ev.received_hops, ev.internal_hops = len(hops), internal
+    if raw.client_ip:  # the trap witnessed the connection: that beats any header
+        ev.client_ip, ev.client_helo = raw.client_ip, raw.client_helo
+        ev.client_rdns = hop.rdns if hop and hop.ip == raw.client_ip else None
+    elif hop is not None:
+        ev.client_ip, ev.client_helo, ev.client_rdns = hop.ip, hop.helo, hop.rdns
+    return hop
+
+
+def _body(parsed: ParsedMessage, structure: Structure, cfg: ParseConfig) -> None:
+    ev, defects = parsed.event, parsed.event.parse_defects
+    texts, htmls, charsets = [], [], []
+    for leaf in structure.leaves:
+        is_attachment = leaf.disposition == "attachment" or leaf.filename
+        if leaf.content_type in _TEXT_TYPES and not is_attachment:
+            charset = leaf.params.get("charset")
+            if charset:
+                charsets.append(charset.lower()[:40])
+            body = decode_bytes(leaf.content[: cfg.max_text_chars * 4], charset, defects)
+            (htmls if leaf.content_type == "text/html" else texts).append(body)
+        elif leaf.content_type.startswith("multipart/"):
+            continue
+        else:
+            ev.attachments.append(describe(leaf.filename, leaf.content_type, leaf.content))
+            parsed.attachment_data.append(leaf.content)
+    parsed.html = "\n".join(htmls)[: cfg.max_text_chars]
+    plain = "\n".join(texts)
+    if not plain.strip() and parsed.html:
+        plain = html_to_text(parsed.html)
+    parsed.text = plain[: cfg.max_text_chars]
+    ev.charsets = sorted(set(charsets))
+    ev.mime_parts, ev.mime_depth = len(structure.leaves), structure.depth
+    ev.n_attachments, ev.text_chars = len(ev.attachments), len(parsed.text)
+    urls = find_urls(parsed.text, parsed.html, 10_000)
+    ev.n_urls, ev.urls = len(urls), urls[: cfg.max_urls]
+    ev.url_domains = url_domains(ev.urls)
+
+
+def _addresses(ev: Event, headers: list[tuple[str, str]], raw: RawMessage) -> None:
+    defects = ev.parse_defects
+    display, addr = parseaddr(decode_value(first(headers, "from") or "", defects))
+    ev.from_display, ev.from_addr = display or None, addr.lower() or None
+    reply = first(headers, "reply-to")
+    ev.reply_to = parseaddr(reply)[1].lower() or None if reply else None
+    if raw.envelope_from is not None or raw.envelope_rcpts:
+        ev.mail_from, ev.rcpt_count = raw.envelope_from, len(raw.envelope_rcpts)
+        return
+    ret = first(headers, "return-path")
+    ev.mail_from = parseaddr(ret)[1] if ret else None
+    rcpts = all_values(headers, "to") + all_values(headers, "cc")
+    ev.rcpt_count = len([a for _, a in getaddresses(rcpts) if a])
+
+
+def parse_message(raw: RawMessage, cfg: ParseConfig, boundary: Boundary | None = None
+                  ) -> ParsedMessage:
+    """Parse raw bytes into a ParsedMessage whose ``event`` holds the parse fields."""
+    ev = Event(event_id=raw.event_id, msg_sha256=raw.sha256, sensor=raw.sensor,
+               source_kind=raw.source_kind, source=raw.source, label=raw.label,
+               size_bytes=len(raw.data))
+    block, _, defects = split_message(raw.data)
+    headers, header_defects = parse_fields(block, cfg.max_headers)
+    ev.parse_defects = defects + header_defects
+    parsed = ParsedMessage(raw=raw, event=ev, headers=headers)
+    boundary = boundary or Boundary(cfg.trusted_relays, registered_domain)
+    hops = [parse_hop(v) for v in all_values(headers, "received")[:100]]
+    hop = _client(raw, ev, hops, boundary)
+    ev.date_header = _date_header(first(headers, "date"))
+    ev.observed_at, ev.time_source = _observed(raw, hop, hops, ev.date_header)
+    ev.day = ev.observed_at.date() if ev.observed_at else None
+    ev.header_count = len(headers)
+    subject = first(headers, "subject")
+    ev.subject = decode_value(subject, ev.parse_defects)[:998] if subject is not None else None
+    ev.x_mailer = (first(headers, "x-mailer") or first(headers, "user-agent") or None)
+    _addresses(ev, headers, raw)
+    structure = parse_structure(raw.data, cfg.max_mime_depth, cfg.max_mime_parts)
+    ev.parse_path = structure.path
+    ev.parse_defects.extend(structure.defects)
+    ev.content_type = (first(headers, "content-type") or "text/plain").split(";")[0].strip()
+    ev.content_type = ev.content_type.lower()[:100]
+    _body(parsed, structure, cfg)
+    ev.parse_defects = sorted(set(ev.parse_defects))
+    return parsed

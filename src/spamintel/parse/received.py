@@ -1,0 +1,156 @@
+"""The Received chain: parse hops and find the sending client at the organisation boundary.
+
+Each Received header (RFC 5321 §4.4) is one hop, newest first. The sending client is
+the ``from`` side of the first hop, walking down from the top, whose sender lies
+outside the receiving organisation. The organisation is either configured
+(``trusted_relays``: host suffixes and IPs/CIDRs) or detected as the registered domain
+of the top hop's ``by`` host, plus private and loopback addresses.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+
+_IPV4 = r"(?:\d{1,3}\.){3}\d{1,3}"
+_FROM = re.compile(r"^\s*from\s+(\S+)", re.I)
+_BY = re.compile(r"(?:^|[\s)])by\s+([A-Za-z0-9._\-\[\]:]+)", re.I)
+_PAREN = re.compile(r"^\s*from\s+\S+\s*\(([^)]*)\)", re.I)
+_BRACKET_IP = re.compile(r"\[(?:IPv6:)?(" + _IPV4 + r"|[0-9A-Fa-f:]{3,})\]")
+_BARE_IP = re.compile(r"(?<![\d.])(" + _IPV4 + r")(?![\d.])")
+_HELO_EQ = re.compile(r"\(\s*helo\s*[=\s]\s*([^)\s]+)\s*\)", re.I)
+_QMAIL_HELO = re.compile(r"\(\s*HELO\s+([^)\s]+)\s*\)")
+
+
+@dataclass(frozen=True, slots=True)
+class Hop:
+    """One Received hop: who handed the message over, who took it, and when."""
+
+    helo: str | None
+    rdns: str | None
+    ip: str | None
+    by: str | None
+    when: datetime | None
+
+
+def parse_hop(value: str) -> Hop:
+    """Parse one Received header value into a ``Hop`` (fields None when absent)."""
+    head, _, date_part = value.rpartition(";")
+    if not head:
+        head, date_part = value, ""
+    by = _BY.search(head)
+    by_host = by.group(1).strip("[]").lower() if by else None
+    from_part = head[: by.start()] if by else head
+    helo, rdns, ip = _from_clause(from_part)
+    return Hop(helo=helo, rdns=rdns, ip=ip, by=by_host, when=_date(date_part))
+
+
+def _from_clause(text: str) -> tuple[str | None, str | None, str | None]:
+    m = _FROM.match(text)
+    if m is None:
+        return None, None, None
+    helo = m.group(1)
+    rdns = None
+    ipm = _BRACKET_IP.search(text) or _BARE_IP.search(text[m.end():]) or _BARE_IP.match(helo)
+    ip = ipm.group(1) if ipm else None
+    eq = _HELO_EQ.search(text) or _QMAIL_HELO.search(text)
+    if eq:  # exim "(helo=x)" / qmail "(HELO x)": the first word is the rDNS or IP
+        first_word = m.group(1).strip("[]")
+        helo = eq.group(1)
+        rdns = None if _BARE_IP.fullmatch(first_word) or first_word == "unknown" else first_word
+    else:
+        paren = _PAREN.match(text)
+        if paren:
+            word = paren.group(1).split()[0] if paren.group(1).split() else ""
+            if word and not word.startswith("[") and not _BARE_IP.fullmatch(word):
+                rdns = word
+    helo = helo.strip("[]") if helo and helo.startswith("[") else helo
+    return helo, rdns, ip
+
+
+def _date(text: str) -> datetime | None:
+    text = text.strip()
+    if not text:
+        return None
+    text = re.sub(r"\s*\([^)]*\)\s*$", "", text)
+    try:
+        when = parsedate_to_datetime(text)
+    except (TypeError, ValueError, IndexError, OverflowError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    try:
+        return when.astimezone(UTC)
+    except (OverflowError, ValueError):
+        return None
+
+
+_INTERNAL_NETS = tuple(ipaddress.ip_network(n) for n in (
+    "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "127.0.0.0/8", "169.254.0.0/16",
+    "100.64.0.0/10", "::1/128", "fc00::/7", "fe80::/10",
+))
+
+
+def _is_private(ip: str | None) -> bool:
+    """RFC 1918 / loopback / link-local / CGNAT: never a sending client on the Internet."""
+    if not ip:
+        return False
+    try:
+        addr = ipaddress.ip_address(ip)
+    except ValueError:
+        return False
+    return any(addr in net for net in _INTERNAL_NETS if net.version == addr.version)
+
+
+class Boundary:
+    """Decides whether a hop's sender belongs to the receiving organisation."""
+
+    def __init__(self, trusted: tuple[str, ...], registered: Callable[[str], str | None]):
+        self.suffixes = tuple(t.lower().lstrip(".") for t in trusted if not _is_net(t))
+        self.nets = tuple(ipaddress.ip_network(t, strict=False) for t in trusted if _is_net(t))
+        self.registered = registered
+
+    def org_domains(self, hops: list[Hop]) -> set[str]:
+        """The receiving organisation's registered domains (auto mode: the top ``by``)."""
+        if self.suffixes or self.nets:
+            return set(self.suffixes)
+        top = next((h.by for h in hops if h.by), None)
+        dom = self.registered(top) if top else None
+        return {dom} if dom else set()
+
+    def is_internal(self, hop: Hop, org: set[str]) -> bool:
+        """True when the hop's sending side is inside the organisation."""
+        if hop.ip is None and hop.helo is None:
+            return True  # local submission ("by host id ...")
+        if _is_private(hop.ip):
+            return True
+        if hop.ip and self.nets:
+            try:
+                addr = ipaddress.ip_address(hop.ip)
+                if any(addr in n for n in self.nets):
+                    return True
+            except ValueError:
+                pass
+        host = (hop.rdns or "").lower()
+        return bool(host) and any(host == d or host.endswith("." + d) for d in org)
+
+
+def _is_net(text: str) -> bool:
+    try:
+        ipaddress.ip_network(text, strict=False)
+        return True
+    except ValueError:
+        return False
+
+
+def find_client(hops: list[Hop], boundary: Boundary) -> tuple[Hop | None, int]:
+    """Return ``(boundary_hop, internal_hop_count)``: the hop naming the sending client."""
+    org = boundary.org_domains(hops)
+    for index, hop in enumerate(hops):
+        if not boundary.is_internal(hop, org):
+            return hop, index
+    return None, len(hops)

@@ -1,0 +1,39 @@
+"""Text from MIME leaves: charset decoding and HTML reduced to text (never rendered)."""
+
+from __future__ import annotations
+
+import codecs
+import html
+import re
+
+_SCRIPT = re.compile(r"<(script|style|head)\b.*?</\1\s*>", re.I | re.S)
+_TAG = re.compile(r"<[^>]{0,2000}>", re.S)
+_BLOCK = re.compile(r"<(?:br|p|div|tr|li|h\d)\b[^>]*>", re.I)
+_SPACE = re.compile(r"[ \t\r\f\v]+")
+_LINES = re.compile(r"\n\s*\n+")
+
+
+def decode_bytes(content: bytes, charset: str | None, defects: list[str]) -> str:
+    """Decode part bytes with their declared charset; unknown charsets are a defect."""
+    name = (charset or "").strip().lower() or "utf-8"
+    try:
+        codecs.lookup(name)
+    except LookupError:
+        defects.append("unknown_charset")
+        name = "utf-8"
+    try:
+        return content.decode(name)
+    except UnicodeDecodeError:
+        defects.append("charset_mismatch")
+        return content.decode(name, errors="replace")
+    except (LookupError, ValueError):
+        defects.append("unknown_charset")
+        return content.decode("utf-8", errors="replace")
+
+
+def html_to_text(markup: str) -> str:
+    """Visible text of an HTML body: scripts/styles dropped, tags removed, entities decoded."""
+    markup = _SCRIPT.sub(" ", markup)
+    markup = _BLOCK.sub("\n", markup)
+    text = html.unescape(_TAG.sub(" ", markup))
+    return _LINES.sub("\n", _SPACE.sub(" ", text)).strip()

@@ -1,0 +1,65 @@
+"""URLs in text and HTML, and their registered domains (Public Suffix List, offline)."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from publicsuffixlist import PublicSuffixList
+
+_URL = re.compile(
+    r"""(?:https?://|www\.)[^\s<>"'`{}|\\^\[\]()]{2,2000}""", re.I
+)
+_HREF = re.compile(r"""href\s*=\s*["']?\s*([^"'\s>]+)""", re.I)
+_TRAIL = ".,;:!?)]}'\""
+_PSL = PublicSuffixList()
+
+
+def find_urls(text: str, markup: str, limit: int) -> list[str]:
+    """URLs from plain text and from HTML ``href`` attributes, de-duplicated, in order."""
+    seen: dict[str, None] = {}
+    for source in (_HREF.findall(markup), _URL.findall(text), _URL.findall(markup)):
+        for url in source:
+            url = url.rstrip(_TRAIL)
+            low = url.lower()
+            if low.startswith(("http://", "https://", "www.")) and url not in seen:
+                seen[url] = None
+                if len(seen) >= limit:
+                    return list(seen)
+    return list(seen)
+
+
+def url_host(url: str) -> str | None:
+    """Lower-case host of a URL (no port, no credentials), or None."""
+    rest = url.split("://", 1)[-1]
+    host = re.split(r"[/?#]", rest, maxsplit=1)[0].rsplit("@", 1)[-1]
+    host = host.split(":", 1)[0].strip(".").lower()
+    return host or None
+
+
+@lru_cache(maxsize=65536)
+def registered_domain(host: str) -> str | None:
+    """The registrable domain of a host (``a.b.example.co.uk`` → ``example.co.uk``).
+
+    IP literals are returned as they are; hosts without a known suffix give None.
+    """
+    if not host:
+        return None
+    if host.replace(".", "").isdigit():
+        return host
+    try:
+        return _PSL.privatesuffix(host.encode("idna").decode("ascii") if not host.isascii()
+                                  else host)
+    except (UnicodeError, ValueError):
+        return None
+
+
+def url_domains(urls: list[str]) -> list[str]:
+    """Distinct registered domains of ``urls``, in first-seen order."""
+    out: dict[str, None] = {}
+    for url in urls:
+        host = url_host(url)
+        dom = registered_domain(host) if host else None
+        if dom:
+            out[dom] = None
+    return list(out)

@@ -1,0 +1,6 @@
+"""Report stage: a month's figures from the store as HTML, Markdown and JSON."""
+
+from spamintel.report.figures import collect
+from spamintel.report.render import FORMATS, write_report
+
+__all__ = ["FORMATS", "collect", "write_report"]

@@ -1,0 +1,141 @@
+"""The event store: a Parquet dataset partitioned by day, a quarantine, analysis tables
+and a content-addressed spool, all under one directory, queried through DuckDB.
+
+Layout::
+
+    STORE/events/day=YYYY-MM-DD/part-<id>.parquet   one file per ingest batch and day
+    STORE/quarantine/part-<id>.parquet              what could not be parsed, with reasons
+    STORE/tables/<name>.parquet                     analysis results (attribution, ...)
+    STORE/spool/<sha[:2]>/<sha>.eml.gz              raw bytes of every message
+
+Every file is written under a temporary name and renamed into place, so a kill leaves
+either the whole batch file or nothing; the next ingest skips what is already stored.
+"""
+
+from __future__ import annotations
+
+import gzip
+import os
+import uuid
+from collections.abc import Iterable
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+
+from spamintel.model import EVENT_SCHEMA, QUARANTINE_SCHEMA
+
+_TMP = ".tmp-"
+
+
+def _atomic_write_parquet(table: pa.Table, path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(_TMP + path.name)
+    pq.write_table(table, tmp, compression="zstd")
+    os.replace(tmp, path)
+
+
+class Store:
+    """One store directory; see the module docstring for its layout."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        for sub in ("events", "quarantine", "tables", "spool"):
+            (self.path / sub).mkdir(parents=True, exist_ok=True)
+        self._clean_temp()
+
+    def _clean_temp(self) -> None:
+        for sub in ("events", "quarantine", "tables"):
+            for tmp in (self.path / sub).rglob(_TMP + "*"):
+                tmp.unlink(missing_ok=True)
+
+    @property
+    def events_dir(self) -> Path:
+        return self.path / "events"
+
+    def event_files(self) -> list[Path]:
+        """Committed event Parquet files."""
+        return sorted(p for p in self.events_dir.glob("day=*/*.parquet")
+                      if not p.name.startswith(_TMP))
+
+    def quarantine_files(self) -> list[Path]:
+        """Committed quarantine Parquet files."""
+        return sorted(p for p in (self.path / "quarantine").glob("*.parquet")
+                      if not p.name.startswith(_TMP))
+
+    def existing_ids(self) -> set[str]:
+        """event_ids already stored (events and quarantine): the exactly-once ledger."""
+        ids: set[str] = set()
+        for f in self.event_files() + self.quarantine_files():
+            col = pq.read_table(f, columns=["event_id"]).column("event_id")
+            ids.update(col.to_pylist())
+        return ids
+
+    def write_events(self, batch: pa.RecordBatch | pa.Table) -> int:
+        """Write events, one file per day present in the batch; return rows written."""
+        table = pa.Table.from_batches([batch]) if isinstance(batch, pa.RecordBatch) else batch
+        table = table.cast(EVENT_SCHEMA)
+        if table.num_rows == 0:
+            return 0
+        part = uuid.uuid4().hex[:16]
+        days = pc.unique(table.column("day")).to_pylist()
+        for day in days:
+            mask = pc.is_null(table.column("day")) if day is None else pc.equal(
+                table.column("day"), pa.scalar(day, pa.date32()))
+            name = f"day={day.isoformat() if day else 'unknown'}"
+            _atomic_write_parquet(table.filter(mask), self.events_dir / name /
+                                  f"part-{part}.parquet")
+        return table.num_rows
+
+    def write_quarantine(self, rows: list[dict]) -> int:
+        """Append quarantine rows (see ``QUARANTINE_SCHEMA``)."""
+        if not rows:
+            return 0
+        table = pa.Table.from_pylist(rows, schema=QUARANTINE_SCHEMA)
+        _atomic_write_parquet(table, self.path / "quarantine" /
+                              f"part-{uuid.uuid4().hex[:16]}.parquet")
+        return len(rows)
+
+    def spool_path(self, sha: str) -> Path:
+        """Where the raw bytes of message ``sha`` live."""
+        return self.path / "spool" / sha[:2] / f"{sha}.eml.gz"
+
+    def spool_put(self, items: Iterable[tuple[str, bytes]]) -> int:
+        """Store raw messages by content address; existing ones are left alone."""
+        written = 0
+        for sha, data in items:
+            path = self.spool_path(sha)
+            if path.exists():
+                continue
+            path.parent.mkdir(exist_ok=True)
+            tmp = path.with_name(_TMP + path.name)
+            tmp.write_bytes(gzip.compress(data, compresslevel=1, mtime=0))
+            os.replace(tmp, path)
+            written += 1
+        return written
+
+    def raw(self, sha: str) -> bytes:
+        """The original bytes of a stored message."""
+        return gzip.decompress(self.spool_path(sha).read_bytes())
+
+    def table_path(self, name: str) -> Path:
+        """Path of an analysis table."""
+        if not name.isidentifier():
+            raise ValueError(f"bad table name {name!r}")
+        return self.path / "tables" / f"{name}.parquet"
+
+    def write_table(self, name: str, table: pa.Table) -> None:
+        """Replace analysis table ``name`` atomically; it appears as a view of that name."""
+        _atomic_write_parquet(table, self.table_path(name))
+
+    def table_names(self) -> list[str]:
+        """Names of the stored analysis tables."""
+        return sorted(p.stem for p in (self.path / "tables").glob("*.parquet")
+                      if not p.name.startswith(_TMP))
+
+    def connect(self):  # -> duckdb.DuckDBPyConnection
+        """A DuckDB connection with views ``events``, ``quarantine`` and one per table."""
+        from spamintel.store.views import connect
+
+        return connect(self)

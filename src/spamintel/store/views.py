@@ -1,0 +1,55 @@
+"""DuckDB views over a store: ``events`` (with attribution joined), ``quarantine``, and
+one view per analysis table."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import duckdb
+import pyarrow as pa
+
+from spamintel.model import EVENT_SCHEMA, QUARANTINE_SCHEMA
+
+if TYPE_CHECKING:
+    from spamintel.store.dataset import Store
+
+ATTRIBUTION_COLUMNS = {
+    "botnet": "VARCHAR",
+    "botnet_confidence": "FLOAT",
+    "botnet_method": "VARCHAR",
+    "campaign_id": "VARCHAR",
+}
+
+
+def _quote(path: object) -> str:
+    return "'" + str(path).replace("'", "''") + "'"
+
+
+def _source(con: duckdb.DuckDBPyConnection, name: str, files: list, schema: pa.Schema) -> str:
+    if files:
+        listing = ", ".join(_quote(f) for f in files)
+        return f"read_parquet([{listing}], union_by_name = true)"
+    con.register(f"_empty_{name}", schema.empty_table())
+    return f"_empty_{name}"
+
+
+def connect(store: Store) -> duckdb.DuckDBPyConnection:
+    """Open an in-memory DuckDB connection with the store's views defined."""
+    con = duckdb.connect()
+    events = _source(con, "events", store.event_files(), EVENT_SCHEMA)
+    tables = store.table_names()
+    if "attribution" in tables:
+        attr = _quote(store.table_path("attribution"))
+        picks = ", ".join(f"a.{c}" for c in ATTRIBUTION_COLUMNS)
+        con.execute(f"CREATE VIEW events AS SELECT e.*, {picks} FROM {events} e "
+                    f"LEFT JOIN read_parquet({attr}) a ON a.event_id = e.event_id")
+    else:
+        nulls = ", ".join(f"NULL::{t} AS {c}" for c, t in ATTRIBUTION_COLUMNS.items())
+        con.execute(f"CREATE VIEW events AS SELECT *, {nulls} FROM {events}")
+    quarantine = _source(con, "quarantine", store.quarantine_files(), QUARANTINE_SCHEMA)
+    con.execute(f"CREATE VIEW quarantine AS SELECT * FROM {quarantine}")
+    for name in tables:
+        if name not in ("events", "quarantine"):
+            con.execute(f"CREATE VIEW {name} AS SELECT * FROM "
+                        f"read_parquet({_quote(store.table_path(name))})")
+    return con

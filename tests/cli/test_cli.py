@@ -1,0 +1,32 @@
+import json
+
+from typer.testing import CliRunner
+
+from spamintel.cli import app
+from spamintel.testing import sample_corpus
+
+runner = CliRunner()
+
+
+def test_ingest_query_report(tmp_path):
+    mail = tmp_path / "mail"
+    mail.mkdir()
+    for name, data in sample_corpus(40):
+        (mail / name).write_bytes(data)
+    store = str(tmp_path / "s")
+    res = runner.invoke(app, ["ingest", str(mail), "--store", store, "--no-progress"])
+    assert res.exit_code == 0, res.output
+    res = runner.invoke(app, ["query", "--store", store, "--format", "json",
+                              "SELECT count(*) AS n FROM events"])
+    assert res.exit_code == 0 and json.loads(res.stdout.strip()) == {"n": 40}
+    res = runner.invoke(app, ["query", "--store", store, "--format", "csv",
+                              "SELECT day, count(*) AS n FROM events GROUP BY 1 ORDER BY 1"])
+    assert res.stdout.splitlines()[0] == "day,n"
+    res = runner.invoke(app, ["report", "--store", store, "--month", "2007-04",
+                              "--out", str(tmp_path / "r"), "--format", "md,json"])
+    assert res.exit_code == 0 and res.stdout.count("report-2007-04") == 2
+
+
+def test_bad_sql_is_a_clear_error(tmp_path):
+    res = runner.invoke(app, ["query", "--store", str(tmp_path), "SELEC nonsense"])
+    assert res.exit_code != 0 and "Traceback" not in res.output

@@ -1,0 +1,31 @@
+import pytest
+
+from spamintel.fingerprint.shapes import boundary_shape, date_shape, message_id_shape, subject_shape
+
+
+@pytest.mark.parametrize("a, b", [
+    ("<20070408.12345@mail.example.com>", "<20110316.99999@other.example.org>"),
+    ("<000a01c77a09$5f1fbe70$6401a8c0@Peter>", "<000b01c7fa09$5f1fb471$6401a8c0@Peter>"),
+])
+def test_same_template_same_message_id_shape(a, b):
+    assert message_id_shape(a) == message_id_shape(b)
+
+
+def test_message_id_shape_form():
+    assert message_id_shape("<20070408.12345@mail.example.com>") == "<D8.D5@H>"
+    assert message_id_shape("<abc@[10.0.0.1]>") == "<L@IP>"
+    assert message_id_shape("<1234.5678@mail.example.com>") != message_id_shape(
+        "<ABCDEFGH.5678@mail.example.com>")
+
+
+def test_date_shape_ignores_values_keeps_format():
+    a = date_shape("Sun, 8 Apr 2007 13:21:30 -0400 (EDT)")
+    assert a == date_shape("Mon, 19 Mar 2011 01:02:03 +0100 (CET)")
+    assert a != date_shape("8 Apr 2007 13:21:30 -0400")
+
+
+def test_subject_and_boundary_shapes():
+    assert subject_shape("Cheap meds 123 for you") == subject_shape("cheap MEDS 99 for you")
+    assert boundary_shape('multipart/mixed; boundary="----=_NextPart_000_0001_01C77A09.5F1FBE70"'
+                          ) == "----=_NextPart_#_#_H8.H8"
+    assert boundary_shape("text/plain") is None

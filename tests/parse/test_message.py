@@ -1,0 +1,63 @@
+import base64
+
+from spamintel.config import ParseConfig
+from spamintel.model import RawMessage
+from spamintel.parse import parse_message
+from spamintel.testing import hostile_messages, make_message
+
+
+def _parse(data: bytes, **raw):
+    return parse_message(RawMessage(data=data, source="t", **raw), ParseConfig())
+
+
+def test_clean_message_fields():
+    p = _parse(make_message(subject="=?utf-8?B?" + base64.b64encode("Café €".encode()).decode()
+                            + "?="))
+    ev = p.event
+    assert ev.subject == "Café €"
+    assert ev.client_ip == "203.0.113.7" and ev.client_helo == "client.example.net"
+    assert ev.observed_at.isoformat() == "2007-04-08T17:07:21+00:00"
+    assert ev.time_source == "received" and ev.day.isoformat() == "2007-04-08"
+    assert ev.urls == ["http://www.example.com/page"] and ev.url_domains == ["example.com"]
+    assert ev.from_addr == "alice@example.net" and ev.parse_path == "fast"
+    assert ev.parse_defects == []
+
+
+def test_attachments_are_described_and_sniffed():
+    exe = base64.b64encode(b"MZ\x90\x00" + b"\0" * 60).decode()
+    data = (b"From: a@b.example\r\nSubject: invoice\r\nMIME-Version: 1.0\r\n"
+            b"Content-Type: multipart/mixed; boundary=XX\r\n\r\n--XX\r\n"
+            b"Content-Type: text/html\r\n\r\n<p>See <a href='http://evil.example.co.uk/x'>"
+            b"here</a></p>\r\n--XX\r\nContent-Type: application/pdf; name=\"inv.pdf.exe\"\r\n"
+            b"Content-Disposition: attachment; filename=\"inv.pdf.exe\"\r\n"
+            b"Content-Transfer-Encoding: base64\r\n\r\n" + exe.encode() + b"\r\n--XX--\r\n")
+    ev = _parse(data).event
+    assert ev.n_attachments == 1
+    att = ev.attachments[0]
+    assert (att["ext"], att["declared_type"], att["sniffed_type"]) == (
+        "exe", "application/pdf", "application/x-dosexec")
+    assert ev.url_domains == ["example.co.uk"]
+    assert ev.mime_parts == 2 and ev.mime_depth == 1
+
+
+def test_session_beats_headers():
+    from datetime import UTC, datetime
+
+    when = datetime(2011, 3, 16, 14, 0, tzinfo=UTC)
+    ev = _parse(make_message(), client_ip="192.0.2.55", client_helo="bot", received_at=when,
+                source_kind="trap").event
+    assert (ev.client_ip, ev.client_helo, ev.time_source) == ("192.0.2.55", "bot", "session")
+    assert ev.observed_at == when
+
+
+def test_hostile_messages_never_raise():
+    for name, data in hostile_messages(big_bytes=2_000_000).items():
+        ev = _parse(data).event
+        assert ev.msg_sha256, name
+        if name not in ("empty",):
+            assert ev.parse_defects or ev.parse_path == "fast", name
+    ev = _parse(hostile_messages(big_bytes=10)["deep_multipart_500"]).event
+    assert "mime_too_deep" in ev.parse_defects or ev.parse_path == "none"
+    ev = _parse(hostile_messages(big_bytes=10)["broken_base64"]).event
+    assert ev.parse_path == "stdlib"
+    assert any(d.startswith("fast_parser_refused") for d in ev.parse_defects)

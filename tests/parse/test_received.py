@@ -1,0 +1,56 @@
+import pytest
+
+from spamintel.parse.received import Boundary, find_client, parse_hop
+from spamintel.parse.urls import registered_domain
+
+SENDMAIL = ("from hardware (176-250.un.vitebsk.by [86.57.176.250]) by speedy.uwaterloo.ca "
+            "(8.12.8/8.12.5) with ESMTP id l3KID60I009496 for <m@speedy.uwaterloo.ca>; "
+            "Fri, 20 Apr 2007 14:13:07 -0400")
+
+
+@pytest.mark.parametrize("value, helo, rdns, ip, by", [
+    (SENDMAIL, "hardware", "176-250.un.vitebsk.by", "86.57.176.250", "speedy.uwaterloo.ca"),
+    ("from [72.21.53.38] (helo=jubjub.nabble.com) by talk.nabble.com with esmtp (Exim 4.50) "
+     "id 1H; Sun, 08 Apr 2007 10:19:39 -0700", "jubjub.nabble.com", None, "72.21.53.38",
+     "talk.nabble.com"),
+    ("from unknown (HELO foo.com) (1.2.3.4) by mx.x.com with SMTP; 1 Jan 2007 00:00:00 -0000",
+     "foo.com", None, "1.2.3.4", "mx.x.com"),
+    ("from mail.x.org ([10.1.2.3]) by mx.y.org with ESMTP; Mon, 16 Apr 2007 21:23:00 +0200",
+     "mail.x.org", None, "10.1.2.3", "mx.y.org"),
+    ("by toad.stack.nl (Postfix, from userid 488) id A7; Mon, 16 Apr 2007 09:57:33 +0200",
+     None, None, None, "toad.stack.nl"),
+])
+def test_parse_hop_forms(value, helo, rdns, ip, by):
+    hop = parse_hop(value)
+    assert (hop.helo, hop.rdns, hop.ip, hop.by) == (helo, rdns, ip, by)
+
+
+def test_receive_time_is_utc():
+    assert parse_hop(SENDMAIL).when.isoformat() == "2007-04-20T18:13:07+00:00"
+
+
+def test_garbage_does_not_raise():
+    for junk in ("", ";", "from", "by", "from (((( by ]]]] ;;; not a date", "\x00\xff" * 50):
+        parse_hop(junk)
+
+
+def _hops(*values):
+    return [parse_hop(v) for v in values]
+
+
+INTERNAL = ("from plg2.math.uwaterloo.ca (plg2.math.uwaterloo.ca [129.97.186.80]) by "
+            "flax9.uwaterloo.ca with ESMTP; Mon, 7 May 2007 14:14:17 -0400")
+EXTERNAL = ("from h-68.covad.net (h-68-165-252-226.nycmny83.covad.net [68.165.252.226]) by "
+            "plg2.math.uwaterloo.ca with ESMTP; Mon, 7 May 2007 14:14:12 -0400")
+
+
+def test_auto_boundary_skips_the_receivers_own_relays():
+    hop, internal = find_client(_hops(INTERNAL, EXTERNAL), Boundary((), registered_domain))
+    assert hop.ip == "68.165.252.226" and internal == 1
+
+
+def test_configured_trusted_relays():
+    relay = "from gw.corp.example (gw.corp.example [192.0.2.9]) by mx.isp.example; 1 Jan 2007"
+    boundary = Boundary(("192.0.2.0/24",), registered_domain)
+    hop, internal = find_client(_hops(relay, EXTERNAL), boundary)
+    assert hop.ip == "68.165.252.226" and internal == 1

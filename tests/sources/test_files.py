@@ -1,0 +1,93 @@
+import bz2
+import gzip
+import io
+import tarfile
+import zipfile
+
+from spamintel.config import SourcesConfig
+from spamintel.model import RawMessage, SourceFailure
+from spamintel.sources import iter_sources
+from spamintel.testing import make_message, zip_bomb
+
+
+def _msgs(items):
+    return [i for i in items if isinstance(i, RawMessage)]
+
+
+def _mbox(*messages: bytes) -> bytes:
+    return b"".join(b"From sender@example.com Sun Apr  8 13:07:21 2007\n" + m + b"\n"
+                    for m in messages)
+
+
+def test_single_eml_and_folder(tmp_path):
+    (tmp_path / "a.eml").write_bytes(make_message(subject="one"))
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "b.eml").write_bytes(make_message(subject="two"))
+    got = _msgs(iter_sources([tmp_path]))
+    assert [m.source.rsplit("/", 1)[-1] for m in got] == ["a.eml", "b.eml"]
+    assert got[0].data == make_message(subject="one")
+
+
+def test_mboxrd_splits_and_unquotes(tmp_path):
+    body = make_message(body="line\n>From the start\nend")
+    (tmp_path / "box.mbox").write_bytes(_mbox(make_message(), body.replace(b">From", b">>From")))
+    got = _msgs(iter_sources([tmp_path / "box.mbox"]))
+    assert len(got) == 2
+    assert b"\n>From the start" in got[1].data
+    assert got[1].source.endswith("box.mbox#1")
+
+
+def test_maildir_reads_new_and_cur(tmp_path):
+    for sub in ("cur", "new", "tmp"):
+        (tmp_path / sub).mkdir()
+    (tmp_path / "new" / "1.host").write_bytes(make_message(subject="n"))
+    (tmp_path / "cur" / "2.host:2,S").write_bytes(make_message(subject="c"))
+    assert len(_msgs(iter_sources([tmp_path]))) == 2
+
+
+def test_archives_stream_without_extracting(tmp_path):
+    msg = make_message()
+    buf = io.BytesIO()
+    with tarfile.open(fileobj=buf, mode="w:gz") as tar:
+        for i in range(3):
+            info = tarfile.TarInfo(f"data/m{i}")
+            info.size = len(msg)
+            tar.addfile(info, io.BytesIO(msg))
+    (tmp_path / "c.tar.gz").write_bytes(buf.getvalue())
+    (tmp_path / "d.eml.gz").write_bytes(gzip.compress(msg))
+    (tmp_path / "e.mbox.bz2").write_bytes(bz2.compress(_mbox(msg, msg)))
+    zbuf = io.BytesIO()
+    with zipfile.ZipFile(zbuf, "w") as zf:
+        zf.writestr("x/one.eml", msg)
+    (tmp_path / "f.zip").write_bytes(zbuf.getvalue())
+    got = _msgs(iter_sources([tmp_path]))
+    assert len(got) == 3 + 1 + 2 + 1
+    assert all(m.data == msg for m in got)
+    assert any(m.source.endswith("c.tar.gz!data/m2") for m in got)
+    assert any(m.source.endswith("f.zip!x/one.eml") for m in got)
+
+
+def test_zip_bomb_becomes_failure_not_memory_blowup(tmp_path):
+    (tmp_path / "bomb.zip").write_bytes(zip_bomb(64 * 1024 * 1024))
+    cfg = SourcesConfig(max_message_bytes=8 * 1024 * 1024)
+    items = list(iter_sources([tmp_path / "bomb.zip"], cfg=cfg))
+    assert len(items) == 1 and isinstance(items[0], SourceFailure)
+    assert items[0].reason.startswith(("too_large", "compression_bomb"))
+
+
+def test_corrupt_archive_and_missing_path_are_failures(tmp_path):
+    (tmp_path / "bad.tar.gz").write_bytes(gzip.compress(b"x" * 300)[:20])
+    items = list(iter_sources([tmp_path / "bad.tar.gz", tmp_path / "nope"]))
+    reasons = [i.reason for i in items if isinstance(i, SourceFailure)]
+    assert any(r.startswith("unreadable_container") for r in reasons)
+    assert "not_found" in reasons
+
+
+def test_labels_follow_member_names(tmp_path):
+    from spamintel.sources import load_labels
+
+    (tmp_path / "index").write_text("spam ../data/inmail.1\nham ../data/inmail.2\n")
+    lookup = load_labels(tmp_path / "index")
+    assert lookup("x.tar.gz!trec07p/data/inmail.1#0") == "spam"
+    assert lookup("/a/b/inmail.2") == "ham"
+    assert lookup("inmail.3") is None

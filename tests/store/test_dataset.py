@@ -1,0 +1,54 @@
+import pyarrow as pa
+
+from spamintel.engine import Pipeline
+from spamintel.model import RawMessage, events_to_batch
+from spamintel.store import Store
+from spamintel.testing import sample_corpus
+
+
+def _events(n=30):
+    pipe = Pipeline()
+    return [pipe.process(RawMessage(data=d, source=name)) for name, d in sample_corpus(n)]
+
+
+def test_events_partitioned_by_day_and_queryable(tmp_path):
+    store = Store(tmp_path)
+    events = _events()
+    assert store.write_events(events_to_batch(events)) == 30
+    days = {e.day for e in events}
+    assert {p.parent.name for p in store.event_files()} == {f"day={d}" for d in days}
+    con = store.connect()
+    assert con.execute("SELECT count(*) FROM events").fetchone()[0] == 30
+    assert store.existing_ids() == {e.event_id for e in events}
+
+
+def test_empty_store_has_views(tmp_path):
+    con = Store(tmp_path).connect()
+    assert con.execute("SELECT count(*) FROM events").fetchone()[0] == 0
+    assert con.execute("SELECT count(*) FROM quarantine").fetchone()[0] == 0
+    cols = [r[0] for r in con.execute("DESCRIBE events").fetchall()]
+    assert "botnet" in cols and "campaign_id" in cols
+
+
+def test_attribution_table_joins_into_events(tmp_path):
+    store = Store(tmp_path)
+    events = _events(5)
+    store.write_events(events_to_batch(events))
+    store.write_table("attribution", pa.table({
+        "event_id": [events[0].event_id], "botnet": ["rustock"], "botnet_confidence": [0.9],
+        "botnet_method": ["signature"], "campaign_id": ["c1"]}))
+    con = store.connect()
+    got = con.execute("SELECT botnet, count(*) FROM events GROUP BY 1 ORDER BY 1").fetchall()
+    assert got == [("rustock", 1), (None, 4)]
+    assert con.execute("SELECT count(*) FROM attribution").fetchone()[0] == 1
+
+
+def test_spool_round_trip_and_temp_cleanup(tmp_path):
+    store = Store(tmp_path)
+    store.spool_put([("ab" * 32, b"raw bytes")])
+    assert store.raw("ab" * 32) == b"raw bytes"
+    (tmp_path / "events" / "day=2007-04-08").mkdir(parents=True)
+    leftover = tmp_path / "events" / "day=2007-04-08" / ".tmp-part-x.parquet"
+    leftover.write_bytes(b"partial")
+    Store(tmp_path)
+    assert not leftover.exists()
