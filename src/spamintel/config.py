@@ -64,6 +64,28 @@ class IPDataConfig:
 
 
 @dataclass(frozen=True)
+class ClassifyConfig:
+    """How to classify messages: the model, category rules, malware and link checks.
+
+    Empty paths mean the files shipped with the package; thresholds left at ``None``
+    use the ones the model was calibrated with. ``link_feeds`` are local files
+    (URLhaus CSV, PhishTank JSON/CSV, OpenPhish text, or one domain per line); nothing
+    is fetched. ``clamd_socket`` enables ClamAV scanning through a running clamd.
+    """
+
+    model_path: str = ""
+    rules_path: str = ""
+    spam_threshold: float | None = None
+    phish_threshold: float | None = None
+    builtin_yara: bool = True
+    yara_dirs: tuple[str, ...] = ()
+    link_feeds: tuple[str, ...] = ()
+    clamd_socket: str = ""
+    max_scan_bytes: int = 10 * 1024 * 1024
+    max_archive_members: int = 200
+
+
+@dataclass(frozen=True)
 class StoreConfig:
     """Event store options."""
 
@@ -79,6 +101,7 @@ class Config:
     parse: ParseConfig = field(default_factory=ParseConfig)
     ipdata: IPDataConfig = field(default_factory=IPDataConfig)
     store: StoreConfig = field(default_factory=StoreConfig)
+    classify: ClassifyConfig = field(default_factory=ClassifyConfig)
 
 
 def _build(cls: type[T], data: dict[str, Any], where: str) -> T:
