@@ -94,6 +94,48 @@ class StoreConfig:
 
 
 @dataclass(frozen=True)
+class CalibrationConfig:
+    """How observed counts scale to world totals (never taken from ground truth).
+
+    Either ``sensor_shares`` (sensor name -> share of all the world's targeted mailboxes
+    that sensor receives, 0..1, with relative uncertainty ``share_rel_error``) or a
+    reference world total: ``reference_per_day`` spam per day (in ``unit``) over the days
+    ``reference_start``..``reference_end`` (ISO dates, inclusive). ``unit`` is what is
+    counted: ``messages`` (one per stored message) or ``recipients`` (envelope recipients).
+    ``mixed_sensors`` names the sensors that see all mail (spam and ham) for the rates;
+    empty means: detect them from the data (sensors with ham).
+    """
+
+    unit: str = "messages"
+    sensor_shares: dict[str, float] = field(default_factory=dict)
+    share_rel_error: float = 0.0
+    reference_start: str = ""
+    reference_end: str = ""
+    reference_per_day: float = 0.0
+    mixed_sensors: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class AnalyzeConfig:
+    """Analysis options: calibration and change-point detection thresholds.
+
+    ``window_days`` is the comparison window on each side of a candidate change (7 keeps
+    weekday cycles out); a day is silent when below ``silent_fraction`` of the series'
+    typical level; a silence lasting ``takedown_min_days`` to the end of the data is a
+    takedown; sustained level changes above ``surge_ratio`` are surges.
+    """
+
+    calibration: CalibrationConfig = field(default_factory=CalibrationConfig)
+    window_days: int = 7
+    silent_fraction: float = 0.05
+    takedown_min_days: int = 7
+    surge_ratio: float = 1.5
+    content_switch_distance: float = 0.4
+    displacement_min_ratio: float = 1.05
+    run_attribution: bool = True
+
+
+@dataclass(frozen=True)
 class Config:
     """The whole configuration tree."""
 
@@ -102,6 +144,7 @@ class Config:
     ipdata: IPDataConfig = field(default_factory=IPDataConfig)
     store: StoreConfig = field(default_factory=StoreConfig)
     classify: ClassifyConfig = field(default_factory=ClassifyConfig)
+    analyze: AnalyzeConfig = field(default_factory=AnalyzeConfig)
 
 
 def _build(cls: type[T], data: dict[str, Any], where: str) -> T:
