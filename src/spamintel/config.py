@@ -136,6 +136,31 @@ class AnalyzeConfig:
 
 
 @dataclass(frozen=True)
+class AttributeConfig:
+    """How campaigns are grouped and how senders are attributed to botnets.
+
+    ``lsh_bands`` × ``lsh_rows`` must not exceed the MinHash length (64 by default); with
+    16 bands of 4 rows two messages join a campaign when their body Jaccard similarity
+    is above roughly 0.5. ``signature_dirs`` adds folders of ``*.yaml`` signatures to the
+    built-in ones (``builtin_signatures``). Discovery calls a sender cluster a botnet
+    when it holds at least ``min_botnet_ips`` distinct client IPs and each IP sends on
+    average at most ``max_msgs_per_ip_day`` messages a day; an IP seen with more than
+    ``max_templates_per_ip`` distinct templates (a relay, a NAT) links nothing.
+    """
+
+    use_signatures: bool = True
+    builtin_signatures: bool = True
+    signature_dirs: tuple[str, ...] = ()
+    lsh_bands: int = 16
+    lsh_rows: int = 4
+    min_botnet_ips: int = 20
+    max_msgs_per_ip_day: float = 200.0
+    max_templates_per_ip: int = 8
+    min_signature_share: float = 0.5
+    cluster_confidence: float = 0.8
+
+
+@dataclass(frozen=True)
 class Config:
     """The whole configuration tree."""
 
@@ -145,6 +170,7 @@ class Config:
     store: StoreConfig = field(default_factory=StoreConfig)
     classify: ClassifyConfig = field(default_factory=ClassifyConfig)
     analyze: AnalyzeConfig = field(default_factory=AnalyzeConfig)
+    attribute: AttributeConfig = field(default_factory=AttributeConfig)
 
 
 def _build(cls: type[T], data: dict[str, Any], where: str) -> T:
