@@ -145,7 +145,8 @@ class AttributeConfig:
     built-in ones (``builtin_signatures``). Discovery calls a sender cluster a botnet
     when it holds at least ``min_botnet_ips`` distinct client IPs and each IP sends on
     average at most ``max_msgs_per_ip_day`` messages a day; an IP seen with more than
-    ``max_templates_per_ip`` distinct templates (a relay, a NAT) links nothing.
+    ``max_templates_per_ip`` distinct templates (a relay, a NAT) links nothing, and two
+    templates join one cluster only when ``min_shared_ips`` IPs sent both.
     """
 
     use_signatures: bool = True
@@ -156,6 +157,7 @@ class AttributeConfig:
     min_botnet_ips: int = 20
     max_msgs_per_ip_day: float = 200.0
     max_templates_per_ip: int = 8
+    min_shared_ips: int = 3
     min_signature_share: float = 0.5
     cluster_confidence: float = 0.8
 
