@@ -54,3 +54,18 @@ def test_configured_trusted_relays():
     boundary = Boundary(("192.0.2.0/24",), registered_domain)
     hop, internal = find_client(_hops(relay, EXTERNAL), boundary)
     assert hop.ip == "68.165.252.226" and internal == 1
+
+
+def test_helo_address_literal_is_not_the_client():
+    hop = parse_hop("from [203.162.3.153] ([222.254.160.21]) by speedy.uwaterloo.ca "
+                    "(8.12.8/8.12.5) with ESMTP id l3A5; Tue, 10 Apr 2007 01:01:05 -0400")
+    assert (hop.helo, hop.ip) == ("203.162.3.153", "222.254.160.21")
+    hop = parse_hop("from [192.168.0.1] (64-132-213-11.static.twtelecom.net [64.132.213.11]) "
+                    "by speedy.uwaterloo.ca with ESMTP id l3; Tue, 10 Apr 2007 10:25:01 -0400")
+    assert (hop.ip, hop.rdns) == ("64.132.213.11", "64-132-213-11.static.twtelecom.net")
+
+
+def test_forged_rdns_keeps_the_seen_address():
+    hop = parse_hop("from localhost (host-196.218.57.150.tedata.net [196.218.150.57] (may be "
+                    "forged)) by speedy.uwaterloo.ca with SMTP; Tue, 10 Apr 2007 03:16:13 -0400")
+    assert hop.ip == "196.218.150.57"

@@ -52,3 +52,11 @@ def test_spool_round_trip_and_temp_cleanup(tmp_path):
     leftover.write_bytes(b"partial")
     Store(tmp_path)
     assert not leftover.exists()
+
+
+def test_spool_skips_duplicates_within_and_across_batches(tmp_path):
+    store = Store(tmp_path)
+    assert store.spool_put([("a" * 64, b"one"), ("a" * 64, b"one"), ("b" * 64, b"two")]) == 2
+    assert Store(tmp_path).spool_put([("a" * 64, b"one"), ("c" * 64, b"three")]) == 1
+    reopened = Store(tmp_path)
+    assert [reopened.raw(h * 64) for h in "abc"] == [b"one", b"two", b"three"]

@@ -6,22 +6,24 @@ import re
 
 from rensa import RMinHash
 
-_URL = re.compile(r"(?:https?://|www\.)\S+", re.I)
-_WORD = re.compile(r"\w+", re.U)
+_URL = re.compile(r"(?:https?://|www\.)\S+")
+_PUNCT = str.maketrans({c: " " for c in "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~\u00a0"})
 SEED = 1371
 
 
 def normalise(text: str, limit: int = 4000) -> list[str]:
     """Lower-case word tokens with URLs and numbers replaced by placeholders."""
-    text = _URL.sub(" urltoken ", text[:limit].lower())
-    return ["#" if w.isdigit() else w for w in _WORD.findall(text)]
+    text = text[:limit].lower()
+    if "http" in text or "www." in text:
+        text = _URL.sub(" urltoken ", text)
+    return ["#" if w.isdigit() else w for w in text.translate(_PUNCT).split()]
 
 
 def shingles(words: list[str], k: int = 3) -> list[str]:
     """Word k-shingles (a single shingle of all words when there are fewer than k)."""
     if len(words) < k:
         return [" ".join(words)] if words else []
-    return [" ".join(words[i : i + k]) for i in range(len(words) - k + 1)]
+    return [" ".join(gram) for gram in zip(*(words[i:] for i in range(k)), strict=False)]
 
 
 def body_minhash(words: list[str], extra: list[str], perms: int) -> list[int]:

@@ -9,7 +9,6 @@ from __future__ import annotations
 import re
 from email.header import decode_header, make_header
 
-_FIELD = re.compile(rb"^([\x21-\x39\x3b-\x7e]+)[ \t]*:(.*)$", re.DOTALL)
 _ENCODED_WORD = re.compile(r"=\?[^?]+\?[bBqQ]\?")
 
 
@@ -26,6 +25,11 @@ def split_message(data: bytes) -> tuple[bytes, int, list[str]]:
     return data[:pos], pos + n, defects
 
 
+_FIELD_RE = re.compile(rb"^([\x21-\x39\x3b-\x7e]+)[ \t]*:(.*(?:\r?\n[ \t].*)*)", re.M)
+_CONTINUATION = re.compile(rb"\n[ \t]")
+_FOLD = re.compile(rb"\r?\n[ \t]+")
+
+
 def parse_fields(block: bytes, max_headers: int) -> tuple[list[tuple[str, str]], list[str]]:
     """Unfold a header block into ``(name, value)`` pairs, in order, with defects.
 
@@ -36,22 +40,16 @@ def parse_fields(block: bytes, max_headers: int) -> tuple[list[tuple[str, str]],
     if b"\x00" in block:
         defects.append("nul_in_headers")
         block = block.replace(b"\x00", b"")
-    fields: list[tuple[bytes, bytes]] = []
-    for line in block.replace(b"\r\n", b"\n").split(b"\n"):
-        if line[:1] in (b" ", b"\t") and fields:
-            name, value = fields[-1]
-            fields[-1] = (name, value + b" " + line.strip())
-            continue
-        m = _FIELD.match(line)
-        if m is None:
-            if line.strip():
-                defects.append("malformed_header_line")
-            continue
-        if len(fields) >= max_headers:
-            defects.append("too_many_headers")
-            break
-        fields.append((m.group(1), m.group(2).strip()))
-    out = [(n.decode("ascii", "replace").lower(), _text(v, defects)) for n, v in fields]
+    fields = _FIELD_RE.findall(block)
+    lines = block.count(b"\n") + 1 - len(_CONTINUATION.findall(block))
+    if lines > len(fields) and block.strip():
+        defects.append("malformed_header_line")
+    if len(fields) > max_headers:
+        defects.append("too_many_headers")
+        fields = fields[:max_headers]
+    out = [(n.decode("ascii").lower(),
+            _text((_FOLD.sub(b" ", v) if b"\n" in v else v).strip(), defects))
+           for n, v in fields]
     return out, sorted(set(defects))
 
 

@@ -4,10 +4,11 @@ hostile input; what goes wrong becomes ``parse_defects``."""
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from email.utils import getaddresses, parseaddr, parsedate_to_datetime
+from email.utils import parsedate_to_datetime
 
 from spamintel.config import ParseConfig
 from spamintel.model import Event, ParsedMessage, RawMessage
+from spamintel.parse.addresses import count_addresses, split_address
 from spamintel.parse.attachments import describe
 from spamintel.parse.headers import all_values, decode_value, first, parse_fields, split_message
 from spamintel.parse.mime import Structure, parse_structure
@@ -35,9 +36,10 @@ def _observed(raw: RawMessage, hop: Hop | None, hops: list[Hop], date: datetime 
     if raw.received_at is not None:
         when = raw.received_at
         return (when if when.tzinfo else when.replace(tzinfo=UTC)).astimezone(UTC), "session"
-    if hop is not None and hop.when is not None:
-        return hop.when, "received"
-    top = next((h.when for h in hops if h.when is not None), None)
+    when = hop.when if hop is not None else None
+    if when is not None:
+        return when, "received"
+    top = next((t for t in (h.when for h in hops) if t is not None), None)
     if top is not None:
         return top, "received"
     return (date, "date") if date is not None else (None, "none")
@@ -84,18 +86,15 @@ def _body(parsed: ParsedMessage, structure: Structure, cfg: ParseConfig) -> None
 
 
 def _addresses(ev: Event, headers: list[tuple[str, str]], raw: RawMessage) -> None:
-    defects = ev.parse_defects
-    display, addr = parseaddr(decode_value(first(headers, "from") or "", defects))
-    ev.from_display, ev.from_addr = display or None, addr.lower() or None
-    reply = first(headers, "reply-to")
-    ev.reply_to = parseaddr(reply)[1].lower() or None if reply else None
+    display, addr = split_address(decode_value(first(headers, "from") or "", ev.parse_defects))
+    ev.from_display, ev.from_addr = display, addr
+    ev.reply_to = split_address(first(headers, "reply-to") or "")[1]
     if raw.envelope_from is not None or raw.envelope_rcpts:
         ev.mail_from, ev.rcpt_count = raw.envelope_from, len(raw.envelope_rcpts)
         return
-    ret = first(headers, "return-path")
-    ev.mail_from = parseaddr(ret)[1] if ret else None
-    rcpts = all_values(headers, "to") + all_values(headers, "cc")
-    ev.rcpt_count = len([a for _, a in getaddresses(rcpts) if a])
+    ev.mail_from = split_address(first(headers, "return-path") or "")[1]
+    ev.rcpt_count = sum(count_addresses(v) for v in all_values(headers, "to") +
+                        all_values(headers, "cc"))
 
 
 def parse_message(raw: RawMessage, cfg: ParseConfig, boundary: Boundary | None = None

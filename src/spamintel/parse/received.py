@@ -34,7 +34,12 @@ class Hop:
     rdns: str | None
     ip: str | None
     by: str | None
-    when: datetime | None
+    date_text: str = ""
+
+    @property
+    def when(self) -> datetime | None:
+        """The hop's timestamp in UTC (parsed on demand: most hops never need it)."""
+        return _date(self.date_text)
 
 
 def parse_hop(value: str) -> Hop:
@@ -46,7 +51,7 @@ def parse_hop(value: str) -> Hop:
     by_host = by.group(1).strip("[]").lower() if by else None
     from_part = head[: by.start()] if by else head
     helo, rdns, ip = _from_clause(from_part)
-    return Hop(helo=helo, rdns=rdns, ip=ip, by=by_host, when=_date(date_part))
+    return Hop(helo=helo, rdns=rdns, ip=ip, by=by_host, date_text=date_part)
 
 
 def _from_clause(text: str) -> tuple[str | None, str | None, str | None]:
@@ -55,7 +60,11 @@ def _from_clause(text: str) -> tuple[str | None, str | None, str | None]:
         return None, None, None
     helo = m.group(1)
     rdns = None
-    ipm = _BRACKET_IP.search(text) or _BARE_IP.search(text[m.end():]) or _BARE_IP.match(helo)
+    # The address the MTA saw is in the comment after the HELO word; a HELO that is itself
+    # an address literal ("from [1.2.3.4] ([5.6.7.8])") is only a claim (RFC 5321 §4.1.3).
+    rest = text[m.end():]
+    ipm = (_BRACKET_IP.search(rest) or _BARE_IP.search(rest) or _BRACKET_IP.match(helo)
+           or _BARE_IP.match(helo))
     ip = ipm.group(1) if ipm else None
     eq = _HELO_EQ.search(text) or _QMAIL_HELO.search(text)
     if eq:  # exim "(helo=x)" / qmail "(HELO x)": the first word is the rDNS or IP

@@ -11,14 +11,37 @@ _URL = re.compile(
     r"""(?:https?://|www\.)[^\s<>"'`{}|\\^\[\]()]{2,2000}""", re.I
 )
 _HREF = re.compile(r"""href\s*=\s*["']?\s*([^"'\s>]+)""", re.I)
+_STARTS = ("http://", "https://", "www.")
 _TRAIL = ".,;:!?)]}'\""
 _PSL = PublicSuffixList()
+
+
+def _scan(text: str, starts: tuple[str, ...], pattern: re.Pattern[str]) -> list[str]:
+    """Match ``pattern`` only where a cheap substring search finds a candidate start."""
+    low = text.lower()
+    found: list[tuple[int, str]] = []
+    for token in starts:
+        i = low.find(token)
+        while i >= 0:
+            m = pattern.match(text, i)
+            if m:
+                found.append((i, m.end(), m.group(m.lastindex or 0)))
+            i = low.find(token, i + len(token))
+    found.sort()
+    out, covered = [], -1
+    for start, end, url in found:
+        if start >= covered:  # "www." inside an already matched "http://www." is not new
+            out.append(url)
+            covered = end
+    return out
 
 
 def find_urls(text: str, markup: str, limit: int) -> list[str]:
     """URLs from plain text and from HTML ``href`` attributes, de-duplicated, in order."""
     seen: dict[str, None] = {}
-    for source in (_HREF.findall(markup), _URL.findall(text), _URL.findall(markup)):
+    sources = (_scan(markup, ("href",), _HREF), _scan(text, _STARTS, _URL),
+               _scan(markup, _STARTS, _URL) if markup else [])
+    for source in sources:
         for url in source:
             url = url.rstrip(_TRAIL)
             low = url.lower()

@@ -6,7 +6,7 @@ Layout::
     STORE/events/day=YYYY-MM-DD/part-<id>.parquet   one file per ingest batch and day
     STORE/quarantine/part-<id>.parquet              what could not be parsed, with reasons
     STORE/tables/<name>.parquet                     analysis results (attribution, ...)
-    STORE/spool/<sha[:2]>/<sha>.eml.gz              raw bytes of every message
+    STORE/spool/packs/<id>.pack + index/<id>.parquet raw bytes of every message, by sha256
 
 Every file is written under a temporary name and renamed into place, so a kill leaves
 either the whole batch file or nothing; the next ingest skips what is already stored.
@@ -14,7 +14,6 @@ either the whole batch file or nothing; the next ingest skips what is already st
 
 from __future__ import annotations
 
-import gzip
 import os
 import uuid
 from collections.abc import Iterable
@@ -25,6 +24,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from spamintel.model import EVENT_SCHEMA, QUARANTINE_SCHEMA
+from spamintel.store.spool import Spool
 
 _TMP = ".tmp-"
 
@@ -44,9 +44,10 @@ class Store:
         for sub in ("events", "quarantine", "tables", "spool"):
             (self.path / sub).mkdir(parents=True, exist_ok=True)
         self._clean_temp()
+        self._spool = Spool(self.path / "spool")
 
     def _clean_temp(self) -> None:
-        for sub in ("events", "quarantine", "tables"):
+        for sub in ("events", "quarantine", "tables", "spool"):
             for tmp in (self.path / sub).rglob(_TMP + "*"):
                 tmp.unlink(missing_ok=True)
 
@@ -97,27 +98,13 @@ class Store:
                               f"part-{uuid.uuid4().hex[:16]}.parquet")
         return len(rows)
 
-    def spool_path(self, sha: str) -> Path:
-        """Where the raw bytes of message ``sha`` live."""
-        return self.path / "spool" / sha[:2] / f"{sha}.eml.gz"
-
     def spool_put(self, items: Iterable[tuple[str, bytes]]) -> int:
-        """Store raw messages by content address; existing ones are left alone."""
-        written = 0
-        for sha, data in items:
-            path = self.spool_path(sha)
-            if path.exists():
-                continue
-            path.parent.mkdir(exist_ok=True)
-            tmp = path.with_name(_TMP + path.name)
-            tmp.write_bytes(gzip.compress(data, compresslevel=1, mtime=0))
-            os.replace(tmp, path)
-            written += 1
-        return written
+        """Store raw messages by content address; ones already stored are skipped."""
+        return self._spool.put(items)
 
     def raw(self, sha: str) -> bytes:
-        """The original bytes of a stored message."""
-        return gzip.decompress(self.spool_path(sha).read_bytes())
+        """The original bytes of a stored message (KeyError when unknown)."""
+        return self._spool.get(sha)
 
     def table_path(self, name: str) -> Path:
         """Path of an analysis table."""
