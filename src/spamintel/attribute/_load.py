@@ -8,6 +8,7 @@ import pyarrow as pa
 from spamintel.store import Store
 
 TEMPLATE_COLUMNS = ("smtp_dialect_fp", "header_order_fp", "message_id_shape", "date_shape")
+HEADER_KEY = "header_order_fp, message_id_shape, date_shape, x_mailer"
 COLUMNS = ("event_id", "msg_sha256", "observed_at", "day", "client_ip", "client_cc",
            "client_helo", "verdict", "label", "category", "subject", "subject_shape",
            "url_domains", "body_minhash", "rcpt_count", "smtp_dialect_fp", "smtp_dialect",
@@ -19,7 +20,8 @@ SPAM_SQL = "coalesce(verdict, CASE WHEN label = 'ham' THEN 'ham' END, 'spam') <>
 def load_events(store: Store, con: duckdb.DuckDBPyConnection | None = None,
                 template_columns: tuple[str, ...] = TEMPLATE_COLUMNS) -> pa.Table:
     """Events in time order (observed_at, then sha256) with ``is_spam``, ``ip_key``,
-    ``template_key`` (hash of the template columns) and ``day_num`` added."""
+    ``template_key`` (hash of the template columns), ``header_key`` (hash of the header
+    template alone) and ``day_num`` added."""
     con = con or store.connect()
     cols = ", ".join(COLUMNS)
     tmpl = ", ".join(template_columns)
@@ -27,5 +29,6 @@ def load_events(store: Store, con: duckdb.DuckDBPyConnection | None = None,
         SELECT {cols}, {SPAM_SQL} AS is_spam,
                CAST(hash(client_ip) >> 1 AS BIGINT) AS ip_key,
                CAST(hash({tmpl}) >> 1 AS BIGINT) AS template_key,
+               CAST(hash({HEADER_KEY}) >> 1 AS BIGINT) AS header_key,
                CAST(coalesce(day, DATE '1970-01-01') - DATE '1970-01-01' AS BIGINT) AS day_num
         FROM events ORDER BY observed_at NULLS LAST, msg_sha256, event_id""").to_arrow_table()

@@ -9,9 +9,9 @@ import duckdb
 import numpy as np
 import pyarrow as pa
 
+from spamintel.attribute.assign import Assignment
 from spamintel.attribute.discovery import ClusterStats
 from spamintel.attribute.naming import ClusterNames
-from spamintel.attribute.signatures import Signature
 from spamintel.attribute.traits import cluster_traits
 
 ATTRIBUTION_SCHEMA = pa.schema([
@@ -19,33 +19,14 @@ ATTRIBUTION_SCHEMA = pa.schema([
     ("botnet_method", pa.string()), ("campaign_id", pa.string())])
 
 
-def attribution_table(table: pa.Table, labels: np.ndarray, sig_idx: np.ndarray,
-                      sigs: list[Signature], names: ClusterNames,
-                      cluster_confidence: float) -> pa.Table:
+def attribution_table(table: pa.Table, result: Assignment) -> pa.Table:
     """One row per event: botnet, confidence, method (signature|cluster|none), campaign."""
-    n = table.num_rows
-    botnet = np.full(n, None, dtype=object)
-    conf = np.full(n, np.nan, dtype=np.float32)
-    method = np.full(n, "none", dtype=object)
-    in_cluster = labels >= 0
-    cl_name = np.full(n, None, dtype=object)
-    cl_name[in_cluster] = names.names[labels[in_cluster]]
-    by_cluster = (sig_idx < 0) & np.array([v is not None for v in cl_name], dtype=bool)
-    if by_cluster.any():
-        share = names.shares[labels[by_cluster]]
-        botnet[by_cluster] = cl_name[by_cluster]
-        conf[by_cluster] = cluster_confidence * np.where(share > 0, share, 1.0)
-        method[by_cluster] = "cluster"
-    if sigs:
-        fam = np.array([s.family for s in sigs], dtype=object)
-        sconf = np.array([s.confidence for s in sigs], dtype=np.float32)
-        hit = sig_idx >= 0
-        botnet[hit], conf[hit], method[hit] = fam[sig_idx[hit]], sconf[sig_idx[hit]], "signature"
+    conf = result.confidence
     return pa.table({
         "event_id": table.column("event_id"),
-        "botnet": pa.array(botnet, pa.string()),
+        "botnet": pa.array(result.botnet, pa.string()),
         "botnet_confidence": pa.array(conf, pa.float32(), mask=np.isnan(conf)),
-        "botnet_method": pa.array(method, pa.string()),
+        "botnet_method": pa.array(result.method, pa.string()),
         "campaign_id": table.column("campaign_id"),
     }, schema=ATTRIBUTION_SCHEMA)
 

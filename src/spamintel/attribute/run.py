@@ -13,6 +13,7 @@ import pyarrow as pa
 
 from spamintel.attribute._load import load_events
 from spamintel.attribute._tables import attribution_table, botnet_clusters_table, campaign_tables
+from spamintel.attribute.assign import assign
 from spamintel.attribute.campaigns import campaign_ids, campaign_labels
 from spamintel.attribute.discovery import botnet_like, cluster_stats, sender_clusters
 from spamintel.attribute.naming import ClusterNames, name_clusters
@@ -73,7 +74,10 @@ def attribute(store: Store, cfg: AttributeConfig | None = None) -> AttributionSu
     names = name_clusters(labels, sig_idx, sigs, stats, sha,
                           botnet_like(stats, cfg.min_botnet_ips, cfg.max_msgs_per_ip_day),
                           cfg.min_signature_share)
-    attr = attribution_table(table, labels, sig_idx, sigs, names, cfg.cluster_confidence)
+    keys = [ip, table.column("header_key").to_numpy(zero_copy_only=False)]
+    result = assign(labels, sig_idx, sigs, names, keys, spam,
+                    cluster_confidence=cfg.cluster_confidence)
+    attr = attribution_table(table, result)
     store.write_table("attribution", attr)
     with_attr = table.append_column("botnet", attr.column("botnet"))
     campaigns, daily = campaign_tables(with_attr)
