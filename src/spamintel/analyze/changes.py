@@ -1,0 +1,111 @@
+"""Change points of every botnet's and the global daily series, typed and dated, with
+magnitude, confidence and (for stops) a displacement analysis.
+
+Event types: ``takedown``, ``pause``, ``resume``, ``new_botnet`` (from silences, see
+``silences``), ``surge`` and ``drop`` (sustained level shifts) and ``content_switch``
+(see ``levels``). The global series only yields surges and drops. Magnitudes are in the
+series' unit per day (world estimates when calibrated): ``magnitude`` is the change of
+the level (after minus before), ``magnitude_relative`` the same as a fraction of before,
+``global_change`` the relative change of all spam over the same windows.
+
+Displacement: after a botnet stops (takedown or pause), every other botnet's mean over the
+``w`` days after the stop day is compared with the ``w`` days before it; those that grew
+by at least ``displacement_min_ratio`` with a Welch t of at least ``T_MIN`` are listed
+with their increase per day and its share of the stopped botnet's lost output.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import date, datetime
+
+import numpy as np
+
+from spamintel.analyze.levels import content_switches, level_shifts
+from spamintel.analyze.silences import silence_events, silent_runs
+from spamintel.config import AnalyzeConfig
+
+T_MIN = 3.0
+STOPS = ("takedown", "pause")
+
+
+@dataclass
+class SeriesSet:
+    """Inputs of change detection: daily values per botnet and global, hourly counts per
+    botnet, daily category counts per botnet."""
+
+    days: list[date]
+    daily: dict[str, np.ndarray]
+    global_daily: np.ndarray
+    hourly: dict[str, dict[datetime, float]]
+    categories: dict[str, list[dict[str, int]]]
+    unit: str
+
+
+def _active(x: np.ndarray, fraction: float) -> np.ndarray:
+    active = np.ones(len(x), bool)
+    for run in silent_runs(x, fraction):
+        active[run.start:run.stop] = False
+    return active
+
+
+def _window_change(x: np.ndarray, i: int, w: int) -> tuple[float, float, float]:
+    """(before mean, after mean, Welch t) around day index ``i`` (day ``i`` skipped)."""
+    b, a = x[max(0, i - w):i], x[i + 1:i + 1 + w]
+    if len(b) < 2 or len(a) < 2:
+        return 0.0, 0.0, 0.0
+    se = math.sqrt(b.var(ddof=1) / len(b) + a.var(ddof=1) / len(a))
+    t = (a.mean() - b.mean()) / se if se > 0 else (math.inf if a.mean() > b.mean() else 0.0)
+    return float(b.mean()), float(a.mean()), float(t)
+
+
+def displacement(s: SeriesSet, event: dict, cfg: AnalyzeConfig) -> list[dict]:
+    """Botnets that grew after ``event``'s botnet stopped, largest increase first."""
+    i = s.days.index(event["date"])
+    lost = max(event["level_before"] - event["level_after"], 0.0)
+    out = []
+    for name, x in s.daily.items():
+        if name == event["botnet"]:
+            continue
+        before, after, t = _window_change(x, i, cfg.window_days)
+        if before > 0 and after >= before * cfg.displacement_min_ratio and t >= T_MIN:
+            out.append({"botnet": name, "increase": after - before,
+                        "ratio": after / before,
+                        "share_of_loss": (after - before) / lost if lost else None})
+        elif before == 0 and after > 0 and t >= T_MIN:
+            out.append({"botnet": name, "increase": after, "ratio": None,
+                        "share_of_loss": after / lost if lost else None})
+    return sorted(out, key=lambda d: -d["increase"])
+
+
+def _global_change(s: SeriesSet, day: date, w: int) -> float | None:
+    i = s.days.index(day)
+    before, after, _ = _window_change(s.global_daily, i, w)
+    return (after - before) / before if before > 0 else None
+
+
+def detect(s: SeriesSet, cfg: AnalyzeConfig) -> list[dict]:
+    """All events of all series, sorted by date, each with a stable ``event_id``."""
+    w, frac = cfg.window_days, cfg.silent_fraction
+    events: list[dict] = []
+    for name, x in sorted(s.daily.items()):
+        active = _active(x, frac)
+        found = silence_events(x, s.days, s.hourly.get(name, {}), frac,
+                               cfg.takedown_min_days, w)
+        found += level_shifts(x, s.days, active, w, cfg.surge_ratio)
+        found += content_switches(s.categories.get(name, []), s.days, active, w,
+                                  cfg.content_switch_distance)
+        for e in found:
+            e["botnet"], e["scope"] = name, "botnet"
+        events += found
+    for e in level_shifts(s.global_daily, s.days, _active(s.global_daily, frac), w,
+                          cfg.surge_ratio):
+        e["botnet"], e["scope"] = None, "global"
+        events.append(e)
+    for e in events:
+        e["unit"] = s.unit
+        e["global_change"] = _global_change(s, e["date"], w) if e["date"] in s.days else None
+        e["displaced_to"] = displacement(s, e, cfg) if e["type"] in STOPS else []
+        e["event_id"] = f"{e['type']}:{e['botnet'] or 'global'}:{e['date'].isoformat()}"
+    return sorted(events, key=lambda e: (e["date"], e["type"], e["botnet"] or ""))

@@ -1,0 +1,184 @@
+"""World totals from what the sensors saw, with intervals and a stated unit.
+
+Two calibrations (from config, never from ground truth):
+
+- **sensor shares**: each sensor receives a known share ``s`` of all the world's targeted
+  mailboxes, so the world total is the pooled ratio ``sum(observed) / sum(s)`` over the
+  sensors that were up that day (the maximum-likelihood estimate when each sensor's count
+  is Poisson with mean ``s * world``);
+- **reference total**: the world's spam per day over a reference period is known; every
+  day is scaled by the same factor ``reference / observed`` of that period.
+
+Intervals: an exact (Garwood) 95% Poisson interval on the message count, combined in log
+space with the calibration's own relative error (share uncertainty, or the Poisson error
+of the reference period's count).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from scipy.stats import chi2
+
+from spamintel.analyze.series import DailyCounts
+from spamintel.config import CalibrationConfig
+
+Z95 = 1.959964
+
+
+def poisson_interval(n: float) -> tuple[float, float]:
+    """Exact two-sided 95% interval of a Poisson mean given count ``n``."""
+    lo = 0.0 if n <= 0 else chi2.ppf(0.025, 2 * n) / 2
+    return float(lo), float(chi2.ppf(0.975, 2 * n + 2) / 2)
+
+
+def widen(value: float, low: float, high: float, rel_err: float) -> tuple[float, float]:
+    """Combine an interval with an extra relative (1-sigma) error, in log space."""
+    if rel_err <= 0 or value <= 0:
+        return low, high
+    extra = (Z95 * rel_err) ** 2
+    lo_log = math.log(value / low) if low > 0 else math.inf
+    hi_log = math.log(high / value)
+    low = value * math.exp(-math.sqrt(lo_log ** 2 + extra)) if low > 0 else 0.0
+    return low, value * math.exp(math.sqrt(hi_log ** 2 + extra))
+
+
+@dataclass(frozen=True)
+class Scaler:
+    """Turns the observed count of one day into a world estimate with an interval."""
+
+    cal: CalibrationConfig
+    factor: float | None = None
+    factor_rel_err: float = 0.0
+
+    @property
+    def mode(self) -> str:
+        """``shares``, ``reference`` or ``none`` (no calibration: no world figures)."""
+        if self.cal.sensor_shares:
+            return "shares"
+        return "reference" if self.factor else "none"
+
+    def scale(self, day_shares: float, cal_msgs: int, cal_amount: float, all_msgs: int,
+              all_amount: float) -> tuple[float, float, float] | None:
+        """(estimate, low, high) of one day, or None without calibration."""
+        if self.mode == "shares":
+            if day_shares <= 0:
+                return None
+            base, n, rel = cal_amount / day_shares, cal_msgs, self.cal.share_rel_error
+            per_msg = cal_amount / cal_msgs if cal_msgs else 1.0
+            unit_per_count = per_msg / day_shares
+        elif self.mode == "reference":
+            assert self.factor is not None
+            base, n, rel = all_amount * self.factor, all_msgs, self.factor_rel_err
+            unit_per_count = (all_amount / all_msgs if all_msgs else 1.0) * self.factor
+        else:
+            return None
+        lo, hi = poisson_interval(n)
+        low, high = widen(base, lo * unit_per_count, hi * unit_per_count, rel)
+        return base, low, high
+
+
+def make_scaler(cal: CalibrationConfig, counts: DailyCounts) -> Scaler:
+    """A scaler for ``cal``; the reference mode fixes its factor from the reference days."""
+    if cal.sensor_shares or not cal.reference_per_day or not cal.reference_start:
+        return Scaler(cal)
+    lo = date.fromisoformat(cal.reference_start)
+    hi = date.fromisoformat(cal.reference_end or cal.reference_start)
+    days = [d for d in counts.days if lo <= d <= hi]
+    amount = sum(a for (d, _, _), a in counts.amount.items() if lo <= d <= hi)
+    msgs = sum(n for (d, _, _), n in counts.messages.items() if lo <= d <= hi)
+    if not days or amount <= 0:
+        return Scaler(cal)
+    factor = cal.reference_per_day * len(days) / amount
+    return Scaler(cal, factor=factor, factor_rel_err=1 / math.sqrt(msgs))
+
+
+def calibration_from_scenario(path: str | Path, unit: str = "messages") -> CalibrationConfig:
+    """Calibration from a simulator ``scenario.json``: the sensors' declared mailbox shares.
+
+    Only the sensors block is read (what an operator knows about their own sensors).
+    """
+    data = json.loads(Path(path).read_text(encoding="utf-8"))
+    sensors = data.get("sensors", data)
+    if isinstance(sensors, dict):
+        sensors = [dict(v, name=k) if isinstance(v, dict) else {"name": k, "share": v}
+                   for k, v in sensors.items()]
+    shares = {s["name"]: float(s["share"]) for s in sensors if s.get("share")}
+    mixed = tuple(s["name"] for s in sensors if s.get("kind") not in (None, "trap"))
+    return CalibrationConfig(unit=unit, sensor_shares=shares, mixed_sensors=mixed)
+
+
+GLOBAL, BOTNET, NONBOTNET = "global", "botnet", "nonbotnet"
+
+
+def _keys(counts: DailyCounts) -> list[tuple[str, str | None]]:
+    return [(GLOBAL, None), (NONBOTNET, None)] + [(BOTNET, b) for b in counts.botnets]
+
+
+def _matches(scope: str, name: str | None, botnet: str | None) -> bool:
+    if scope == GLOBAL:
+        return True
+    return botnet is None if scope == NONBOTNET else botnet == name
+
+
+def daily_estimates(counts: DailyCounts, active: dict[date, set[str]],
+                    scaler: Scaler) -> list[dict]:
+    """One row per day and series (global, non-botnet, each botnet), zeros filled in."""
+    shares = scaler.cal.sensor_shares
+    per: dict[tuple[date, str, str | None], list[float]] = {}
+    for (day, sensor, botnet), n in counts.messages.items():
+        a = counts.amount[(day, sensor, botnet)]
+        cal = sensor in shares and sensor in active.get(day, ())
+        for scope, name in _keys(counts):
+            if _matches(scope, name, botnet):
+                acc = per.setdefault((day, scope, name), [0, 0.0, 0, 0.0])
+                acc[0] += n
+                acc[1] += a
+                acc[2] += n if cal else 0
+                acc[3] += a if cal else 0.0
+    rows = []
+    for day in counts.days:
+        day_shares = sum(shares[s] for s in active.get(day, ()) if s in shares)
+        for scope, name in _keys(counts):
+            n, a, cn, ca = per.get((day, scope, name), (0, 0.0, 0, 0.0))
+            est = scaler.scale(day_shares, cn, ca, n, a)
+            rows.append({"day": day, "scope": scope, "botnet": name, "messages": n,
+                         "observed": a, "calibrated_messages": cn,
+                         "estimated": est[0] if est else None,
+                         "low": est[1] if est else None, "high": est[2] if est else None,
+                         "unit": scaler.cal.unit})
+    return rows
+
+
+def monthly_estimates(daily: list[dict], scaler: Scaler) -> list[dict]:
+    """Per month and series: observed and estimated per day (mean over the month's days)."""
+    acc: dict[tuple[str, str, str | None], list] = {}
+    for r in daily:
+        key = (r["day"].strftime("%Y-%m"), r["scope"], r["botnet"])
+        a = acc.setdefault(key, [0, 0.0, 0, 0.0, 0.0, True])
+        n_used = r["calibrated_messages"] if scaler.mode == "shares" else r["messages"]
+        a[0] += 1
+        a[1] += r["observed"]
+        a[2] += n_used
+        a[3] += r["estimated"] or 0.0
+        a[4] += r["high"] or 0.0
+        a[5] &= r["estimated"] is not None
+    rows = []
+    for (month, scope, name), (days, obs, n, est, high_sum, ok) in sorted(
+            acc.items(), key=lambda kv: (kv[0][0], kv[0][1], kv[0][2] or "")):
+        value = low = high = None
+        if ok:
+            value = est / days
+            lo, hi = poisson_interval(n)
+            per_count = est / n if n else high_sum / days / hi
+            rel = scaler.cal.share_rel_error if scaler.mode == "shares" else scaler.factor_rel_err
+            low, high = widen(value, lo * per_count / days, hi * per_count / days, rel)
+        rows.append({"month": month, "scope": scope, "botnet": name, "metric": "spam_per_day",
+                     "days": days, "observed_per_day": obs / days, "value": value,
+                     "low": low, "high": high, "unit": scaler.cal.unit,
+                     "calibration": scaler.mode})
+    return rows

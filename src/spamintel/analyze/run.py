@@ -1,0 +1,164 @@
+"""``analyze``: attribution, then series, populations, estimates, rates and events, written
+as analysis tables of the store.
+
+Tables: ``series_daily`` (day × series, observed and world estimate with interval),
+``series_hourly`` (hour × series, observed), ``populations`` (bots per day/month),
+``estimates`` (monthly spam per day per series), ``rates`` (monthly rates and category
+shares) and ``botnet_events`` (dated changes with displacement).
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+
+from spamintel.analyze import changes, estimate, populations, rates, series
+from spamintel.config import AnalyzeConfig, Config
+from spamintel.store import Store
+
+
+@dataclass
+class AnalysisSummary:
+    """What one analysis run produced."""
+
+    days: int = 0
+    botnets: list[str] = field(default_factory=list)
+    events: int = 0
+    calibration: str = "none"
+    unit: str = "messages"
+    tables: dict[str, int] = field(default_factory=dict)
+    attribution: Any = None
+    seconds: dict[str, float] = field(default_factory=dict)
+
+
+def _attribute(store: Store, cfg: Config) -> Any:
+    try:
+        from spamintel.attribute import attribute
+    except ImportError:
+        return None
+    return attribute(store, cfg.attribute)
+
+
+def _series_set(days: list[date], daily: list[dict], hourly: list[tuple], cats: dict,
+                unit: str) -> changes.SeriesSet:
+    index = {d: i for i, d in enumerate(days)}
+    per: dict[str, np.ndarray] = {}
+    glob = np.zeros(len(days))
+    for r in daily:
+        value = r["estimated"] if r["estimated"] is not None else r["observed"]
+        if r["scope"] == estimate.BOTNET:
+            per.setdefault(r["botnet"], np.zeros(len(days)))[index[r["day"]]] = value
+        elif r["scope"] == estimate.GLOBAL:
+            glob[index[r["day"]]] = value
+    hours: dict[str, dict] = {}
+    for hour, botnet, n, _ in hourly:
+        if botnet is not None:
+            hours.setdefault(botnet, {})[hour] = float(n)
+    categories = {b: [cats.get((b, d), {}) for d in days] for b in per}
+    return changes.SeriesSet(days, per, glob, hours, categories, unit)
+
+
+def _hourly_rows(hourly: list[tuple]) -> list[dict]:
+    acc: dict[tuple, list] = {}
+    for hour, botnet, n, a in hourly:
+        for scope, name in ((estimate.GLOBAL, None),
+                            (estimate.BOTNET, botnet) if botnet else (estimate.NONBOTNET, None)):
+            v = acc.setdefault((hour, scope, name), [0, 0.0])
+            v[0] += n
+            v[1] += a
+    return [{"hour": h, "scope": s, "botnet": b, "messages": v[0], "observed": v[1]}
+            for (h, s, b), v in sorted(acc.items(), key=lambda kv: (kv[0][0], kv[0][1],
+                                                                       kv[0][2] or ""))]
+
+
+def _botnet_share(monthly: list[dict]) -> dict[str, tuple[float, float]]:
+    out: dict[str, list[float]] = {}
+    for r in monthly:
+        v = r["value"] if r["value"] is not None else r["observed_per_day"]
+        acc = out.setdefault(r["month"], [0.0, 0.0])
+        if r["scope"] == estimate.BOTNET:
+            acc[0] += v
+        elif r["scope"] == estimate.GLOBAL:
+            acc[1] += v
+    return {m: (b, t) for m, (b, t) in out.items()}
+
+
+def _event_rows(events: list[dict]) -> list[dict]:
+    keys = ("event_id", "type", "scope", "botnet", "date", "event_time", "magnitude",
+            "magnitude_relative", "level_before", "level_after", "global_change",
+            "confidence", "unit", "detail")
+    return [{**{k: e.get(k) for k in keys}, "displaced_to": json.dumps(e["displaced_to"])}
+            for e in events]
+
+
+def compute(store: Store, acfg: AnalyzeConfig, timer: dict[str, float] | None = None
+            ) -> dict[str, list[dict]]:
+    """All analysis tables as lists of rows (nothing written)."""
+    timer = timer if timer is not None else {}
+    t = time.perf_counter()
+    cal = acfg.calibration
+    con = store.connect()
+    series.spam_view(con, cal.unit)
+    counts = series.daily_counts(con)
+    scaler = estimate.make_scaler(cal, counts)
+    daily = estimate.daily_estimates(counts, series.active_sensors(con), scaler)
+    monthly = estimate.monthly_estimates(daily, scaler)
+    hourly = series.hourly_counts(con)
+    timer["series"] = time.perf_counter() - t
+    est = {(r["day"], r["botnet"]): r["estimated"] for r in daily if r["scope"] == "botnet"}
+    pops = populations.populations(con, est)
+    timer["populations"] = time.perf_counter() - t - timer["series"]
+    share = _botnet_share(monthly)
+    rate_rows = rates.monthly_rates(con, rates.mixed_sensors(con, cal.mixed_sensors), share)
+    sset = _series_set(counts.days, daily, hourly, series.daily_categories(con), cal.unit)
+    events = changes.detect(sset, acfg)
+    timer["rates_events"] = time.perf_counter() - t - timer["series"] - timer["populations"]
+    return {"series_daily": daily, "series_hourly": _hourly_rows(hourly),
+            "populations": pops, "estimates": monthly, "rates": rate_rows,
+            "botnet_events": _event_rows(events), "_meta": [{"mode": scaler.mode}]}
+
+
+SCHEMAS: dict[str, pa.Schema] = {
+    "botnet_events": pa.schema([
+        ("event_id", pa.string()), ("type", pa.string()), ("scope", pa.string()),
+        ("botnet", pa.string()), ("date", pa.date32()),
+        ("event_time", pa.timestamp("us", tz="UTC")),
+        ("magnitude", pa.float64()), ("magnitude_relative", pa.float64()),
+        ("level_before", pa.float64()), ("level_after", pa.float64()),
+        ("global_change", pa.float64()), ("confidence", pa.float64()), ("unit", pa.string()),
+        ("detail", pa.string()), ("displaced_to", pa.string())]),
+}
+
+
+def to_table(name: str, rows: list[dict]) -> pa.Table:
+    """Rows as an Arrow table (fixed schema where one is declared)."""
+    if name in SCHEMAS:
+        return pa.Table.from_pylist(rows, schema=SCHEMAS[name])
+    return pa.Table.from_pylist(rows)
+
+
+def analyze(store: Store, cfg: Config | None = None) -> AnalysisSummary:
+    """Run attribution (when available) and the analysis; write the result tables."""
+    cfg = cfg or Config()
+    summary = AnalysisSummary(unit=cfg.analyze.calibration.unit)
+    t = time.perf_counter()
+    if cfg.analyze.run_attribution:
+        summary.attribution = _attribute(store, cfg)
+    summary.seconds["attribute"] = time.perf_counter() - t
+    tables = compute(store, cfg.analyze, summary.seconds)
+    summary.calibration = tables.pop("_meta")[0]["mode"]
+    for name, rows in tables.items():
+        if rows or name == "botnet_events":
+            store.write_table(name, to_table(name, rows))
+        summary.tables[name] = len(rows)
+    summary.days = len({r["day"] for r in tables["series_daily"]})
+    summary.botnets = sorted({r["botnet"] for r in tables["series_daily"] if r["botnet"]})
+    summary.events = len(tables["botnet_events"])
+    summary.seconds["total"] = time.perf_counter() - t
+    return summary

@@ -1,0 +1,89 @@
+"""Observed spam per day and per hour, per sensor and botnet, straight from the events view.
+
+What counts as spam: a classifier verdict of spam, phish or malware; messages without a
+verdict count as spam when their source labelled them so or when a trap saw them (a trap
+address never receives wanted mail). A botnet is any ``botnet`` value except empty ones,
+``none``/``unknown`` and ``nonbotnet:*`` (spam known not to come from a botnet).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+SPAM_SQL = ("(verdict IN ('spam', 'phish', 'malware') OR (verdict IS NULL AND "
+            "(label = 'spam' OR source_kind = 'trap')))")
+BOTNET_SQL = ("CASE WHEN botnet IS NULL OR botnet IN ('', 'none', 'unknown') OR "
+              "starts_with(botnet, 'nonbotnet') THEN NULL ELSE botnet END")
+UNITS = {"messages": "1", "recipients": "greatest(coalesce(rcpt_count, 1), 1)"}
+
+
+def unit_sql(unit: str) -> str:
+    """SQL expression giving how much one event counts in ``unit``."""
+    if unit not in UNITS:
+        raise ValueError(f"unknown unit {unit!r}; choose from {', '.join(UNITS)}")
+    return UNITS[unit]
+
+
+@dataclass
+class DailyCounts:
+    """Spam counts keyed by (day, sensor, botnet-or-None): messages and amount in the unit."""
+
+    days: list[date]
+    sensors: list[str]
+    botnets: list[str]
+    messages: dict[tuple[date, str, str | None], int]
+    amount: dict[tuple[date, str, str | None], float]
+
+
+def spam_view(con, unit: str) -> None:
+    """Create the temporary view ``_spam`` (day, hour, sensor, botnet, amount, category)."""
+    con.execute(f"""CREATE OR REPLACE TEMP VIEW _spam AS
+        SELECT day, date_trunc('hour', observed_at) AS hour, sensor, client_ip, category,
+               {BOTNET_SQL} AS botnet, {unit_sql(unit)} AS amount
+        FROM events WHERE {SPAM_SQL} AND day IS NOT NULL""")
+
+
+def period(con) -> list[date]:
+    """Every day from the first to the last day with any event."""
+    lo, hi = con.execute("SELECT min(day), max(day) FROM events WHERE day IS NOT NULL").fetchone()
+    if lo is None:
+        return []
+    return [lo + timedelta(d) for d in range((hi - lo).days + 1)]
+
+
+def daily_counts(con) -> DailyCounts:
+    """Spam per day, sensor and botnet from ``_spam`` (see ``spam_view``)."""
+    rows = con.execute("SELECT day, sensor, botnet, count(*), sum(amount) FROM _spam "
+                       "GROUP BY ALL").fetchall()
+    messages = {(d, s, b): int(n) for d, s, b, n, _ in rows}
+    amount = {(d, s, b): float(a) for d, s, b, _, a in rows}
+    sensors = [r[0] for r in con.execute("SELECT DISTINCT sensor FROM events ORDER BY 1"
+                                         ).fetchall()]
+    botnets = sorted({b for _, _, b in messages if b is not None})
+    return DailyCounts(period(con), sensors, botnets, messages, amount)
+
+
+def active_sensors(con) -> dict[date, set[str]]:
+    """Sensors that stored anything on each day (a silent sensor was down, not spam-free)."""
+    out: dict[date, set[str]] = {}
+    for day, sensor in con.execute("SELECT DISTINCT day, sensor FROM events "
+                                   "WHERE day IS NOT NULL").fetchall():
+        out.setdefault(day, set()).add(sensor)
+    return out
+
+
+def hourly_counts(con) -> list[tuple[datetime, str | None, int, float]]:
+    """Spam per hour and botnet (sensors pooled): (hour, botnet, messages, amount)."""
+    return [(h, b, int(n), float(a)) for h, b, n, a in con.execute(
+        "SELECT hour, botnet, count(*), sum(amount) FROM _spam WHERE hour IS NOT NULL "
+        "GROUP BY ALL ORDER BY 1").fetchall()]
+
+
+def daily_categories(con) -> dict[tuple[str, date], dict[str, int]]:
+    """Spam messages per (botnet, day) and category."""
+    out: dict[tuple[str, date], dict[str, int]] = {}
+    for b, d, c, n in con.execute("SELECT botnet, day, coalesce(category, 'other'), count(*) "
+                                  "FROM _spam WHERE botnet IS NOT NULL GROUP BY ALL").fetchall():
+        out.setdefault((b, d), {})[c] = int(n)
+    return out

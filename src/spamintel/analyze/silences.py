@@ -1,0 +1,146 @@
+"""Silences in a daily series: when a sender stops, comes back, or first appears.
+
+A day is *silent* when the series is below ``silent_fraction`` of its typical level (the
+median of its active days, found in two passes). Runs of silent days become events:
+
+- a silent run at the start followed by activity: ``new_botnet`` on the first active day;
+- a silent run in the middle lasting at least ``MIN_PAUSE_DAYS``: ``pause`` then ``resume``;
+- a silent run reaching the end of the data: ``takedown`` when it lasts at least
+  ``takedown_min_days``, else a ``pause`` (not yet known to be final).
+
+Dates are refined on the hourly series: the hour a single Poisson mean-shift splits best
+within the two days around the daily transition, so a takedown at 14:45 is dated that
+day even though the day itself still carried half a day of spam.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+
+import numpy as np
+
+MIN_PAUSE_DAYS = 2
+MIN_LEAD_DAYS = 3
+
+
+@dataclass(frozen=True)
+class Run:
+    """A run of silent days ``[start, stop)`` in day indices."""
+
+    start: int
+    stop: int
+
+    @property
+    def days(self) -> int:
+        return self.stop - self.start
+
+
+def typical_level(x: np.ndarray, fraction: float) -> float:
+    """Median of the active days (two passes from the 90th percentile)."""
+    if not len(x) or not np.any(x > 0):
+        return 0.0
+    level = float(np.percentile(x, 90))
+    for _ in range(2):
+        on = x >= fraction * level
+        level = float(np.median(x[on])) if on.any() else level
+    return level
+
+
+def silent_runs(x: np.ndarray, fraction: float) -> list[Run]:
+    """Maximal runs of silent days."""
+    level = typical_level(x, fraction)
+    if level <= 0:
+        return []
+    silent = x < fraction * level
+    runs, start = [], None
+    for i, s in enumerate(silent):
+        if s and start is None:
+            start = i
+        elif not s and start is not None:
+            runs.append(Run(start, i))
+            start = None
+    if start is not None:
+        runs.append(Run(start, len(x)))
+    return runs
+
+
+def split_hour(hourly: dict[datetime, float], first: date, rising: bool) -> datetime | None:
+    """Hour where a one-change Poisson model splits best over the 48 h from ``first``."""
+    t0 = datetime(first.year, first.month, first.day, tzinfo=UTC)
+    hours = [t0 + timedelta(hours=h) for h in range(48)]
+    y = np.array([hourly.get(h, 0.0) for h in hours], dtype=float)
+    if y.sum() <= 0:
+        return None
+    best, best_k = -math.inf, None
+    c = np.cumsum(y)
+    total = c[-1]
+    for k in range(1, 48):
+        n1, n2 = c[k - 1], total - c[k - 1]
+        m1, m2 = n1 / k, n2 / (48 - k)
+        if (m2 > m1) != rising:
+            continue
+        ll = (n1 * math.log(m1) if n1 > 0 else 0.0) + (n2 * math.log(m2) if n2 > 0 else 0.0)
+        ll -= n1 + n2
+        if ll > best:
+            best, best_k = ll, k
+    return hours[best_k] if best_k is not None else None
+
+
+def _event(kind: str, at_day: date, at: datetime | None, conf: float, before: float,
+           after: float, note: str) -> dict:
+    rel = (after - before) / before if before > 0 else None
+    return {"type": kind, "date": (at.date() if at else at_day), "event_time": at,
+            "magnitude": after - before, "magnitude_relative": rel, "level_before": before,
+            "level_after": after, "confidence": round(min(0.99, conf), 3), "detail": note}
+
+
+def _mean(x: np.ndarray, lo: int, hi: int) -> float:
+    lo, hi = max(lo, 0), min(hi, len(x))
+    return float(x[lo:hi].mean()) if hi > lo else 0.0
+
+
+def silence_events(x: np.ndarray, days: list[date], hourly: dict[datetime, float],
+                   fraction: float, takedown_days: int, window: int) -> list[dict]:
+    """Events found from the silent runs of one series (see module docstring)."""
+    out = []
+    for run in silent_runs(x, fraction):
+        at_end, at_start = run.stop == len(x), run.start == 0
+        if at_start and not at_end and run.days >= MIN_LEAD_DAYS:
+            out.append(_onset("new_botnet", x, days, hourly, run.stop, window))
+        if at_start:
+            continue
+        if at_end:
+            kind = "takedown" if run.days >= takedown_days else "pause"
+            conf = 0.5 + 0.5 * min(1.0, run.days / (2 * takedown_days))
+        elif run.days >= MIN_PAUSE_DAYS:
+            kind, conf = "pause", 1.0 - math.exp(-run.days)
+        else:
+            continue
+        first = days[run.start]
+        at = split_hour(hourly, first - timedelta(days=1), rising=False)
+        if at is not None and not (first - timedelta(days=1) <= at.date() <= first):
+            at = None
+        edge = days.index(at.date()) if at else run.start
+        before = _mean(x, edge - window, edge)
+        after = _mean(x, run.start, min(run.stop, run.start + window))
+        out.append(_event(kind, first, at, conf, before, after,
+                          f"silent for {run.days} day(s) from {first.isoformat()}"))
+        if not at_end:
+            out.append(_onset("resume", x, days, hourly, run.stop, window))
+    return out
+
+
+def _onset(kind: str, x: np.ndarray, days: list[date], hourly: dict[datetime, float],
+           i: int, window: int) -> dict:
+    first = days[i]
+    at = split_hour(hourly, first - timedelta(days=1), rising=True)
+    if at is not None and not (first - timedelta(days=1) <= at.date() <= first):
+        at = None
+    active = int(np.sum(x[i:i + 2 * window] > 0))
+    conf = 0.5 + 0.5 * min(1.0, active / window)
+    before = _mean(x, i - window, i)
+    after = _mean(x, i + 1, i + 1 + window)
+    return _event(kind, first, at, conf, before, after,
+                  f"active from {(at.date() if at else first).isoformat()}")
