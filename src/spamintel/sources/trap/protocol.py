@@ -1,0 +1,322 @@
+"""``TrapSMTP``: aiosmtpd's SMTP protocol, recording the client's exact dialect.
+
+What it changes in ``aiosmtpd.smtp.SMTP``:
+
+- every command line is read through a tapping reader, so the transcript holds the
+  client's exact bytes (case, spacing, bare LF) in wire order (``capture``);
+- ``MAIL``/``RCPT`` parse leniently (``envelope``) and need no HELO first: a trap records
+  bots that skip it instead of refusing them (RFC 5321 §4.1.4 lets a server accept this);
+- ``DATA`` reads the message straight from the stream buffer up to a dot line ending in
+  CRLF or bare LF (bots send both), with the size limit enforced while reading: over it
+  the data is discarded as it arrives and the answer is 552 (RFC 5321 §4.5.3.1.10);
+- connection limits, a total session timeout and a clean drain on shutdown;
+- ``XCLIENT ADDR= PORT= NAME= TIME=`` (Postfix-style, only from ``xclient_from`` IPs)
+  lets a replay tool state the original client and receive time of the next message;
+  XCLIENT lines and their replies stay out of the transcript.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import uuid
+from datetime import UTC, datetime
+
+from aiosmtpd.smtp import SMTP
+
+from spamintel.sources.trap.capture import Capture
+from spamintel.sources.trap.envelope import parse_path
+
+_DOT_LINE = re.compile(rb"(^|\n)\.")
+
+
+class _TapReader(asyncio.StreamReader):
+    """A StreamReader that hands every command line it returns to ``tap``."""
+
+    tap = None
+
+    async def readuntil(self, separator: bytes = b"\n") -> bytes:
+        line = await super().readuntil(separator)
+        if self.tap is not None:
+            self.tap(line)
+        return line
+
+
+def find_data_end(buf: bytearray, pos: int, at_line_start: bool) -> tuple[int, int, int]:
+    """Find the terminating dot line in ``buf`` from ``pos``.
+
+    Returns ``(end, term_len, resume)``: ``end`` is the length of the message data (the
+    dot line starts there) or -1, ``term_len`` the dot line's length (3 for CRLF, 2 for
+    bare LF), ``resume`` where to scan next when not found yet.
+    """
+    if at_line_start and pos == 0 and buf[:1] == b".":
+        if buf[1:3] == b"\r\n":
+            return 0, 3, 0
+        if buf[1:2] == b"\n":
+            return 0, 2, 0
+        if len(buf) < 3:
+            return -1, 0, 0
+    while True:
+        i = buf.find(b"\n.", pos)
+        if i < 0:
+            return -1, 0, max(0, len(buf) - 1)
+        nxt = buf[i + 2:i + 4]
+        if nxt[:2] == b"\r\n":
+            return i + 1, 3, 0
+        if nxt[:1] == b"\n":
+            return i + 1, 2, 0
+        if len(nxt) < 2 and (not nxt or nxt == b"\r"):
+            return -1, 0, i
+        pos = i + 1
+
+
+def unstuff(data: bytes) -> bytes:
+    """Remove the leading dot a sender added to lines starting with one (RFC 5321 §4.5.2)."""
+    if data.startswith(b".") or b"\n." in data:
+        return _DOT_LINE.sub(rb"\1", data)
+    return data
+
+
+class TrapSMTP(SMTP):
+    """One SMTP connection to the trap; ``handler`` is the shared ``TrapHandler``."""
+
+    def __init__(self, handler, **kwargs) -> None:
+        cfg = handler.cfg
+        self.line_length_limit = cfg.max_command_line
+        self.command_size_limit = cfg.max_command_line
+        super().__init__(handler, hostname=cfg.trap_host, ident="ESMTP",
+                         data_size_limit=cfg.max_message_bytes, timeout=cfg.idle_timeout,
+                         **kwargs)
+        reader = _TapReader(limit=self.line_length_limit, loop=self.loop)
+        reader.tap = self._tap
+        asyncio.StreamReaderProtocol.__init__(self, reader, loop=self.loop,
+                                              client_connected_cb=self._cb_client_connected)
+        self.command_size_limits = _Limits(cfg.max_command_line)
+        self.cfg = cfg
+        self.cap = Capture(cfg.max_transcript)
+        self.conn_id = uuid.uuid4().hex[:12]
+        self.connected_at = datetime.now(UTC)
+        self.client_ip, self.client_port = "", 0
+        self.rdns: str | None = None
+        self.next_time: datetime | None = None
+        self.messages = 0
+        self.rejects: list[str] = []
+        self.ending = "drop"
+        self.busy = self.committing = self._silent = False
+        self._refused: str | None = None
+        self._slot: str | None = None
+        self._deadline: asyncio.TimerHandle | None = None
+        self.data_cmd_ms: int | None = None
+        self.data_seconds = 0.0
+
+    # -- connection life -------------------------------------------------------------
+    def connection_made(self, transport) -> None:
+        if self.transport is None and self._original_transport is None:
+            peer = transport.get_extra_info("peername") or ("", 0)
+            self.client_ip, self.client_port = str(peer[0]), int(peer[1])
+            self._refused = self.event_handler.open(self)
+            if self._refused:
+                transport.write(b"421 4.7.0 Too many connections, try again later\r\n")
+                transport.close()
+                return
+            self._slot = self.client_ip
+            self._deadline = self.loop.call_later(self.cfg.session_timeout, self._expire)
+        super().connection_made(transport)
+
+    def connection_lost(self, error) -> None:
+        if self._refused:
+            return
+        if self._deadline is not None:
+            self._deadline.cancel()
+        if self._slot is not None:
+            self.event_handler.close(self)
+            self._slot = None
+        super().connection_lost(error)
+
+    def eof_received(self) -> bool | None:
+        if self._refused:
+            return False
+        return super().eof_received()
+
+    def data_received(self, data: bytes) -> None:
+        if self._refused:
+            return
+        self.cap.received(len(data))
+        super().data_received(data)
+
+    def _timeout_cb(self) -> None:
+        self.ending = "idle_timeout"
+        super()._timeout_cb()
+
+    def _expire(self) -> None:
+        if self.committing:
+            self._deadline = self.loop.call_later(1.0, self._expire)
+            return
+        self.ending = "session_timeout"
+        self.shut("421 4.4.2 Session time limit exceeded")
+
+    def shut(self, reply: str) -> None:
+        """Send a last reply and close, without waiting for the client."""
+        if self.transport is not None and not self.transport.is_closing():
+            self.cap.server(reply)
+            self.transport.write(reply.encode() + b"\r\n")
+            self.transport.close()
+
+    # -- capture ---------------------------------------------------------------------
+    def _tap(self, line: bytes) -> None:
+        if self._xclient_allowed() and line[:7].upper() == b"XCLIENT":
+            return
+        self.cap.client(line, self.cap.rx - len(self._reader._buffer))
+
+    async def push(self, status) -> None:
+        if not self._silent:
+            self.cap.server(status if isinstance(status, str) else status.decode("latin-1"))
+        await super().push(status)
+
+    # -- commands --------------------------------------------------------------------
+    async def smtp_QUIT(self, arg) -> None:
+        self.ending = "quit"
+        await super().smtp_QUIT(arg)
+
+    async def smtp_MAIL(self, arg) -> None:
+        parsed = parse_path("MAIL", arg)
+        if parsed is None:
+            await self.push("501 5.5.4 Syntax: MAIL FROM:<address>")
+            return
+        if self.envelope.mail_from is not None:
+            await self.push("503 5.5.1 Error: nested MAIL command")
+            return
+        address, params = parsed
+        size = next((p[5:] for p in params if p[:5].upper() == "SIZE="), "")
+        if size.isdigit() and int(size) > self.cfg.max_message_bytes:
+            self.reject("size_declared")
+            await self.push("552 5.3.4 Message size exceeds fixed limit")
+            return
+        self.envelope.mail_from = address
+        self.envelope.mail_options.extend(params)
+        await self.push("250 2.1.0 Ok")
+
+    async def smtp_RCPT(self, arg) -> None:
+        if self.envelope.mail_from is None:
+            await self.push("503 5.5.1 Error: need MAIL command")
+            return
+        parsed = parse_path("RCPT", arg)
+        if parsed is None or not parsed[0]:
+            await self.push("501 5.5.4 Syntax: RCPT TO:<address>")
+            return
+        status = await self._call_handler_hook("RCPT", parsed[0], parsed[1])
+        await self.push(status)
+
+    async def smtp_DATA(self, arg) -> None:
+        if self.envelope.mail_from is None:
+            await self.push("503 5.5.1 Error: need MAIL command")
+            return
+        if not self.envelope.rcpt_tos:
+            await self.push("503 5.5.1 Error: need RCPT command")
+            return
+        if arg:
+            await self.push("501 5.5.4 Syntax: DATA")
+            return
+        self.data_cmd_ms = self.cap.ms()
+        await self.push("354 End data with <CR><LF>.<CR><LF>")
+        self.busy = True
+        try:
+            await self._receive_message()
+        finally:
+            self.busy = False
+        if self.event_handler.draining:
+            self.ending = "shutdown"
+            self.shut("421 4.3.2 Service shutting down")
+
+    async def _receive_message(self) -> None:
+        start = self.loop.time()
+        data = await self._read_data()
+        self.data_seconds = self.loop.time() - start
+        if data is None:
+            self.reject("oversize")
+            self._set_post_data_state()
+            await self.push("552 5.3.4 Error: message size exceeds fixed limit")
+            return
+        self.envelope.original_content = self.envelope.content = unstuff(data)
+        self.committing = True
+        try:
+            status = await self._call_handler_hook("DATA")
+        finally:
+            self.committing = False
+        self._set_post_data_state()
+        await self.push(status)
+
+    async def _read_data(self) -> bytes | None:
+        """Message data up to the dot line (recorded), or None when over the size limit."""
+        reader, limit = self._reader, self.cfg.max_message_bytes
+        buf: bytearray = reader._buffer
+        pos, line_start, too_big = 0, True, False
+        while True:
+            end, term, pos = find_data_end(buf, pos, line_start)
+            if end >= 0:
+                break
+            if len(buf) > limit or too_big:
+                too_big = True
+                cut = max(0, len(buf) - 3)
+                del buf[:cut]
+                pos, line_start = 0, False
+            if reader._eof or reader.exception() is not None:
+                raise ConnectionResetError("connection closed during DATA")
+            self._reset_timeout()
+            await reader._wait_for_data("smtp_DATA")
+        data = None if too_big or end > limit else bytes(buf[:end])
+        dot = bytes(buf[end:end + term])
+        del buf[:end + term]
+        reader._maybe_resume_transport()
+        self.cap.client(dot, self.cap.rx - len(buf))
+        return data
+
+    def reject(self, reason: str) -> None:
+        """Count a refusal of this connection's client."""
+        self.rejects.append(reason)
+        self.event_handler.metrics.rejects.labels(reason).inc()
+
+    # -- replay ----------------------------------------------------------------------
+    def _xclient_allowed(self) -> bool:
+        peer = self.session.peer if self.session is not None else None
+        return bool(peer) and str(peer[0]) in self.cfg.xclient_from
+
+    async def smtp_XCLIENT(self, arg) -> None:
+        self._silent = True
+        try:
+            if not self._xclient_allowed():
+                await self.push("550 5.7.0 Error: insufficient authorization")
+                return
+            if not self._apply_xclient(arg or ""):
+                await self.push("501 5.5.4 Syntax: XCLIENT attribute=value ...")
+                return
+            await self.push("250 2.0.0 Ok")
+        finally:
+            self._silent = False
+
+    def _apply_xclient(self, arg: str) -> bool:
+        try:
+            attrs = dict(item.split("=", 1) for item in arg.split())
+            if "ADDR" in attrs:
+                self.client_ip = attrs["ADDR"]
+            if "PORT" in attrs:
+                self.client_port = int(attrs["PORT"])
+            if "NAME" in attrs:
+                self.rdns = None if attrs["NAME"] == "[UNAVAILABLE]" else attrs["NAME"]
+            if "TIME" in attrs:
+                when = datetime.fromisoformat(attrs["TIME"].replace("Z", "+00:00"))
+                self.next_time = when if when.tzinfo else when.replace(tzinfo=UTC)
+        except ValueError:
+            return False
+        return True
+
+
+class _Limits(dict):
+    """Command length limit for every verb (aiosmtpd keeps a per-verb table)."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__()
+        self.limit = limit
+
+    def __missing__(self, key: str) -> int:
+        return self.limit
