@@ -16,11 +16,9 @@ of the reference period's count).
 
 from __future__ import annotations
 
-import json
 import math
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
 
 from scipy.stats import chi2
 
@@ -95,21 +93,6 @@ def make_scaler(cal: CalibrationConfig, counts: DailyCounts) -> Scaler:
         return Scaler(cal)
     factor = cal.reference_per_day * len(days) / amount
     return Scaler(cal, factor=factor, factor_rel_err=1 / math.sqrt(msgs))
-
-
-def calibration_from_scenario(path: str | Path, unit: str = "messages") -> CalibrationConfig:
-    """Calibration from a simulator ``scenario.json``: the sensors' declared mailbox shares.
-
-    Only the sensors block is read (what an operator knows about their own sensors).
-    """
-    data = json.loads(Path(path).read_text(encoding="utf-8"))
-    sensors = data.get("sensors", data)
-    if isinstance(sensors, dict):
-        sensors = [dict(v, name=k) if isinstance(v, dict) else {"name": k, "share": v}
-                   for k, v in sensors.items()]
-    shares = {s["name"]: float(s["share"]) for s in sensors if s.get("share")}
-    mixed = tuple(s["name"] for s in sensors if s.get("kind") not in (None, "trap"))
-    return CalibrationConfig(unit=unit, sensor_shares=shares, mixed_sensors=mixed)
 
 
 GLOBAL, BOTNET, NONBOTNET = "global", "botnet", "nonbotnet"

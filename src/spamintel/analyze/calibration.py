@@ -1,0 +1,53 @@
+"""Where a calibration comes from: a TOML file, or a simulator ``scenario.json``.
+
+Only what an operator knows about their own sensors is read (names, kinds, mailbox
+shares); ground-truth tables are never consulted.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import tomllib
+from pathlib import Path
+
+from spamintel.config import AnalyzeConfig, CalibrationConfig, Config
+
+
+def calibration_from_scenario(path: str | Path, unit: str = "messages") -> CalibrationConfig:
+    """Calibration from a scenario file: each sensor's declared share of the world's mail."""
+    data = json.loads(Path(path).read_text(encoding="utf-8"))
+    sensors = data.get("sensors", data) if isinstance(data, dict) else data
+    if isinstance(sensors, dict):
+        sensors = [dict(v, name=k) if isinstance(v, dict) else {"name": k, "share": v}
+                   for k, v in sensors.items()]
+    shares = {str(s["name"]): float(s["share"]) for s in sensors if s.get("share")}
+    mixed = tuple(str(s["name"]) for s in sensors if s.get("kind") not in (None, "trap"))
+    return CalibrationConfig(unit=unit, sensor_shares=shares, mixed_sensors=mixed)
+
+
+def calibration_from_toml(path: str | Path) -> CalibrationConfig:
+    """Calibration from ``[analyze.calibration]`` (or a top-level ``[calibration]``)."""
+    with open(path, "rb") as fh:
+        data = tomllib.load(fh)
+    block = data.get("analyze", {}).get("calibration", data.get("calibration", {}))
+    known = {f.name for f in dataclasses.fields(CalibrationConfig)}
+    unknown = set(block) - known
+    if unknown:
+        raise ValueError(f"unknown calibration keys: {', '.join(sorted(unknown))}")
+    if "mixed_sensors" in block:
+        block["mixed_sensors"] = tuple(block["mixed_sensors"])
+    return CalibrationConfig(**block)
+
+
+def load_calibration(path: str | Path) -> CalibrationConfig:
+    """A calibration from ``.json`` (scenario) or ``.toml`` files."""
+    if str(path).endswith(".json"):
+        return calibration_from_scenario(path)
+    return calibration_from_toml(path)
+
+
+def with_calibration(cfg: Config, cal: CalibrationConfig) -> Config:
+    """``cfg`` with its analysis calibration replaced."""
+    analyze: AnalyzeConfig = dataclasses.replace(cfg.analyze, calibration=cal)
+    return dataclasses.replace(cfg, analyze=analyze)

@@ -1,0 +1,38 @@
+"""``spamintel analyze``: attribution, series, populations, estimates, rates and events."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+import typer
+
+from spamintel.analyze import analyze
+from spamintel.analyze.calibration import load_calibration, with_calibration
+from spamintel.cli._app import app
+from spamintel.config import load_config
+from spamintel.store import Store
+
+
+@app.command("analyze")
+def analyze_cmd(
+    store: Path = typer.Option(..., "--store", help="Event store directory."),
+    config: Path | None = typer.Option(None, "--config", help="TOML configuration file."),
+    calibration: Path | None = typer.Option(
+        None, "--calibration", help="Calibration: TOML, or a simulator scenario.json."),
+    attribution: bool = typer.Option(True, "--attribution/--no-attribution",
+                                     help="Run botnet attribution first."),
+) -> None:
+    """Analyse the store and write the result tables; print a summary."""
+    cfg = load_config(config)
+    if calibration:
+        cfg = with_calibration(cfg, load_calibration(calibration))
+    if not attribution:
+        cfg = replace(cfg, analyze=replace(cfg.analyze, run_attribution=False))
+    summary = analyze(Store(store), cfg)
+    typer.echo(f"{summary.days} days, {len(summary.botnets)} botnets "
+               f"({', '.join(summary.botnets[:12])}), {summary.events} events; "
+               f"calibration: {summary.calibration}, unit: {summary.unit}")
+    for name, n in summary.tables.items():
+        typer.echo(f"  table {name}: {n} rows")
+    typer.echo(f"  {summary.seconds['total']:.1f} s")
