@@ -1,0 +1,29 @@
+import json
+
+import pytest
+
+from spamintel.analyze.calibration import load_calibration, with_calibration
+from spamintel.config import Config
+
+
+def test_scenario_json_gives_sensor_shares_and_mixed_sensors(tmp_path):
+    path = tmp_path / "scenario.json"
+    path.write_text(json.dumps({"name": "x", "sensors": [
+        {"name": "trap-1", "kind": "trap", "share": 1e-6},
+        {"name": "mx-1", "kind": "mx", "share": 2e-7}],
+        "groups": [{"name": "Rustock", "truth": "never read"}]}))
+    cal = load_calibration(path)
+    assert cal.sensor_shares == {"trap-1": 1e-6, "mx-1": 2e-7}
+    assert cal.mixed_sensors == ("mx-1",)
+    assert with_calibration(Config(), cal).analyze.calibration is cal
+
+
+def test_toml_calibration_and_unknown_keys(tmp_path):
+    path = tmp_path / "c.toml"
+    path.write_text('[analyze.calibration]\nunit = "recipients"\nreference_start = "2011-03-07"\n'
+                    'reference_end = "2011-03-13"\nreference_per_day = 52e9\n')
+    cal = load_calibration(path)
+    assert cal.unit == "recipients" and cal.reference_per_day == 52e9
+    path.write_text('[calibration]\nshares = 1\n')
+    with pytest.raises(ValueError, match="shares"):
+        load_calibration(path)

@@ -1,0 +1,81 @@
+from datetime import date
+
+import numpy as np
+import pytest
+
+from spamintel.analyze import compute, series
+from spamintel.analyze.estimate import make_scaler, poisson_interval, widen
+from spamintel.analyze.synthetic import truth_daily
+from spamintel.config import AnalyzeConfig, CalibrationConfig
+
+
+def test_poisson_interval_matches_known_values():
+    assert poisson_interval(0) == (0.0, pytest.approx(3.689, abs=1e-3))
+    lo, hi = poisson_interval(10)
+    assert lo == pytest.approx(4.795, abs=1e-3) and hi == pytest.approx(18.390, abs=1e-3)
+
+
+def test_widen_adds_relative_error_and_keeps_order():
+    lo, hi = widen(100.0, 90.0, 110.0, 0.1)
+    assert lo < 90.0 and hi > 110.0
+    assert widen(100.0, 90.0, 110.0, 0.0) == (90.0, 110.0)
+
+
+def _errors(tables, truth, name):
+    rows = [r for r in tables["series_daily"]
+            if (r["scope"] == "global" and name == "*") or r["botnet"] == name]
+    pairs = [(r, truth[(r["day"], name)]) for r in rows if truth[(r["day"], name)] > 0]
+    err = np.array([r["estimated"] / t - 1 for r, t in pairs])
+    covered = np.mean([r["low"] <= t <= r["high"] for r, t in pairs])
+    return err, covered
+
+
+@pytest.mark.parametrize("name", ["*", "Rustock", "Bagle", "Cutwail"])
+def test_daily_estimates_are_unbiased_and_intervals_cover(tables, world, name):
+    err, covered = _errors(tables, truth_daily(world), name)
+    assert abs(err.mean()) < 0.01
+    assert covered >= 0.85
+
+
+def test_global_daily_estimate_within_5_percent_on_95_percent_of_days(tables, world):
+    err, _ = _errors(tables, truth_daily(world), "*")
+    assert np.mean(np.abs(err) < 0.05) >= 0.95
+
+
+def test_a_sensor_that_was_down_does_not_bias_the_estimate(synth_store, acfg, world):
+    con = synth_store.connect()
+    series.spam_view(con, "messages")
+    counts = series.daily_counts(con)
+    active = series.active_sensors(con)
+    day = date(2011, 3, 3)
+    for key in [k for k in counts.messages if k[0] == day and k[1] == "trap-a"]:
+        del counts.messages[key], counts.amount[key]
+    active[day].discard("trap-a")
+    from spamintel.analyze.estimate import daily_estimates
+    rows = daily_estimates(counts, active, make_scaler(acfg.calibration, counts))
+    est = next(r for r in rows if r["day"] == day and r["scope"] == "global")["estimated"]
+    assert est == pytest.approx(truth_daily(world)[(day, "*")], rel=0.06)
+
+
+def test_reference_calibration_reproduces_the_reference_total(synth_store):
+    cal = CalibrationConfig(reference_start="2011-03-07", reference_end="2011-03-13",
+                            reference_per_day=52e9)
+    out = compute(synth_store, AnalyzeConfig(run_attribution=False, calibration=cal))
+    week = [r["estimated"] for r in out["series_daily"] if r["scope"] == "global"
+            and date(2011, 3, 7) <= r["day"] <= date(2011, 3, 13)]
+    assert sum(week) / 7 == pytest.approx(52e9, rel=1e-9)
+
+
+def test_without_calibration_there_are_no_world_figures(synth_store):
+    out = compute(synth_store, AnalyzeConfig(run_attribution=False))
+    assert all(r["estimated"] is None for r in out["series_daily"])
+    assert all(r["value"] is None for r in out["estimates"])
+
+
+def test_monthly_estimate_matches_truth(tables, world):
+    truth = truth_daily(world)
+    march = [truth[(d, "*")] for d in world.days() if d.month == 3]
+    row = next(r for r in tables["estimates"] if r["month"] == "2011-03"
+               and r["scope"] == "global")
+    assert row["value"] == pytest.approx(np.mean(march), rel=0.02)
+    assert row["low"] < row["value"] < row["high"] and row["unit"] == "messages"

@@ -1,0 +1,39 @@
+from datetime import date, timedelta
+
+import numpy as np
+
+from spamintel.analyze.levels import content_switches, level_shifts
+
+DAYS = [date(2011, 1, 1) + timedelta(d) for d in range(120)]
+ON = np.ones(120, bool)
+
+
+def _noisy(rng, level, burst=False):
+    weekday = np.array([0.7 if d.weekday() >= 5 else 1.0 for d in DAYS])
+    cycle = np.where(np.arange(120) % 2 == 0, 1.5, 0.5) if burst else 1.0
+    return rng.poisson(level * weekday * cycle * rng.lognormal(0, 0.1, 120)).astype(float)
+
+
+def test_weekday_and_burst_cycles_are_not_level_shifts():
+    for seed in range(5):
+        rng = np.random.default_rng(seed)
+        assert level_shifts(_noisy(rng, 800, burst=True), DAYS, ON, 7, 1.5) == []
+
+
+def test_surge_found_on_its_day():
+    x = _noisy(np.random.default_rng(9), 500)
+    x[60:] *= 2.0
+    found = level_shifts(x, DAYS, ON, 7, 1.5)
+    assert [(e["type"], e["date"]) for e in found] == [("surge", DAYS[60])]
+    assert 0.8 < found[0]["magnitude_relative"] < 1.2
+
+
+def test_content_switch_found_and_stable_mix_quiet():
+    rng = np.random.default_rng(3)
+    cats = [{"pharma": int(rng.poisson(80)), "replica": int(rng.poisson(20))} for _ in DAYS]
+    assert content_switches(cats, DAYS, ON, 7, 0.4) == []
+    for i in range(70, 120):
+        cats[i] = {"casino": int(rng.poisson(90)), "replica": int(rng.poisson(10))}
+    found = content_switches(cats, DAYS, ON, 7, 0.4)
+    assert [(e["type"], e["date"]) for e in found] == [("content_switch", DAYS[70])]
+    assert "pharma -> casino" in found[0]["detail"]

@@ -1,0 +1,55 @@
+from datetime import UTC, date, datetime, timedelta
+
+import numpy as np
+
+from spamintel.analyze.silences import silence_events, split_hour, typical_level
+
+DAYS = [date(2011, 1, 1) + timedelta(d) for d in range(90)]
+
+
+def _series(rng, level=1000.0):
+    weekday = np.array([0.8 if d.weekday() >= 5 else 1.0 for d in DAYS])
+    return rng.poisson(level * weekday).astype(float)
+
+
+def test_typical_level_ignores_silent_days():
+    x = np.r_[np.zeros(50), np.full(40, 100.0)]
+    assert typical_level(x, 0.05) == 100.0
+
+
+def test_noise_and_weekday_cycles_give_no_events():
+    x = _series(np.random.default_rng(1))
+    assert silence_events(x, DAYS, {}, 0.05, 7, 7) == []
+
+
+def test_takedown_pause_resume_and_new_botnet():
+    x = _series(np.random.default_rng(2))
+    x[20:30] = 0
+    x[70:] = np.random.default_rng(3).poisson(2, 20)
+    kinds = [(e["type"], e["date"]) for e in silence_events(x, DAYS, {}, 0.05, 7, 7)]
+    assert kinds == [("pause", DAYS[20]), ("resume", DAYS[30]), ("takedown", DAYS[70])]
+    y = _series(np.random.default_rng(4))
+    y[:40] = 0
+    events = silence_events(y, DAYS, {}, 0.05, 7, 7)
+    assert [(e["type"], e["date"]) for e in events] == [("new_botnet", DAYS[40])]
+
+
+def test_short_silence_at_the_end_is_a_pause_not_a_takedown():
+    x = _series(np.random.default_rng(5))
+    x[-3:] = 0
+    assert [e["type"] for e in silence_events(x, DAYS, {}, 0.05, 7, 7)] == ["pause"]
+
+
+def test_split_hour_finds_the_stop_within_the_day():
+    start = datetime(2011, 3, 16, tzinfo=UTC)
+    hourly = {start + timedelta(hours=h): (50.0 if h < 14 else 0.0) for h in range(48)}
+    assert split_hour(hourly, date(2011, 3, 16), rising=False) == start + timedelta(hours=14)
+    x = np.full(90, 1000.0)
+    x[75:] = 0
+    x[74] = 600
+    hourly = {datetime(2011, 3, 16, h, tzinfo=UTC): 40.0 for h in range(14)}
+    days = [date(2011, 1, 1) + timedelta(d) for d in range(90)]
+    assert days[74] == date(2011, 3, 16)
+    ev = silence_events(x, days, hourly, 0.05, 7, 7)
+    assert ev[0]["type"] == "takedown" and ev[0]["date"] == date(2011, 3, 16)
+    assert ev[0]["level_before"] == 1000.0 and ev[0]["magnitude"] == -1000.0
