@@ -1,0 +1,27 @@
+"""Docs stay honest: every event column and config key is documented."""
+
+import dataclasses
+from pathlib import Path
+
+from spamintel.config import Config
+from spamintel.model import EVENT_COLUMNS, QUARANTINE_SCHEMA
+from spamintel.store.views import ATTRIBUTION_COLUMNS
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_every_event_column_is_documented():
+    text = (ROOT / "docs" / "events.md").read_text()
+    names = [c.name for c in EVENT_COLUMNS] + list(ATTRIBUTION_COLUMNS)
+    names += QUARANTINE_SCHEMA.names
+    assert [n for n in names if f"`{n}`" not in text] == []
+
+
+def test_every_config_key_is_documented():
+    text = (ROOT / "docs" / "configuration.md").read_text()
+    missing = []
+    for section in dataclasses.fields(Config):
+        for key in dataclasses.fields(getattr(Config(), section.name)):
+            if f"`{key.name}`" not in text:
+                missing.append(f"{section.name}.{key.name}")
+    assert missing == []
