@@ -17,11 +17,15 @@ def test_every_event_column_is_documented():
     assert [n for n in names if f"`{n}`" not in text] == []
 
 
+def _keys(obj, prefix=""):
+    for f in dataclasses.fields(obj):
+        value = getattr(obj, f.name)
+        yield prefix + f.name, f.name
+        if dataclasses.is_dataclass(value):
+            yield from _keys(value, f"{prefix}{f.name}.")
+
+
 def test_every_config_key_is_documented():
     text = (ROOT / "docs" / "configuration.md").read_text()
-    missing = []
-    for section in dataclasses.fields(Config):
-        for key in dataclasses.fields(getattr(Config(), section.name)):
-            if f"`{key.name}`" not in text:
-                missing.append(f"{section.name}.{key.name}")
+    missing = [path for path, key in _keys(Config()) if f"`{key}`" not in text]
     assert missing == []
