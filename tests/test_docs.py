@@ -20,7 +20,8 @@ def test_every_event_column_is_documented():
 def _keys(obj, prefix=""):
     for f in dataclasses.fields(obj):
         value = getattr(obj, f.name)
-        yield prefix + f.name, f.name
+        if prefix or not dataclasses.is_dataclass(value):  # top-level tables are headings
+            yield prefix + f.name, f.name
         if dataclasses.is_dataclass(value):
             yield from _keys(value, f"{prefix}{f.name}.")
 
