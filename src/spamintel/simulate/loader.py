@@ -39,6 +39,8 @@ HOUR_PROFILES: dict[str, tuple[float, ...]] = {
                1.7, 1.8, 1.9, 1.9, 1.8, 1.5, 1.2, 1.0, 0.8, 0.6, 0.45, 0.35),
 }
 
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 
 def builtin_scenarios() -> list[str]:
     """Names of the scenarios shipped with the package."""
@@ -56,7 +58,7 @@ def load_scenario(name_or_path: str | Path) -> Scenario:
         if not res.is_file():
             raise ScenarioError(f"no scenario {name_or_path!r}; built-in: {builtin_scenarios()}")
         text = res.read_text(encoding="utf-8")
-    data = yaml.safe_load(text)
+    data = yaml.load(text, Loader=_LOADER)
     if not isinstance(data, dict):
         raise ScenarioError("a scenario is a YAML mapping")
     return build_scenario(data)

@@ -1,0 +1,190 @@
+"""Campaign content: compiled spintax templates, rotating URL domains, names and brands.
+
+Every message of a campaign is rendered afresh (choices, tokens, the day's domains), so
+campaigns look like real ones: one skeleton, many surface forms.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import random
+from dataclasses import dataclass
+from datetime import date
+from importlib import resources
+
+import yaml
+
+from spamintel.simulate.spintax import compile_spintax, render
+from spamintel.simulate.tokens import alnum, digits, lower
+
+FIRST = ("James", "Mary", "John", "Linda", "Robert", "Anna", "Michael", "Elena", "David",
+         "Olga", "Richard", "Natalia", "Thomas", "Irina", "Daniel", "Svetlana", "Paul", "Maria",
+         "Mark", "Julia", "Steven", "Tatiana", "Kevin", "Ekaterina", "Brian", "Sarah", "Peter",
+         "Laura", "Ahmed", "Grace", "Chen", "Sofia", "Carlos", "Ana", "Raj", "Priya")
+LAST = ("Smith", "Johnson", "Williams", "Brown", "Jones", "Miller", "Davis", "Wilson",
+        "Anderson", "Taylor", "Thomas", "Moore", "Martin", "Jackson", "White", "Harris",
+        "Ivanov", "Petrova", "Kuznetsov", "Sokolova", "Okafor", "Mensah", "Silva", "Santos",
+        "Garcia", "Kumar", "Sharma", "Nguyen", "Kim", "Lee", "Mueller", "Rossi", "Novak")
+WORDS = ("blue", "river", "star", "green", "north", "cloud", "stone", "light", "rapid",
+         "silver", "ocean", "prime", "smart", "union", "global", "alpha", "delta", "sun",
+         "maple", "pine", "eagle", "bright", "metro", "vista", "nova", "zen", "urban", "coral",
+         "echo", "summit", "harbor", "crest", "field", "grand", "royal", "swift", "orbit")
+COMPANIES = ("Northgate Supplies", "Brightline Media", "Kestrel Partners", "Avalon Trading",
+             "Meridian Outfitters", "Harbor & Pine", "Silverleaf Books", "Crescent Travel",
+             "Bluefield Analytics", "Oakridge Home", "Summit Finance Group", "Lumen Studio")
+BRANDS = {"PayPal": "paypal", "eBay": "ebay", "Bank of America": "bankofamerica",
+          "HSBC": "hsbc", "Lloyds TSB": "lloydstsb", "NatWest": "natwest", "Chase": "chase",
+          "Wells Fargo": "wellsfargo", "Halifax": "halifax", "Barclays": "barclays"}
+_TLDS = {"pharma": ("ru", "com", "net", "in", "cn"), "replica": ("com", "net", "cn", "kr"),
+         "dating": ("ru", "com", "info"), "casino": ("com", "net", "info"),
+         "stock": ("com", "net", "biz"), "money": ("com",), "software": ("com", "net", "ru"),
+         "lure": ("ru", "com", "in", "net"), "phish": ("com", "net", "ru", "info", "biz"),
+         "diploma": ("com", "info"), "diet": ("com", "net", "info"), "jobs": ("com", "biz"),
+         "shortener": ("ru", "com"), "legit": ("com", "org", "net")}
+_SUFFIX = {"pharma": ("rx", "pharm", "med", "pills", "-drugstore", "health"),
+           "replica": ("watch", "-replica", "luxe", "time"), "dating": ("love", "-date", "girls"),
+           "casino": ("casino", "-slots", "bet", "vegas"), "stock": ("stock", "invest", "-news"),
+           "software": ("soft", "-oem", "download"), "diploma": ("degree", "-edu", "college"),
+           "diet": ("diet", "slim", "-health"), "jobs": ("jobs", "-career", "work")}
+_URL_FORMS = ("http://{d}/", "http://www.{d}/?{t}", "http://{d}/{t}.html", "http://{d}/{w}/{t}.php",
+              "http://{d}/?id={n}")
+_SHORTENERS = ("bit.ly", "tinyurl.com", "goo.gl", "is.gd", "ow.ly")
+
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+@dataclass(frozen=True)
+class Template:
+    """One compiled content template."""
+
+    name: str
+    url: str
+    lang: str
+    attachment: str
+    subjects: tuple
+    from_name: tuple
+    body: tuple
+    attachment_name: tuple | None
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """A rendered message content: all strings, ready to be encoded."""
+
+    subject: str
+    from_name: str
+    text: str
+    url: str
+    attachment: str
+    attachment_name: str
+    lang: str
+
+
+def load_templates() -> dict[str, Template]:
+    """Compile the content templates shipped with the package."""
+    text = (resources.files("spamintel.simulate") / "data" / "content.yaml").read_text("utf-8")
+    out = {}
+    for name, d in yaml.load(text, Loader=_LOADER).items():
+        out[name] = Template(
+            name, d.get("url", "legit"), d.get("lang", "en"), d.get("attachment", "none"),
+            tuple(compile_spintax(s) for s in d["subject"]), compile_spintax(d["from_name"]),
+            compile_spintax(d["body"]),
+            compile_spintax(d["attachment_name"]) if d.get("attachment_name") else None)
+    return out
+
+
+class DomainPool:
+    """A campaign's rotating domains: a few live each day, replaced as days pass."""
+
+    def __init__(self, key: str, style: str, seed: int, size: int = 40, per_day: int = 3):
+        rng = random.Random(_stable(f"{seed}|{key}|domains"))
+        self.style, self.per_day = style, per_day
+        self.pool = [_domain(rng, style) for _ in range(size)]
+        self.brand = rng.choice(sorted(BRANDS)) if style == "phish" else ""
+        if style == "phish":
+            self.pool = [_lookalike(rng, BRANDS[self.brand]) for _ in range(size)]
+
+    def today(self, day: date) -> list[str]:
+        """The domains live on ``day``."""
+        start = (day.toordinal() * 2) % len(self.pool)
+        return [self.pool[(start + i) % len(self.pool)] for i in range(self.per_day)]
+
+    def url(self, rng: random.Random, day: date) -> str:
+        """One URL on one of the day's domains."""
+        if self.style == "shortener" and rng.random() < 0.6:
+            return f"http://{rng.choice(_SHORTENERS)}/{alnum(rng, 6)}"
+        dom = rng.choice(self.today(day))
+        if self.style == "phish":
+            return f"http://{dom}/{rng.choice(('signin', 'verify', 'webscr', 'login'))}/?{alnum(rng, 12)}"
+        form = _URL_FORMS[int(rng.random() * len(_URL_FORMS))]
+        return form.format(d=dom, t=alnum(rng, 8), w=rng.choice(WORDS), n=digits(rng, 6))
+
+
+def _stable(text: str) -> int:
+    return int.from_bytes(hashlib.sha256(text.encode()).digest()[:8], "big")
+
+
+def _domain(rng: random.Random, style: str) -> str:
+    tld = rng.choice(_TLDS.get(style, ("com",)))
+    suffix = rng.choice(_SUFFIX.get(style, ("",)))
+    if style == "legit":
+        return f"{rng.choice(WORDS)}{rng.choice(WORDS)}.{tld}"
+    if rng.random() < 0.3:
+        return f"{lower(rng, rng.randint(5, 9))}{suffix}.{tld}"
+    return f"{rng.choice(WORDS)}{rng.choice(WORDS)}{suffix}.{tld}"
+
+
+def _lookalike(rng: random.Random, brand: str) -> str:
+    """A brand look-alike host: typo-squat, brand-prefixed or brand-as-subdomain."""
+    typo = brand.replace("l", "1", 1) if "l" in brand else brand.replace("o", "0", 1)
+    forms = (f"{typo}-secure.{rng.choice(_TLDS['phish'])}",
+             f"{brand}-{rng.choice(('verify', 'account', 'support', 'online'))}.{rng.choice(_TLDS['phish'])}",
+             f"{brand}.com.{lower(rng, 6)}-{rng.choice(('login', 'secure'))}.{rng.choice(('ru', 'info', 'net'))}",
+             f"www.{brand}.{lower(rng, 5)}.{rng.choice(('co.cc', 'ru', 'in'))}")
+    return rng.choice(forms)
+
+
+def render_content(t: Template, rng: random.Random, url: str, brand: str, rcpt_local: str,
+                   day: date) -> Rendered:
+    """Render one message's subject, sender name and text from a template."""
+    first, last = rng.choice(FIRST), rng.choice(LAST)
+    company = rng.choice(COMPANIES)
+
+    def macro(name: str, arg: str) -> str:
+        return _macro(name, arg, rng, url, brand, rcpt_local, first, last, company, day)
+
+    subject = render(t.subjects[int(rng.random() * len(t.subjects))], rng, macro)
+    from_name = render(t.from_name, rng, macro)
+    text = render(t.body, rng, macro)
+    att_name = render(t.attachment_name, rng, macro) if t.attachment_name else ""
+    return Rendered(subject, from_name, text, url, t.attachment, att_name, t.lang)
+
+
+def _macro(name: str, arg: str, rng: random.Random, url: str, brand: str, rcpt_local: str,
+           first: str, last: str, company: str, day: date) -> str:
+    if name == "url":
+        return url
+    if name == "first":
+        return first
+    if name == "last":
+        return last
+    if name == "num":
+        lo, _, hi = arg.partition("-")
+        return str(rng.randint(int(lo), int(hi)))
+    if name == "rnd":
+        return alnum(rng, int(arg or 8))
+    if name == "price":
+        return f"{rng.randint(0, 4)}.{rng.randint(10, 99)}"
+    if name == "word":
+        return rng.choice(WORDS)
+    if name == "to":
+        return rcpt_local
+    if name == "company":
+        return company
+    if name == "brand":
+        return brand or "PayPal"
+    if name == "amount":
+        return f"{rng.randint(2, 45)},{rng.randint(100, 999)},000.00"
+    if name == "date":
+        return day.strftime("%B %d")
+    return ""

@@ -1,0 +1,85 @@
+"""Spintax templates: ``{a|b|c}`` choices (nested) and ``[[macro:arg]]`` expansions,
+compiled once into nested tuples and rendered with a seeded ``random.Random``."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+from typing import Any
+
+Node = Any  # str | tuple[int, tuple[tuple[Node, ...], ...]] | tuple[int, str, str]
+CHOICE, MACRO = 0, 1
+
+
+def compile_spintax(text: str) -> tuple[Node, ...]:
+    """Compile a template into a tuple of nodes (raises ValueError on unbalanced braces)."""
+    nodes, pos = _parse(text, 0, top=True)
+    if pos != len(text):
+        raise ValueError(f"unbalanced '}}' at {pos} in {text[:60]!r}")
+    return nodes
+
+
+def _parse(text: str, pos: int, top: bool) -> tuple[tuple[Node, ...], int]:
+    out: list[Node] = []
+    buf: list[str] = []
+    n = len(text)
+    while pos < n:
+        ch = text[pos]
+        if ch == "{":
+            _flush(buf, out)
+            alts, pos = _parse_choice(text, pos + 1)
+            out.append((CHOICE, alts))
+            continue
+        if ch == "[" and text.startswith("[[", pos):
+            end = text.find("]]", pos)
+            if end < 0:
+                raise ValueError(f"unclosed [[ in {text[:60]!r}")
+            _flush(buf, out)
+            name, _, arg = text[pos + 2:end].partition(":")
+            out.append((MACRO, name, arg))
+            pos = end + 2
+            continue
+        if not top and ch in "|}":
+            break
+        buf.append(ch)
+        pos += 1
+    _flush(buf, out)
+    return tuple(out), pos
+
+
+def _parse_choice(text: str, pos: int) -> tuple[tuple[tuple[Node, ...], ...], int]:
+    alts = []
+    while True:
+        nodes, pos = _parse(text, pos, top=False)
+        alts.append(nodes)
+        if pos >= len(text):
+            raise ValueError(f"unclosed {{ in {text[:60]!r}")
+        if text[pos] == "}":
+            return tuple(alts), pos + 1
+        pos += 1  # '|'
+
+
+def _flush(buf: list[str], out: list[Node]) -> None:
+    if buf:
+        out.append("".join(buf))
+        buf.clear()
+
+
+def render(nodes: tuple[Node, ...], rng: random.Random,
+           macro: Callable[[str, str], str]) -> str:
+    """Render compiled nodes: pick one alternative per choice, expand macros."""
+    out: list[str] = []
+    _render_into(nodes, rng, macro, out)
+    return "".join(out)
+
+
+def _render_into(nodes: tuple[Node, ...], rng: random.Random,
+                 macro: Callable[[str, str], str], out: list[str]) -> None:
+    for node in nodes:
+        if node.__class__ is str:
+            out.append(node)
+        elif node[0] == CHOICE:
+            alts = node[1]
+            _render_into(alts[int(rng.random() * len(alts))], rng, macro, out)
+        else:
+            out.append(macro(node[1], node[2]))

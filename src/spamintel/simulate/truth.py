@@ -1,0 +1,45 @@
+"""The world's ground truth as tables: daily volumes and bot populations."""
+
+from __future__ import annotations
+
+import numpy as np
+import pyarrow as pa
+
+from spamintel.simulate.population import Population
+from spamintel.simulate.world import WORLD_CATEGORIES, World
+
+DAILY_SCHEMA = pa.schema([("day", pa.date32()), ("botnet", pa.string()), ("kind", pa.string()),
+                          ("category", pa.string()), ("messages", pa.float64())])
+POPULATION_SCHEMA = pa.schema([("day", pa.date32()), ("botnet", pa.string()),
+                               ("bots_alive", pa.int64())])
+
+
+def daily_table(world: World) -> pa.Table:
+    """True global messages/day per day, sender group (truth label) and category."""
+    rows: dict[str, list] = {name: [] for name in DAILY_SCHEMA.names}
+    for gi, g in enumerate(world.groups):
+        for ci, cat in enumerate(WORLD_CATEGORIES):
+            series = world.volumes[gi, :, ci]
+            if not series.any():
+                continue
+            for d, value in enumerate(series):
+                rows["day"].append(world.days[d])
+                rows["botnet"].append(g.label)
+                rows["kind"].append(g.kind)
+                rows["category"].append(None if cat == "ham" else cat)
+                rows["messages"].append(float(value))
+    return pa.table(rows, schema=DAILY_SCHEMA)
+
+
+def population_table(world: World, pops: dict[str, Population]) -> pa.Table:
+    """Expected bots alive at noon UTC each day, per botnet and non-botnet source."""
+    rows: dict[str, list] = {name: [] for name in POPULATION_SCHEMA.names}
+    for g in world.groups:
+        if g.kind == "legit":
+            continue
+        alive = pops[g.name].expected_alive(np.arange(len(world.days)) + 0.5)
+        for d, n in enumerate(alive):
+            rows["day"].append(world.days[d])
+            rows["botnet"].append(g.label)
+            rows["bots_alive"].append(int(n))
+    return pa.table(rows, schema=POPULATION_SCHEMA)
