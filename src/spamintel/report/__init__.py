@@ -1,4 +1,4 @@
-"""Report stage: a month's figures from the store as HTML, Markdown and JSON."""
+"""Report stage: a month's intelligence report as HTML, PDF, Markdown and JSON."""
 
 from spamintel.report.figures import collect
 from spamintel.report.render import FORMATS, write_report

@@ -1,22 +1,36 @@
-"""Charts as self-contained SVG text (no external assets, no JavaScript)."""
+"""Charts as matplotlib figures, and as self-contained SVG text (no external assets)."""
 
 from __future__ import annotations
 
 import io
 from collections import defaultdict
+from datetime import date
 from typing import Any
 
 import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402
 
 _COLORS = {"spam": "#c0392b", "ham": "#27ae60", "phish": "#8e44ad", "malware": "#2c3e50",
            "unknown": "#95a5a6"}
+_EVENT_COLORS = {"takedown": "#c0392b", "pause": "#e67e22", "resume": "#27ae60",
+                 "new_botnet": "#2980b9", "surge": "#8e44ad", "content_switch": "#7f8c8d"}
+MAX_STACKED = 8
 
 
-def daily_volume_svg(daily: list[dict[str, Any]], title: str) -> str:
-    """Stacked bars of messages per day and class, as an SVG document string."""
+def to_svg(fig: Figure) -> str:
+    """An SVG document string of ``fig`` (and close it)."""
+    buf = io.StringIO()
+    fig.savefig(buf, format="svg", metadata={"Date": None})
+    plt.close(fig)
+    svg = buf.getvalue()
+    return svg[svg.index("<svg"):]
+
+
+def daily_volume_figure(daily: list[dict[str, Any]], title: str) -> Figure:
+    """Stacked bars of messages per day and class."""
     by_class: dict[str, dict] = defaultdict(dict)
     days = sorted({row["day"] for row in daily})
     for row in daily:
@@ -33,8 +47,55 @@ def daily_volume_svg(daily: list[dict[str, Any]], title: str) -> str:
         ax.legend(loc="upper left", fontsize=8)
     fig.autofmt_xdate()
     fig.tight_layout()
-    buf = io.StringIO()
-    fig.savefig(buf, format="svg", metadata={"Date": None})
-    plt.close(fig)
-    svg = buf.getvalue()
-    return svg[svg.index("<svg"):]
+    return fig
+
+
+def daily_volume_svg(daily: list[dict[str, Any]], title: str) -> str:
+    """Stacked bars of messages per day and class, as an SVG document string."""
+    return to_svg(daily_volume_figure(daily, title))
+
+
+def _stack(daily: list[dict[str, Any]], others: list[dict[str, Any]]):
+    """Days, per-botnet value lists (largest first, the tail merged) and the label."""
+    key = "estimated" if any(r["estimated"] is not None for r in daily + others) else "observed"
+    days = sorted({r["day"] for r in daily + others})
+    per: dict[str, dict[str, float]] = defaultdict(dict)
+    for r in daily:
+        per[r["botnet"]][r["day"]] = r[key] or 0.0
+    for r in others:
+        if r.get("series") == "nonbotnet":
+            per["(not a botnet)"][r["day"]] = r[key] or 0.0
+    names = sorted(per, key=lambda n: -sum(per[n].values()))
+    if len(names) > MAX_STACKED:
+        rest = names[MAX_STACKED - 1:]
+        per["(other botnets)"] = {d: sum(per[n].get(d, 0.0) for n in rest) for d in days}
+        names = names[:MAX_STACKED - 1] + ["(other botnets)"]
+    return days, [(n, [per[n].get(d, 0.0) for d in days]) for n in names], key
+
+
+def botnet_daily_figure(daily: list[dict[str, Any]], others: list[dict[str, Any]],
+                        events: list[dict[str, Any]], title: str) -> Figure:
+    """Stacked daily spam by botnet, events marked by vertical lines."""
+    days, stack, key = _stack(daily, others)
+    x = [date.fromisoformat(d) for d in days]
+    unit = next((r["unit"] for r in daily + others), "messages")
+    fig, ax = plt.subplots(figsize=(9, 3.8), dpi=100)
+    if stack:
+        ax.stackplot(x, [v for _, v in stack], labels=[n for n, _ in stack], alpha=0.85)
+        ax.legend(loc="upper left", fontsize=7, ncol=2, bbox_to_anchor=(1.0, 1.0))
+    for e in events:
+        if e["scope"] == "botnet" and e["type"] in _EVENT_COLORS:
+            ax.axvline(date.fromisoformat(e["date"]), color=_EVENT_COLORS[e["type"]],
+                       linestyle="--", linewidth=1)
+            ax.annotate(f"{e['type']}: {e['botnet']}", (date.fromisoformat(e["date"]), 0),
+                        xytext=(2, 4), textcoords="offset points", rotation=90, fontsize=7)
+    ax.set_title(title)
+    ax.set_ylabel(f"{unit} / day ({key})")
+    fig.autofmt_xdate()
+    fig.tight_layout()
+    return fig
+
+
+def botnet_daily_svg(daily, others, events, title: str) -> str:
+    """``botnet_daily_figure`` as an SVG document string."""
+    return to_svg(botnet_daily_figure(daily, others, events, title))

@@ -1,10 +1,16 @@
-"""Figures of one month, computed with SQL over the store's views."""
+"""Every figure of one month's report, from the store's views and analysis tables."""
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from typing import Any
 
+from spamintel.analyze.series import SPAM_SQL
+from spamintel.config import AnalyzeConfig
+from spamintel.report import intel
+from spamintel.report.methodology import methodology
+from spamintel.report.narrative import narrative
 from spamintel.store import Store
 
 TOP_N = 10
@@ -24,39 +30,95 @@ def _rows(con, sql: str, params: list) -> list[dict[str, Any]]:
     return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
 
 
-def collect(store: Store, month: str) -> dict[str, Any]:
-    """Daily volume, top ASNs, countries, URL domains and attachment types of a month."""
+def _traffic(con, p: list) -> dict[str, Any]:
+    where = "day >= ? AND day < ?"
+    cls = "coalesce(verdict, label, 'unknown')"
+    spam = f"{where} AND {SPAM_SQL}"
+    return {
+        "totals": _rows(con, f"""
+            SELECT count(*) AS messages, count(DISTINCT client_ip) AS client_ips,
+                   count(DISTINCT client_asn) AS asns, sum(size_bytes) AS bytes,
+                   count(*) FILTER (WHERE {SPAM_SQL}) AS spam
+            FROM events WHERE {where}""", p)[0],
+        "daily_by_class": _rows(con, f"""
+            SELECT day, {cls} AS class, count(*) AS messages FROM events
+            WHERE {where} GROUP BY ALL ORDER BY day, class""", p),
+        "top_asns": _rows(con, f"""
+            SELECT client_asn AS asn, any_value(client_as_org) AS org, count(*) AS messages,
+                   count(DISTINCT client_ip) AS ips,
+                   count(*) / sum(count(*)) OVER () AS share FROM events
+            WHERE {spam} AND client_asn IS NOT NULL GROUP BY client_asn
+            ORDER BY messages DESC, asn LIMIT {TOP_N}""", p),
+        "spam_countries": _rows(con, f"""
+            SELECT country, messages, messages / total AS share FROM (
+              SELECT coalesce(client_cc, '??') AS country, count(*) AS messages,
+                     sum(count(*)) OVER () AS total FROM events WHERE {spam} GROUP BY ALL)
+            WHERE country <> '??' ORDER BY messages DESC, country LIMIT {TOP_N}""", p),
+        "top_url_domains": _rows(con, f"""
+            SELECT d AS domain, count(*) AS messages FROM
+              (SELECT unnest(url_domains) AS d FROM events WHERE {where})
+            GROUP BY ALL ORDER BY messages DESC, domain LIMIT {TOP_N}""", p),
+        "top_attachment_types": _rows(con, f"""
+            SELECT coalesce(a.ext, '(none)') AS ext, a.sniffed_type AS sniffed_type,
+                   count(*) AS attachments FROM
+              (SELECT unnest(attachments) AS a FROM events WHERE {where})
+            GROUP BY ALL ORDER BY attachments DESC, ext LIMIT {TOP_N}""", p),
+        "quarantined": con.execute("SELECT count(*) FROM quarantine").fetchone()[0],
+    }
+
+
+def _campaigns(con, names: list[str], p: list) -> list[dict[str, Any]]:
+    if "campaign_daily" in names and "campaigns" in names:
+        return _rows(con, f"""
+            SELECT c.campaign_id, sum(d.messages) AS messages, any_value(c.category) AS category,
+                   any_value(c.botnets) AS botnets, any_value(c.url_domains[1:5]) AS domains,
+                   any_value(c.subject_example) AS subject, min(d.day) AS first_day,
+                   max(d.day) AS last_day
+            FROM campaign_daily d JOIN campaigns c USING (campaign_id)
+            WHERE d.day >= ? AND d.day < ? GROUP BY c.campaign_id
+            ORDER BY messages DESC, c.campaign_id LIMIT {TOP_N}""", p)
+    return _rows(con, f"""
+        SELECT campaign_id, count(*) AS messages, mode(category) AS category,
+               list_distinct(list(botnet)) AS botnets, any_value(subject) AS subject,
+               min(day) AS first_day, max(day) AS last_day
+        FROM events WHERE day >= ? AND day < ? AND campaign_id IS NOT NULL
+        GROUP BY campaign_id ORDER BY messages DESC, campaign_id LIMIT {TOP_N}""", p)
+
+
+def _clusters(con, names: list[str]) -> list[dict[str, Any]]:
+    if "botnet_clusters" not in names:
+        return []
+    rows = _rows(con, f"""SELECT cluster_id, botnet, signature, ips, messages, traits
+                          FROM botnet_clusters ORDER BY messages DESC LIMIT {TOP_N}""", [])
+    for r in rows:
+        try:
+            traits = json.loads(r["traits"] or "{}")
+        except ValueError:
+            traits = {}
+        r["traits"] = "; ".join(f"{k}: {v}" for k, v in list(traits.items())[:6])[:400]
+    return rows
+
+
+def collect(store: Store, month: str, acfg: AnalyzeConfig | None = None) -> dict[str, Any]:
+    """All figures of ``month``: traffic, headline, botnets, events, series, narrative."""
     start, end = month_bounds(month)
     con = store.connect()
-    where = "day >= ? AND day < ?"
     p = [start, end]
-    cls = "coalesce(verdict, label, 'unknown')"
-    figures: dict[str, Any] = {"month": month}
-    figures["totals"] = _rows(con, f"""
-        SELECT count(*) AS messages, count(DISTINCT client_ip) AS client_ips,
-               count(DISTINCT client_asn) AS asns, sum(size_bytes) AS bytes,
-               count(*) FILTER (WHERE {cls} IN ('spam','phish','malware')) AS spam
-        FROM events WHERE {where}""", p)[0]
-    figures["daily"] = _rows(con, f"""
-        SELECT day, {cls} AS class, count(*) AS messages FROM events
-        WHERE {where} GROUP BY ALL ORDER BY day, class""", p)
-    figures["top_asns"] = _rows(con, f"""
-        SELECT client_asn AS asn, any_value(client_as_org) AS org, count(*) AS messages,
-               count(DISTINCT client_ip) AS ips FROM events
-        WHERE {where} AND client_asn IS NOT NULL GROUP BY client_asn
-        ORDER BY messages DESC, asn LIMIT {TOP_N}""", p)
-    figures["top_countries"] = _rows(con, f"""
-        SELECT client_cc AS country, count(*) AS messages FROM events
-        WHERE {where} AND client_cc IS NOT NULL GROUP BY ALL
-        ORDER BY messages DESC, country LIMIT {TOP_N}""", p)
-    figures["top_url_domains"] = _rows(con, f"""
-        SELECT d AS domain, count(*) AS messages FROM
-          (SELECT unnest(url_domains) AS d FROM events WHERE {where})
-        GROUP BY ALL ORDER BY messages DESC, domain LIMIT {TOP_N}""", p)
-    figures["top_attachment_types"] = _rows(con, f"""
-        SELECT coalesce(a.ext, '(none)') AS ext, a.sniffed_type AS sniffed_type,
-               count(*) AS attachments FROM
-          (SELECT unnest(attachments) AS a FROM events WHERE {where})
-        GROUP BY ALL ORDER BY attachments DESC, ext LIMIT {TOP_N}""", p)
-    figures["quarantined"] = con.execute("SELECT count(*) FROM quarantine").fetchone()[0]
+    names = store.table_names()
+    figures: dict[str, Any] = {"month": month, "previous_month": intel.previous_month(month)}
+    figures.update(_traffic(con, p))
+    a = intel.load_analysis(store, acfg)
+    figures["headline"] = intel.headline(a, month)
+    figures["headline_previous"] = intel.headline(a, figures["previous_month"])
+    figures["headline_change"] = intel.headline_change(figures["headline"],
+                                                       figures["headline_previous"])
+    figures["botnets"] = intel.botnets(a, month)
+    figures["events"] = intel.events(a, month)
+    figures["daily"], figures["daily_totals"] = intel.daily(a, month)
+    figures["categories"] = intel.categories(a, month)
+    figures["rates"] = intel.rates(a, month)
+    figures["campaigns"] = _campaigns(con, names, p)
+    figures["clusters"] = _clusters(con, names)
+    figures["narrative"] = narrative(figures)
+    figures["methodology"] = methodology(figures)
     return figures

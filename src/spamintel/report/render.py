@@ -1,29 +1,86 @@
-"""Write a month's figures as HTML (one offline file), Markdown and JSON."""
+"""Write a month's figures as HTML (one offline file), PDF, Markdown and JSON."""
 
 from __future__ import annotations
 
 import json
-from datetime import date
+import math
+from datetime import date, datetime
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
-from spamintel.report.charts import daily_volume_svg
+from spamintel.report.charts import botnet_daily_svg, daily_volume_svg
+from spamintel.report.narrative import amount, month_name, pct
 
-FORMATS = ("html", "md", "json")
+FORMATS = ("html", "pdf", "md", "json")
 
 
 def _default(value: Any) -> Any:
-    if isinstance(value, date):
+    if isinstance(value, datetime | date):
         return value.isoformat()
     return str(value)
 
 
+def _clean(value: Any) -> Any:
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, dict):
+        return {k: _clean(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_clean(v) for v in value]
+    return value
+
+
 def to_json(figures: dict[str, Any]) -> str:
-    """Figures as JSON text."""
-    return json.dumps(figures, default=_default, indent=2, sort_keys=True)
+    """Figures as JSON text (every figure; non-finite numbers become null)."""
+    return json.dumps(_clean(figures), default=_default, indent=2, sort_keys=True)
+
+
+def _num(x: float | None) -> str:
+    if x is None:
+        return "n/a"
+    return f"{x:.3g}" if abs(x) < 1000 else amount(x)
+
+
+def _ratio(x: float | None) -> str:
+    return "n/a" if x is None else f"x{x:.2f}"
+
+
+FMT = SimpleNamespace(amount=amount, pct=pct, num=_num, ratio=_ratio)
+
+
+def _points(x: float | None) -> str:
+    return "" if x is None else f"{'+' if x >= 0 else '−'}{abs(x) * 100:.1f} points"
+
+
+def _rel(x: float | None) -> str:
+    return "" if x is None else f"{'+' if x >= 0 else '−'}{abs(x) * 100:.1f}%"
+
+
+def _one_in(v: float | None) -> str:
+    return "n/a" if v is None else f"1 in {v:.1f}"
+
+
+def headline_cards(f: dict[str, Any]) -> list[dict[str, str]]:
+    """Headline figures as (value, label, change vs previous month) strings."""
+    h, ch, prev = f["headline"], f["headline_change"], f["previous_month"]
+    g = h["global_spam_per_day"]
+    vs = f" vs {prev}"
+    cards = [
+        (amount(g["value"]), f"spam {g['unit']} / day",
+         _rel(ch["global_spam_per_day_relative"])),
+        (pct(h["spam_rate"]), "spam rate", _points(ch["spam_rate_points"])),
+        (pct(h["botnet_share"]), "spam from botnets", _points(ch["botnet_share_points"])),
+        (_one_in(h["virus_rate_1_in"]), "virus rate", _rel(ch["virus_rate_1_in_relative"])),
+        (_one_in(h["phishing_rate_1_in"]), "phishing rate",
+         _rel(ch["phishing_rate_1_in_relative"])),
+        (pct(h["malicious_link_share"]), "spam with malicious links",
+         _points(ch["malicious_link_share_points"])),
+    ]
+    return [{"value": v, "label": lab, "change": c + vs if c else ""} for v, lab, c in cards]
 
 
 def _md_table(rows: list[dict[str, Any]]) -> str:
@@ -36,36 +93,67 @@ def _md_table(rows: list[dict[str, Any]]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _md_botnets(f: dict[str, Any]) -> list[dict[str, Any]]:
+    return [{"botnet": b["name"], "bots": amount(b["bots"]["value"]),
+             "spam/day": amount(b["spam_per_day"]["value"]), "share": pct(b["share"]),
+             "vs previous month": _ratio(b["change_vs_previous_month"])} for b in f["botnets"]]
+
+
+def _md_events(f: dict[str, Any]) -> list[dict[str, Any]]:
+    return [{"date": e["date"], "type": e["type"], "series": e["botnet"] or "all spam",
+             "magnitude/day": amount(e["magnitude"]), "confidence": e["confidence"],
+             "displaced to": ", ".join(d["botnet"] for d in e["displaced_to"])}
+            for e in f["events"]]
+
+
 def to_markdown(figures: dict[str, Any]) -> str:
     """Figures as a Markdown document."""
-    t = figures["totals"]
-    parts = [f"# spamintel report — {figures['month']}\n",
-             f"{t['messages']} messages ({t['spam']} spam or worse) from {t['client_ips']} "
-             f"client IPs in {t['asns']} ASNs; {figures['quarantined']} quarantined.\n"]
-    for key, title in (("top_asns", "Top sending ASNs"), ("top_countries", "Top countries"),
-                       ("top_url_domains", "Top URL domains"),
-                       ("top_attachment_types", "Top attachment types")):
-        parts.append(f"\n## {title}\n\n" + _md_table(figures[key]))
+    f = figures
+    parts = [f"# Spam and botnet intelligence — {month_name(f['month'])}\n\n"]
+    parts += [f"- **{c['value']}** {c['label']} {c['change']}\n" for c in headline_cards(f)]
+    parts += ["\n## Summary\n\n"] + [p + "\n\n" for p in f["narrative"]]
+    sections = (("Top botnets", _md_botnets(f)), ("Events", _md_events(f)),
+                ("Rates", f["rates"]), ("Categories", f["categories"]),
+                ("Countries", f["spam_countries"]), ("Networks (ASNs)", f["top_asns"]),
+                ("Campaigns of the month", f["campaigns"]), ("Sender clusters", f["clusters"]),
+                ("Top URL domains", f["top_url_domains"]),
+                ("Top attachment types", f["top_attachment_types"]))
+    for title, rows in sections:
+        parts.append(f"## {title}\n\n" + _md_table(rows) + "\n")
+    parts += ["## Methodology and confidence\n\n"] + [p + "\n\n" for p in f["methodology"]]
     return "".join(parts)
 
 
 def to_html(figures: dict[str, Any]) -> str:
-    """Figures as one self-contained HTML page (inline SVG chart, autoescaped text)."""
+    """Figures as one self-contained HTML page (inline SVG charts, autoescaped text)."""
     env = Environment(loader=PackageLoader("spamintel.report", "templates"),
                       autoescape=select_autoescape(["html", "j2"]))
-    chart = Markup(daily_volume_svg(figures["daily"], f"Messages per day, {figures['month']}"))
-    return env.get_template("report.html.j2").render(f=figures, chart=chart)
+    f = figures
+    month = month_name(f["month"])
+    botnet_chart = Markup(botnet_daily_svg(f["daily"], f["daily_totals"], f["events"],
+                                           f"Spam per day by botnet, {month}"))
+    class_chart = Markup(daily_volume_svg(f["daily_by_class"],
+                                          f"Messages stored per day, {month}"))
+    return env.get_template("report.html.j2").render(
+        f={**f, "month_name": month}, cards=headline_cards(f), fmt=FMT,
+        botnet_chart=botnet_chart, class_chart=class_chart)
 
 
 def write_report(figures: dict[str, Any], out: Path, formats: tuple[str, ...]) -> list[Path]:
     """Write the requested formats into ``out``; return the written paths."""
+    from spamintel.report.pdf import write_pdf
+
+    unknown = [f for f in formats if f not in FORMATS]
+    if unknown:
+        raise ValueError(f"unknown format {unknown[0]!r}; choose from {', '.join(FORMATS)}")
     out.mkdir(parents=True, exist_ok=True)
     writers = {"html": to_html, "md": to_markdown, "json": to_json}
     paths = []
     for fmt in formats:
-        if fmt not in writers:
-            raise ValueError(f"unknown format {fmt!r}; choose from {', '.join(FORMATS)}")
         path = out / f"report-{figures['month']}.{fmt}"
-        path.write_text(writers[fmt](figures), encoding="utf-8")
+        if fmt == "pdf":
+            write_pdf(figures, path, to_html)
+        else:
+            path.write_text(writers[fmt](figures), encoding="utf-8")
         paths.append(path)
     return paths

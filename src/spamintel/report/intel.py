@@ -1,0 +1,170 @@
+"""The intelligence figures of a month, read from the analysis tables.
+
+Headline (with the previous month for comparison), top botnets, events, the daily
+series per botnet, rates and categories. When the store has no analysis tables yet the
+analysis is computed in memory (uncalibrated: observed figures only).
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from typing import Any
+
+from spamintel.analyze import compute
+from spamintel.config import AnalyzeConfig
+from spamintel.store import Store
+
+TABLES = ("series_daily", "populations", "estimates", "rates", "botnet_events")
+
+
+def previous_month(month: str) -> str:
+    """``YYYY-MM`` of the month before."""
+    year, mon = (int(x) for x in month.split("-"))
+    return f"{year - (mon == 1)}-{(mon - 2) % 12 + 1:02d}"
+
+
+def load_analysis(store: Store, acfg: AnalyzeConfig | None = None) -> dict[str, list[dict]]:
+    """Analysis tables as rows: stored ones, else computed now (nothing written)."""
+    names = set(store.table_names())
+    if all(t in names for t in TABLES):
+        con = store.connect()
+        out = {}
+        for t in TABLES:
+            cur = con.execute(f"SELECT * FROM {t}")
+            cols = [d[0] for d in cur.description]
+            out[t] = [dict(zip(cols, row, strict=True)) for row in cur.fetchall()]
+        return out
+    out = compute(store, acfg or AnalyzeConfig(run_attribution=False))
+    out.pop("_meta", None)
+    return out
+
+
+def _interval(row: dict | None, unit: str | None = None) -> dict[str, Any]:
+    if row is None:
+        return {"value": None, "low": None, "high": None, "unit": unit}
+    if row.get("value") is None:
+        return {"value": row.get("observed_per_day"), "low": None, "high": None,
+                "unit": f"{row['unit']} observed", "basis": "observed"}
+    return {"value": row["value"], "low": row["low"], "high": row["high"],
+            "unit": row["unit"], "basis": "estimated"}
+
+
+def _rate(rates: list[dict], month: str, metric: str) -> float | None:
+    for r in rates:
+        if r["month"] == month and r["metric"] == metric:
+            return r["value"]
+    return None
+
+
+def headline(a: dict[str, list[dict]], month: str) -> dict[str, Any]:
+    """Headline figures of ``month``."""
+    glob = next((r for r in a["estimates"] if r["month"] == month and r["scope"] == "global"),
+                None)
+    rates = a["rates"]
+    return {
+        "spam_rate": _rate(rates, month, "spam_rate"),
+        "global_spam_per_day": _interval(glob),
+        "botnet_share": _rate(rates, month, "botnet_share"),
+        "virus_rate_1_in": _rate(rates, month, "virus_rate_1_in"),
+        "phishing_rate_1_in": _rate(rates, month, "phishing_rate_1_in"),
+        "malicious_link_share": _rate(rates, month, "malicious_link_share"),
+    }
+
+
+def headline_change(now: dict[str, Any], prev: dict[str, Any]) -> dict[str, float | None]:
+    """Month-over-month change: points for rates and shares, ratio-1 for volumes and 1-in-N."""
+    def diff(a, b):
+        return None if a is None or b is None else a - b
+
+    def rel(a, b):
+        return None if a is None or not b else a / b - 1
+
+    return {
+        "spam_rate_points": diff(now["spam_rate"], prev["spam_rate"]),
+        "global_spam_per_day_relative": rel(now["global_spam_per_day"]["value"],
+                                            prev["global_spam_per_day"]["value"]),
+        "botnet_share_points": diff(now["botnet_share"], prev["botnet_share"]),
+        "virus_rate_1_in_relative": rel(now["virus_rate_1_in"], prev["virus_rate_1_in"]),
+        "phishing_rate_1_in_relative": rel(now["phishing_rate_1_in"],
+                                           prev["phishing_rate_1_in"]),
+        "malicious_link_share_points": diff(now["malicious_link_share"],
+                                            prev["malicious_link_share"]),
+    }
+
+
+def botnets(a: dict[str, list[dict]], month: str) -> list[dict[str, Any]]:
+    """Botnets active in ``month``, largest first: bots, spam per day, share, change."""
+    prev = previous_month(month)
+    est = {(r["month"], r["scope"], r["botnet"]): r for r in a["estimates"]}
+    glob = _interval(est.get((month, "global", None)))["value"]
+    pops = {r["botnet"]: r for r in a["populations"] if r["period"] == "month"
+            and r["start"].strftime("%Y-%m") == month}
+    out = []
+    for (m, scope, name), row in est.items():
+        if m != month or scope != "botnet":
+            continue
+        spd = _interval(row)
+        before = _interval(est.get((prev, "botnet", name)))["value"]
+        pop = pops.get(name)
+        out.append({
+            "name": name,
+            "bots": {"value": pop["estimate"], "low": pop["low"], "high": pop["high"],
+                     "observed_ips": pop["ips_observed"], "method": pop["method"]}
+            if pop else {"value": None, "low": None, "high": None},
+            "spam_per_day": spd,
+            "share": spd["value"] / glob if glob and spd["value"] is not None else None,
+            "change_vs_previous_month": spd["value"] / before if before else None,
+            "spam_per_bot_per_min": pop["spam_per_bot_per_min"] if pop else None,
+        })
+    return sorted([b for b in out if b["spam_per_day"]["value"]],
+                  key=lambda b: -b["spam_per_day"]["value"])
+
+
+def events(a: dict[str, list[dict]], month: str) -> list[dict[str, Any]]:
+    """Events dated in ``month`` with their displacement."""
+    out = []
+    for e in a["botnet_events"]:
+        if e["date"].strftime("%Y-%m") != month:
+            continue
+        displaced = e["displaced_to"]
+        displaced = json.loads(displaced) if isinstance(displaced, str) else displaced or []
+        out.append({"type": e["type"], "botnet": e["botnet"], "scope": e["scope"],
+                    "date": e["date"].isoformat(),
+                    "time": e["event_time"].isoformat() if e.get("event_time") else None,
+                    "magnitude": e["magnitude"], "magnitude_relative": e["magnitude_relative"],
+                    "level_before": e["level_before"], "level_after": e["level_after"],
+                    "global_change": e["global_change"], "confidence": e["confidence"],
+                    "unit": e["unit"], "detail": e["detail"], "displaced_to": displaced})
+    return sorted(out, key=lambda e: (e["date"], e["type"]))
+
+
+def daily(a: dict[str, list[dict]], month: str) -> tuple[list[dict], list[dict]]:
+    """Per day and botnet (observed, estimated), and the global/non-botnet rows."""
+    rows, other = [], []
+    for r in a["series_daily"]:
+        day: date = r["day"]
+        if day.strftime("%Y-%m") != month:
+            continue
+        item = {"day": day.isoformat(), "botnet": r["botnet"], "observed": r["observed"],
+                "estimated": r["estimated"], "low": r["low"], "high": r["high"],
+                "unit": r["unit"]}
+        if r["scope"] == "botnet":
+            rows.append(item)
+        else:
+            other.append({**item, "series": r["scope"]})
+    return rows, other
+
+
+def categories(a: dict[str, list[dict]], month: str) -> list[dict[str, Any]]:
+    """Share of spam per category in ``month``."""
+    return [{"category": r["metric"].removeprefix("category:"), "share": r["value"],
+             "messages": r["numerator"]} for r in a["rates"]
+            if r["month"] == month and r["metric"].startswith("category:")]
+
+
+def rates(a: dict[str, list[dict]], month: str) -> list[dict[str, Any]]:
+    """Rate rows of ``month`` (not categories), with intervals and their basis."""
+    return [{k: r[k] for k in ("metric", "value", "low", "high", "numerator", "denominator",
+                               "basis")}
+            for r in a["rates"] if r["month"] == month and not r["metric"].startswith("cat")]

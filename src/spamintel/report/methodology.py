@@ -1,0 +1,42 @@
+"""The report's methodology and confidence section, stated from what was actually used."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def methodology(f: dict[str, Any]) -> list[str]:
+    """Paragraphs: how each figure was obtained and how far to trust it."""
+    g = f["headline"]["global_spam_per_day"]
+    unit = (g.get("unit") or "messages").replace(" observed", "")
+    if g.get("basis") == "estimated":
+        volume = (f"World volumes are estimates in {unit}: each day's count at the sensors, "
+                  "scaled by the calibration given in the configuration (the sensors' known "
+                  "share of all targeted mailboxes, or a reference world total for one "
+                  "period). Intervals are exact 95% Poisson intervals on the counts, widened "
+                  "by the calibration's own uncertainty; they do not cover errors in the "
+                  "calibration itself or in attribution.")
+    else:
+        volume = ("No calibration was configured, so volumes are what the sensors observed, "
+                  f"in {unit}, not world totals.")
+    rates = next((r for r in f["rates"] if r["metric"] == "spam_rate"), None)
+    basis = rates["basis"] if rates else "no data"
+    return [
+        volume,
+        f"Spam, virus and phishing rates are measured on mail of the sensors that see all "
+        f"mail ({basis}), with Wilson 95% intervals; trap sensors see only spam and are left "
+        "out of them. Malicious links are counted over spam from all sensors.",
+        "Botnet names come from analyst-readable signatures and from unsupervised sender "
+        "clustering; clusters without a matching signature are reported as unknown-<n>. "
+        "The share of spam from botnets counts spam attributed to any of them.",
+        "Bot populations count distinct sending IP addresses; the unseen population is "
+        "estimated by capture–recapture (Chapman) between sensors, or between even and odd "
+        "hours when one sensor saw a botnet. Bots that send more are likelier to be seen "
+        "twice, so estimates lean low; NAT and dynamic addresses blur IPs and bots.",
+        "Events are found on each botnet's daily series: silences (takedown when silent to "
+        "the end of the data for at least a week, pause and resume otherwise, new botnet "
+        "when a series starts mid-period), sustained level shifts between 7-day windows "
+        "(so weekday cycles cancel), and changes of the category mix. Times come from the "
+        "hourly series. Displacement compares other botnets' output in the week after a "
+        "stop with the week before.",
+    ]

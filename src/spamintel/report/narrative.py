@@ -1,0 +1,142 @@
+"""The report's prose, written from the figures: dates, magnitudes and names.
+
+Plain text only; the HTML template escapes it like any other value.
+"""
+
+from __future__ import annotations
+
+import calendar
+from datetime import date
+from typing import Any
+
+
+def amount(x: float | None, unit: str = "") -> str:
+    """A count in words-friendly form: 13.82bn, 4.1m, 12.3k."""
+    if x is None:
+        return "n/a"
+    for div, suffix in ((1e9, "bn"), (1e6, "m"), (1e3, "k")):
+        if abs(x) >= div:
+            return f"{x / div:.2f}{suffix}{unit}"
+    return f"{x:.0f}{unit}"
+
+
+def pct(x: float | None, digits: int = 1) -> str:
+    """A share as a percentage."""
+    return "n/a" if x is None else f"{100 * x:.{digits}f}%"
+
+
+def month_name(month: str) -> str:
+    """``2011-03`` -> ``March 2011``."""
+    year, mon = (int(x) for x in month.split("-"))
+    return f"{calendar.month_name[mon]} {year}"
+
+
+def day_name(iso: str) -> str:
+    """``2011-03-16`` -> ``16 March``."""
+    d = date.fromisoformat(iso)
+    return f"{d.day} {calendar.month_name[d.month]}"
+
+
+def _change(rel: float | None, word: str = "") -> str:
+    if rel is None:
+        return ""
+    direction = "up" if rel > 0 else "down"
+    return f", {direction} {abs(rel) * 100:.1f}%{word}"
+
+
+def _volume(f: dict[str, Any]) -> str:
+    h, ch = f["headline"], f["headline_change"]
+    g = h["global_spam_per_day"]
+    prev = month_name(f["previous_month"])
+    if g.get("basis") == "estimated":
+        return (f"In {month_name(f['month'])} the sensors' sample implies "
+                f"{amount(g['value'])} spam {g['unit']} per day worldwide (95% interval "
+                f"{amount(g['low'])}–{amount(g['high'])})"
+                f"{_change(ch['global_spam_per_day_relative'], ' on ' + prev)}.")
+    return (f"In {month_name(f['month'])} the sensors saw {amount(g['value'])} spam messages "
+            f"per day{_change(ch['global_spam_per_day_relative'], ' on ' + prev)}; no "
+            "calibration was given, so no world total is estimated.")
+
+
+def _rates(f: dict[str, Any]) -> str:
+    h, ch = f["headline"], f["headline_change"]
+    parts = []
+    if h["spam_rate"] is not None:
+        pts = ch["spam_rate_points"]
+        trend = "" if pts is None else f" ({'+' if pts >= 0 else '−'}{abs(pts) * 100:.1f} points)"
+        parts.append(f"The spam rate of mixed mail feeds was {pct(h['spam_rate'])}{trend}.")
+    if h["virus_rate_1_in"]:
+        parts.append(f"One in {h['virus_rate_1_in']:.1f} messages carried malware")
+        if h["phishing_rate_1_in"]:
+            parts[-1] += f" and one in {h['phishing_rate_1_in']:.1f} was phishing"
+        parts[-1] += "."
+    if h["malicious_link_share"] is not None:
+        parts.append(f"{pct(h['malicious_link_share'])} of spam linked to a known malicious "
+                     "site.")
+    return " ".join(parts)
+
+
+def _botnets(f: dict[str, Any]) -> str:
+    h, ch, bots = f["headline"], f["headline_change"], f["botnets"]
+    if not bots:
+        return "No spam was attributed to a botnet this month."
+    pts = ch["botnet_share_points"]
+    trend = "" if pts is None else f" ({'up' if pts >= 0 else 'down'} {abs(pts) * 100:.1f} points)"
+    top = ", ".join(f"{b['name']} ({amount(b['spam_per_day']['value'])}/day, "
+                    f"{pct(b['share'])})" for b in bots[:4])
+    return f"Botnets sent {pct(h['botnet_share'])} of spam{trend}. The largest were {top}."
+
+
+def _event(e: dict[str, Any]) -> str:
+    when = day_name(e["date"])
+    if e["time"]:
+        when += f" (about {e['time'][11:16]} UTC)"
+    name = e["botnet"] or "All spam"
+    lvl = amount(abs(e["magnitude"] or 0))
+    if e["type"] == "takedown":
+        s = (f"On {when} {name} stopped sending and stayed silent: a loss of about {lvl} "
+             f"per day")
+        if e["global_change"] is not None:
+            s += f"; all spam {_change(e['global_change'])[2:]} week on week"
+        moved = [f"{d['botnet']} (+{amount(d['increase'])}/day"
+                 + (f", x{d['ratio']:.2f})" if d.get("ratio") else ")")
+                 for d in e["displaced_to"]]
+        return s + (". Growth followed at " + ", ".join(moved) + "." if moved else ".")
+    texts = {
+        "pause": f"On {when} {name} paused (about {lvl} per day before).",
+        "resume": f"On {when} {name} resumed sending (about {lvl} per day).",
+        "new_botnet": f"On {when} a new botnet, {name}, appeared (about {lvl} per day).",
+        "surge": f"From {when} {name} rose{_change(e['magnitude_relative'])} ({e['detail']}).",
+        "drop": f"From {when} {name} fell{_change(e['magnitude_relative'])} ({e['detail']}).",
+        "content_switch": f"On {when} {name} switched content: {e['detail']}.",
+    }
+    return texts.get(e["type"], f"{when}: {e['type']} of {name}.")
+
+
+def _categories(f: dict[str, Any]) -> str:
+    cats = f["categories"][:4]
+    if not cats:
+        return ""
+    return "By content, spam was " + ", ".join(
+        f"{c['category']} {pct(c['share'])}" for c in cats) + "."
+
+
+def _geography(f: dict[str, Any]) -> str:
+    cc = f.get("spam_countries") or []
+    if not cc:
+        return ""
+    return "The most spam came from " + ", ".join(
+        f"{c['country']} ({pct(c['share'])})" for c in cc[:5]) + "."
+
+
+def narrative(f: dict[str, Any]) -> list[str]:
+    """Paragraphs of the month's story."""
+    paras = [_volume(f), _rates(f), _botnets(f)]
+    events = [e for e in f["events"] if e["scope"] == "botnet"]
+    order = {"takedown": 0, "new_botnet": 1, "pause": 2, "resume": 3, "surge": 4,
+             "content_switch": 5}
+    events.sort(key=lambda e: (order.get(e["type"], 9), e["date"]))
+    if events:
+        paras.append(" ".join(_event(e) for e in events))
+    paras += [_categories(f), _geography(f)]
+    return [p for p in paras if p]
