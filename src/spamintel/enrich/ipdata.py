@@ -10,6 +10,7 @@ import csv
 import gzip
 import io
 import ipaddress
+from array import array
 from bisect import bisect_right
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,13 +34,20 @@ def _ip_int(text: str) -> int | None:
     return int(addr) if addr.version == 4 else None
 
 
+_SEP = "\x1f"
+
+
 @dataclass
 class RangeTable:
-    """Sorted, non-overlapping IPv4 ranges with a value each."""
+    """Sorted, non-overlapping IPv4 ranges with a value each.
 
-    starts: list[int]
-    ends: list[int]
-    values: list[tuple[str, ...]]
+    Bounds are kept in compact arrays and values as joined strings: 400k ranges then
+    cost a few MB and nothing the garbage collector has to traverse.
+    """
+
+    starts: array
+    ends: array
+    values: list[str]
 
     @classmethod
     def from_csv(cls, path: Path) -> RangeTable:
@@ -53,13 +61,14 @@ class RangeTable:
                 if lo is not None and hi is not None:
                     rows.append((lo, hi, tuple(row[2:])))
         rows.sort()
-        return cls([r[0] for r in rows], [r[1] for r in rows], [r[2] for r in rows])
+        return cls(array("L", (r[0] for r in rows)), array("L", (r[1] for r in rows)),
+                   [_SEP.join(r[2]) for r in rows])
 
     def lookup(self, ip: int) -> tuple[str, ...] | None:
         """The value of the range containing ``ip``, or None."""
         i = bisect_right(self.starts, ip) - 1
         if i >= 0 and ip <= self.ends[i]:
-            return self.values[i]
+            return tuple(self.values[i].split(_SEP))
         return None
 
 

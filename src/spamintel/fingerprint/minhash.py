@@ -7,16 +7,18 @@ import re
 from rensa import RMinHash
 
 _URL = re.compile(r"(?:https?://|www\.)\S+")
-_PUNCT = str.maketrans({c: " " for c in "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~\u00a0"})
+_PUNCT = str.maketrans({**{c: " " for c in "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~\u00a0"},
+                        **{d: "0" for d in "123456789"}})
 SEED = 1371
 
 
-def normalise(text: str, limit: int = 4000) -> list[str]:
-    """Lower-case word tokens with URLs and numbers replaced by placeholders."""
+def normalise(text: str, limit: int = 2500) -> list[str]:
+    """Lower-case word tokens of the first ``limit`` characters; URLs become ``urltoken``
+    and every digit ``0``, so per-message numbers do not split a campaign."""
     text = text[:limit].lower()
     if "http" in text or "www." in text:
         text = _URL.sub(" urltoken ", text)
-    return ["#" if w.isdigit() else w for w in text.translate(_PUNCT).split()]
+    return text.translate(_PUNCT).split()
 
 
 def shingles(words: list[str], k: int = 3) -> list[str]:

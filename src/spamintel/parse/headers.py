@@ -25,44 +25,41 @@ def split_message(data: bytes) -> tuple[bytes, int, list[str]]:
     return data[:pos], pos + n, defects
 
 
-_FIELD_RE = re.compile(rb"^([\x21-\x39\x3b-\x7e]+)[ \t]*:(.*(?:\r?\n[ \t].*)*)", re.M)
-_CONTINUATION = re.compile(rb"\n[ \t]")
-_FOLD = re.compile(rb"\r?\n[ \t]+")
+_FIELD_RE = re.compile(r"^([\x21-\x39\x3b-\x7e]+)[ \t]*:(.*(?:\r?\n[ \t].*)*)", re.M)
+_CONTINUATION = re.compile(r"\n[ \t]")
+_FOLD = re.compile(r"\r?\n[ \t]+")
+
+
+def _decode_block(block: bytes, defects: list[str]) -> str:
+    if block.isascii():
+        return block.decode("ascii")
+    defects.append("8bit_header")
+    try:
+        return block.decode("utf-8")
+    except UnicodeDecodeError:
+        return block.decode("latin-1")
 
 
 def parse_fields(block: bytes, max_headers: int) -> tuple[list[tuple[str, str]], list[str]]:
     """Unfold a header block into ``(name, value)`` pairs, in order, with defects.
 
-    Values are decoded as UTF-8 where valid, else Latin-1 (every byte maps); encoded
-    words are left for ``decode_value``. Lines that are not fields become defects.
+    The block is decoded once: ASCII, else UTF-8 where valid, else Latin-1 (every byte
+    maps); encoded words are left for ``decode_value``. Non-field lines become defects.
     """
     defects: list[str] = []
     if b"\x00" in block:
         defects.append("nul_in_headers")
         block = block.replace(b"\x00", b"")
-    fields = _FIELD_RE.findall(block)
-    lines = block.count(b"\n") + 1 - len(_CONTINUATION.findall(block))
-    if lines > len(fields) and block.strip():
+    text = _decode_block(block, defects)
+    fields = _FIELD_RE.findall(text)
+    lines = text.count("\n") + 1 - len(_CONTINUATION.findall(text))
+    if lines > len(fields) and text.strip():
         defects.append("malformed_header_line")
     if len(fields) > max_headers:
         defects.append("too_many_headers")
         fields = fields[:max_headers]
-    out = [(n.decode("ascii").lower(),
-            _text((_FOLD.sub(b" ", v) if b"\n" in v else v).strip(), defects))
-           for n, v in fields]
-    return out, sorted(set(defects))
-
-
-def _text(value: bytes, defects: list[str]) -> str:
-    try:
-        return value.decode("ascii")
-    except UnicodeDecodeError:
-        pass
-    defects.append("8bit_header")
-    try:
-        return value.decode("utf-8")
-    except UnicodeDecodeError:
-        return value.decode("latin-1")
+    out = [(n.lower(), (_FOLD.sub(" ", v) if "\n" in v else v).strip()) for n, v in fields]
+    return out, defects
 
 
 def decode_value(value: str, defects: list[str]) -> str:
