@@ -8,5 +8,4 @@ from spamintel.simulate.loader import builtin_scenarios, load_scenario
 from spamintel.simulate.received import trap_received_line
 from spamintel.simulate.scenario import Scenario, ScenarioError
 
-__all__ = ["Scenario", "ScenarioError", "builtin_scenarios", "load_scenario",
-           "trap_received_line"]
+__all__ = ["Scenario", "ScenarioError", "builtin_scenarios", "load_scenario", "trap_received_line"]

@@ -26,7 +26,9 @@ class Check:
     @property
     def rel_error(self) -> float:
         """``|actual - declared| / declared``."""
-        return abs(self.actual - self.target.value) / self.target.value if self.target.value else 0.0
+        return (
+            abs(self.actual - self.target.value) / self.target.value if self.target.value else 0.0
+        )
 
 
 def _window(rows: list[dict], start: date, end: date) -> list[dict]:
@@ -65,10 +67,14 @@ def check(scen: Scenario, daily: pa.Table) -> list[Check]:
 
 def table_markdown(checks: list[Check]) -> str:
     """The checks as a Markdown table."""
-    lines = ["| metric | group | window | declared | simulated | error | source |",
-             "|---|---|---|---:|---:|---:|---|"]
+    lines = [
+        "| metric | group | window | declared | simulated | error | source |",
+        "|---|---|---|---:|---:|---:|---|",
+    ]
     for c in checks:
         t = c.target
-        lines.append(f"| {t.metric} | {t.group} | {t.start}..{t.end} | {t.value:g} | "
-                     f"{c.actual:.4g} | {c.rel_error:.2%} | {t.source} |")
+        lines.append(
+            f"| {t.metric} | {t.group} | {t.start}..{t.end} | {t.value:g} | "
+            f"{c.actual:.4g} | {c.rel_error:.2%} | {t.source} |"
+        )
     return "\n".join(lines)

@@ -14,9 +14,10 @@ from dataclasses import dataclass
 from spamintel.simulate.content import Rendered
 from spamintel.simulate.headers import TO, Ctx, boundary, date_value, message_id
 from spamintel.simulate.templates import HeaderTemplate
-from spamintel.simulate.tokens import alnum, digits, hexs, weighted
+from spamintel.simulate.tokens import alnum, digits, hexs, pick, weighted
 
 _CYRILLIC_CHARSETS = ("windows-1251", "koi8-r", "utf-8")
+_WIRE_NAME = {"Prior-Received": "Received", "Received-Forged": "Received"}
 _FORMS = ("no_close", "wrong_boundary", "bad_base64", "no_boundary_param")
 
 
@@ -39,21 +40,32 @@ class Attachment:
     data: bytes
 
 
-def compose(tpl: HeaderTemplate, body: Rendered, ctx: Ctx, env: Envelope, rng: random.Random,
-            broken: bool = False, attachment: Attachment | None = None,
-            mangle: bool = False) -> bytes:
+def compose(
+    tpl: HeaderTemplate,
+    body: Rendered,
+    ctx: Ctx,
+    env: Envelope,
+    rng: random.Random,
+    broken: bool = False,
+    attachment: Attachment | None = None,
+    mangle: bool = False,
+) -> bytes:
     """The message bytes (headers + MIME body), CRLF-terminated lines."""
     charset = _charset(tpl, body, rng)
     cte = weighted(rng, tpl.encoding)
     shape = weighted(rng, tpl.body)
-    fault = rng.choice(_FORMS) if broken else ""
+    fault = pick(rng, _FORMS) if broken else ""
     subject = body.subject
     text = body.text
     if mangle and rng.random() < 0.5:
         subject, text = _forwarded(rng, ctx, body, env)
     ctype, mime_body = _mime(tpl, text, body.url, charset, cte, shape, attachment, rng, fault)
     values = _values(tpl, ctx, env, rng, subject, body.from_name, charset, ctype, cte)
-    lines = [f"{name}: {values[name]}" for name in tpl.order if values.get(name) is not None]
+    lines = [
+        f"{_WIRE_NAME.get(name, name)}: {values[name]}"
+        for name in tpl.order
+        if values.get(name) is not None
+    ]
     if "Content-Transfer-Encoding" not in tpl.order and not ctype.startswith("multipart"):
         lines.append(f"Content-Transfer-Encoding: {cte}")
     if mangle:
@@ -67,7 +79,7 @@ def compose(tpl: HeaderTemplate, body: Rendered, ctx: Ctx, env: Envelope, rng: r
 def _charset(tpl: HeaderTemplate, body: Rendered, rng: random.Random) -> str:
     cs = weighted(rng, tpl.charset)
     if body.lang == "ru" and cs.lower() not in _CYRILLIC_CHARSETS:
-        return rng.choice(_CYRILLIC_CHARSETS[:2])
+        return pick(rng, _CYRILLIC_CHARSETS[:2])
     return cs
 
 
@@ -78,20 +90,31 @@ def _encode_word(text: str, charset: str) -> str:
     return f"=?{charset}?B?{base64.b64encode(data).decode()}?="
 
 
-def _values(tpl: HeaderTemplate, ctx: Ctx, env: Envelope, rng: random.Random, subject: str,
-            from_name: str, charset: str, ctype: str, cte: str) -> dict[str, str | None]:
+def _values(
+    tpl: HeaderTemplate,
+    ctx: Ctx,
+    env: Envelope,
+    rng: random.Random,
+    subject: str,
+    from_name: str,
+    charset: str,
+    ctype: str,
+    cte: str,
+) -> dict[str, str | None]:
     name = _encode_word(from_name, charset)
     v: dict[str, str | None] = {
         "Message-ID": message_id(tpl.message_id, rng, ctx),
-        "From": f"\"{name}\" <{env.from_addr}>" if rng.random() < 0.8 else f"{name} <{env.from_addr}>",
+        "From": f'"{name}" <{env.from_addr}>'
+        if rng.random() < 0.8
+        else f"{name} <{env.from_addr}>",
         "To": TO[tpl.to](env.to_addr, env.to_name),
         "Subject": _encode_word(subject, charset),
         "Date": date_value(tpl.date, ctx),
         "MIME-Version": "1.0",
         "Content-Type": ctype,
         "Content-Transfer-Encoding": None if ctype.startswith("multipart") else cte,
-        "X-Mailer": rng.choice(tpl.x_mailer) if tpl.x_mailer else None,
-        "User-Agent": rng.choice(tpl.user_agent) if tpl.user_agent else None,
+        "X-Mailer": pick(rng, tpl.x_mailer) if tpl.x_mailer else None,
+        "User-Agent": pick(rng, tpl.user_agent) if tpl.user_agent else None,
         "X-MimeOLE": tpl.mimeole or None,
         "X-Priority": "3" if rng.random() < 0.7 else "3 (Normal)",
         "X-MSMail-Priority": "Normal",
@@ -113,22 +136,31 @@ def _values(tpl: HeaderTemplate, ctx: Ctx, env: Envelope, rng: random.Random, su
 
 
 def _forged_hop(rng: random.Random, ctx: Ctx) -> str:
-    fake_ip = f"{rng.randint(11, 223)}.{rng.randint(0, 255)}.{rng.randint(0, 255)}.{rng.randint(1, 254)}"
-    return (f"from {alnum(rng, 7).lower()} ([{fake_ip}]) by {ctx.rcpt_domain} with "
-            f"Microsoft SMTPSVC(6.0.3790.4675);\r\n\t{date_value('rfc', ctx)}")
+    fake_ip = (
+        f"{rng.randint(11, 223)}.{rng.randint(0, 255)}.{rng.randint(0, 255)}.{rng.randint(1, 254)}"
+    )
+    return (
+        f"from {alnum(rng, 7).lower()} ([{fake_ip}]) by {ctx.rcpt_domain} with "
+        f"Microsoft SMTPSVC(6.0.3790.4675);\r\n\t{date_value('rfc', ctx)}"
+    )
 
 
 def _prior_hop(rng: random.Random, ctx: Ctx) -> str:
     inner = f"10.{rng.randint(0, 255)}.{rng.randint(0, 255)}.{rng.randint(1, 254)}"
-    return (f"from [{inner}] (ws{digits(rng, 3)}.corp.{ctx.from_domain} [{inner}])\r\n"
-            f"\tby {ctx.helo} with ESMTPSA id {alnum(rng, 10)};\r\n\t{date_value('rfc', ctx)}")
+    return (
+        f"from [{inner}] (ws{digits(rng, 3)}.corp.{ctx.from_domain} [{inner}])\r\n"
+        f"\tby {ctx.helo} with ESMTPSA id {alnum(rng, 10)};\r\n\t{date_value('rfc', ctx)}"
+    )
 
 
 def _dkim(rng: random.Random, ctx: Ctx) -> str:
     b = base64.b64encode(rng.randbytes(128)).decode()
-    return (f"v=1; a=rsa-sha256; c=relaxed/relaxed; d={ctx.from_domain}; s=s{digits(rng, 4)};"
-            f"\r\n\th=from:to:subject:date:message-id; bh={base64.b64encode(rng.randbytes(32)).decode()};"
-            f"\r\n\tb={b[:76]}\r\n\t {b[76:]}")
+    bh = base64.b64encode(rng.randbytes(32)).decode()
+    return (
+        f"v=1; a=rsa-sha256; c=relaxed/relaxed; d={ctx.from_domain}; s=s{digits(rng, 4)};"
+        f"\r\n\th=from:to:subject:date:message-id; bh={bh};"
+        f"\r\n\tb={b[:76]}\r\n\t {b[76:]}"
+    )
 
 
 def _encode_text(text: str, charset: str, cte: str, fault: str) -> str:
@@ -147,53 +179,87 @@ def _encode_text(text: str, charset: str, cte: str, fault: str) -> str:
 
 def _html(text: str, url: str, rng: random.Random) -> str:
     paras = [p.strip() for p in text.split("\n\n") if p.strip()]
-    link = f'<a href="{url}">{url}</a>' if rng.random() < 0.5 else f'<a href="{url}">{rng.choice(("Click here", "Visit", "Open", "here"))}</a>'
+    link = (
+        f'<a href="{url}">{url}</a>'
+        if rng.random() < 0.5
+        else f'<a href="{url}">{pick(rng, ("Click here", "Visit", "Open", "here"))}</a>'
+    )
     body = "".join(f"<p>{p.replace(url, link)}</p>\n" for p in paras)
-    font = rng.choice(("Arial", "Verdana", "Tahoma", "Times New Roman"))
-    return (f"<html><head><meta http-equiv=\"Content-Type\" content=\"text/html\"></head>\n"
-            f"<body><font face=\"{font}\" size=\"{rng.randint(2, 4)}\">\n{body}</font></body></html>\n")
+    font = pick(rng, ("Arial", "Verdana", "Tahoma", "Times New Roman"))
+    return (
+        f'<html><head><meta http-equiv="Content-Type" content="text/html"></head>\n'
+        f'<body><font face="{font}" size="{rng.randint(2, 4)}">\n{body}</font></body></html>\n'
+    )
 
 
-def _mime(tpl: HeaderTemplate, text: str, url: str, charset: str, cte: str, shape: str,
-          attachment: Attachment | None, rng: random.Random, fault: str) -> tuple[str, str]:
+def _mime(
+    tpl: HeaderTemplate,
+    text: str,
+    url: str,
+    charset: str,
+    cte: str,
+    shape: str,
+    attachment: Attachment | None,
+    rng: random.Random,
+    fault: str,
+) -> tuple[str, str]:
     """``(Content-Type value, body)`` for the chosen shape, with an optional attachment."""
     if fault == "bad_base64":
         cte = "base64"
     if shape == "plain" and attachment is None:
         return f'text/plain; charset="{charset}"', _encode_text(text, charset, cte, fault)
     if shape == "html" and attachment is None:
-        return f'text/html; charset="{charset}"', _encode_text(_html(text, url, rng), charset, cte, fault)
+        return f'text/html; charset="{charset}"', _encode_text(
+            _html(text, url, rng), charset, cte, fault
+        )
     parts = [(f'text/plain; charset="{charset}"', cte, _encode_text(text, charset, cte, fault))]
     if shape in ("alt", "html"):
-        parts.append((f'text/html; charset="{charset}"', cte,
-                      _encode_text(_html(text, url, rng), charset, cte, fault)))
+        parts.append(
+            (
+                f'text/html; charset="{charset}"',
+                cte,
+                _encode_text(_html(text, url, rng), charset, cte, fault),
+            )
+        )
     kind = "alternative"
     if attachment is not None:
         kind = "mixed"
         b64 = base64.encodebytes(attachment.data).decode("ascii").replace("\n", "\r\n")
-        parts.append((f'{attachment.ctype}; name="{attachment.filename}"\r\n'
-                      f'Content-Disposition: attachment; filename="{attachment.filename}"',
-                      "base64", b64))
+        parts.append(
+            (
+                f'{attachment.ctype}; name="{attachment.filename}"\r\n'
+                f'Content-Disposition: attachment; filename="{attachment.filename}"',
+                "base64",
+                b64,
+            )
+        )
     return _multipart(kind, parts, boundary(tpl.boundary, rng), fault)
 
 
-def _multipart(kind: str, parts: list[tuple[str, str, str]], bnd: str, fault: str) -> tuple[str, str]:
+def _multipart(
+    kind: str, parts: list[tuple[str, str, str]], bnd: str, fault: str
+) -> tuple[str, str]:
     used = bnd + "x" if fault == "wrong_boundary" else bnd
     ctype = f'multipart/{kind};\r\n\tboundary="{bnd}"'
     if fault == "no_boundary_param":
         ctype = f"multipart/{kind}"
     chunks = ["This is a multi-part message in MIME format.\r\n"]
     for pct, pcte, pbody in parts:
-        chunks.append(f"\r\n--{used}\r\nContent-Type: {pct}\r\nContent-Transfer-Encoding: {pcte}\r\n\r\n{pbody}")
+        chunks.append(
+            f"\r\n--{used}\r\nContent-Type: {pct}\r\n"
+            f"Content-Transfer-Encoding: {pcte}\r\n\r\n{pbody}"
+        )
     if fault != "no_close":
         chunks.append(f"\r\n--{used}--\r\n")
     return ctype, "".join(chunks)
 
 
 def _forwarded(rng: random.Random, ctx: Ctx, body: Rendered, env: Envelope) -> tuple[str, str]:
-    orig = (f"-----Original Message-----\nFrom: {body.from_name} [mailto:{env.from_addr}]\n"
-            f"Sent: {date_value('rfc', ctx)}\nTo: {env.to_addr}\nSubject: {body.subject}\n\n")
-    return f"{rng.choice(('Fw: ', 'FW: ', 'Fwd: '))}{body.subject}", orig + body.text
+    orig = (
+        f"-----Original Message-----\nFrom: {body.from_name} [mailto:{env.from_addr}]\n"
+        f"Sent: {date_value('rfc', ctx)}\nTo: {env.to_addr}\nSubject: {body.subject}\n\n"
+    )
+    return f"{pick(rng, ('Fw: ', 'FW: ', 'Fwd: '))}{body.subject}", orig + body.text
 
 
 def _mangle(lines: list[str], rng: random.Random) -> list[str]:

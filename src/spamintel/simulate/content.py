@@ -15,39 +15,180 @@ from importlib import resources
 import yaml
 
 from spamintel.simulate.spintax import compile_spintax, render
-from spamintel.simulate.tokens import alnum, digits, lower
+from spamintel.simulate.tokens import alnum, digits, lower, pick
 
-FIRST = ("James", "Mary", "John", "Linda", "Robert", "Anna", "Michael", "Elena", "David",
-         "Olga", "Richard", "Natalia", "Thomas", "Irina", "Daniel", "Svetlana", "Paul", "Maria",
-         "Mark", "Julia", "Steven", "Tatiana", "Kevin", "Ekaterina", "Brian", "Sarah", "Peter",
-         "Laura", "Ahmed", "Grace", "Chen", "Sofia", "Carlos", "Ana", "Raj", "Priya")
-LAST = ("Smith", "Johnson", "Williams", "Brown", "Jones", "Miller", "Davis", "Wilson",
-        "Anderson", "Taylor", "Thomas", "Moore", "Martin", "Jackson", "White", "Harris",
-        "Ivanov", "Petrova", "Kuznetsov", "Sokolova", "Okafor", "Mensah", "Silva", "Santos",
-        "Garcia", "Kumar", "Sharma", "Nguyen", "Kim", "Lee", "Mueller", "Rossi", "Novak")
-WORDS = ("blue", "river", "star", "green", "north", "cloud", "stone", "light", "rapid",
-         "silver", "ocean", "prime", "smart", "union", "global", "alpha", "delta", "sun",
-         "maple", "pine", "eagle", "bright", "metro", "vista", "nova", "zen", "urban", "coral",
-         "echo", "summit", "harbor", "crest", "field", "grand", "royal", "swift", "orbit")
-COMPANIES = ("Northgate Supplies", "Brightline Media", "Kestrel Partners", "Avalon Trading",
-             "Meridian Outfitters", "Harbor & Pine", "Silverleaf Books", "Crescent Travel",
-             "Bluefield Analytics", "Oakridge Home", "Summit Finance Group", "Lumen Studio")
-BRANDS = {"PayPal": "paypal", "eBay": "ebay", "Bank of America": "bankofamerica",
-          "HSBC": "hsbc", "Lloyds TSB": "lloydstsb", "NatWest": "natwest", "Chase": "chase",
-          "Wells Fargo": "wellsfargo", "Halifax": "halifax", "Barclays": "barclays"}
-_TLDS = {"pharma": ("ru", "com", "net", "in", "cn"), "replica": ("com", "net", "cn", "kr"),
-         "dating": ("ru", "com", "info"), "casino": ("com", "net", "info"),
-         "stock": ("com", "net", "biz"), "money": ("com",), "software": ("com", "net", "ru"),
-         "lure": ("ru", "com", "in", "net"), "phish": ("com", "net", "ru", "info", "biz"),
-         "diploma": ("com", "info"), "diet": ("com", "net", "info"), "jobs": ("com", "biz"),
-         "shortener": ("ru", "com"), "legit": ("com", "org", "net")}
-_SUFFIX = {"pharma": ("rx", "pharm", "med", "pills", "-drugstore", "health"),
-           "replica": ("watch", "-replica", "luxe", "time"), "dating": ("love", "-date", "girls"),
-           "casino": ("casino", "-slots", "bet", "vegas"), "stock": ("stock", "invest", "-news"),
-           "software": ("soft", "-oem", "download"), "diploma": ("degree", "-edu", "college"),
-           "diet": ("diet", "slim", "-health"), "jobs": ("jobs", "-career", "work")}
-_URL_FORMS = ("http://{d}/", "http://www.{d}/?{t}", "http://{d}/{t}.html", "http://{d}/{w}/{t}.php",
-              "http://{d}/?id={n}")
+FIRST = (
+    "James",
+    "Mary",
+    "John",
+    "Linda",
+    "Robert",
+    "Anna",
+    "Michael",
+    "Elena",
+    "David",
+    "Olga",
+    "Richard",
+    "Natalia",
+    "Thomas",
+    "Irina",
+    "Daniel",
+    "Svetlana",
+    "Paul",
+    "Maria",
+    "Mark",
+    "Julia",
+    "Steven",
+    "Tatiana",
+    "Kevin",
+    "Ekaterina",
+    "Brian",
+    "Sarah",
+    "Peter",
+    "Laura",
+    "Ahmed",
+    "Grace",
+    "Chen",
+    "Sofia",
+    "Carlos",
+    "Ana",
+    "Raj",
+    "Priya",
+)
+LAST = (
+    "Smith",
+    "Johnson",
+    "Williams",
+    "Brown",
+    "Jones",
+    "Miller",
+    "Davis",
+    "Wilson",
+    "Anderson",
+    "Taylor",
+    "Thomas",
+    "Moore",
+    "Martin",
+    "Jackson",
+    "White",
+    "Harris",
+    "Ivanov",
+    "Petrova",
+    "Kuznetsov",
+    "Sokolova",
+    "Okafor",
+    "Mensah",
+    "Silva",
+    "Santos",
+    "Garcia",
+    "Kumar",
+    "Sharma",
+    "Nguyen",
+    "Kim",
+    "Lee",
+    "Mueller",
+    "Rossi",
+    "Novak",
+)
+WORDS = (
+    "blue",
+    "river",
+    "star",
+    "green",
+    "north",
+    "cloud",
+    "stone",
+    "light",
+    "rapid",
+    "silver",
+    "ocean",
+    "prime",
+    "smart",
+    "union",
+    "global",
+    "alpha",
+    "delta",
+    "sun",
+    "maple",
+    "pine",
+    "eagle",
+    "bright",
+    "metro",
+    "vista",
+    "nova",
+    "zen",
+    "urban",
+    "coral",
+    "echo",
+    "summit",
+    "harbor",
+    "crest",
+    "field",
+    "grand",
+    "royal",
+    "swift",
+    "orbit",
+)
+COMPANIES = (
+    "Northgate Supplies",
+    "Brightline Media",
+    "Kestrel Partners",
+    "Avalon Trading",
+    "Meridian Outfitters",
+    "Harbor & Pine",
+    "Silverleaf Books",
+    "Crescent Travel",
+    "Bluefield Analytics",
+    "Oakridge Home",
+    "Summit Finance Group",
+    "Lumen Studio",
+)
+BRANDS = {
+    "PayPal": "paypal",
+    "eBay": "ebay",
+    "Bank of America": "bankofamerica",
+    "HSBC": "hsbc",
+    "Lloyds TSB": "lloydstsb",
+    "NatWest": "natwest",
+    "Chase": "chase",
+    "Wells Fargo": "wellsfargo",
+    "Halifax": "halifax",
+    "Barclays": "barclays",
+}
+_TLDS = {
+    "pharma": ("ru", "com", "net", "in", "cn"),
+    "replica": ("com", "net", "cn", "kr"),
+    "dating": ("ru", "com", "info"),
+    "casino": ("com", "net", "info"),
+    "stock": ("com", "net", "biz"),
+    "money": ("com",),
+    "software": ("com", "net", "ru"),
+    "lure": ("ru", "com", "in", "net"),
+    "phish": ("com", "net", "ru", "info", "biz"),
+    "diploma": ("com", "info"),
+    "diet": ("com", "net", "info"),
+    "jobs": ("com", "biz"),
+    "shortener": ("ru", "com"),
+    "legit": ("com", "org", "net"),
+}
+_SUFFIX = {
+    "pharma": ("rx", "pharm", "med", "pills", "-drugstore", "health"),
+    "replica": ("watch", "-replica", "luxe", "time"),
+    "dating": ("love", "-date", "girls"),
+    "casino": ("casino", "-slots", "bet", "vegas"),
+    "stock": ("stock", "invest", "-news"),
+    "software": ("soft", "-oem", "download"),
+    "diploma": ("degree", "-edu", "college"),
+    "diet": ("diet", "slim", "-health"),
+    "jobs": ("jobs", "-career", "work"),
+}
+_URL_FORMS = (
+    "http://{d}/",
+    "http://www.{d}/?{t}",
+    "http://{d}/{t}.html",
+    "http://{d}/{w}/{t}.php",
+    "http://{d}/?id={n}",
+)
 _SHORTENERS = ("bit.ly", "tinyurl.com", "goo.gl", "is.gd", "ow.ly")
 
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -86,10 +227,15 @@ def load_templates() -> dict[str, Template]:
     out = {}
     for name, d in yaml.load(text, Loader=_LOADER).items():
         out[name] = Template(
-            name, d.get("url", "legit"), d.get("lang", "en"), d.get("attachment", "none"),
-            tuple(compile_spintax(s) for s in d["subject"]), compile_spintax(d["from_name"]),
+            name,
+            d.get("url", "legit"),
+            d.get("lang", "en"),
+            d.get("attachment", "none"),
+            tuple(compile_spintax(s) for s in d["subject"]),
+            compile_spintax(d["from_name"]),
             compile_spintax(d["body"]),
-            compile_spintax(d["attachment_name"]) if d.get("attachment_name") else None)
+            compile_spintax(d["attachment_name"]) if d.get("attachment_name") else None,
+        )
     return out
 
 
@@ -100,7 +246,7 @@ class DomainPool:
         rng = random.Random(_stable(f"{seed}|{key}|domains"))
         self.style, self.per_day = style, per_day
         self.pool = [_domain(rng, style) for _ in range(size)]
-        self.brand = rng.choice(sorted(BRANDS)) if style == "phish" else ""
+        self.brand = pick(rng, sorted(BRANDS)) if style == "phish" else ""
         if style == "phish":
             self.pool = [_lookalike(rng, BRANDS[self.brand]) for _ in range(size)]
 
@@ -112,12 +258,13 @@ class DomainPool:
     def url(self, rng: random.Random, day: date) -> str:
         """One URL on one of the day's domains."""
         if self.style == "shortener" and rng.random() < 0.6:
-            return f"http://{rng.choice(_SHORTENERS)}/{alnum(rng, 6)}"
-        dom = rng.choice(self.today(day))
+            return f"http://{pick(rng, _SHORTENERS)}/{alnum(rng, 6)}"
+        dom = pick(rng, self.today(day))
         if self.style == "phish":
-            return f"http://{dom}/{rng.choice(('signin', 'verify', 'webscr', 'login'))}/?{alnum(rng, 12)}"
+            page = pick(rng, ("signin", "verify", "webscr", "login"))
+            return f"http://{dom}/{page}/?{alnum(rng, 12)}"
         form = _URL_FORMS[int(rng.random() * len(_URL_FORMS))]
-        return form.format(d=dom, t=alnum(rng, 8), w=rng.choice(WORDS), n=digits(rng, 6))
+        return form.format(d=dom, t=alnum(rng, 8), w=pick(rng, WORDS), n=digits(rng, 6))
 
 
 def _stable(text: str) -> int:
@@ -125,30 +272,35 @@ def _stable(text: str) -> int:
 
 
 def _domain(rng: random.Random, style: str) -> str:
-    tld = rng.choice(_TLDS.get(style, ("com",)))
-    suffix = rng.choice(_SUFFIX.get(style, ("",)))
+    tld = pick(rng, _TLDS.get(style, ("com",)))
+    suffix = pick(rng, _SUFFIX.get(style, ("",)))
     if style == "legit":
-        return f"{rng.choice(WORDS)}{rng.choice(WORDS)}.{tld}"
+        return f"{pick(rng, WORDS)}{pick(rng, WORDS)}.{tld}"
     if rng.random() < 0.3:
         return f"{lower(rng, rng.randint(5, 9))}{suffix}.{tld}"
-    return f"{rng.choice(WORDS)}{rng.choice(WORDS)}{suffix}.{tld}"
+    return f"{pick(rng, WORDS)}{pick(rng, WORDS)}{suffix}.{tld}"
 
 
 def _lookalike(rng: random.Random, brand: str) -> str:
     """A brand look-alike host: typo-squat, brand-prefixed or brand-as-subdomain."""
     typo = brand.replace("l", "1", 1) if "l" in brand else brand.replace("o", "0", 1)
-    forms = (f"{typo}-secure.{rng.choice(_TLDS['phish'])}",
-             f"{brand}-{rng.choice(('verify', 'account', 'support', 'online'))}.{rng.choice(_TLDS['phish'])}",
-             f"{brand}.com.{lower(rng, 6)}-{rng.choice(('login', 'secure'))}.{rng.choice(('ru', 'info', 'net'))}",
-             f"www.{brand}.{lower(rng, 5)}.{rng.choice(('co.cc', 'ru', 'in'))}")
-    return rng.choice(forms)
+    tld = pick(rng, _TLDS["phish"])
+    word = pick(rng, ("verify", "account", "support", "online"))
+    forms = (
+        f"{typo}-secure.{tld}",
+        f"{brand}-{word}.{tld}",
+        f"{brand}.com.{lower(rng, 6)}-{pick(rng, ('login', 'secure'))}.{pick(rng, ('ru', 'info'))}",
+        f"www.{brand}.{lower(rng, 5)}.{pick(rng, ('co.cc', 'ru', 'in'))}",
+    )
+    return pick(rng, forms)
 
 
-def render_content(t: Template, rng: random.Random, url: str, brand: str, rcpt_local: str,
-                   day: date) -> Rendered:
+def render_content(
+    t: Template, rng: random.Random, url: str, brand: str, rcpt_local: str, day: date
+) -> Rendered:
     """Render one message's subject, sender name and text from a template."""
-    first, last = rng.choice(FIRST), rng.choice(LAST)
-    company = rng.choice(COMPANIES)
+    first, last = pick(rng, FIRST), pick(rng, LAST)
+    company = pick(rng, COMPANIES)
 
     def macro(name: str, arg: str) -> str:
         return _macro(name, arg, rng, url, brand, rcpt_local, first, last, company, day)
@@ -160,8 +312,18 @@ def render_content(t: Template, rng: random.Random, url: str, brand: str, rcpt_l
     return Rendered(subject, from_name, text, url, t.attachment, att_name, t.lang)
 
 
-def _macro(name: str, arg: str, rng: random.Random, url: str, brand: str, rcpt_local: str,
-           first: str, last: str, company: str, day: date) -> str:
+def _macro(
+    name: str,
+    arg: str,
+    rng: random.Random,
+    url: str,
+    brand: str,
+    rcpt_local: str,
+    first: str,
+    last: str,
+    company: str,
+    day: date,
+) -> str:
     if name == "url":
         return url
     if name == "first":
@@ -176,7 +338,7 @@ def _macro(name: str, arg: str, rng: random.Random, url: str, brand: str, rcpt_l
     if name == "price":
         return f"{rng.randint(0, 4)}.{rng.randint(10, 99)}"
     if name == "word":
-        return rng.choice(WORDS)
+        return pick(rng, WORDS)
     if name == "to":
         return rcpt_local
     if name == "company":

@@ -22,18 +22,46 @@ from spamintel.simulate.ipspace import IPSpace, ip_text
 from spamintel.simulate.population import Bots, Population
 from spamintel.simulate.received import trap_received_line
 from spamintel.simulate.scenario import Campaign, Group, Scenario, Sensor
-from spamintel.simulate.senders import helo_name, org_domain, sender_address
+from spamintel.simulate.senders import helo_name, org_domain, provider_host, sender_address
 from spamintel.simulate.smtp import prelude, queue_id, speech_for, transaction
 from spamintel.simulate.templates import Dialect, HeaderTemplate
-from spamintel.simulate.tokens import cum_table, weighted
+from spamintel.simulate.tokens import cum_table, pick, weighted
 from spamintel.simulate.world import SLOTS, WORLD_CATEGORIES, World, effective
 
 MANGLE_SHARE = 0.03
-_TZ_BY_CC = {"RU": 180, "UA": 120, "RO": 120, "BY": 120, "IN": 330, "PK": 300, "BR": -180,
-             "AR": -180, "CO": -300, "PE": -300, "CL": -180, "MX": -360, "US": -300,
-             "VN": 420, "TH": 420, "ID": 420, "PH": 480, "CN": 480, "TW": 480, "KR": 540,
-             "JP": 540, "KZ": 360, "TR": 120, "SA": 180, "EG": 120, "GB": 0, "DE": 60,
-             "FR": 60, "IT": 60, "ES": 60, "PL": 60}
+_TZ_BY_CC = {
+    "RU": 180,
+    "UA": 120,
+    "RO": 120,
+    "BY": 120,
+    "IN": 330,
+    "PK": 300,
+    "BR": -180,
+    "AR": -180,
+    "CO": -300,
+    "PE": -300,
+    "CL": -180,
+    "MX": -360,
+    "US": -300,
+    "VN": 420,
+    "TH": 420,
+    "ID": 420,
+    "PH": 480,
+    "CN": 480,
+    "TW": 480,
+    "KR": 540,
+    "JP": 540,
+    "KZ": 360,
+    "TR": 120,
+    "SA": 180,
+    "EG": 120,
+    "GB": 0,
+    "DE": 60,
+    "FR": 60,
+    "IT": 60,
+    "ES": 60,
+    "PL": 60,
+}
 
 
 @dataclass(slots=True)
@@ -79,19 +107,37 @@ class DayGenerator:
             for g in c.groups:
                 self.by_group_cat.setdefault((g, c.category), []).append(c)
         self.addresses = {s.name: _addresses(s, kit.seed) for s in kit.scen.sensors}
+        self._live: dict[tuple[str, str, date], list[Campaign]] = {}
 
     def campaign(self, g: Group, cat: str, day: date, rng: random.Random) -> Campaign:
         """A campaign of ``g`` in category ``cat`` running on ``day`` (an automatic one if
         the scenario lists none)."""
-        live = [c for c in self.by_group_cat.get((g.name, cat), ())
-                if (c.start is None or c.start <= day) and (c.end is None or day <= c.end)]
+        key = (g.name, cat, day)
+        live = self._live.get(key)
+        if live is None:
+            live = [
+                c
+                for c in self.by_group_cat.get((g.name, cat), ())
+                if (c.start is None or c.start <= day) and (c.end is None or day <= c.end)
+            ]
+            self._live[key] = live
         if not live:
-            auto = Campaign(f"auto-{cat}-{stable_seed(g.name) % 10000:04d}", cat,
-                            _default_content(cat), (g.name,), None, None)
+            auto = Campaign(
+                f"auto-{cat}-{stable_seed(g.name) % 10000:04d}",
+                cat,
+                _default_content(cat),
+                (g.name,),
+                None,
+                None,
+            )
             self.by_group_cat.setdefault((g.name, cat), []).append(auto)
-            self.pools[auto.id] = DomainPool(auto.id, self.kit.templates[auto.content].url,
-                                             self.kit.seed)
+            self._live[key] = [auto]
+            self.pools[auto.id] = DomainPool(
+                auto.id, self.kit.templates[auto.content].url, self.kit.seed
+            )
             return auto
+        if len(live) == 1:
+            return live[0]
         return rng.choices(live, weights=[c.weight for c in live], k=1)[0]
 
     def run(self, sensor: Sensor, day: date) -> list[Message]:
@@ -105,15 +151,29 @@ class DayGenerator:
         for gi, g in enumerate(kit.scen.groups):
             if sensor.kind == "trap" and g.kind == "legit":
                 continue
-            lam = kit.world.volumes[gi, d] * sensor.share * kit.scale * sensor.visibility.get(g.name, 1.0)
+            lam = (
+                kit.world.volumes[gi, d]
+                * sensor.share
+                * kit.scale
+                * sensor.visibility.get(g.name, 1.0)
+            )
             counts = nrng.poisson(lam)
             if counts.sum():
                 out += self._group_day(sensor, day, d, gi, g, counts, nrng, rng)
         out.sort(key=lambda m: m.observed_at)
         return out
 
-    def _group_day(self, sensor: Sensor, day: date, d: int, gi: int, g: Group, counts: np.ndarray,
-                   nrng: np.random.Generator, rng: random.Random) -> list[Message]:
+    def _group_day(
+        self,
+        sensor: Sensor,
+        day: date,
+        d: int,
+        gi: int,
+        g: Group,
+        counts: np.ndarray,
+        nrng: np.random.Generator,
+        rng: random.Random,
+    ) -> list[Message]:
         cats = [WORLD_CATEGORIES[c] for c in np.repeat(np.arange(len(counts)), counts)]
         rng.shuffle(cats)
         sizes = _session_sizes(len(cats), g.msgs_per_conn, nrng)
@@ -126,13 +186,24 @@ class DayGenerator:
         pos = 0
         for k, (n, when) in enumerate(zip(sizes, t, strict=True)):
             start = datetime(day.year, day.month, day.day, tzinfo=UTC) + timedelta(
-                seconds=float(when - d) * 86400)
-            out += self._session(sensor, day, g, bots, k, start, cats[pos:pos + n], headers, rng)
+                seconds=float(when - d) * 86400
+            )
+            out += self._session(sensor, day, g, bots, k, start, cats[pos : pos + n], headers, rng)
             pos += n
         return out
 
-    def _session(self, sensor: Sensor, day: date, g: Group, bots: Bots, k: int, start: datetime,
-                 cats: list[str], headers, rng: random.Random) -> list[Message]:
+    def _session(
+        self,
+        sensor: Sensor,
+        day: date,
+        g: Group,
+        bots: Bots,
+        k: int,
+        start: datetime,
+        cats: list[str],
+        headers,
+        rng: random.Random,
+    ) -> list[Message]:
         kit, pop = self.kit, self.kit.pops[g.name]
         ip_int, asn = int(bots.ips[k]), int(bots.asns[k])
         ip = ip_text(ip_int)
@@ -149,61 +220,125 @@ class DayGenerator:
         isp = kit.space.isps[asn]
         from_domain = org_domain(seed) if g.sender == "org" else rcpt_domain
         helo = helo_name(dialect.helo, seed, ip, rdns, rcpt_domain, from_domain, rng)
-        if g.kind == "legit":
-            rdns = helo
+        if isp.cc in ("XW", "XH") and dialect.helo == "fqdn" and g.sender != "org":
+            helo = provider_host(seed, isp.domain)
+        if g.kind != "botnet" and dialect.helo == "fqdn":
+            rdns = helo  # real mail servers have forward-confirmed reverse DNS
         entries = prelude(sp, helo, sensor.host)
         session_id = f"{stable_seed(sensor.name, start.isoformat(), k, ip) % 16**16:016x}"
         port = 1025 + int(rng.random() * 64000)
         hdr = kit.headers[weighted(rng, headers)]
-        tz = _TZ_BY_CC.get(isp.cc, 0) + (rng.choice((0, 0, 0, 60, -60, 600)) if g.kind != "legit" else 0)
+        tz = _TZ_BY_CC.get(isp.cc, 0) + (
+            pick(rng, (0, 0, 0, 60, -60, 600)) if g.kind != "legit" else 0
+        )
         out: list[Message] = []
         ms = 10
         for index, cat in enumerate(cats):
             n_rcpt = min(1 + int(rng.expovariate(1.0) * max(g.rcpts - 1, 0) * 0.25), 10)
             rcpts = [addrs[int(rng.random() * len(addrs))] for _ in range(n_rcpt)]
             mail_from = sender_address(g.sender, rng, rcpt_domain, isp.domain, seed)
-            body, camp = self._body(g, cat, day, rng, rcpts[0], mail_from, hdr,
-                                    Ctx(start, tz, helo, ip, mail_from.split("@", 1)[1], rcpt_domain))
+            body, camp = self._body(
+                g,
+                cat,
+                day,
+                rng,
+                rcpts[0],
+                mail_from,
+                hdr,
+                Ctx(start, tz, helo, ip, mail_from.split("@", 1)[1], rcpt_domain),
+            )
             qid = queue_id(rng)
             trans, end = transaction(sp, ms, mail_from, rcpts, len(body), qid, rng)
             received = start + timedelta(milliseconds=end)
-            line = trap_received_line(helo, rdns, ip, sensor.host, sp.greet[:4].upper() == "EHLO",
-                                      qid, rcpts[0], received)
+            line = trap_received_line(
+                helo, rdns, ip, sensor.host, sp.greet[:4].upper() == "EHLO", qid, rcpts[0], received
+            )
             data = line.encode("ascii", "replace") + body
             sha = hashlib.sha256(data).hexdigest()
-            rec = {"msg_sha256": sha, "sensor": sensor.name, "session_id": session_id,
-                   "queue_id": qid, "client_ip": ip, "client_port": port, "rdns": rdns,
-                   "helo": helo, "esmtp": sp.greet[:4].upper() == "EHLO",
-                   "connected_at": start.isoformat(), "received_at": received.isoformat(),
-                   "mail_from": mail_from, "rcpt_to": rcpts, "tls": False,
-                   "index_in_session": index, "trap_host": sensor.host,
-                   "transcript": entries + trans}
+            rec = {
+                "msg_sha256": sha,
+                "sensor": sensor.name,
+                "session_id": session_id,
+                "queue_id": qid,
+                "client_ip": ip,
+                "client_port": port,
+                "rdns": rdns,
+                "helo": helo,
+                "esmtp": sp.greet[:4].upper() == "EHLO",
+                "connected_at": start.isoformat(),
+                "received_at": received.isoformat(),
+                "mail_from": mail_from,
+                "rcpt_to": rcpts,
+                "tls": False,
+                "index_in_session": index,
+                "trap_host": sensor.host,
+                "transcript": entries + trans,
+            }
             if index == len(cats) - 1:
-                rec["closing"] = "QUIT" if rng.random() < dialect.quit_p else "drop"
-            truth = (sha, sensor.name, g.label, ip, camp, None if cat == "ham" else cat,
-                     cat == "phishing", cat == "malware", g.kind != "legit", day, received,
-                     isp.cc)
+                if rng.random() < dialect.quit_p:
+                    rec["closing"], rec["quit_line"] = "quit", sp.quit + sp.eol
+                else:
+                    rec["closing"] = "drop"
+            truth = (
+                sha,
+                sensor.name,
+                g.label,
+                ip,
+                camp,
+                None if cat == "ham" else cat,
+                cat == "phishing",
+                cat == "malware",
+                g.kind != "legit",
+                day,
+                received,
+                isp.cc,
+            )
             out.append(Message(received, data, rec, truth))
             ms = end + 20 + int(rng.random() * 500)
         return out
 
-    def _body(self, g: Group, cat: str, day: date, rng: random.Random, rcpt: str,
-              mail_from: str, hdr: HeaderTemplate, ctx: Ctx) -> tuple[bytes, str | None]:
+    def _body(
+        self,
+        g: Group,
+        cat: str,
+        day: date,
+        rng: random.Random,
+        rcpt: str,
+        mail_from: str,
+        hdr: HeaderTemplate,
+        ctx: Ctx,
+    ) -> tuple[bytes, str | None]:
         """The message (without the trap's Received line) and its campaign id."""
         camp = self.campaign(g, cat, day, rng) if cat != "ham" else None
         tpl = self.kit.templates[camp.content if camp else _legit_content(g, rng)]
         pool = self.pools[camp.id] if camp else None
-        url = pool.url(rng, day) if pool else f"http://www.{mail_from.split('@', 1)[1]}/{rng.randint(1, 999)}"
+        url = (
+            pool.url(rng, day)
+            if pool
+            else f"http://www.{mail_from.split('@', 1)[1]}/{rng.randint(1, 999)}"
+        )
         local = rcpt.split("@", 1)[0]
         content = render_content(tpl, rng, url, pool.brand if pool else "", local, day)
         att = None
         if content.attachment != "none":
-            name, ctype, blob = eicar_attachment(content.attachment, content.attachment_name or "document",
-                                                 day, int(rng.random() * 4))
+            name, ctype, blob = eicar_attachment(
+                content.attachment,
+                content.attachment_name or "document",
+                day,
+                int(rng.random() * 4),
+            )
             att = Attachment(name, ctype, blob)
         env = Envelope(mail_from, rcpt, local.replace(".", " ").title())
-        data = compose(hdr, content, ctx, env, rng, broken=rng.random() < g.broken_mime,
-                       attachment=att, mangle=rng.random() < MANGLE_SHARE)
+        data = compose(
+            hdr,
+            content,
+            ctx,
+            env,
+            rng,
+            broken=rng.random() < g.broken_mime,
+            attachment=att,
+            mangle=rng.random() < MANGLE_SHARE,
+        )
         return data, camp.id if camp else None
 
 
@@ -223,14 +358,24 @@ def _addresses(s: Sensor, seed: int) -> list[str]:
     from spamintel.simulate.senders import local_part
 
     rng = random.Random(stable_seed(seed, s.name, "addresses"))
-    return sorted({f"{local_part(rng)}@{rng.choice(s.domains)}" for _ in range(s.addresses)})
+    return sorted({f"{local_part(rng)}@{pick(rng, s.domains)}" for _ in range(s.addresses)})
 
 
-_DEFAULT_CONTENT = {"pharma": "pharma_express", "replica": "replica_watches", "dating": "dating",
-                    "casino": "casino", "stock": "stock_pump", "419": "scam_419",
-                    "software": "software_oem", "malware": "malware_ups", "phishing": "phish_bank",
-                    "diploma": "diploma", "weightloss": "weightloss", "jobs": "jobs_mule",
-                    "other": "other_misc"}
+_DEFAULT_CONTENT = {
+    "pharma": "pharma_express",
+    "replica": "replica_watches",
+    "dating": "dating",
+    "casino": "casino",
+    "stock": "stock_pump",
+    "419": "scam_419",
+    "software": "software_oem",
+    "malware": "malware_ups",
+    "phishing": "phish_bank",
+    "diploma": "diploma",
+    "weightloss": "weightloss",
+    "jobs": "jobs_mule",
+    "other": "other_misc",
+}
 
 
 def _default_content(cat: str) -> str:

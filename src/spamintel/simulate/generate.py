@@ -68,8 +68,13 @@ def simulate(cfg: SimConfig, progress: Callable[[date], None] | None = None) -> 
         if progress:
             progress(day)
     daily = daily_table(kit.world)
-    write_truth(cfg.out, truth.table(), daily, population_table(kit.world, kit.pops),
-                resolved(scen, seed, cfg, daily))
+    write_truth(
+        cfg.out,
+        truth.table(),
+        daily,
+        population_table(kit.world, kit.pops),
+        resolved(scen, seed, cfg, daily),
+    )
     stats.seconds = time.perf_counter() - t0
     return stats
 
@@ -80,7 +85,7 @@ def _kit(scen: Scenario, seed: int, cfg: SimConfig) -> Kit:
     starts = {e.group: e.at for e in scen.events if e.type == "new_botnet"}
     pops = {}
     for g in scen.groups:
-        offset = ((starts[g.name].date() - scen.start).days if g.name in starts else 0.0)
+        offset = (starts[g.name].date() - scen.start).days if g.name in starts else 0.0
         pops[g.name] = build_population(g, scen, space, seed, float(offset))
     dialects, headers = load_profiles()
     return Kit(scen, world, space, pops, seed, cfg.scale, load_templates(), dialects, headers)
@@ -96,21 +101,50 @@ def resolved(scen: Scenario, seed: int, cfg: SimConfig, daily) -> dict:
     """The scenario as run: YAML content plus seed, scale, effective sensor shares, the
     events and the calibration check, for evaluation code."""
     return {
-        "name": scen.name, "seed": seed, "scale": cfg.scale, "format": cfg.fmt,
-        "generated": {"start": str(_days(scen, cfg.start, cfg.end)[0]),
-                      "end": str(_days(scen, cfg.start, cfg.end)[-1])},
+        "name": scen.name,
+        "seed": seed,
+        "scale": cfg.scale,
+        "format": cfg.fmt,
+        "generated": {
+            "start": str(_days(scen, cfg.start, cfg.end)[0]),
+            "end": str(_days(scen, cfg.start, cfg.end)[-1]),
+        },
         "period": {"start": str(scen.start), "end": str(scen.end)},
-        "sensors": [{**asdict(s), "effective_share": s.share * cfg.scale,
-                     "sees": "spam" if s.kind == "trap" else "all mail"} for s in scen.sensors],
-        "groups": [{"name": g.name, "label": g.label, "kind": g.kind, "bots": g.bots,
-                    "lifetime_days": g.lifetime_days} for g in scen.groups],
-        "events": [{"type": e.type, "group": e.group, "at": e.at.isoformat(), "note": e.note,
-                    **e.params} for e in scen.events],
+        "sensors": [
+            {
+                **asdict(s),
+                "effective_share": s.share * cfg.scale,
+                "sees": "spam" if s.kind == "trap" else "all mail",
+            }
+            for s in scen.sensors
+        ],
+        "groups": [
+            {
+                "name": g.name,
+                "label": g.label,
+                "kind": g.kind,
+                "bots": g.bots,
+                "lifetime_days": g.lifetime_days,
+            }
+            for g in scen.groups
+        ],
+        "events": [
+            {"type": e.type, "group": e.group, "at": e.at.isoformat(), "note": e.note, **e.params}
+            for e in scen.events
+        ],
         "campaigns": [asdict(c) for c in scen.campaigns],
-        "calibration": [{"metric": c.target.metric, "group": c.target.group,
-                         "from": str(c.target.start), "to": str(c.target.end),
-                         "declared": c.target.value, "simulated": c.actual,
-                         "rel_error": c.rel_error, "source": c.target.source}
-                        for c in check(scen, daily)],
+        "calibration": [
+            {
+                "metric": c.target.metric,
+                "group": c.target.group,
+                "from": str(c.target.start),
+                "to": str(c.target.end),
+                "declared": c.target.value,
+                "simulated": c.actual,
+                "rel_error": c.rel_error,
+                "source": c.target.source,
+            }
+            for c in check(scen, daily)
+        ],
         "scenario": scen.raw,
     }

@@ -43,25 +43,31 @@ MESSAGE_ID = {
     "hex32": lambda r, c: f"<{hexs(r, 32)}@{c.from_domain}>",
     "thunderbird": lambda r, c: f"<{upper_hex(r, 8)}.{digits(r, 7)}@{c.from_domain}>",
     "lower_at_rcpt": lambda r, c: f"<{lower(r, 10)}@{c.rcpt_domain}>",
-    "javamail": lambda r, c: (f"<{digits(r, 9)}.{digits(r, 5)}.{digits(r, 13)}.JavaMail."
-                              f"{lower(r, 6)}@{c.helo}>"),
+    "javamail": lambda r, c: (
+        f"<{digits(r, 9)}.{digits(r, 5)}.{digits(r, 13)}.JavaMail.{lower(r, 6)}@{c.helo}>"
+    ),
     "gmail": lambda r, c: f"<AANLkTi{alnum(r, 32)}@mail.gmail.com>",
-    "exchange": lambda r, c: (f"<{upper_hex(r, 32)}@{upper_hex(r, 3)}EXCH{digits(r, 2)}."
-                              f"{c.from_domain}>"),
+    "exchange": lambda r, c: (
+        f"<{upper_hex(r, 32)}@{upper_hex(r, 3)}EXCH{digits(r, 2)}.{c.from_domain}>"
+    ),
     "none": lambda r, c: None,
 }
 
 
 def _date_rfc(c: Ctx) -> str:
     t = _stamp(c)
-    return (f"{_DAYS[t.weekday()]}, {t.day:02d} {_MONTHS[t.month - 1]} {t.year} "
-            f"{t:%H:%M:%S} {_tz(c.tz_minutes)}")
+    return (
+        f"{_DAYS[t.weekday()]}, {t.day:02d} {_MONTHS[t.month - 1]} {t.year} "
+        f"{t:%H:%M:%S} {_tz(c.tz_minutes)}"
+    )
 
 
 def _date_noday0(c: Ctx) -> str:
     t = _stamp(c)
-    return (f"{_DAYS[t.weekday()]}, {t.day} {_MONTHS[t.month - 1]} {t.year} "
-            f"{t:%H:%M:%S} {_tz(c.tz_minutes)}")
+    return (
+        f"{_DAYS[t.weekday()]}, {t.day} {_MONTHS[t.month - 1]} {t.year} "
+        f"{t:%H:%M:%S} {_tz(c.tz_minutes)}"
+    )
 
 
 def _date_noweekday(c: Ctx) -> str:
@@ -76,16 +82,27 @@ def _date_gmt(c: Ctx) -> str:
 
 def _date_twodigit(c: Ctx) -> str:
     t = _stamp(c)
-    return (f"{_DAYS[t.weekday()]}, {t.day:02d} {_MONTHS[t.month - 1]} {t.year % 100:02d} "
-            f"{t:%H:%M:%S} {_tz(c.tz_minutes)}")
+    return (
+        f"{_DAYS[t.weekday()]}, {t.day:02d} {_MONTHS[t.month - 1]} {t.year % 100:02d} "
+        f"{t:%H:%M:%S} {_tz(c.tz_minutes)}"
+    )
 
 
-DATE = {"rfc": _date_rfc, "rfc_noday0": _date_noday0, "noweekday": _date_noweekday,
-        "gmt_word": _date_gmt, "rfc_twodigit_year": _date_twodigit}
+DATE = {
+    "rfc": _date_rfc,
+    "rfc_noday0": _date_noday0,
+    "noweekday": _date_noweekday,
+    "gmt_word": _date_gmt,
+    "rfc_twodigit_year": _date_twodigit,
+}
 
 BOUNDARY = {
-    "nextpart": lambda r: f"----=_NextPart_000_{upper_hex(r, 4)}_01CB{upper_hex(r, 4)}.{upper_hex(r, 8)}",
-    "nextpart_outlook": lambda r: f"----=_NextPart_000_{upper_hex(r, 4)}_01CB{upper_hex(r, 4)}.{upper_hex(r, 8)}",
+    "nextpart": lambda r: (
+        f"----=_NextPart_000_{upper_hex(r, 4)}_01CB{upper_hex(r, 4)}.{upper_hex(r, 8)}"
+    ),
+    "nextpart_outlook": lambda r: (
+        f"----=_NextPart_000_{upper_hex(r, 4)}_01CB{upper_hex(r, 4)}.{upper_hex(r, 8)}"
+    ),
     "random_alnum": lambda r: alnum(r, 24),
     "phpmailer": lambda r: f"b1_{hexs(r, 32)}",
     "thunderbird": lambda r: f"------------{digits(r, 12)}{digits(r, 12)}",
@@ -99,7 +116,7 @@ BOUNDARY = {
 TO = {
     "angle": lambda addr, name: f"<{addr}>",
     "plain": lambda addr, name: addr,
-    "named": lambda addr, name: f"\"{name}\" <{addr}>",
+    "named": lambda addr, name: f'"{name}" <{addr}>',
 }
 
 

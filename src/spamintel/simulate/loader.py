@@ -29,14 +29,86 @@ from spamintel.simulate.scenario import (
 HOUR_PROFILES: dict[str, tuple[float, ...]] = {
     "flat": (1.0,) * 24,
     # residential PCs across time zones: quieter 02-07 UTC
-    "residential": (0.8, 0.7, 0.6, 0.55, 0.55, 0.6, 0.7, 0.85, 1.0, 1.1, 1.15, 1.2,
-                    1.2, 1.2, 1.2, 1.2, 1.2, 1.2, 1.2, 1.15, 1.1, 1.0, 0.95, 0.9),
+    "residential": (
+        0.8,
+        0.7,
+        0.6,
+        0.55,
+        0.55,
+        0.6,
+        0.7,
+        0.85,
+        1.0,
+        1.1,
+        1.15,
+        1.2,
+        1.2,
+        1.2,
+        1.2,
+        1.2,
+        1.2,
+        1.2,
+        1.2,
+        1.15,
+        1.1,
+        1.0,
+        0.95,
+        0.9,
+    ),
     # starts 03:00 UK, peaks 07:00, stops 19:00 (botnet_traits.md, Rustock "Temporal")
-    "rustock": (0.05, 0.05, 0.05, 0.8, 1.4, 1.8, 2.0, 2.2, 2.0, 1.8, 1.6, 1.5,
-                1.4, 1.3, 1.2, 1.1, 1.0, 0.9, 0.6, 0.1, 0.05, 0.05, 0.05, 0.05),
+    "rustock": (
+        0.05,
+        0.05,
+        0.05,
+        0.8,
+        1.4,
+        1.8,
+        2.0,
+        2.2,
+        2.0,
+        1.8,
+        1.6,
+        1.5,
+        1.4,
+        1.3,
+        1.2,
+        1.1,
+        1.0,
+        0.9,
+        0.6,
+        0.1,
+        0.05,
+        0.05,
+        0.05,
+        0.05,
+    ),
     # office hours Europe/Americas, for legitimate mail
-    "office": (0.3, 0.25, 0.2, 0.2, 0.25, 0.4, 0.7, 1.0, 1.4, 1.7, 1.8, 1.8,
-               1.7, 1.8, 1.9, 1.9, 1.8, 1.5, 1.2, 1.0, 0.8, 0.6, 0.45, 0.35),
+    "office": (
+        0.3,
+        0.25,
+        0.2,
+        0.2,
+        0.25,
+        0.4,
+        0.7,
+        1.0,
+        1.4,
+        1.7,
+        1.8,
+        1.8,
+        1.7,
+        1.8,
+        1.9,
+        1.9,
+        1.8,
+        1.5,
+        1.2,
+        1.0,
+        0.8,
+        0.6,
+        0.45,
+        0.35,
+    ),
 }
 
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -90,9 +162,13 @@ def build_scenario(data: dict[str, Any]) -> Scenario:
 
 
 def _segment(d: dict[str, Any]) -> Segment:
-    return Segment(as_datetime(d["from"]), float(d["spam_bn"]), float(d["botnet_share"]),
-                   {k: float(v) for k, v in (d.get("fixed_bn") or {}).items()},
-                   {k: float(v) for k, v in (d.get("weights") or {}).items()})
+    return Segment(
+        as_datetime(d["from"]),
+        float(d["spam_bn"]),
+        float(d["botnet_share"]),
+        {k: float(v) for k, v in (d.get("fixed_bn") or {}).items()},
+        {k: float(v) for k, v in (d.get("weights") or {}).items()},
+    )
 
 
 def _group(d: dict[str, Any]) -> Group:
@@ -100,20 +176,31 @@ def _group(d: dict[str, Any]) -> Group:
     hours = HOUR_PROFILES[hours] if isinstance(hours, str) else tuple(float(h) for h in hours)
     burst = d.get("burst")
     return Group(
-        name=str(d["name"]), kind=str(d.get("kind", "botnet")),
+        name=str(d["name"]),
+        kind=str(d.get("kind", "botnet")),
         shares={str(k): float(v) for k, v in (d.get("shares") or {}).items()},
-        bots=int(d.get("bots", 1000)), lifetime_days=float(d.get("lifetime_days", 30)),
+        bots=int(d.get("bots", 1000)),
+        lifetime_days=float(d.get("lifetime_days", 30)),
         countries={str(k): float(v) for k, v in d["countries"].items()},
-        hours=hours, rate_sigma=float(d.get("rate_sigma", 1.0)),
-        msgs_per_conn=float(d.get("msgs_per_conn", 1.0)), rcpts=float(d.get("rcpts", 1.0)),
+        hours=hours,
+        rate_sigma=float(d.get("rate_sigma", 1.0)),
+        msgs_per_conn=float(d.get("msgs_per_conn", 1.0)),
+        rcpts=float(d.get("rcpts", 1.0)),
         mix={str(k): float(v) for k, v in d["mix"].items()},
         malware_weight=float(d.get("malware_weight", 0)),
         phish_weight=float(d.get("phish_weight", 0)),
-        dialects=_weights(d["dialects"]), headers=_weights(d["headers"]),
-        sender=str(d.get("sender", "random_domain")), broken_mime=float(d.get("broken_mime", 0.02)),
-        burst=Burst(int(burst["period_days"]), tuple(float(x) for x in burst["multipliers"]),
-                    as_date(burst["anchor"]),
-                    as_date(burst["until"]) if burst.get("until") else None) if burst else None,
+        dialects=_weights(d["dialects"]),
+        headers=_weights(d["headers"]),
+        sender=str(d.get("sender", "random_domain")),
+        broken_mime=float(d.get("broken_mime", 0.02)),
+        burst=Burst(
+            int(burst["period_days"]),
+            tuple(float(x) for x in burst["multipliers"]),
+            as_date(burst["anchor"]),
+            as_date(burst["until"]) if burst.get("until") else None,
+        )
+        if burst
+        else None,
     )
 
 
@@ -126,43 +213,67 @@ def _weights(value: Any) -> dict[str, float]:
 
 
 def _campaign(d: dict[str, Any]) -> Campaign:
-    return Campaign(str(d["id"]), str(d["category"]), str(d.get("content", d["category"])),
-                    tuple(str(g) for g in d["groups"]),
-                    as_date(d["from"]) if d.get("from") else None,
-                    as_date(d["to"]) if d.get("to") else None, float(d.get("weight", 1.0)))
+    return Campaign(
+        str(d["id"]),
+        str(d["category"]),
+        str(d.get("content", d["category"])),
+        tuple(str(g) for g in d["groups"]),
+        as_date(d["from"]) if d.get("from") else None,
+        as_date(d["to"]) if d.get("to") else None,
+        float(d.get("weight", 1.0)),
+    )
 
 
 def _event(d: dict[str, Any]) -> Event:
     params = {k: v for k, v in d.items() if k not in ("type", "group", "at", "note")}
-    return Event(str(d["type"]), str(d["group"]), as_datetime(d["at"]), params,
-                 str(d.get("note", "")))
+    return Event(
+        str(d["type"]), str(d["group"]), as_datetime(d["at"]), params, str(d.get("note", ""))
+    )
 
 
 def _sensor(d: dict[str, Any]) -> Sensor:
-    return Sensor(str(d["name"]), str(d.get("kind", "trap")), str(d["host"]),
-                  tuple(str(x) for x in d["domains"]), int(d.get("addresses", 2000)),
-                  float(d["share"]),
-                  {str(k): float(v) for k, v in (d.get("visibility") or {}).items()})
+    return Sensor(
+        str(d["name"]),
+        str(d.get("kind", "trap")),
+        str(d["host"]),
+        tuple(str(x) for x in d["domains"]),
+        int(d.get("addresses", 2000)),
+        float(d["share"]),
+        {str(k): float(v) for k, v in (d.get("visibility") or {}).items()},
+    )
 
 
 def _target(d: dict[str, Any]) -> Target:
-    return Target(str(d["metric"]), as_date(d["from"]), as_date(d["to"]), float(d["value"]),
-                  str(d.get("group", "")), str(d.get("source", "")))
+    return Target(
+        str(d["metric"]),
+        as_date(d["from"]),
+        as_date(d["to"]),
+        float(d["value"]),
+        str(d.get("group", "")),
+        str(d.get("source", "")),
+    )
 
 
 def _validate(scen: Scenario) -> None:
     names = {g.name for g in scen.groups}
-    problems = [f"group {g.name}: kind {g.kind!r}" for g in scen.groups if g.kind not in GROUP_KINDS]
-    problems += [f"group {g.name}: hours needs 24 values" for g in scen.groups if len(g.hours) != 24]
-    problems += [f"event {e.type} names unknown group {e.group}" for e in scen.events
-                 if e.group not in names]
+    problems = [
+        f"group {g.name}: kind {g.kind!r}" for g in scen.groups if g.kind not in GROUP_KINDS
+    ]
+    problems += [
+        f"group {g.name}: hours needs 24 values" for g in scen.groups if len(g.hours) != 24
+    ]
+    problems += [
+        f"event {e.type} names unknown group {e.group}" for e in scen.events if e.group not in names
+    ]
     problems += [f"unknown event type {e.type}" for e in scen.events if e.type not in EVENT_TYPES]
     for c in scen.campaigns:
         if c.category not in CATEGORIES:
             problems.append(f"campaign {c.id}: unknown category {c.category}")
         problems += [f"campaign {c.id}: unknown group {g}" for g in c.groups if g not in names]
     for seg in scen.segments:
-        problems += [f"segment {seg.start}: unknown group {g}" for g in seg.fixed_bn if g not in names]
+        problems += [
+            f"segment {seg.start}: unknown group {g}" for g in seg.fixed_bn if g not in names
+        ]
     if not scen.segments or scen.segments[0].start.date() > scen.start:
         problems.append("segments must start on or before period.start")
     if scen.end < scen.start:

@@ -2,8 +2,8 @@
 
 A bot is an index into its group's pool; every attribute is a hash of (seed, group,
 index), so a pool of millions costs nothing until a bot is drawn. A bot has a birth and
-death time (churn: exponential lifetimes), a sending-rate weight (log-normal: a few bots
-send most), an address drawn from the group's country mix, a reverse-DNS form (or none),
+death time (churn: exponential lifetimes), a sending rate (heavy-tailed: a few bots send
+most), an address drawn from the group's country mix, a reverse-DNS form (or none),
 a stable seed for its HELO name and one SMTP dialect of its group.
 """
 
@@ -12,7 +12,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.special import ndtri
 
 from spamintel.simulate.ipspace import IPSpace
 from spamintel.simulate.scenario import Group, Scenario
@@ -52,7 +51,6 @@ class Population:
         self.span = days - start_offset + lead
         self.size = int(max(g.bots * self.span / self.life, 50))
         self.salt = np.uint64(_key(g.name) ^ (seed * 0x9E3779B97F4A7C15 % 2**64))
-        self.wmax = float(np.exp(2.5 * g.rate_sigma))
         ccs = [cc for cc in g.countries if cc in space.by_cc]
         if not ccs:
             raise ValueError(f"group {g.name}: none of its countries has IP prefixes")
@@ -73,17 +71,18 @@ class Population:
         return birth, birth - self.life * np.log1p(-self._u(idx, 1))
 
     def draw(self, rng: np.random.Generator, times: np.ndarray) -> Bots:
-        """One bot per entry of ``times``, alive at that time, drawn by sending rate."""
+        """One bot per entry of ``times``, alive at that time. Bots with low indices send
+        more: an index is ``size * u ** (1 + rate_sigma)``, a power law over the pool, so
+        per-bot rates are heavy-tailed without rejection sampling."""
         out = np.full(len(times), -1, dtype=np.int64)
         todo = np.arange(len(times))
-        for _ in range(40):
+        skew = 1.0 + self.group.rate_sigma
+        for _ in range(30):
             if not len(todo):
                 break
-            cand = rng.integers(0, self.size, size=(16, len(todo)))
+            cand = (self.size * rng.random((12, len(todo))) ** skew).astype(np.int64)
             birth, death = self.lifespan(cand)
-            w = np.exp(self.group.rate_sigma * ndtri(np.clip(self._u(cand, 2), 1e-12, 1 - 1e-12)))
-            ok = (birth <= times[todo]) & (death > times[todo]) & (
-                rng.random(cand.shape) * self.wmax < w)
+            ok = (birth <= times[todo]) & (death > times[todo])
             hit = ok.any(axis=0)
             out[todo[hit]] = cand[ok.argmax(axis=0)[hit], np.nonzero(hit)[0]]
             todo = todo[~hit]
@@ -102,9 +101,12 @@ class Population:
         rdns = (self._u(idx, 6) * 6).astype(np.int64)
         if self.group.kind != "legit":
             rdns[self._u(idx, 7) < NO_RDNS_SHARE] = -1
-        helo = (_mix(idx.astype(np.uint64) + self.salt + np.uint64(99)) >> np.uint64(33)).astype(np.int64)
+        helo = (_mix(idx.astype(np.uint64) + self.salt + np.uint64(99)) >> np.uint64(33)).astype(
+            np.int64
+        )
         dialect = np.searchsorted(self.dialect_cum, self._u(idx, 8), side="right").clip(
-            0, len(self.dialect_names) - 1)
+            0, len(self.dialect_names) - 1
+        )
         return Bots(idx, ips, asns, rdns, helo, dialect)
 
     def expected_alive(self, t: np.ndarray) -> np.ndarray:
@@ -116,8 +118,9 @@ class Population:
         return alive * np.exp(-np.clip(t - last, 0.0, None) / self.life)
 
 
-def build_population(g: Group, scen: Scenario, space: IPSpace, seed: int,
-                     start_offset: float = 0.0) -> Population:
+def build_population(
+    g: Group, scen: Scenario, space: IPSpace, seed: int, start_offset: float = 0.0
+) -> Population:
     """The pool of a group. ``start_offset`` (days) delays births for groups that appear
     mid-period (a new botnet)."""
     return Population(g, space, seed, (scen.end - scen.start).days + 1, start_offset)

@@ -10,12 +10,23 @@ _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct",
 
 def rfc5322_date(when: datetime) -> str:
     """``Wed, 16 Mar 2011 14:45:00 +0000`` for an aware UTC datetime (RFC 5322 §3.3)."""
-    return (f"{_DAYS[when.weekday()]}, {when.day:02d} {_MONTHS[when.month - 1]} {when.year} "
-            f"{when.hour:02d}:{when.minute:02d}:{when.second:02d} +0000")
+    return (
+        f"{_DAYS[when.weekday()]}, {when.day:02d} {_MONTHS[when.month - 1]} {when.year} "
+        f"{when.hour:02d}:{when.minute:02d}:{when.second:02d} +0000"
+    )
 
 
-def trap_received_line(helo: str, rdns: str | None, ip: str, trap_host: str, esmtp: bool,
-                       queue_id: str, rcpt: str, when: datetime, eol: str = "\r\n") -> str:
+def trap_received_line(
+    helo: str,
+    rdns: str | None,
+    ip: str,
+    trap_host: str,
+    esmtp: bool,
+    queue_id: str,
+    rcpt: str,
+    when: datetime,
+    eol: str = "\r\n",
+) -> str:
     """The trap's Received header, folded over three lines, ending with ``eol``.
 
     ``Received: from {helo} ({rdns or "unknown"} [{ip}])`` / ``by {trap_host} with
@@ -23,6 +34,8 @@ def trap_received_line(helo: str, rdns: str | None, ip: str, trap_host: str, esm
     both build it here so that the parser sees one form.
     """
     proto = "ESMTP" if esmtp else "SMTP"
-    return (f"Received: from {helo} ({rdns or 'unknown'} [{ip}]){eol}"
-            f"\tby {trap_host} with {proto} id {queue_id}{eol}"
-            f"\tfor <{rcpt}>; {rfc5322_date(when)}{eol}")
+    return (
+        f"Received: from {helo} ({rdns or 'unknown'} [{ip}]){eol}"
+        f"\tby {trap_host} with {proto} id {queue_id}{eol}"
+        f"\tfor <{rcpt}>; {rfc5322_date(when)}{eol}"
+    )

@@ -14,8 +14,21 @@ from typing import Any
 
 GROUP_KINDS = ("botnet", "nonbotnet", "legit")
 EVENT_TYPES = ("pause", "resume", "takedown", "new_botnet", "content_switch", "burst")
-CATEGORIES = ("pharma", "replica", "dating", "casino", "stock", "419", "software", "malware",
-              "phishing", "diploma", "weightloss", "jobs", "other")
+CATEGORIES = (
+    "pharma",
+    "replica",
+    "dating",
+    "casino",
+    "stock",
+    "419",
+    "software",
+    "malware",
+    "phishing",
+    "diploma",
+    "weightloss",
+    "jobs",
+    "other",
+)
 
 
 class ScenarioError(ValueError):

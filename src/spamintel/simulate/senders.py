@@ -9,18 +9,28 @@ from __future__ import annotations
 import random
 
 from spamintel.simulate.content import FIRST, LAST, WORDS
-from spamintel.simulate.tokens import digits, lower
+from spamintel.simulate.tokens import digits, lower, pick
 
-FREEMAIL = ("hotmail.com", "yahoo.com", "gmail.com", "mail.ru", "yandex.ru", "aol.com",
-            "live.com", "rediffmail.com")
+FREEMAIL = (
+    "hotmail.com",
+    "yahoo.com",
+    "gmail.com",
+    "mail.ru",
+    "yandex.ru",
+    "aol.com",
+    "live.com",
+    "rediffmail.com",
+)
 _TLDS = ("com", "net", "ru", "info", "org", "biz")
 _ORG_TLDS = ("com", "org", "net", "co.uk", "de", "com.au")
 
 
 def org_domain(seed: int) -> str:
     """The mail domain of a legitimate sending server (stable per server)."""
-    return (f"{WORDS[seed % len(WORDS)]}{WORDS[(seed >> 6) % len(WORDS)]}."
-            f"{_ORG_TLDS[(seed >> 12) % len(_ORG_TLDS)]}")
+    return (
+        f"{WORDS[seed % len(WORDS)]}{WORDS[(seed >> 6) % len(WORDS)]}."
+        f"{_ORG_TLDS[(seed >> 12) % len(_ORG_TLDS)]}"
+    )
 
 
 def machine_name(seed: int) -> str:
@@ -38,8 +48,15 @@ def machine_name(seed: int) -> str:
     return f"HOME-{tag[:5]}"
 
 
-def helo_name(style: str, seed: int, ip: str, rdns: str | None, rcpt_domain: str,
-              from_domain: str, rng: random.Random) -> str:
+def helo_name(
+    style: str,
+    seed: int,
+    ip: str,
+    rdns: str | None,
+    rcpt_domain: str,
+    from_domain: str,
+    rng: random.Random,
+) -> str:
     """The HELO/EHLO argument a client of ``style`` gives."""
     if style == "machine":
         return machine_name(seed)
@@ -50,7 +67,7 @@ def helo_name(style: str, seed: int, ip: str, rdns: str | None, rcpt_domain: str
     if style == "ip_bare":
         return ip
     if style == "word_domain":
-        return f"{rng.choice(WORDS)}{rng.choice(WORDS)}.{rng.choice(_TLDS)}"
+        return f"{pick(rng, WORDS)}{pick(rng, WORDS)}.{pick(rng, _TLDS)}"
     if style == "rcpt_domain":
         return rcpt_domain
     if style == "localhost":
@@ -65,7 +82,7 @@ def helo_name(style: str, seed: int, ip: str, rdns: str | None, rcpt_domain: str
 def local_part(rng: random.Random) -> str:
     """A plausible mailbox name."""
     r = rng.random()
-    first, last = rng.choice(FIRST).lower(), rng.choice(LAST).lower()
+    first, last = pick(rng, FIRST).lower(), pick(rng, LAST).lower()
     if r < 0.35:
         return f"{first}.{last}"
     if r < 0.6:
@@ -75,16 +92,23 @@ def local_part(rng: random.Random) -> str:
     return lower(rng, rng.randint(5, 9))
 
 
-def sender_address(style: str, rng: random.Random, rcpt_domain: str, isp_domain: str,
-                   seed: int) -> str:
+def sender_address(
+    style: str, rng: random.Random, rcpt_domain: str, isp_domain: str, seed: int
+) -> str:
     """The envelope/header sender a group of ``style`` uses."""
     local = local_part(rng)
     if style == "rcpt_domain":
         return f"{local}@{rcpt_domain}"
     if style == "freemail":
-        return f"{local}@{rng.choice(FREEMAIL)}"
+        return f"{local}@{pick(rng, FREEMAIL)}"
     if style == "isp":
         return f"{local}@{isp_domain}"
     if style == "org":
         return f"{local}@{org_domain(seed)}"
-    return f"{local}@{rng.choice(WORDS)}{rng.choice(WORDS)}.{rng.choice(_TLDS)}"
+    return f"{local}@{pick(rng, WORDS)}{pick(rng, WORDS)}.{pick(rng, _TLDS)}"
+
+
+def provider_host(seed: int, domain: str) -> str:
+    """An outbound server name of a webmail or hosting provider."""
+    prefix = ("smtp", "out", "nm", "mta", "snt", "blu")[seed % 6]
+    return f"{prefix}{seed % 97 + 1}.{domain}"

@@ -26,6 +26,7 @@ class Speech:
     rcpt: str
     data: str
     rset: str
+    quit: str
     eol: str
     pipelining: bool
     rset_p: float
@@ -34,15 +35,16 @@ class Speech:
 def speech_for(d: Dialect, rng: random.Random) -> Speech:
     """The session's command forms: usually the dialect's own, sometimes a noisy variant
     (the other greeting verb, or every command in lower case)."""
-    sp = Speech(d.greet, d.mail, d.rcpt, d.data, d.rset, d.eol, d.pipelining, d.rset_p)
+    sp = Speech(d.greet, d.mail, d.rcpt, d.data, d.rset, d.quit, d.eol, d.pipelining, d.rset_p)
     if d.noise and rng.random() < d.noise:
         if rng.random() < 0.5:
             verb = sp.greet[:4]
             swap = {"EHLO": "HELO", "HELO": "EHLO", "ehlo": "helo", "helo": "ehlo"}
             sp.greet = swap.get(verb, "HELO") + sp.greet[4:]
         else:
-            sp.greet, sp.mail, sp.rcpt, sp.data = (_lower_verb(x) for x in
-                                                   (sp.greet, sp.mail, sp.rcpt, sp.data))
+            sp.greet, sp.mail, sp.rcpt, sp.data = (
+                _lower_verb(x) for x in (sp.greet, sp.mail, sp.rcpt, sp.data)
+            )
     return sp
 
 
@@ -55,12 +57,16 @@ def prelude(sp: Speech, helo: str, host: str) -> list[list]:
     """Banner and greeting exchange."""
     esmtp = sp.greet[:4].upper() == "EHLO"
     reply = EHLO_REPLY.format(host=host) if esmtp else f"250 {host}"
-    return [[0, "S", f"220 {host} ESMTP"], [3, "C", sp.greet.format(helo=helo) + sp.eol],
-            [4, "S", reply]]
+    return [
+        [0, "S", f"220 {host} ESMTP"],
+        [3, "C", sp.greet.format(helo=helo) + sp.eol],
+        [4, "S", reply],
+    ]
 
 
-def transaction(sp: Speech, ms: int, mail_from: str, rcpts: list[str], size: int,
-                qid: str, rng: random.Random) -> tuple[list[list], int]:
+def transaction(
+    sp: Speech, ms: int, mail_from: str, rcpts: list[str], size: int, qid: str, rng: random.Random
+) -> tuple[list[list], int]:
     """One message's commands and replies starting at ``ms``; returns entries and end ms."""
     eol = sp.eol
     out: list[list] = []
@@ -70,7 +76,9 @@ def transaction(sp: Speech, ms: int, mail_from: str, rcpts: list[str], size: int
     cmds = [sp.mail.format(addr=mail_from, size=size)]
     cmds += [sp.rcpt.format(addr=r) for r in rcpts]
     cmds.append(sp.data)
-    replies = ["250 2.1.0 Ok"] + ["250 2.1.5 Ok"] * len(rcpts) + ["354 End data with <CR><LF>.<CR><LF>"]
+    replies = (
+        ["250 2.1.0 Ok"] + ["250 2.1.5 Ok"] * len(rcpts) + ["354 End data with <CR><LF>.<CR><LF>"]
+    )
     if sp.pipelining:
         out += [[ms, "C", c + eol] for c in cmds]
         out += [[ms + 1, "S", r] for r in replies]
@@ -80,7 +88,9 @@ def transaction(sp: Speech, ms: int, mail_from: str, rcpts: list[str], size: int
             out += [[ms, "C", c + eol], [ms + 1, "S", r]]
             ms += 2 + int(rng.random() * 40)
     ms += 5 + size // 2000
-    out += [[ms, "C", "." + eol], [ms + 1, "S", f"250 2.0.0 Ok: queued as {qid}"]]
+    # message data and its final dot always end in CRLF (RFC 5321 §4.1.1.4): servers that
+    # accept bare-LF commands still wait for CRLF.CRLF
+    out += [[ms, "C", ".\r\n"], [ms + 1, "S", f"250 2.0.0 Ok: queued as {qid}"]]
     return out, ms + 2
 
 

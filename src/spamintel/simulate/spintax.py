@@ -8,7 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 Node = Any  # str | tuple[int, tuple[tuple[Node, ...], ...]] | tuple[int, str, str]
-CHOICE, MACRO = 0, 1
+CHOICE, MACRO, FLAT = 0, 1, 2
 
 
 def compile_spintax(text: str) -> tuple[Node, ...]:
@@ -28,14 +28,17 @@ def _parse(text: str, pos: int, top: bool) -> tuple[tuple[Node, ...], int]:
         if ch == "{":
             _flush(buf, out)
             alts, pos = _parse_choice(text, pos + 1)
-            out.append((CHOICE, alts))
+            if all(len(a) == 0 or (len(a) == 1 and a[0].__class__ is str) for a in alts):
+                out.append((FLAT, tuple(a[0] if a else "" for a in alts)))
+            else:
+                out.append((CHOICE, alts))
             continue
         if ch == "[" and text.startswith("[[", pos):
             end = text.find("]]", pos)
             if end < 0:
                 raise ValueError(f"unclosed [[ in {text[:60]!r}")
             _flush(buf, out)
-            name, _, arg = text[pos + 2:end].partition(":")
+            name, _, arg = text[pos + 2 : end].partition(":")
             out.append((MACRO, name, arg))
             pos = end + 2
             continue
@@ -65,19 +68,22 @@ def _flush(buf: list[str], out: list[Node]) -> None:
         buf.clear()
 
 
-def render(nodes: tuple[Node, ...], rng: random.Random,
-           macro: Callable[[str, str], str]) -> str:
+def render(nodes: tuple[Node, ...], rng: random.Random, macro: Callable[[str, str], str]) -> str:
     """Render compiled nodes: pick one alternative per choice, expand macros."""
     out: list[str] = []
     _render_into(nodes, rng, macro, out)
     return "".join(out)
 
 
-def _render_into(nodes: tuple[Node, ...], rng: random.Random,
-                 macro: Callable[[str, str], str], out: list[str]) -> None:
+def _render_into(
+    nodes: tuple[Node, ...], rng: random.Random, macro: Callable[[str, str], str], out: list[str]
+) -> None:
     for node in nodes:
         if node.__class__ is str:
             out.append(node)
+        elif node[0] == FLAT:
+            alts = node[1]
+            out.append(alts[int(rng.random() * len(alts))])
         elif node[0] == CHOICE:
             alts = node[1]
             _render_into(alts[int(rng.random() * len(alts))], rng, macro, out)

@@ -63,14 +63,35 @@ def load_profiles() -> tuple[dict[str, Dialect], dict[str, HeaderTemplate]]:
 
 
 def _dialect(name: str, d: dict) -> Dialect:
-    return Dialect(name, d["greet"], d["helo"], d["mail"], d["rcpt"], d["data"], d["quit"],
-                   d.get("rset", "RSET"), float(d["quit_p"]), float(d["rset_p"]),
-                   bool(d["pipelining"]), "\n" if d["eol"] == "lf" else "\r\n",
-                   float(d.get("noise", 0.0)))
+    return Dialect(
+        name,
+        d["greet"],
+        d["helo"],
+        d["mail"],
+        d["rcpt"],
+        d["data"],
+        d["quit"],
+        d.get("rset", "RSET"),
+        float(d["quit_p"]),
+        float(d["rset_p"]),
+        bool(d["pipelining"]),
+        "\n" if d["eol"] == "lf" else "\r\n",
+        float(d.get("noise", 0.0)),
+    )
 
 
 def _header(name: str, d: dict) -> HeaderTemplate:
     return HeaderTemplate(
-        name, tuple(d["order"]), d["message_id"], d["date"], tuple(d.get("x_mailer", ())),
-        tuple(d.get("user_agent", ())), d.get("mimeole", ""), d["boundary"],
-        cum_table(d["charset"]), cum_table(d["encoding"]), cum_table(d["body"]), d["to"])
+        name,
+        tuple(d["order"]),
+        d["message_id"],
+        d["date"],
+        tuple(d.get("x_mailer", ())),
+        tuple(d.get("user_agent", ())),
+        d.get("mimeole", ""),
+        d["boundary"],
+        cum_table(d["charset"]),
+        cum_table(d["encoding"]),
+        cum_table(d["body"]),
+        d["to"],
+    )

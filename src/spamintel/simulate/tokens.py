@@ -3,6 +3,11 @@
 from __future__ import annotations
 
 import random
+from bisect import bisect_right
+from collections.abc import Sequence
+from typing import TypeVar
+
+T = TypeVar("T")
 
 ALNUM = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
 LOWER = "abcdefghijklmnopqrstuvwxyz"
@@ -26,12 +31,14 @@ def digits(rng: random.Random, n: int) -> str:
 
 def alnum(rng: random.Random, n: int) -> str:
     """``n`` letters and digits."""
-    return "".join(rng.choices(ALNUM, k=n))
+    x = rng.getrandbits(6 * n)
+    return "".join([ALNUM[((x >> (6 * i)) & 63) % 62] for i in range(n)])
 
 
 def lower(rng: random.Random, n: int) -> str:
     """``n`` lower-case letters."""
-    return "".join(rng.choices(LOWER, k=n))
+    x = rng.getrandbits(5 * n)
+    return "".join([LOWER[((x >> (5 * i)) & 31) % 26] for i in range(n)])
 
 
 def lower_digits(rng: random.Random, n: int) -> str:
@@ -42,7 +49,14 @@ def lower_digits(rng: random.Random, n: int) -> str:
 def weighted(rng: random.Random, table: tuple[tuple[str, ...], tuple[float, ...]]) -> str:
     """One key of a ``(keys, cumulative weights)`` table."""
     keys, cum = table
-    return rng.choices(keys, cum_weights=cum, k=1)[0]
+    if len(keys) == 1:
+        return keys[0]
+    return keys[bisect_right(cum, rng.random() * cum[-1])]
+
+
+def pick(rng: random.Random, seq: Sequence[T]) -> T:
+    """One element of ``seq`` (faster than ``Random.choice``; same stream on every run)."""
+    return seq[int(rng.random() * len(seq))]
 
 
 def cum_table(weights: dict[str, float]) -> tuple[tuple[str, ...], tuple[float, ...]]:

@@ -8,10 +8,18 @@ import pyarrow as pa
 from spamintel.simulate.population import Population
 from spamintel.simulate.world import WORLD_CATEGORIES, World
 
-DAILY_SCHEMA = pa.schema([("day", pa.date32()), ("botnet", pa.string()), ("kind", pa.string()),
-                          ("category", pa.string()), ("messages", pa.float64())])
-POPULATION_SCHEMA = pa.schema([("day", pa.date32()), ("botnet", pa.string()),
-                               ("bots_alive", pa.int64())])
+DAILY_SCHEMA = pa.schema(
+    [
+        ("day", pa.date32()),
+        ("botnet", pa.string()),
+        ("kind", pa.string()),
+        ("category", pa.string()),
+        ("messages", pa.float64()),
+    ]
+)
+POPULATION_SCHEMA = pa.schema(
+    [("day", pa.date32()), ("botnet", pa.string()), ("bots_alive", pa.int64())]
+)
 
 
 def daily_table(world: World) -> pa.Table:

@@ -80,8 +80,9 @@ def _as_offset(when: datetime, origin: date) -> float:
     return (when - base).total_seconds() / 86400.0
 
 
-def _levels(scen: Scenario, spam: list[Group], days: list[date],
-            times: np.ndarray) -> dict[str, np.ndarray]:
+def _levels(
+    scen: Scenario, spam: list[Group], days: list[date], times: np.ndarray
+) -> dict[str, np.ndarray]:
     """Messages/day level of each spam group in each slot (before events and shape)."""
     starts = np.array([_as_offset(s.start, scen.start) for s in scen.segments])
     seg_idx = np.searchsorted(starts, times, side="right") - 1
@@ -108,23 +109,25 @@ def _segment_split(seg, spam: list[Group], day: date) -> dict[str, float]:
     botnet_total = seg.spam_bn * seg.botnet_share
     fixed = {g.name: seg.fixed_bn[g.name] for g in spam if g.name in seg.fixed_bn}
     rest = [g for g in spam if g.kind == "botnet" and g.name not in fixed]
-    weights = {g.name: seg.weights.get(g.name, monthly(g.shares, day) if g.shares else 0.0)
-               for g in rest}
+    weights = {
+        g.name: seg.weights.get(g.name, monthly(g.shares, day) if g.shares else 0.0) for g in rest
+    }
     remainder = max(botnet_total - sum(fixed.values()), 0.0)
     total_w = sum(weights.values()) or 1.0
     split = dict(fixed)
     split.update({n: remainder * w / total_w for n, w in weights.items()})
     non = [g for g in spam if g.kind == "nonbotnet"]
-    non_w = {g.name: seg.weights.get(g.name, monthly(g.shares, day) if g.shares else 1.0)
-             for g in non}
+    non_w = {
+        g.name: seg.weights.get(g.name, monthly(g.shares, day) if g.shares else 1.0) for g in non
+    }
     non_total = sum(non_w.values()) or 1.0
-    split.update({n: seg.spam_bn * (1 - seg.botnet_share) * w / non_total
-                  for n, w in non_w.items()})
+    split.update(
+        {n: seg.spam_bn * (1 - seg.botnet_share) * w / non_total for n, w in non_w.items()}
+    )
     return split
 
 
-def _activity(events: tuple[Event, ...], name: str, times: np.ndarray,
-              origin: date) -> np.ndarray:
+def _activity(events: tuple[Event, ...], name: str, times: np.ndarray, origin: date) -> np.ndarray:
     """0..1 activity of a group per slot from its pause/resume/takedown/new_botnet events."""
     on = np.ones(times.shape)
     mine = sorted((e for e in events if e.group == name), key=lambda e: e.at)
@@ -146,8 +149,14 @@ def _burst(g: Group, days: list[date]) -> np.ndarray:
     mult = np.asarray(g.burst.multipliers)
     mult = mult / mult.mean()
     b = g.burst
-    return np.array([mult[(d - b.anchor).days % b.period_days]
-                     if b.anchor <= d and (b.until is None or d < b.until) else 1.0 for d in days])
+    return np.array(
+        [
+            mult[(d - b.anchor).days % b.period_days]
+            if b.anchor <= d and (b.until is None or d < b.until)
+            else 1.0
+            for d in days
+        ]
+    )
 
 
 def _add_legit(scen: Scenario, days: list[date], slots: np.ndarray, spam_day: np.ndarray) -> None:
@@ -155,8 +164,11 @@ def _add_legit(scen: Scenario, days: list[date], slots: np.ndarray, spam_day: np
     total_w = sum(monthly(g.shares, days[0]) if g.shares else 1.0 for _, g in legit) or 1.0
     for d, day in enumerate(days):
         rate = scen.months[month_key(day)].spam_rate if month_key(day) in scen.months else None
-        rate = rate if rate is not None else monthly(
-            {k: v.spam_rate for k, v in scen.months.items()}, day)
+        rate = (
+            rate
+            if rate is not None
+            else monthly({k: v.spam_rate for k, v in scen.months.items()}, day)
+        )
         legit_day = spam_day[d] * (1 - rate) / rate
         for gi, g in legit:
             prof = np.repeat(np.asarray(g.hours) / sum(g.hours) / (SLOTS // 24), SLOTS // 24)
@@ -193,7 +205,9 @@ def _categories(scen: Scenario, days: list[date], slots: np.ndarray) -> np.ndarr
     return out
 
 
-def effective(scen: Scenario, g: Group, day: date) -> tuple[dict[str, float], float, float, dict[str, float]]:
+def effective(
+    scen: Scenario, g: Group, day: date
+) -> tuple[dict[str, float], float, float, dict[str, float]]:
     """A group's (mix, malware weight, phishing weight, header mix) on ``day`` after
     any content switch that happened on or before that day."""
     mix, mal, phish, headers = g.mix, g.malware_weight, g.phish_weight, g.headers

@@ -28,12 +28,22 @@ _FROM_QUOTE = re.compile(rb"(?m)^(>*From )")
 _ASCTIME_DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
-TRUTH_SCHEMA = pa.schema([
-    ("msg_sha256", pa.string()), ("sensor", pa.string()), ("botnet", pa.string()),
-    ("bot_ip", pa.string()), ("campaign", pa.string()), ("category", pa.string()),
-    ("is_phish", pa.bool_()), ("is_malware", pa.bool_()), ("is_spam", pa.bool_()),
-    ("day", pa.date32()), ("observed_at", pa.timestamp("us", tz="UTC")), ("bot_cc", pa.string()),
-])
+TRUTH_SCHEMA = pa.schema(
+    [
+        ("msg_sha256", pa.string()),
+        ("sensor", pa.string()),
+        ("botnet", pa.string()),
+        ("bot_ip", pa.string()),
+        ("campaign", pa.string()),
+        ("category", pa.string()),
+        ("is_phish", pa.bool_()),
+        ("is_malware", pa.bool_()),
+        ("is_spam", pa.bool_()),
+        ("day", pa.date32()),
+        ("observed_at", pa.timestamp("us", tz="UTC")),
+        ("bot_cc", pa.string()),
+    ]
+)
 
 
 def mboxrd_escape(data: bytes) -> bytes:
@@ -44,8 +54,10 @@ def mboxrd_escape(data: bytes) -> bytes:
 def _from_line(msg: Message) -> bytes:
     t = msg.observed_at
     sender = msg.session.get("mail_from") or "MAILER-DAEMON"
-    return (f"From {sender} {_ASCTIME_DAYS[t.weekday()]} {_MONTHS[t.month - 1]} {t.day:2d} "
-            f"{t:%H:%M:%S} {t.year}\n").encode("ascii", "replace")
+    return (
+        f"From {sender} {_ASCTIME_DAYS[t.weekday()]} {_MONTHS[t.month - 1]} {t.day:2d} "
+        f"{t:%H:%M:%S} {t.year}\n"
+    ).encode("ascii", "replace")
 
 
 def write_day(root: Path, sensor: str, day: str, msgs: Sequence[Message], fmt: str) -> None:
@@ -82,18 +94,21 @@ class TruthRows:
 
     def table(self) -> pa.Table:
         """The rows as an Arrow table with ``TRUTH_SCHEMA``."""
-        return pa.Table.from_arrays([pa.array(c, type=f.type) for c, f in
-                                     zip(self.cols, TRUTH_SCHEMA, strict=True)],
-                                    schema=TRUTH_SCHEMA)
+        return pa.Table.from_arrays(
+            [pa.array(c, type=f.type) for c, f in zip(self.cols, TRUTH_SCHEMA, strict=True)],
+            schema=TRUTH_SCHEMA,
+        )
 
 
-def write_truth(root: Path, messages: pa.Table, daily: pa.Table, populations: pa.Table,
-                scenario: dict) -> None:
+def write_truth(
+    root: Path, messages: pa.Table, daily: pa.Table, populations: pa.Table, scenario: dict
+) -> None:
     """Write the ground-truth tables and the resolved scenario."""
     folder = root / "truth"
     folder.mkdir(parents=True, exist_ok=True)
     pq.write_table(messages, folder / "messages.parquet")
     pq.write_table(daily, folder / "daily.parquet")
     pq.write_table(populations, folder / "populations.parquet")
-    (folder / "scenario.json").write_text(json.dumps(scenario, indent=1, default=str) + "\n",
-                                          encoding="utf-8")
+    (folder / "scenario.json").write_text(
+        json.dumps(scenario, indent=1, default=str) + "\n", encoding="utf-8"
+    )
