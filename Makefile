@@ -5,13 +5,26 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 DEMO_OUT ?= demo-out
 
-.PHONY: install demo test bench lint clean
+.PHONY: install ipdata demo test bench lint clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
 	$(BIN)/python -m pip install -q -e '.[dev]'
+	$(MAKE) --no-print-directory ipdata
 	touch $(STAMP)
+
+# IPv4 -> country table (ip-location-db, CC BY 4.0) from the npm registry; optional:
+# without it reports show AS numbers but no countries.
+COUNTRY_CSV := .cache/ipdata/geo-whois-asn-country-ipv4-num.csv
+ipdata: $(COUNTRY_CSV)
+$(COUNTRY_CSV):
+	@mkdir -p .cache/ipdata
+	@cd .cache/ipdata && npm pack --silent @ip-location-db/geo-whois-asn-country@2 >/dev/null 2>&1 \
+	  && tar xzf ip-location-db-geo-whois-asn-country-*.tgz --strip-components=1 \
+	     package/geo-whois-asn-country-ipv4-num.csv package/NRO_LICENSE \
+	  && rm -f ip-location-db-geo-whois-asn-country-*.tgz \
+	  || echo "note: country table not installed (npm unreachable); reports will list no countries"
 
 install: $(STAMP)
 

@@ -1,0 +1,24 @@
+from spamintel.config import IPDataConfig
+from spamintel.enrich import IPData
+from spamintel.enrich.ipdata import RangeTable
+
+
+def test_dotted_and_numeric_tables(tmp_path):
+    asn = tmp_path / "asn.csv"
+    asn.write_text('1.0.0.0,1.0.0.255,13335,"Cloudflare, Inc."\n'
+                   "10.0.0.0,10.255.255.255,64512,Private\n::1,::2,1,v6 row\n")
+    cc = tmp_path / "cc.csv"
+    cc.write_text("16777216,16777471,AU\n167772160,184549375,ZZ\n")
+    data = IPData.load(IPDataConfig(asn_csv=str(asn), country_csv=str(cc)))
+    assert data.lookup("1.0.0.7") == (13335, "Cloudflare, Inc.", "AU")
+    assert data.lookup("10.1.2.3") == (64512, "Private", "ZZ")
+    assert data.lookup("1.0.1.0") == (None, None, None)
+    assert data.lookup("not an ip") == (None, None, None)
+    assert data.lookup("2001:db8::1") == (None, None, None)
+
+
+def test_range_table_skips_bad_rows(tmp_path):
+    path = tmp_path / "t.csv"
+    path.write_text("garbage,row,x\n1.2.3.0,1.2.3.255,7\n999.1.1.1,999.1.1.2,8\n")
+    table = RangeTable.from_csv(path)
+    assert list(table.starts) == [(1 << 24) + (2 << 16) + (3 << 8)]
