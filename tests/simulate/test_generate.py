@@ -1,0 +1,87 @@
+import hashlib
+import json
+import re
+from datetime import date
+
+import pyarrow.parquet as pq
+import pytest
+from tests.simulate.conftest import make_world
+
+from spamintel.simulate.generate import SimConfig, simulate
+from spamintel.simulate.loader import load_scenario
+from spamintel.simulate.scenario import ScenarioError
+
+
+def _digest(root) -> dict[str, str]:
+    return {str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(root.rglob("*")) if p.is_file() and p.suffix != ".json"}
+
+
+def test_layout(small_world):
+    for sensor in ("trap-a", "trap-b", "feed-1"):
+        for day in ("2011-03-16", "2011-03-17"):
+            assert (small_world / "mail" / sensor / f"{day}.mbox").stat().st_size > 0
+            assert (small_world / "mail" / sensor / f"{day}.sessions.jsonl").is_file()
+    for name in ("messages.parquet", "daily.parquet", "populations.parquet", "scenario.json"):
+        assert (small_world / "truth" / name).is_file()
+    resolved = json.loads((small_world / "truth" / "scenario.json").read_text())
+    shares = {s["name"]: s["effective_share"] for s in resolved["sensors"]}
+    assert shares["trap-a"] == pytest.approx(1.8e-8 * 0.25)
+
+
+def test_same_seed_same_bytes_other_seed_other_bytes(tmp_path):
+    one = make_world(tmp_path / "a", seed=3, end=date(2011, 3, 16), scale=0.1)
+    two = make_world(tmp_path / "b", seed=3, end=date(2011, 3, 16), scale=0.1)
+    other = make_world(tmp_path / "c", seed=4, end=date(2011, 3, 16), scale=0.1)
+    assert _digest(one) == _digest(two)
+    assert _digest(one) != _digest(other)
+
+
+def test_a_day_does_not_depend_on_the_range(tmp_path, small_world):
+    alone = make_world(tmp_path / "d", start=date(2011, 3, 17), end=date(2011, 3, 17))
+    for sensor in ("trap-a", "feed-1"):
+        name = f"mail/{sensor}/2011-03-17.mbox"
+        assert (alone / name).read_bytes() == (small_world / name).read_bytes()
+
+
+def test_truth_rows_match_the_mail(small_world):
+    truth = pq.read_table(small_world / "truth" / "messages.parquet").to_pylist()
+    shas = set()
+    for side in (small_world / "mail").rglob("*.sessions.jsonl"):
+        shas |= {json.loads(line)["msg_sha256"] for line in side.open()}
+    assert {r["msg_sha256"] for r in truth} == shas
+    traps = [r for r in truth if r["sensor"].startswith("trap")]
+    assert traps and all(r["is_spam"] for r in traps)
+    feed = [r for r in truth if r["sensor"] == "feed-1"]
+    assert any(r["botnet"] == "legit" for r in feed) and any(r["is_spam"] for r in feed)
+    after = [r for r in truth if r["botnet"] == "Rustock" and r["day"] == date(2011, 3, 17)]
+    assert after == []  # taken down on 16 March 14:45
+
+
+def test_no_truth_leaks_into_mail(small_world):
+    scen = load_scenario("march-2011")
+    names = [g.name for g in scen.groups if g.kind == "botnet"] + ["Mega-D", "Storm", "Waledac"]
+    ids = [c.id for c in scen.campaigns]
+    pattern = re.compile(r"(?i)\b(" + "|".join(re.escape(n) for n in names + ids) + r")\b")
+    truth = pq.read_table(small_world / "truth" / "messages.parquet").column("campaign")
+    ids += [c for c in set(truth.to_pylist()) if c]
+    for path in (small_world / "mail").rglob("*"):
+        if path.is_file():
+            text = path.read_bytes().decode("latin-1")
+            assert not pattern.search(text), (path, pattern.search(text))
+            for cid in ids:
+                assert cid not in text
+
+
+def test_unknown_format_is_an_error(tmp_path):
+    with pytest.raises(ScenarioError):
+        simulate(SimConfig(out=tmp_path, fmt="pst", end=date(2010, 12, 1)))
+
+
+def test_eml_tree(tmp_path):
+    root = make_world(tmp_path / "e", end=date(2011, 3, 16), scale=0.05, fmt="eml")
+    emls = list((root / "mail" / "trap-a" / "2011-03-16").glob("*.eml"))
+    side = (root / "mail" / "trap-a" / "2011-03-16.sessions.jsonl").read_text().splitlines()
+    assert emls and len(emls) == len(side)
+    shas = {json.loads(line)["msg_sha256"] for line in side}
+    assert {hashlib.sha256(p.read_bytes()).hexdigest() for p in emls} == shas
