@@ -57,7 +57,7 @@ def test_parallel_workers_store_the_same(tmp_path):
 
 def test_hostile_input_ends_as_events_or_quarantine(tmp_path):
     items = [RawMessage(data=d, source=name) for name, d in
-             hostile_messages(big_bytes=5_000_000).items()]
+             hostile_messages().items()]
     items.append(SourceFailure(source="bomb.zip!x", reason="compression_bomb: test"))
     store = Store(tmp_path / "s")
     stats = ingest(iter(items), store)

@@ -1,0 +1,5 @@
+"""``python -m spamintel.cli``: the same as the ``spamintel`` command."""
+
+from spamintel.cli import main
+
+main()
