@@ -1,6 +1,17 @@
 """The ``spamintel`` command: one thin module per sub-command, all on one typer app."""
 
-from spamintel.cli import analyze, demo, ingest, query, report, signatures, simulate, trap  # noqa: F401,E501
+from spamintel.cli import (  # noqa: F401  (registers commands)
+    analyze,
+    classify,
+    demo,
+    ingest,
+    query,
+    report,
+    signatures,
+    simulate,
+    train,
+    trap,
+)
 from spamintel.cli._app import app
 
 

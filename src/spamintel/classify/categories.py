@@ -1,0 +1,84 @@
+"""Spam categories from analyst-editable keyword rules (``rules/categories.yaml``)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+CATEGORY_IDS = ("pharma", "replica", "dating", "casino", "stock", "419", "software", "malware",
+                "phishing", "diploma", "weightloss", "jobs", "other")
+DEFAULT_RULES = Path(__file__).parent / "rules" / "categories.yaml"
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
+
+
+@dataclass(frozen=True)
+class CategoryHit:
+    """The winning category of a message and the keywords that chose it."""
+
+    category: str
+    score: int
+    keywords: tuple[str, ...]
+
+
+def _keyword_words(keyword: str) -> tuple[str, ...]:
+    """The words a keyword needs, CJK runs turned into character pairs like the tokens."""
+    words: list[str] = []
+    for part in keyword.lower().split():
+        if _CJK.search(part) and len(part) > 2:
+            words.extend(part[i : i + 2] for i in range(len(part) - 1))
+        else:
+            words.append(part)
+    return tuple(words)
+
+
+class CategoryRules:
+    """Keyword rules indexed by first word, so matching costs one lookup per token."""
+
+    def __init__(self, spec: dict) -> None:
+        self.version = str(spec.get("version", "0"))
+        self.min_score = int(spec.get("min_score", 2))
+        self.subject_weight = int(spec.get("subject_weight", 2))
+        self.order = list(spec["categories"])
+        unknown = [c for c in self.order if c not in CATEGORY_IDS]
+        if unknown:
+            raise ValueError(f"unknown category ids in rules: {unknown}")
+        self.index: dict[str, list[tuple[str, tuple[str, ...], str]]] = {}
+        for cat, body in spec["categories"].items():
+            for keyword in body.get("keywords", []):
+                words = _keyword_words(str(keyword))
+                if words:
+                    self.index.setdefault(words[0], []).append((cat, words[1:], str(keyword)))
+        self.keys = frozenset(self.index)
+        self.subject_keys = frozenset("s:" + k for k in self.index)
+
+    @classmethod
+    def load(cls, path: str | Path | None = None) -> CategoryRules:
+        """Read a rules file (the shipped one when ``path`` is empty)."""
+        with open(path or DEFAULT_RULES, encoding="utf-8") as fh:
+            return cls(yaml.safe_load(fh))
+
+    def _scores(self, tokens: set[str], prefix: str, weight: int,
+                scores: dict[str, int], hits: dict[str, list[str]]) -> None:
+        keys = self.keys if not prefix else self.subject_keys
+        for token in keys.intersection(tokens):
+            for cat, rest, keyword in self.index[token[len(prefix):]]:
+                if all(prefix + w in tokens for w in rest):
+                    scores[cat] = scores.get(cat, 0) + weight
+                    hits.setdefault(cat, []).append(keyword)
+
+    def match(self, tokens: set[str]) -> CategoryHit | None:
+        """Best category for a message's token set, or None when no rule reaches
+        ``min_score``. Subject words are the tokens prefixed ``s:``."""
+        scores: dict[str, int] = {}
+        hits: dict[str, list[str]] = {}
+        self._scores(tokens, "", 1, scores, hits)
+        self._scores(tokens, "s:", self.subject_weight, scores, hits)
+        if not scores:
+            return None
+        best = max(self.order, key=lambda c: (scores.get(c, 0), -self.order.index(c)))
+        if scores.get(best, 0) < self.min_score:
+            return None
+        return CategoryHit(best, scores[best], tuple(dict.fromkeys(hits[best]))[:5])

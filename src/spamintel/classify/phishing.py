@@ -1,0 +1,133 @@
+"""Phishing heuristics: brand impersonation, link text vs href, credential forms,
+lookalike and homoglyph domains, URL shorteners. Each returns short reason codes
+that become model features and, for a phishing verdict, the reasons shown."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from spamintel.model import ParsedMessage
+from spamintel.parse.urls import registered_domain, url_host
+
+# Brand → the registered-domain labels it legitimately sends from or links to.
+BRANDS: dict[str, tuple[str, ...]] = {
+    "paypal": ("paypal",), "ebay": ("ebay",), "amazon": ("amazon", "amazonses"),
+    "apple": ("apple", "icloud"), "icloud": ("apple", "icloud"),
+    "microsoft": ("microsoft", "live", "outlook", "office", "office365", "microsoftonline"),
+    "outlook": ("microsoft", "live", "outlook", "office"), "office365": ("microsoft", "office"),
+    "netflix": ("netflix",), "google": ("google", "gmail"), "facebook": ("facebook", "fb"),
+    "instagram": ("instagram",), "linkedin": ("linkedin",), "dhl": ("dhl",),
+    "fedex": ("fedex",), "usps": ("usps",), "docusign": ("docusign", "docusign.net"),
+    "dropbox": ("dropbox",), "chase": ("chase",), "wellsfargo": ("wellsfargo", "wf"),
+    "citibank": ("citi", "citibank"), "hsbc": ("hsbc",), "barclays": ("barclays",),
+    "bradesco": ("bradesco",), "itau": ("itau",), "santander": ("santander",),
+    "caixa": ("caixa",), "nubank": ("nubank",), "livelo": ("livelo",), "correios": ("correios",),
+    "coinbase": ("coinbase",), "binance": ("binance",), "metamask": ("metamask",),
+    "whatsapp": ("whatsapp",), "spotify": ("spotify",), "steam": ("steampowered", "steam"),
+    "irs": ("irs",), "hmrc": ("hmrc", "gov"), "webmail": (), "mcafee": ("mcafee",),
+    "norton": ("norton",), "att": ("att",), "verizon": ("verizon",),
+}
+SHORTENERS = frozenset({
+    "bit.ly", "tinyurl.com", "goo.gl", "t.co", "ow.ly", "is.gd", "buff.ly", "cutt.ly", "rb.gy",
+    "shorturl.at", "tiny.cc", "rebrand.ly", "t.ly", "s.id", "bit.do", "qrco.de", "lnkd.in",
+})
+_LEET = str.maketrans("013457$@", "oleastsa")
+_ANCHOR = re.compile(
+    r"<a\b[^>]{0,500}?href\s*=\s*[\"']?([^\"'\s>]{1,500})[^>]{0,500}>(.{0,300}?)</a", re.I | re.S)
+_TAG = re.compile(r"<[^>]*>")
+_DOMAIN_IN_TEXT = re.compile(r"(?:https?://)?((?:[a-z0-9-]+\.)+[a-z]{2,12})\b", re.I)
+_PASSWORD_INPUT = re.compile(r"<input\b[^>]{0,300}type\s*=\s*[\"']?password", re.I)
+_WORDS = re.compile(r"[a-z0-9]+")
+_BRAND_SET = frozenset(BRANDS)
+_LOOKALIKE_BRANDS = tuple((b, legit) for b, legit in BRANDS.items() if legit and len(b) >= 4)
+MAX_HTML = 20_000
+
+
+def _label(domain: str) -> str:
+    return domain.split(".", 1)[0]
+
+
+def _brand_ok(brand: str, domain: str | None) -> bool:
+    if not domain:
+        return False
+    label = _label(domain)
+    return any(label == d or domain == d for d in BRANDS[brand])
+
+
+def brand_mentions(text: str) -> list[str]:
+    """Brands named in a short text (display name, subject)."""
+    if not text:
+        return []
+    return sorted(_BRAND_SET.intersection(_WORDS.findall(text.lower())))
+
+
+def _impersonation(parsed: ParsedMessage) -> list[str]:
+    ev = parsed.event
+    from_dom = registered_domain(ev.from_addr.rsplit("@", 1)[1]) if ev.from_addr and "@" in \
+        ev.from_addr else None
+    named = brand_mentions(ev.from_display or "")
+    out = [f"brand_display_mismatch:{b}" for b in named if BRANDS[b] and not _brand_ok(b, from_dom)]
+    for b in brand_mentions(ev.subject or "")[:2]:
+        if BRANDS[b] and not _brand_ok(b, from_dom) and f"brand_display_mismatch:{b}" not in out:
+            out.append(f"brand_subject_mismatch:{b}")
+    return out
+
+
+@lru_cache(maxsize=65536)
+def lookalike(domain: str) -> str | None:
+    """The brand a registered domain imitates (digit swaps, brand inside a foreign
+    domain), or None."""
+    label = _label(domain)
+    plain = label.translate(_LEET)
+    for brand, legit in _LOOKALIKE_BRANDS:
+        if brand in plain and label != brand and label not in legit:
+            return brand
+    return None
+
+
+def _domain_flags(domains: list[str], hosts: list[str]) -> list[str]:
+    out: list[str] = []
+    for dom in domains[:20]:
+        brand = lookalike(dom)
+        if brand:
+            out.append(f"lookalike_domain:{dom}")
+        if dom in SHORTENERS:
+            out.append("url_shortener")
+    for host in hosts[:20]:
+        if "xn--" in host or not host.isascii():
+            out.append(f"homoglyph_domain:{host[:60]}")
+        elif host.replace(".", "").isdigit():
+            out.append("ip_url")
+    return list(dict.fromkeys(out))
+
+
+def _link_mismatch(html: str) -> list[str]:
+    for href, inner in _ANCHOR.findall(html[:MAX_HTML]):
+        text = _TAG.sub("", inner)
+        shown = _DOMAIN_IN_TEXT.search(text)
+        if not shown or not href.lower().startswith(("http", "www")):
+            continue
+        host = url_host(href)
+        real, claimed = registered_domain(host or ""), registered_domain(shown.group(1).lower())
+        if real and claimed and real != claimed:
+            return [f"link_text_mismatch:{claimed}->{real}"]
+    return []
+
+
+def phishing_flags(parsed: ParsedMessage) -> list[str]:
+    """Reason codes of every phishing heuristic that fires on the message."""
+    ev = parsed.event
+    hosts = [h for h in (url_host(u) for u in ev.urls) if h]
+    flags = _impersonation(parsed) + _domain_flags(ev.url_domains, hosts)
+    head = parsed.html[:MAX_HTML]
+    if "<a" in head or "<A" in head:
+        flags += _link_mismatch(head)
+    if ("<form" in head or "<FORM" in head) and _PASSWORD_INPUT.search(head):
+        flags.append("credential_form")
+    for att, data in zip(ev.attachments[:10], parsed.attachment_data, strict=False):
+        if (att.get("ext") or "") in ("htm", "html", "shtml", "xhtml"):
+            flags.append("html_attachment")
+            if _PASSWORD_INPUT.search(data[:MAX_HTML].decode("latin-1")):
+                flags.append("credential_form_attachment")
+    return flags

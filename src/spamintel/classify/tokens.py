@@ -1,0 +1,97 @@
+"""Feature tokens of a parsed message: what the linear models see.
+
+Tokens are short strings (body and subject words, CJK character bigrams, URL domains,
+header and structure traits, heuristic flags). The models weigh the *set* of tokens, so
+the work per message is bounded: at most ``MAX_TEXT_CHARS`` of text,
+whatever the size of the message.
+"""
+
+from __future__ import annotations
+
+import re
+
+from spamintel.model import ParsedMessage
+
+MAX_TEXT_CHARS = 2000
+_WORD = re.compile(r"\w\w+")
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]{2,}")
+_UPPER = re.compile(r"[A-Z]{4,}")
+# Header fields that receiving systems, mailbox tools and filters add: they describe
+# where a corpus was collected (or leak a filter's verdict), not the sender.
+_RECEIVER_HEADERS = (
+    "received", "return-path", "delivered-to", "x-original-to", "authentication-results",
+    "received-spf", "arc-", "x-gm-", "x-google-", "x-received", "x-spam", "x-virus", "status",
+    "x-status", "x-keywords", "x-uid", "lines", "content-length", "x-ms-exchange",
+    "x-forefront", "x-microsoft-antispam", "x-eopattributedmessage", "x-sieve",
+    "x-mailscanner", "x-barracuda", "x-proofpoint", "x-ironport", "x-envelope", "x-antivirus",
+    "x-amavis", "x-quarantine", "x-asg", "x-rcpt-to", "x-loop", "x-beenthere", "list-",
+    "x-mailman", "precedence", "errors-to", "sender", "x-original", "dkim-filter",
+    "x-greylist", "x-scanned", "x-bogosity", "x-dspam", "x-razor", "x-pyzor", "x-cmae",
+    "x-mimecast", "x-sophos", "x-incoming", "x-apparently-to", "x-yahoo", "x-ymail",
+    "x-originalarrivaltime", "x-account-key", "x-mozilla", "x-evolution", "x-dcc",
+)
+
+
+def _bucket(value: int) -> str:
+    """Coarse size bucket: 0, 1, 2, 3-4, 5-8, 9-16, ..."""
+    return str(value if value < 3 else value.bit_length() * 2 - 1)
+
+
+def text_tokens(text: str, prefix: str = "") -> set[str]:
+    """Lower-cased words (any script) plus character bigrams of CJK runs, from the
+    first ``MAX_TEXT_CHARS`` characters."""
+    low = text[:MAX_TEXT_CHARS].lower()
+    words = set(_WORD.findall(low))
+    if not low.isascii():
+        for run in _CJK.findall(low):
+            words.update(run[i : i + 2] for i in range(len(run) - 1))
+    if prefix:
+        return {prefix + w for w in words}
+    return words
+
+
+def _non_ascii_share(text: str) -> float:
+    if text.isascii():
+        return 0.0
+    return 1.0 - len(text.encode("ascii", "ignore")) / len(text)
+
+
+def _header_tokens(parsed: ParsedMessage) -> list[str]:
+    ev = parsed.event
+    out = [f"ct:{ev.content_type}", f"nurl:{_bucket(ev.n_urls)}",
+           f"natt:{_bucket(ev.n_attachments)}", f"mid:{ev.message_id_shape}"]
+    out += [f"cs:{c}" for c in ev.charsets]
+    out += [f"hn:{name}" for name in {k for k, _ in parsed.headers[:60]}
+            if not name.startswith(_RECEIVER_HEADERS)]
+    out += [f"u:{d}" for d in ev.url_domains[:20]]
+    out += [f"tld:{d.rsplit('.', 1)[-1]}" for d in ev.url_domains[:20]]
+    out += [f"att:{a.get('ext')}" for a in ev.attachments[:10]]
+    out += [f"df:{d.split(':', 1)[0]}" for d in ev.parse_defects[:10]]
+    if ev.x_mailer:
+        out.append("xm:" + ev.x_mailer.split("(")[0].strip().lower()[:40])
+    if ev.from_addr and "@" in ev.from_addr:
+        out.append("fd:" + ev.from_addr.rsplit("@", 1)[1][:60])
+    if ev.from_display:
+        out += ["dn:" + w for w in _WORD.findall(ev.from_display.lower()[:80])]
+    if parsed.html and not parsed.text.strip():
+        out.append("html_only")
+    elif parsed.html:
+        out.append("has_html")
+    if ev.text_chars < 200:
+        out.append(f"short:{_bucket(ev.text_chars // 20)}")
+    return out
+
+
+def message_tokens(parsed: ParsedMessage, flags: list[str] | None = None) -> set[str]:
+    """All feature tokens of one message, as a set."""
+    subject = parsed.event.subject or ""
+    tokens = text_tokens(parsed.text)
+    tokens |= text_tokens(subject[:200], "s:")
+    tokens.update(_header_tokens(parsed))
+    if _UPPER.search(subject):
+        tokens.add("s_caps")
+    if _non_ascii_share(parsed.text[:MAX_TEXT_CHARS]) > 0.25:
+        tokens.add("mostly_non_ascii")
+    if flags:
+        tokens.update("f:" + f for f in flags)
+    return tokens

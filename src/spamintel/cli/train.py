@@ -1,0 +1,35 @@
+"""``spamintel train``: fit the classifier on the real corpora or on your own mail."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from spamintel.classify.corpora import CORPORA
+from spamintel.cli._app import app
+
+
+@app.command("train")
+def train_cmd(
+    out: Path = typer.Option(..., "--out", help="Where to write the model (.npz + .json)."),
+    corpus: Path | None = typer.Option(None, "--corpus", help="Corpora folder (../shared/data)."),
+    only: list[str] = typer.Option(list(CORPORA), "--only", help="Corpora to use (repeat)."),
+    ham: list[Path] = typer.Option([], "--ham", help="Your ham: files/folders/mailboxes."),
+    spam: list[Path] = typer.Option([], "--spam", help="Your spam: files/folders/mailboxes."),
+    phish: list[Path] = typer.Option([], "--phish", help="Your phishing messages."),
+    version: str = typer.Option("custom", "--version", help="Version recorded in events."),
+    workers: int = typer.Option(2, "--workers", min=1, help="Parallel feature extraction."),
+) -> None:
+    """Train the spam, phishing and category models and compile them into one file."""
+    from spamintel.classify.recipe import train_from_corpora, train_from_folders  # sklearn: slow
+
+    if corpus is None and not (ham and (spam or phish)):
+        raise typer.BadParameter("give --corpus, or --ham with --spam/--phish")
+    if corpus is not None:
+        model = train_from_corpora(corpus, out, version, tuple(only), workers)
+    else:
+        model = train_from_folders({"ham": ham, "spam": spam, "phish": phish}, out, version,
+                                   workers)
+    typer.echo(f"model {model.version}: {len(model.tokens)} tokens, "
+               f"thresholds {model.meta.get('thresholds')}, written to {out}")

@@ -1,0 +1,47 @@
+import pytest
+
+from spamintel.classify.categories import CATEGORY_IDS, CategoryRules
+
+
+def rules(**categories):
+    return CategoryRules({"min_score": 2, "subject_weight": 2, "categories": categories})
+
+
+def test_shipped_rules_load_and_use_known_ids():
+    shipped = CategoryRules.load()
+    assert set(shipped.order) <= set(CATEGORY_IDS)
+    assert "pharma" in shipped.order
+
+
+def test_keywords_add_up_to_the_minimum_score():
+    r = rules(pharma={"keywords": ["viagra", "cialis"]})
+    assert r.match({"viagra"}) is None
+    hit = r.match({"viagra", "cialis", "hello"})
+    assert hit.category == "pharma" and set(hit.keywords) == {"viagra", "cialis"}
+
+
+def test_subject_words_count_double():
+    r = rules(casino={"keywords": ["casino"]})
+    assert r.match({"s:casino"}).category == "casino"
+
+
+def test_phrases_need_every_word():
+    r = rules(**{"419": {"keywords": ["next of kin", "fund"]}})
+    assert r.match({"next", "fund"}) is None
+    assert r.match({"next", "of", "kin", "fund"}).category == "419"
+
+
+def test_highest_score_wins():
+    r = rules(pharma={"keywords": ["pills"]}, replica={"keywords": ["rolex", "replica", "watches"]})
+    assert r.match({"pills", "rolex", "replica", "watches"}).category == "replica"
+
+
+def test_multilingual_shipped_rules():
+    shipped = CategoryRules.load()
+    assert shipped.match({"виагра", "таблетки", "аптека"}).category == "pharma"
+    assert shipped.match({"减肥", "瘦身"}).category == "weightloss"
+
+
+def test_unknown_category_id_is_refused():
+    with pytest.raises(ValueError):
+        rules(nonsense={"keywords": ["x"]})

@@ -1,0 +1,51 @@
+from spamintel.classify.phishing import brand_mentions, lookalike, phishing_flags
+
+from .conftest import mime_message, parse_bytes
+
+
+def flags_of(**kwargs):
+    return phishing_flags(parse_bytes(mime_message(**kwargs)))
+
+
+def test_brand_in_display_name_from_a_foreign_domain():
+    flags = flags_of(subject="Notice", text="hi", display="PayPal Service",
+                     sender="service@secure-mail.example.net")
+    assert "brand_display_mismatch:paypal" in flags
+
+
+def test_brand_sending_from_its_own_domain_is_fine():
+    flags = flags_of(subject="Your PayPal receipt", text="hi", display="PayPal",
+                     sender="service@paypal.com")
+    assert not any(f.startswith("brand_") for f in flags)
+
+
+def test_link_text_that_names_another_domain():
+    html = '<p>Log in at <a href="http://evil.example.net/login">https://www.paypal.com</a></p>'
+    assert any(f.startswith("link_text_mismatch:paypal.com->example.net")
+               for f in flags_of(subject="x", html=html))
+
+
+def test_matching_link_text_is_fine():
+    html = '<a href="https://www.example.org/a">www.example.org</a>'
+    assert not any(f.startswith("link_text") for f in flags_of(subject="x", html=html))
+
+
+def test_credential_form_in_body_and_in_html_attachment():
+    form = '<form action="http://x.example.net/p"><input type="password" name="pw"></form>'
+    assert "credential_form" in flags_of(subject="x", html=form)
+    flags = flags_of(subject="x", text="see attached", attachments=(("login.html", form.encode()),))
+    assert {"html_attachment", "credential_form_attachment"} <= set(flags)
+
+
+def test_lookalike_and_homoglyph_domains_and_shorteners():
+    assert lookalike("paypa1.com") == "paypal"
+    assert lookalike("paypal-secure-login.com") == "paypal"
+    assert lookalike("paypal.com") is None and lookalike("example.com") is None
+    flags = flags_of(subject="x", text="go http://xn--pypal-4ve.com/a and https://bit.ly/abc")
+    assert "url_shortener" in flags
+    assert any(f.startswith("homoglyph_domain:") for f in flags)
+
+
+def test_brand_mentions_are_whole_words():
+    assert brand_mentions("Apple ID locked") == ["apple"]
+    assert brand_mentions("pineapple") == []
