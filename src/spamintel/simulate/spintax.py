@@ -44,6 +44,8 @@ def _parse(text: str, pos: int, top: bool) -> tuple[tuple[Node, ...], int]:
             continue
         if not top and ch in "|}":
             break
+        if top and ch == "}":
+            raise ValueError(f"unbalanced '}}' at {pos} in {text[:60]!r}")
         buf.append(ch)
         pos += 1
     _flush(buf, out)

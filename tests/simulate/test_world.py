@@ -1,0 +1,72 @@
+from datetime import date
+
+import numpy as np
+import pytest
+
+from spamintel.simulate.calibration import check, table_markdown
+from spamintel.simulate.loader import load_scenario
+from spamintel.simulate.truth import daily_table
+from spamintel.simulate.world import MALWARE, build_world
+
+
+@pytest.fixture(scope="module")
+def world():
+    return build_world(load_scenario("march-2011"))
+
+
+def _series(world, name):
+    gi = [g.name for g in world.groups].index(name)
+    return world.volumes[gi].sum(axis=1)
+
+
+def test_calibration_within_two_percent(world):
+    checks = check(world.scenario, daily_table(world))
+    assert len(checks) >= 20
+    bad = [c for c in checks if c.rel_error > 0.02]
+    assert not bad, table_markdown(bad)
+
+
+def test_rustock_pause_return_and_takedown(world):
+    rustock = _series(world, "Rustock")
+    d = world.day_index
+    assert rustock[d(date(2010, 12, 24))] > 30e9
+    assert rustock[d(date(2010, 12, 25)):d(date(2011, 1, 10))].max() == 0
+    assert rustock[d(date(2011, 1, 10))] > 5e9
+    gi = [g.name for g in world.groups].index("Rustock")
+    slots = world.slots[gi, d(date(2011, 3, 16))]  # 15-minute slots; 14:45 is slot 59
+    assert slots[:59].min() > 0 and slots[59:].max() == 0
+    assert rustock[d(date(2011, 3, 17)):].max() == 0
+
+
+def test_global_drops_after_takedown(world):
+    spam = world.volumes[[g.kind != "legit" for g in world.groups]].sum(axis=(0, 2))
+    d = world.day_index
+    assert spam[d(date(2011, 3, 17))] < 0.75 * spam[d(date(2011, 3, 15))]
+
+
+def test_new_botnet_and_content_switch(world):
+    kelihos = _series(world, "Kelihos")
+    d = world.day_index
+    assert kelihos[: d(date(2011, 1, 3))].max() == 0 and kelihos[d(date(2011, 2, 1))] > 0
+    gi = [g.name for g in world.groups].index("Donbot")
+    assert world.volumes[gi, d(date(2011, 3, 20)), MALWARE] > 0
+    assert world.volumes[gi, d(date(2011, 3, 25)), MALWARE] == 0
+
+
+def test_rustock_bursts_every_three_days(world):
+    rustock = _series(world, "Rustock")
+    d = world.day_index
+    week = rustock[d(date(2011, 2, 1)):d(date(2011, 2, 13))]
+    assert week.max() / week.min() > 3
+    assert np.isclose(week[:12].mean(), 12.75e9, rtol=0.01)
+
+
+def test_bots_alive_truth(world):
+    from spamintel.simulate.generate import SimConfig, _kit
+    from spamintel.simulate.truth import population_table
+
+    scen = world.scenario
+    kit = _kit(scen, 1, SimConfig(out=None))
+    pops = population_table(world, kit.pops).to_pylist()
+    mid = [r for r in pops if r["botnet"] == "Bagle" and r["day"] == date(2011, 2, 1)][0]
+    assert 0.85 * 230000 < mid["bots_alive"] < 1.1 * 230000
