@@ -38,11 +38,14 @@ class RawMessage:
     client_helo: str | None = None
     session: dict[str, Any] | None = None
     label: str | None = None
+    _sha: list[str] = field(default_factory=list, init=False, repr=False, compare=False)
 
     @property
     def sha256(self) -> str:
-        """Hex sha256 of the message bytes: the content address in the spool."""
-        return hashlib.sha256(self.data).hexdigest()
+        """Hex sha256 of the message bytes: the content address in the spool (computed once)."""
+        if not self._sha:
+            self._sha.append(hashlib.sha256(self.data).hexdigest())
+        return self._sha[0]
 
     @property
     def event_id(self) -> str:

@@ -98,10 +98,10 @@ def _date(text: str) -> datetime | None:
         return None
 
 
-_INTERNAL_NETS = tuple(ipaddress.ip_network(n) for n in (
-    "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "127.0.0.0/8", "169.254.0.0/16",
-    "100.64.0.0/10", "::1/128", "fc00::/7", "fe80::/10",
-))
+_INTERNAL_V4 = tuple((int(n.network_address), int(n.broadcast_address)) for n in (
+    ipaddress.IPv4Network(x) for x in ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16",
+                                       "127.0.0.0/8", "169.254.0.0/16", "100.64.0.0/10")))
+_INTERNAL_V6 = tuple(ipaddress.IPv6Network(x) for x in ("::1/128", "fc00::/7", "fe80::/10"))
 
 
 def _is_private(ip: str | None) -> bool:
@@ -112,7 +112,10 @@ def _is_private(ip: str | None) -> bool:
         addr = ipaddress.ip_address(ip)
     except ValueError:
         return False
-    return any(addr in net for net in _INTERNAL_NETS if net.version == addr.version)
+    if addr.version == 4:
+        n = int(addr)
+        return any(lo <= n <= hi for lo, hi in _INTERNAL_V4)
+    return any(addr in net for net in _INTERNAL_V6)
 
 
 class Boundary:
