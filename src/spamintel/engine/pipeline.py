@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 
 import pyarrow as pa
 
+from spamintel.classify import Classifier
 from spamintel.config import Config
 from spamintel.enrich import IPData
 from spamintel.fingerprint import fingerprint
@@ -29,6 +30,7 @@ class Pipeline:
         self.cfg = cfg or Config()
         self.boundary = Boundary(self.cfg.parse.trusted_relays, registered_domain)
         self.ipdata = ipdata if ipdata is not None else IPData.load(self.cfg.ipdata)
+        self.classifier = Classifier(self.cfg.classify)
         self.stage_seconds = {"parse": 0.0, "fingerprint": 0.0, "classify": 0.0}
 
     def process(self, raw: RawMessage) -> Event:
@@ -40,7 +42,7 @@ class Pipeline:
         t1 = time.perf_counter()
         fingerprint(parsed, self.cfg.parse)
         t2 = time.perf_counter()
-        # classify stage: fills verdict, spam_score, category, is_* and reasons.
+        self.classifier.classify(parsed)  # verdict, spam_score, category, is_*, reasons
         t3 = time.perf_counter()
         timing = self.stage_seconds
         timing["parse"] += t1 - t0
