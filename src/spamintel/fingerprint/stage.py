@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
+
 from spamintel.config import ParseConfig
+from spamintel.fingerprint.dialect import dialect_fingerprint
 from spamintel.fingerprint.headers import header_order, header_order_fp
 from spamintel.fingerprint.minhash import body_minhash, normalise
 from spamintel.fingerprint.shapes import boundary_shape, date_shape, message_id_shape, subject_shape
@@ -22,4 +25,7 @@ def fingerprint(parsed: ParsedMessage, cfg: ParseConfig) -> Event:
     ev.boundary_shape = boundary_shape(parsed.header("content-type"))
     ev.body_excerpt = " ".join(parsed.text[: EXCERPT_CHARS * 2].split())[:EXCERPT_CHARS]
     ev.body_minhash = body_minhash(normalise(parsed.text), ev.url_domains, cfg.minhash_perms)
+    if parsed.raw.session:
+        ev.smtp_dialect_fp, features = dialect_fingerprint(parsed.raw.session)
+        ev.smtp_dialect = json.dumps(features, sort_keys=True, separators=(",", ":"))
     return ev

@@ -1,0 +1,31 @@
+import json
+
+from spamintel.config import ParseConfig
+from spamintel.fingerprint import fingerprint
+from spamintel.model import RawMessage
+from spamintel.parse import parse_message
+from spamintel.testing import make_message
+
+
+def _fp(**raw):
+    cfg = ParseConfig()
+    return fingerprint(parse_message(RawMessage(data=make_message(), source="t", **raw), cfg),
+                       cfg)
+
+
+def test_archive_message_has_no_dialect_but_has_shapes():
+    ev = _fp()
+    assert ev.smtp_dialect_fp is None and ev.smtp_dialect is None
+    assert ev.message_id_shape == "<D8.D5@H>"
+    assert ev.header_order.startswith("from:to:subject:date:message-id")
+    assert len(ev.body_minhash) == 64 and ev.body_excerpt.startswith("Hello there")
+
+
+def test_session_gives_a_dialect_fingerprint():
+    session = {"msg_sha256": "x", "helo": "1.2.3.4", "client_ip": "1.2.3.4",
+               "transcript": [[0, "S", "220 trap ESMTP"], [5, "C", "HELO 1.2.3.4\n"],
+                              [6, "S", "250 ok"], [7, "C", "MAIL FROM:<a@b.c>\n"]]}
+    ev = _fp(session=session, client_ip="1.2.3.4", source_kind="trap")
+    assert ev.smtp_dialect_fp and isinstance(json.loads(ev.smtp_dialect), dict)
+    same = _fp(session=dict(session), client_ip="5.6.7.8", source_kind="trap")
+    assert same.smtp_dialect_fp == ev.smtp_dialect_fp
