@@ -91,3 +91,22 @@ def test_labels_follow_member_names(tmp_path):
     assert lookup("x.tar.gz!trec07p/data/inmail.1#0") == "spam"
     assert lookup("/a/b/inmail.2") == "ham"
     assert lookup("inmail.3") is None
+
+
+def test_sessions_sidecar_is_attached_not_read_as_mail(tmp_path):
+    import hashlib
+    import json
+
+    msg = make_message()
+    (tmp_path / "2011-03-16.mbox").write_bytes(_mbox(msg, make_message(subject="other")))
+    session = {"msg_sha256": hashlib.sha256(msg).hexdigest(), "sensor": "trap-a",
+               "client_ip": "192.0.2.9", "helo": "bot", "received_at": "2011-03-16T10:00:00Z",
+               "mail_from": "x@y.z", "rcpt_to": ["a@trap.example", "b@trap.example"]}
+    (tmp_path / "2011-03-16.sessions.jsonl").write_text(json.dumps(session) + "\nnot json\n")
+    got = _msgs(iter_sources([tmp_path]))
+    assert len(got) == 2
+    first, second = got
+    assert (first.sensor, first.source_kind, first.client_ip, first.envelope_rcpts) == (
+        "trap-a", "trap", "192.0.2.9", ("a@trap.example", "b@trap.example"))
+    assert first.received_at.isoformat() == "2011-03-16T10:00:00+00:00"
+    assert second.session is None and second.source_kind == "archive"

@@ -21,6 +21,12 @@ from typing import IO
 from spamintel.config import SourcesConfig
 from spamintel.model import RawMessage, SourceFailure
 from spamintel.sources._mbox import iter_mbox, looks_like_mbox
+from spamintel.sources.sessions import (
+    SIDECAR_SUFFIX,
+    iter_session_records,
+    sidecar_for,
+    with_session,
+)
 
 Item = RawMessage | SourceFailure
 Labeler = Callable[[str], str | None]
@@ -144,6 +150,18 @@ def _is_maildir(path: Path) -> bool:
     return all((path / sub).is_dir() for sub in ("cur", "new"))
 
 
+def _with_sidecar(items: Iterator[Item], path: Path) -> Iterator[Item]:
+    """Attach the SMTP session recorded beside an mbox to each of its messages."""
+    side = sidecar_for(path)
+    if side is None:
+        yield from items
+        return
+    sessions = {rec["msg_sha256"]: rec for rec in iter_session_records(side)}
+    for item in items:
+        rec = sessions.get(item.sha256) if isinstance(item, RawMessage) else None
+        yield with_session(item, rec) if rec is not None else item
+
+
 def _walk(path: Path) -> Iterator[Path]:
     if _is_maildir(path):
         for sub in ("new", "cur"):
@@ -152,8 +170,12 @@ def _walk(path: Path) -> Iterator[Path]:
     for root, dirs, files in os.walk(path):
         dirs.sort()
         for name in sorted(files):
-            if not name.startswith(".") and name not in _SKIP_NAMES:
+            if not name.startswith(".") and name not in _SKIP_NAMES and not _is_sidecar(name):
                 yield Path(root) / name
+
+
+def _is_sidecar(name: str) -> bool:
+    return name.endswith((SIDECAR_SUFFIX, SIDECAR_SUFFIX + ".gz"))
 
 
 def iter_sources(
@@ -176,4 +198,4 @@ def iter_sources(
                 yield reader.failure(str(path), f"unreadable_file: {exc}")
                 continue
             with fh:
-                yield from reader.stream(fh, str(path), 0)  # type: ignore[arg-type]
+                yield from _with_sidecar(reader.stream(fh, str(path), 0), path)  # type: ignore[arg-type]
