@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import socket
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from hashlib import sha256
 from pathlib import Path
@@ -90,9 +90,14 @@ def _group(records: list[dict], messages: dict[str, bytes]) -> Iterator[list[tup
 
 
 def replay(cfg: ReplayConfig) -> ReplayStats:
-    """Replay up to ``cfg.max_sessions`` sessions to ``cfg.host:cfg.port``."""
+    """Replay up to ``cfg.max_sessions`` sessions of ``cfg.world`` to ``cfg.host:cfg.port``."""
+    return replay_sessions(cfg, iter_sessions(cfg.world, cfg.sensors))
+
+
+def replay_sessions(cfg: ReplayConfig, sessions: Iterable[list[tuple[dict, bytes]]]) -> ReplayStats:
+    """Replay the given sessions (see ``iter_sessions``), at most ``cfg.max_sessions``."""
     stats = ReplayStats()
-    for session in iter_sessions(cfg.world, cfg.sensors):
+    for session in sessions:
         if stats.sessions >= cfg.max_sessions:
             break
         stats.sessions += 1
