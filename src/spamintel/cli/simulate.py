@@ -11,6 +11,7 @@ from rich.console import Console
 from spamintel.cli._app import app
 from spamintel.simulate.generate import SimConfig, simulate
 from spamintel.simulate.replay import ReplayConfig, replay
+from spamintel.simulate.scenario import ScenarioError
 
 
 def _day(text: str | None) -> date | None:
@@ -42,7 +43,11 @@ def simulate_cmd(
         end=_day(end),
         fmt=fmt,
     )
-    stats = simulate(cfg)
+    try:
+        stats = simulate(cfg)
+    except ScenarioError as exc:
+        console.print(f"[red]scenario error:[/red] {exc}")
+        raise typer.Exit(2) from exc
     console.print(
         f"simulated {stats.messages} messages over {stats.days} days in "
         f"{stats.seconds:.1f} s: {stats.by_sensor} -> {out}"

@@ -24,6 +24,11 @@ class Check:
     actual: float
 
     @property
+    def ok(self) -> bool:
+        """True when the truth is within the target's tolerance."""
+        return self.rel_error <= self.target.tolerance
+
+    @property
     def rel_error(self) -> float:
         """``|actual - declared| / declared``."""
         return (
@@ -68,13 +73,13 @@ def check(scen: Scenario, daily: pa.Table) -> list[Check]:
 def table_markdown(checks: list[Check]) -> str:
     """The checks as a Markdown table."""
     lines = [
-        "| metric | group | window | declared | simulated | error | source |",
-        "|---|---|---|---:|---:|---:|---|",
+        "| metric | group | window | declared | simulated | error | tolerance | source |",
+        "|---|---|---|---:|---:|---:|---:|---|",
     ]
     for c in checks:
         t = c.target
         lines.append(
             f"| {t.metric} | {t.group} | {t.start}..{t.end} | {t.value:g} | "
-            f"{c.actual:.4g} | {c.rel_error:.2%} | {t.source} |"
+            f"{c.actual:.4g} | {c.rel_error:.2%} | {t.tolerance:.0%} | {t.source} |"
         )
     return "\n".join(lines)

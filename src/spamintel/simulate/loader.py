@@ -251,6 +251,7 @@ def _target(d: dict[str, Any]) -> Target:
         float(d["value"]),
         str(d.get("group", "")),
         str(d.get("source", "")),
+        float(d.get("tolerance", 0.02)),
     )
 
 

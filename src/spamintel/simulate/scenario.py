@@ -144,6 +144,7 @@ class Target:
     value: float
     group: str = ""
     source: str = ""
+    tolerance: float = 0.02
 
 
 @dataclass(frozen=True)
