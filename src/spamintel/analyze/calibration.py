@@ -15,13 +15,15 @@ from spamintel.config import AnalyzeConfig, CalibrationConfig, Config
 
 
 def calibration_from_scenario(path: str | Path, unit: str = "messages") -> CalibrationConfig:
-    """Calibration from a scenario file: each sensor's declared share of the world's mail."""
+    """Calibration from a scenario file: each sensor's declared share of the world's mail
+    (``effective_share`` when the file gives one, i.e. after the run's scale)."""
     data = json.loads(Path(path).read_text(encoding="utf-8"))
     sensors = data.get("sensors", data) if isinstance(data, dict) else data
     if isinstance(sensors, dict):
         sensors = [dict(v, name=k) if isinstance(v, dict) else {"name": k, "share": v}
                    for k, v in sensors.items()]
-    shares = {str(s["name"]): float(s["share"]) for s in sensors if s.get("share")}
+    shares = {str(s["name"]): float(s.get("effective_share") or s["share"])
+              for s in sensors if s.get("effective_share") or s.get("share")}
     mixed = tuple(str(s["name"]) for s in sensors if s.get("kind") not in (None, "trap"))
     return CalibrationConfig(unit=unit, sensor_shares=shares, mixed_sensors=mixed)
 

@@ -98,45 +98,6 @@ def make_scaler(cal: CalibrationConfig, counts: DailyCounts) -> Scaler:
 GLOBAL, BOTNET, NONBOTNET = "global", "botnet", "nonbotnet"
 
 
-def _keys(counts: DailyCounts) -> list[tuple[str, str | None]]:
-    return [(GLOBAL, None), (NONBOTNET, None)] + [(BOTNET, b) for b in counts.botnets]
-
-
-def _matches(scope: str, name: str | None, botnet: str | None) -> bool:
-    if scope == GLOBAL:
-        return True
-    return botnet is None if scope == NONBOTNET else botnet == name
-
-
-def daily_estimates(counts: DailyCounts, active: dict[date, set[str]],
-                    scaler: Scaler) -> list[dict]:
-    """One row per day and series (global, non-botnet, each botnet), zeros filled in."""
-    shares = scaler.cal.sensor_shares
-    per: dict[tuple[date, str, str | None], list[float]] = {}
-    for (day, sensor, botnet), n in counts.messages.items():
-        a = counts.amount[(day, sensor, botnet)]
-        cal = sensor in shares and sensor in active.get(day, ())
-        for scope, name in _keys(counts):
-            if _matches(scope, name, botnet):
-                acc = per.setdefault((day, scope, name), [0, 0.0, 0, 0.0])
-                acc[0] += n
-                acc[1] += a
-                acc[2] += n if cal else 0
-                acc[3] += a if cal else 0.0
-    rows = []
-    for day in counts.days:
-        day_shares = sum(shares[s] for s in active.get(day, ()) if s in shares)
-        for scope, name in _keys(counts):
-            n, a, cn, ca = per.get((day, scope, name), (0, 0.0, 0, 0.0))
-            est = scaler.scale(day_shares, cn, ca, n, a)
-            rows.append({"day": day, "scope": scope, "botnet": name, "messages": n,
-                         "observed": a, "calibrated_messages": cn,
-                         "estimated": est[0] if est else None,
-                         "low": est[1] if est else None, "high": est[2] if est else None,
-                         "unit": scaler.cal.unit})
-    return rows
-
-
 def monthly_estimates(daily: list[dict], scaler: Scaler) -> list[dict]:
     """Per month and series: observed and estimated per day (mean over the month's days)."""
     acc: dict[tuple[str, str, str | None], list] = {}

@@ -19,6 +19,7 @@ import numpy as np
 import pyarrow as pa
 
 from spamintel.analyze import changes, estimate, populations, rates, series
+from spamintel.analyze import daily as daily_mod
 from spamintel.config import AnalyzeConfig, Config
 from spamintel.store import Store
 
@@ -51,7 +52,7 @@ def _series_set(days: list[date], daily: list[dict], hourly: list[tuple], cats: 
     per: dict[str, np.ndarray] = {}
     glob = np.zeros(len(days))
     for r in daily:
-        value = r["estimated"] if r["estimated"] is not None else r["observed"]
+        value = r["raw_estimated"] if r["raw_estimated"] is not None else r["observed"]
         if r["scope"] == estimate.BOTNET:
             per.setdefault(r["botnet"], np.zeros(len(days)))[index[r["day"]]] = value
         elif r["scope"] == estimate.GLOBAL:
@@ -107,7 +108,7 @@ def compute(store: Store, acfg: AnalyzeConfig, timer: dict[str, float] | None = 
     series.spam_view(con, cal.unit)
     counts = series.daily_counts(con)
     scaler = estimate.make_scaler(cal, counts)
-    daily = estimate.daily_estimates(counts, series.active_sensors(con), scaler)
+    daily = daily_mod.daily_estimates(counts, series.active_sensors(con), scaler)
     monthly = estimate.monthly_estimates(daily, scaler)
     hourly = series.hourly_counts(con)
     timer["series"] = time.perf_counter() - t

@@ -1,0 +1,145 @@
+"""Daily world estimates per series (each botnet, non-botnet spam, and their sum).
+
+For each series the sensors are first checked against each other: a sensor whose rate
+per unit of share differs strongly from the other sensors' pooled rate (a harvested
+address list that a botnet over- or under-targets) is left out for that series, when at
+least three sensors saw it. The remaining counts are pooled over sensors and smoothed
+over days by ``smooth.fit`` (days of one level share their counts); the raw one-day
+estimate is kept beside it. The global series is the sum of the others, its interval
+combining theirs in quadrature.
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import date
+
+import numpy as np
+
+from spamintel.analyze import smooth
+from spamintel.analyze.estimate import BOTNET, GLOBAL, NONBOTNET, Scaler, poisson_interval, widen
+from spamintel.analyze.series import DailyCounts
+
+MIN_SENSORS_TO_CHECK = 3
+OUTLIER_Z = 5.0
+OUTLIER_TOLERANCE = math.log(1.15)
+
+
+def select_sensors(n: np.ndarray, e: np.ndarray) -> np.ndarray:
+    """Mask of sensors (rows) to pool: drop, one at a time, the most discordant one."""
+    used = e.sum(axis=1) > 0
+    while used.sum() >= MIN_SENSORS_TO_CHECK:
+        scores = np.zeros(len(used))
+        for s in np.flatnonzero(used):
+            rest = used.copy()
+            rest[s] = False
+            ns, es = n[s].sum() + 0.5, e[s].sum()
+            nr, er = n[rest].sum() + 0.5, e[rest].sum()
+            d = math.log(ns / es) - math.log(nr / er)
+            if abs(d) > OUTLIER_TOLERANCE:
+                scores[s] = abs(d) / math.sqrt(1 / ns + 1 / nr)
+        worst = int(np.argmax(scores))
+        if scores[worst] < OUTLIER_Z:
+            break
+        used[worst] = False
+    return used
+
+
+def _arrays(counts: DailyCounts, name: str | None) -> tuple[np.ndarray, np.ndarray]:
+    """Messages and amounts per (sensor, day) of one series."""
+    si = {s: i for i, s in enumerate(counts.sensors)}
+    di = {d: i for i, d in enumerate(counts.days)}
+    n = np.zeros((len(si), len(di)))
+    a = np.zeros((len(si), len(di)))
+    for (day, sensor, botnet), k in counts.messages.items():
+        if botnet == name and sensor in si and day in di:
+            n[si[sensor], di[day]] += k
+            a[si[sensor], di[day]] += counts.amount[(day, sensor, botnet)]
+    return n, a
+
+
+def _exposure(counts: DailyCounts, active: dict[date, set[str]], scaler: Scaler) -> np.ndarray:
+    """Share of the world each sensor represents on each day (0 when it was down)."""
+    e = np.zeros((len(counts.sensors), len(counts.days)))
+    for i, s in enumerate(counts.sensors):
+        for j, d in enumerate(counts.days):
+            if s in active.get(d, ()):
+                if scaler.mode == "shares":
+                    e[i, j] = scaler.cal.sensor_shares.get(s, 0.0)
+                elif scaler.mode == "reference":
+                    e[i, j] = 1.0 / scaler.factor
+    if scaler.mode == "reference":
+        e = np.where(e.sum(axis=0) > 0, 1.0 / scaler.factor, 0.0)[None, :] * (
+            np.arange(len(counts.sensors)) == 0)[:, None]
+    return e
+
+
+def _series(n_sd, a_sd, e_sd, scaler: Scaler, do_smooth: bool) -> dict[str, np.ndarray]:
+    if scaler.mode == "reference":
+        n, a, e = n_sd.sum(0), a_sd.sum(0), e_sd.sum(0)
+    else:
+        used = select_sensors(n_sd, e_sd)
+        n, a, e = n_sd[used].sum(0), a_sd[used].sum(0), e_sd[used].sum(0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        raw = np.where(e > 0, a / e, np.nan)
+    if do_smooth:
+        f = smooth.fit(n, e, a)
+        est, pooled_n, pooled_e = f.rate, f.pooled_count, f.pooled_exposure
+    else:
+        est, pooled_n, pooled_e = raw, n, e
+    rel = scaler.cal.share_rel_error if scaler.mode == "shares" else scaler.factor_rel_err
+    low, high = np.zeros(len(n)), np.zeros(len(n))
+    for d in range(len(n)):
+        lo, hi = poisson_interval(pooled_n[d])
+        per_count = est[d] / pooled_n[d] if pooled_n[d] else (
+            1 / pooled_e[d] if pooled_e[d] else np.nan)
+        low[d], high[d] = widen(est[d], lo * per_count, hi * per_count, rel)
+    est = np.where(e > 0, est, np.nan)
+    return {"n": n, "est": est, "raw": raw, "low": low, "high": high}
+
+
+def daily_estimates(counts: DailyCounts, active: dict[date, set[str]], scaler: Scaler,
+                    do_smooth: bool = True) -> list[dict]:
+    """One row per day and series (global, non-botnet, each botnet), zeros filled in."""
+    e_sd = _exposure(counts, active, scaler)
+    keys = [(NONBOTNET, None)] + [(BOTNET, b) for b in counts.botnets]
+    rows: list[dict] = []
+    total = {k: np.zeros(len(counts.days)) for k in ("n", "obs", "est", "raw", "lo2", "hi2",
+                                                     "msgs")}
+    for scope, name in keys:
+        n_sd, a_sd = _arrays(counts, name)
+        s = _series(n_sd, a_sd, e_sd, scaler, do_smooth) if scaler.mode != "none" else None
+        msgs, obs = n_sd.sum(0), a_sd.sum(0)
+        total["msgs"] += msgs
+        total["obs"] += obs
+        if s is not None:
+            total["n"] += s["n"]
+            total["est"] += s["est"]
+            total["raw"] += s["raw"]
+            total["lo2"] += (s["est"] - s["low"]) ** 2
+            total["hi2"] += (s["high"] - s["est"]) ** 2
+        rows += _rows(counts.days, scope, name, msgs, obs, s, scaler.cal.unit)
+    glob = None
+    if scaler.mode != "none":
+        glob = {"n": total["n"], "est": total["est"], "raw": total["raw"],
+                "low": total["est"] - np.sqrt(total["lo2"]),
+                "high": total["est"] + np.sqrt(total["hi2"])}
+    return _rows(counts.days, GLOBAL, None, total["msgs"], total["obs"], glob,
+                 scaler.cal.unit) + rows
+
+
+def _num(x: float) -> float | None:
+    return None if x is None or not np.isfinite(x) else float(x)
+
+
+def _rows(days, scope, name, msgs, obs, s, unit) -> list[dict]:
+    out = []
+    for d, day in enumerate(days):
+        out.append({"day": day, "scope": scope, "botnet": name, "messages": int(msgs[d]),
+                    "observed": float(obs[d]),
+                    "calibrated_messages": int(s["n"][d]) if s else 0,
+                    "estimated": _num(s["est"][d]) if s else None,
+                    "raw_estimated": _num(s["raw"][d]) if s else None,
+                    "low": _num(max(s["low"][d], 0.0)) if s else None,
+                    "high": _num(s["high"][d]) if s else None, "unit": unit})
+    return out

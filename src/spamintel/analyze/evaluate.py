@@ -1,0 +1,80 @@
+"""Evaluation of the analysis against a simulated world's ground truth (``W/truth/``).
+
+Only evaluation code and tests import this module; the analysis itself never reads truth.
+``truth_attribution`` builds a perfect ``attribution`` table from the truth, to measure the
+estimators alone; ``score`` compares the analysis tables with the truth.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import numpy as np
+import pyarrow as pa
+
+from spamintel.store import Store
+
+TOLERANCE = 0.05
+
+
+def truth_attribution(store: Store, truth_dir: Path) -> pa.Table:
+    """``attribution`` rows taken from the truth (labelled method ``truth``)."""
+    con = store.connect()
+    con.execute(f"CREATE VIEW t AS SELECT * FROM read_parquet('{truth_dir}/messages.parquet')")
+    return con.execute("""
+        SELECT e.event_id, CASE WHEN t.botnet = 'legit' THEN NULL ELSE t.botnet END AS botnet,
+               1.0::FLOAT AS botnet_confidence, 'truth' AS botnet_method,
+               t.campaign AS campaign_id
+        FROM events e JOIN t ON t.msg_sha256 = e.msg_sha256 AND t.sensor = e.sensor
+        """).to_arrow_table()
+
+
+def truth_daily(truth_dir: Path) -> dict[tuple[date, str], float]:
+    """True world spam per (day, botnet) plus ``"*"`` (all spam) and ``"-"`` (non-botnet)."""
+    out: dict[tuple[date, str], float] = {}
+    rows = duckdb.sql(f"""SELECT day, botnet, kind, sum(messages) FROM
+        read_parquet('{truth_dir}/daily.parquet') WHERE kind <> 'legit' AND category IS NOT NULL
+        GROUP BY ALL""").fetchall()
+    for day, botnet, kind, v in rows:
+        key = botnet if kind == "botnet" else "-"
+        for k in (key, "*"):
+            out[(day, k)] = out.get((day, k), 0.0) + float(v)
+    return out
+
+
+def daily_accuracy(store: Store, truth_dir: Path, column: str = "estimated"
+                   ) -> dict[str, dict[str, float]]:
+    """Per series: share of days within ±5% of truth, median |error|, days compared."""
+    truth = truth_daily(truth_dir)
+    con = store.connect()
+    rows = con.execute(f"SELECT day, scope, botnet, {column} FROM series_daily").fetchall()
+    errs: dict[str, list[float]] = {}
+    for day, scope, botnet, est in rows:
+        key = "*" if scope == "global" else ("-" if scope == "nonbotnet" else botnet)
+        t = truth.get((day, key), 0.0)
+        if t > 0 and est is not None:
+            errs.setdefault(key, []).append(est / t - 1)
+    out = {}
+    for key, e in errs.items():
+        a = np.abs(np.array(e))
+        out[key] = {"within_5pct": float(np.mean(a <= TOLERANCE)),
+                    "median_abs_error": float(np.median(a)), "days": len(e),
+                    "mean_truth_per_day": float(np.mean([v for (d, k), v in truth.items()
+                                                         if k == key]))}
+    return out
+
+
+def scenario_targets(truth_dir: Path) -> list[dict[str, Any]]:
+    """The calibration targets the scenario declares (published 2010-2011 figures)."""
+    data = json.loads((truth_dir / "scenario.json").read_text(encoding="utf-8"))
+    return data.get("calibration", [])
+
+
+def scenario_events(truth_dir: Path) -> list[dict[str, Any]]:
+    """The events the scenario scheduled."""
+    data = json.loads((truth_dir / "scenario.json").read_text(encoding="utf-8"))
+    return data.get("events", [])
