@@ -49,8 +49,9 @@ def draw(world: World, out: Path) -> Path:
         marks.setdefault(ev.at, []).append(f"{ev.type} {ev.group}")
     for at, names in sorted(marks.items()):
         ax.axvline(at, color="black", lw=0.6, ls=":")
-        ax.text(at, ax.get_ylim()[1] * 0.97, " " + ", ".join(names), rotation=90, va="top",
-                fontsize=7)
+        ax.text(
+            at, ax.get_ylim()[1] * 0.97, " " + ", ".join(names), rotation=90, va="top", fontsize=7
+        )
     ax.set_ylabel("spam, billion messages/day (simulated world)")
     ax.set_title(f"Simulated daily spam by botnet, scenario {world.scenario.name}")
     ax.legend(loc="upper right", fontsize=8, ncol=2)

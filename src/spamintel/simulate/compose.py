@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from spamintel.simulate.content import Rendered
 from spamintel.simulate.headers import TO, Ctx, boundary, date_value, message_id
 from spamintel.simulate.templates import HeaderTemplate
-from spamintel.simulate.tokens import alnum, digits, hexs, pick, weighted
+from spamintel.simulate.tokens import alnum, between, digits, hexs, pick, weighted
 
 _CYRILLIC_CHARSETS = ("windows-1251", "koi8-r", "utf-8")
 _WIRE_NAME = {"Prior-Received": "Received", "Received-Forged": "Received"}
@@ -60,12 +60,7 @@ def compose(
     if mangle and rng.random() < 0.5:
         subject, text = _forwarded(rng, ctx, body, env)
     ctype, mime_body = _mime(tpl, text, body.url, charset, cte, shape, attachment, rng, fault)
-    values = _values(tpl, ctx, env, rng, subject, body.from_name, charset, ctype, cte)
-    lines = [
-        f"{_WIRE_NAME.get(name, name)}: {values[name]}"
-        for name in tpl.order
-        if values.get(name) is not None
-    ]
+    lines = _header_lines(_Fields(tpl, ctx, env, rng, subject, body.from_name, charset, ctype, cte))
     if "Content-Transfer-Encoding" not in tpl.order and not ctype.startswith("multipart"):
         lines.append(f"Content-Transfer-Encoding: {cte}")
     if mangle:
@@ -90,55 +85,71 @@ def _encode_word(text: str, charset: str) -> str:
     return f"=?{charset}?B?{base64.b64encode(data).decode()}?="
 
 
-def _values(
-    tpl: HeaderTemplate,
-    ctx: Ctx,
-    env: Envelope,
-    rng: random.Random,
-    subject: str,
-    from_name: str,
-    charset: str,
-    ctype: str,
-    cte: str,
-) -> dict[str, str | None]:
-    name = _encode_word(from_name, charset)
-    v: dict[str, str | None] = {
-        "Message-ID": message_id(tpl.message_id, rng, ctx),
-        "From": f'"{name}" <{env.from_addr}>'
-        if rng.random() < 0.8
-        else f"{name} <{env.from_addr}>",
-        "To": TO[tpl.to](env.to_addr, env.to_name),
-        "Subject": _encode_word(subject, charset),
-        "Date": date_value(tpl.date, ctx),
-        "MIME-Version": "1.0",
-        "Content-Type": ctype,
-        "Content-Transfer-Encoding": None if ctype.startswith("multipart") else cte,
-        "X-Mailer": pick(rng, tpl.x_mailer) if tpl.x_mailer else None,
-        "User-Agent": pick(rng, tpl.user_agent) if tpl.user_agent else None,
-        "X-MimeOLE": tpl.mimeole or None,
-        "X-Priority": "3" if rng.random() < 0.7 else "3 (Normal)",
-        "X-MSMail-Priority": "Normal",
-        "Reply-To": env.reply_to or (env.from_addr if rng.random() < 0.3 else None),
-        "Thread-Index": base64.b64encode(rng.randbytes(22)).decode(),
-        "Thread-Topic": subject if subject.isascii() else None,
-        "Content-Language": "en-us",
-        "Accept-Language": "en-US",
-        "Precedence": "bulk",
-        "List-Unsubscribe": f"<mailto:unsubscribe-{hexs(rng, 12)}@{ctx.from_domain}>",
-    }
-    if "Received-Forged" in tpl.order:
-        v["Received-Forged"] = _forged_hop(rng, ctx)
-    if "Prior-Received" in tpl.order:
-        v["Prior-Received"] = _prior_hop(rng, ctx)
-    if "DKIM-Signature" in tpl.order:
-        v["DKIM-Signature"] = _dkim(rng, ctx)
-    return v
+@dataclass(slots=True)
+class _Fields:
+    """What header values are made from."""
+
+    tpl: HeaderTemplate
+    ctx: Ctx
+    env: Envelope
+    rng: random.Random
+    subject: str
+    from_name: str
+    charset: str
+    ctype: str
+    cte: str
+
+
+def _from(f: _Fields) -> str:
+    name = _encode_word(f.from_name, f.charset)
+    addr = f.env.from_addr
+    return f'"{name}" <{addr}>' if f.rng.random() < 0.8 else f"{name} <{addr}>"
+
+
+def _reply_to(f: _Fields) -> str | None:
+    return f.env.reply_to or (f.env.from_addr if f.rng.random() < 0.3 else None)
+
+
+# Only the headers a template names are computed (the random draws stay per template).
+_HEADER = {
+    "Message-ID": lambda f: message_id(f.tpl.message_id, f.rng, f.ctx),
+    "From": _from,
+    "To": lambda f: TO[f.tpl.to](f.env.to_addr, f.env.to_name),
+    "Subject": lambda f: _encode_word(f.subject, f.charset),
+    "Date": lambda f: date_value(f.tpl.date, f.ctx),
+    "MIME-Version": lambda f: "1.0",
+    "Content-Type": lambda f: f.ctype,
+    "Content-Transfer-Encoding": lambda f: None if f.ctype.startswith("multipart") else f.cte,
+    "X-Mailer": lambda f: pick(f.rng, f.tpl.x_mailer) if f.tpl.x_mailer else None,
+    "User-Agent": lambda f: pick(f.rng, f.tpl.user_agent) if f.tpl.user_agent else None,
+    "X-MimeOLE": lambda f: f.tpl.mimeole or None,
+    "X-Priority": lambda f: "3" if f.rng.random() < 0.7 else "3 (Normal)",
+    "X-MSMail-Priority": lambda f: "Normal",
+    "Reply-To": _reply_to,
+    "Thread-Index": lambda f: base64.b64encode(f.rng.randbytes(22)).decode(),
+    "Thread-Topic": lambda f: f.subject if f.subject.isascii() else None,
+    "Content-Language": lambda f: "en-us",
+    "Accept-Language": lambda f: "en-US",
+    "Precedence": lambda f: "bulk",
+    "List-Unsubscribe": lambda f: f"<mailto:unsubscribe-{hexs(f.rng, 12)}@{f.ctx.from_domain}>",
+    "Received-Forged": lambda f: _forged_hop(f.rng, f.ctx),
+    "Prior-Received": lambda f: _prior_hop(f.rng, f.ctx),
+    "DKIM-Signature": lambda f: _dkim(f.rng, f.ctx),
+}
+
+
+def _header_lines(f: _Fields) -> list[str]:
+    lines = []
+    for name in f.tpl.order:
+        value = _HEADER[name](f)
+        if value is not None:
+            lines.append(f"{_WIRE_NAME.get(name, name)}: {value}")
+    return lines
 
 
 def _forged_hop(rng: random.Random, ctx: Ctx) -> str:
-    fake_ip = (
-        f"{rng.randint(11, 223)}.{rng.randint(0, 255)}.{rng.randint(0, 255)}.{rng.randint(1, 254)}"
-    )
+    a, b = between(rng, 11, 223), between(rng, 0, 255)
+    fake_ip = f"{a}.{b}.{between(rng, 0, 255)}.{between(rng, 1, 254)}"
     return (
         f"from {alnum(rng, 7).lower()} ([{fake_ip}]) by {ctx.rcpt_domain} with "
         f"Microsoft SMTPSVC(6.0.3790.4675);\r\n\t{date_value('rfc', ctx)}"
@@ -146,7 +157,7 @@ def _forged_hop(rng: random.Random, ctx: Ctx) -> str:
 
 
 def _prior_hop(rng: random.Random, ctx: Ctx) -> str:
-    inner = f"10.{rng.randint(0, 255)}.{rng.randint(0, 255)}.{rng.randint(1, 254)}"
+    inner = f"10.{between(rng, 0, 255)}.{between(rng, 0, 255)}.{between(rng, 1, 254)}"
     return (
         f"from [{inner}] (ws{digits(rng, 3)}.corp.{ctx.from_domain} [{inner}])\r\n"
         f"\tby {ctx.helo} with ESMTPSA id {alnum(rng, 10)};\r\n\t{date_value('rfc', ctx)}"
@@ -188,7 +199,8 @@ def _html(text: str, url: str, rng: random.Random) -> str:
     font = pick(rng, ("Arial", "Verdana", "Tahoma", "Times New Roman"))
     return (
         f'<html><head><meta http-equiv="Content-Type" content="text/html"></head>\n'
-        f'<body><font face="{font}" size="{rng.randint(2, 4)}">\n{body}</font></body></html>\n'
+        f'<body><font face="{font}" size="{between(rng, 2, 4)}">\n'
+        f"{body}</font></body></html>\n"
     )
 
 

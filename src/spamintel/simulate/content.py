@@ -15,7 +15,7 @@ from importlib import resources
 import yaml
 
 from spamintel.simulate.spintax import compile_spintax, render
-from spamintel.simulate.tokens import alnum, digits, lower, pick
+from spamintel.simulate.tokens import alnum, between, digits, lower, pick
 
 FIRST = (
     "James",
@@ -277,7 +277,7 @@ def _domain(rng: random.Random, style: str) -> str:
     if style == "legit":
         return f"{pick(rng, WORDS)}{pick(rng, WORDS)}.{tld}"
     if rng.random() < 0.3:
-        return f"{lower(rng, rng.randint(5, 9))}{suffix}.{tld}"
+        return f"{lower(rng, between(rng, 5, 9))}{suffix}.{tld}"
     return f"{pick(rng, WORDS)}{pick(rng, WORDS)}{suffix}.{tld}"
 
 
@@ -332,11 +332,11 @@ def _macro(
         return last
     if name == "num":
         lo, _, hi = arg.partition("-")
-        return str(rng.randint(int(lo), int(hi)))
+        return str(between(rng, int(lo), int(hi)))
     if name == "rnd":
         return alnum(rng, int(arg or 8))
     if name == "price":
-        return f"{rng.randint(0, 4)}.{rng.randint(10, 99)}"
+        return f"{between(rng, 0, 4)}.{between(rng, 10, 99)}"
     if name == "word":
         return pick(rng, WORDS)
     if name == "to":
@@ -346,7 +346,7 @@ def _macro(
     if name == "brand":
         return brand or "PayPal"
     if name == "amount":
-        return f"{rng.randint(2, 45)},{rng.randint(100, 999)},000.00"
+        return f"{between(rng, 2, 45)},{between(rng, 100, 999)},000.00"
     if name == "date":
         return day.strftime("%B %d")
     return ""

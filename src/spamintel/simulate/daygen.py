@@ -25,7 +25,7 @@ from spamintel.simulate.scenario import Campaign, Group, Scenario, Sensor
 from spamintel.simulate.senders import helo_name, org_domain, provider_host, sender_address
 from spamintel.simulate.smtp import prelude, queue_id, speech_for, transaction
 from spamintel.simulate.templates import Dialect, HeaderTemplate
-from spamintel.simulate.tokens import cum_table, pick, weighted
+from spamintel.simulate.tokens import between, cum_table, pick, weighted
 from spamintel.simulate.world import SLOTS, WORLD_CATEGORIES, World, effective
 
 MANGLE_SHARE = 0.03
@@ -315,7 +315,7 @@ class DayGenerator:
         url = (
             pool.url(rng, day)
             if pool
-            else f"http://www.{mail_from.split('@', 1)[1]}/{rng.randint(1, 999)}"
+            else f"http://www.{mail_from.split('@', 1)[1]}/{between(rng, 1, 999)}"
         )
         local = rcpt.split("@", 1)[0]
         content = render_content(tpl, rng, url, pool.brand if pool else "", local, day)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import random
 
 from spamintel.simulate.content import FIRST, LAST, WORDS
-from spamintel.simulate.tokens import digits, lower, pick
+from spamintel.simulate.tokens import between, digits, lower, pick
 
 FREEMAIL = (
     "hotmail.com",
@@ -89,7 +89,7 @@ def local_part(rng: random.Random) -> str:
         return f"{first}{digits(rng, 2)}"
     if r < 0.8:
         return f"{first[0]}{last}"
-    return lower(rng, rng.randint(5, 9))
+    return lower(rng, between(rng, 5, 9))
 
 
 def sender_address(

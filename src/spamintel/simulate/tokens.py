@@ -54,6 +54,11 @@ def weighted(rng: random.Random, table: tuple[tuple[str, ...], tuple[float, ...]
     return keys[bisect_right(cum, rng.random() * cum[-1])]
 
 
+def between(rng: random.Random, lo: int, hi: int) -> int:
+    """An integer in ``[lo, hi]`` (faster than ``Random.randint``)."""
+    return lo + int(rng.random() * (hi - lo + 1))
+
+
 def pick(rng: random.Random, seq: Sequence[T]) -> T:
     """One element of ``seq`` (faster than ``Random.choice``; same stream on every run)."""
     return seq[int(rng.random() * len(seq))]

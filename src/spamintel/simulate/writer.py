@@ -24,6 +24,7 @@ import pyarrow.parquet as pq
 
 from spamintel.simulate.daygen import Message
 
+_ENCODE = json.JSONEncoder(separators=(",", ":"), ensure_ascii=True).encode
 _FROM_QUOTE = re.compile(rb"(?m)^(>*From )")
 _ASCTIME_DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
@@ -76,7 +77,7 @@ def write_day(root: Path, sensor: str, day: str, msgs: Sequence[Message], fmt: s
                 fh.write(mboxrd_escape(m.data))
     with open(folder / f"{day}.sessions.jsonl", "w", encoding="utf-8") as fh:
         for m in msgs:
-            fh.write(json.dumps(m.session, separators=(",", ":"), ensure_ascii=True))
+            fh.write(_ENCODE(m.session))
             fh.write("\n")
 
 
