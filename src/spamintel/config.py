@@ -122,7 +122,9 @@ class AnalyzeConfig:
     ``window_days`` is the comparison window on each side of a candidate change (7 keeps
     weekday cycles out); a day is silent when below ``silent_fraction`` of the series'
     typical level; a silence lasting ``takedown_min_days`` to the end of the data is a
-    takedown; sustained level changes above ``surge_ratio`` are surges.
+    takedown; sustained level changes above ``surge_ratio`` are surges. After a stop,
+    botnets that grew by ``displacement_min_ratio`` or whose share of spam rose by
+    ``displacement_min_share_points`` are listed as taking over.
     """
 
     calibration: CalibrationConfig = field(default_factory=CalibrationConfig)
@@ -132,6 +134,7 @@ class AnalyzeConfig:
     surge_ratio: float = 1.5
     content_switch_distance: float = 0.4
     displacement_min_ratio: float = 1.05
+    displacement_min_share_points: float = 0.02
     run_attribution: bool = True
 
 
@@ -140,13 +143,16 @@ class AttributeConfig:
     """How campaigns are grouped and how senders are attributed to botnets.
 
     ``lsh_bands`` × ``lsh_rows`` must not exceed the MinHash length (64 by default); with
-    16 bands of 4 rows two messages join a campaign when their body Jaccard similarity
-    is above roughly 0.5. ``signature_dirs`` adds folders of ``*.yaml`` signatures to the
-    built-in ones (``builtin_signatures``). Discovery calls a sender cluster a botnet
-    when it holds at least ``min_botnet_ips`` distinct client IPs and each IP sends on
-    average at most ``max_msgs_per_ip_day`` messages a day; an IP seen with more than
-    ``max_templates_per_ip`` distinct templates (a relay, a NAT) links nothing, and two
-    templates join one cluster only when ``min_shared_ips`` IPs sent both.
+    16 bands of 4 rows two messages share a content group when their body Jaccard
+    similarity is above roughly 0.5. ``signature_dirs`` adds folders of ``*.yaml``
+    signatures to the built-in ones (``builtin_signatures``). Discovery fits up to
+    ``max_classes`` sender classes and merges those closer than ``merge_tau`` bits (see
+    ``attribute/discovery.py``). A class takes a family's name when at least
+    ``min_signature_share`` of its mail matches the family's signatures and its profile
+    is within ``family_tau`` bits of the family's largest class. Any other class is
+    reported as a botnet (``unknown-<n>``) when it holds at least ``min_botnet_ips``
+    client IPs in ``min_botnet_asns`` networks and at most ``max_server_share`` of its
+    mail speaks SMTP like a mail server.
     """
 
     use_signatures: bool = True
@@ -154,11 +160,13 @@ class AttributeConfig:
     signature_dirs: tuple[str, ...] = ()
     lsh_bands: int = 16
     lsh_rows: int = 4
-    min_botnet_ips: int = 20
-    max_msgs_per_ip_day: float = 200.0
-    max_templates_per_ip: int = 8
-    min_shared_ips: int = 3
+    max_classes: int = 40
+    merge_tau: float = 0.6
+    family_tau: float = 0.6
     min_signature_share: float = 0.5
+    min_botnet_ips: int = 20
+    min_botnet_asns: int = 5
+    max_server_share: float = 0.5
     cluster_confidence: float = 0.8
 
 

@@ -10,8 +10,7 @@ import numpy as np
 import pyarrow as pa
 
 from spamintel.attribute.assign import Assignment
-from spamintel.attribute.discovery import ClusterStats
-from spamintel.attribute.naming import ClusterNames
+from spamintel.attribute.naming import Clusters
 from spamintel.attribute.traits import cluster_traits
 
 ATTRIBUTION_SCHEMA = pa.schema([
@@ -52,27 +51,27 @@ def campaign_tables(table: pa.Table) -> tuple[pa.Table, pa.Table]:
     return campaigns, daily
 
 
-def botnet_clusters_table(table: pa.Table, labels: np.ndarray, names: ClusterNames,
-                          stats: ClusterStats) -> pa.Table:
+CLUSTER_SCHEMA = pa.schema([
+    ("cluster_id", pa.string()), ("botnet", pa.string()), ("signature", pa.string()),
+    ("traits", pa.string()), ("ips", pa.int64()), ("messages", pa.int64()),
+    ("first_seen", pa.timestamp("us", tz="UTC"))])
+
+
+def botnet_clusters_table(table: pa.Table, clusters: Clusters) -> pa.Table:
     """One row per cluster reported as a botnet, with its defining traits as JSON."""
-    reported = np.array([n is not None for n in names.names], dtype=bool)
-    keep = reported[np.maximum(labels, 0)] & (labels >= 0)
+    reported = np.array([n is not None and m > 0 for n, m in
+                         zip(clusters.names, clusters.messages, strict=True)], dtype=bool)
+    labels = clusters.labels
+    keep = (labels >= 0) & reported[np.maximum(labels, 0)]
     sub = table.select([c for c in table.column_names if c != "body_minhash"]).filter(
         pa.array(keep))
-    sub = sub.append_column("cluster", pa.array(labels[keep]))
-    traits = cluster_traits(sub)
-    first = table.column("observed_at")
-    rows = []
-    for c in np.flatnonzero(reported):
-        rows.append({
-            "cluster_id": names.ids[c], "botnet": names.names[c],
-            "signature": names.signatures[c],
-            "traits": json.dumps(traits.get(int(c), {}), sort_keys=True),
-            "ips": int(stats.ips[c]), "messages": int(stats.messages[c]),
-            "first_seen": first[int(stats.first_row[c])].as_py(),
-        })
-    schema = pa.schema([("cluster_id", pa.string()), ("botnet", pa.string()),
-                        ("signature", pa.string()), ("traits", pa.string()),
-                        ("ips", pa.int64()), ("messages", pa.int64()),
-                        ("first_seen", pa.timestamp("us", tz="UTC"))])
-    return pa.Table.from_pylist(rows, schema=schema).sort_by([("messages", "descending")])
+    traits = cluster_traits(sub.append_column("cluster", pa.array(labels[keep])))
+    seen = table.column("observed_at")
+    rows = [{"cluster_id": clusters.ids[c], "botnet": clusters.names[c],
+             "signature": clusters.signatures[c],
+             "traits": json.dumps(traits.get(int(c), {}), sort_keys=True),
+             "ips": int(clusters.ips[c]), "messages": int(clusters.messages[c]),
+             "first_seen": seen[int(clusters.first_row[c])].as_py()}
+            for c in np.flatnonzero(reported)]
+    return pa.Table.from_pylist(rows, schema=CLUSTER_SCHEMA).sort_by(
+        [("messages", "descending"), ("cluster_id", "ascending")])

@@ -1,5 +1,8 @@
-"""Per-message attribution: signature first, then the sender cluster's name, then
-propagation over shared IPs and partial templates; everything else is not a botnet."""
+"""Per-message attribution: the family its signatures name (a unique match decides;
+several matching families are settled by the message's sender cluster, else by which
+family's uniquely matched mail it resembles most), else the name of its sender cluster,
+else a clear vote of the other messages from its IP; the rest is not attributed to any
+botnet."""
 
 from __future__ import annotations
 
@@ -7,48 +10,80 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from spamintel.attribute.naming import ClusterNames
+from spamintel.attribute.discovery import profiles
+from spamintel.attribute.naming import Clusters
 from spamintel.attribute.propagate import propagate
-from spamintel.attribute.signatures import Signature
+from spamintel.attribute.resolve import FamilyMatches
 
 
 @dataclass(frozen=True)
 class Assignment:
-    """Row-aligned botnet name (None = none), confidence (NaN = none) and method."""
+    """Row-aligned botnet name (None = none), confidence (NaN = none), method, and the
+    botnet as an index into ``vocab`` (-1 = none)."""
 
     botnet: np.ndarray
     confidence: np.ndarray
     method: np.ndarray
+    index: np.ndarray
+    vocab: list[str]
 
 
-def assign(labels: np.ndarray, sig_idx: np.ndarray, sigs: list[Signature],
-           names: ClusterNames, key_sets: list[np.ndarray], eligible: np.ndarray, *,
-           cluster_confidence: float, purity: float = 0.9, min_support: int = 5
-           ) -> Assignment:
-    """Combine signature matches, cluster names and propagation into one answer per row."""
-    n = len(labels)
-    vocab = sorted({s.family for s in sigs} | {v for v in names.names if v is not None})
-    index = {name: i for i, name in enumerate(vocab)}
-    by_name = np.full(n, -1, dtype=np.int64)
-    conf = np.full(n, np.nan, dtype=np.float32)
-    cl = np.flatnonzero(labels >= 0)
-    cl_idx = np.array([index.get(v, -1) if v is not None else -1 for v in names.names]
+def _family_scores(x: np.ndarray, unique_fam: np.ndarray, n_fam: int, cards: list[int]
+                   ) -> np.ndarray:
+    """log-likelihood of every row under each family's profile (from unique matches)."""
+    prof = profiles(x, unique_fam, np.ones(len(x)), n_fam, cards)
+    out = np.zeros((len(x), n_fam))
+    for j, p in enumerate(prof):
+        out += np.log(p[x[:, j]])
+    return out
+
+
+def resolve_rows(x: np.ndarray, mask: np.ndarray, class_family: np.ndarray) -> np.ndarray:
+    """Family index per row from its signatures (-1 = none matched): a unique match
+    decides; among several, the family of the row's cluster if it is a candidate, else
+    the candidate whose unique matches the row resembles most."""
+    n_fam = mask.shape[1]
+    fam = np.full(len(x), -1, dtype=np.int64)
+    count = mask.sum(axis=1)
+    fam[count == 1] = mask[count == 1].argmax(axis=1)
+    multi = np.flatnonzero(count > 1)
+    if len(multi) == 0:
+        return fam
+    own = class_family[multi]
+    ok = own >= 0
+    ok[ok] = mask[multi[ok], own[ok]]
+    fam[multi[ok]] = own[ok]
+    rest = multi[~ok]
+    if len(rest):
+        cards = [int(x[:, j].max()) + 1 for j in range(x.shape[1])]
+        scores = _family_scores(x, np.where(count == 1, fam, -1), n_fam,
+                                cards)[rest]
+        fam[rest] = np.where(mask[rest], scores, -np.inf).argmax(axis=1)
+    return fam
+
+
+def assign(clusters: Clusters, matches: FamilyMatches, x: np.ndarray, ip: np.ndarray,
+           spam: np.ndarray, cluster_confidence: float) -> Assignment:
+    """Combine signature evidence, cluster names and the IP vote into one answer per row."""
+    n = len(spam)
+    vocab = sorted({v for v in clusters.names if v is not None} | set(matches.families))
+    lookup = np.array([vocab.index(v) if v is not None else -1 for v in clusters.names]
                       + [-1], dtype=np.int64)
-    by_name[cl] = cl_idx[labels[cl]]
-    share = np.where(names.shares > 0, names.shares, 1.0)
-    conf[cl] = cluster_confidence * share[labels[cl]]
-    method = np.where(by_name >= 0, "cluster", "none").astype(object)
-    hit = sig_idx >= 0
-    if hit.any():
-        sig_name = np.array([index[s.family] for s in sigs], dtype=np.int64)
-        sig_conf = np.array([s.confidence for s in sigs], dtype=np.float32)
-        by_name[hit], conf[hit], method[hit] = sig_name[sig_idx[hit]], sig_conf[sig_idx[hit]], \
-            "signature"
-    filled, rounds = propagate(key_sets, by_name, eligible, purity, min_support)
+    labels = clusters.labels
+    index = lookup[np.where(labels >= 0, labels, len(clusters.names))]
+    fam_pos = {f: i for i, f in enumerate(matches.families)}
+    class_family = np.array([fam_pos.get(v, -1) for v in clusters.names] + [-1],
+                            dtype=np.int64)[np.where(labels >= 0, labels, len(clusters.names))]
+    fam = resolve_rows(x, matches.mask, class_family)
+    by_sig = fam >= 0
+    fam_vocab = np.array([vocab.index(f) for f in matches.families] + [-1], dtype=np.int64)
+    index[by_sig] = fam_vocab[fam[by_sig]]
+    conf = np.full(n, cluster_confidence, dtype=np.float32)
+    conf[by_sig] = matches.confidence[np.flatnonzero(by_sig), fam[by_sig]]
+    method = np.where(by_sig, "signature", np.where(index >= 0, "cluster", "none")).astype(object)
+    filled, rounds = propagate([ip], index, spam, purity=0.9, min_support=2)
     moved = rounds > 0
-    conf[moved] = cluster_confidence * purity
-    method[moved] = "cluster"
-    conf[filled < 0] = np.nan
-    method[filled < 0] = "none"
+    conf[moved], method[moved] = cluster_confidence * 0.9, "cluster"
+    conf = np.where(filled >= 0, conf, np.nan).astype(np.float32)
     botnet = np.array(vocab + [None], dtype=object)[np.where(filled >= 0, filled, len(vocab))]
-    return Assignment(botnet, conf, method)
+    return Assignment(botnet, conf, method, filled, vocab)

@@ -1,17 +1,14 @@
-"""Discovery: sender clusters found without labels (after BotMagnifier, Stringhini et al.
-2011), the layer that names botnets no signature knows.
+"""Discovery: sender groups found without labels (after BotMagnifier, Stringhini et al.
+2011, with a latent class model in place of its graph step), the layer that names
+botnets no signature knows.
 
-Each message has a *template*: the hash of what the sending software writes the same way
-every time (SMTP dialect, header order, Message-ID and Date shapes, ...; the columns are
-chosen by the caller). Templates are the nodes; two templates are linked when at least
-``min_shared_ips`` client IPs sent both, i.e. the same bots speak both. A cluster is a
-connected component of that graph. Guards against giant components: an IP that sent more
-than ``max_templates_per_ip`` templates (a NAT, a relay, a webmail pool) links nothing,
-and one accidental IP shared by two families is not enough to join them.
-
-A cluster is *botnet-like* when it holds at least ``min_botnet_ips`` distinct client IPs
-and each IP sends few messages a day (bots), unlike a relay or webmail pool (a handful of
-IPs sending thousands) or a single misconfigured server.
+Messages are reduced to distinct tuples of sender features (SMTP dialect, header
+template, recipients, network, content group). A latent class model is fitted from
+``max_classes`` deterministic seeds; classes that agree on every feature group but one
+are then merged (a botnet's bots speak two dialects, or its messages use two header
+templates, but its other traits stay the same), and the model is refitted until no such
+pair is left. Different botnets differ in two or more groups: dialect and header mix,
+campaigns, networks.
 """
 
 from __future__ import annotations
@@ -19,8 +16,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from scipy.sparse.csgraph import connected_components
 
-from spamintel.attribute._graph import components
+from spamintel.attribute._graph import dense
+from spamintel.attribute.mixture import em, farthest_seeds, hard_init
 
 
 @dataclass(frozen=True)
@@ -29,72 +28,89 @@ class ClusterStats:
 
     messages: np.ndarray
     ips: np.ndarray
-    ip_days: np.ndarray
+    asns: np.ndarray
+    server_share: np.ndarray
     first_row: np.ndarray
 
-    @property
-    def msgs_per_ip_day(self) -> np.ndarray:
-        """Average messages per (IP, active day) in each cluster."""
-        return self.messages / np.maximum(self.ip_days, 1)
+
+def _js(p: np.ndarray, q: np.ndarray) -> np.ndarray:
+    """Jensen-Shannon divergence (bits) between the columns of p and q, pairwise."""
+    m = 0.5 * (p[:, :, None] + q[:, None, :])
+    with np.errstate(divide="ignore", invalid="ignore"):
+        kp = np.where(p[:, :, None] > 0, p[:, :, None] * np.log2(p[:, :, None] / m), 0.0)
+        kq = np.where(q[:, None, :] > 0, q[:, None, :] * np.log2(q[:, None, :] / m), 0.0)
+    return 0.5 * (kp.sum(axis=0) + kq.sum(axis=0))
 
 
-def template_links(ip: np.ndarray, tmpl: np.ndarray, max_templates_per_ip: int,
-                   min_shared_ips: int) -> tuple[np.ndarray, np.ndarray]:
-    """Pairs of templates (as indices into ``np.unique(tmpl)``) that enough IPs share."""
-    pairs = np.unique(np.stack([ip, tmpl], axis=1), axis=0)
-    ips, start, count = np.unique(pairs[:, 0], return_index=True, return_counts=True)
-    multi = (count >= 2) & (count <= max_templates_per_ip)
-    tkeys = np.unique(tmpl)
-    left: list[np.ndarray] = []
-    right: list[np.ndarray] = []
-    for k in range(2, max_templates_per_ip + 1):
-        sel = multi & (count == k)
-        if not sel.any():
-            continue
-        block = np.searchsorted(tkeys, pairs[start[sel, None] + np.arange(k)[None, :], 1])
-        a, b = np.triu_indices(k, 1)
-        left.append(block[:, a].reshape(-1))
-        right.append(block[:, b].reshape(-1))
-    if not left:
-        return np.empty(0, np.int64), np.empty(0, np.int64)
-    edges = np.stack([np.concatenate(left), np.concatenate(right)], axis=1)
-    uniq, support = np.unique(edges, axis=0, return_counts=True)
-    strong = uniq[support >= min_shared_ips]
-    return strong[:, 0], strong[:, 1]
+def profiles(x: np.ndarray, labels: np.ndarray, w: np.ndarray, n_classes: int,
+             cards: list[int], alpha: float = 0.1) -> list[np.ndarray]:
+    """Per feature, the value distribution of each class (values × classes)."""
+    out = []
+    ok = labels >= 0
+    for j, card in enumerate(cards):
+        counts = np.zeros((card, n_classes))
+        np.add.at(counts, (x[ok, j], labels[ok]), w[ok])
+        out.append((counts + alpha / card) / (counts.sum(axis=0, keepdims=True) + alpha))
+    return out
 
 
-def sender_clusters(ip: np.ndarray, tmpl: np.ndarray, eligible: np.ndarray, *,
-                    max_templates_per_ip: int, min_shared_ips: int) -> np.ndarray:
-    """Cluster label per row (-1 where not ``eligible``); labels are dense from 0."""
-    labels = np.full(len(tmpl), -1, dtype=np.int64)
-    rows = np.flatnonzero(eligible)
-    if len(rows) == 0:
-        return labels
-    tkeys, tidx = np.unique(tmpl[rows], return_inverse=True)
-    a, b = template_links(ip[rows], tmpl[rows], max_templates_per_ip, min_shared_ips)
-    comp = components(len(tkeys), np.concatenate([a, b]),
-                      np.concatenate([np.arange(len(a)), np.arange(len(a))]))
-    _, dense = np.unique(comp, return_inverse=True)
-    labels[rows] = dense[tidx]
-    return labels
+def profile_distance(a: list[np.ndarray], b: list[np.ndarray]) -> np.ndarray:
+    """Pairwise distance between the classes of ``a`` and ``b``: Jensen-Shannon
+    divergence summed over feature groups, leaving out the most different group."""
+    div = np.stack([_js(p, q) for p, q in zip(a, b, strict=True)])
+    return div.sum(axis=0) - div.max(axis=0)
 
 
-def cluster_stats(labels: np.ndarray, ip: np.ndarray, day: np.ndarray) -> ClusterStats:
-    """Messages, distinct IPs, distinct (IP, day) pairs and first row of each cluster."""
+def merge_groups(thetas: list[np.ndarray], tau: float) -> np.ndarray:
+    """Class → merged group: classes closer than ``tau`` (see ``profile_distance``)."""
+    score = profile_distance(thetas, thetas)
+    close = (score < tau) & ~np.eye(score.shape[0], dtype=bool)
+    return connected_components(close, directed=False)[1]
+
+
+def discover(x: np.ndarray, w: np.ndarray, cards: list[int], *, max_classes: int,
+             seed_cols: list[int], tau: float, rounds: int = 4) -> np.ndarray:
+    """Class label per distinct tuple (rows of ``x``, weights ``w``)."""
+    if len(x) == 0:
+        return np.empty(0, dtype=np.int64)
+    seeds = farthest_seeds(x[:, seed_cols], w, max_classes)
+    fit = em(x, w, hard_init(x[:, seed_cols], seeds), cards)
+    for _ in range(rounds):
+        alive = (fit.resp * w[:, None]).sum(axis=0) > 0.5
+        groups = merge_groups([np.exp(t) for t in fit.log_theta], tau)
+        n_groups = len(np.unique(groups[alive]))
+        if n_groups == int(alive.sum()):
+            break
+        resp = np.zeros((len(x), groups.max() + 1))
+        np.add.at(resp.T, groups, fit.resp.T)
+        resp = resp[:, np.unique(groups[alive])]
+        fit = em(x, w, resp, cards)
+    return fit.resp.argmax(axis=1)
+
+
+def cluster_stats(labels: np.ndarray, ip: np.ndarray, asn: np.ndarray,
+                  server: np.ndarray) -> ClusterStats:
+    """Messages, distinct IPs and ASNs, share of server-like dialects, first row."""
     ok = np.flatnonzero(labels >= 0)
     n = int(labels.max()) + 1 if len(ok) else 0
     lab = labels[ok]
     messages = np.bincount(lab, minlength=n)
-    ip_pairs = np.unique(np.stack([lab, ip[ok]], axis=1), axis=0)
-    ips = np.bincount(ip_pairs[:, 0], minlength=n)
-    day_pairs = np.unique(np.stack([lab, ip[ok], day[ok]], axis=1), axis=0)
-    ip_days = np.bincount(day_pairs[:, 0], minlength=n)
+    counts = []
+    for values in (ip[ok], asn[ok]):
+        vid, nv = dense(values)
+        pairs = np.unique(lab * max(nv, 1) + vid)
+        counts.append(np.bincount(pairs // max(nv, 1), minlength=n))
+    server_share = np.bincount(lab, weights=server[ok].astype(float), minlength=n) / \
+        np.maximum(messages, 1)
     first_row = np.full(n, -1, dtype=np.int64)
-    _, first = np.unique(lab, return_index=True)
-    first_row[np.unique(lab)] = ok[first]
-    return ClusterStats(messages, ips, ip_days, first_row)
+    present, first = np.unique(lab, return_index=True)
+    first_row[present] = ok[first]
+    return ClusterStats(messages, counts[0], counts[1], server_share, first_row)
 
 
-def botnet_like(stats: ClusterStats, min_ips: int, max_msgs_per_ip_day: float) -> np.ndarray:
-    """Which clusters look like botnets: many IPs, each sending little."""
-    return (stats.ips >= min_ips) & (stats.msgs_per_ip_day <= max_msgs_per_ip_day)
+def botnet_like(stats: ClusterStats, min_ips: int, min_asns: int,
+                max_server_share: float) -> np.ndarray:
+    """Which clusters look like botnets: many IPs spread over many networks, speaking
+    SMTP unlike a mail server (a webmail pool, a hosting range or hijacked servers fail)."""
+    return ((stats.ips >= min_ips) & (stats.asns >= min_asns)
+            & (stats.server_share <= max_server_share))

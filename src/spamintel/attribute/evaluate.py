@@ -72,8 +72,23 @@ def evaluate(store: Store, truth: Path) -> dict:
     has = spam & np.array([c is not None for c in camp])
     pcamp = np.asarray(t.column("pred_campaign").to_pylist(), dtype=object)
     out["campaigns"] = pair_f1(pcamp[has], camp[has])
+    out.update(_named_unnamed(true[fam].astype(str), pred_s[fam]))
     out["per_family"] = _per_family(true[fam].astype(str), pred_s[fam])
     return out
+
+
+def _named_unnamed(true: np.ndarray, pred: np.ndarray) -> dict[str, float]:
+    """Accuracy on families the system knows by name (signatures), and for the others
+    the share that lands in one consistent ``unknown-<n>`` cluster per family."""
+    named = np.isin(true, np.unique(pred))
+    hits = np.zeros(len(true), dtype=bool)
+    for name in np.unique(true[~named]):
+        sel = true == name
+        values, counts = np.unique(pred[sel], return_counts=True)
+        top = values[np.argmax(counts)]
+        hits[sel] = (pred[sel] == top) & np.char.startswith(pred[sel], "unknown-")
+    return {"accuracy_named_families": _ratio((pred == true) & named, named),
+            "unnamed_families_found": _ratio(hits & ~named, ~named)}
 
 
 def _ratio(num: np.ndarray, den: np.ndarray) -> float:

@@ -1,5 +1,7 @@
-"""Naming sender clusters: after the signature family most of their messages match, else
-``unknown-<n>`` when they look like a botnet, else nothing (not a botnet)."""
+"""Sender clusters and their names: one cluster per signature family (the messages its
+signatures won), then the classes discovery finds in the rest. A discovered class is
+named after the family whose profile it matches, else ``unknown-<n>`` when it looks like
+a botnet, else nothing (not a botnet)."""
 
 from __future__ import annotations
 
@@ -7,69 +9,98 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from spamintel.attribute.discovery import ClusterStats
-from spamintel.attribute.signatures import Signature
+from spamintel.attribute.discovery import (
+    botnet_like,
+    cluster_stats,
+    discover,
+    profile_distance,
+    profiles,
+)
+from spamintel.attribute.mixture import unique_rows
+from spamintel.attribute.resolve import FamilyMatches
+from spamintel.config import AttributeConfig
 
 
 @dataclass(frozen=True)
-class ClusterNames:
-    """Per cluster label: id, botnet name (or None), signature, signature share."""
+class Clusters:
+    """Row → cluster label (-1 = not clustered) and, per cluster: id, name, signature,
+    whether it is a family cluster (from signatures) and its figures."""
 
+    labels: np.ndarray
     ids: np.ndarray
     names: np.ndarray
     signatures: np.ndarray
-    shares: np.ndarray
+    from_signature: np.ndarray
+    ips: np.ndarray
+    messages: np.ndarray
+    first_row: np.ndarray
 
     @property
     def reported(self) -> int:
         """Number of clusters reported as botnets."""
-        return int(sum(n is not None for n in self.names))
+        return int(sum(n is not None and m > 0 for n, m in zip(self.names, self.messages,
+                                                                strict=True)))
 
 
-def _top_signature(labels: np.ndarray, sig_idx: np.ndarray, n: int
-                   ) -> tuple[np.ndarray, np.ndarray]:
-    """Most frequent signature index per cluster (-1 if none) and its message count."""
-    top = np.full(n, -1, dtype=np.int64)
-    count = np.zeros(n, dtype=np.int64)
-    hit = (labels >= 0) & (sig_idx >= 0)
-    if not hit.any():
-        return top, count
-    pairs, counts = np.unique(np.stack([labels[hit], sig_idx[hit]], axis=1), axis=0,
-                              return_counts=True)
-    order = np.lexsort((-counts, pairs[:, 0]))
-    pairs, counts = pairs[order], counts[order]
-    first = np.unique(pairs[:, 0], return_index=True)[1]
-    top[pairs[first, 0]] = pairs[first, 1]
-    count[pairs[first, 0]] = counts[first]
-    return top, count
+@dataclass(frozen=True)
+class RowInputs:
+    """Per-row arrays the clustering needs."""
+
+    x: np.ndarray
+    spam: np.ndarray
+    ip: np.ndarray
+    asn: np.ndarray
+    server: np.ndarray
+    sha: np.ndarray
 
 
-def name_clusters(labels: np.ndarray, sig_idx: np.ndarray, sigs: list[Signature],
-                  stats: ClusterStats, sha: np.ndarray, botlike: np.ndarray,
-                  min_share: float) -> ClusterNames:
-    """Name every cluster; ``unknown-<n>`` numbers follow first appearance in time."""
+def build_clusters(rows: RowInputs, matches: FamilyMatches, cfg: AttributeConfig
+                   ) -> Clusters:
+    """Cluster every spam row by discovery, then name the clusters."""
+    cards = [int(rows.x[:, j].max()) + 1 if len(rows.x) else 1 for j in range(rows.x.shape[1])]
+    labels = np.full(len(rows.spam), -1, dtype=np.int64)
+    spam = np.flatnonzero(rows.spam)
+    if len(spam):
+        u, w, inv = unique_rows(rows.x[spam])
+        classes = discover(u, w, cards, max_classes=cfg.max_classes, seed_cols=[0, 1, 4],
+                           tau=cfg.merge_tau)
+        labels[spam] = np.unique(classes, return_inverse=True)[1][inv]
+    stats = cluster_stats(labels, rows.ip, rows.asn, rows.server)
     n = len(stats.messages)
-    family_idx = _family_index(sig_idx, sigs)
-    fam_top, fam_count = _top_signature(labels, family_idx, n)
-    own = (labels >= 0) & (family_idx >= 0) & (family_idx == fam_top[np.maximum(labels, 0)])
-    sig_top, _ = _top_signature(labels, np.where(own, sig_idx, -1), n)
-    share = fam_count / np.maximum(stats.messages, 1)
-    families = sorted({s.family for s in sigs})
+    prof = profiles(rows.x, labels, np.ones(len(labels)), n, cards)
     names = np.full(n, None, dtype=object)
-    signatures = np.full(n, None, dtype=object)
-    named = (fam_top >= 0) & (share >= min_share)
-    for c in np.flatnonzero(named):
-        names[c] = families[fam_top[c]]
-        signatures[c] = sigs[sig_top[c]].name if sig_top[c] >= 0 else None
-    unknown = np.flatnonzero(botlike & ~named)
-    for k, c in enumerate(unknown[np.argsort(stats.first_row[unknown], kind="stable")], 1):
-        names[c] = f"unknown-{k}"
-    ids = np.array([f"k-{str(sha[r])[:12]}" if r >= 0 else None for r in stats.first_row],
+    sigs = np.full(n, None, dtype=object)
+    _name_families(names, sigs, labels, matches, prof, stats, cfg)
+    like = botnet_like(stats, cfg.min_botnet_ips, cfg.min_botnet_asns, cfg.max_server_share)
+    unknown = 0
+    for c in np.argsort(stats.first_row, kind="stable"):
+        if names[c] is None and like[c] and stats.messages[c] > 0:
+            unknown += 1
+            names[c] = f"unknown-{unknown}"
+    ids = np.array([f"k-{str(rows.sha[r])[:12]}" if r >= 0 else None for r in stats.first_row],
                    dtype=object)
-    return ClusterNames(ids, names, signatures, np.where(named, share, 0.0))
+    return Clusters(labels, ids, names, sigs, np.array([v is not None for v in sigs]),
+                    stats.ips, stats.messages, stats.first_row)
 
 
-def _family_index(sig_idx: np.ndarray, sigs: list[Signature]) -> np.ndarray:
-    families = sorted({s.family for s in sigs})
-    lookup = np.array([families.index(s.family) for s in sigs] + [-1], dtype=np.int64)
-    return lookup[np.where(sig_idx >= 0, sig_idx, len(sigs))]
+def _name_families(names: np.ndarray, sigs: np.ndarray, labels: np.ndarray,
+                   matches: FamilyMatches, prof: list[np.ndarray], stats, cfg) -> None:
+    """Name classes after the family whose signatures match most of their mail; a
+    family's smaller classes must also resemble its largest one."""
+    n, n_fam = len(names), len(matches.families)
+    if n_fam == 0 or n == 0:
+        return
+    hits = np.zeros((n, n_fam))
+    ok = labels >= 0
+    np.add.at(hits, labels[ok], matches.mask[ok].astype(float))
+    share = hits / np.maximum(stats.messages, 1)[:, None]
+    best = share.argmax(axis=1)
+    dist = profile_distance(prof, prof)
+    for f in range(n_fam):
+        own = np.flatnonzero((best == f) & (share[np.arange(n), best] >= cfg.min_signature_share))
+        if len(own) == 0:
+            continue
+        anchor = own[np.argmax(stats.messages[own])]
+        for c in own:
+            if c == anchor or dist[c, anchor] < cfg.family_tau:
+                names[c], sigs[c] = matches.families[f], matches.top_signature[f]

@@ -7,17 +7,21 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 
-import duckdb
 import numpy as np
 import pyarrow as pa
 
 from spamintel.attribute._load import load_events
-from spamintel.attribute._tables import attribution_table, botnet_clusters_table, campaign_tables
-from spamintel.attribute.assign import assign
-from spamintel.attribute.campaigns import campaign_ids, campaign_labels
-from spamintel.attribute.discovery import botnet_like, cluster_stats, sender_clusters
-from spamintel.attribute.naming import ClusterNames, name_clusters
-from spamintel.attribute.signatures import Signature, load_signatures
+from spamintel.attribute._tables import (
+    attribution_table,
+    botnet_clusters_table,
+    campaign_tables,
+)
+from spamintel.attribute.assign import Assignment, assign
+from spamintel.attribute.campaigns import campaign_ids, content_groups, split_campaigns
+from spamintel.attribute.features import feature_matrix
+from spamintel.attribute.naming import RowInputs, build_clusters
+from spamintel.attribute.resolve import match_signatures
+from spamintel.attribute.signatures import load_signatures
 from spamintel.config import AttributeConfig
 from spamintel.store import Store
 
@@ -41,61 +45,51 @@ class AttributionSummary:
         return (self.by_signature + self.by_cluster) / self.spam if self.spam else 0.0
 
 
-def match_signatures(table: pa.Table, sigs: list[Signature]) -> np.ndarray:
-    """Index of the first (most confident) signature each spam row matches, else -1."""
-    if not sigs or table.num_rows == 0:
-        return np.full(table.num_rows, -1, dtype=np.int64)
-    con = duckdb.connect()
-    con.register("t", table)
-    cases = " ".join(f"WHEN {s.sql()} THEN {i}" for i, s in enumerate(sigs))
-    col = con.sql(f"SELECT CASE WHEN NOT is_spam THEN -1 {cases} ELSE -1 END FROM t"
-                      ).to_arrow_table().column(0)
-    return col.to_numpy().astype(np.int64)
+def _col(table: pa.Table, name: str) -> np.ndarray:
+    return table.column(name).to_numpy(zero_copy_only=False)
 
 
 def attribute(store: Store, cfg: AttributeConfig | None = None) -> AttributionSummary:
     """Group spam into campaigns, attribute it to botnets, and write the result tables."""
     cfg = cfg or AttributeConfig()
     started = time.perf_counter()
-    table = load_events(store)
-    spam = table.column("is_spam").to_numpy(zero_copy_only=False).astype(bool)
+    sigs = load_signatures(cfg.signature_dirs, cfg.builtin_signatures) if cfg.use_signatures \
+        else []
+    table = load_events(store, tuple(f for s in sigs for f in s.fields()))
+    spam = _col(table, "is_spam").astype(bool)
     sha = np.asarray(table.column("msg_sha256").to_pylist(), dtype=object)
-    camp = campaign_ids(campaign_labels(table, spam, cfg.lsh_bands, cfg.lsh_rows), sha)
-    table = table.append_column("campaign_id", pa.array(camp, pa.string()))
-    sigs = load_signatures(cfg.signature_dirs, cfg.builtin_signatures) if cfg.use_signatures else []
-    sig_idx = match_signatures(table, sigs)
-    ip = table.column("ip_key").to_numpy(zero_copy_only=False)
-    has_ip = ~np.asarray(table.column("client_ip").is_null().to_numpy(zero_copy_only=False))
-    tmpl = table.column("template_key").to_numpy(zero_copy_only=False)
-    labels = sender_clusters(ip, tmpl, spam & has_ip,
-                             max_templates_per_ip=cfg.max_templates_per_ip,
-                             min_shared_ips=cfg.min_shared_ips)
-    stats = cluster_stats(labels, ip, table.column("day_num").to_numpy(zero_copy_only=False))
-    names = name_clusters(labels, sig_idx, sigs, stats, sha,
-                          botnet_like(stats, cfg.min_botnet_ips, cfg.max_msgs_per_ip_day),
-                          cfg.min_signature_share)
-    keys = [ip, table.column("header_key").to_numpy(zero_copy_only=False)]
-    result = assign(labels, sig_idx, sigs, names, keys, spam,
-                    cluster_confidence=cfg.cluster_confidence)
-    attr = attribution_table(table, result)
-    store.write_table("attribution", attr)
-    with_attr = table.append_column("botnet", attr.column("botnet"))
+    content = content_groups(table, spam, cfg.lsh_bands, cfg.lsh_rows)
+    rows = RowInputs(feature_matrix(table, content), spam, _col(table, "ip_key"),
+                     _col(table, "f_asn"), _col(table, "server_like").astype(bool), sha)
+    matches = match_signatures(table, sigs)
+    clusters = build_clusters(rows, matches, cfg)
+    result = assign(clusters, matches, rows.x, rows.ip, spam, cfg.cluster_confidence)
+    labels = split_campaigns(content, table.column("url_domains"), _col(table, "day_num"),
+                             result.index)
+    table = table.append_column("campaign_id", pa.array(campaign_ids(labels, sha), pa.string()))
+    _write(store, table, result, clusters)
+    return _summary(table, spam, result, clusters, time.perf_counter() - started)
+
+
+def _write(store: Store, table: pa.Table, result: Assignment, clusters) -> None:
+    store.write_table("attribution", attribution_table(table, result))
+    with_attr = table.append_column("botnet", pa.array(result.botnet, pa.string()))
     campaigns, daily = campaign_tables(with_attr)
     store.write_table("campaigns", campaigns)
     store.write_table("campaign_daily", daily)
-    store.write_table("botnet_clusters", botnet_clusters_table(with_attr, labels, names, stats))
-    return _summary(table.num_rows, spam, attr, camp, names, time.perf_counter() - started)
+    store.write_table("botnet_clusters", botnet_clusters_table(with_attr, clusters))
 
 
-def _summary(n: int, spam: np.ndarray, attr: pa.Table, camp: np.ndarray,
-             names: ClusterNames, seconds: float) -> AttributionSummary:
-    method = np.asarray(attr.column("botnet_method").to_pylist(), dtype=object)
-    botnets: dict[str, int] = {}
-    for name in attr.column("botnet").to_pylist():
-        if name is not None:
-            botnets[name] = botnets.get(name, 0) + 1
+def _summary(table: pa.Table, spam: np.ndarray, result: Assignment, clusters,
+             seconds: float) -> AttributionSummary:
+    names, counts = np.unique(result.index[result.index >= 0], return_counts=True)
+    order = np.argsort(-counts, kind="stable")
+    camp = table.column("campaign_id")
     return AttributionSummary(
-        messages=n, spam=int(spam.sum()), by_signature=int((method == "signature").sum()),
-        by_cluster=int((method == "cluster").sum()),
-        campaigns=len({c for c in camp if c is not None}), clusters=names.reported,
-        botnets=dict(sorted(botnets.items(), key=lambda kv: -kv[1])), seconds=round(seconds, 2))
+        messages=table.num_rows, spam=int(spam.sum()),
+        by_signature=int((result.method == "signature").sum()),
+        by_cluster=int((result.method == "cluster").sum()),
+        campaigns=len(camp.unique()) - int(camp.null_count > 0),
+        clusters=clusters.reported,
+        botnets={result.vocab[names[i]]: int(counts[i]) for i in order},
+        seconds=round(seconds, 2))

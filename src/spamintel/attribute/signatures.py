@@ -94,6 +94,11 @@ class Signature:
     source: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
 
+    def fields(self) -> list[str]:
+        """Event columns the rule reads (``smtp_dialect`` for dialect features)."""
+        return sorted({"smtp_dialect" if c.field.startswith(DIALECT_PREFIX) else c.field
+                       for c in self.match + self.any})
+
     def sql(self) -> str:
         """The whole rule as one DuckDB boolean expression."""
         parts = [c.sql() for c in self.match] or ["true"]
