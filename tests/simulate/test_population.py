@@ -26,3 +26,13 @@ def test_drawn_bots_are_alive_deterministic_and_in_country():
 def test_fallback_prefixes_without_asn_file(tmp_path):
     space = IPSpace.load(tmp_path / "missing.csv.gz")
     assert {"RU", "IN", "US", "BR", "XH"} <= set(space.countries)
+
+
+def test_snowshoe_blocks_cluster_addresses():
+    scen = load_scenario("march-2011")
+    g = scen.group("snowshoe")
+    assert g.blocks
+    pop = build_population(g, scen, IPSpace.load(), seed=1)
+    bots = pop.draw(np.random.default_rng(3), np.full(400, 60.5))
+    assert len({int(ip) >> 8 for ip in bots.ips}) <= g.blocks
+    assert len(set(bots.ips.tolist())) > 50

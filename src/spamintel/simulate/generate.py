@@ -125,6 +125,7 @@ def resolved(scen: Scenario, seed: int, cfg: SimConfig, daily) -> dict:
                 "kind": g.kind,
                 "bots": g.bots,
                 "lifetime_days": g.lifetime_days,
+                "burst": asdict(g.burst) if g.burst else None,
             }
             for g in scen.groups
         ],

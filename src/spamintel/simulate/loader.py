@@ -193,6 +193,7 @@ def _group(d: dict[str, Any]) -> Group:
         headers=_weights(d["headers"]),
         sender=str(d.get("sender", "random_domain")),
         broken_mime=float(d.get("broken_mime", 0.02)),
+        blocks=int(d.get("blocks", 0)),
         burst=Burst(
             int(burst["period_days"]),
             tuple(float(x) for x in burst["multipliers"]),

@@ -91,13 +91,23 @@ class Population:
 
     def attributes(self, idx: np.ndarray) -> Bots:
         """Addresses, rDNS form, HELO seed and dialect of bots ``idx``."""
-        cc = np.searchsorted(self.cc_cum, self._u(idx, 3), side="right").clip(0, len(self.ccs) - 1)
+        # snowshoe senders sit in a few /24 blocks: place the block, then the host in it
+        where = (
+            idx
+            if not self.group.blocks
+            else (self._u(idx, 9) * self.group.blocks).astype(np.int64) + self.size
+        )
+        cc = np.searchsorted(self.cc_cum, self._u(where, 3), side="right").clip(
+            0, len(self.ccs) - 1
+        )
         ips = np.zeros(len(idx), dtype=np.uint32)
         asns = np.zeros(len(idx), dtype=np.int64)
-        u_pre, u_host = self._u(idx, 4), self._u(idx, 5)
+        u_pre, u_host = self._u(where, 4), self._u(where, 5)
         for k in np.unique(cc):
             sel = cc == k
             ips[sel], asns[sel] = self.space.place(self.ccs[k], u_pre[sel], u_host[sel])
+        if self.group.blocks:
+            ips = (ips & np.uint32(0xFFFFFF00)) | (1 + (self._u(idx, 10) * 254)).astype(np.uint32)
         rdns = (self._u(idx, 6) * 6).astype(np.int64)
         if self.group.kind != "legit":
             rdns[self._u(idx, 7) < NO_RDNS_SHARE] = -1

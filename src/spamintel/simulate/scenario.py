@@ -13,7 +13,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 GROUP_KINDS = ("botnet", "nonbotnet", "legit")
-EVENT_TYPES = ("pause", "resume", "takedown", "new_botnet", "content_switch", "burst")
+EVENT_TYPES = ("pause", "resume", "takedown", "new_botnet", "content_switch")
 CATEGORIES = (
     "pharma",
     "replica",
@@ -88,6 +88,7 @@ class Group:
     sender: str
     broken_mime: float
     burst: Burst | None = None
+    blocks: int = 0
 
     @property
     def label(self) -> str:
