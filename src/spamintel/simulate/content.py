@@ -245,6 +245,8 @@ class DomainPool:
     def __init__(self, key: str, style: str, seed: int, size: int = 40, per_day: int = 3):
         rng = random.Random(_stable(f"{seed}|{key}|domains"))
         self.style, self.per_day = style, per_day
+        self._day: date | None = None
+        self._today: list[str] = []
         self.pool = [_domain(rng, style) for _ in range(size)]
         self.brand = pick(rng, sorted(BRANDS)) if style == "phish" else ""
         if style == "phish":
@@ -252,8 +254,11 @@ class DomainPool:
 
     def today(self, day: date) -> list[str]:
         """The domains live on ``day``."""
-        start = (day.toordinal() * 2) % len(self.pool)
-        return [self.pool[(start + i) % len(self.pool)] for i in range(self.per_day)]
+        if self._day != day:
+            start = (day.toordinal() * 2) % len(self.pool)
+            self._today = [self.pool[(start + i) % len(self.pool)] for i in range(self.per_day)]
+            self._day = day
+        return self._today
 
     def url(self, rng: random.Random, day: date) -> str:
         """One URL on one of the day's domains."""

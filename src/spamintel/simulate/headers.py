@@ -30,6 +30,10 @@ def _stamp(ctx: Ctx) -> datetime:
     return ctx.when + timedelta(minutes=ctx.tz_minutes)
 
 
+def _hms(t: datetime) -> str:
+    return f"{t.hour:02d}:{t.minute:02d}:{t.second:02d}"
+
+
 def _tz(minutes: int) -> str:
     sign = "+" if minutes >= 0 else "-"
     m = abs(minutes)
@@ -58,7 +62,7 @@ def _date_rfc(c: Ctx) -> str:
     t = _stamp(c)
     return (
         f"{_DAYS[t.weekday()]}, {t.day:02d} {_MONTHS[t.month - 1]} {t.year} "
-        f"{t:%H:%M:%S} {_tz(c.tz_minutes)}"
+        f"{_hms(t)} {_tz(c.tz_minutes)}"
     )
 
 
@@ -66,25 +70,25 @@ def _date_noday0(c: Ctx) -> str:
     t = _stamp(c)
     return (
         f"{_DAYS[t.weekday()]}, {t.day} {_MONTHS[t.month - 1]} {t.year} "
-        f"{t:%H:%M:%S} {_tz(c.tz_minutes)}"
+        f"{_hms(t)} {_tz(c.tz_minutes)}"
     )
 
 
 def _date_noweekday(c: Ctx) -> str:
     t = _stamp(c)
-    return f"{t.day} {_MONTHS[t.month - 1]} {t.year} {t:%H:%M:%S} {_tz(c.tz_minutes)}"
+    return f"{t.day} {_MONTHS[t.month - 1]} {t.year} {_hms(t)} {_tz(c.tz_minutes)}"
 
 
 def _date_gmt(c: Ctx) -> str:
     t = c.when
-    return f"{_DAYS[t.weekday()]}, {t.day} {_MONTHS[t.month - 1]} {t.year} {t:%H:%M:%S} GMT"
+    return f"{_DAYS[t.weekday()]}, {t.day} {_MONTHS[t.month - 1]} {t.year} {_hms(t)} GMT"
 
 
 def _date_twodigit(c: Ctx) -> str:
     t = _stamp(c)
     return (
         f"{_DAYS[t.weekday()]}, {t.day:02d} {_MONTHS[t.month - 1]} {t.year % 100:02d} "
-        f"{t:%H:%M:%S} {_tz(c.tz_minutes)}"
+        f"{_hms(t)} {_tz(c.tz_minutes)}"
     )
 
 
