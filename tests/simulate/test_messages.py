@@ -73,3 +73,24 @@ def test_malware_is_eicar_in_realistic_wrappers(small_world):
             assert atts
             names += [a.get_filename() for a in atts]
     assert all(n.endswith(".zip") or n.count(".") >= 2 for n in names)
+
+
+def test_families_differ_by_dialect_but_are_noisy(tmp_path):
+    import collections
+    from datetime import date
+
+    import pyarrow.parquet as pq
+    from tests.simulate.conftest import make_world
+
+    from spamintel.fingerprint.dialect import dialect_fingerprint
+
+    root = make_world(tmp_path / "w", start=date(2011, 3, 2), end=date(2011, 3, 3), scale=0.3)
+    truth = {r["msg_sha256"]: r["botnet"] for r in
+             pq.read_table(root / "truth" / "messages.parquet").to_pylist()}
+    fps: dict[str, collections.Counter] = collections.defaultdict(collections.Counter)
+    for _, rec in _messages(root):
+        fps[truth[rec["msg_sha256"]]][dialect_fingerprint(rec)[0]] += 1
+    top = {b: c.most_common(1)[0][0] for b, c in fps.items()}
+    assert len({top[b] for b in ("Rustock", "Bagle", "Cutwail", "Lethic", "Grum")}) == 5
+    assert len(fps["Rustock"]) > 1 and len(fps["Bagle"]) > 1  # noise within a family
+    assert fps["Rustock"][top["Rustock"]] / sum(fps["Rustock"].values()) > 0.6
