@@ -2,7 +2,13 @@ from datetime import UTC, date, datetime, timedelta
 
 import numpy as np
 
-from spamintel.analyze.silences import silence_events, split_hour, typical_level
+from spamintel.analyze.silences import (
+    first_expected_hour,
+    first_sustained,
+    silence_events,
+    split_hour,
+    typical_level,
+)
 
 DAYS = [date(2011, 1, 1) + timedelta(d) for d in range(90)]
 
@@ -40,6 +46,14 @@ def test_short_silence_at_the_end_is_a_pause_not_a_takedown():
     assert [e["type"] for e in silence_events(x, DAYS, {}, 0.05, 7, 7)] == ["pause"]
 
 
+def test_stop_during_the_nightly_rest_is_dated_when_silence_becomes_unusual():
+    start = datetime(2011, 3, 14, tzinfo=UTC)
+    hourly = {start + timedelta(days=d, hours=h): 30.0 for d in range(2) for h in range(6, 20)}
+    at = split_hour(hourly, date(2011, 3, 15), rising=False)
+    assert at == datetime(2011, 3, 15, 20, tzinfo=UTC)
+    assert first_expected_hour(hourly, at) == datetime(2011, 3, 16, 6, tzinfo=UTC)
+
+
 def test_split_hour_finds_the_stop_within_the_day():
     start = datetime(2011, 3, 16, tzinfo=UTC)
     hourly = {start + timedelta(hours=h): (50.0 if h < 14 else 0.0) for h in range(48)}
@@ -47,9 +61,16 @@ def test_split_hour_finds_the_stop_within_the_day():
     x = np.full(90, 1000.0)
     x[75:] = 0
     x[74] = 600
-    hourly = {datetime(2011, 3, 16, h, tzinfo=UTC): 40.0 for h in range(14)}
+    hourly = {datetime(2011, 3, 14, tzinfo=UTC) + timedelta(hours=h): 40.0 for h in range(62)}
     days = [date(2011, 1, 1) + timedelta(d) for d in range(90)]
     assert days[74] == date(2011, 3, 16)
     ev = silence_events(x, days, hourly, 0.05, 7, 7)
     assert ev[0]["type"] == "takedown" and ev[0]["date"] == date(2011, 3, 16)
     assert ev[0]["level_before"] == 1000.0 and ev[0]["magnitude"] == -1000.0
+
+
+def test_new_botnet_ramping_up_is_dated_from_its_first_sustained_trickle():
+    x = np.zeros(90)
+    x[40:] = np.minimum(np.arange(50) + 1, 14) * 100.0
+    x[10] = 1.0
+    assert first_sustained(x, 45) == 40

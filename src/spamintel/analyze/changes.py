@@ -17,7 +17,7 @@ with their increase per day and its share of the stopped botnet's lost output.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 
 import numpy as np
@@ -41,6 +41,9 @@ class SeriesSet:
     hourly: dict[str, dict[datetime, float]]
     categories: dict[str, list[dict[str, int]]]
     unit: str
+    pooled: dict[str, np.ndarray] = field(default_factory=dict)
+    pieces: dict[str, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
+    pooled_global: np.ndarray | None = None
 
 
 def _active(x: np.ndarray, fraction: float) -> np.ndarray:
@@ -60,23 +63,60 @@ def _window_change(x: np.ndarray, i: int, w: int) -> tuple[float, float, float]:
     return float(b.mean()), float(a.mean()), float(t)
 
 
+def _shares(s: SeriesSet, x: np.ndarray, i: int, w: int) -> tuple[float, float]:
+    glob = s.pooled_global if s.pooled_global is not None else s.global_daily
+    b, a = slice(max(0, i - w), i), slice(i + 1, i + 1 + w)
+    gb, ga = glob[b].sum(), glob[a].sum()
+    return (x[b].sum() / gb if gb > 0 else 0.0), (x[a].sum() / ga if ga > 0 else 0.0)
+
+
 def displacement(s: SeriesSet, event: dict, cfg: AnalyzeConfig) -> list[dict]:
-    """Botnets that grew after ``event``'s botnet stopped, largest increase first."""
+    """Botnets that took over after ``event``'s botnet stopped: those whose output grew
+    (Welch t of at least ``T_MIN`` and ``displacement_min_ratio``) or whose share of all
+    spam rose by ``displacement_min_share_points``; largest share gain first."""
     i = s.days.index(event["date"])
     lost = max(event["level_before"] - event["level_after"], 0.0)
+    w = cfg.window_days
     out = []
     for name, x in s.daily.items():
         if name == event["botnet"]:
             continue
-        before, after, t = _window_change(x, i, cfg.window_days)
-        if before > 0 and after >= before * cfg.displacement_min_ratio and t >= T_MIN:
+        before, after, t = _window_change(x, i, w)
+        grew = t >= T_MIN and after >= before * cfg.displacement_min_ratio and after > 0
+        share_b, share_a = _shares(s, s.pooled.get(name, x), i, w)
+        if grew or share_a - share_b >= cfg.displacement_min_share_points:
             out.append({"botnet": name, "increase": after - before,
-                        "ratio": after / before,
+                        "ratio": after / before if before > 0 else None,
+                        "share_before": share_b, "share_after": share_a,
+                        "share_gain": share_a - share_b,
                         "share_of_loss": (after - before) / lost if lost else None})
-        elif before == 0 and after > 0 and t >= T_MIN:
-            out.append({"botnet": name, "increase": after, "ratio": None,
-                        "share_of_loss": after / lost if lost else None})
-    return sorted(out, key=lambda d: -d["increase"])
+    return sorted(out, key=lambda d: -d["share_gain"])
+
+
+def _pooled_level(s: SeriesSet, name: str, i: int, min_days: int, max_days: int = 28
+                  ) -> float | None:
+    """Mean pooled level over whole cycles of the piece that ends before day ``i``, when
+    that piece spans at least ``min_days`` (else None: the window mean stands)."""
+    if name not in s.pooled or name not in s.pieces or i < 1:
+        return None
+    piece, period = s.pieces[name]
+    j = i - 1
+    start = j
+    while start > 0 and piece[start - 1] == piece[j] and j - start + 1 < max_days:
+        start -= 1
+    if j - start + 1 < min_days:
+        return None
+    p = max(int(period[j]), 1)
+    length = (j - start + 1) // p * p or (j - start + 1)
+    return float(s.pooled[name][j - length + 1:j + 1].mean())
+
+
+def _refine_stop(s: SeriesSet, e: dict, w: int) -> None:
+    level = _pooled_level(s, e["botnet"], s.days.index(e["date"]), w)
+    if level:
+        e["level_before"] = level
+        e["magnitude"] = e["level_after"] - level
+        e["magnitude_relative"] = e["magnitude"] / level
 
 
 def _global_change(s: SeriesSet, day: date, w: int) -> float | None:
@@ -104,6 +144,8 @@ def detect(s: SeriesSet, cfg: AnalyzeConfig) -> list[dict]:
         e["botnet"], e["scope"] = None, "global"
         events.append(e)
     for e in events:
+        if e["type"] in STOPS:
+            _refine_stop(s, e, w)
         e["unit"] = s.unit
         e["global_change"] = _global_change(s, e["date"], w) if e["date"] in s.days else None
         e["displaced_to"] = displacement(s, e, cfg) if e["type"] in STOPS else []

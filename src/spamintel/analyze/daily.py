@@ -82,9 +82,11 @@ def _series(n_sd, a_sd, e_sd, scaler: Scaler, do_smooth: bool) -> dict[str, np.n
         n, a, e = n_sd[used].sum(0), a_sd[used].sum(0), e_sd[used].sum(0)
     with np.errstate(divide="ignore", invalid="ignore"):
         raw = np.where(e > 0, a / e, np.nan)
+    piece, period = np.arange(len(n)), np.ones(len(n), dtype=np.int64)
     if do_smooth:
         f = smooth.fit(n, e, a)
         est, pooled_n, pooled_e = f.rate, f.pooled_count, f.pooled_exposure
+        piece, period = f.piece, f.period
     else:
         est, pooled_n, pooled_e = raw, n, e
     rel = scaler.cal.share_rel_error if scaler.mode == "shares" else scaler.factor_rel_err
@@ -95,7 +97,8 @@ def _series(n_sd, a_sd, e_sd, scaler: Scaler, do_smooth: bool) -> dict[str, np.n
             1 / pooled_e[d] if pooled_e[d] else np.nan)
         low[d], high[d] = widen(est[d], lo * per_count, hi * per_count, rel)
     est = np.where(e > 0, est, np.nan)
-    return {"n": n, "est": est, "raw": raw, "low": low, "high": high}
+    return {"n": n, "est": est, "raw": raw, "low": low, "high": high, "piece": piece,
+            "period": period}
 
 
 def daily_estimates(counts: DailyCounts, active: dict[date, set[str]], scaler: Scaler,
@@ -141,5 +144,7 @@ def _rows(days, scope, name, msgs, obs, s, unit) -> list[dict]:
                     "estimated": _num(s["est"][d]) if s else None,
                     "raw_estimated": _num(s["raw"][d]) if s else None,
                     "low": _num(max(s["low"][d], 0.0)) if s else None,
-                    "high": _num(s["high"][d]) if s else None, "unit": unit})
+                    "high": _num(s["high"][d]) if s else None, "unit": unit,
+                    "piece": int(s["piece"][d]) if s and "piece" in s else None,
+                    "period": int(s["period"][d]) if s and "period" in s else None})
     return out

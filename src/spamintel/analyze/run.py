@@ -62,7 +62,32 @@ def _series_set(days: list[date], daily: list[dict], hourly: list[tuple], cats: 
         if botnet is not None:
             hours.setdefault(botnet, {})[hour] = float(n)
     categories = {b: [cats.get((b, d), {}) for d in days] for b in per}
-    return changes.SeriesSet(days, per, glob, hours, categories, unit)
+    pooled, pieces, pooled_glob = _pooled(days, daily)
+    return changes.SeriesSet(days, per, glob, hours, categories, unit, pooled, pieces,
+                             pooled_glob)
+
+
+def _pooled(days: list[date], daily: list[dict]):
+    """Pooled (smoothed) estimates and their pieces per botnet, and the global one."""
+    index = {d: i for i, d in enumerate(days)}
+    pooled: dict[str, np.ndarray] = {}
+    pieces: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+    glob = np.zeros(len(days))
+    for r in daily:
+        if r["estimated"] is None:
+            continue
+        i = index[r["day"]]
+        if r["scope"] == estimate.GLOBAL:
+            glob[i] = r["estimated"]
+        elif r["scope"] == estimate.BOTNET:
+            name = r["botnet"]
+            if name not in pooled:
+                pooled[name] = np.zeros(len(days))
+                pieces[name] = (np.zeros(len(days), np.int64), np.ones(len(days), np.int64))
+            pooled[name][i] = r["estimated"]
+            pieces[name][0][i] = r["piece"] or 0
+            pieces[name][1][i] = r["period"] or 1
+    return pooled, pieces, (glob if glob.any() else None)
 
 
 def _hourly_rows(hourly: list[tuple]) -> list[dict]:

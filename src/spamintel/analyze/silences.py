@@ -23,6 +23,7 @@ import numpy as np
 
 MIN_PAUSE_DAYS = 2
 MIN_LEAD_DAYS = 3
+QUIET_HOUR = 0.2
 
 
 @dataclass(frozen=True)
@@ -88,6 +89,32 @@ def split_hour(hourly: dict[datetime, float], first: date, rising: bool) -> date
     return hours[best_k] if best_k is not None else None
 
 
+def first_sustained(x: np.ndarray, limit: int, span: int = 7, min_days: int = 3) -> int:
+    """First day (up to ``limit``) with activity that goes on: at least ``min_days`` active
+    days among the ``span`` days from it. A botnet ramping up is dated from its first
+    trickle, while an isolated stray message is not."""
+    for i in range(limit + 1):
+        if x[i] > 0 and np.count_nonzero(x[i:i + span]) >= min_days:
+            return i
+    return limit
+
+
+def first_expected_hour(hourly: dict[datetime, float], at: datetime) -> datetime:
+    """The first hour from ``at`` in which the sender is normally active (its hour-of-day
+    profile at least ``QUIET_HOUR`` of the mean): a stop during the sender's nightly rest
+    is dated when silence first becomes unusual."""
+    profile = np.zeros(24)
+    for h, n in hourly.items():
+        profile[h.hour] += n
+    if profile.sum() <= 0:
+        return at
+    for k in range(24):
+        h = at + timedelta(hours=k)
+        if profile[h.hour] >= QUIET_HOUR * profile.mean():
+            return h
+    return at
+
+
 def _event(kind: str, at_day: date, at: datetime | None, conf: float, before: float,
            after: float, note: str) -> dict:
     rel = (after - before) / before if before > 0 else None
@@ -107,8 +134,10 @@ def silence_events(x: np.ndarray, days: list[date], hourly: dict[datetime, float
     out = []
     for run in silent_runs(x, fraction):
         at_end, at_start = run.stop == len(x), run.start == 0
-        if at_start and not at_end and run.days >= MIN_LEAD_DAYS:
-            out.append(_onset("new_botnet", x, days, hourly, run.stop, window))
+        if at_start and not at_end:
+            first = first_sustained(x, run.stop)
+            if first >= MIN_LEAD_DAYS:
+                out.append(_onset("new_botnet", x, days, hourly, first, window))
         if at_start:
             continue
         if at_end:
@@ -120,6 +149,8 @@ def silence_events(x: np.ndarray, days: list[date], hourly: dict[datetime, float
             continue
         first = days[run.start]
         at = split_hour(hourly, first - timedelta(days=1), rising=False)
+        if at is not None:
+            at = first_expected_hour(hourly, at)
         if at is not None and not (first - timedelta(days=1) <= at.date() <= first):
             at = None
         edge = days.index(at.date()) if at else run.start

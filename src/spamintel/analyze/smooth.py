@@ -29,6 +29,7 @@ class Fit:
     pooled_count: np.ndarray
     pooled_exposure: np.ndarray
     piece: np.ndarray
+    period: np.ndarray
 
 
 def _cost(n: np.ndarray, e: np.ndarray) -> np.ndarray:
@@ -83,6 +84,7 @@ def fit(n: np.ndarray, e: np.ndarray, amount: np.ndarray | None = None,
     pooled = np.zeros(len(n))
     pooled_e = np.zeros(len(n))
     piece = np.zeros(len(n), dtype=np.int64)
+    period = np.ones(len(n), dtype=np.int64)
     for idx, (i, j, p) in enumerate(segment(n, e, penalty)):
         days = np.arange(i, j)
         for k in range(p):
@@ -92,4 +94,5 @@ def fit(n: np.ndarray, e: np.ndarray, amount: np.ndarray | None = None,
             pooled[sel] = n[sel].sum()
             pooled_e[sel] = ee
             piece[sel] = idx
-    return Fit(rate, pooled, pooled_e, piece)
+            period[sel] = p
+    return Fit(rate, pooled, pooled_e, piece, period)
