@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import duckdb
 import pyarrow as pa
 
 from spamintel.attribute.features import feature_sql
 from spamintel.store import Store
 
-TEMPLATE_COLUMNS = ("smtp_dialect_fp", "header_order_fp", "message_id_shape", "date_shape")
-HEADER_KEY = "header_order_fp, message_id_shape, date_shape, x_mailer"
 COLUMNS = ("event_id", "msg_sha256", "observed_at", "day", "client_ip", "client_cc",
            "client_helo", "verdict", "label", "category", "subject", "subject_shape",
            "url_domains", "body_minhash", "rcpt_count", "smtp_dialect_fp", "smtp_dialect",
@@ -18,21 +15,14 @@ COLUMNS = ("event_id", "msg_sha256", "observed_at", "day", "client_ip", "client_
 SPAM_SQL = "coalesce(verdict, CASE WHEN label = 'ham' THEN 'ham' END, 'spam') <> 'ham'"
 
 
-def load_events(store: Store, extra: tuple[str, ...] = (),
-                con: duckdb.DuckDBPyConnection | None = None,
-                template_columns: tuple[str, ...] = TEMPLATE_COLUMNS) -> pa.Table:
-    """Events in time order (observed_at, then sha256) with ``is_spam``, ``ip_key``,
-    ``template_key`` (hash of the template columns), ``header_key`` (hash of the header
-    template alone) and ``day_num`` added."""
-    con = con or store.connect()
+def load_events(store: Store, extra: tuple[str, ...] = ()) -> pa.Table:
+    """Events in time order (observed_at, then sha256): ``COLUMNS`` plus the ``extra``
+    event columns, with ``is_spam``, the sender features, ``ip_key`` and ``day_num``."""
     names = COLUMNS + tuple(c for c in dict.fromkeys(extra) if c not in COLUMNS)
     cols = ", ".join("TRY_CAST(day AS DATE) AS day" if c == "day" else c for c in names)
-    tmpl = ", ".join(template_columns)
-    return con.sql(f"""
+    return store.connect().sql(f"""
         SELECT {cols}, {SPAM_SQL} AS is_spam, {feature_sql()},
                CAST(hash(client_ip) >> 1 AS BIGINT) AS ip_key,
-               CAST(hash({tmpl}) >> 1 AS BIGINT) AS template_key,
-               CAST(hash({HEADER_KEY}) >> 1 AS BIGINT) AS header_key,
                CAST(coalesce(TRY_CAST(day AS DATE), DATE '1970-01-01') - DATE '1970-01-01'
                     AS BIGINT) AS day_num
         FROM events ORDER BY observed_at NULLS LAST, msg_sha256, event_id""").to_arrow_table()

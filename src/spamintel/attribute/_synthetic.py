@@ -32,7 +32,9 @@ class SyntheticTruth:
 
 def _family_templates(rng: np.random.Generator, f: int, variants: int) -> list[dict]:
     dialect = {"helo_form": _HELO[f % len(_HELO)], "pipelining": bool(f % 2),
-               "ehlo": f % 3 != 0, "family_quirk": f"q{f}"}
+               "helo_shape": f"HELO {{{_HELO[f % len(_HELO)]}}}",
+               "mail_shape": "MAIL FROM:" + " " * (f % 3) + f"<a>{' SIZE=N' * (f // 3)}",
+               "line_ending": "lf" if f % 2 else "crlf", "prelude": "HELO"}
     return [{"smtp_dialect": json.dumps(dialect, sort_keys=True),
              "smtp_dialect_fp": f"d{f:03d}",
              "header_order_fp": f"h{f:03d}{v:02d}",
@@ -70,6 +72,7 @@ def synthetic_events(n: int, *, families: int = 5, bots: int = 2000, campaigns: 
     sha = [hashlib.sha256(f"{seed}:{i}".encode()).hexdigest() for i in range(n)]
     data = {**cols, "event_id": [s[:32] for s in sha], "msg_sha256": sha, "observed_at": when,
             "day": [w.date() for w in when], "client_ip": ips.tolist(),
+            "client_asn": np.where(kind == 0, 1000 + bot % 40, 64500 + relay % 3),
             "label": np.where(kind == 2, "ham", "spam").tolist(),
             "rcpt_count": np.where(kind == 0, 1 + fam % 4, 1).astype(np.int32),
             "subject": [f"offer {c}" for c in camp], "subject_shape": [f"offer #{c % 5}"
@@ -87,7 +90,9 @@ def _template_columns(kind: np.ndarray, fam: np.ndarray, variant: np.ndarray,
     out: dict[str, list] = {k: [] for k in keys}
     for k, f, v, r in zip(kind, fam, variant, relay, strict=True):
         tpl = templates[f][v] if k == 0 else {
-            "smtp_dialect": json.dumps({"helo_form": "fqdn", "mta": f"m{r % 4}"}),
+            "smtp_dialect": json.dumps({"helo_form": "fqdn", "helo_verb": "EHLO",
+                                        "mail_shape": "MAIL FROM:<a> SIZE=N",
+                                        "helo_shape": "EHLO {fqdn}", "pipelining": True}),
             "smtp_dialect_fp": f"mta{r % 4}", "header_order_fp": f"relay{r}",
             "message_id_shape": "<X16@H>", "date_shape": "Www, N Mmm D4 N:N:N +D4",
             "x_mailer": None}

@@ -1,6 +1,6 @@
 """Per-message attribution: the family its signatures name (a unique match decides;
-several matching families are settled by the message's sender cluster, else by which
-family's uniquely matched mail it resembles most), else the name of its sender cluster,
+several matching families are settled by which family's uniquely matched mail it
+resembles most), else the name of its sender cluster,
 else a clear vote of the other messages from its IP; the rest is not attributed to any
 botnet."""
 
@@ -14,6 +14,8 @@ from spamintel.attribute.discovery import profiles
 from spamintel.attribute.naming import Clusters
 from spamintel.attribute.propagate import propagate
 from spamintel.attribute.resolve import FamilyMatches
+
+CONTEXT_COLUMNS = [2, 3, 4]
 
 
 @dataclass(frozen=True)
@@ -38,27 +40,24 @@ def _family_scores(x: np.ndarray, unique_fam: np.ndarray, n_fam: int, cards: lis
     return out
 
 
-def resolve_rows(x: np.ndarray, mask: np.ndarray, class_family: np.ndarray) -> np.ndarray:
+def resolve_rows(x: np.ndarray, mask: np.ndarray, context: list[int], class_family: np.ndarray,
+                 class_weight: float = 2.0) -> np.ndarray:
     """Family index per row from its signatures (-1 = none matched): a unique match
-    decides; among several, the family of the row's cluster if it is a candidate, else
-    the candidate whose unique matches the row resembles most."""
-    n_fam = mask.shape[1]
+    decides; among several, the candidate whose uniquely matched mail the row resembles
+    most in the ``context`` feature columns (recipients, networks, content: the columns
+    the signatures test cannot tell the candidates apart), with ``class_weight`` nats in
+    favour of the family its sender cluster is named after (``class_family``, -1 none)."""
     fam = np.full(len(x), -1, dtype=np.int64)
     count = mask.sum(axis=1)
     fam[count == 1] = mask[count == 1].argmax(axis=1)
     multi = np.flatnonzero(count > 1)
-    if len(multi) == 0:
-        return fam
-    own = class_family[multi]
-    ok = own >= 0
-    ok[ok] = mask[multi[ok], own[ok]]
-    fam[multi[ok]] = own[ok]
-    rest = multi[~ok]
-    if len(rest):
-        cards = [int(x[:, j].max()) + 1 for j in range(x.shape[1])]
-        scores = _family_scores(x, np.where(count == 1, fam, -1), n_fam,
-                                cards)[rest]
-        fam[rest] = np.where(mask[rest], scores, -np.inf).argmax(axis=1)
+    if len(multi):
+        sub = x[:, context]
+        cards = [int(sub[:, j].max()) + 1 for j in range(sub.shape[1])]
+        scores = _family_scores(sub, fam, mask.shape[1], cards)[multi]
+        own = class_family[multi]
+        scores[own >= 0, own[own >= 0]] += class_weight
+        fam[multi] = np.where(mask[multi], scores, -np.inf).argmax(axis=1)
     return fam
 
 
@@ -74,7 +73,7 @@ def assign(clusters: Clusters, matches: FamilyMatches, x: np.ndarray, ip: np.nda
     fam_pos = {f: i for i, f in enumerate(matches.families)}
     class_family = np.array([fam_pos.get(v, -1) for v in clusters.names] + [-1],
                             dtype=np.int64)[np.where(labels >= 0, labels, len(clusters.names))]
-    fam = resolve_rows(x, matches.mask, class_family)
+    fam = resolve_rows(x, matches.mask, CONTEXT_COLUMNS, class_family)
     by_sig = fam >= 0
     fam_vocab = np.array([vocab.index(f) for f in matches.families] + [-1], dtype=np.int64)
     index[by_sig] = fam_vocab[fam[by_sig]]

@@ -26,12 +26,6 @@ class Fit:
     log_theta: list[np.ndarray]
     loglik: float
 
-    @property
-    def n_params(self) -> int:
-        """Free parameters (for BIC)."""
-        k = len(self.log_prior)
-        return k - 1 + k * sum(t.shape[0] - 1 for t in self.log_theta)
-
 
 def unique_rows(x: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Distinct rows of an int matrix: (rows, counts, inverse) via one 64-bit row hash."""
@@ -117,8 +111,3 @@ def hard_init(x: np.ndarray, seeds: np.ndarray) -> np.ndarray:
     resp = np.zeros((len(x), len(seeds)))
     resp[np.arange(len(x)), dist.argmin(axis=1)] = 1.0
     return resp
-
-
-def bic(fit: Fit, n: float) -> float:
-    """Bayesian information criterion (lower is better)."""
-    return -2.0 * fit.loglik + fit.n_params * np.log(max(n, 2.0))

@@ -58,7 +58,8 @@ class Condition:
     def sql(self) -> str:
         """The condition as a DuckDB boolean expression (NULL counts as false)."""
         if self.field in _LIST_COLUMNS:
-            return f"coalesce(len(list_filter({self.field}, x -> {self._test('x')})) > 0, false)"
+            test = self._test("x")
+            return f"coalesce(len(list_filter({self.field}, lambda x: {test})) > 0, false)"
         return f"coalesce({self._test(_column(self.field))}, false)"
 
     def _test(self, ref: str) -> str:
