@@ -18,7 +18,13 @@ DAILY_SCHEMA = pa.schema(
     ]
 )
 POPULATION_SCHEMA = pa.schema(
-    [("day", pa.date32()), ("botnet", pa.string()), ("bots_alive", pa.int64())]
+    [
+        ("day", pa.date32()),
+        ("botnet", pa.string()),
+        ("bots_alive", pa.int64()),
+        ("messages", pa.float64()),
+        ("spam_per_bot_min", pa.float64()),
+    ]
 )
 
 
@@ -40,14 +46,18 @@ def daily_table(world: World) -> pa.Table:
 
 
 def population_table(world: World, pops: dict[str, Population]) -> pa.Table:
-    """Expected bots alive at noon UTC each day, per botnet and non-botnet source."""
+    """Expected bots alive at noon UTC each day, per botnet and non-botnet source, with
+    the group's true messages that day and the implied mean spam per bot per minute."""
     rows: dict[str, list] = {name: [] for name in POPULATION_SCHEMA.names}
-    for g in world.groups:
+    for gi, g in enumerate(world.groups):
         if g.kind == "legit":
             continue
         alive = pops[g.name].expected_alive(np.arange(len(world.days)) + 0.5)
+        volume = world.volumes[gi].sum(axis=1)
         for d, n in enumerate(alive):
             rows["day"].append(world.days[d])
             rows["botnet"].append(g.label)
             rows["bots_alive"].append(int(n))
+            rows["messages"].append(float(volume[d]))
+            rows["spam_per_bot_min"].append(float(volume[d] / n / 1440) if n >= 1 else 0.0)
     return pa.table(rows, schema=POPULATION_SCHEMA)
