@@ -29,16 +29,49 @@ def digits(rng: random.Random, n: int) -> str:
     return str(rng.randrange(10 ** (n - 1), 10**n))
 
 
+# Random tokens never spell a botnet family: the truth must not leak, even by chance.
+RESERVED = frozenset(
+    {
+        "rustock",
+        "bagle",
+        "cutwail",
+        "pushdo",
+        "lethic",
+        "grum",
+        "festi",
+        "maazben",
+        "xarvester",
+        "donbot",
+        "bobax",
+        "gheg",
+        "kelihos",
+        "megad",
+        "storm",
+        "waledac",
+        "srizbi",
+        "tofsee",
+        "ozdok",
+        "hlux",
+    }
+)
+
+
 def alnum(rng: random.Random, n: int) -> str:
     """``n`` letters and digits."""
-    x = rng.getrandbits(6 * n)
-    return "".join([ALNUM[((x >> (6 * i)) & 63) % 62] for i in range(n)])
+    while True:
+        x = rng.getrandbits(6 * n)
+        token = "".join([ALNUM[((x >> (6 * i)) & 63) % 62] for i in range(n)])
+        if n > 9 or token.lower() not in RESERVED:
+            return token
 
 
 def lower(rng: random.Random, n: int) -> str:
     """``n`` lower-case letters."""
-    x = rng.getrandbits(5 * n)
-    return "".join([LOWER[((x >> (5 * i)) & 31) % 26] for i in range(n)])
+    while True:
+        x = rng.getrandbits(5 * n)
+        token = "".join([LOWER[((x >> (5 * i)) & 31) % 26] for i in range(n)])
+        if n > 9 or token not in RESERVED:
+            return token
 
 
 def lower_digits(rng: random.Random, n: int) -> str:
