@@ -1,4 +1,5 @@
-"""Per-message attribution: the family its signatures name (a unique match decides;
+"""Per-message attribution: the family its signatures name (a unique match decides,
+even on mail the classifier let through as ham;
 several matching families are settled by which family's uniquely matched mail it
 resembles most), else the name of its sender cluster,
 else a clear vote of the other messages from its IP; the rest is not attributed to any
@@ -74,6 +75,7 @@ def assign(clusters: Clusters, matches: FamilyMatches, x: np.ndarray, ip: np.nda
     class_family = np.array([fam_pos.get(v, -1) for v in clusters.names] + [-1],
                             dtype=np.int64)[np.where(labels >= 0, labels, len(clusters.names))]
     fam = resolve_rows(x, matches.mask, CONTEXT_COLUMNS, class_family)
+    fam[~spam & (matches.mask.sum(axis=1) != 1)] = -1
     by_sig = fam >= 0
     fam_vocab = np.array([vocab.index(f) for f in matches.families] + [-1], dtype=np.int64)
     index[by_sig] = fam_vocab[fam[by_sig]]

@@ -28,7 +28,7 @@ class FamilyMatches:
 
 
 def match_signatures(table: pa.Table, sigs: list[Signature]) -> FamilyMatches:
-    """Evaluate every signature on the spam rows of ``table`` (one SQL pass)."""
+    """Evaluate every signature on every row of ``table`` (one SQL pass)."""
     families = sorted({s.family for s in sigs})
     n = table.num_rows
     mask = np.zeros((n, len(families)), dtype=bool)
@@ -38,7 +38,7 @@ def match_signatures(table: pa.Table, sigs: list[Signature]) -> FamilyMatches:
         return FamilyMatches(families, mask, conf, top)
     con = duckdb.connect()
     con.register("t", table)
-    cols = ", ".join(f"is_spam AND {s.sql()} AS s{i}" for i, s in enumerate(sigs))
+    cols = ", ".join(f"{s.sql()} AS s{i}" for i, s in enumerate(sigs))
     hits = con.sql(f"SELECT {cols} FROM t").to_arrow_table()
     best = np.zeros(len(families))
     for i, sig in enumerate(sigs):
