@@ -49,6 +49,8 @@ def resolve_rows(x: np.ndarray, mask: np.ndarray, context: list[int], class_fami
     the signatures test cannot tell the candidates apart), with ``class_weight`` nats in
     favour of the family its sender cluster is named after (``class_family``, -1 none)."""
     fam = np.full(len(x), -1, dtype=np.int64)
+    if mask.shape[1] == 0:
+        return fam
     count = mask.sum(axis=1)
     fam[count == 1] = mask[count == 1].argmax(axis=1)
     multi = np.flatnonzero(count > 1)
