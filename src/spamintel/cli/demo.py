@@ -7,16 +7,25 @@ from pathlib import Path
 import typer
 
 from spamintel.cli._app import app
-from spamintel.demo import run_demo
+from spamintel.demo import DEMO_SCALE, run_demo
+from spamintel.report.narrative import amount, month_name, pct
 
 
 @app.command("demo")
-def demo_cmd(out: Path = typer.Option(Path("demo-out"), "--out", help="Output directory.")
-             ) -> None:
-    """Ingest the demo corpus, write the month's report, print its paths and headline."""
-    paths, figures = run_demo(out)
-    t = figures["totals"]
-    typer.echo(f"{figures['month']}: {t['messages']} messages, {t['spam']} spam or worse, "
-               f"{t['client_ips']} client IPs")
-    for path in paths:
+def demo_cmd(
+    out: Path = typer.Option(Path("demo-out"), "--out", help="Output directory (replaced)."),
+    scale: float = typer.Option(DEMO_SCALE, "--scale", help="Simulated sensor sample scale."),
+) -> None:
+    """Simulate March 2011, ingest, analyze and write the report; print its headline."""
+    result = run_demo(out, scale=scale)
+    f = result.figures
+    h = f["headline"]
+    g = h["global_spam_per_day"]
+    typer.echo(f"{month_name(f['month'])} ({result.source} data): "
+               f"{amount(g['value'])} spam {g['unit']}/day, spam rate {pct(h['spam_rate'])}, "
+               f"{pct(h['botnet_share'])} from botnets")
+    for line in f["narrative"][:4]:
+        typer.echo(f"  {line}")
+    for path in result.paths:
         typer.echo(f"report: {path}")
+    typer.echo("timings: " + ", ".join(f"{k} {v:.0f}s" for k, v in result.seconds.items()))

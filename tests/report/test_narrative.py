@@ -1,0 +1,23 @@
+from spamintel.report.narrative import amount, day_name, month_name, narrative
+
+
+def test_formatting():
+    assert amount(13.82e9) == "13.82bn" and amount(4_100_000) == "4.10m" and amount(12) == "12"
+    assert amount(None) == "n/a"
+    assert month_name("2011-03") == "March 2011" and day_name("2011-03-16") == "16 March"
+
+
+def test_story_names_dates_and_magnitudes(march):
+    text = " ".join(march["narrative"])
+    assert "March 2011" in text
+    assert "On 16 March" in text and "Rustock stopped sending" in text
+    assert "Bagle" in text
+    assert "bn" in text and "%" in text
+
+
+def test_story_without_calibration_says_so(march):
+    f = dict(march)
+    f["headline"] = dict(march["headline"])
+    f["headline"]["global_spam_per_day"] = {"value": 100.0, "low": None, "high": None,
+                                            "unit": "messages observed", "basis": "observed"}
+    assert "no world total is estimated" in narrative(f)[0]

@@ -1,0 +1,33 @@
+import copy
+
+from spamintel.report.render import to_html, to_markdown, write_report
+
+EVIL = "<script>alert(1)</script>"
+
+
+def test_html_is_one_offline_file(march):
+    html = to_html(march)
+    assert html.count("<svg") >= 2
+    assert "src=\"http" not in html and "href=\"http" not in html and "<script" not in html
+    for section in ("Headline", "Top botnets", "Events", "Rates", "Categories",
+                    "Sources of spam", "Campaigns of the month", "Methodology and confidence"):
+        assert section in html
+
+
+def test_everything_from_a_message_is_escaped(march):
+    f = copy.deepcopy(march)
+    f["campaigns"] = [{"campaign_id": "c1", "messages": 3, "category": EVIL, "botnets": [EVIL],
+                       "subject": EVIL, "first_day": "2011-03-01", "last_day": "2011-03-02"}]
+    f["top_url_domains"] = [{"domain": EVIL, "messages": 1}]
+    f["spam_countries"] = [{"country": EVIL, "messages": 1, "share": 0.5}]
+    f["narrative"] = [EVIL]
+    html = to_html(f)
+    assert EVIL not in html and "&lt;script&gt;" in html
+
+
+def test_markdown_and_all_formats(march, tmp_path):
+    md = to_markdown(march)
+    assert md.startswith("# Spam and botnet intelligence — March 2011")
+    assert "## Top botnets" in md and "| Rustock |" in md.replace("| Rustock", "| Rustock |")
+    paths = write_report(march, tmp_path, ("html", "md", "json"))
+    assert [p.suffix for p in paths] == [".html", ".md", ".json"]
