@@ -31,6 +31,11 @@ def simulate_cmd(
         None, "--replay", help="HOST:PORT: replay the written sessions over SMTP after generating."
     ),
     max_sessions: int = typer.Option(1000, "--max-sessions", help="Replay at most this many."),
+    xclient: bool = typer.Option(
+        False,
+        "--xclient",
+        help="Precede each replayed message with XCLIENT (original client IP, rDNS, receive time).",
+    ),
 ) -> None:
     """Generate what trap and feed sensors would have seen, with SMTP sessions and truth."""
     console = Console(stderr=True)
@@ -56,7 +61,11 @@ def simulate_cmd(
         host, _, port = replay_to.rpartition(":")
         rs = replay(
             ReplayConfig(
-                world=out, host=host or "127.0.0.1", port=int(port), max_sessions=max_sessions
+                world=out,
+                host=host or "127.0.0.1",
+                port=int(port),
+                max_sessions=max_sessions,
+                xclient=xclient,
             )
         )
         console.print(

@@ -23,10 +23,11 @@ from spamintel.simulate.population import Bots, Population
 from spamintel.simulate.received import trap_received_line
 from spamintel.simulate.scenario import Campaign, Group, Scenario, Sensor
 from spamintel.simulate.senders import helo_name, org_domain, provider_host, sender_address
-from spamintel.simulate.smtp import prelude, queue_id, speech_for, transaction
+from spamintel.simulate.smtp import prelude, speech_for, transaction
 from spamintel.simulate.templates import Dialect, HeaderTemplate
 from spamintel.simulate.tokens import between, cum_table, pick, weighted
 from spamintel.simulate.world import SLOTS, WORLD_CATEGORIES, World, effective
+from spamintel.sources.trap.record import queue_id as trap_queue_id
 
 MANGLE_SHARE = 0.03
 _TZ_BY_CC = {
@@ -247,9 +248,10 @@ class DayGenerator:
                 hdr,
                 Ctx(start, tz, helo, ip, mail_from.split("@", 1)[1], rcpt_domain),
             )
-            qid = queue_id(rng)
-            trans, end = transaction(sp, ms, mail_from, rcpts, len(body), qid, rng)
+            trans, end = transaction(sp, ms, mail_from, rcpts, len(body), rng)
             received = start + timedelta(milliseconds=end)
+            qid = trap_queue_id(body, received)  # the trap's own id: replay gives the same bytes
+            trans[-1][2] = f"250 2.0.0 Ok: queued as {qid}"
             line = trap_received_line(
                 helo, rdns, ip, sensor.host, sp.greet[:4].upper() == "EHLO", qid, rcpts[0], received
             )

@@ -2,6 +2,10 @@
 exact client lines of its transcript (case, spacing, bare LF, pipelined batches), the
 message data, and QUIT or a dropped connection as the session ended.
 
+With ``xclient`` each message is preceded by ``XCLIENT ADDR= PORT= NAME= TIME=`` so a
+trap that trusts the replaying host records the bot's address and the simulated receive
+time: the project's trap then stores byte-identical messages (same ``msg_sha256``).
+
 Bounded: at most ``max_sessions`` sessions, a timeout on every socket operation, and only
 the host and port the caller names. The trap's own Received line is stripped from the data
 (the receiving server adds its own).
@@ -29,6 +33,7 @@ class ReplayConfig:
     max_sessions: int = 1000
     timeout: float = 10.0
     sensors: tuple[str, ...] = ()
+    xclient: bool = False
 
 
 @dataclass
@@ -135,6 +140,16 @@ class _Wire:
         self.sock.close()
 
 
+def xclient_line(rec: dict) -> bytes:
+    """``XCLIENT`` stating the recorded client and receive time of the next message, for a
+    server that trusts the replaying host (Postfix-style; the project's trap honours it)."""
+    name = rec.get("rdns") or "[UNAVAILABLE]"
+    return (
+        f"XCLIENT ADDR={rec['client_ip']} PORT={rec.get('client_port', 0)} NAME={name} "
+        f"TIME={rec['received_at']}\r\n"
+    ).encode("ascii", "replace")
+
+
 def _prelude_len(entries: list) -> int:
     for i, (_, who, text) in enumerate(entries):
         if who == "C" and text[:4].upper() not in ("HELO", "EHLO"):
@@ -150,6 +165,12 @@ def _one_session(cfg: ReplayConfig, session: list[tuple[dict, bytes]]) -> int:
         skip = _prelude_len(first)
         for k, (rec, data) in enumerate(session):
             entries = rec["transcript"] if k == 0 else rec["transcript"][skip:]
+            if k == 0 and entries and entries[0][1] == "S":
+                wire.reply()  # banner
+                entries = entries[1:]
+            if cfg.xclient:
+                wire.send(xclient_line(rec))
+                wire.reply()
             if _play(wire, entries, data):
                 sent += 1
         last = session[-1][0]

@@ -12,7 +12,6 @@ import random
 from dataclasses import dataclass
 
 from spamintel.simulate.templates import Dialect
-from spamintel.simulate.tokens import upper_hex
 
 EHLO_REPLY = "250-{host}\r\n250-PIPELINING\r\n250-SIZE 20480000\r\n250 8BITMIME"
 
@@ -65,9 +64,10 @@ def prelude(sp: Speech, helo: str, host: str) -> list[list]:
 
 
 def transaction(
-    sp: Speech, ms: int, mail_from: str, rcpts: list[str], size: int, qid: str, rng: random.Random
+    sp: Speech, ms: int, mail_from: str, rcpts: list[str], size: int, rng: random.Random
 ) -> tuple[list[list], int]:
-    """One message's commands and replies starting at ``ms``; returns entries and end ms."""
+    """One message's commands and replies starting at ``ms``; returns entries and end ms.
+    The last entry is the final 250 reply; the caller adds the queue id to it."""
     eol = sp.eol
     out: list[list] = []
     if sp.rset_p and rng.random() < sp.rset_p:
@@ -90,10 +90,5 @@ def transaction(
     ms += 5 + size // 2000
     # message data and its final dot always end in CRLF (RFC 5321 §4.1.1.4): servers that
     # accept bare-LF commands still wait for CRLF.CRLF
-    out += [[ms, "C", ".\r\n"], [ms + 1, "S", f"250 2.0.0 Ok: queued as {qid}"]]
+    out += [[ms, "C", ".\r\n"], [ms + 1, "S", "250 2.0.0 Ok: queued"]]
     return out, ms + 2
-
-
-def queue_id(rng: random.Random) -> str:
-    """A trap queue id (10 upper-case hex digits)."""
-    return upper_hex(rng, 10)
