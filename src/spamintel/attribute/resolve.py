@@ -13,6 +13,7 @@ import duckdb
 import numpy as np
 import pyarrow as pa
 
+from spamintel.attribute._graph import dense
 from spamintel.attribute.signatures import Signature
 
 
@@ -28,7 +29,11 @@ class FamilyMatches:
 
 
 def match_signatures(table: pa.Table, sigs: list[Signature]) -> FamilyMatches:
-    """Evaluate every signature on every row of ``table`` (one SQL pass)."""
+    """Evaluate every signature on every row of ``table``.
+
+    Rules run once per distinct combination of the columns they read (a few thousand
+    even in millions of messages), in one SQL pass, and the answers are broadcast back.
+    """
     families = sorted({s.family for s in sigs})
     n = table.num_rows
     mask = np.zeros((n, len(families)), dtype=bool)
@@ -36,13 +41,18 @@ def match_signatures(table: pa.Table, sigs: list[Signature]) -> FamilyMatches:
     top: list[str | None] = [None] * len(families)
     if not sigs or n == 0:
         return FamilyMatches(families, mask, conf, top)
+    fields = sorted({f for s in sigs for f in s.fields()})
     con = duckdb.connect()
-    con.register("t", table)
+    con.register("t", table.select(fields))
+    key = con.sql(f"SELECT hash({', '.join(fields)}) FROM t").to_arrow_table().column(0)
+    ids, _ = dense(key.to_numpy(zero_copy_only=False))
+    _, first = np.unique(ids, return_index=True)
+    con.register("d", table.select(fields).take(pa.array(first)))
     cols = ", ".join(f"{s.sql()} AS s{i}" for i, s in enumerate(sigs))
-    hits = con.sql(f"SELECT {cols} FROM t").to_arrow_table()
+    hits = con.sql(f"SELECT {cols} FROM d").to_arrow_table()
     best = np.zeros(len(families))
     for i, sig in enumerate(sigs):
-        col = hits.column(i).to_numpy(zero_copy_only=False).astype(bool)
+        col = hits.column(i).to_numpy(zero_copy_only=False).astype(bool)[ids]
         f = families.index(sig.family)
         mask[:, f] |= col
         conf[col, f] = np.maximum(conf[col, f], sig.confidence)

@@ -1,0 +1,68 @@
+"""Campaigns: near-duplicate grouping, the split by domains and senders, stable ids."""
+
+from __future__ import annotations
+
+import numpy as np
+import pyarrow as pa
+
+from spamintel.attribute.campaigns import (
+    band_keys,
+    campaign_ids,
+    content_groups,
+    split_campaigns,
+)
+from spamintel.fingerprint.minhash import body_minhash, normalise
+
+TEXTS = {
+    "pills": "Cheap pills online today, best prices on every order, fast discreet shipping "
+             "worldwide, no prescription needed, order now and save big on all products",
+    "watch": "Luxury replica watches for sale, swiss movement and sapphire glass, the best "
+             "copies on the market, free gift box with every watch you buy this week",
+}
+
+
+def _table(kinds: list[str], domains: list[list[str]]) -> pa.Table:
+    hashes = []
+    for i, kind in enumerate(kinds):
+        words = normalise(TEXTS[kind] + (" extra" if i % 2 else ""))
+        hashes.append(body_minhash(words, [], 64))
+    return pa.table({"body_minhash": pa.array(hashes, pa.list_(pa.uint32())),
+                     "subject_shape": ["s"] * len(kinds),
+                     "url_domains": pa.array(domains, pa.list_(pa.string()))})
+
+
+def test_band_keys_cover_every_full_minhash():
+    table = _table(["pills", "watch"], [[], []])
+    rows, keys = band_keys(table.column("body_minhash"), 16, 4)
+    assert rows.tolist() == [0, 1] and keys.shape == (2, 16)
+
+
+def test_near_duplicates_share_a_group_and_others_do_not():
+    table = _table(["pills", "pills", "watch", "watch"], [[], [], [], []])
+    groups = content_groups(table, np.ones(4, dtype=bool), 16, 4)
+    assert groups[0] == groups[1] and groups[2] == groups[3] and groups[0] != groups[2]
+
+
+def test_ineligible_rows_get_no_group():
+    table = _table(["pills", "pills"], [[], []])
+    assert content_groups(table, np.array([True, False]), 16, 4)[1] == -1
+
+
+def test_same_text_splits_by_sender_unless_a_domain_joins_them():
+    content = np.zeros(4, dtype=np.int64)
+    day = np.zeros(4, dtype=np.int64)
+    sender = np.array([0, 0, 1, 1])
+    apart = split_campaigns(content, pa.array([["a.example"], [], ["b.example"], []]),
+                            day, sender)
+    assert apart[0] == apart[1] and apart[2] == apart[3] and apart[0] != apart[2]
+    joined = split_campaigns(content, pa.array([["a.example"], [], ["a.example"], []]),
+                             day, sender)
+    assert len(set(joined.tolist())) == 1
+
+
+def test_ids_come_from_the_earliest_member_and_survive_new_mail():
+    sha = np.array(["aa" * 32, "bb" * 32, "cc" * 32], dtype=object)
+    first = campaign_ids(np.array([5, 5, 7]), sha)
+    assert first.tolist() == ["c-" + "aa" * 6, "c-" + "aa" * 6, "c-" + "cc" * 6]
+    later = campaign_ids(np.array([1, 1, 2, 1]), np.append(sha, "dd" * 32))
+    assert later[:3].tolist() == first.tolist()
