@@ -15,54 +15,22 @@ from datetime import UTC, date, datetime, timedelta
 import numpy as np
 
 from spamintel.simulate.attachments import eicar_attachment
+from spamintel.simulate.client import Client, connect
 from spamintel.simulate.compose import Attachment, Envelope, compose
 from spamintel.simulate.content import DomainPool, Template, render_content
 from spamintel.simulate.headers import Ctx
-from spamintel.simulate.ipspace import IPSpace, ip_text
+from spamintel.simulate.ipspace import IPSpace
 from spamintel.simulate.population import Bots, Population
 from spamintel.simulate.received import trap_received_line
 from spamintel.simulate.scenario import Campaign, Group, Scenario, Sensor
-from spamintel.simulate.senders import helo_name, org_domain, provider_host, sender_address
-from spamintel.simulate.smtp import prelude, speech_for, transaction
+from spamintel.simulate.senders import sender_address
+from spamintel.simulate.smtp import before_first_mail, transaction
 from spamintel.simulate.templates import Dialect, HeaderTemplate
 from spamintel.simulate.tokens import between, cum_table, pick, weighted
 from spamintel.simulate.world import SLOTS, WORLD_CATEGORIES, World, effective
 from spamintel.sources.trap.record import queue_id as trap_queue_id
 
 MANGLE_SHARE = 0.03
-_TZ_BY_CC = {
-    "RU": 180,
-    "UA": 120,
-    "RO": 120,
-    "BY": 120,
-    "IN": 330,
-    "PK": 300,
-    "BR": -180,
-    "AR": -180,
-    "CO": -300,
-    "PE": -300,
-    "CL": -180,
-    "MX": -360,
-    "US": -300,
-    "VN": 420,
-    "TH": 420,
-    "ID": 420,
-    "PH": 480,
-    "CN": 480,
-    "TW": 480,
-    "KR": 540,
-    "JP": 540,
-    "KZ": 360,
-    "TR": 120,
-    "SA": 180,
-    "EG": 120,
-    "GB": 0,
-    "DE": 60,
-    "FR": 60,
-    "IT": 60,
-    "ES": 60,
-    "PL": 60,
-}
 
 
 @dataclass(slots=True)
@@ -205,99 +173,80 @@ class DayGenerator:
         headers,
         rng: random.Random,
     ) -> list[Message]:
-        kit, pop = self.kit, self.kit.pops[g.name]
-        ip_int, asn = int(bots.ips[k]), int(bots.asns[k])
-        ip = ip_text(ip_int)
-        seed = int(bots.helo_seed[k])
-        form = int(bots.rdns_form[k])
-        if g.kind == "legit":
-            rdns = None
-        else:
-            rdns = kit.space.rdns(ip_int, asn, form) if form >= 0 else None
-        dialect = kit.dialects[pop.dialect_names[int(bots.dialect[k])]]
-        sp = speech_for(dialect, rng)
+        """The messages of one connection of bot ``k``."""
+        kit = self.kit
         addrs = self.addresses[sensor.name]
         rcpt_domain = addrs[int(rng.random() * len(addrs))].split("@", 1)[1]
-        isp = kit.space.isps[asn]
-        from_domain = org_domain(seed) if g.sender == "org" else rcpt_domain
-        helo = helo_name(dialect.helo, seed, ip, rdns, rcpt_domain, from_domain, rng)
-        if isp.cc in ("XW", "XH") and dialect.helo == "fqdn" and g.sender != "org":
-            helo = provider_host(seed, isp.domain)
-        if g.kind != "botnet" and dialect.helo == "fqdn":
-            rdns = helo  # real mail servers have forward-confirmed reverse DNS
-        entries = prelude(sp, helo, sensor.host)
-        session_id = f"{stable_seed(sensor.name, start.isoformat(), k, ip) % 16**16:016x}"
-        port = 1025 + int(rng.random() * 64000)
-        hdr = kit.headers[weighted(rng, headers)]
-        tz = _TZ_BY_CC.get(isp.cc, 0) + (
-            pick(rng, (0, 0, 0, 60, -60, 600)) if g.kind != "legit" else 0
+        client = connect(
+            g,
+            bots,
+            k,
+            kit.space,
+            kit.dialects,
+            kit.pops[g.name].dialect_names,
+            kit.headers[weighted(rng, headers)],
+            rcpt_domain,
+            sensor.host,
+            rng,
         )
         out: list[Message] = []
         ms = 10
         for index, cat in enumerate(cats):
-            n_rcpt = min(1 + int(rng.expovariate(1.0) * max(g.rcpts - 1, 0) * 0.25), 10)
-            rcpts = [addrs[int(rng.random() * len(addrs))] for _ in range(n_rcpt)]
-            mail_from = sender_address(g.sender, rng, rcpt_domain, isp.domain, seed)
-            body, camp = self._body(
-                g,
-                cat,
-                day,
-                rng,
-                rcpts[0],
-                mail_from,
-                hdr,
-                Ctx(start, tz, helo, ip, mail_from.split("@", 1)[1], rcpt_domain),
-            )
-            trans, end = transaction(sp, ms, mail_from, rcpts, len(body), rng)
-            received = start + timedelta(milliseconds=end)
-            qid = trap_queue_id(body, received)  # the trap's own id: replay gives the same bytes
-            trans[-1][2] = f"250 2.0.0 Ok: queued as {qid}"
-            line = trap_received_line(
-                helo, rdns, ip, sensor.host, sp.greet[:4].upper() == "EHLO", qid, rcpts[0], received
-            )
-            data = line.encode("ascii", "replace") + body
-            sha = hashlib.sha256(data).hexdigest()
-            rec = {
-                "msg_sha256": sha,
-                "sensor": sensor.name,
-                "session_id": session_id,
-                "queue_id": qid,
-                "client_ip": ip,
-                "client_port": port,
-                "rdns": rdns,
-                "helo": helo,
-                "esmtp": sp.greet[:4].upper() == "EHLO",
-                "connected_at": start.isoformat(),
-                "received_at": received.isoformat(),
-                "mail_from": mail_from,
-                "rcpt_to": rcpts,
-                "tls": False,
-                "index_in_session": index,
-                "trap_host": sensor.host,
-                "transcript": entries + trans,
-            }
+            msg, end = self._message(sensor, day, g, client, cat, start, ms, index, rng)
+            if index == 0:  # the connection's prelude is all before its first MAIL
+                client.prelude = before_first_mail(msg.session["transcript"])
             if index == len(cats) - 1:
-                if rng.random() < dialect.quit_p:
-                    rec["closing"], rec["quit_line"] = "quit", sp.quit + sp.eol
-                else:
-                    rec["closing"] = "drop"
-            truth = (
-                sha,
-                sensor.name,
-                g.label,
-                ip,
-                camp,
-                None if cat == "ham" else cat,
-                cat == "phishing",
-                cat == "malware",
-                g.kind != "legit",
-                day,
-                received,
-                isp.cc,
-            )
-            out.append(Message(received, data, rec, truth))
+                _closing(msg.session, client, rng)
+            out.append(msg)
             ms = end + 20 + int(rng.random() * 500)
         return out
+
+    def _message(
+        self,
+        sensor: Sensor,
+        day: date,
+        g: Group,
+        c: Client,
+        cat: str,
+        start: datetime,
+        ms: int,
+        index: int,
+        rng: random.Random,
+    ) -> tuple[Message, int]:
+        """One message of a session starting at ``ms``; returns it and the end ms."""
+        addrs = self.addresses[sensor.name]
+        n_rcpt = min(1 + int(rng.expovariate(1.0) * max(g.rcpts - 1, 0) * 0.25), 10)
+        rcpts = [addrs[int(rng.random() * len(addrs))] for _ in range(n_rcpt)]
+        mail_from = sender_address(g.sender, rng, c.rcpt_domain, c.isp.domain, c.seed)
+        body, camp = self._body(
+            g, cat, day, rng, rcpts[0], mail_from, c.header, c.ctx(start, mail_from)
+        )
+        trans, end = transaction(c.speech, ms, mail_from, rcpts, len(body), rng)
+        received = start + timedelta(milliseconds=end)
+        qid = trap_queue_id(body, received)  # the trap's own id: replay gives the same bytes
+        trans[-1][2] = f"250 2.0.0 Ok: queued as {qid}"
+        line = trap_received_line(
+            c.helo, c.rdns, c.ip, sensor.host, c.esmtp, qid, rcpts[0], received
+        )
+        data = line.encode("ascii", "replace") + body
+        sha = hashlib.sha256(data).hexdigest()
+        rec = c.record(sha, sensor, qid, start, received, mail_from, rcpts, index)
+        rec["transcript"] = c.prelude + trans
+        truth = (
+            sha,
+            sensor.name,
+            g.label,
+            c.ip,
+            camp,
+            None if cat == "ham" else cat,
+            cat == "phishing",
+            cat == "malware",
+            g.kind != "legit",
+            day,
+            received,
+            c.isp.cc,
+        )
+        return Message(received, data, rec, truth), end
 
     def _body(
         self,
@@ -342,6 +291,14 @@ class DayGenerator:
             mangle=rng.random() < MANGLE_SHARE,
         )
         return data, camp.id if camp else None
+
+
+def _closing(rec: dict, c: Client, rng: random.Random) -> None:
+    """Mark how the connection ended (QUIT or dropped) on its last message's record."""
+    if rng.random() < c.dialect.quit_p:
+        rec["closing"], rec["quit_line"] = "quit", c.speech.quit + c.speech.eol
+    else:
+        rec["closing"] = "drop"
 
 
 def _session_sizes(n: int, mean: float, nrng: np.random.Generator) -> list[int]:

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from hashlib import sha256
 from pathlib import Path
 
+from spamintel.simulate.smtp import before_first_mail
 from spamintel.sources._mbox import iter_mbox
 
 
@@ -151,10 +152,7 @@ def xclient_line(rec: dict) -> bytes:
 
 
 def _prelude_len(entries: list) -> int:
-    for i, (_, who, text) in enumerate(entries):
-        if who == "C" and text[:4].upper() not in ("HELO", "EHLO"):
-            return i
-    return len(entries)
+    return len(before_first_mail(entries))
 
 
 def _one_session(cfg: ReplayConfig, session: list[tuple[dict, bytes]]) -> int:

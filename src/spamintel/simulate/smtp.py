@@ -92,3 +92,12 @@ def transaction(
     # accept bare-LF commands still wait for CRLF.CRLF
     out += [[ms, "C", ".\r\n"], [ms + 1, "S", "250 2.0.0 Ok: queued"]]
     return out, ms + 2
+
+
+def before_first_mail(entries: list[list]) -> list[list]:
+    """Transcript entries before the first client ``MAIL`` (the connection's prelude, as the
+    trap keeps it in every message record of the connection)."""
+    for i, (_, who, text) in enumerate(entries):
+        if who == "C" and text[:4].upper() == "MAIL":
+            return entries[:i]
+    return list(entries)
