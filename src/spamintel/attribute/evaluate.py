@@ -37,8 +37,9 @@ def pair_f1(pred: np.ndarray, truth: np.ndarray) -> dict[str, float]:
 def _joined(store: Store, truth: Path):
     con = store.connect()
     return con.sql(f"""
-        SELECT e.msg_sha256, e.day, e.botnet AS pred, e.botnet_method AS method,
-               e.campaign_id AS pred_campaign, t.botnet AS truth, t.campaign AS campaign
+        SELECT e.msg_sha256, TRY_CAST(e.day AS DATE) AS day, e.botnet AS pred,
+               e.botnet_method AS method, e.campaign_id AS pred_campaign,
+               t.botnet AS truth, t.campaign AS campaign
         FROM events e JOIN read_parquet('{str(truth).replace("'", "''")}') t
           ON t.msg_sha256 = e.msg_sha256""").to_arrow_table()
 
@@ -74,6 +75,25 @@ def evaluate(store: Store, truth: Path) -> dict:
     out["campaigns"] = pair_f1(pcamp[has], camp[has])
     out.update(_named_unnamed(true[fam].astype(str), pred_s[fam]))
     out["per_family"] = _per_family(true[fam].astype(str), pred_s[fam])
+    days = np.asarray(t.column("day").to_pylist(), dtype=object)
+    out["first_seen"] = _first_seen(true[fam].astype(str), pred_s[fam], days[fam], pred_s,
+                                    days)
+    return out
+
+
+def _first_seen(true: np.ndarray, pred: np.ndarray, days: np.ndarray, pred_all: np.ndarray,
+                days_all: np.ndarray) -> dict[str, dict[str, str | None]]:
+    """Per family: its first day in the truth, the label most of its mail got, and the
+    first day that label was given to any message (a new botnet should show within a day)."""
+    out: dict[str, dict[str, str | None]] = {}
+    for name in np.unique(true):
+        sel = true == name
+        values, counts = np.unique(pred[sel], return_counts=True)
+        label = str(values[np.argmax(counts)])
+        shown = [d for d in days_all[pred_all == label] if d is not None] \
+            if label != "none" else []
+        out[str(name)] = {"truth": str(min(d for d in days[sel] if d is not None)),
+                          "label": label, "reported": str(min(shown)) if shown else None}
     return out
 
 
