@@ -28,14 +28,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from spamintel.sources.spool import (
-    INDEX_DIR,
-    MARKER,
-    SESSIONS_DIR,
-    TMP_PREFIX,
-    content_path,
-    sidecar_path,
-)
+from spamintel.sources.spool import INDEX_DIR, MARKER, SESSIONS_DIR, TMP_PREFIX
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,7 +53,7 @@ def _syncfs_function():
 _SYNCFS = _syncfs_function()
 
 
-def _fsync_path(path: Path) -> None:
+def _fsync_path(path: str) -> None:
     fd = os.open(path, os.O_RDONLY)
     try:
         os.fsync(fd)
@@ -73,6 +66,8 @@ class SpoolWriter:
 
     def __init__(self, root: str | Path, sync: str = "group") -> None:
         self.root = Path(root)
+        self._root = str(self.root)
+        self._dirs: set[str] = set()
         self.sync = sync if (sync != "group" or _SYNCFS is not None) else "fsync"
         self._prepare()
         self._pool = ThreadPoolExecutor(1, thread_name_prefix="spool")
@@ -137,26 +132,30 @@ class SpoolWriter:
 
     def _commit(self, items: list[SpoolItem]) -> None:
         """Write, sync, rename, index, sync (runs in the writer thread)."""
-        moves: list[tuple[Path, Path]] = []
+        moves: list[tuple[str, str]] = []
         seen: set[str] = set()
         for item in items:
-            target = content_path(self.root, item.sha)
-            target.parent.mkdir(exist_ok=True)
-            if item.sha not in seen and not target.exists():
-                moves.append((self._write_tmp(target, item.data), target))
+            sub = os.path.join(self._root, item.sha[:2])
+            if sub not in self._dirs:
+                os.makedirs(sub, exist_ok=True)
+                self._dirs.add(sub)
+            target = os.path.join(sub, f"{item.sha}.eml")
+            if item.sha not in seen and not os.path.exists(target):
+                moves.append((self._write_tmp(sub, target, item.data), target))
             seen.add(item.sha)
-            side = sidecar_path(self.root, item.sha, item.sid)
-            moves.append((self._write_tmp(side, item.record), side))
+            side = os.path.join(sub, f"{item.sha}.{item.sid}.json")
+            moves.append((self._write_tmp(sub, side, item.record), side))
         self._sync([tmp for tmp, _ in moves])
         for tmp, final in moves:
             os.replace(tmp, final)
         self._append_index(items)
-        self._sync(sorted({final.parent for _, final in moves} | {self.root / INDEX_DIR}))
+        self._sync(sorted({os.path.dirname(final) for _, final in moves}
+                          | {os.path.join(self._root, INDEX_DIR)}))
         self.batches += 1
         self.committed += len(items)
 
-    def _write_tmp(self, final: Path, data: bytes) -> Path:
-        tmp = final.with_name(f"{TMP_PREFIX}{uuid.uuid4().hex[:12]}-{final.name}")
+    def _write_tmp(self, sub: str, final: str, data: bytes) -> str:
+        tmp = os.path.join(sub, f"{TMP_PREFIX}{uuid.uuid4().hex[:12]}-{os.path.basename(final)}")
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
         try:
             view = memoryview(data)
@@ -166,7 +165,7 @@ class SpoolWriter:
             os.close(fd)
         return tmp
 
-    def _sync(self, paths: list[Path]) -> None:
+    def _sync(self, paths: list[str]) -> None:
         if self.sync == "none":
             return
         if self.sync == "group" and _SYNCFS is not None:

@@ -1,0 +1,97 @@
+"""Fixtures for the trap tests: a real trap on an ephemeral loopback port, a raw client."""
+
+from __future__ import annotations
+
+import json
+import socket
+from pathlib import Path
+
+import pytest
+
+from spamintel.sources.trap import TrapConfig
+from spamintel.sources.trap.running import TrapThread
+
+
+class RawClient:
+    """A plain socket speaking SMTP byte for byte, for dialects smtplib cannot produce."""
+
+    def __init__(self, address: tuple[str, int], timeout: float = 10.0) -> None:
+        self.sock = socket.create_connection(address, timeout=timeout)
+        self.buf = b""
+
+    def send(self, data: bytes) -> None:
+        self.sock.sendall(data)
+
+    def reply(self) -> str:
+        """One complete (possibly multi-line) reply; returns its last line."""
+        while True:
+            nl = self.buf.find(b"\n")
+            while nl >= 0:
+                line, self.buf = self.buf[: nl + 1], self.buf[nl + 1:]
+                if line[3:4] != b"-":
+                    return line.decode("latin-1").rstrip("\r\n")
+                nl = self.buf.find(b"\n")
+            chunk = self.sock.recv(65536)
+            if not chunk:
+                raise ConnectionError("closed by server")
+            self.buf += chunk
+
+    def say(self, line: bytes) -> str:
+        """Send one command and return its reply."""
+        self.send(line)
+        return self.reply()
+
+    def close(self) -> None:
+        self.sock.close()
+
+
+@pytest.fixture
+def start_trap(tmp_path):
+    """Factory: ``start_trap(**cfg)`` runs a trap until the test ends; returns its thread."""
+    running: list[TrapThread] = []
+
+    def start(**overrides) -> TrapThread:
+        opts = {"listen_port": 0, "spool": str(tmp_path / "spool"), "sensor": "t1",
+                "hostname": "mx.trap.test", "use_uvloop": False, **overrides}
+        trap = TrapThread(TrapConfig(**opts)).__enter__()
+        running.append(trap)
+        return trap
+
+    yield start
+    for trap in running:
+        trap.__exit__(None, None, None)
+
+
+@pytest.fixture
+def raw():
+    """Factory: ``raw(address)`` opens a RawClient closed after the test."""
+    clients: list[RawClient] = []
+
+    def connect(address) -> RawClient:
+        clients.append(RawClient(address))
+        return clients[-1]
+
+    yield connect
+    for c in clients:
+        c.close()
+
+
+def records(spool: Path) -> list[dict]:
+    """Session records of the spool, oldest first."""
+    recs = [json.loads(p.read_text()) for p in spool.glob("*/*.json")]
+    return sorted(recs, key=lambda r: r["received_at"])
+
+
+@pytest.fixture
+def spool_records():
+    """``spool_records(spool)``: the spool's session records, oldest first."""
+    return records
+
+
+@pytest.fixture
+def session_log():
+    """``session_log(spool)``: end-of-session records the trap logged."""
+    def read(spool: Path) -> list[dict]:
+        return [json.loads(line) for f in sorted((spool / "sessions").glob("*.jsonl"))
+                for line in f.read_text().splitlines()]
+    return read
