@@ -44,6 +44,7 @@ class SeriesSet:
     pooled: dict[str, np.ndarray] = field(default_factory=dict)
     pieces: dict[str, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
     pooled_global: np.ndarray | None = None
+    observed: dict[str, np.ndarray] = field(default_factory=dict)
 
 
 def _active(x: np.ndarray, fraction: float) -> np.ndarray:
@@ -132,7 +133,7 @@ def detect(s: SeriesSet, cfg: AnalyzeConfig) -> list[dict]:
     for name, x in sorted(s.daily.items()):
         active = _active(x, frac)
         found = silence_events(x, s.days, s.hourly.get(name, {}), frac,
-                               cfg.takedown_min_days, w)
+                               cfg.takedown_min_days, w, s.observed.get(name))
         found += level_shifts(x, s.days, active, w, cfg.surge_ratio)
         found += content_switches(s.categories.get(name, []), s.days, active, w,
                                   cfg.content_switch_distance)

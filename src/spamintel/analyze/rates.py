@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 
 from spamintel.analyze.estimate import Z95
-from spamintel.analyze.series import BOTNET_SQL, SPAM_SQL
+from spamintel.analyze.series import BOTNET_SQL, VERDICT_SPAM_SQL, spam_sql
 
 HAM_MIN_SHARE = 0.01
 
@@ -33,7 +33,7 @@ def mixed_sensors(con, configured: tuple[str, ...]) -> list[str]:
     if configured:
         return list(configured)
     rows = con.execute(f"""SELECT sensor FROM events GROUP BY sensor
-        HAVING avg(CASE WHEN {SPAM_SQL} THEN 0 ELSE 1 END) >= {HAM_MIN_SHARE}
+        HAVING avg(CASE WHEN {VERDICT_SPAM_SQL} THEN 0 ELSE 1 END) >= {HAM_MIN_SHARE}
         ORDER BY sensor""").fetchall()
     return [r[0] for r in rows]
 
@@ -55,10 +55,11 @@ def monthly_rates(con, mixed: list[str], botnet_share: dict[str, tuple[float, fl
                   ) -> list[dict]:
     """Rate rows per month; ``botnet_share`` maps month to (botnet spam, all spam)."""
     where = "sensor IN (SELECT unnest(?))" if mixed else "TRUE"
+    is_spam = spam_sql(mixed)
     basis = "mixed feeds: " + ", ".join(mixed) if mixed else "all observed mail"
     rows = []
     for month, n, spam, virus, phish in con.execute(f"""
-            SELECT strftime(day, '%Y-%m'), count(*), count(*) FILTER (WHERE {SPAM_SQL}),
+            SELECT strftime(day, '%Y-%m'), count(*), count(*) FILTER (WHERE {is_spam}),
                    count(*) FILTER (WHERE is_virus), count(*) FILTER (WHERE is_phish
                    OR verdict = 'phish')
             FROM events WHERE day IS NOT NULL AND {where} GROUP BY 1 ORDER BY 1""",
@@ -69,31 +70,32 @@ def monthly_rates(con, mixed: list[str], botnet_share: dict[str, tuple[float, fl
         rows.append(_one_in(month, "phishing_rate_1_in", phish, n, basis))
     for month, spam, bad in con.execute(f"""
             SELECT strftime(day, '%Y-%m'), count(*), count(*) FILTER (WHERE has_malicious_link)
-            FROM events WHERE day IS NOT NULL AND {SPAM_SQL} GROUP BY 1 ORDER BY 1""").fetchall():
+            FROM events WHERE day IS NOT NULL AND {is_spam} GROUP BY 1 ORDER BY 1""").fetchall():
         rows.append(_row(month, "malicious_link_share", *wilson(bad, spam), bad, spam,
                          "spam, all sensors"))
     for month, (bot, total) in sorted(botnet_share.items()):
         share = bot / total if total else None
         rows.append(_row(month, "botnet_share", share, None, None, bot, total,
                          "estimated world spam" if total else "no spam"))
-    return rows + category_shares(con)
+    return rows + category_shares(con, mixed)
 
 
-def category_shares(con) -> list[dict]:
+def category_shares(con, mixed: list[str]) -> list[dict]:
     """Share of spam per category and month (metric ``category:<name>``)."""
     rows = []
     for month, cat, k, n in con.execute(f"""
             SELECT m, c, k, sum(k) OVER (PARTITION BY m) FROM (
               SELECT strftime(day, '%Y-%m') m, coalesce(category, 'other') c, count(*) k
-              FROM events WHERE day IS NOT NULL AND {SPAM_SQL} GROUP BY ALL)
+              FROM events WHERE day IS NOT NULL AND {spam_sql(mixed)} GROUP BY ALL)
             ORDER BY m, k DESC, c""").fetchall():
         p, lo, hi = wilson(int(k), int(n))
         rows.append(_row(month, f"category:{cat}", p, lo, hi, int(k), int(n), "spam, all sensors"))
     return rows
 
 
-def observed_botnet_share(con) -> dict[str, tuple[float, float]]:
+def observed_botnet_share(con, mixed: list[str]) -> dict[str, tuple[float, float]]:
     """Month -> (botnet spam, all spam) as observed (when there is no calibration)."""
     return {m: (float(b), float(t)) for m, b, t in con.execute(f"""
         SELECT strftime(day, '%Y-%m'), count(*) FILTER (WHERE {BOTNET_SQL} IS NOT NULL),
-               count(*) FROM events WHERE day IS NOT NULL AND {SPAM_SQL} GROUP BY 1""").fetchall()}
+               count(*) FROM events WHERE day IS NOT NULL AND {spam_sql(mixed)} GROUP BY 1"""
+        ).fetchall()}

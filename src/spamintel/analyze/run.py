@@ -63,8 +63,12 @@ def _series_set(days: list[date], daily: list[dict], hourly: list[tuple], cats: 
             hours.setdefault(botnet, {})[hour] = float(n)
     categories = {b: [cats.get((b, d), {}) for d in days] for b in per}
     pooled, pieces, pooled_glob = _pooled(days, daily)
+    observed: dict[str, np.ndarray] = {b: np.zeros(len(days)) for b in per}
+    for r in daily:
+        if r["scope"] == estimate.BOTNET:
+            observed[r["botnet"]][index[r["day"]]] = r["messages"]
     return changes.SeriesSet(days, per, glob, hours, categories, unit, pooled, pieces,
-                             pooled_glob)
+                             pooled_glob, observed)
 
 
 def _pooled(days: list[date], daily: list[dict]):
@@ -130,7 +134,8 @@ def compute(store: Store, acfg: AnalyzeConfig, timer: dict[str, float] | None = 
     t = time.perf_counter()
     cal = acfg.calibration
     con = store.connect()
-    series.spam_view(con, cal.unit)
+    mixed = rates.mixed_sensors(con, cal.mixed_sensors)
+    series.spam_view(con, cal.unit, mixed)
     counts = series.daily_counts(con)
     scaler = estimate.make_scaler(cal, counts)
     daily = daily_mod.daily_estimates(counts, series.active_sensors(con), scaler)
@@ -141,7 +146,7 @@ def compute(store: Store, acfg: AnalyzeConfig, timer: dict[str, float] | None = 
     pops = populations.populations(con, est)
     timer["populations"] = time.perf_counter() - t - timer["series"]
     share = _botnet_share(monthly)
-    rate_rows = rates.monthly_rates(con, rates.mixed_sensors(con, cal.mixed_sensors), share)
+    rate_rows = rates.monthly_rates(con, mixed, share)
     sset = _series_set(counts.days, daily, hourly, series.daily_categories(con), cal.unit)
     events = changes.detect(sset, acfg)
     timer["rates_events"] = time.perf_counter() - t - timer["series"] - timer["populations"]

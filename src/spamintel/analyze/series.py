@@ -1,9 +1,10 @@
 """Observed spam per day and per hour, per sensor and botnet, straight from the events view.
 
-What counts as spam: a classifier verdict of spam, phish or malware; messages without a
-verdict count as spam when their source labelled them so or when a trap saw them (a trap
-address never receives wanted mail). A botnet is any ``botnet`` value except empty ones,
-``none``/``unknown`` and ``nonbotnet:*`` (spam known not to come from a botnet).
+What counts as spam: a classifier verdict of spam, phish or malware, a source label of spam
+when there is no verdict, and everything a trap saw (a trap address never receives wanted
+mail), except on the sensors known to see all mail (``spam_sql``). A botnet is any
+``botnet`` value except empty ones, ``none``/``unknown`` and ``nonbotnet:*`` (spam known
+not to come from a botnet).
 """
 
 from __future__ import annotations
@@ -11,8 +12,23 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-SPAM_SQL = ("(verdict IN ('spam', 'phish', 'malware') OR (verdict IS NULL AND "
-            "(label = 'spam' OR source_kind = 'trap')))")
+VERDICT_SPAM_SQL = ("(verdict IN ('spam', 'phish', 'malware') OR (verdict IS NULL AND "
+                    "(label = 'spam' OR source_kind = 'trap')))")
+
+
+def spam_sql(mixed: tuple[str, ...] | list[str] = ()) -> str:
+    """SQL condition for spam: a spam-like verdict, a ``spam`` label without verdict, or any
+    message a trap saw (a ham verdict there is a classifier miss), except on ``mixed``
+    sensors, which see wanted mail too and are trusted to the verdict."""
+    trap = "source_kind = 'trap'"
+    if mixed:
+        names = ", ".join("'" + m.replace("'", "''") + "'" for m in mixed)
+        trap += f" AND sensor NOT IN ({names})"
+    return (f"(verdict IN ('spam', 'phish', 'malware') OR (verdict IS NULL AND label = 'spam')"
+            f" OR ({trap}))")
+
+
+SPAM_SQL = spam_sql()
 BOTNET_SQL = ("CASE WHEN botnet IS NULL OR botnet IN ('', 'none', 'unknown') OR "
               "starts_with(botnet, 'nonbotnet') THEN NULL ELSE botnet END")
 UNITS = {"messages": "1", "recipients": "greatest(coalesce(rcpt_count, 1), 1)"}
@@ -36,12 +52,12 @@ class DailyCounts:
     amount: dict[tuple[date, str, str | None], float]
 
 
-def spam_view(con, unit: str) -> None:
+def spam_view(con, unit: str, mixed: tuple[str, ...] | list[str] = ()) -> None:
     """Create the temporary view ``_spam`` (day, hour, sensor, botnet, amount, category)."""
     con.execute(f"""CREATE OR REPLACE TEMP VIEW _spam AS
         SELECT day, date_trunc('hour', observed_at) AS hour, sensor, client_ip, category,
                {BOTNET_SQL} AS botnet, {unit_sql(unit)} AS amount
-        FROM events WHERE {SPAM_SQL} AND day IS NOT NULL""")
+        FROM events WHERE {spam_sql(mixed)} AND day IS NOT NULL""")
 
 
 def period(con) -> list[date]:

@@ -24,6 +24,7 @@ import numpy as np
 MIN_PAUSE_DAYS = 2
 MIN_LEAD_DAYS = 3
 QUIET_HOUR = 0.2
+MIN_EXPECTED = 10.0
 
 
 @dataclass(frozen=True)
@@ -128,17 +129,31 @@ def _mean(x: np.ndarray, lo: int, hi: int) -> float:
     return float(x[lo:hi].mean()) if hi > lo else 0.0
 
 
+def _expected(obs: np.ndarray, lo: int, hi: int, days: int) -> float:
+    """Messages the sensors would have seen over ``days`` days at the level of obs[lo:hi]."""
+    return _mean(obs, lo, hi) * days
+
+
 def silence_events(x: np.ndarray, days: list[date], hourly: dict[datetime, float],
-                   fraction: float, takedown_days: int, window: int) -> list[dict]:
-    """Events found from the silent runs of one series (see module docstring)."""
+                   fraction: float, takedown_days: int, window: int,
+                   obs: np.ndarray | None = None) -> list[dict]:
+    """Events found from the silent runs of one series (see module docstring).
+
+    ``obs`` holds the observed message counts behind ``x``: a silence is only reported
+    when at least ``MIN_EXPECTED`` messages would have been seen at the level around it
+    (so Poisson zeros of a small botnet are not pauses).
+    """
+    obs = x if obs is None else obs
     out = []
     for run in silent_runs(x, fraction):
         at_end, at_start = run.stop == len(x), run.start == 0
         if at_start and not at_end:
             first = first_sustained(x, run.stop)
-            if first >= MIN_LEAD_DAYS:
+            if first >= MIN_LEAD_DAYS and _expected(obs, first, first + window,
+                                                    first) >= MIN_EXPECTED:
                 out.append(_onset("new_botnet", x, days, hourly, first, window))
-        if at_start:
+        if at_start or _expected(obs, run.start - window, run.start,
+                                 min(run.days, takedown_days)) < MIN_EXPECTED:
             continue
         if at_end:
             kind = "takedown" if run.days >= takedown_days else "pause"

@@ -6,7 +6,7 @@ import json
 from datetime import date
 from typing import Any
 
-from spamintel.analyze.series import SPAM_SQL
+from spamintel.analyze.series import spam_sql
 from spamintel.config import AnalyzeConfig
 from spamintel.report import intel
 from spamintel.report.methodology import methodology
@@ -30,15 +30,16 @@ def _rows(con, sql: str, params: list) -> list[dict[str, Any]]:
     return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
 
 
-def _traffic(con, p: list) -> dict[str, Any]:
+def _traffic(con, p: list, mixed: tuple[str, ...]) -> dict[str, Any]:
     where = "day >= ? AND day < ?"
     cls = "coalesce(verdict, label, 'unknown')"
-    spam = f"{where} AND {SPAM_SQL}"
+    is_spam = spam_sql(mixed)
+    spam = f"{where} AND {is_spam}"
     return {
         "totals": _rows(con, f"""
             SELECT count(*) AS messages, count(DISTINCT client_ip) AS client_ips,
                    count(DISTINCT client_asn) AS asns, sum(size_bytes) AS bytes,
-                   count(*) FILTER (WHERE {SPAM_SQL}) AS spam
+                   count(*) FILTER (WHERE {is_spam}) AS spam
             FROM events WHERE {where}""", p)[0],
         "daily_by_class": _rows(con, f"""
             SELECT day, {cls} AS class, count(*) AS messages FROM events
@@ -106,7 +107,7 @@ def collect(store: Store, month: str, acfg: AnalyzeConfig | None = None) -> dict
     p = [start, end]
     names = store.table_names()
     figures: dict[str, Any] = {"month": month, "previous_month": intel.previous_month(month)}
-    figures.update(_traffic(con, p))
+    figures.update(_traffic(con, p, acfg.calibration.mixed_sensors if acfg else ()))
     a = intel.load_analysis(store, acfg)
     figures["headline"] = intel.headline(a, month)
     figures["headline_previous"] = intel.headline(a, figures["previous_month"])

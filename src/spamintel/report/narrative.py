@@ -87,6 +87,16 @@ def _botnets(f: dict[str, Any]) -> str:
     return f"Botnets sent {pct(h['botnet_share'])} of spam{trend}. The largest were {top}."
 
 
+def _taker(d: dict[str, Any]) -> str:
+    text = d["botnet"]
+    if d.get("share_before") is not None:
+        text += f" (share of spam {pct(d['share_before'])} → {pct(d['share_after'])}"
+        if d.get("increase", 0) > 0 and d.get("ratio"):
+            text += f", output +{amount(d['increase'])}/day"
+        return text + ")"
+    return text + f" (+{amount(d.get('increase'))}/day)"
+
+
 def _event(e: dict[str, Any]) -> str:
     when = day_name(e["date"])
     if e["time"]:
@@ -98,10 +108,8 @@ def _event(e: dict[str, Any]) -> str:
              f"per day")
         if e["global_change"] is not None:
             s += f"; all spam {_change(e['global_change'])[2:]} week on week"
-        moved = [f"{d['botnet']} (+{amount(d['increase'])}/day"
-                 + (f", x{d['ratio']:.2f})" if d.get("ratio") else ")")
-                 for d in e["displaced_to"]]
-        return s + (". Growth followed at " + ", ".join(moved) + "." if moved else ".")
+        moved = [_taker(d) for d in e["displaced_to"]]
+        return s + (". Taking over: " + "; ".join(moved) + "." if moved else ".")
     texts = {
         "pause": f"On {when} {name} paused (about {lvl} per day before).",
         "resume": f"On {when} {name} resumed sending (about {lvl} per day).",
