@@ -22,3 +22,15 @@ def test_same_seed_same_text():
 def test_unbalanced_raises(bad):
     with pytest.raises(ValueError):
         compile_spintax(bad)
+
+
+def test_compiled_renderer_matches_the_interpreter():
+    from spamintel.simulate.spintax import compile_renderer
+
+    nodes = compile_spintax("{Hi|Hello {dear|my [[w]]} friend}, [[first:x]]{!|} {a|b|c} end")
+    fast = compile_renderer(nodes)
+    for seed in range(50):
+        slow = render(nodes, random.Random(seed), lambda m, a: m + a)
+        rng = random.Random(seed)
+        assert fast(rng.random, lambda m, a: m + a) == slow
+    assert compile_renderer(())(random.random, lambda m, a: "") == ""

@@ -13,11 +13,26 @@ from spamintel.simulate.loader import builtin_scenarios, load_scenario
 from spamintel.simulate.received import trap_received_line
 from spamintel.simulate.scenario import Scenario, ScenarioError
 
-_LAZY = {"simulate": "generate", "SimConfig": "generate", "SimStats": "generate",
-         "ReplayConfig": "replay", "ReplayStats": "replay"}
+_LAZY = {
+    "simulate": "generate",
+    "SimConfig": "generate",
+    "SimStats": "generate",
+    "ReplayConfig": "replay",
+    "ReplayStats": "replay",
+}
 
-__all__ = ["ReplayConfig", "ReplayStats", "Scenario", "ScenarioError", "SimConfig", "SimStats",
-           "builtin_scenarios", "load_scenario", "simulate", "trap_received_line"]
+__all__ = [
+    "ReplayConfig",
+    "ReplayStats",
+    "Scenario",
+    "ScenarioError",
+    "SimConfig",
+    "SimStats",
+    "builtin_scenarios",
+    "load_scenario",
+    "simulate",
+    "trap_received_line",
+]
 
 
 def __getattr__(name: str) -> Any:

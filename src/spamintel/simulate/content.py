@@ -14,7 +14,7 @@ from importlib import resources
 
 import yaml
 
-from spamintel.simulate.spintax import compile_spintax, render
+from spamintel.simulate.spintax import Renderer, compile_renderer, compile_spintax
 from spamintel.simulate.tokens import alnum, between, digits, lower, pick
 
 FIRST = (
@@ -202,10 +202,10 @@ class Template:
     url: str
     lang: str
     attachment: str
-    subjects: tuple
-    from_name: tuple
-    body: tuple
-    attachment_name: tuple | None
+    subjects: tuple[Renderer, ...]
+    from_name: Renderer
+    body: Renderer
+    attachment_name: Renderer | None
 
 
 @dataclass(frozen=True)
@@ -231,12 +231,16 @@ def load_templates() -> dict[str, Template]:
             d.get("url", "legit"),
             d.get("lang", "en"),
             d.get("attachment", "none"),
-            tuple(compile_spintax(s) for s in d["subject"]),
-            compile_spintax(d["from_name"]),
-            compile_spintax(d["body"]),
-            compile_spintax(d["attachment_name"]) if d.get("attachment_name") else None,
+            tuple(_compiled(s) for s in d["subject"]),
+            _compiled(d["from_name"]),
+            _compiled(d["body"]),
+            _compiled(d["attachment_name"]) if d.get("attachment_name") else None,
         )
     return out
+
+
+def _compiled(text: str) -> Renderer:
+    return compile_renderer(compile_spintax(text))
 
 
 class DomainPool:
@@ -310,10 +314,11 @@ def render_content(
     def macro(name: str, arg: str) -> str:
         return _macro(name, arg, rng, url, brand, rcpt_local, first, last, company, day)
 
-    subject = render(t.subjects[int(rng.random() * len(t.subjects))], rng, macro)
-    from_name = render(t.from_name, rng, macro)
-    text = render(t.body, rng, macro)
-    att_name = render(t.attachment_name, rng, macro) if t.attachment_name else ""
+    r = rng.random
+    subject = t.subjects[int(r() * len(t.subjects))](r, macro)
+    from_name = t.from_name(r, macro)
+    text = t.body(r, macro)
+    att_name = t.attachment_name(r, macro) if t.attachment_name else ""
     return Rendered(subject, from_name, text, url, t.attachment, att_name, t.lang)
 
 
