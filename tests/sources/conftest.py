@@ -78,7 +78,8 @@ def raw():
 
 def records(spool: Path) -> list[dict]:
     """Session records of the spool, oldest first."""
-    recs = [json.loads(p.read_text()) for p in spool.glob("*/*.json")]
+    recs = [json.loads(p.read_text()) for p in spool.glob("*/*.json")
+            if not p.name.startswith(".")]
     return sorted(recs, key=lambda r: r["received_at"])
 
 

@@ -23,8 +23,15 @@ def ingest_cmd(
     labels: Path | None = typer.Option(None, "--labels", help="TREC-style index: 'label path'."),
     config: Path | None = typer.Option(None, "--config", help="TOML configuration file."),
     progress: bool = typer.Option(True, "--progress/--no-progress", help="Show a progress bar."),
+    follow: bool = typer.Option(False, "--follow", help="SOURCES is one trap spool: keep "
+                                "ingesting what the trap accepts until stopped (resumes)."),
 ) -> None:
     """Parse, fingerprint and store every message; re-runs add nothing already stored."""
+    if follow:
+        from spamintel.sources.trap.feeder import follow_forever
+
+        follow_forever(sources[0], store, config, workers)
+        return
     cfg = load_config(config)
     labeler = load_labels(labels) if labels else None
     items = iter_sources(sources, sensor=sensor, cfg=cfg.sources, labeler=labeler)

@@ -13,7 +13,7 @@ import signal
 import threading
 from pathlib import Path
 
-from spamintel.sources.spool import SpoolFollower, checkpoint_path, follow
+from spamintel.sources.spool import MARKER, SpoolFollower, checkpoint_path, follow
 
 log = logging.getLogger("spamintel.trap")
 
@@ -42,13 +42,7 @@ def feed_store(spool: str | Path, store_dir: str | Path, config: str | Path | No
 
 
 def _feeder_main(spool: str, store_dir: str, config: str | None) -> None:
-    from spamintel.sources.trap.logs import setup_json_logging
-
-    setup_json_logging()
-    stop = threading.Event()
-    signal.signal(signal.SIGTERM, lambda *_: stop.set())
-    signal.signal(signal.SIGINT, lambda *_: stop.set())
-    feed_store(spool, store_dir, config, stop)
+    follow_forever(spool, store_dir, config)
 
 
 def run_with_feeder(cfg, store: str | Path | None, config: str | Path | None) -> None:
@@ -57,6 +51,8 @@ def run_with_feeder(cfg, store: str | Path | None, config: str | Path | None) ->
 
     proc = None
     if store is not None:
+        Path(cfg.spool).mkdir(parents=True, exist_ok=True)
+        (Path(cfg.spool) / MARKER).touch()
         proc = multiprocessing.get_context("spawn").Process(
             target=_feeder_main, args=(cfg.spool, str(store), str(config) if config else None),
             name="spamintel-feeder")
@@ -67,3 +63,18 @@ def run_with_feeder(cfg, store: str | Path | None, config: str | Path | None) ->
         if proc is not None:
             proc.terminate()
             proc.join(60)
+
+
+def follow_forever(spool: str | Path, store_dir: str | Path, config: str | Path | None = None,
+                   workers: int = 1) -> int:
+    """``ingest --follow``: feed until SIGTERM or Ctrl-C; return how many events were stored."""
+    from spamintel.sources.spool import is_spool
+    from spamintel.sources.trap.logs import setup_json_logging
+
+    if not is_spool(spool):
+        raise SystemExit(f"{spool} is not a trap spool (no marker file)")
+    setup_json_logging()
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    signal.signal(signal.SIGINT, lambda *_: stop.set())
+    return feed_store(spool, store_dir, config, stop, workers=workers)
