@@ -137,7 +137,7 @@ def connect(
         helo = provider_host(seed, isp.domain)
     if g.kind != "botnet" and dialect.helo == "fqdn":
         rdns = helo  # real mail servers have forward-confirmed reverse DNS
-    skew = pick(rng, (0, 0, 0, 60, -60, 600)) if g.kind != "legit" else 0
+    skew = pick(rng, (0, 0, 0, 60, -60, 600)) if g.kind == "botnet" else 0  # bot clocks drift
     return Client(
         ip,
         1025 + int(rng.random() * 64000),

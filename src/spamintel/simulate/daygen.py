@@ -217,7 +217,7 @@ class DayGenerator:
         addrs = self.addresses[sensor.name]
         n_rcpt = min(1 + int(rng.expovariate(1.0) * max(g.rcpts - 1, 0) * 0.25), 10)
         rcpts = [addrs[int(rng.random() * len(addrs))] for _ in range(n_rcpt)]
-        mail_from = sender_address(g.sender, rng, c.rcpt_domain, c.isp.domain, c.seed)
+        mail_from = sender_address(g.sender, rng, rcpts[0].split("@", 1)[1], c.isp.domain, c.seed)
         body, camp = self._body(
             g, cat, day, rng, rcpts[0], mail_from, c.header, c.ctx(start, mail_from)
         )
