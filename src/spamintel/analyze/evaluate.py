@@ -25,7 +25,7 @@ def truth_attribution(store: Store, truth_dir: Path) -> pa.Table:
     """``attribution`` rows taken from the truth (labelled method ``truth``)."""
     con = store.connect()
     con.execute(f"CREATE VIEW t AS SELECT * FROM read_parquet('{truth_dir}/messages.parquet')")
-    return con.execute("""
+    return con.sql("""
         SELECT e.event_id, CASE WHEN t.botnet = 'legit' THEN NULL ELSE t.botnet END AS botnet,
                1.0::FLOAT AS botnet_confidence, 'truth' AS botnet_method,
                t.campaign AS campaign_id
