@@ -204,4 +204,6 @@ def load_config(path: str | Path | None = None) -> Config:
     if path is None:
         return Config()
     with open(path, "rb") as fh:
-        return _build(Config, tomllib.load(fh), "")
+        data = tomllib.load(fh)
+    data.pop("trap", None)  # the trap sensor's table: spamintel.sources.trap.load_trap_config
+    return _build(Config, data, "")
