@@ -79,9 +79,14 @@ def test_unknown_format_is_an_error(tmp_path):
 
 
 def test_eml_tree(tmp_path):
+    from spamintel.sources import iter_sources
+
     root = make_world(tmp_path / "e", end=date(2011, 3, 16), scale=0.05, fmt="eml")
-    emls = list((root / "mail" / "trap-a" / "2011-03-16").glob("*.eml"))
-    side = (root / "mail" / "trap-a" / "2011-03-16.sessions.jsonl").read_text().splitlines()
-    assert emls and len(emls) == len(side)
-    shas = {json.loads(line)["msg_sha256"] for line in side}
-    assert {hashlib.sha256(p.read_bytes()).hexdigest() for p in emls} == shas
+    folder = root / "mail" / "trap-a" / "2011-03-16"
+    emls = sorted(folder.glob("*.eml"))
+    assert emls and len(list(folder.glob("*.sessions.jsonl"))) == len(emls)
+    for eml in emls:
+        rec = json.loads(eml.with_suffix(".sessions.jsonl").read_text())
+        assert rec["msg_sha256"] == hashlib.sha256(eml.read_bytes()).hexdigest()
+    items = list(iter_sources([folder]))
+    assert len(items) == len(emls) and all(i.session for i in items)  # sidecars attach

@@ -5,7 +5,8 @@ Layout under the output directory::
 
     mail/<sensor>/<YYYY-MM-DD>.mbox             messages, mboxrd ("From " lines, >From quoting)
     mail/<sensor>/<YYYY-MM-DD>.sessions.jsonl   one session record per message (msg_sha256)
-    mail/<sensor>/<YYYY-MM-DD>/<NNNNNN>.eml      instead of the mbox with --format eml
+    mail/<sensor>/<YYYY-MM-DD>/<NNNNNN>.eml      with --format eml, instead of the mbox, each
+    mail/<sensor>/<YYYY-MM-DD>/<NNNNNN>.sessions.jsonl   with its own one-line sidecar
     truth/messages.parquet  truth/daily.parquet  truth/populations.parquet  truth/scenario.json
 
 Messages end with CRLF and are written back to back with no blank separator line, so the
@@ -70,11 +71,12 @@ def write_day(root: Path, sensor: str, day: str, msgs: Sequence[Message], fmt: s
         eml_dir.mkdir(exist_ok=True)
         for i, m in enumerate(msgs):
             (eml_dir / f"{i:06d}.eml").write_bytes(m.data)
-    else:
-        with open(folder / f"{day}.mbox", "wb") as fh:
-            for m in msgs:
-                fh.write(_from_line(m))
-                fh.write(mboxrd_escape(m.data))
+            (eml_dir / f"{i:06d}.sessions.jsonl").write_text(_ENCODE(m.session) + "\n")
+        return
+    with open(folder / f"{day}.mbox", "wb") as fh:
+        for m in msgs:
+            fh.write(_from_line(m))
+            fh.write(mboxrd_escape(m.data))
     with open(folder / f"{day}.sessions.jsonl", "w", encoding="utf-8") as fh:
         for m in msgs:
             fh.write(_ENCODE(m.session))
