@@ -69,7 +69,7 @@ def botnet_clusters_table(table: pa.Table, clusters: Clusters) -> pa.Table:
     seen = table.column("observed_at")
     rows = [{"cluster_id": clusters.ids[c], "botnet": clusters.names[c],
              "signature": clusters.signatures[c],
-             "traits": json.dumps(traits.get(int(c), {}), sort_keys=True),
+             "traits": json.dumps(traits.get(int(c), {})),
              "ips": int(clusters.ips[c]), "messages": int(clusters.messages[c]),
              "first_seen": seen[int(clusters.first_row[c])].as_py()}
             for c in np.flatnonzero(reported)]

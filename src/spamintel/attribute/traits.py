@@ -15,7 +15,8 @@ import duckdb
 import pyarrow as pa
 
 TRAIT_COLUMNS = ("smtp_dialect_fp", "header_order_fp", "message_id_shape", "date_shape",
-                 "x_mailer", "boundary_shape", "content_type", "client_cc", "campaign_id")
+                 "x_mailer", "boundary_shape", "content_type", "client_cc", "client_asn",
+                 "campaign_id")
 TOP_VALUES = 8
 NULL = "(null)"
 
