@@ -94,3 +94,10 @@ def test_bare_lf_and_pipelining_reach_the_wire(tmp_path, server):
     assert b"\r\n" in wire and any(line and not line.endswith(b"\r")
                                    for line in wire.split(b"\n")[:-1])
     assert len(RawSMTP.raw) < wire.count(b"\n")  # some lines arrived together (pipelined)
+
+
+def test_eml_worlds_replay_too(tmp_path):
+    world = make_world(tmp_path / "e", end=date(2011, 3, 16), scale=0.05, fmt="eml")
+    sessions = list(iter_sessions(world, ("trap-b",)))
+    side = list((world / "mail" / "trap-b").rglob("*.sessions.jsonl"))
+    assert sessions and sum(len(s) for s in sessions) == len(side)

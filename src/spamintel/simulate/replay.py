@@ -66,16 +66,20 @@ def dot_stuff(data: bytes) -> bytes:
 
 
 def iter_sessions(world: Path, sensors: tuple[str, ...] = ()) -> Iterator[list[tuple[dict, bytes]]]:
-    """Sessions of a world, in file order: lists of (session record, message bytes)."""
+    """Sessions of a world (mbox or eml layout), in file order: lists of (session record,
+    message bytes)."""
     for folder in sorted((world / "mail").iterdir()):
         if sensors and folder.name not in sensors:
             continue
         for mbox in sorted(folder.glob("*.mbox")):
             records = _records(mbox.with_name(mbox.stem + ".sessions.jsonl"))
             with open(mbox, "rb") as fh:
-                messages = {}
-                for _, data, _ in iter_mbox(fh, 64 << 20):
-                    messages[sha256(data).hexdigest()] = data
+                messages = {sha256(d).hexdigest(): d for _, d, _ in iter_mbox(fh, 64 << 20)}
+            yield from _group(records, messages)
+        for day in sorted(p for p in folder.iterdir() if p.is_dir()):
+            emls = sorted(day.glob("*.eml"))
+            records = [r for e in emls for r in _records(e.with_suffix(".sessions.jsonl"))]
+            messages = {sha256(d).hexdigest(): d for d in (e.read_bytes() for e in emls)}
             yield from _group(records, messages)
 
 
