@@ -242,7 +242,7 @@ class DayGenerator:
             cat == "phishing",
             cat == "malware",
             g.kind != "legit",
-            day,
+            received.date(),  # the UTC day it was observed (a session may cross midnight)
             received,
             c.isp.cc,
         )
