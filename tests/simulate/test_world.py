@@ -70,3 +70,14 @@ def test_bots_alive_truth(world):
     pops = population_table(world, kit.pops).to_pylist()
     mid = [r for r in pops if r["botnet"] == "Bagle" and r["day"] == date(2011, 2, 1)][0]
     assert 0.85 * 230000 < mid["bots_alive"] < 1.1 * 230000
+
+
+def test_weekends_have_a_higher_spam_rate(world):
+    spam_mask = [g.kind != "legit" for g in world.groups]
+    spam = world.volumes[spam_mask].sum(axis=(0, 2))
+    total = world.volumes.sum(axis=(0, 2))
+    rate = {d: spam[i] / total[i] for i, d in enumerate(world.days)}
+    march = [d for d in rate if d.month == 4]
+    weekend = np.mean([rate[d] for d in march if d.weekday() >= 5])
+    weekday = np.mean([rate[d] for d in march if d.weekday() < 5])
+    assert weekend > weekday + 0.03

@@ -154,6 +154,7 @@ def build_scenario(data: dict[str, Any]) -> Scenario:
             sensors=tuple(_sensor(s) for s in data["sensors"]),
             targets=tuple(_target(t) for t in data.get("calibration", [])),
             raw=data,
+            legit_weekly=tuple(float(x) for x in data.get("legit_weekly", (1.0,) * 7)),
         )
     except (KeyError, TypeError) as exc:
         raise ScenarioError(f"missing or malformed key: {exc}") from exc
@@ -278,6 +279,8 @@ def _validate(scen: Scenario) -> None:
         ]
     if not scen.segments or scen.segments[0].start.date() > scen.start:
         problems.append("segments must start on or before period.start")
+    if len(scen.legit_weekly) != 7 or min(scen.legit_weekly) <= 0:
+        problems.append("legit_weekly needs 7 positive weights, Monday first")
     if scen.end < scen.start:
         problems.append("period.end is before period.start")
     if problems:

@@ -164,6 +164,7 @@ class Scenario:
     sensors: tuple[Sensor, ...]
     targets: tuple[Target, ...]
     raw: dict[str, Any]
+    legit_weekly: tuple[float, ...] = (1.0,) * 7
 
     def group(self, name: str) -> Group:
         """The group called ``name``."""

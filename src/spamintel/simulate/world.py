@@ -160,20 +160,28 @@ def _burst(g: Group, days: list[date]) -> np.ndarray:
 
 
 def _add_legit(scen: Scenario, days: list[date], slots: np.ndarray, spam_day: np.ndarray) -> None:
+    """Legitimate mail from the month's spam rate, with the scenario's weekly rhythm
+    (normalised within each month, so the monthly spam rate holds exactly)."""
     legit = [(gi, g) for gi, g in enumerate(scen.groups) if g.kind == "legit"]
     total_w = sum(monthly(g.shares, days[0]) if g.shares else 1.0 for _, g in legit) or 1.0
+    rates = {k: v.spam_rate for k, v in scen.months.items()}
+    legit_day = np.array(
+        [
+            spam_day[d] * (1 - monthly(rates, day)) / monthly(rates, day)
+            for d, day in enumerate(days)
+        ]
+    )
+    week = np.array([scen.legit_weekly[day.weekday()] for day in days])
+    months = np.array([day.year * 12 + day.month for day in days])
+    for m in set(months.tolist()):
+        sel = months == m
+        norm = legit_day[sel].sum() / max((legit_day[sel] * week[sel]).sum(), 1e-300)
+        legit_day[sel] *= week[sel] * norm
     for d, day in enumerate(days):
-        rate = scen.months[month_key(day)].spam_rate if month_key(day) in scen.months else None
-        rate = (
-            rate
-            if rate is not None
-            else monthly({k: v.spam_rate for k, v in scen.months.items()}, day)
-        )
-        legit_day = spam_day[d] * (1 - rate) / rate
         for gi, g in legit:
             prof = np.repeat(np.asarray(g.hours) / sum(g.hours) / (SLOTS // 24), SLOTS // 24)
             share = (monthly(g.shares, day) if g.shares else 1.0) / total_w
-            slots[gi, d] = legit_day * share * prof
+            slots[gi, d] = legit_day[d] * share * prof
 
 
 def _categories(scen: Scenario, days: list[date], slots: np.ndarray) -> np.ndarray:
