@@ -77,7 +77,7 @@ def test_weekends_have_a_higher_spam_rate(world):
     spam = world.volumes[spam_mask].sum(axis=(0, 2))
     total = world.volumes.sum(axis=(0, 2))
     rate = {d: spam[i] / total[i] for i, d in enumerate(world.days)}
-    march = [d for d in rate if d.month == 4]
-    weekend = np.mean([rate[d] for d in march if d.weekday() >= 5])
-    weekday = np.mean([rate[d] for d in march if d.weekday() < 5])
+    april = [d for d in rate if d.month == 4]
+    weekend = np.mean([rate[d] for d in april if d.weekday() >= 5])
+    weekday = np.mean([rate[d] for d in april if d.weekday() < 5])
     assert weekend > weekday + 0.03
