@@ -51,6 +51,8 @@ def test_spool_round_trip_and_temp_cleanup(tmp_path):
     leftover = tmp_path / "events" / "day=2007-04-08" / ".tmp-part-x.parquet"
     leftover.write_bytes(b"partial")
     Store(tmp_path)
+    assert leftover.exists()  # a reader never touches a writer's file in progress
+    Store(tmp_path, recover=True)
     assert not leftover.exists()
 
 

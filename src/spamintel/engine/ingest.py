@@ -3,6 +3,8 @@
 Messages whose ``event_id`` is already stored are skipped before any parsing, so a
 re-run adds nothing and a run stopped by Ctrl-C or a kill resumes where it stopped.
 A batch is stored spool first, then events: an event never points at missing bytes.
+With several workers, each worker parses *and stores* its own batches; the main
+process only reads the sources, deduplicates and hands out batches.
 """
 
 from __future__ import annotations
@@ -12,13 +14,14 @@ import time
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from spamintel.config import Config
 from spamintel.engine.pipeline import Pipeline, quarantine_row
 from spamintel.model import RawMessage, SourceFailure
 from spamintel.store import Store
 
-_WORKER: Pipeline | None = None
+_WORKER: tuple[Pipeline, Store] | None = None
 
 
 @dataclass
@@ -32,15 +35,51 @@ class IngestStats:
     parse_paths: dict[str, int] = field(default_factory=dict)
     seconds: dict[str, float] = field(default_factory=dict)
 
+    def add(self, part: BatchResult) -> None:
+        """Fold one stored batch's figures into the run's."""
+        self.stored += part.stored
+        self.quarantined += part.quarantined
+        for key, n in part.parse_paths.items():
+            self.parse_paths[key] = self.parse_paths.get(key, 0) + n
+        for key, s in part.seconds.items():
+            self.seconds[key] = self.seconds.get(key, 0.0) + s
 
-def _worker_init(cfg: Config) -> None:
+
+@dataclass
+class BatchResult:
+    """What storing one batch did."""
+
+    stored: int
+    quarantined: int
+    parse_paths: dict[str, int]
+    seconds: dict[str, float]
+
+
+def store_batch(pipeline: Pipeline, store: Store, raws: list[RawMessage]) -> BatchResult:
+    """Process one batch and commit it: spool, then events, then quarantine rows."""
+    before = dict(pipeline.stage_seconds)
+    batch, quarantine = pipeline.process_batch(raws)
+    t0 = time.perf_counter()
+    if pipeline.cfg.store.spool:
+        store.spool_put((r.sha256, r.data) for r in raws)
+    stored = store.write_events(batch)
+    quarantined = store.write_quarantine(quarantine)
+    seconds = {k: v - before.get(k, 0.0) for k, v in pipeline.stage_seconds.items()}
+    seconds["store"] = time.perf_counter() - t0
+    paths: dict[str, int] = {}
+    for path in batch.column("parse_path").to_pylist():
+        paths[path] = paths.get(path, 0) + 1
+    return BatchResult(stored, quarantined, paths, seconds)
+
+
+def _worker_init(cfg: Config, store_path: Path) -> None:
     global _WORKER
-    _WORKER = Pipeline(cfg)
+    _WORKER = (Pipeline(cfg), Store(store_path))
 
 
-def _worker_run(raws: list[RawMessage]):
+def _worker_run(raws: list[RawMessage]) -> BatchResult:
     assert _WORKER is not None
-    return _WORKER.process_batch(raws)
+    return store_batch(_WORKER[0], _WORKER[1], raws)
 
 
 def _failure_row(fail: SourceFailure) -> dict:
@@ -49,48 +88,34 @@ def _failure_row(fail: SourceFailure) -> dict:
     return quarantine_row(key, sha, fail.sensor, fail.source, len(fail.data), fail.reason)
 
 
-class _Runner:
-    def __init__(self, store: Store, cfg: Config, stats: IngestStats) -> None:
-        self.store, self.cfg, self.stats = store, cfg, stats
-        self.seen_ids = store.existing_ids()
-
-    def batches(self, items: Iterable[RawMessage | SourceFailure]) -> Iterator[list[RawMessage]]:
-        batch: list[RawMessage] = []
-        failures: list[dict] = []
-        for item in items:
-            self.stats.seen += 1
-            if isinstance(item, SourceFailure):
-                row = _failure_row(item)
-                if row["event_id"] not in self.seen_ids:
-                    self.seen_ids.add(row["event_id"])
-                    failures.append(row)
-                continue
-            key = item.event_id
-            if key in self.seen_ids:
-                self.stats.skipped += 1
-                continue
-            self.seen_ids.add(key)
-            batch.append(item)
-            if len(batch) >= self.cfg.store.batch_size:
-                self.stats.quarantined += self.store.write_quarantine(failures)
-                failures = []
-                yield batch
-                batch = []
-        self.stats.quarantined += self.store.write_quarantine(failures)
-        if batch:
+def _batches(items: Iterable[RawMessage | SourceFailure], store: Store, size: int,
+             stats: IngestStats) -> Iterator[list[RawMessage]]:
+    """New messages in batches of ``size``; source failures go straight to quarantine."""
+    seen_ids = store.existing_ids()
+    batch: list[RawMessage] = []
+    failures: list[dict] = []
+    for item in items:
+        stats.seen += 1
+        if isinstance(item, SourceFailure):
+            row = _failure_row(item)
+            if row["event_id"] not in seen_ids:
+                seen_ids.add(row["event_id"])
+                failures.append(row)
+            continue
+        key = item.event_id
+        if key in seen_ids:
+            stats.skipped += 1
+            continue
+        seen_ids.add(key)
+        batch.append(item)
+        if len(batch) >= size:
+            stats.quarantined += store.write_quarantine(failures)
+            failures = []
             yield batch
-
-    def commit(self, raws: list[RawMessage], result) -> None:
-        batch, quarantine = result
-        t0 = time.perf_counter()
-        if self.cfg.store.spool:
-            self.store.spool_put((r.sha256, r.data) for r in raws)
-        self.stats.stored += self.store.write_events(batch)
-        self.stats.quarantined += self.store.write_quarantine(quarantine)
-        for path in batch.column("parse_path").to_pylist():
-            self.stats.parse_paths[path] = self.stats.parse_paths.get(path, 0) + 1
-        self.stats.seconds["store"] = self.stats.seconds.get("store", 0.0) + (
-            time.perf_counter() - t0)
+            batch = []
+    stats.quarantined += store.write_quarantine(failures)
+    if batch:
+        yield batch
 
 
 def ingest(items: Iterable[RawMessage | SourceFailure], store: Store, cfg: Config | None = None,
@@ -98,22 +123,21 @@ def ingest(items: Iterable[RawMessage | SourceFailure], store: Store, cfg: Confi
     """Run every message through the pipeline into ``store``; return what happened."""
     cfg = cfg or Config()
     stats = IngestStats()
-    runner = _Runner(store, cfg, stats)
+    store.recover()
     bar = _progress() if progress else None
     task = bar.add_task("ingest", total=None, rate=0.0) if bar else None
     t_start = time.perf_counter()
     if bar:
         bar.start()
     try:
+        batches = _batches(items, store, cfg.store.batch_size, stats)
         if workers <= 1:
             pipeline = Pipeline(cfg)
-            for raws in runner.batches(items):
-                runner.commit(raws, pipeline.process_batch(raws))
+            for raws in batches:
+                stats.add(store_batch(pipeline, store, raws))
                 _advance(bar, task, len(raws))
-            for k, v in pipeline.stage_seconds.items():
-                stats.seconds[k] = v
         else:
-            _ingest_parallel(runner, items, cfg, workers, bar, task)
+            _ingest_parallel(batches, stats, cfg, store.path, workers, bar, task)
     finally:
         if bar:
             bar.stop()
@@ -121,18 +145,20 @@ def ingest(items: Iterable[RawMessage | SourceFailure], store: Store, cfg: Confi
     return stats
 
 
-def _ingest_parallel(runner: _Runner, items, cfg: Config, workers: int, bar, task) -> None:
-    pending: list[tuple[list[RawMessage], Future]] = []
-    with ProcessPoolExecutor(workers, initializer=_worker_init, initargs=(cfg,)) as pool:
-        for raws in runner.batches(items):
-            pending.append((raws, pool.submit(_worker_run, raws)))
+def _ingest_parallel(batches: Iterator[list[RawMessage]], stats: IngestStats, cfg: Config,
+                     store_path: Path, workers: int, bar, task) -> None:
+    pending: list[tuple[int, Future]] = []
+    with ProcessPoolExecutor(workers, initializer=_worker_init,
+                             initargs=(cfg, store_path)) as pool:
+        for raws in batches:
+            pending.append((len(raws), pool.submit(_worker_run, raws)))
             while len(pending) > workers * 2 or (pending and pending[0][1].done()):
-                done_raws, fut = pending.pop(0)
-                runner.commit(done_raws, fut.result())
-                _advance(bar, task, len(done_raws))
-        for done_raws, fut in pending:
-            runner.commit(done_raws, fut.result())
-            _advance(bar, task, len(done_raws))
+                n, fut = pending.pop(0)
+                stats.add(fut.result())
+                _advance(bar, task, n)
+        for n, fut in pending:
+            stats.add(fut.result())
+            _advance(bar, task, n)
 
 
 def _progress():

@@ -9,7 +9,8 @@ Layout::
     STORE/spool/packs/<id>.pack + index/<id>.parquet raw bytes of every message, by sha256
 
 Every file is written under a temporary name and renamed into place, so a kill leaves
-either the whole batch file or nothing; the next ingest skips what is already stored.
+either the whole batch file or nothing; the next ingest removes leftovers (``recover``)
+and skips what is already stored.
 """
 
 from __future__ import annotations
@@ -39,14 +40,21 @@ def _atomic_write_parquet(table: pa.Table, path: Path) -> None:
 class Store:
     """One store directory; see the module docstring for its layout."""
 
-    def __init__(self, path: str | Path) -> None:
+    def __init__(self, path: str | Path, recover: bool = False) -> None:
+        """Open (creating) a store; ``recover`` removes what an interrupted writer left.
+
+        Only a writer that owns the store may recover (ingest does, at its start): readers
+        and worker processes leave other writers' files in progress alone.
+        """
         self.path = Path(path)
         for sub in ("events", "quarantine", "tables", "spool"):
             (self.path / sub).mkdir(parents=True, exist_ok=True)
-        self._clean_temp()
+        if recover:
+            self.recover()
         self._spool = Spool(self.path / "spool")
 
-    def _clean_temp(self) -> None:
+    def recover(self) -> None:
+        """Delete temporary files a killed writer left behind (never committed data)."""
         for sub in ("events", "quarantine", "tables", "spool"):
             for tmp in (self.path / sub).rglob(_TMP + "*"):
                 tmp.unlink(missing_ok=True)
