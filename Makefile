@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 DEMO_OUT ?= demo-out
 
-.PHONY: install ipdata demo test bench lint clean
+.PHONY: install ipdata demo test bench bench-accuracy lint clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -36,6 +36,13 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	@for f in bench/bench_*.py; do echo "== $$f"; $(BIN)/python $$f || exit 1; done
+
+# Verdict accuracy on the real corpora, side by side with bogofilter (Debian package,
+# installed when missing and possible) trained on the same messages.
+bench-accuracy: $(STAMP)
+	@command -v bogofilter >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq bogofilter) \
+	  || echo "note: bogofilter not installed; its rows are left out"
+	$(BIN)/python bench/bench_accuracy.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench

@@ -109,6 +109,84 @@ def shipped_model(msgs: list[Labelled], exs: list[Example]) -> dict:
     return out
 
 
+def simulated_categories(seed: int = 11, scale: float = 0.5, days: int = 2) -> dict:
+    """SIMULATED: category accuracy on the world simulator's ground truth (its default
+    scenario, a seed the rules and model were never looked at with)."""
+    import tempfile
+    from collections import Counter
+    from datetime import date, timedelta
+
+    import pyarrow.parquet as pq
+
+    from spamintel.classify import Classifier
+    from spamintel.config import ParseConfig
+    from spamintel.fingerprint import fingerprint
+    from spamintel.model import RawMessage
+    from spamintel.parse import parse_message
+    from spamintel.simulate.generate import SimConfig, simulate
+    from spamintel.sources import iter_sources
+
+    with tempfile.TemporaryDirectory(prefix="bench-sim-") as tmp:
+        start = date(2011, 3, 1)
+        simulate(SimConfig(out=Path(tmp), seed=seed, scale=scale, start=start,
+                           end=start + timedelta(days=days - 1)))
+        truth = pq.read_table(Path(tmp) / "truth" / "messages.parquet").to_pylist()
+        want = {r["msg_sha256"]: r for r in truth}
+        clf, cfg = Classifier(), ParseConfig()
+        pairs = []
+        for raw in iter_sources([Path(tmp) / "mail"]):
+            if isinstance(raw, RawMessage) and raw.sha256 in want:
+                parsed = parse_message(raw, cfg)
+                fingerprint(parsed, cfg)
+                ev = clf.classify(parsed)
+                pairs.append((want[raw.sha256], ev))
+    spam = [(t, ev) for t, ev in pairs if t["is_spam"]]
+    hits = Counter(t["category"] for t, ev in spam if ev.category == t["category"])
+    totals = Counter(t["category"] for t, _ in spam)
+    ham = [ev for t, ev in pairs if not t["is_spam"]]
+    return {"label": "SIMULATED", "seed": seed, "scale": scale, "days": days,
+            "messages": len(pairs), "spam": len(spam),
+            "category_accuracy_pct": round(100 * sum(hits.values()) / max(len(spam), 1), 2),
+            "per_category_pct": {c: round(100 * hits[c] / n, 1) for c, n in totals.items()},
+            "spam_recall_pct": round(100 * sum(ev.verdict != "ham" for _, ev in spam)
+                                     / max(len(spam), 1), 2),
+            "ham_false_positive_pct": round(100 * sum(ev.verdict != "ham" for ev in ham)
+                                            / max(len(ham), 1), 2)}
+
+
+def _month(data: bytes) -> str:
+    from email.utils import parsedate_to_datetime
+
+    head = data[:8192].split(b"\n\n", 1)[0].decode("latin-1")
+    for line in head.splitlines():
+        if line.lower().startswith("date:"):
+            try:
+                return parsedate_to_datetime(line[5:].strip()).strftime("%Y-%m")
+            except (TypeError, ValueError, IndexError, OverflowError):
+                break
+    return "unknown"
+
+
+def monthly_categories(msgs: list[Labelled], exs: list[Example]) -> dict:
+    """Category shares of real spam per month (descriptive; shipped model and rules)."""
+    from collections import Counter
+
+    from spamintel.classify import Classifier
+
+    clf = Classifier()
+    table: dict[str, Counter] = {}
+    for m, e in zip(msgs, exs, strict=True):
+        if e.label != "spam" or e.corpus not in ("trec07p", "glitchyzorua_spam_2023_2025"):
+            continue
+        scores = clf.model.score(set(e.tokens))
+        verdict = "phish" if scores.phish >= clf.phish_threshold else "spam"
+        category, _ = clf._category(verdict, set(e.tokens), scores)
+        table.setdefault(f"{e.corpus} {_month(m.raw.data)}", Counter())[category] += 1
+    return {key: {"messages": sum(c.values()), "share_pct": {
+        k: round(100 * v / sum(c.values()), 1) for k, v in c.most_common()}}
+        for key, c in sorted(table.items()) if sum(c.values()) >= 30}
+
+
 def main() -> None:
     """Run every evaluation, print the table, write the JSON."""
     root = default_corpora_dir()
@@ -124,7 +202,12 @@ def main() -> None:
             lambda e: e.corpus == "trec07p" and e.split == "test"),
         "spamassassin_5fold": spamassassin_cv(msgs, exs),
         "shipped_model_held_out": shipped_model(msgs, exs),
+        "real_spam_categories_by_month": monthly_categories(msgs, exs),
     }
+    try:
+        results["simulated_categories"] = simulated_categories()
+    except Exception as exc:  # noqa: BLE001 - the simulator is optional for this bench
+        results["simulated_categories"] = {"label": "SIMULATED", "error": repr(exc)}
     results["seconds"] = round(time.time() - start, 1)
     print_table(results)
     OUT.parent.mkdir(parents=True, exist_ok=True)
@@ -141,6 +224,13 @@ def print_table(results: dict) -> None:
             if row:
                 print(f"{name:28} {system:11} {row['one_minus_auc_pct']:>9.4f} "
                       f"{row['fpr_at_99pct_spam_pct']:>15.3f}")
+    sim = results["simulated_categories"]
+    if "error" in sim:
+        print(f"SIMULATED: not run ({sim['error']})")
+    else:
+        print(f"SIMULATED (seed {sim['seed']}): category accuracy {sim['category_accuracy_pct']}% "
+              f"on {sim['spam']} spam; spam recall {sim['spam_recall_pct']}%, "
+              f"ham FP {sim['ham_false_positive_pct']}%")
     ship = results["shipped_model_held_out"]
     print(f"linux-sparse ham FPs: spamintel {ship['linux_sparse_spam_fp']} / "
           f"{ship['linux_sparse_test_ham']}, bogofilter "

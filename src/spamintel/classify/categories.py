@@ -8,6 +8,8 @@ from pathlib import Path
 
 import yaml
 
+from spamintel.classify.tokens import STOPWORDS
+
 CATEGORY_IDS = ("pharma", "replica", "dating", "casino", "stock", "419", "software", "malware",
                 "phishing", "diploma", "weightloss", "jobs", "other")
 DEFAULT_RULES = Path(__file__).parent / "rules" / "categories.yaml"
@@ -24,9 +26,12 @@ class CategoryHit:
 
 
 def _keyword_words(keyword: str) -> tuple[str, ...]:
-    """The words a keyword needs, CJK runs turned into character pairs like the tokens."""
+    """The words a keyword needs, CJK runs turned into character pairs and function words
+    dropped, like the message tokens."""
     words: list[str] = []
     for part in keyword.lower().split():
+        if part in STOPWORDS:  # not among a message's tokens either
+            continue
         if _CJK.search(part) and len(part) > 2:
             words.extend(part[i : i + 2] for i in range(len(part) - 1))
         else:

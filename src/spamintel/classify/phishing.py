@@ -41,6 +41,12 @@ _PASSWORD_INPUT = re.compile(r"<input\b[^>]{0,300}type\s*=\s*[\"']?password", re
 _WORDS = re.compile(r"[a-z0-9]+")
 _BRAND_SET = frozenset(BRANDS)
 _LOOKALIKE_BRANDS = tuple((b, legit) for b, legit in BRANDS.items() if legit and len(b) >= 4)
+_LEGIT_LABELS = frozenset(label for legit in BRANDS.values() for label in legit) | {
+    "paypalobjects", "googleapis", "googleusercontent", "googlemail", "appleid", "ebayimg",
+    "ebaystatic", "amazonaws", "facebookmail", "linkedinmail", "microsoftstore", "netflixmail",
+    "steamcommunity", "steamstatic", "dhl-news", "itaucard",
+}
+_HOST_PARTS = re.compile(r"[.\-_]")
 MAX_HTML = 20_000
 
 
@@ -75,13 +81,16 @@ def _impersonation(parsed: ParsedMessage) -> list[str]:
 
 
 @lru_cache(maxsize=65536)
-def lookalike(domain: str) -> str | None:
-    """The brand a registered domain imitates (digit swaps, brand inside a foreign
-    domain), or None."""
+def lookalike(host: str) -> str | None:
+    """The brand a host name imitates (digit swaps, the brand inside a foreign domain or
+    in a sub-domain of one: ``paypal.com.secure-login.example``), or None."""
+    domain = registered_domain(host) or host
     label = _label(domain)
-    plain = label.translate(_LEET)
-    for brand, legit in _LOOKALIKE_BRANDS:
-        if brand in plain and label != brand and label not in legit:
+    if label in _LEGIT_LABELS:
+        return None
+    parts = _HOST_PARTS.split(host.translate(_LEET))
+    for brand, _ in _LOOKALIKE_BRANDS:
+        if any(part.startswith(brand) for part in parts):
             return brand
     return None
 
@@ -89,12 +98,11 @@ def lookalike(domain: str) -> str | None:
 def _domain_flags(domains: list[str], hosts: list[str]) -> list[str]:
     out: list[str] = []
     for dom in domains[:20]:
-        brand = lookalike(dom)
-        if brand:
-            out.append(f"lookalike_domain:{dom}")
         if dom in SHORTENERS:
             out.append("url_shortener")
     for host in hosts[:20]:
+        if lookalike(host):
+            out.append(f"lookalike_domain:{host[:60]}")
         if "xn--" in host or not host.isascii():
             out.append(f"homoglyph_domain:{host[:60]}")
         elif host.replace(".", "").isdigit():

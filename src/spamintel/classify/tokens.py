@@ -16,6 +16,18 @@ MAX_TEXT_CHARS = 2000
 _WORD = re.compile(r"\w\w+")
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]{2,}")
 _UPPER = re.compile(r"[A-Z]{4,}")
+# Function words say more about a corpus's genre (technical lists vs. letters) than
+# about spam, so they are left out.
+STOPWORDS = frozenset({
+    "a", "an", "and", "are", "as", "at", "be", "been", "but", "by", "can", "could", "did", "do",
+    "does", "for", "from", "had", "has", "have", "he", "her", "here", "him", "his", "how", "i",
+    "if", "in", "into", "is", "it", "its", "me", "my", "no", "not", "of", "on", "or", "our",
+    "she", "so", "than", "that", "the", "their", "them", "then", "there", "these", "they",
+    "this", "those", "to", "us", "was", "we", "were", "what", "when", "where", "which", "who",
+    "will", "with", "would", "you", "your", "yours"})
+# Header fields nearly every message carries: their presence says nothing.
+_COMMON_HEADERS = frozenset({"from", "to", "subject", "date", "message-id", "mime-version",
+                             "content-type", "content-transfer-encoding", "cc"})
 # Header fields that receiving systems, mailbox tools and filters add: they describe
 # where a corpus was collected (or leak a filter's verdict), not the sender.
 _RECEIVER_HEADERS = (
@@ -42,6 +54,7 @@ def text_tokens(text: str, prefix: str = "") -> set[str]:
     first ``MAX_TEXT_CHARS`` characters."""
     low = text[:MAX_TEXT_CHARS].lower()
     words = set(_WORD.findall(low))
+    words -= STOPWORDS
     if not low.isascii():
         for run in _CJK.findall(low):
             words.update(run[i : i + 2] for i in range(len(run) - 1))
@@ -58,11 +71,12 @@ def _non_ascii_share(text: str) -> float:
 
 def _header_tokens(parsed: ParsedMessage) -> list[str]:
     ev = parsed.event
-    out = [f"ct:{ev.content_type}", f"nurl:{_bucket(ev.n_urls)}",
-           f"natt:{_bucket(ev.n_attachments)}", f"mid:{ev.message_id_shape}"]
+    out = [f"ct:{ev.content_type}", f"nurl:{_bucket(ev.n_urls)}", f"mid:{ev.message_id_shape}"]
+    if ev.n_attachments:
+        out.append(f"natt:{_bucket(ev.n_attachments)}")
     out += [f"cs:{c}" for c in ev.charsets]
     out += [f"hn:{name}" for name in {k for k, _ in parsed.headers[:60]}
-            if not name.startswith(_RECEIVER_HEADERS)]
+            if name not in _COMMON_HEADERS and not name.startswith(_RECEIVER_HEADERS)]
     out += [f"u:{d}" for d in ev.url_domains[:20]]
     out += [f"tld:{d.rsplit('.', 1)[-1]}" for d in ev.url_domains[:20]]
     out += [f"att:{a.get('ext')}" for a in ev.attachments[:10]]
@@ -75,10 +89,6 @@ def _header_tokens(parsed: ParsedMessage) -> list[str]:
         out += ["dn:" + w for w in _WORD.findall(ev.from_display.lower()[:80])]
     if parsed.html and not parsed.text.strip():
         out.append("html_only")
-    elif parsed.html:
-        out.append("has_html")
-    if ev.text_chars < 200:
-        out.append(f"short:{_bucket(ev.text_chars // 20)}")
     return out
 
 

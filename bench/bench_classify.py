@@ -1,0 +1,67 @@
+"""Microseconds per message that the classify stage adds to the pipeline.
+
+Messages are parsed and fingerprinted one at a time, then classified straight away (as
+in ``Pipeline.process``, so the message is warm in cache); only the classify call is
+timed, as wall time and as this process's CPU time (the machine may be shared).
+Real TREC 2007 mail when the corpora are present, the built-in sample corpus otherwise.
+Writes ``bench/results/classify.json``.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import statistics
+import time
+from pathlib import Path
+
+from spamintel.classify import Classifier
+from spamintel.config import ParseConfig, default_corpora_dir
+from spamintel.fingerprint import fingerprint
+from spamintel.model import RawMessage
+from spamintel.parse import parse_message
+from spamintel.sources import iter_sources
+from spamintel.testing import sample_corpus
+
+N = 5_000
+OUT = Path(__file__).parent / "results" / "classify.json"
+
+
+def messages() -> tuple[str, list[RawMessage]]:
+    """TREC 2007 messages (in arrival order) or the sample corpus."""
+    tar = default_corpora_dir() / "trec07p" / "trec07p_dev.tar.gz"
+    if tar.exists():
+        items = itertools.islice(iter_sources([tar]), N)
+        return "trec07p (first 5,000 in the archive)", [r for r in items
+                                                        if isinstance(r, RawMessage)]
+    return "spamintel.testing.sample_corpus", [RawMessage(data=d, source=n)
+                                               for n, d in sample_corpus(N)]
+
+
+def main() -> None:
+    """Time classification per message; print and write the figures."""
+    name, raws = messages()
+    clf, cfg = Classifier(), ParseConfig()
+    wall, cpu = [], []
+    for raw in raws:
+        parsed = parse_message(raw, cfg)
+        fingerprint(parsed, cfg)
+        w0, c0 = time.perf_counter(), time.process_time()
+        clf.classify(parsed)
+        cpu.append(time.process_time() - c0)
+        wall.append(time.perf_counter() - w0)
+    result = {
+        "messages": len(raws), "corpus": name, "model_version": clf.model.version,
+        "mean_us_wall": round(statistics.fmean(wall) * 1e6, 1),
+        "median_us_wall": round(statistics.median(wall) * 1e6, 1),
+        "p99_us_wall": round(sorted(wall)[int(len(wall) * 0.99)] * 1e6, 1),
+        "mean_us_cpu": round(statistics.fmean(cpu) * 1e6, 1),
+        "budget_us": 100,
+    }
+    print(json.dumps(result, indent=2))
+    OUT.parent.mkdir(parents=True, exist_ok=True)
+    OUT.write_text(json.dumps(result, indent=2) + "\n")
+
+
+if __name__ == "__main__":
+    main()

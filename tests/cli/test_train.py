@@ -1,0 +1,28 @@
+from typer.testing import CliRunner
+
+from spamintel.cli import app
+from spamintel.testing import make_message
+
+
+def test_train_needs_data():
+    result = CliRunner().invoke(app, ["train", "--out", "m.npz"])
+    assert result.exit_code != 0
+
+
+def test_train_on_own_mail_then_classify_with_it(tmp_path):
+    for label, subject, body in (("ham", "Build notes", "the release build passed review"),
+                                 ("spam", "Cheap pills", "buy viagra pharmacy pills now")):
+        (tmp_path / label).mkdir()
+        for i in range(20):
+            (tmp_path / label / f"{i}.eml").write_bytes(make_message(subject=f"{subject} {i}",
+                                                                     body=f"{body} {i}"))
+    out = tmp_path / "mine.npz"
+    runner = CliRunner()
+    result = runner.invoke(app, ["train", "--out", str(out), "--ham", str(tmp_path / "ham"),
+                                 "--spam", str(tmp_path / "spam"), "--version", "mine-1",
+                                 "--workers", "1"])
+    assert result.exit_code == 0, result.output
+    assert "mine-1" in result.output and out.exists()
+    result = runner.invoke(app, ["classify", "--model", str(out), "--json",
+                                 str(tmp_path / "spam" / "0.eml")])
+    assert '"verdict": "spam"' in result.output
