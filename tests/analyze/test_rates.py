@@ -21,12 +21,16 @@ def test_spam_rate_is_measured_on_the_mixed_feed_only(tables, world):
     assert 0.6 < r["value"] < 0.8
 
 
-def test_virus_and_phishing_rates_are_one_in_n(tables, world):
+def test_virus_and_phishing_rates_are_one_in_n_of_all_mail(tables, world):
+    spam_rate = _rate(tables, "2011-03", "spam_rate")["value"]
     virus = _rate(tables, "2011-03", "virus_rate_1_in")
-    assert virus["value"] == pytest.approx(1 / world.virus_p, rel=0.3)
+    assert virus["value"] == pytest.approx(1 / (world.virus_p * spam_rate), rel=0.1)
     assert virus["low"] < virus["value"] < virus["high"]
+    direct = _rate(tables, "2011-03", "virus_rate_1_in_direct")
+    assert direct["high"] - direct["low"] > virus["high"] - virus["low"], \
+        "pooling spam over all sensors narrows the interval"
     phish = _rate(tables, "2011-03", "phishing_rate_1_in")
-    assert phish["value"] == pytest.approx(1 / world.phish_p, rel=0.3)
+    assert phish["value"] == pytest.approx(1 / (world.phish_p * spam_rate), rel=0.25)
 
 
 def test_botnet_share_and_categories(tables):

@@ -3,6 +3,8 @@ spam carrying a malicious link, the share of spam sent by botnets, and category 
 
 Rates "of all mail" (spam, virus, phishing) need sensors that see all mail: the mixed
 sensors named in the calibration, or else those where at least 1% of messages are ham.
+Virus and phishing rates then combine the spam rate of those feeds with the share of spam
+carrying malware or phishing over all sensors (see ``monthly_rates``).
 Without any, virus and phishing rates are computed over all observed mail and say so in
 ``basis``, and the spam rate is left empty. Intervals are Wilson 95% score intervals.
 """
@@ -51,23 +53,51 @@ def _one_in(month, metric, k, n, basis):
                 basis)
 
 
+def _via_spam(month, metric, k_spam, spam_all, rate, basis):
+    """1 in N of all mail as (share of spam, all sensors) × (spam rate, mixed feeds)."""
+    p, lo, hi = wilson(k_spam, spam_all)
+    if not p or rate[0] is None:
+        return _row(month, metric, None, None, None, k_spam, spam_all, basis)
+    value, low, high = p * rate[0], lo * rate[1], hi * rate[2]
+    return _row(month, metric, 1 / value, 1 / high, 1 / low if low else None, k_spam,
+                spam_all, basis)
+
+
 def monthly_rates(con, mixed: list[str], botnet_share: dict[str, tuple[float, float]]
                   ) -> list[dict]:
-    """Rate rows per month; ``botnet_share`` maps month to (botnet spam, all spam)."""
+    """Rate rows per month; ``botnet_share`` maps month to (botnet spam, all spam).
+
+    With mixed feeds, virus and phishing rates of all mail are the share of spam carrying
+    them (over every sensor: a far larger sample) times the mixed feeds' spam rate, on the
+    premise that such mail arrives as spam; the direct count on the mixed feeds alone is
+    kept as ``*_direct``.
+    """
     where = "sensor IN (SELECT unnest(?))" if mixed else "TRUE"
     is_spam = spam_sql(mixed)
+    phish_sql = "(is_phish OR verdict = 'phish')"
     basis = "mixed feeds: " + ", ".join(mixed) if mixed else "all observed mail"
     rows = []
+    spam_all = {m: (n, v, ph) for m, n, v, ph in con.execute(f"""
+            SELECT strftime(day, '%Y-%m'), count(*), count(*) FILTER (WHERE is_virus),
+                   count(*) FILTER (WHERE {phish_sql})
+            FROM events WHERE day IS NOT NULL AND {is_spam} GROUP BY 1""").fetchall()}
     for month, n, spam, virus, phish in con.execute(f"""
             SELECT strftime(day, '%Y-%m'), count(*), count(*) FILTER (WHERE {is_spam}),
-                   count(*) FILTER (WHERE is_virus), count(*) FILTER (WHERE is_phish
-                   OR verdict = 'phish')
+                   count(*) FILTER (WHERE is_virus), count(*) FILTER (WHERE {phish_sql})
             FROM events WHERE day IS NOT NULL AND {where} GROUP BY 1 ORDER BY 1""",
             [mixed] if mixed else []).fetchall():
-        p, lo, hi = wilson(spam, n) if mixed else (None, None, None)
-        rows.append(_row(month, "spam_rate", p, lo, hi, spam, n, basis))
-        rows.append(_one_in(month, "virus_rate_1_in", virus, n, basis))
-        rows.append(_one_in(month, "phishing_rate_1_in", phish, n, basis))
+        rate = wilson(spam, n) if mixed else (None, None, None)
+        rows.append(_row(month, "spam_rate", *rate, spam, n, basis))
+        if mixed and month in spam_all:
+            sn, sv, sp = spam_all[month]
+            via = f"share of spam (all sensors) x spam rate ({basis})"
+            rows.append(_via_spam(month, "virus_rate_1_in", sv, sn, rate, via))
+            rows.append(_via_spam(month, "phishing_rate_1_in", sp, sn, rate, via))
+            rows.append(_one_in(month, "virus_rate_1_in_direct", virus, n, basis))
+            rows.append(_one_in(month, "phishing_rate_1_in_direct", phish, n, basis))
+        else:
+            rows.append(_one_in(month, "virus_rate_1_in", virus, n, basis))
+            rows.append(_one_in(month, "phishing_rate_1_in", phish, n, basis))
     for month, spam, bad in con.execute(f"""
             SELECT strftime(day, '%Y-%m'), count(*), count(*) FILTER (WHERE has_malicious_link)
             FROM events WHERE day IS NOT NULL AND {is_spam} GROUP BY 1 ORDER BY 1""").fetchall():

@@ -70,7 +70,7 @@ class SynthWorld:
     mixed: tuple[str, ...] = ("mx-feed",)
     weekend_factor: float = 0.85
     virus_p: float = 0.004
-    phish_p: float = 0.003
+    phish_p: float = 0.003  # both among spam only
     seed: int = 7
 
     def days(self) -> list[date]:
@@ -211,8 +211,8 @@ def _to_tables(w: SynthWorld, rng, c: dict[str, np.ndarray]) -> tuple[pa.Table, 
     ids = np.array([f"{i:032x}" for i in range(n)], dtype=object)
     ts = pa.array(c["t"], pa.timestamp("us", tz="UTC"))
     spam = c["verdict"] == "spam"
-    virus = rng.random(n) < w.virus_p
-    phish = rng.random(n) < w.phish_p
+    virus = spam & (rng.random(n) < w.virus_p)
+    phish = spam & (rng.random(n) < w.phish_p)
     kinds = np.where(np.isin(c["sensor"], list(w.mixed)), "feed", "trap").astype(object)
     data = {
         "event_id": ids, "msg_sha256": ids, "observed_at": ts,
