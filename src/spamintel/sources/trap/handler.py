@@ -91,7 +91,7 @@ class TrapHandler:
             caps.append("250-STARTTLS")
         if server._xclient_allowed():
             caps.append("250-XCLIENT ADDR PORT NAME TIME")
-        return [*caps, "250 ENHANCEDSTATUSCODES"]
+        return ["\r\n".join([*caps, "250 ENHANCEDSTATUSCODES"])]  # one write for all lines
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if len(envelope.rcpt_tos) >= self.cfg.max_recipients:

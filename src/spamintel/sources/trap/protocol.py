@@ -104,6 +104,7 @@ class TrapSMTP(SMTP):
         self.ending = "drop"
         self.busy = self.committing = self._silent = False
         self._refused: str | None = None
+        self._xclient_ok = False
         self._slot: str | None = None
         self._deadline: asyncio.TimerHandle | None = None
         self.data_cmd_ms: int | None = None
@@ -120,6 +121,7 @@ class TrapSMTP(SMTP):
                 transport.close()
                 return
             self._slot = self.client_ip
+            self._xclient_ok = self.client_ip in self.cfg.xclient_from
             self._deadline = self.loop.call_later(self.cfg.session_timeout, self._expire)
         super().connection_made(transport)
 
@@ -278,8 +280,7 @@ class TrapSMTP(SMTP):
 
     # -- replay ----------------------------------------------------------------------
     def _xclient_allowed(self) -> bool:
-        peer = self.session.peer if self.session is not None else None
-        return bool(peer) and str(peer[0]) in self.cfg.xclient_from
+        return self._xclient_ok
 
     async def smtp_XCLIENT(self, arg) -> None:
         self._silent = True

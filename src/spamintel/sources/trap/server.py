@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
 import signal
+import socket
 from pathlib import Path
 
 from spamintel.sources.trap.config import TrapConfig
@@ -22,6 +24,8 @@ class Trap:
     """One trap sensor: ``await start()``, then ``await stop()`` (drains in-flight DATA)."""
 
     def __init__(self, cfg: TrapConfig) -> None:
+        if not cfg.hostname:
+            cfg = dataclasses.replace(cfg, hostname=socket.gethostname())
         self.cfg = cfg
         self.metrics = TrapMetrics()
         self.writer = SpoolWriter(cfg.spool, cfg.sync)
