@@ -221,3 +221,15 @@ def test_xclient_refused_from_untrusted_clients(start_trap, raw):
     c = raw(start_trap().address)
     c.reply()
     assert c.say(b"XCLIENT ADDR=10.9.9.9\r\n").startswith("550")
+
+
+def test_pregreeting_client_is_an_early_talker(start_trap, raw, spool_records, tmp_path):
+    c = raw(start_trap(greeting_delay=0.5).address)
+    c.send(b"EHLO eager.example\r\n")
+    assert c.reply().startswith("220")
+    assert c.reply().startswith("250")
+    assert _deliver(c, [b"MAIL FROM:<a@b.example>\r\n", b"RCPT TO:<x@trap.test>\r\n",
+                        b"DATA\r\n"]).startswith("250")
+    rec = spool_records(tmp_path / "spool")[0]
+    assert rec["transcript"][0][1:] == ["C", "EHLO eager.example\r\n"]
+    assert dialect_fingerprint(rec)[1]["early_talker"] is True

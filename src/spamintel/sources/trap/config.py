@@ -16,7 +16,8 @@ class TrapConfig:
 
     ``domains`` empty means catch-all: every recipient is accepted. ``xclient_from``
     lists client IPs allowed to use the XCLIENT replay extension (see ``protocol``).
-    Sizes are bytes, times seconds.
+    ``greeting_delay`` holds the banner back so clients that talk before it (pregreet,
+    a bot trait) show up in the transcript. Sizes are bytes, times seconds.
     """
 
     listen_host: str = "127.0.0.1"
@@ -33,6 +34,7 @@ class TrapConfig:
     session_timeout: float = 600.0
     max_command_line: int = 2048
     max_transcript: int = 400
+    greeting_delay: float = 0.0
     greylist: bool = False
     greylist_delay: float = 300.0
     greylist_max_ips: int = 100_000

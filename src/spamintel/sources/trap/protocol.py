@@ -105,6 +105,7 @@ class TrapSMTP(SMTP):
         self.busy = self.committing = self._silent = False
         self._refused: str | None = None
         self._xclient_ok = False
+        self._greeting = True
         self._slot: str | None = None
         self._deadline: asyncio.TimerHandle | None = None
         self.data_cmd_ms: int | None = None
@@ -171,6 +172,9 @@ class TrapSMTP(SMTP):
         self.cap.client(line, self.cap.rx - len(self._reader._buffer))
 
     async def push(self, status) -> None:
+        if self._greeting and self.cfg.greeting_delay > 0:
+            await asyncio.sleep(self.cfg.greeting_delay)
+        self._greeting = False
         if not self._silent:
             self.cap.server(status if isinstance(status, str) else status.decode("latin-1"))
         await super().push(status)
