@@ -26,7 +26,7 @@ def test_layout(small_world):
         assert (small_world / "truth" / name).is_file()
     resolved = json.loads((small_world / "truth" / "scenario.json").read_text())
     shares = {s["name"]: s["effective_share"] for s in resolved["sensors"]}
-    assert shares["trap-a"] == pytest.approx(1.8e-8 * 0.25)
+    assert shares["trap-a"] == pytest.approx(1.65e-8 * 0.25)
 
 
 def test_same_seed_same_bytes_other_seed_other_bytes(tmp_path):
