@@ -18,6 +18,7 @@ _COLORS = {"spam": "#c0392b", "ham": "#27ae60", "phish": "#8e44ad", "malware": "
 _EVENT_COLORS = {"takedown": "#c0392b", "pause": "#e67e22", "resume": "#27ae60",
                  "new_botnet": "#2980b9", "surge": "#8e44ad", "content_switch": "#7f8c8d"}
 MAX_STACKED = 8
+_MARKED = ("takedown", "pause", "resume", "new_botnet")
 
 
 def to_svg(fig: Figure) -> str:
@@ -79,18 +80,22 @@ def botnet_daily_figure(daily: list[dict[str, Any]], others: list[dict[str, Any]
     days, stack, key = _stack(daily, others)
     x = [date.fromisoformat(d) for d in days]
     unit = next((r["unit"] for r in daily + others), "messages")
-    fig, ax = plt.subplots(figsize=(9, 3.8), dpi=100)
+    top = max((max(v) for _, v in stack), default=0.0)
+    div, prefix = (1e9, "bn ") if top >= 1e9 else ((1e6, "m ") if top >= 1e6 else (1, ""))
+    fig, ax = plt.subplots(figsize=(10, 4.2), dpi=100)
     if stack:
-        ax.stackplot(x, [v for _, v in stack], labels=[n for n, _ in stack], alpha=0.85)
-        ax.legend(loc="upper left", fontsize=7, ncol=2, bbox_to_anchor=(1.0, 1.0))
+        ax.stackplot(x, [[y / div for y in v] for _, v in stack],
+                     labels=[n for n, _ in stack], alpha=0.85)
+        ax.legend(loc="upper left", fontsize=7, ncol=1, bbox_to_anchor=(1.0, 1.0))
+    shown = {n for n, _ in stack}
     for e in events:
-        if e["scope"] == "botnet" and e["type"] in _EVENT_COLORS:
+        if (e["scope"] == "botnet" and e["type"] in _MARKED and e["botnet"] in shown):
             ax.axvline(date.fromisoformat(e["date"]), color=_EVENT_COLORS[e["type"]],
                        linestyle="--", linewidth=1)
             ax.annotate(f"{e['type']}: {e['botnet']}", (date.fromisoformat(e["date"]), 0),
                         xytext=(2, 4), textcoords="offset points", rotation=90, fontsize=7)
     ax.set_title(title)
-    ax.set_ylabel(f"{unit} / day ({key})")
+    ax.set_ylabel(f"{prefix}{unit} / day ({key})")
     fig.autofmt_xdate()
     fig.tight_layout()
     return fig
