@@ -83,7 +83,8 @@ def run(count: int, conns: int, per_conn: int, pipelining: bool, sync: str,
             proc.terminate()
             proc.wait(60)
         stored = sum(1 for _ in spool.glob("*/*.json"))
-    return {"messages": count, "acked": res["acked"], "spooled": stored,
+    return {"load_avg_1m": round(os.getloadavg()[0], 2), "messages": count,
+            "acked": res["acked"], "spooled": stored,
             "seconds": round(res["seconds"], 2), "msg_per_s": round(res["acked"] / res["seconds"]),
             "trap_cpu_ms_per_msg": round(1000 * cpu / max(1, res["acked"]), 3),
             "connections": conns, "per_connection": per_conn, "pipelining": pipelining,
@@ -101,7 +102,7 @@ def main() -> None:
     runs = [run(args.count, args.conns, args.per_conn, False, "group"),
             run(args.count, args.conns, args.per_conn, True, "group"),
             run(args.count // 4, args.conns, 1, False, "group"),
-            run(args.count // 4, args.conns, args.per_conn, False, "fsync")]
+            run(args.count // 10, args.conns, args.per_conn, False, "fsync")]
     for r in runs:
         print(json.dumps(r))
     RESULTS.parent.mkdir(exist_ok=True)
