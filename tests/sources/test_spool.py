@@ -110,7 +110,8 @@ def test_feed_store_ingests_exactly_once(tmp_path):
     def run_until(count: int) -> None:
         stop = threading.Event()
         thread = threading.Thread(target=feed_store, args=(spool, store_dir),
-                                  kwargs={"stop": stop, "interval": 0.1})
+                                  kwargs={"stop": stop, "interval": 0.1,
+                                                                 "max_wait": 0.3})
         thread.start()
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline and _count(store_dir) < count:

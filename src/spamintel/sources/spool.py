@@ -148,13 +148,26 @@ def checkpoint_path(store_dir: str | Path, spool: str | Path) -> Path:
 
 
 def follow(follower: SpoolFollower, stop: Callable[[], bool], interval: float = 1.0,
-           limit: int = 5000) -> Iterator[list[Item]]:
-    """Yield rounds of new deliveries until ``stop()``; the caller commits after each."""
-    while not stop():
-        items = follower.poll(limit)
-        if items:
-            yield items
+           limit: int = 5000, max_wait: float = 10.0) -> Iterator[list[Item]]:
+    """Yield rounds of new deliveries until ``stop()``; the caller commits after each.
+
+    A round is yielded when ``limit`` deliveries are waiting or the oldest has waited
+    ``max_wait`` seconds, so a busy trap gives few large store files, not many small ones.
+    """
+    pending: list[Item] = []
+    since = 0.0
+    while True:
+        stopping = stop()
+        new = follower.poll(limit - len(pending))
+        if new and not pending:
+            since = time.monotonic()
+        pending += new
+        due = len(pending) >= limit or time.monotonic() - since >= max_wait
+        if pending and (due or stopping):
+            yield pending
+            pending = []
+        if stopping:
+            return
+        if due:
             continue
-        deadline = time.monotonic() + interval
-        while not stop() and time.monotonic() < deadline:
-            time.sleep(min(0.1, interval))
+        time.sleep(interval)

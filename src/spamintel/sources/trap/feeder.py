@@ -20,7 +20,7 @@ log = logging.getLogger("spamintel.trap")
 
 def feed_store(spool: str | Path, store_dir: str | Path, config: str | Path | None = None,
                stop: threading.Event | None = None, interval: float = 1.0,
-               workers: int = 1) -> int:
+               workers: int = 1, max_wait: float = 10.0) -> int:
     """Ingest new spool deliveries round by round until ``stop`` is set; return stored count."""
     from spamintel.config import load_config
     from spamintel.engine import ingest
@@ -31,7 +31,7 @@ def feed_store(spool: str | Path, store_dir: str | Path, config: str | Path | No
     follower = SpoolFollower(spool, checkpoint_path(store_dir, spool))
     stop = stop or threading.Event()
     stored = 0
-    for items in follow(follower, stop.is_set, interval):
+    for items in follow(follower, stop.is_set, interval, max_wait=max_wait):
         stats = ingest(items, store, cfg, workers=workers)
         follower.commit()
         stored += stats.stored
