@@ -9,7 +9,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 
-from spamintel.simulate.calibration import check
+from spamintel.simulate.calibration import Check, check
 from spamintel.simulate.content import load_templates
 from spamintel.simulate.daygen import DayGenerator, Kit
 from spamintel.simulate.ipspace import IPSpace
@@ -100,52 +100,26 @@ def _days(scen: Scenario, start: date | None, end: date | None) -> list[date]:
 def resolved(scen: Scenario, seed: int, cfg: SimConfig, daily) -> dict:
     """The scenario as run: YAML content plus seed, scale, effective sensor shares, the
     events and the calibration check, for evaluation code."""
+    days = _days(scen, cfg.start, cfg.end)
     return {
-        "name": scen.name,
-        "seed": seed,
-        "scale": cfg.scale,
-        "format": cfg.fmt,
-        "generated": {
-            "start": str(_days(scen, cfg.start, cfg.end)[0]),
-            "end": str(_days(scen, cfg.start, cfg.end)[-1]),
-        },
+        "name": scen.name, "seed": seed, "scale": cfg.scale, "format": cfg.fmt,
+        "generated": {"start": str(days[0]), "end": str(days[-1])},
         "period": {"start": str(scen.start), "end": str(scen.end)},
-        "sensors": [
-            {
-                **asdict(s),
-                "effective_share": s.share * cfg.scale,
-                "sees": "spam" if s.kind == "trap" else "all mail",
-            }
-            for s in scen.sensors
-        ],
-        "groups": [
-            {
-                "name": g.name,
-                "label": g.label,
-                "kind": g.kind,
-                "bots": g.bots,
-                "lifetime_days": g.lifetime_days,
-                "burst": asdict(g.burst) if g.burst else None,
-            }
-            for g in scen.groups
-        ],
-        "events": [
-            {"type": e.type, "group": e.group, "at": e.at.isoformat(), "note": e.note, **e.params}
-            for e in scen.events
-        ],
+        "sensors": [{**asdict(s), "effective_share": s.share * cfg.scale,
+                     "sees": "spam" if s.kind == "trap" else "all mail"} for s in scen.sensors],
+        "groups": [{"name": g.name, "label": g.label, "kind": g.kind, "bots": g.bots,
+                    "lifetime_days": g.lifetime_days,
+                    "burst": asdict(g.burst) if g.burst else None} for g in scen.groups],
+        "events": [{"type": e.type, "group": e.group, "at": e.at.isoformat(), "note": e.note,
+                    **e.params} for e in scen.events],
         "campaigns": [asdict(c) for c in scen.campaigns],
-        "calibration": [
-            {
-                "metric": c.target.metric,
-                "group": c.target.group,
-                "from": str(c.target.start),
-                "to": str(c.target.end),
-                "declared": c.target.value,
-                "simulated": c.actual,
-                "rel_error": c.rel_error,
-                "source": c.target.source,
-            }
-            for c in check(scen, daily)
-        ],
+        "calibration": [_check_row(c) for c in check(scen, daily)],
         "scenario": scen.raw,
     }
+
+
+def _check_row(c: Check) -> dict:
+    t = c.target
+    return {"metric": t.metric, "group": t.group, "from": str(t.start), "to": str(t.end),
+            "declared": t.value, "simulated": c.actual, "rel_error": c.rel_error,
+            "tolerance": t.tolerance, "ok": c.ok, "source": t.source}
