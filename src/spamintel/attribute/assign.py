@@ -16,7 +16,7 @@ from spamintel.attribute.naming import Clusters
 from spamintel.attribute.propagate import propagate
 from spamintel.attribute.resolve import FamilyMatches
 
-CONTEXT_COLUMNS = [2, 3, 4]
+CONTEXT_COLUMNS = [2, 3, 4, 5]
 
 
 @dataclass(frozen=True)
@@ -45,7 +45,7 @@ def resolve_rows(x: np.ndarray, mask: np.ndarray, context: list[int], class_fami
                  class_weight: float = 2.0) -> np.ndarray:
     """Family index per row from its signatures (-1 = none matched): a unique match
     decides; among several, the candidate whose uniquely matched mail the row resembles
-    most in the ``context`` feature columns (recipients, networks, content: the columns
+    most in the ``context`` feature columns (recipients, networks, content, domain: the columns
     the signatures test cannot tell the candidates apart), with ``class_weight`` nats in
     favour of the family its sender cluster is named after (``class_family``, -1 none)."""
     fam = np.full(len(x), -1, dtype=np.int64)

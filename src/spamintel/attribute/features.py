@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from spamintel.attribute._graph import dense
 
@@ -64,8 +65,16 @@ def _ids(values: np.ndarray, min_count: int) -> np.ndarray:
     return dense(np.where(rare, -1, ids))[0]
 
 
+def _first_domain(table: pa.Table) -> np.ndarray:
+    first = pc.list_element(pc.if_else(pc.greater(pc.list_value_length(
+        table.column("url_domains")), 0), table.column("url_domains"), pa.scalar([""], pa.list_(
+            pa.string()))), 0)
+    return np.asarray(pc.fill_null(first, "").to_pylist(), dtype=object)
+
+
 def feature_matrix(table: pa.Table, content: np.ndarray, min_count: int = 3) -> np.ndarray:
-    """Dense category ids, one column per feature group plus the content group.
+    """Dense category ids, one column per feature group, then the content group and the
+    first advertised domain (campaign infrastructure: who sends for whom).
 
     The columns of a group are joined into one categorical value (a bot's dialect is one
     choice, a header template another). Values seen fewer than ``min_count`` times share
@@ -73,5 +82,5 @@ def feature_matrix(table: pa.Table, content: np.ndarray, min_count: int = 3) -> 
     """
     cols = [_joint([table.column(c).to_numpy(zero_copy_only=False) for c in group])
             for group in FEATURE_GROUPS.values()]
-    cols.append(content)
+    cols += [content, _first_domain(table)]
     return np.stack([_ids(c, min_count) for c in cols], axis=1)

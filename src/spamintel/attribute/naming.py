@@ -20,6 +20,8 @@ from spamintel.attribute.mixture import unique_rows
 from spamintel.attribute.resolve import FamilyMatches
 from spamintel.config import AttributeConfig
 
+DISCOVERY_COLUMNS = [0, 1, 2, 3, 4]
+
 
 @dataclass(frozen=True)
 class Clusters:
@@ -61,9 +63,9 @@ def build_clusters(rows: RowInputs, matches: FamilyMatches, cfg: AttributeConfig
     labels = np.full(len(rows.spam), -1, dtype=np.int64)
     spam = np.flatnonzero(rows.spam)
     if len(spam):
-        u, w, inv = unique_rows(rows.x[spam])
-        classes = discover(u, w, cards, max_classes=cfg.max_classes, seed_cols=[0, 1, 4],
-                           tau=cfg.merge_tau)
+        u, w, inv = unique_rows(rows.x[spam][:, DISCOVERY_COLUMNS])
+        classes = discover(u, w, cards[:len(DISCOVERY_COLUMNS)],
+                           max_classes=cfg.max_classes, seed_cols=[0, 1, 4], tau=cfg.merge_tau)
         labels[spam] = np.unique(classes, return_inverse=True)[1][inv]
     stats = cluster_stats(labels, rows.ip, rows.asn, rows.server)
     n = len(stats.messages)
