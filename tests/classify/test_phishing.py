@@ -46,6 +46,12 @@ def test_lookalike_and_homoglyph_domains_and_shorteners():
     assert any(f.startswith("homoglyph_domain:") for f in flags)
 
 
+def test_a_plain_international_domain_is_not_a_homoglyph():
+    flags = flags_of(subject="x", text="см. http://xn--e1afmkfd.xn--p1ai/page")
+    assert any(f.startswith("idn_domain:") for f in flags)
+    assert not any(f.startswith("homoglyph") for f in flags)
+
+
 def test_brand_mentions_are_whole_words():
     assert brand_mentions("Apple ID locked") == ["apple"]
     assert brand_mentions("pineapple") == []

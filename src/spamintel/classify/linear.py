@@ -30,6 +30,7 @@ class Scores:
     phish: float
     category: str | None
     category_prob: float
+    rows: list[int]
 
 
 def _sigmoid(z: float) -> float:
@@ -67,11 +68,11 @@ class LinearModel:
             exp = np.exp(z[2:] - z[2:].max())
             best = int(exp.argmax())
             cat, prob = self.categories[best], float(exp[best] / exp.sum())
-        return Scores(_sigmoid(float(z[0])), _sigmoid(float(z[1])), cat, prob)
+        return Scores(_sigmoid(float(z[0])), _sigmoid(float(z[1])), cat, prob, idx)
 
-    def explain(self, tokens: set[str], n: int = 3) -> list[str]:
-        """The ``n`` tokens pushing the spam score up the most."""
-        idx = [i for i in map(self.vocab.get, tokens) if i is not None]
+    def explain(self, scores: Scores, n: int = 3) -> list[str]:
+        """The ``n`` tokens pushing the spam score up the most (of a scored message)."""
+        idx = scores.rows
         if not idx:
             return []
         contrib = self.weights[idx, 0]

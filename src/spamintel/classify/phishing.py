@@ -41,6 +41,8 @@ _PASSWORD_INPUT = re.compile(r"<input\b[^>]{0,300}type\s*=\s*[\"']?password", re
 _WORDS = re.compile(r"[a-z0-9]+")
 _BRAND_SET = frozenset(BRANDS)
 _LOOKALIKE_BRANDS = tuple((b, legit) for b, legit in BRANDS.items() if legit and len(b) >= 4)
+_LOOKALIKE_SET = frozenset(b for b, _ in _LOOKALIKE_BRANDS)
+_BRAND_SIZES = tuple(sorted({len(b) for b in _LOOKALIKE_SET}))
 _LEGIT_LABELS = frozenset(label for legit in BRANDS.values() for label in legit) | {
     "paypalobjects", "googleapis", "googleusercontent", "googlemail", "appleid", "ebayimg",
     "ebaystatic", "amazonaws", "facebookmail", "linkedinmail", "microsoftstore", "netflixmail",
@@ -88,11 +90,30 @@ def lookalike(host: str) -> str | None:
     label = _label(domain)
     if label in _LEGIT_LABELS:
         return None
-    parts = _HOST_PARTS.split(host.translate(_LEET))
-    for brand, _ in _LOOKALIKE_BRANDS:
-        if any(part.startswith(brand) for part in parts):
-            return brand
+    for part in _HOST_PARTS.split(host.translate(_LEET)):
+        for size in _BRAND_SIZES:
+            if part[:size] in _LOOKALIKE_SET:
+                return part[:size]
     return None
+
+
+def _unicode_host(host: str) -> str:
+    if "xn--" not in host:
+        return host
+    try:
+        return host.encode("ascii").decode("idna")
+    except UnicodeError:
+        return host
+
+
+def mixed_scripts(host: str) -> bool:
+    """Whether a label mixes Latin letters with Cyrillic or Greek look-alikes
+    (``pаypal`` with a Cyrillic ``а``): the homoglyph trick, unlike a plain IDN."""
+    for label in _unicode_host(host).split("."):
+        latin = any("a" <= ch <= "z" for ch in label)
+        if latin and any("\u0370" <= ch <= "\u04ff" for ch in label):
+            return True
+    return False
 
 
 def _domain_flags(domains: list[str], hosts: list[str]) -> list[str]:
@@ -104,7 +125,7 @@ def _domain_flags(domains: list[str], hosts: list[str]) -> list[str]:
         if lookalike(host):
             out.append(f"lookalike_domain:{host[:60]}")
         if "xn--" in host or not host.isascii():
-            out.append(f"homoglyph_domain:{host[:60]}")
+            out.append(f"{'homoglyph' if mixed_scripts(host) else 'idn'}_domain:{host[:60]}")
         elif host.replace(".", "").isdigit():
             out.append("ip_url")
     return list(dict.fromkeys(out))

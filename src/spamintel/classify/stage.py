@@ -53,7 +53,6 @@ class Classifier:
         feed_hits = self.feeds.match(ev.urls) if len(self.feeds) else []
         ev.is_virus = bool(virus)
         ev.is_phish = scores.phish >= self.phish_threshold
-        ev.has_malicious_link = bool(feed_hits) or any(f.startswith(_STRONG_LINK) for f in flags)
         ev.spam_score = round(scores.spam, 4)
         if ev.is_virus:
             ev.verdict = "malware"
@@ -61,13 +60,16 @@ class Classifier:
             ev.verdict = "phish"
         else:
             ev.verdict = "spam" if scores.spam >= self.spam_threshold else "ham"
+        # A feed listing always counts; a heuristic alone only in unwanted mail.
+        ev.has_malicious_link = bool(feed_hits) or (
+            ev.verdict != "ham" and any(f.startswith(_STRONG_LINK) for f in flags))
         ev.category, why = self._category(ev.verdict, tokens, scores)
         reasons = virus + feed_hits + flags + feats.notes
         reasons.append(f"spam_model:{scores.spam:.3f}")
         if ev.is_phish:
             reasons.append(f"phish_model:{scores.phish:.3f}")
         if ev.verdict != "ham":
-            top = self.model.explain(tokens)
+            top = self.model.explain(scores)
             if top:
                 reasons.append("spam_tokens:" + ",".join(t[:30] for t in top))
         if why:

@@ -71,10 +71,11 @@ def _non_ascii_share(text: str) -> float:
 
 def _header_tokens(parsed: ParsedMessage) -> list[str]:
     ev = parsed.event
-    out = [f"ct:{ev.content_type}", f"nurl:{_bucket(ev.n_urls)}", f"mid:{ev.message_id_shape}"]
+    # MIME type and charset describe a mail's era and client more than its intent
+    # (2007 ham was plain ASCII text, today's is UTF-8 HTML): they are not features.
+    out = [f"nurl:{_bucket(ev.n_urls)}", f"mid:{ev.message_id_shape}"]
     if ev.n_attachments:
         out.append(f"natt:{_bucket(ev.n_attachments)}")
-    out += [f"cs:{c}" for c in ev.charsets]
     out += [f"hn:{name}" for name in {k for k, _ in parsed.headers[:60]}
             if name not in _COMMON_HEADERS and not name.startswith(_RECEIVER_HEADERS)]
     out += [f"u:{d}" for d in ev.url_domains[:20]]
