@@ -22,7 +22,8 @@ def test_layout(small_world):
         for day in ("2011-03-16", "2011-03-17"):
             assert (small_world / "mail" / sensor / f"{day}.mbox").stat().st_size > 0
             assert (small_world / "mail" / sensor / f"{day}.sessions.jsonl").is_file()
-    for name in ("messages.parquet", "daily.parquet", "populations.parquet", "scenario.json"):
+    for name in ("messages.parquet", "daily.parquet", "populations.parquet",
+                 "countries.parquet", "scenario.json"):
         assert (small_world / "truth" / name).is_file()
     resolved = json.loads((small_world / "truth" / "scenario.json").read_text())
     shares = {s["name"]: s["effective_share"] for s in resolved["sensors"]}

@@ -5,7 +5,7 @@ import pytest
 
 from spamintel.simulate.calibration import check, table_markdown
 from spamintel.simulate.loader import load_scenario
-from spamintel.simulate.truth import daily_table
+from spamintel.simulate.truth import country_table, daily_table
 from spamintel.simulate.world import MALWARE, build_world
 
 
@@ -20,7 +20,10 @@ def _series(world, name):
 
 
 def test_calibration_within_tolerance(world):
-    checks = check(world.scenario, daily_table(world))
+    checks = check(world.scenario, daily_table(world), country_table(world))
+    assert {c.target.metric for c in checks} >= {"spam_bn", "group_bn", "botnet_share",
+                                                 "spam_rate", "virus_1_in", "phish_1_in",
+                                                 "country_share"}
     assert len([c for c in checks if c.target.tolerance <= 0.02]) >= 20
     bad = [c for c in checks if not c.ok]
     assert not bad, table_markdown(bad)

@@ -3,7 +3,8 @@
 Metrics (all over the days ``from``..``to`` inclusive): ``spam_bn`` mean spam bn/day;
 ``group_bn`` a group's mean bn/day; ``group_share`` its share of spam; ``botnet_share``
 share of spam sent by botnets; ``spam_rate`` spam share of all mail; ``virus_1_in`` and
-``phish_1_in`` all mail per malware / phishing message; ``pharma_share`` pharma share of spam.
+``phish_1_in`` all mail per malware / phishing message; ``pharma_share`` pharma share of spam;
+``country_share`` the share of spam sent from the country named in ``group``.
 """
 
 from __future__ import annotations
@@ -64,10 +65,25 @@ def metric(rows: list[dict], t: Target) -> float:
     raise ValueError(f"unknown calibration metric {t.metric!r}")
 
 
-def check(scen: Scenario, daily: pa.Table) -> list[Check]:
-    """Every calibration target of the scenario with its value in ``daily``."""
+def check(scen: Scenario, daily: pa.Table, countries: pa.Table | None = None) -> list[Check]:
+    """Every calibration target of the scenario with its value in the truth tables
+    (``country_share`` targets need ``countries``; without it they are skipped)."""
     rows = daily.to_pylist()
-    return [Check(t, metric(_window(rows, t.start, t.end), t)) for t in scen.targets]
+    by_cc = countries.to_pylist() if countries is not None else None
+    out = []
+    for t in scen.targets:
+        if t.metric == "country_share":
+            if by_cc is not None:
+                out.append(Check(t, country_share(_window(by_cc, t.start, t.end), t.group)))
+            continue
+        out.append(Check(t, metric(_window(rows, t.start, t.end), t)))
+    return out
+
+
+def country_share(rows: list[dict], country: str) -> float:
+    """Share of spam sent from ``country`` over country-table rows."""
+    total = sum(r["messages"] for r in rows)
+    return sum(r["messages"] for r in rows if r["country"] == country) / total if total else 0.0
 
 
 def table_markdown(checks: list[Check]) -> str:

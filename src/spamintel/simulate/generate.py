@@ -17,7 +17,7 @@ from spamintel.simulate.loader import load_scenario
 from spamintel.simulate.population import build_population
 from spamintel.simulate.scenario import Scenario, ScenarioError
 from spamintel.simulate.templates import load_profiles
-from spamintel.simulate.truth import daily_table, population_table
+from spamintel.simulate.truth import country_table, daily_table, population_table
 from spamintel.simulate.world import build_world
 from spamintel.simulate.writer import TruthRows, write_day, write_truth
 
@@ -67,14 +67,9 @@ def simulate(cfg: SimConfig, progress: Callable[[date], None] | None = None) -> 
         stats.days += 1
         if progress:
             progress(day)
-    daily = daily_table(kit.world)
-    write_truth(
-        cfg.out,
-        truth.table(),
-        daily,
-        population_table(kit.world, kit.pops),
-        resolved(scen, seed, cfg, daily),
-    )
+    daily, countries = daily_table(kit.world), country_table(kit.world)
+    write_truth(cfg.out, truth.table(), daily, population_table(kit.world, kit.pops),
+                countries, resolved(scen, seed, cfg, daily, countries))
     stats.seconds = time.perf_counter() - t0
     return stats
 
@@ -97,7 +92,7 @@ def _days(scen: Scenario, start: date | None, end: date | None) -> list[date]:
     return [lo + timedelta(days=i) for i in range((hi - lo).days + 1)]
 
 
-def resolved(scen: Scenario, seed: int, cfg: SimConfig, daily) -> dict:
+def resolved(scen: Scenario, seed: int, cfg: SimConfig, daily, countries=None) -> dict:
     """The scenario as run: YAML content plus seed, scale, effective sensor shares, the
     events and the calibration check, for evaluation code."""
     days = _days(scen, cfg.start, cfg.end)
@@ -113,7 +108,7 @@ def resolved(scen: Scenario, seed: int, cfg: SimConfig, daily) -> dict:
         "events": [{"type": e.type, "group": e.group, "at": e.at.isoformat(), "note": e.note,
                     **e.params} for e in scen.events],
         "campaigns": [asdict(c) for c in scen.campaigns],
-        "calibration": [_check_row(c) for c in check(scen, daily)],
+        "calibration": [_check_row(c) for c in check(scen, daily, countries)],
         "scenario": scen.raw,
     }
 

@@ -61,3 +61,25 @@ def population_table(world: World, pops: dict[str, Population]) -> pa.Table:
             rows["messages"].append(float(volume[d]))
             rows["spam_per_bot_min"].append(float(volume[d] / n / 1440) if n >= 1 else 0.0)
     return pa.table(rows, schema=POPULATION_SCHEMA)
+
+
+COUNTRY_SCHEMA = pa.schema([("day", pa.date32()), ("botnet", pa.string()),
+                            ("country", pa.string()), ("messages", pa.float64())])
+
+
+def country_table(world: World) -> pa.Table:
+    """Expected spam messages/day by sender country (XH: hosting, XW: webmail networks,
+    whose country the simulator does not model), per day and sender group."""
+    rows: dict[str, list] = {name: [] for name in COUNTRY_SCHEMA.names}
+    for gi, g in enumerate(world.groups):
+        if g.kind == "legit":
+            continue
+        volume = world.volumes[gi].sum(axis=1)
+        total = sum(g.countries.values())
+        for cc, weight in g.countries.items():
+            for d, value in enumerate(volume):
+                rows["day"].append(world.days[d])
+                rows["botnet"].append(g.label)
+                rows["country"].append(cc)
+                rows["messages"].append(float(value * weight / total))
+    return pa.table(rows, schema=COUNTRY_SCHEMA)

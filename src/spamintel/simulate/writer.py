@@ -7,7 +7,8 @@ Layout under the output directory::
     mail/<sensor>/<YYYY-MM-DD>.sessions.jsonl   one session record per message (msg_sha256)
     mail/<sensor>/<YYYY-MM-DD>/<NNNNNN>.eml      with --format eml, instead of the mbox, each
     mail/<sensor>/<YYYY-MM-DD>/<NNNNNN>.sessions.jsonl   with its own one-line sidecar
-    truth/messages.parquet  truth/daily.parquet  truth/populations.parquet  truth/scenario.json
+    truth/messages.parquet  truth/daily.parquet  truth/populations.parquet
+    truth/countries.parquet  truth/scenario.json
 
 Messages end with CRLF and are written back to back with no blank separator line, so the
 bytes a reader gets back for each message are exactly the bytes that were hashed.
@@ -103,15 +104,15 @@ class TruthRows:
         )
 
 
-def write_truth(
-    root: Path, messages: pa.Table, daily: pa.Table, populations: pa.Table, scenario: dict
-) -> None:
+def write_truth(root: Path, messages: pa.Table, daily: pa.Table, populations: pa.Table,
+                countries: pa.Table, scenario: dict) -> None:
     """Write the ground-truth tables and the resolved scenario."""
     folder = root / "truth"
     folder.mkdir(parents=True, exist_ok=True)
     pq.write_table(messages, folder / "messages.parquet")
     pq.write_table(daily, folder / "daily.parquet")
     pq.write_table(populations, folder / "populations.parquet")
+    pq.write_table(countries, folder / "countries.parquet")
     (folder / "scenario.json").write_text(
         json.dumps(scenario, indent=1, default=str) + "\n", encoding="utf-8"
     )
