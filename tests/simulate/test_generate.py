@@ -91,3 +91,17 @@ def test_eml_tree(tmp_path):
         assert rec["msg_sha256"] == hashlib.sha256(eml.read_bytes()).hexdigest()
     items = list(iter_sources([folder]))
     assert len(items) == len(emls) and all(i.session for i in items)  # sidecars attach
+
+
+def test_a_user_scenario_file_runs(tmp_path):
+    from pathlib import Path
+
+    scen = Path(__file__).with_name("minimal.yaml")
+    stats = simulate(SimConfig(out=tmp_path / "m", scenario=scen))
+    assert stats.days == 3 and stats.by_sensor["t1"] > 100 and stats.by_sensor["f1"] > 100
+    truth = pq.read_table(tmp_path / "m" / "truth" / "messages.parquet").to_pylist()
+    assert {r["botnet"] for r in truth} == {"Tinybot", "legit"}
+    cats = {r["category"] for r in truth if r["botnet"] == "Tinybot"}
+    assert cats >= {"casino"} and cats <= {"casino", "malware", "phishing"}
+    resolved = json.loads((tmp_path / "m" / "truth" / "scenario.json").read_text())
+    assert resolved["calibration"][0]["ok"]
