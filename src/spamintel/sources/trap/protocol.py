@@ -28,6 +28,7 @@ from spamintel.sources.trap.capture import Capture
 from spamintel.sources.trap.envelope import parse_path
 
 _DOT_LINE = re.compile(rb"(^|\n)\.")
+_FLUSH_CODES = ("220", "221", "354", "421")
 
 
 class _TapReader(asyncio.StreamReader):
@@ -106,6 +107,7 @@ class TrapSMTP(SMTP):
         self._refused: str | None = None
         self._xclient_ok = False
         self._greeting = True
+        self._out: list[bytes] = []
         self._slot: str | None = None
         self._deadline: asyncio.TimerHandle | None = None
         self.data_cmd_ms: int | None = None
@@ -162,7 +164,8 @@ class TrapSMTP(SMTP):
         """Send a last reply and close, without waiting for the client."""
         if self.transport is not None and not self.transport.is_closing():
             self.cap.server(reply)
-            self.transport.write(reply.encode() + b"\r\n")
+            self.transport.write(b"".join(self._out) + reply.encode() + b"\r\n")
+            self._out.clear()
             self.transport.close()
 
     # -- capture ---------------------------------------------------------------------
@@ -172,12 +175,24 @@ class TrapSMTP(SMTP):
         self.cap.client(line, self.cap.rx - len(self._reader._buffer))
 
     async def push(self, status) -> None:
+        """Send a reply; while pipelined commands wait in the buffer, hold it to send with
+        the next one (RFC 2920 §3.2 lets a server batch replies; Postfix does the same)."""
         if self._greeting and self.cfg.greeting_delay > 0:
             await asyncio.sleep(self.cfg.greeting_delay)
         self._greeting = False
+        text = status if isinstance(status, str) else status.decode("latin-1")
         if not self._silent:
-            self.cap.server(status if isinstance(status, str) else status.decode("latin-1"))
-        await super().push(status)
+            self.cap.server(text)
+        self._out.append(text.encode("latin-1", "replace") + b"\r\n")
+        if text[:3] in _FLUSH_CODES or b"\n" not in self._reader._buffer:
+            await self.flush()
+
+    async def flush(self) -> None:
+        """Write the replies held back so far."""
+        if self._out and self.transport is not None and not self.transport.is_closing():
+            self._writer.write(b"".join(self._out))
+            self._out.clear()
+            await self._writer.drain()
 
     # -- commands --------------------------------------------------------------------
     async def smtp_QUIT(self, arg) -> None:
@@ -269,6 +284,7 @@ class TrapSMTP(SMTP):
             if reader._eof or reader.exception() is not None:
                 raise ConnectionResetError("connection closed during DATA")
             self._reset_timeout()
+            await self.flush()
             await reader._wait_for_data("smtp_DATA")
         data = None if too_big or end > limit else bytes(buf[:end])
         dot = bytes(buf[end:end + term])

@@ -68,6 +68,8 @@ class SpoolWriter:
         self.root = Path(root)
         self._root = str(self.root)
         self._dirs: set[str] = set()
+        self._tmp_tag = f"{os.getpid()}-{uuid.uuid4().hex[:6]}-"
+        self._tmp_seq = 0
         self.sync = sync if (sync != "group" or _SYNCFS is not None) else "fsync"
         self._prepare()
         self._pool = ThreadPoolExecutor(1, thread_name_prefix="spool")
@@ -155,7 +157,9 @@ class SpoolWriter:
         self.committed += len(items)
 
     def _write_tmp(self, sub: str, final: str, data: bytes) -> str:
-        tmp = os.path.join(sub, f"{TMP_PREFIX}{uuid.uuid4().hex[:12]}-{os.path.basename(final)}")
+        self._tmp_seq += 1
+        name = f"{TMP_PREFIX}{self._tmp_tag}{self._tmp_seq}-{os.path.basename(final)}"
+        tmp = os.path.join(sub, name)
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
         try:
             view = memoryview(data)
