@@ -14,7 +14,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import numpy as np
 
-from spamintel.simulate.scenario import CATEGORIES, Event, Group, Scenario
+from spamintel.simulate.scenario import CATEGORIES, Event, Group, Scenario, Segment
 
 SLOTS = 96
 SLOT_MINUTES = 24 * 60 // SLOTS
@@ -87,7 +87,7 @@ def _levels(
     starts = np.array([_as_offset(s.start, scen.start) for s in scen.segments])
     seg_idx = np.searchsorted(starts, times, side="right") - 1
     out = {g.name: np.zeros(times.shape) for g in spam}
-    month_of = np.array([monthly_index(days, d) for d in range(len(days))])
+    month_of = np.array([_month_number(days, d) for d in range(len(days))])
     for si, seg in enumerate(scen.segments):
         for mi in set(month_of.tolist()):
             mask = (seg_idx == si) & (month_of[:, None] == mi)
@@ -99,13 +99,14 @@ def _levels(
     return out
 
 
-def monthly_index(days: list[date], d: int) -> int:
+def _month_number(days: list[date], d: int) -> int:
     """Month number of day index ``d`` (year*12+month), for grouping."""
     return days[d].year * 12 + days[d].month
 
 
-def _segment_split(seg, spam: list[Group], day: date) -> dict[str, float]:
-    """bn/day per spam group in one segment during one month."""
+def _segment_split(seg: Segment, spam: list[Group], day: date) -> dict[str, float]:
+    """bn/day per spam group in one segment during one month. A botnet without a fixed
+    output takes its monthly ``shares`` weight (0 when it has none) of the rest."""
     botnet_total = seg.spam_bn * seg.botnet_share
     fixed = {g.name: seg.fixed_bn[g.name] for g in spam if g.name in seg.fixed_bn}
     rest = [g for g in spam if g.kind == "botnet" and g.name not in fixed]
