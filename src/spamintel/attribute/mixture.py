@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from scipy.sparse import csr_matrix
 
 _MIX = np.uint64(0x9E3779B97F4A7C15)
 
@@ -38,15 +39,22 @@ def unique_rows(x: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return x[first], counts.astype(np.float64), inverse
 
 
-def _m_step(x: np.ndarray, w: np.ndarray, resp: np.ndarray, cards: list[int],
+def one_hots(x: np.ndarray, cards: list[int]) -> list[csr_matrix]:
+    """Per feature, the tuples × values indicator matrix (built once per fit)."""
+    rows = np.arange(len(x))
+    ones = np.ones(len(x))
+    return [csr_matrix((ones, (rows, x[:, j])), shape=(len(x), card))
+            for j, card in enumerate(cards)]
+
+
+def _m_step(hots: list[csr_matrix], w: np.ndarray, resp: np.ndarray, cards: list[int],
             alpha: float) -> tuple[np.ndarray, list[np.ndarray]]:
     rw = resp * w[:, None]
     mass = rw.sum(axis=0)
     log_prior = np.log(np.maximum(mass, 1e-12) / max(mass.sum(), 1e-12))
     thetas = []
-    for j, card in enumerate(cards):
-        counts = np.stack([np.bincount(x[:, j], weights=rw[:, k], minlength=card)
-                           for k in range(resp.shape[1])], axis=1)
+    for hot, card in zip(hots, cards, strict=True):
+        counts = np.asarray(hot.T @ rw)
         thetas.append(np.log((counts + alpha) / (mass[None, :] + alpha * card)))
     return log_prior, thetas
 
@@ -70,7 +78,8 @@ def em(x: np.ndarray, w: np.ndarray, resp: np.ndarray, cards: list[int], *,
     """
     resp = resp.copy()
     prev = -np.inf
-    log_prior, thetas = _m_step(x, w, resp, cards, alpha)
+    hots = one_hots(x, cards)
+    log_prior, thetas = _m_step(hots, w, resp, cards, alpha)
     for _ in range(iters):
         lj = log_joint(x, log_prior, thetas)
         if bias is not None:
@@ -83,7 +92,7 @@ def em(x: np.ndarray, w: np.ndarray, resp: np.ndarray, cards: list[int], *,
         norm = post.sum(axis=1, keepdims=True)
         loglik = float((w * (np.log(np.maximum(norm[:, 0], 1e-300)) + top[:, 0])).sum())
         resp = post / np.maximum(norm, 1e-300)
-        log_prior, thetas = _m_step(x, w, resp, cards, alpha)
+        log_prior, thetas = _m_step(hots, w, resp, cards, alpha)
         if loglik - prev < tol * abs(loglik):
             break
         prev = loglik
