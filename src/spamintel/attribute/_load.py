@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pyarrow as pa
 
-from spamintel.attribute.features import feature_sql
+from spamintel.attribute.features import dialect_sql, feature_sql
 from spamintel.store import Store
 
 COLUMNS = ("event_id", "msg_sha256", "observed_at", "day", "client_ip", "client_cc",
@@ -12,17 +12,27 @@ COLUMNS = ("event_id", "msg_sha256", "observed_at", "day", "client_ip", "client_
            "url_domains", "body_minhash", "rcpt_count", "smtp_dialect_fp", "smtp_dialect",
            "header_order_fp", "message_id_shape", "date_shape", "x_mailer", "boundary_shape",
            "content_type", "charsets", "source_kind", "sensor", "client_asn", "client_rdns")
-SPAM_SQL = "coalesce(verdict, CASE WHEN label = 'ham' THEN 'ham' END, 'spam') <> 'ham'"
+SPAM_SQL = "coalesce(e.verdict, CASE WHEN e.label = 'ham' THEN 'ham' END, 'spam') <> 'ham'"
 
 
 def load_events(store: Store, extra: tuple[str, ...] = ()) -> pa.Table:
     """Events in time order (observed_at, then sha256): ``COLUMNS`` plus the ``extra``
-    event columns, with ``is_spam``, the sender features, ``ip_key`` and ``day_num``."""
+    event columns, with ``is_spam``, the sender features, ``ip_key`` and ``day_num``.
+
+    Dialect features are functions of the dialect fingerprint, so they are extracted from
+    the JSON once per distinct fingerprint and joined back."""
     names = COLUMNS + tuple(c for c in dict.fromkeys(extra) if c not in COLUMNS)
-    cols = ", ".join("TRY_CAST(day AS DATE) AS day" if c == "day" else c for c in names)
-    return store.connect().sql(f"""
-        SELECT {cols}, {SPAM_SQL} AS is_spam, {feature_sql()},
-               CAST(hash(client_ip) >> 1 AS BIGINT) AS ip_key,
-               CAST(coalesce(TRY_CAST(day AS DATE), DATE '1970-01-01') - DATE '1970-01-01'
+    cols = ", ".join("TRY_CAST(e.day AS DATE) AS day" if c == "day" else f"e.{c}"
+                     for c in names)
+    con = store.connect()
+    con.execute("SET enable_progress_bar = false")
+    return con.sql(f"""
+        WITH f AS (SELECT smtp_dialect_fp, {dialect_sql()}
+                   FROM (SELECT smtp_dialect_fp, any_value(smtp_dialect) AS smtp_dialect
+                         FROM events WHERE smtp_dialect_fp IS NOT NULL GROUP BY ALL))
+        SELECT {cols}, {SPAM_SQL} AS is_spam, {feature_sql("f")},
+               CAST(hash(e.client_ip) >> 1 AS BIGINT) AS ip_key,
+               CAST(coalesce(TRY_CAST(e.day AS DATE), DATE '1970-01-01') - DATE '1970-01-01'
                     AS BIGINT) AS day_num
-        FROM events ORDER BY observed_at NULLS LAST, msg_sha256, event_id""").to_arrow_table()
+        FROM events e LEFT JOIN f ON f.smtp_dialect_fp = e.smtp_dialect_fp
+        ORDER BY e.observed_at NULLS LAST, e.msg_sha256, e.event_id""").to_arrow_table()

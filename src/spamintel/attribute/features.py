@@ -21,10 +21,12 @@ def _dialect(key: str) -> str:
     return f"json_extract_string(smtp_dialect, '$.{key}')"
 
 
-SQL_FEATURES: dict[str, str] = {
+DIALECT_FEATURES: dict[str, str] = {
     "f_style": "hash({}, {}, {}, {}, {}) >> 1".format(*(_dialect(k) for k in (
         "helo_shape", "mail_shape", "rcpt_shape", "line_ending", "pipelining"))),
     "f_habit": f"hash({_dialect('prelude')}, {_dialect('extra_verbs')}) >> 1",
+}
+ROW_FEATURES: dict[str, str] = {
     "f_header": "hash(header_order_fp) >> 1",
     "f_msgid": "hash(regexp_replace(message_id_shape, '[0-9]+', '', 'g')) >> 1",
     "f_date": "hash(date_shape) >> 1",
@@ -32,14 +34,23 @@ SQL_FEATURES: dict[str, str] = {
     "f_rcpt": "least(coalesce(rcpt_count, 0), 10)",
     "f_asn": "coalesce(client_asn, -1)",
 }
+SQL_FEATURES = {**DIALECT_FEATURES, **ROW_FEATURES}
 SERVER_SQL = (f"coalesce({_dialect('helo_form')} = 'fqdn' AND {_dialect('helo_verb')} = 'EHLO'"
               f" AND regexp_matches({_dialect('mail_shape')}, '(SIZE|BODY)='), false)")
 
 
-def feature_sql() -> str:
-    """The SELECT list adding every feature column (BIGINT) and ``server_like``."""
-    cols = [f"CAST({expr} AS BIGINT) AS {name}" for name, expr in SQL_FEATURES.items()]
+def dialect_sql() -> str:
+    """SELECT list of the dialect features, evaluated once per distinct ``smtp_dialect``."""
+    cols = [f"CAST({expr} AS BIGINT) AS {name}" for name, expr in DIALECT_FEATURES.items()]
     return ", ".join(cols + [f"{SERVER_SQL} AS server_like"])
+
+
+def feature_sql(dialect: str = "f") -> str:
+    """SELECT list of every feature column (BIGINT) and ``server_like``; the dialect
+    features come from the joined relation ``dialect`` (NULL dialect: 0 and false)."""
+    cols = [f"coalesce({dialect}.{name}, 0) AS {name}" for name in DIALECT_FEATURES]
+    cols += [f"CAST({expr} AS BIGINT) AS {name}" for name, expr in ROW_FEATURES.items()]
+    return ", ".join(cols + [f"coalesce({dialect}.server_like, false) AS server_like"])
 
 
 FEATURE_GROUPS: dict[str, tuple[str, ...]] = {
