@@ -10,7 +10,7 @@ def test_simulate_command(tmp_path):
     result = CliRunner().invoke(app, ["simulate", "--out", str(out), "--start", "2011-01-09",
                                       "--end", "2011-01-10", "--scale", "0.05", "--seed", "9"])
     assert result.exit_code == 0, result.output
-    assert "simulated" in result.output
+    assert "simulated" in result.output and "targets within tolerance" in result.output
     resolved = json.loads((out / "truth" / "scenario.json").read_text())
     assert resolved["seed"] == 9 and resolved["generated"] == {"start": "2011-01-09",
                                                                 "end": "2011-01-10"}

@@ -55,7 +55,8 @@ def simulate_cmd(
         raise typer.Exit(2) from exc
     console.print(
         f"simulated {stats.messages} messages over {stats.days} days in "
-        f"{stats.seconds:.1f} s: {stats.by_sensor} -> {out}"
+        f"{stats.seconds:.1f} s: {stats.by_sensor} -> {out}; calibration "
+        f"{stats.calibration_ok}/{stats.calibration_targets} targets within tolerance"
     )
     if replay_to:
         host, _, port = replay_to.rpartition(":")

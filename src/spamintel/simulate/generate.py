@@ -44,6 +44,8 @@ class SimStats:
     by_sensor: dict[str, int] = field(default_factory=dict)
     days: int = 0
     seconds: float = 0.0
+    calibration_ok: int = 0
+    calibration_targets: int = 0
 
 
 def simulate(cfg: SimConfig, progress: Callable[[date], None] | None = None) -> SimStats:
@@ -68,8 +70,11 @@ def simulate(cfg: SimConfig, progress: Callable[[date], None] | None = None) -> 
         if progress:
             progress(day)
     daily, countries = daily_table(kit.world), country_table(kit.world)
+    scenario = resolved(scen, seed, cfg, daily, countries)
     write_truth(cfg.out, truth.table(), daily, population_table(kit.world, kit.pops),
-                countries, resolved(scen, seed, cfg, daily, countries))
+                countries, scenario)
+    stats.calibration_targets = len(scenario["calibration"])
+    stats.calibration_ok = sum(1 for c in scenario["calibration"] if c["ok"])
     stats.seconds = time.perf_counter() - t0
     return stats
 
