@@ -29,7 +29,7 @@ from spamintel.testing import sample_corpus
 TREC_LIMIT = 5_000
 DEMO_MONTH = "2011-03"
 DEMO_START, DEMO_END = date(2011, 2, 1), date(2011, 3, 31)
-DEMO_SCALE = 0.5
+DEMO_SCALE = 0.8
 FORMATS = ("html", "pdf", "md", "json")
 
 
