@@ -156,3 +156,34 @@ def test_shutdown_finishes_data_in_flight(start_trap, raw, tmp_path):
     assert len([f for f in _files(tmp_path / "spool") if f.endswith(".eml")]) == 1
     with pytest.raises(OSError):
         socket.create_connection(trap.address, timeout=2).recv(10)
+
+
+def test_random_hostile_streams_never_raise_inside_the_trap(start_trap):
+    import random
+
+    trap = start_trap(max_message_bytes=50_000)
+    rng = random.Random(5)
+    words = [b"HELO", b"EHLO", b"MAIL FROM:", b"RCPT TO:", b"DATA", b".", b"RSET", b"<>",
+             b"<a@b>", b"\x00", b"\xff", b"\r", b"\n", b"\r\n", b" ", b"STARTTLS", b"QUIT",
+             b"AUTH PLAIN", b"XCLIENT ADDR=1.2.3.4", b"VRFY", b"BDAT 10", b"SIZE=99"]
+    socks = []
+    for _ in range(40):
+        stream = b"".join(rng.choice(words) if rng.random() < 0.7 else
+                          bytes(rng.randrange(256) for _ in range(rng.randrange(1, 40)))
+                          for _ in range(rng.randrange(5, 120)))
+        sock = socket.create_connection(trap.address, timeout=5)
+        sock.sendall(stream)
+        socks.append(sock)
+    time.sleep(1.5)
+    for sock in socks:
+        sock.settimeout(0.05)
+        got = b""
+        try:
+            while chunk := sock.recv(65536):
+                got += chunk
+        except OSError:
+            pass
+        sock.close()
+        assert got.startswith(b"220")
+        assert b"500 Error: (" not in got, got[-300:]
+    _send_ok(trap.address)
