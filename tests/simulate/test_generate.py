@@ -5,7 +5,6 @@ from datetime import date
 
 import pyarrow.parquet as pq
 import pytest
-from tests.simulate.conftest import make_world
 
 from spamintel.simulate.generate import SimConfig, simulate
 from spamintel.simulate.loader import load_scenario
@@ -30,7 +29,7 @@ def test_layout(small_world):
     assert shares["trap-a"] == pytest.approx(1.65e-8 * 0.25)
 
 
-def test_same_seed_same_bytes_other_seed_other_bytes(tmp_path):
+def test_same_seed_same_bytes_other_seed_other_bytes(tmp_path, make_world):
     one = make_world(tmp_path / "a", seed=3, end=date(2011, 3, 16), scale=0.1)
     two = make_world(tmp_path / "b", seed=3, end=date(2011, 3, 16), scale=0.1)
     other = make_world(tmp_path / "c", seed=4, end=date(2011, 3, 16), scale=0.1)
@@ -38,7 +37,7 @@ def test_same_seed_same_bytes_other_seed_other_bytes(tmp_path):
     assert _digest(one) != _digest(other)
 
 
-def test_a_day_does_not_depend_on_the_range(tmp_path, small_world):
+def test_a_day_does_not_depend_on_the_range(tmp_path, small_world, make_world):
     alone = make_world(tmp_path / "d", start=date(2011, 3, 17), end=date(2011, 3, 17))
     for sensor in ("trap-a", "feed-1"):
         name = f"mail/{sensor}/2011-03-17.mbox"
@@ -79,7 +78,7 @@ def test_unknown_format_is_an_error(tmp_path):
         simulate(SimConfig(out=tmp_path, fmt="pst", end=date(2010, 12, 1)))
 
 
-def test_eml_tree(tmp_path):
+def test_eml_tree(tmp_path, make_world):
     from spamintel.sources import iter_sources
 
     root = make_world(tmp_path / "e", end=date(2011, 3, 16), scale=0.05, fmt="eml")

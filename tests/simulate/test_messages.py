@@ -75,12 +75,11 @@ def test_malware_is_eicar_in_realistic_wrappers(small_world):
     assert all(n.endswith(".zip") or n.count(".") >= 2 for n in names)
 
 
-def test_families_differ_by_dialect_but_are_noisy(tmp_path):
+def test_families_differ_by_dialect_but_are_noisy(tmp_path, make_world):
     import collections
     from datetime import date
 
     import pyarrow.parquet as pq
-    from tests.simulate.conftest import make_world
 
     from spamintel.fingerprint.dialect import dialect_fingerprint
 

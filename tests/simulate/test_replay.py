@@ -6,7 +6,6 @@ from datetime import date
 
 import pytest
 from aiosmtpd.smtp import SMTP
-from tests.simulate.conftest import make_world
 
 from spamintel.simulate.replay import (
     ReplayConfig,
@@ -51,7 +50,7 @@ def server():
     srv.close()
 
 
-def test_replay_delivers_recorded_sessions(tmp_path, server):
+def test_replay_delivers_recorded_sessions(tmp_path, server, make_world):
     handler, port = server
     world = make_world(tmp_path / "w", end=date(2011, 3, 16), scale=0.05)
     sessions = list(iter_sessions(world, ("trap-a",)))
@@ -80,7 +79,7 @@ def test_dot_stuffing_and_received_strip():
     assert dot_stuff(body).endswith(b"\r\n..hidden\r\n")
 
 
-def test_bare_lf_and_pipelining_reach_the_wire(tmp_path, server):
+def test_bare_lf_and_pipelining_reach_the_wire(tmp_path, server, make_world):
     handler, port = server
     world = make_world(tmp_path / "w", start=date(2011, 3, 1), end=date(2011, 3, 1), scale=0.05)
     sessions = [s for s in iter_sessions(world, ("trap-a",))
@@ -96,7 +95,7 @@ def test_bare_lf_and_pipelining_reach_the_wire(tmp_path, server):
     assert len(RawSMTP.raw) < wire.count(b"\n")  # some lines arrived together (pipelined)
 
 
-def test_eml_worlds_replay_too(tmp_path):
+def test_eml_worlds_replay_too(tmp_path, make_world):
     world = make_world(tmp_path / "e", end=date(2011, 3, 16), scale=0.05, fmt="eml")
     sessions = list(iter_sessions(world, ("trap-b",)))
     side = list((world / "mail" / "trap-b").rglob("*.sessions.jsonl"))

@@ -8,7 +8,6 @@ import threading
 from datetime import date
 
 import pytest
-from tests.simulate.conftest import make_world
 
 from spamintel.fingerprint.dialect import dialect_fingerprint
 from spamintel.simulate.replay import ReplayConfig, iter_sessions, replay_sessions
@@ -32,7 +31,7 @@ def trap(tmp_path):
     thread.join(5)
 
 
-def test_replay_through_the_trap_keeps_bytes_and_dialects(tmp_path, trap):
+def test_replay_through_the_trap_keeps_bytes_and_dialects(tmp_path, trap, make_world):
     port, spool = trap
     world = make_world(tmp_path / "w", end=date(2011, 3, 16), scale=0.05)
     sessions = list(iter_sessions(world, ("trap-a",)))[:25]
