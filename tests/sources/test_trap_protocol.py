@@ -233,3 +233,13 @@ def test_pregreeting_client_is_an_early_talker(start_trap, raw, spool_records, t
     rec = spool_records(tmp_path / "spool")[0]
     assert rec["transcript"][0][1:] == ["C", "EHLO eager.example\r\n"]
     assert dialect_fingerprint(rec)[1]["early_talker"] is True
+
+
+def test_data_end_search_and_dot_unstuffing():
+    from spamintel.sources.trap.protocol import find_data_end, unstuff
+
+    assert find_data_end(bytearray(b".\r\n"), 0, True) == (0, 3, 0)
+    assert find_data_end(bytearray(b"a\r\n..b\r\n.\r\nMAIL"), 0, True)[:2] == (8, 3)
+    assert find_data_end(bytearray(b"a\n.\nQUIT"), 0, True)[:2] == (2, 2)
+    assert find_data_end(bytearray(b"a\r\n.\r"), 0, True)[0] == -1
+    assert unstuff(b"..x\r\nb\r\n..\r\n") == b".x\r\nb\r\n.\r\n"
