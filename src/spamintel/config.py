@@ -143,9 +143,11 @@ class AttributeConfig:
     """How campaigns are grouped and how senders are attributed to botnets.
 
     ``lsh_bands`` × ``lsh_rows`` must not exceed the MinHash length (64 by default); with
-    16 bands of 4 rows two messages share a content group when their body Jaccard
-    similarity is above roughly 0.5. ``signature_dirs`` adds folders of ``*.yaml``
-    signatures to the built-in ones (``builtin_signatures``). Discovery fits up to
+    12 bands of 5 rows two messages share a content group when their body Jaccard
+    similarity is above roughly 0.6. A URL domain seen in more than
+    ``max_groups_per_domain`` content groups (a shortener, a big site) links no campaign.
+    ``signature_dirs`` adds folders of ``*.yaml`` signatures to the built-in ones
+    (``builtin_signatures``). Discovery fits up to
     ``max_classes`` sender classes and merges those closer than ``merge_tau`` bits (see
     ``attribute/discovery.py``). A class takes a family's name when at least
     ``min_signature_share`` of its mail matches the family's signatures and its profile
@@ -158,8 +160,9 @@ class AttributeConfig:
     use_signatures: bool = True
     builtin_signatures: bool = True
     signature_dirs: tuple[str, ...] = ()
-    lsh_bands: int = 16
-    lsh_rows: int = 4
+    lsh_bands: int = 12
+    lsh_rows: int = 5
+    max_groups_per_domain: int = 30
     max_classes: int = 40
     merge_tau: float = 0.6
     family_tau: float = 0.6

@@ -65,7 +65,7 @@ def attribute(store: Store, cfg: AttributeConfig | None = None) -> AttributionSu
     clusters = build_clusters(rows, matches, cfg)
     result = assign(clusters, matches, rows.x, rows.ip, spam, cfg.cluster_confidence)
     labels = split_campaigns(content, table.column("url_domains"), _col(table, "day_num"),
-                             result.index)
+                             result.index, cfg.max_groups_per_domain)
     table = table.append_column("campaign_id", pa.array(campaign_ids(labels, sha), pa.string()))
     _write(store, table, result, clusters)
     return _summary(table, spam, result, clusters, time.perf_counter() - started)
