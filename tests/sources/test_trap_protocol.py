@@ -243,3 +243,22 @@ def test_data_end_search_and_dot_unstuffing():
     assert find_data_end(bytearray(b"a\n.\nQUIT"), 0, True)[:2] == (2, 2)
     assert find_data_end(bytearray(b"a\r\n.\r"), 0, True)[0] == -1
     assert unstuff(b"..x\r\nb\r\n..\r\n") == b".x\r\nb\r\n.\r\n"
+
+
+def test_fire_and_forget_client_that_closes_at_once_is_still_recorded(start_trap, session_log,
+                                                                      spool_records, tmp_path):
+    import socket
+
+    trap = start_trap()
+    sock = socket.create_connection(trap.address, timeout=10)
+    sock.sendall(b"HELO fire.example\r\nMAIL FROM:<a@b.example>\r\nRCPT TO:<x@trap.test>\r\n"
+                 b"DATA\r\n" + MSG + b".\r\nQUIT\r\n")
+    sock.shutdown(socket.SHUT_WR)
+    got = b""
+    while chunk := sock.recv(65536):
+        got += chunk
+    sock.close()
+    assert b"\r\n250 2.0.0 Ok: queued as" in got and got.rstrip().endswith(b"221 Bye")
+    rec = spool_records(tmp_path / "spool")[0]
+    assert _client_lines(rec)[0] == "HELO fire.example\r\n"
+    assert _wait_log(session_log, tmp_path / "spool")[0]["ending"] == "quit"

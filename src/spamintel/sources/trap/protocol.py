@@ -32,12 +32,16 @@ _FLUSH_CODES = ("220", "221", "354", "421")
 
 
 class _TapReader(asyncio.StreamReader):
-    """A StreamReader that hands every command line it returns to ``tap``."""
+    """A StreamReader that hands every command line it returns to ``tap``; at the end of
+    the client's stream it ends the session quietly (as a cancellation)."""
 
     tap = None
 
     async def readuntil(self, separator: bytes = b"\n") -> bytes:
-        line = await super().readuntil(separator)
+        try:
+            line = await super().readuntil(separator)
+        except asyncio.IncompleteReadError:
+            raise asyncio.CancelledError("client closed its side") from None
         if self.tap is not None:
             self.tap(line)
         return line
@@ -139,8 +143,13 @@ class TrapSMTP(SMTP):
         super().connection_lost(error)
 
     def eof_received(self) -> bool | None:
+        """A client that sends everything and closes at once (bots do) still has its
+        buffered commands and message processed: half-close, and let the reader drain."""
         if self._refused:
             return False
+        if self._reader._buffer and self._tls_protocol is None and self.transport is not None:
+            self._reader.feed_eof()
+            return True
         return super().eof_received()
 
     def data_received(self, data: bytes) -> None:
@@ -282,7 +291,7 @@ class TrapSMTP(SMTP):
                 del buf[:cut]
                 pos, line_start = 0, False
             if reader._eof or reader.exception() is not None:
-                raise ConnectionResetError("connection closed during DATA")
+                raise asyncio.CancelledError("connection closed during DATA")
             self._reset_timeout()
             await self.flush()
             await reader._wait_for_data("smtp_DATA")
