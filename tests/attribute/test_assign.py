@@ -1,0 +1,26 @@
+"""Choosing between matching families: unique matches decide, context settles the rest."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from spamintel.attribute.assign import resolve_rows
+
+
+def test_unique_match_decides_and_context_settles_ties():
+    # columns: dialect, header, recipients, network, content, domain
+    x = np.array([[0, 0, 1, 5, 7, 9],    # family 0 only
+                  [0, 0, 1, 5, 7, 9],    # family 0 only
+                  [1, 1, 3, 6, 8, 4],    # family 1 only
+                  [1, 1, 3, 6, 8, 4],    # family 1 only
+                  [2, 2, 3, 6, 8, 4],    # both match; context looks like family 1
+                  [2, 2, 1, 5, 7, 9]])   # both match; context looks like family 0
+    mask = np.array([[1, 0], [1, 0], [0, 1], [0, 1], [1, 1], [1, 1]], dtype=bool)
+    fam = resolve_rows(x, mask, [2, 3, 4, 5], np.full(6, -1))
+    assert fam.tolist() == [0, 0, 1, 1, 1, 0]
+
+
+def test_no_signature_no_family():
+    x = np.zeros((2, 6), dtype=np.int64)
+    assert resolve_rows(x, np.zeros((2, 0), dtype=bool), [2], np.full(2, -1)).tolist() == \
+        [-1, -1]
