@@ -83,11 +83,20 @@ def headline_cards(f: dict[str, Any]) -> list[dict[str, str]]:
     return [{"value": v, "label": lab, "change": c + vs if c else ""} for v, lab, c in cards]
 
 
+def _md_cell(value: Any) -> str:
+    if isinstance(value, list | tuple):
+        value = ", ".join(str(v) for v in value[:8] if v is not None) + (
+            ", ..." if len(value) > 8 else "")
+    elif value is None:
+        value = ""
+    return str(value).replace("|", "\\|").replace("\n", " ")[:300]
+
+
 def _md_table(rows: list[dict[str, Any]]) -> str:
     if not rows:
         return "_none_\n"
     cols = list(rows[0])
-    esc = [[str(r[c]).replace("|", "\\|").replace("\n", " ") for c in cols] for r in rows]
+    esc = [[_md_cell(r[c]) for c in cols] for r in rows]
     lines = ["| " + " | ".join(cols) + " |", "|" + "---|" * len(cols)]
     lines += ["| " + " | ".join(r) + " |" for r in esc]
     return "\n".join(lines) + "\n"
