@@ -1,7 +1,7 @@
 """Sender clusters and their names: one cluster per signature family (the messages its
 signatures won), then the classes discovery finds in the rest. A discovered class is
-named after the family whose profile it matches, else ``unknown-<n>`` when it looks like
-a botnet, else nothing (not a botnet)."""
+named after the family whose signatures match most of its mail, else ``unknown-<n>`` when
+it looks like a botnet and its mail is mostly unmatched, else nothing (not a botnet)."""
 
 from __future__ import annotations
 
@@ -74,6 +74,7 @@ def build_clusters(rows: RowInputs, matches: FamilyMatches, cfg: AttributeConfig
     sigs = np.full(n, None, dtype=object)
     _name_families(names, sigs, labels, matches, prof, stats, cfg)
     like = botnet_like(stats, cfg.min_botnet_ips, cfg.min_botnet_asns, cfg.max_server_share)
+    like &= _signed_share(labels, matches, n) < cfg.min_signature_share
     unknown = 0
     for c in np.argsort(stats.first_row, kind="stable"):
         if names[c] is None and like[c] and stats.messages[c] > 0:
@@ -83,6 +84,15 @@ def build_clusters(rows: RowInputs, matches: FamilyMatches, cfg: AttributeConfig
                    dtype=object)
     return Clusters(labels, ids, names, sigs, np.array([v is not None for v in sigs]),
                     stats.ips, stats.messages, stats.first_row)
+
+
+def _signed_share(labels: np.ndarray, matches: FamilyMatches, n: int) -> np.ndarray:
+    """Per class, the share of its mail some family's signatures match (that mail is
+    named by its signatures, so such a class is no new botnet)."""
+    ok = labels >= 0
+    signed = np.bincount(labels[ok], weights=matches.mask[ok].any(axis=1).astype(float),
+                         minlength=n)
+    return signed / np.maximum(np.bincount(labels[ok], minlength=n), 1)
 
 
 def _name_families(names: np.ndarray, sigs: np.ndarray, labels: np.ndarray,
