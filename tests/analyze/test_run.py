@@ -45,3 +45,18 @@ def test_cli_reads_a_scenario_calibration(tmp_path):
     assert result.exit_code == 0, result.output
     assert "calibration: shares" in result.output
     assert "table botnet_events" in result.output
+
+
+def test_days_when_no_sensor_stored_anything_are_missing_data_not_silence(tmp_path):
+    import shutil
+
+    store, w = build_store(tmp_path / "s", _small_world())
+    for day in range(1, 8):
+        shutil.rmtree(store.events_dir / f"day=2011-02-{day:02d}")
+    cfg = Config(analyze=AnalyzeConfig(run_attribution=False,
+                                       calibration=CalibrationConfig(sensor_shares=w.shares)))
+    analyze(store, cfg)
+    kinds = store.connect().execute(
+        "SELECT type FROM botnet_events WHERE type IN ('pause', 'resume') "
+        "AND date BETWEEN '2011-01-31' AND '2011-02-09'").fetchall()
+    assert kinds == []

@@ -4,7 +4,9 @@ as analysis tables of the store.
 Tables: ``series_daily`` (day × series, observed and world estimate with interval),
 ``series_hourly`` (hour × series, observed), ``populations`` (bots per day/month),
 ``estimates`` (monthly spam per day per series), ``rates`` (monthly rates and category
-shares) and ``botnet_events`` (dated changes with displacement).
+shares) and ``botnet_events`` (dated changes with displacement). Days on which no sensor
+stored anything are missing data (a sensor outage or a gap in an archive), not silence:
+change detection leaves them out.
 """
 
 from __future__ import annotations
@@ -138,7 +140,8 @@ def compute(store: Store, acfg: AnalyzeConfig, timer: dict[str, float] | None = 
     series.spam_view(con, cal.unit, mixed)
     counts = series.daily_counts(con)
     scaler = estimate.make_scaler(cal, counts)
-    daily = daily_mod.daily_estimates(counts, series.active_sensors(con), scaler)
+    active = series.active_sensors(con)
+    daily = daily_mod.daily_estimates(counts, active, scaler)
     monthly = estimate.monthly_estimates(daily, scaler)
     hourly = series.hourly_counts(con)
     timer["series"] = time.perf_counter() - t
@@ -147,7 +150,9 @@ def compute(store: Store, acfg: AnalyzeConfig, timer: dict[str, float] | None = 
     timer["populations"] = time.perf_counter() - t - timer["series"]
     share = _botnet_share(monthly)
     rate_rows = rates.monthly_rates(con, mixed, share)
-    sset = _series_set(counts.days, daily, hourly, series.daily_categories(con), cal.unit)
+    covered = [d for d in counts.days if active.get(d)]
+    sset = _series_set(covered, [r for r in daily if r["day"] in active], hourly,
+                       series.daily_categories(con), cal.unit)
     events = changes.detect(sset, acfg)
     timer["rates_events"] = time.perf_counter() - t - timer["series"] - timer["populations"]
     return {"series_daily": daily, "series_hourly": _hourly_rows(hourly),
