@@ -9,6 +9,7 @@ import pickle
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 from spamintel.classify.corpora import Labelled
@@ -37,19 +38,20 @@ class Example:
 _EXTRACTOR: Extractor | None = None
 
 
-def tokens_of(raw: RawMessage) -> frozenset[str]:
+def tokens_of(raw: RawMessage, site_headers: bool = False) -> frozenset[str]:
     """Parse, fingerprint and extract the feature tokens of one message."""
     global _EXTRACTOR  # one extractor (compiled YARA rules) per worker process
     if _EXTRACTOR is None:
         _EXTRACTOR = Extractor()
+    _EXTRACTOR.site_headers = site_headers
     cfg = ParseConfig()
     parsed = parse_message(raw, cfg)
     fingerprint(parsed, cfg)
     return frozenset(_EXTRACTOR.extract(parsed).tokens)
 
 
-def _key(messages: Sequence[Labelled]) -> str:
-    h = hashlib.sha256()
+def _key(messages: Sequence[Labelled], site_headers: bool) -> str:
+    h = hashlib.sha256(b"site" if site_headers else b"sender")
     for name in _CODE:
         h.update((Path(__file__).parent / name).read_bytes())
     for m in messages:
@@ -63,24 +65,25 @@ def cache_dir() -> Path:
     return Path(base) / "spamintel"
 
 
-def build_examples(messages: Sequence[Labelled], workers: int = 2,
-                   cache: bool = True) -> list[Example]:
+def build_examples(messages: Sequence[Labelled], workers: int = 2, cache: bool = True,
+                   site_headers: bool = False) -> list[Example]:
     """Examples for ``messages``; reuses the on-disk cache when code and data match."""
-    path = cache_dir() / f"features-{_key(messages)}.pkl"
+    path = cache_dir() / f"features-{_key(messages, site_headers)}.pkl"
     if cache and path.exists():
         with open(path, "rb") as fh:
             return pickle.load(fh)
     raws = [m.raw for m in messages]
     if workers > 1:
         with ProcessPoolExecutor(workers) as pool:
-            toks = list(pool.map(tokens_of, raws, chunksize=256))
+            toks = list(pool.map(partial(tokens_of, site_headers=site_headers), raws,
+                                 chunksize=256))
     else:
-        toks = [tokens_of(r) for r in raws]
+        toks = [tokens_of(r, site_headers) for r in raws]
     examples = [Example(m.corpus, m.raw.source, m.label, m.split, m.fold, m.order, t)
                 for m, t in zip(messages, toks, strict=True)]
     if cache:
         path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(".tmp")
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
         with open(tmp, "wb") as fh:
             pickle.dump(examples, fh, protocol=pickle.HIGHEST_PROTOCOL)
         tmp.replace(path)

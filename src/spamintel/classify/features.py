@@ -32,10 +32,12 @@ class Features:
 
 
 class Extractor:
-    """Holds the attachment scanners; ``extract`` is the per-message work."""
+    """Holds the attachment scanners; ``extract`` is the per-message work.
+    ``site_headers``: see ``tokens.message_tokens`` (a model records which it needs)."""
 
-    def __init__(self, cfg: ClassifyConfig | None = None) -> None:
+    def __init__(self, cfg: ClassifyConfig | None = None, site_headers: bool = False) -> None:
         self.cfg = cfg or ClassifyConfig()
+        self.site_headers = site_headers
         folders = ([SHIPPED_YARA] if self.cfg.builtin_yara else []) + list(self.cfg.yara_dirs)
         self.scanners: list[YaraScanner | ClamdScanner] = [YaraScanner(folders)] if folders else []
         if self.cfg.clamd_socket:
@@ -61,4 +63,4 @@ class Extractor:
                  if not r.startswith(_INFORMATIONAL) and not _is_phish_signature(r)]
         notes = [r for r in malware if r.startswith(_INFORMATIONAL)]
         kinds = [f.split(":", 1)[0] for f in flags + virus]
-        return Features(message_tokens(parsed, kinds), flags, virus, notes)
+        return Features(message_tokens(parsed, kinds, self.site_headers), flags, virus, notes)

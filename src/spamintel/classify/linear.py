@@ -10,6 +10,7 @@ one small NumPy sum. Outputs are grouped: ``spam`` and ``phish`` are probabiliti
 from __future__ import annotations
 
 import hashlib
+import heapq
 import io
 import json
 import math
@@ -45,6 +46,7 @@ class LinearModel:
         self.vocab = {t: i for i, t in enumerate(vocab)}
         self.tokens = list(vocab)
         self.weights = weights.astype(np.float32)
+        self.spam_weights = self.weights[:, 0].copy() if len(self.weights) else np.zeros(0)
         self.bias = bias.astype(np.float32)
         self.categories = list(categories)
         self.meta = meta
@@ -53,6 +55,11 @@ class LinearModel:
     def version(self) -> str:
         """Model version recorded in each event's ``model_version``."""
         return str(self.meta.get("version", "unversioned"))
+
+    @property
+    def site_headers(self) -> bool:
+        """Whether the model was trained with the receiving site's header fields."""
+        return bool(self.meta.get("features", {}).get("site_headers", False))
 
     def threshold(self, name: str) -> float:
         """Calibrated decision threshold for ``spam`` or ``phish``."""
@@ -75,8 +82,9 @@ class LinearModel:
         idx = scores.rows
         if not idx:
             return []
-        contrib = self.weights[idx, 0]
-        return [self.tokens[idx[i]] for i in np.argsort(-contrib)[:n] if contrib[i] > 0]
+        contrib = self.spam_weights[idx].tolist()
+        best = heapq.nlargest(n, range(len(idx)), key=contrib.__getitem__)
+        return [self.tokens[idx[i]] for i in best if contrib[i] > 0]
 
     def save(self, path: str | Path) -> None:
         """Write the model (``.npz``) and its metadata beside it (``.json``)."""
@@ -87,8 +95,12 @@ class LinearModel:
                             categories=np.array(self.categories, dtype=np.str_))
         data = buf.getvalue()
         meta = dict(self.meta, sha256=hashlib.sha256(data).hexdigest())
-        path.write_bytes(data)
-        path.with_suffix(".json").write_text(json.dumps(meta, indent=2, sort_keys=True) + "\n")
+        for target, content in ((path.with_suffix(".json"),
+                                 (json.dumps(meta, indent=2, sort_keys=True) + "\n").encode()),
+                                (path, data)):
+            tmp = target.with_name(target.name + ".tmp")
+            tmp.write_bytes(content)
+            tmp.replace(target)  # readers never see a half-written model
 
     @classmethod
     def load(cls, path: str | Path | None = None) -> LinearModel:

@@ -33,9 +33,9 @@ SHORTENERS = frozenset({
     "shorturl.at", "tiny.cc", "rebrand.ly", "t.ly", "s.id", "bit.do", "qrco.de", "lnkd.in",
 })
 _LEET = str.maketrans("013457$@", "oleastsa")
+# An anchor with its href and the text right after the tag (up to the next tag).
 _ANCHOR = re.compile(
-    r"<a\b[^>]{0,500}?href\s*=\s*[\"']?([^\"'\s>]{1,500})[^>]{0,500}>(.{0,300}?)</a", re.I | re.S)
-_TAG = re.compile(r"<[^>]*>")
+    r"""<a\s[^>]{0,300}?href\s*=\s*["']?([^"'\s>]{1,500})[^>]{0,300}>([^<]{4,200})""", re.I)
 _DOMAIN_IN_TEXT = re.compile(r"(?:https?://)?((?:[a-z0-9-]+\.)+[a-z]{2,12})\b", re.I)
 _PASSWORD_INPUT = re.compile(r"<input\b[^>]{0,300}type\s*=\s*[\"']?password", re.I)
 _WORDS = re.compile(r"[a-z0-9]+")
@@ -132,8 +132,9 @@ def _domain_flags(domains: list[str], hosts: list[str]) -> list[str]:
 
 
 def _link_mismatch(html: str) -> list[str]:
-    for href, inner in _ANCHOR.findall(html[:MAX_HTML]):
-        text = _TAG.sub("", inner)
+    for href, text in _ANCHOR.findall(html):
+        if "." not in text:
+            continue
         shown = _DOMAIN_IN_TEXT.search(text)
         if not shown or not href.lower().startswith(("http", "www")):
             continue

@@ -53,8 +53,9 @@ def thresholds(model: LinearModel, val: Sequence[Example], params: TrainParams) 
 
 
 def train(examples: Sequence[Example], version: str, params: TrainParams | None = None,
-          extra_meta: dict | None = None) -> LinearModel:
-    """Fit on the ``train`` split of ``examples``, thresholds from a validation slice."""
+          extra_meta: dict | None = None, site_headers: bool = False) -> LinearModel:
+    """Fit on the ``train`` split of ``examples`` (extracted with ``site_headers``),
+    thresholds from a validation slice."""
     params = params or TrainParams()
     train_ex = [ex for ex in examples if ex.split == "train"]
     fit, val = validation_split(train_ex)
@@ -62,7 +63,8 @@ def train(examples: Sequence[Example], version: str, params: TrainParams | None 
     meta = {"version": version, "thresholds": limits, "params": asdict(params),
             "recipe": "spamintel.classify.train (see its module docstring)",
             "splits": "spamintel.classify.corpora (see its module docstring)",
-            "examples": len(train_ex), **(extra_meta or {})}
+            "examples": len(train_ex), "features": {"site_headers": site_headers},
+            **(extra_meta or {})}
     return fit_model(train_ex, params, meta)
 
 
@@ -88,13 +90,15 @@ def folder_messages(folders: dict[str, Sequence[str | Path]]) -> list[Labelled]:
 
 def train_from_folders(folders: dict[str, Sequence[str | Path]], out: Path, version: str,
                        workers: int = 2, params: TrainParams | None = None) -> LinearModel:
-    """Train on a user's own labelled mail and save the model to ``out``."""
+    """Train on a user's own labelled mail and save the model to ``out``. One site's
+    mail: the model also learns from its relay and recipient header fields."""
     messages = folder_messages(folders)
     counts = Counter(m.label for m in messages)
     if counts["ham"] == 0 or counts["spam"] + counts["phish"] == 0:
         raise ValueError("training needs both ham and spam (or phish) messages")
-    examples = build_examples(messages, workers=workers, cache=False)
-    return _save(train(examples, version, params, {"manifest": {"own_mail": dict(counts)}}), out)
+    examples = build_examples(messages, workers=workers, cache=False, site_headers=True)
+    meta = {"manifest": {"own_mail": dict(counts)}}
+    return _save(train(examples, version, params, meta, site_headers=True), out)
 
 
 def _save(model: LinearModel, out: Path) -> LinearModel:

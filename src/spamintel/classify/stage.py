@@ -25,7 +25,7 @@ class Classifier:
         self.cfg = cfg or ClassifyConfig()
         self.model = LinearModel.load(self.cfg.model_path or None)
         self.rules = CategoryRules.load(self.cfg.rules_path or None)
-        self.extractor = Extractor(self.cfg)
+        self.extractor = Extractor(self.cfg, self.model.site_headers)
         self.feeds: LinkFeeds = load_feeds(self.cfg.link_feeds)
         self.spam_threshold = self.cfg.spam_threshold or self.model.threshold("spam")
         self.phish_threshold = self.cfg.phish_threshold or self.model.threshold("phish")

@@ -9,6 +9,7 @@ whatever the size of the message.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from spamintel.model import ParsedMessage
 
@@ -25,6 +26,15 @@ STOPWORDS = frozenset({
     "she", "so", "than", "that", "the", "their", "them", "then", "there", "these", "they",
     "this", "those", "to", "us", "was", "we", "were", "what", "when", "where", "which", "who",
     "will", "with", "would", "you", "your", "yours"})
+# Filters' verdicts written into the mail: never features (they would leak labels).
+_VERDICT_HEADERS = ("x-spam", "x-virus", "x-bogosity", "x-dspam", "x-razor", "x-pyzor",
+                    "x-antivirus", "x-amavis", "x-quarantine", "x-barracuda", "x-proofpoint",
+                    "x-ironport", "x-mailscanner", "x-sophos", "x-cmae", "x-dcc",
+                    "x-microsoft-antispam", "x-forefront")
+# Header values whose words are features: written by the sender...
+_SENDER_FIELDS = frozenset({"from", "reply-to", "message-id", "x-mailer", "user-agent",
+                            "organization"})
+# (a single site's model reads every field but Date and the verdict headers).
 # Header fields nearly every message carries: their presence says nothing.
 _COMMON_HEADERS = frozenset({"from", "to", "subject", "date", "message-id", "mime-version",
                              "content-type", "content-transfer-encoding", "cc"})
@@ -42,6 +52,30 @@ _RECEIVER_HEADERS = (
     "x-mimecast", "x-sophos", "x-incoming", "x-apparently-to", "x-yahoo", "x-ymail",
     "x-originalarrivaltime", "x-account-key", "x-mozilla", "x-evolution", "x-dcc",
 )
+
+
+@lru_cache(maxsize=4096)
+def _header_name_token(name: str, site: bool) -> str | None:
+    """``hn:<name>`` for a header field that says something about the message."""
+    if name in _COMMON_HEADERS or name.startswith(_VERDICT_HEADERS):
+        return None
+    if not site and name.startswith(_RECEIVER_HEADERS):
+        return None
+    return "hn:" + name
+
+
+def _value_tokens(headers: list[tuple[str, str]], site: bool) -> list[str]:
+    """Words of header values, ``h:<field>:<word>``: the sender's fields, or with
+    ``site`` every field but Date and filters' verdicts (Received lines, recipients...)."""
+    out: list[str] = []
+    for name, value in headers[:60]:
+        if site:
+            if name == "date" or name.startswith(_VERDICT_HEADERS):
+                continue
+        elif name not in _SENDER_FIELDS:
+            continue
+        out += [f"h:{name}:{w}" for w in _WORD.findall(value[:300].lower())[:25]]
+    return out
 
 
 def _bucket(value: int) -> str:
@@ -69,15 +103,16 @@ def _non_ascii_share(text: str) -> float:
     return 1.0 - len(text.encode("ascii", "ignore")) / len(text)
 
 
-def _header_tokens(parsed: ParsedMessage) -> list[str]:
+def _header_tokens(parsed: ParsedMessage, site: bool) -> list[str]:
     ev = parsed.event
     # MIME type and charset describe a mail's era and client more than its intent
     # (2007 ham was plain ASCII text, today's is UTF-8 HTML): they are not features.
     out = [f"nurl:{_bucket(ev.n_urls)}", f"mid:{ev.message_id_shape}"]
     if ev.n_attachments:
         out.append(f"natt:{_bucket(ev.n_attachments)}")
-    out += [f"hn:{name}" for name in {k for k, _ in parsed.headers[:60]}
-            if name not in _COMMON_HEADERS and not name.startswith(_RECEIVER_HEADERS)]
+    names = {k for k, _ in parsed.headers[:60]}
+    out += [t for t in (_header_name_token(n, site) for n in names) if t]
+    out += _value_tokens(parsed.headers, site)
     out += [f"u:{d}" for d in ev.url_domains[:20]]
     out += [f"tld:{d.rsplit('.', 1)[-1]}" for d in ev.url_domains[:20]]
     out += [f"att:{a.get('ext')}" for a in ev.attachments[:10]]
@@ -93,12 +128,20 @@ def _header_tokens(parsed: ParsedMessage) -> list[str]:
     return out
 
 
-def message_tokens(parsed: ParsedMessage, flags: list[str] | None = None) -> set[str]:
-    """All feature tokens of one message, as a set."""
+def message_tokens(parsed: ParsedMessage, flags: list[str] | None = None,
+                   site: bool = False) -> set[str]:
+    """All feature tokens of one message, as a set.
+
+    ``site`` adds the fields the receiving site writes (Received lines, recipients,
+    list headers). They are strong evidence when a model is trained on one site's mail
+    (a user's own mail, TREC), and misleading when corpora from different sites with
+    different labels are mixed (they identify the corpus), so the shipped model leaves
+    them out; the model records which it used.
+    """
     subject = parsed.event.subject or ""
     tokens = text_tokens(parsed.text)
     tokens |= text_tokens(subject[:200], "s:")
-    tokens.update(_header_tokens(parsed))
+    tokens.update(_header_tokens(parsed, site))
     if _UPPER.search(subject):
         tokens.add("s_caps")
     if _non_ascii_share(parsed.text[:MAX_TEXT_CHARS]) > 0.25:
