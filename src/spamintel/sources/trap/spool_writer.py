@@ -27,6 +27,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TextIO
 
 from spamintel.sources.spool import INDEX_DIR, MARKER, SESSIONS_DIR, TMP_PREFIX
 
@@ -79,6 +80,8 @@ class SpoolWriter:
         self._index_fd = -1
         self._index_day = ""
         self._busy = False
+        self._sessions: TextIO | None = None
+        self._sessions_day = ""
         self.batches = 0
         self.committed = 0
 
@@ -199,9 +202,19 @@ class SpoolWriter:
     def log_session(self, record: dict) -> None:
         """Append a session summary (every session end, refusals, rejects) to the day's log."""
         day = datetime.now(UTC).strftime("%Y-%m-%d")
-        line = json.dumps(record, separators=(",", ":"), default=str) + "\n"
-        with open(self.root / SESSIONS_DIR / f"{day}.jsonl", "a", encoding="utf-8") as fh:
-            fh.write(line)
+        if self._sessions_day != day:
+            self._close_sessions()
+            path = self.root / SESSIONS_DIR / f"{day}.jsonl"
+            self._sessions = open(path, "a", encoding="utf-8")  # noqa: SIM115 (kept open)
+            self._sessions_day = day
+        assert self._sessions is not None
+        self._sessions.write(json.dumps(record, separators=(",", ":"), default=str) + "\n")
+        self._sessions.flush()
+
+    def _close_sessions(self) -> None:
+        if self._sessions is not None:
+            self._sessions.close()
+        self._sessions, self._sessions_day = None, ""
 
     async def close(self) -> None:
         """Commit what is pending, stop the writer and close its files."""
@@ -215,3 +228,4 @@ class SpoolWriter:
         if self._index_fd >= 0:
             os.close(self._index_fd)
             self._index_fd = -1
+        self._close_sessions()
