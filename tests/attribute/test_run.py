@@ -76,3 +76,16 @@ def test_rerun_and_more_days_keep_campaign_ids(tmp_path):
     after = {k: v[2] for k, v in _by_event(store, table).items()}
     kept = sum(after[k] == v for k, v in before.items() if v is not None)
     assert kept >= 0.99 * sum(v is not None for v in before.values())
+
+
+def test_empty_and_ham_only_stores(tmp_path):
+    empty = Store(tmp_path / "empty")
+    assert attribute(empty).messages == 0
+    assert "attribution" in empty.table_names()
+    table, _ = synthetic_events(300, nonbotnet_share=0.0, ham_share=1.0, seed=9)
+    ham = Store(tmp_path / "ham")
+    ham.write_events(table)
+    summary = attribute(ham)
+    assert summary.spam == 0 and summary.botnets == {}
+    methods = ham.connect().execute("SELECT DISTINCT botnet_method FROM events").fetchall()
+    assert methods == [("none",)]

@@ -62,7 +62,7 @@ def botnet_clusters_table(table: pa.Table, clusters: Clusters) -> pa.Table:
     reported = np.array([n is not None and m > 0 for n, m in
                          zip(clusters.names, clusters.messages, strict=True)], dtype=bool)
     labels = clusters.labels
-    keep = (labels >= 0) & reported[np.maximum(labels, 0)]
+    keep = np.append(reported, False)[np.where(labels >= 0, labels, len(reported))]
     sub = table.select([c for c in table.column_names if c != "body_minhash"]).filter(
         pa.array(keep))
     traits = cluster_traits(sub.append_column("cluster", pa.array(labels[keep])))
