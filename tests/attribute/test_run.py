@@ -4,6 +4,7 @@ user signatures, stable ids."""
 from __future__ import annotations
 
 import numpy as np
+import pyarrow as pa
 import pyarrow.compute as pc
 from sklearn.metrics import adjusted_rand_score
 
@@ -89,3 +90,14 @@ def test_empty_and_ham_only_stores(tmp_path):
     assert summary.spam == 0 and summary.botnets == {}
     methods = ham.connect().execute("SELECT DISTINCT botnet_method FROM events").fetchall()
     assert methods == [("none",)]
+
+
+def test_malformed_dialect_json_is_survived(tmp_path):
+    table, _ = synthetic_events(400, seed=4)
+    col = table.column("smtp_dialect").to_pylist()
+    col[:50] = ["{not json"] * 50
+    table = table.set_column(table.schema.get_field_index("smtp_dialect"), "smtp_dialect",
+                             pa.array(col, pa.string()))
+    store = Store(tmp_path)
+    store.write_events(table)
+    assert attribute(store).messages == 400

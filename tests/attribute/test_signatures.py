@@ -94,3 +94,11 @@ def test_user_folder_adds_and_overrides(tmp_path):
     assert [(s.name, s.family) for s in sigs] == [("custom-1", "Custom")]
     with pytest.raises(SignatureError):
         load_signatures((str(tmp_path / "missing"),), builtin=False)
+
+
+def test_malformed_dialect_json_does_not_match_or_crash():
+    sig = parse_signature({"name": "r", "family": "F", "match": {"smtp_dialect.helo_form": "ip"}})
+    con = duckdb.connect()
+    con.register("t", pa.table({"smtp_dialect": ["not json", '{"helo_form": "ip"}', None]}))
+    assert [r[0] for r in con.execute(f"SELECT {sig.sql()} FROM t").fetchall()] == \
+        [False, True, False]

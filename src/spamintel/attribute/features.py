@@ -16,9 +16,11 @@ import pyarrow.compute as pc
 
 from spamintel.attribute._graph import dense
 
+SAFE_DIALECT = "CASE WHEN json_valid(smtp_dialect) THEN smtp_dialect END"
+
 
 def _dialect(key: str) -> str:
-    return f"json_extract_string(smtp_dialect, '$.{key}')"
+    return f"json_extract_string({SAFE_DIALECT}, '$.{key}')"
 
 
 DIALECT_FEATURES: dict[str, str] = {

@@ -112,7 +112,8 @@ class Signature:
 def _column(name: str) -> str:
     if name.startswith(DIALECT_PREFIX):
         key = name[len(DIALECT_PREFIX):].replace('"', "")
-        return f"json_extract_string(smtp_dialect, '$.\"{_escape(key)}\"')"
+        return (f"json_extract_string(CASE WHEN json_valid(smtp_dialect) THEN smtp_dialect "
+                f"END, '$.\"{_escape(key)}\"')")
     return name
 
 
