@@ -187,3 +187,17 @@ def test_random_hostile_streams_never_raise_inside_the_trap(start_trap):
         assert got.startswith(b"220")
         assert b"500 Error: (" not in got, got[-300:]
     _send_ok(trap.address)
+
+
+def test_idle_timeout_closes_silent_clients_only(start_trap, raw, session_log, tmp_path):
+    trap = start_trap(idle_timeout=1.0)
+    silent, chatty = raw(trap.address), raw(trap.address)
+    silent.reply()
+    chatty.reply()
+    for _ in range(5):
+        time.sleep(0.4)
+        assert chatty.say(b"NOOP\r\n").startswith("250")
+    with pytest.raises(ConnectionError):
+        silent.reply()
+    endings = [r["ending"] for r in session_log(tmp_path / "spool") if r.get("kind") == "session"]
+    assert endings == ["idle_timeout"]

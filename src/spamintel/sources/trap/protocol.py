@@ -111,6 +111,7 @@ class TrapSMTP(SMTP):
         self._refused: str | None = None
         self._xclient_ok = False
         self._greeting = True
+        self._last_active = 0.0
         self._out: list[bytes] = []
         self._slot: str | None = None
         self._deadline: asyncio.TimerHandle | None = None
@@ -158,7 +159,22 @@ class TrapSMTP(SMTP):
         self.cap.received(len(data))
         super().data_received(data)
 
+    def _reset_timeout(self, duration: float | None = None) -> None:
+        """Note activity; the idle timer is re-armed lazily when it fires (cheaper than a
+        new timer for every command)."""
+        self._last_active = self.loop.time()
+        if self._timeout_handle is None or duration is not None:
+            if self._timeout_handle is not None:
+                self._timeout_handle.cancel()
+            self._timeout_handle = self.loop.call_later(duration or self._timeout_duration,
+                                                        self._timeout_cb)
+
     def _timeout_cb(self) -> None:
+        idle = self.loop.time() - self._last_active
+        if idle < self._timeout_duration:
+            self._timeout_handle = self.loop.call_later(self._timeout_duration - idle,
+                                                        self._timeout_cb)
+            return
         self.ending = "idle_timeout"
         super()._timeout_cb()
 
