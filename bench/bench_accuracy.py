@@ -146,10 +146,13 @@ def simulated_categories(seed: int = 11, scale: float = 0.5, days: int = 2) -> d
     hits = Counter(t["category"] for t, ev in spam if ev.category == t["category"])
     totals = Counter(t["category"] for t, _ in spam)
     ham = [ev for t, ev in pairs if not t["is_spam"]]
+    flagged = [(t, ev) for t, ev in spam if ev.verdict != "ham"]
     return {"label": "SIMULATED", "seed": seed, "scale": scale, "days": days,
             "messages": len(pairs), "spam": len(spam),
             "category_accuracy_pct": round(100 * sum(hits.values()) / max(len(spam), 1), 2),
             "per_category_pct": {c: round(100 * hits[c] / n, 1) for c, n in totals.items()},
+            "category_accuracy_of_flagged_pct": round(100 * sum(
+                ev.category == t["category"] for t, ev in flagged) / max(len(flagged), 1), 2),
             "spam_recall_pct": round(100 * sum(ev.verdict != "ham" for _, ev in spam)
                                      / max(len(spam), 1), 2),
             "ham_false_positive_pct": round(100 * sum(ev.verdict != "ham" for ev in ham)
@@ -235,7 +238,8 @@ def print_table(results: dict) -> None:
         print(f"SIMULATED: not run ({sim['error']})")
     else:
         print(f"SIMULATED (seed {sim['seed']}): category accuracy {sim['category_accuracy_pct']}% "
-              f"on {sim['spam']} spam; spam recall {sim['spam_recall_pct']}%, "
+              f"on {sim['spam']} spam ({sim['category_accuracy_of_flagged_pct']}% of the spam "
+              f"flagged); spam recall {sim['spam_recall_pct']}%, "
               f"ham FP {sim['ham_false_positive_pct']}%")
     ship = results["shipped_model_held_out"]
     print(f"linux-sparse ham FPs: spamintel {ship['linux_sparse_spam_fp']} / "
