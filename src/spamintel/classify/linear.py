@@ -10,7 +10,6 @@ one small NumPy sum. Outputs are grouped: ``spam`` and ``phish`` are probabiliti
 from __future__ import annotations
 
 import hashlib
-import heapq
 import io
 import json
 import math
@@ -69,7 +68,7 @@ class LinearModel:
         """Score a token set: spam and phish probabilities, the likeliest category."""
         idx = [i for i in map(self.vocab.get, tokens) if i is not None]
         norm = 1.0 / math.sqrt(max(len(tokens), 1))
-        z = self.weights[idx].sum(axis=0) * norm + self.bias if idx else self.bias
+        z = self.weights.take(idx, axis=0).sum(axis=0) * norm + self.bias if idx else self.bias
         cat, prob = None, 0.0
         if self.categories:
             exp = np.exp(z[2:] - z[2:].max())
@@ -82,8 +81,9 @@ class LinearModel:
         idx = scores.rows
         if not idx:
             return []
-        contrib = self.spam_weights[idx].tolist()
-        best = heapq.nlargest(n, range(len(idx)), key=contrib.__getitem__)
+        contrib = self.spam_weights.take(idx)
+        best = np.argpartition(-contrib, n)[:n] if len(idx) > n else range(len(idx))
+        best = sorted(best, key=lambda i: -contrib[i])
         return [self.tokens[idx[i]] for i in best if contrib[i] > 0]
 
     def save(self, path: str | Path) -> None:

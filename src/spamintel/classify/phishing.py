@@ -50,6 +50,7 @@ _LEGIT_LABELS = frozenset(label for legit in BRANDS.values() for label in legit)
 }
 _HOST_PARTS = re.compile(r"[.\-_]")
 MAX_HTML = 20_000
+MAX_ANCHOR_HTML = 6_000
 
 
 def _label(domain: str) -> str:
@@ -152,7 +153,7 @@ def phishing_flags(parsed: ParsedMessage) -> list[str]:
     flags = _impersonation(parsed) + _domain_flags(ev.url_domains, hosts)
     head = parsed.html[:MAX_HTML]
     if "<a" in head or "<A" in head:
-        flags += _link_mismatch(head)
+        flags += _link_mismatch(head[:MAX_ANCHOR_HTML])
     if ("<form" in head or "<FORM" in head) and _PASSWORD_INPUT.search(head):
         flags.append("credential_form")
     for att, data in zip(ev.attachments[:10], parsed.attachment_data, strict=False):
