@@ -1,6 +1,6 @@
 import numpy as np
 
-from spamintel.classify.linear import LinearModel
+from spamintel.classify.linear import DEFAULT_MODEL, LinearModel
 
 
 def small_model(meta=None):
@@ -40,6 +40,7 @@ def test_save_and_load_round_trip(tmp_path):
 
 def test_shipped_model_is_small_versioned_and_documented():
     model = LinearModel.load()
+    assert DEFAULT_MODEL.stat().st_size < 2_000_000
     assert model.version and model.version != "unversioned"
     assert {"recipe", "manifest", "thresholds", "params"} <= set(model.meta)
     assert "pharma" in model.categories
