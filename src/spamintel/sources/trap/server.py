@@ -68,7 +68,8 @@ class Trap:
         await self.writer.close()
         if self.metrics_server is not None:
             self.metrics_server[0].shutdown()
-        log.info("stopped", extra={"fields": {"messages": self.writer.committed}})
+        log.info("stopped", extra={"fields": {"messages": self.writer.committed,
+                                              "commits": self.writer.batches}})
 
 
 async def serve(cfg: TrapConfig, ready: asyncio.Event | None = None) -> None:
