@@ -61,7 +61,14 @@ def stamped_bytes(d: Delivery) -> tuple[bytes, str]:
 
 
 def session_record(d: Delivery, sha: str, qid: str) -> dict[str, Any]:
-    """The session record (``spamintel.sources.sessions``) for one delivery."""
+    """The session record (``spamintel.sources.sessions``) for one delivery.
+
+    Besides the common fields the trap adds ``session_id``, ``queue_id``, ``rdns``,
+    ``esmtp``, ``trap_host`` and, from ``Delivery.extra``, ``connect_to_data_ms``,
+    ``data_bytes``, ``data_ms``, ``bytes_per_s``, ``mail_options`` (MAIL parameters as
+    sent) and ``transcript_dropped`` (entries left out to bound the record). The
+    transcript covers the prelude and this message's transaction, up to its dot line.
+    """
     return {
         "msg_sha256": sha,
         "sensor": d.sensor,
