@@ -65,3 +65,13 @@ def test_linux_sparse_ham_stays_ham(corpora):
         fingerprint(parsed, cfg)
         verdicts.append(clf.classify(parsed).verdict)
     assert verdicts.count("ham") >= 0.99 * len(tail)
+
+
+@pytest.mark.parametrize("corpus, mark", [("phishing_pot", b"phishing@pot"),
+                                          ("glitchyzorua_spam_2023_2025", b"[removed]")])
+def test_curators_placeholders_are_removed(corpus, mark):
+    from spamintel.classify.corpora import _without_placeholders
+
+    raw = RawMessage(data=b"To: " + mark + b"\r\n\r\nhello " + mark, source="x")
+    assert mark not in _without_placeholders(raw, corpus).data
+    assert _without_placeholders(raw, "trec07p") is raw

@@ -12,14 +12,15 @@ from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
-from spamintel.classify.corpora import Labelled
+from spamintel.classify.corpora import PLACEHOLDER_WORDS, Labelled
 from spamintel.classify.features import Extractor
 from spamintel.config import ParseConfig
 from spamintel.fingerprint import fingerprint
 from spamintel.model import RawMessage
 from spamintel.parse import parse_message
 
-_CODE = ("tokens.py", "features.py", "phishing.py", "links.py", "malware.py")
+_CODE = ("tokens.py", "features.py", "phishing.py", "links.py", "malware.py", "dataset.py",
+         "corpora.py")
 
 
 @dataclass(frozen=True)
@@ -48,6 +49,13 @@ def tokens_of(raw: RawMessage, site_headers: bool = False) -> frozenset[str]:
     parsed = parse_message(raw, cfg)
     fingerprint(parsed, cfg)
     return frozenset(_EXTRACTOR.extract(parsed).tokens)
+
+
+def _scrub(tokens: frozenset[str], words: frozenset[str] | None) -> frozenset[str]:
+    """Drop the tokens a curator's placeholder left (``phishing``, ``h:to:pot`` ...)."""
+    if not words:
+        return tokens
+    return frozenset(t for t in tokens if t.rsplit(":", 1)[-1] not in words)
 
 
 def _key(messages: Sequence[Labelled], site_headers: bool) -> str:
@@ -79,7 +87,8 @@ def build_examples(messages: Sequence[Labelled], workers: int = 2, cache: bool =
                                  chunksize=256))
     else:
         toks = [tokens_of(r, site_headers) for r in raws]
-    examples = [Example(m.corpus, m.raw.source, m.label, m.split, m.fold, m.order, t)
+    examples = [Example(m.corpus, m.raw.source, m.label, m.split, m.fold, m.order,
+                        _scrub(t, PLACEHOLDER_WORDS.get(m.corpus)))
                 for m, t in zip(messages, toks, strict=True)]
     if cache:
         path.parent.mkdir(parents=True, exist_ok=True)
