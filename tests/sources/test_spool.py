@@ -135,3 +135,13 @@ def _count(store_dir) -> int:
     if not store_dir.exists():
         return 0
     return Store(store_dir).connect().execute("select count(*) from events").fetchone()[0]
+
+
+def test_plain_ingest_of_a_spool_reads_sessions_not_files(tmp_path):
+    from spamintel.sources import iter_sources
+
+    spool = tmp_path / "spool"
+    _write(spool, [_item(_msg(n), f"s{n}-0", f"2011-03-01T10:00:0{n}+00:00") for n in range(3)])
+    items = list(iter_sources([spool]))
+    assert len(items) == 3
+    assert all(isinstance(i, RawMessage) and i.session for i in items)

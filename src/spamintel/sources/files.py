@@ -27,6 +27,7 @@ from spamintel.sources.sessions import (
     sidecar_for,
     with_session,
 )
+from spamintel.sources.spool import is_spool, iter_spool
 
 Item = RawMessage | SourceFailure
 Labeler = Callable[[str], str | None]
@@ -190,6 +191,9 @@ def iter_sources(
         top = Path(top)
         if not top.exists():
             yield reader.failure(str(top), "not_found")
+            continue
+        if is_spool(top):  # a trap spool: messages with their recorded SMTP sessions
+            yield from iter_spool(top)
             continue
         for path in _walk(top) if top.is_dir() else [top]:
             try:

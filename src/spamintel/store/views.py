@@ -28,7 +28,7 @@ def _quote(path: object) -> str:
 def _source(con: duckdb.DuckDBPyConnection, name: str, files: list, schema: pa.Schema) -> str:
     if files:
         listing = ", ".join(_quote(f) for f in files)
-        return f"read_parquet([{listing}], union_by_name = true)"
+        return f"read_parquet([{listing}], union_by_name = true, hive_partitioning = false)"
     con.register(f"_empty_{name}", schema.empty_table())
     return f"_empty_{name}"
 
@@ -36,6 +36,7 @@ def _source(con: duckdb.DuckDBPyConnection, name: str, files: list, schema: pa.S
 def connect(store: Store) -> duckdb.DuckDBPyConnection:
     """Open an in-memory DuckDB connection with the store's views defined."""
     con = duckdb.connect()
+    con.execute("SET enable_progress_bar = false")
     events = _source(con, "events", store.event_files(), EVENT_SCHEMA)
     tables = store.table_names()
     if "attribution" in tables:
