@@ -3,46 +3,20 @@
 from __future__ import annotations
 
 import json
-import socket
 from pathlib import Path
 
 import pytest
 
+from spamintel.simulate.replay import SmtpWire
 from spamintel.sources.trap import TrapConfig
 from spamintel.sources.trap.running import TrapThread
 
 
-class RawClient:
+class RawClient(SmtpWire):
     """A plain socket speaking SMTP byte for byte, for dialects smtplib cannot produce."""
 
     def __init__(self, address: tuple[str, int], timeout: float = 10.0) -> None:
-        self.sock = socket.create_connection(address, timeout=timeout)
-        self.buf = b""
-
-    def send(self, data: bytes) -> None:
-        self.sock.sendall(data)
-
-    def reply(self) -> str:
-        """One complete (possibly multi-line) reply; returns its last line."""
-        while True:
-            nl = self.buf.find(b"\n")
-            while nl >= 0:
-                line, self.buf = self.buf[: nl + 1], self.buf[nl + 1:]
-                if line[3:4] != b"-":
-                    return line.decode("latin-1").rstrip("\r\n")
-                nl = self.buf.find(b"\n")
-            chunk = self.sock.recv(65536)
-            if not chunk:
-                raise ConnectionError("closed by server")
-            self.buf += chunk
-
-    def say(self, line: bytes) -> str:
-        """Send one command and return its reply."""
-        self.send(line)
-        return self.reply()
-
-    def close(self) -> None:
-        self.sock.close()
+        super().__init__(address[0], address[1], timeout)
 
 
 @pytest.fixture

@@ -118,30 +118,39 @@ def replay_sessions(cfg: ReplayConfig, sessions: Iterable[list[tuple[dict, bytes
     return stats
 
 
-class _Wire:
-    """A socket with reply reading (multi-line replies end at ``NNN `` lines)."""
+class SmtpWire:
+    """A plain SMTP client socket that sends bytes exactly as given and reads replies
+    (a multi-line reply ends at its ``NNN `` line; RFC 5321 §4.2.1)."""
 
-    def __init__(self, cfg: ReplayConfig) -> None:
-        self.sock = socket.create_connection((cfg.host, cfg.port), timeout=cfg.timeout)
+    def __init__(self, host: str, port: int, timeout: float = 10.0) -> None:
+        self.sock = socket.create_connection((host, port), timeout=timeout)
         self.buf = b""
 
     def send(self, data: bytes) -> None:
+        """Send bytes unchanged (bare LF, pipelined batches and all)."""
         self.sock.sendall(data)
 
     def reply(self) -> str:
+        """One complete (possibly multi-line) reply; returns its last line."""
         while True:
             nl = self.buf.find(b"\n")
             while nl >= 0:
                 line, self.buf = self.buf[: nl + 1], self.buf[nl + 1 :]
-                if len(line) < 4 or line[3:4] != b"-":
-                    return line.decode("latin-1").rstrip()
+                if line[3:4] != b"-":
+                    return line.decode("latin-1").rstrip("\r\n")
                 nl = self.buf.find(b"\n")
             chunk = self.sock.recv(65536)
             if not chunk:
-                raise ValueError("connection closed by server")
+                raise ConnectionError("connection closed by server")
             self.buf += chunk
 
+    def say(self, line: bytes) -> str:
+        """Send one command and return its reply."""
+        self.send(line)
+        return self.reply()
+
     def close(self) -> None:
+        """Close the connection."""
         self.sock.close()
 
 
@@ -160,7 +169,7 @@ def _prelude_len(entries: list) -> int:
 
 
 def _one_session(cfg: ReplayConfig, session: list[tuple[dict, bytes]]) -> int:
-    wire = _Wire(cfg)
+    wire = SmtpWire(cfg.host, cfg.port, cfg.timeout)
     sent = 0
     try:
         first = session[0][0]["transcript"]
@@ -184,7 +193,7 @@ def _one_session(cfg: ReplayConfig, session: list[tuple[dict, bytes]]) -> int:
     return sent
 
 
-def _play(wire: _Wire, entries: list, data: bytes) -> bool:
+def _play(wire: SmtpWire, entries: list, data: bytes) -> bool:
     """Send one message's client lines in recorded batches; True when the server took it."""
     batch: list[str] = []
     ok = True
