@@ -4,12 +4,12 @@ hostile input; what goes wrong becomes ``parse_defects``."""
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from email.utils import parsedate_to_datetime
 
 from spamintel.config import ParseConfig
 from spamintel.model import Event, ParsedMessage, RawMessage
 from spamintel.parse.addresses import count_addresses, split_address
 from spamintel.parse.attachments import describe
+from spamintel.parse.dates import to_utc
 from spamintel.parse.headers import all_values, decode_value, first, parse_fields, split_message
 from spamintel.parse.mime import Structure, parse_structure
 from spamintel.parse.received import Boundary, Hop, find_client, parse_hop
@@ -17,18 +17,6 @@ from spamintel.parse.text import decode_bytes, html_to_text
 from spamintel.parse.urls import find_urls, registered_domain, url_domains
 
 _TEXT_TYPES = ("text/plain", "text/html")
-
-
-def _date_header(value: str | None) -> datetime | None:
-    if not value:
-        return None
-    try:
-        when = parsedate_to_datetime(value)
-        if when.tzinfo is None:
-            when = when.replace(tzinfo=UTC)
-        return when.astimezone(UTC)
-    except (TypeError, ValueError, IndexError, OverflowError):
-        return None
 
 
 def _observed(raw: RawMessage, hop: Hop | None, hops: list[Hop], date: datetime | None
@@ -110,7 +98,7 @@ def parse_message(raw: RawMessage, cfg: ParseConfig, boundary: Boundary | None =
     boundary = boundary or Boundary(cfg.trusted_relays, registered_domain)
     hops = [parse_hop(v) for v in all_values(headers, "received")[:100]]
     hop = _client(raw, ev, hops, boundary)
-    ev.date_header = _date_header(first(headers, "date"))
+    ev.date_header = to_utc(first(headers, "date"))
     ev.observed_at, ev.time_source = _observed(raw, hop, hops, ev.date_header)
     ev.day = ev.observed_at.date() if ev.observed_at else None
     ev.header_count = len(headers)

@@ -13,8 +13,9 @@ import ipaddress
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
-from email.utils import parsedate_to_datetime
+from datetime import datetime
+
+from spamintel.parse.dates import to_utc
 
 _IPV4 = r"(?:\d{1,3}\.){3}\d{1,3}"
 _FROM = re.compile(r"^\s*from\s+(\S+)", re.I)
@@ -39,7 +40,7 @@ class Hop:
     @property
     def when(self) -> datetime | None:
         """The hop's timestamp in UTC (parsed on demand: most hops never need it)."""
-        return _date(self.date_text)
+        return to_utc(self.date_text)
 
 
 def parse_hop(value: str) -> Hop:
@@ -79,23 +80,6 @@ def _from_clause(text: str) -> tuple[str | None, str | None, str | None]:
                 rdns = word
     helo = helo.strip("[]") if helo and helo.startswith("[") else helo
     return helo, rdns, ip
-
-
-def _date(text: str) -> datetime | None:
-    text = text.strip()
-    if not text:
-        return None
-    text = re.sub(r"\s*\([^)]*\)\s*$", "", text)
-    try:
-        when = parsedate_to_datetime(text)
-    except (TypeError, ValueError, IndexError, OverflowError):
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
-    try:
-        return when.astimezone(UTC)
-    except (OverflowError, ValueError):
-        return None
 
 
 _INTERNAL_V4 = tuple((int(n.network_address), int(n.broadcast_address)) for n in (
