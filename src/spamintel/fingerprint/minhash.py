@@ -7,8 +7,10 @@ import re
 from rensa import RMinHash
 
 _URL = re.compile(r"(?:https?://|www\.)\S+")
-_PUNCT = str.maketrans({**{c: " " for c in "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~\u00a0"},
-                        **{d: "0" for d in "123456789"}})
+# A byte table (ASCII punctuation → space, digits → 0) applied to UTF-8 bytes: multi-byte
+# characters pass untouched, and bytes.translate is ten times faster than str.translate.
+_PUNCT = bytes.maketrans(b"!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~123456789",
+                         b" " * 32 + b"0" * 9)
 SEED = 1371
 
 
@@ -18,14 +20,16 @@ def normalise(text: str, limit: int = 2500) -> list[str]:
     text = text[:limit].lower()
     if "http" in text or "www." in text:
         text = _URL.sub(" urltoken ", text)
-    return text.translate(_PUNCT).split()
+    # str.split() also splits on Unicode spaces such as U+00A0.
+    return (text.encode("utf-8", "surrogatepass").translate(_PUNCT)
+            .decode("utf-8", "surrogatepass").split())
 
 
-def shingles(words: list[str], k: int = 3) -> list[str]:
-    """Word k-shingles (a single shingle of all words when there are fewer than k)."""
-    if len(words) < k:
+def shingles(words: list[str]) -> list[str]:
+    """Word 3-shingles (a single shingle of all words when there are fewer than 3)."""
+    if len(words) < 3:
         return [" ".join(words)] if words else []
-    return [" ".join(gram) for gram in zip(*(words[i:] for i in range(k)), strict=False)]
+    return [f"{a} {b} {c}" for a, b, c in zip(words, words[1:], words[2:], strict=False)]
 
 
 def body_minhash(words: list[str], extra: list[str], perms: int) -> list[int]:

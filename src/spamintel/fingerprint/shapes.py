@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import hashlib
 import re
+from functools import lru_cache
 
-_TOKEN = re.compile(r"[A-Za-z0-9]+|[^A-Za-z0-9]")
+_TOKEN = re.compile(r"[A-Za-z0-9]+|[^\x00-\x7f]")  # what a shape rewrites; ASCII punctuation stays
 _HEX = re.compile(r"^[0-9a-fA-F]+$")
 _DAYS = {"mon", "tue", "wed", "thu", "fri", "sat", "sun"}
 _MONTHS = {"jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"}
+_DATE_TOKEN = re.compile(r"[A-Za-z0-9]+|[^\x00-\x7f]|-")
 _IP = re.compile(r"^\[?\d{1,3}(\.\d{1,3}){3}\]?$")
 
 
@@ -22,6 +24,7 @@ def short_hash(text: str) -> str:
     return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=8).hexdigest()
 
 
+@lru_cache(maxsize=1 << 16)
 def _token_shape(tok: str, keep_words: bool) -> str:
     if not tok.isalnum():
         return tok
@@ -43,7 +46,7 @@ def _token_shape(tok: str, keep_words: bool) -> str:
 
 
 def _shape(text: str, keep_words: bool) -> str:
-    return "".join(_token_shape(t, keep_words) for t in _TOKEN.findall(text))
+    return _TOKEN.sub(lambda m: _token_shape(m.group(), keep_words), text)
 
 
 def message_id_shape(value: str | None) -> str | None:
@@ -63,22 +66,23 @@ def date_shape(value: str | None) -> str | None:
     """``Sun, 8 Apr 2007 13:21:30 -0400 (EDT)`` → ``Www, N Mmm D4 N:N:N +D4 (Z)``."""
     if value is None:
         return None
-    out = []
-    for tok in _TOKEN.findall(value.strip()[:100]):
-        low = tok.lower()
-        if tok.isdigit():
-            out.append("N" if len(tok) <= 2 else f"D{len(tok)}")
-        elif low in _DAYS:
-            out.append("Www")
-        elif low in _MONTHS:
-            out.append("Mmm")
-        elif tok == "-":
-            out.append("+")
-        elif tok.isalpha():
-            out.append("Z" if tok.isupper() else tok)
-        else:
-            out.append(tok)
-    return "".join(out)
+    return _DATE_TOKEN.sub(lambda m: _date_token_shape(m.group()), value.strip()[:100])
+
+
+@lru_cache(maxsize=4096)
+def _date_token_shape(tok: str) -> str:
+    low = tok.lower()
+    if tok.isdigit():
+        return "N" if len(tok) <= 2 else f"D{len(tok)}"
+    if low in _DAYS:
+        return "Www"
+    if low in _MONTHS:
+        return "Mmm"
+    if tok == "-":
+        return "+"
+    if tok.isalpha():
+        return "Z" if tok.isupper() else tok
+    return tok
 
 
 def subject_shape(value: str | None) -> str | None:
