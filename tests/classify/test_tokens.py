@@ -36,3 +36,35 @@ def test_url_domains_and_flags_are_tokens():
 def test_only_the_start_of_a_long_text_is_read():
     parsed = parse_bytes(make_message(body="word " * 5000 + "needle"))
     assert "needle" not in message_tokens(parsed)
+
+
+def _reference_words(text: str) -> set[str]:
+    """The definition the fast tokeniser must match: ``\\w\\w+`` runs of the lower-cased
+    text, function words dropped, plus character pairs of CJK runs."""
+    import re
+
+    from spamintel.classify.tokens import STOPWORDS
+
+    low = text.lower()
+    words = set(re.findall(r"\w\w+", low)) - STOPWORDS
+    for run in re.findall(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]{2,}", low):
+        words.update(run[i : i + 2] for i in range(len(run) - 1))
+    return words
+
+
+def test_fast_tokeniser_matches_the_word_definition():
+    import random
+
+    samples = [
+        "snake_case and CamelCase, e-mail: a.b@c.de 42x 7 __ x",
+        "Crème brûlée\u00a0costs 5€ — naïve café’s «menu» İstanbul ǅemal",
+        "代开发票 mixed中文text ・カタカナ ー 한국어 단어",
+        "lone \ud800 surrogate \udcff and tabs\tand\x0bvertical\x1cseparators",
+        "",
+    ]
+    rng = random.Random(7)
+    alphabet = "aZ_9 .,-\t\n\u00e9\u00a0\u2019\u4e2d\u6587\u0301\u0410\u0451\U0001f600"
+    samples += ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 80)))
+                for _ in range(300)]
+    for text in samples:
+        assert text_tokens(text) == _reference_words(text), text

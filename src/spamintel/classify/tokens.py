@@ -9,7 +9,6 @@ whatever the size of the message.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 
 from spamintel.model import ParsedMessage
 
@@ -54,7 +53,17 @@ _RECEIVER_HEADERS = (
 )
 
 
-@lru_cache(maxsize=4096)
+# ASCII bytes: word characters (``\w``) lower-cased, every other ASCII byte a space;
+# bytes of multi-byte UTF-8 characters are left alone.
+_WORD_BYTES = bytes(
+    b if b >= 128 else ord(chr(b).lower()) if chr(b).isalnum() or b == 95 else 32
+    for b in range(256))
+# Single word characters: ``\w\w+`` never yields them.
+_SHORT = frozenset(chr(b) for b in range(128) if chr(b).isalnum() or b == 95)
+_BUCKETS = tuple(str(v if v < 3 else v.bit_length() * 2 - 1) for v in range(64))
+_MAX_CACHED_NAMES = 4096
+
+
 def _header_name_token(name: str, site: bool) -> str | None:
     """``hn:<name>`` for a header field that says something about the message."""
     if name in _COMMON_HEADERS or name.startswith(_VERDICT_HEADERS):
@@ -64,36 +73,77 @@ def _header_name_token(name: str, site: bool) -> str | None:
     return "hn:" + name
 
 
-def _value_tokens(headers: list[tuple[str, str]], site: bool) -> list[str]:
-    """Words of header values, ``h:<field>:<word>``: the sender's fields, or with
-    ``site`` every field but Date and filters' verdicts (Received lines, recipients...)."""
+def _value_prefix(name: str, site: bool) -> str | None:
+    """``h:<field>:`` when the words of the field's value are features: the sender's
+    fields, or with ``site`` every field but Date and filters' verdicts."""
+    if site:
+        if name == "date" or name.startswith(_VERDICT_HEADERS):
+            return None
+    elif name not in _SENDER_FIELDS:
+        return None
+    return f"h:{name}:"
+
+
+# Per header name and ``site``: its name token and value-word prefix (computed once).
+_FIELD_CACHE: dict[tuple[str, bool], tuple[str | None, str | None]] = {}
+
+
+def _field(name: str, site: bool) -> tuple[str | None, str | None]:
+    key = (name, site)
+    hit = _FIELD_CACHE.get(key)
+    if hit is None:
+        hit = (_header_name_token(name, site), _value_prefix(name, site))
+        if len(_FIELD_CACHE) < _MAX_CACHED_NAMES:  # hostile mail invents names
+            _FIELD_CACHE[key] = hit
+    return hit
+
+
+def _field_tokens(headers: list[tuple[str, str]], site: bool) -> list[str]:
+    """Header-name tokens (``hn:<name>``) and value words (``h:<field>:<word>``) of the
+    first 60 fields, each value read up to 300 characters and 25 words."""
     out: list[str] = []
     for name, value in headers[:60]:
-        if site:
-            if name == "date" or name.startswith(_VERDICT_HEADERS):
-                continue
-        elif name not in _SENDER_FIELDS:
-            continue
-        out += [f"h:{name}:{w}" for w in _WORD.findall(value[:300].lower())[:25]]
+        name_token, prefix = _field(name, site)
+        if name_token:
+            out.append(name_token)
+        if prefix:
+            out += map(prefix.__add__, _WORD.findall(value[:300].lower())[:25])
     return out
 
 
 def _bucket(value: int) -> str:
     """Coarse size bucket: 0, 1, 2, 3-4, 5-8, 9-16, ..."""
+    if 0 <= value < len(_BUCKETS):
+        return _BUCKETS[value]
     return str(value if value < 3 else value.bit_length() * 2 - 1)
+
+
+def _words(head: str) -> set[str]:
+    r"""Distinct ``\w\w+`` runs of a lower-cased text plus CJK character pairs: ASCII
+    handled by one byte translation and a split; only the whitespace-separated chunks
+    holding other characters go through the regular expressions."""
+    ascii_only = head.isascii()
+    low = head if ascii_only else head.lower()
+    data = low.encode("utf-8", "surrogatepass").translate(_WORD_BYTES)
+    words = set(data.decode("utf-8", "surrogatepass").split())
+    if not ascii_only:
+        odd = [w for w in words if not w.isascii()]
+        words.difference_update(odd)
+        for chunk in odd:
+            words.update(_WORD.findall(chunk))
+            for run in _CJK.findall(chunk):
+                words.update(run[i : i + 2] for i in range(len(run) - 1))
+    words -= _SHORT
+    return words
 
 
 def text_tokens(text: str, prefix: str = "") -> set[str]:
     """Lower-cased words (any script) plus character bigrams of CJK runs, from the
     first ``MAX_TEXT_CHARS`` characters."""
-    low = text[:MAX_TEXT_CHARS].lower()
-    words = set(_WORD.findall(low))
+    words = _words(text[:MAX_TEXT_CHARS])
     words -= STOPWORDS
-    if not low.isascii():
-        for run in _CJK.findall(low):
-            words.update(run[i : i + 2] for i in range(len(run) - 1))
     if prefix:
-        return {prefix + w for w in words}
+        return set(map(prefix.__add__, words))
     return words
 
 
@@ -107,16 +157,18 @@ def _header_tokens(parsed: ParsedMessage, site: bool) -> list[str]:
     ev = parsed.event
     # MIME type and charset describe a mail's era and client more than its intent
     # (2007 ham was plain ASCII text, today's is UTF-8 HTML): they are not features.
-    out = [f"nurl:{_bucket(ev.n_urls)}", f"mid:{ev.message_id_shape}"]
+    out = ["nurl:" + _bucket(ev.n_urls), f"mid:{ev.message_id_shape}"]
     if ev.n_attachments:
-        out.append(f"natt:{_bucket(ev.n_attachments)}")
-    names = {k for k, _ in parsed.headers[:60]}
-    out += [t for t in (_header_name_token(n, site) for n in names) if t]
-    out += _value_tokens(parsed.headers, site)
-    out += [f"u:{d}" for d in ev.url_domains[:20]]
-    out += [f"tld:{d.rsplit('.', 1)[-1]}" for d in ev.url_domains[:20]]
-    out += [f"att:{a.get('ext')}" for a in ev.attachments[:10]]
-    out += [f"df:{d.split(':', 1)[0]}" for d in ev.parse_defects[:10]]
+        out.append("natt:" + _bucket(ev.n_attachments))
+    out += _field_tokens(parsed.headers, site)
+    if ev.url_domains:
+        domains = ev.url_domains[:20]
+        out += ["u:" + d for d in domains]
+        out += ["tld:" + d.rsplit(".", 1)[-1] for d in domains]
+    if ev.attachments:
+        out += [f"att:{a.get('ext')}" for a in ev.attachments[:10]]
+    if ev.parse_defects:
+        out += ["df:" + d.split(":", 1)[0] for d in ev.parse_defects[:10]]
     if ev.x_mailer:
         out.append("xm:" + ev.x_mailer.split("(")[0].strip().lower()[:40])
     if ev.from_addr and "@" in ev.from_addr:
