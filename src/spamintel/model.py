@@ -137,7 +137,8 @@ EVENT_COLUMNS: tuple[Column, ...] = (
     Column("url_domains", _L, "Registered domains of the URLs (Public Suffix List)."),
     Column("attachments", pa.list_(ATTACHMENT_TYPE), "Attachments with type, size, sha256."),
     Column("n_attachments", pa.int16(), "Number of attachments."),
-    Column("parse_path", _S, "Parser that produced the event: fast|stdlib."),
+    Column("parse_path", _S, "Parser that produced the event: single (a one-part text "
+           "message read directly), fast, stdlib, or none."),
     Column("parse_defects", _L, "Defects found while parsing; empty when clean."),
     Column("smtp_dialect_fp", _S, "Short hash of the SMTP dialect features (trap only)."),
     Column("smtp_dialect", _S, "SMTP dialect features as JSON (trap only)."),

@@ -3,10 +3,16 @@
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
 
 _TRAILING_COMMENT = re.compile(r"\s*\([^)]*\)\s*$")
+# The form nearly every MTA and mail program writes; anything else goes to the stdlib.
+_COMMON = re.compile(
+    r"\s*(?:[A-Za-z]{3},?\s*)?(\d{1,2})\s+([A-Za-z]{3})\s+(\d{4})\s+(\d{1,2}):(\d{2})"
+    r"(?::(\d{2}))?\s+([+-])(\d{2})(\d{2})\s*(?:\([^)]*\)\s*)?")
+_MONTHS = {m: i for i, m in enumerate(
+    ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), 1)}
 
 
 def to_utc(text: str | None) -> datetime | None:
@@ -14,7 +20,12 @@ def to_utc(text: str | None) -> datetime | None:
 
     A date without a zone is taken as UTC; out-of-range values give None, never an error.
     """
-    text = _TRAILING_COMMENT.sub("", (text or "").strip())
+    if not text:
+        return None
+    m = _COMMON.fullmatch(text)
+    if m is not None and m.group(2).lower() in _MONTHS:
+        return _from_common(m)
+    text = _TRAILING_COMMENT.sub("", text.strip())
     if not text:
         return None
     try:
@@ -23,4 +34,15 @@ def to_utc(text: str | None) -> datetime | None:
             when = when.replace(tzinfo=UTC)
         return when.astimezone(UTC)
     except (TypeError, ValueError, IndexError, OverflowError):
+        return None
+
+
+def _from_common(m: re.Match[str]) -> datetime | None:
+    day, mon, year, hour, minute, second, sign, zh, zm = m.groups()
+    try:
+        local = datetime(int(year), _MONTHS[mon.lower()], int(day), int(hour), int(minute),
+                         int(second or 0), tzinfo=UTC)
+        offset = timedelta(hours=int(zh), minutes=int(zm))
+        return local - offset if sign == "+" else local + offset
+    except (ValueError, OverflowError):
         return None

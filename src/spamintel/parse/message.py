@@ -91,7 +91,7 @@ def parse_message(raw: RawMessage, cfg: ParseConfig, boundary: Boundary | None =
     ev = Event(event_id=raw.event_id, msg_sha256=raw.sha256, sensor=raw.sensor,
                source_kind=raw.source_kind, source=raw.source, label=raw.label,
                size_bytes=len(raw.data))
-    block, _, defects = split_message(raw.data)
+    block, body_offset, defects = split_message(raw.data)
     headers, header_defects = parse_fields(block, cfg.max_headers)
     ev.parse_defects = defects + header_defects
     parsed = ParsedMessage(raw=raw, event=ev, headers=headers)
@@ -106,7 +106,8 @@ def parse_message(raw: RawMessage, cfg: ParseConfig, boundary: Boundary | None =
     ev.subject = decode_value(subject, ev.parse_defects)[:998] if subject is not None else None
     ev.x_mailer = (first(headers, "x-mailer") or first(headers, "user-agent") or None)
     _addresses(ev, headers, raw)
-    structure = parse_structure(raw.data, cfg.max_mime_depth, cfg.max_mime_parts)
+    structure = parse_structure(raw.data, cfg.max_mime_depth, cfg.max_mime_parts,
+                                headers, body_offset)
     ev.parse_path = structure.path
     ev.parse_defects.extend(structure.defects)
     ev.content_type = (first(headers, "content-type") or "text/plain").split(";")[0].strip()

@@ -1,8 +1,10 @@
 """MIME structure: leaves with decoded content, by a fast path and a tolerant fallback.
 
-The fast path is ``fast-mail-parser``'s tree (Rust); when it refuses a message (broken
-base64, over its depth cap) the standard library's compat32 parser, which repairs
-rather than refuses, takes over. Which path ran is reported so it can be measured.
+A one-part text message without transfer encoding (most mail) is its own body and needs
+no MIME parser (path ``single``). Otherwise the fast path is ``fast-mail-parser``'s tree
+(Rust, path ``fast``); when it refuses a message (broken base64, over its depth cap) the
+standard library's compat32 parser, which repairs rather than refuses, takes over (path
+``stdlib``). Which path ran is reported so it can be measured.
 """
 
 from __future__ import annotations
@@ -15,6 +17,10 @@ from email.message import Message
 from typing import Any
 
 import fast_mail_parser as fmp
+
+from spamintel.parse.headers import first
+
+_IDENTITY_ENCODINGS = frozenset({"", "7bit", "8bit", "binary"})
 
 
 @dataclass(slots=True)
@@ -52,7 +58,10 @@ def parse_params(value: str | None) -> tuple[str, dict[str, str]]:
     return head.strip().lower() or "text/plain", params
 
 
-def _first(headers: dict[str, list[str]], name: str) -> str | None:
+def _first(headers: dict[str, list[str]], name: str, usual: str) -> str | None:
+    values = headers.get(usual)  # the spelling nearly every sender uses, before a scan
+    if values:
+        return values[0]
     for key, values in headers.items():
         if key.lower() == name and values:
             return values[0]
@@ -76,7 +85,7 @@ def _fast(data: bytes, max_depth: int, max_parts: int) -> Structure:
         if len(out.leaves) >= max_parts:
             out.defects.append("too_many_parts")
             break
-        ctype, params = parse_params(_first(node.headers, "content-type"))
+        ctype, params = parse_params(_first(node.headers, "content-type", "Content-Type"))
         if node.content_type and node.content_type != ctype and not node.headers:
             ctype = node.content_type
         out.leaves.append(
@@ -125,8 +134,32 @@ def _slow(data: bytes, max_depth: int, max_parts: int) -> Structure:
     return out
 
 
-def parse_structure(data: bytes, max_depth: int, max_parts: int) -> Structure:
-    """Flatten a message into MIME leaves, falling back to the stdlib when needed."""
+def _single(data: bytes, headers: list[tuple[str, str]], body_offset: int) -> Structure | None:
+    """The structure of a one-part text message in 7bit/8bit, or None for anything else."""
+    if first(headers, "content-disposition") is not None:
+        return None
+    encoding = (first(headers, "content-transfer-encoding") or "").strip().lower()
+    if encoding not in _IDENTITY_ENCODINGS:
+        return None
+    ctype, params = parse_params(first(headers, "content-type"))
+    if not ctype.startswith("text/") or "name" in params:
+        return None
+    return Structure(leaves=[Leaf(ctype, params, None, None, data[body_offset:], 0)],
+                     path="single")
+
+
+def parse_structure(data: bytes, max_depth: int, max_parts: int,
+                    headers: list[tuple[str, str]] | None = None, body_offset: int = 0
+                    ) -> Structure:
+    """Flatten a message into MIME leaves, falling back to the stdlib when needed.
+
+    With the top-level ``headers`` and the body's offset given, a one-part text message
+    is read directly instead of through a MIME parser.
+    """
+    if headers is not None:
+        single = _single(data, headers, body_offset)
+        if single is not None:
+            return single
     try:
         return _fast(data, max_depth, max_parts)
     except (fmp.ParseError, RecursionError, ValueError, TypeError) as exc:

@@ -12,8 +12,9 @@ from __future__ import annotations
 import ipaddress
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
+from typing import NamedTuple
 
 from spamintel.parse.dates import to_utc
 
@@ -27,9 +28,12 @@ _HELO_EQ = re.compile(r"\(\s*helo\s*[=\s]\s*([^)\s]+)\s*\)", re.I)
 _QMAIL_HELO = re.compile(r"\(\s*HELO\s+([^)\s]+)\s*\)")
 
 
-@dataclass(frozen=True, slots=True)
-class Hop:
-    """One Received hop: who handed the message over, who took it, and when."""
+class Hop(NamedTuple):
+    """One Received hop: who handed the message over, who took it, and when.
+
+    A named tuple: a message has several hops and a tuple builds several times faster
+    than a frozen dataclass.
+    """
 
     helo: str | None
     rdns: str | None
@@ -88,6 +92,7 @@ _INTERNAL_V4 = tuple((int(n.network_address), int(n.broadcast_address)) for n in
 _INTERNAL_V6 = tuple(ipaddress.IPv6Network(x) for x in ("::1/128", "fc00::/7", "fe80::/10"))
 
 
+@lru_cache(maxsize=1 << 16)
 def _is_private(ip: str | None) -> bool:
     """RFC 1918 / loopback / link-local / CGNAT: never a sending client on the Internet."""
     if not ip:

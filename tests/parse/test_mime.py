@@ -1,0 +1,36 @@
+import pytest
+
+from spamintel.parse.headers import parse_fields, split_message
+from spamintel.parse.mime import parse_structure
+
+
+def _both(data: bytes):
+    block, offset, _ = split_message(data)
+    headers, _ = parse_fields(block, 1000)
+    return parse_structure(data, 50, 500, headers, offset), parse_structure(data, 50, 500)
+
+
+@pytest.mark.parametrize("head", [
+    b"Content-Type: text/plain; charset=\"koi8-r\"\r\n",
+    b"Content-Type: text/html\r\nContent-Transfer-Encoding: 8bit\r\n",
+    b"",
+])
+def test_one_part_text_is_read_directly_with_the_same_result(head):
+    data = b"From: a@b.example\r\nSubject: hi\r\n" + head + b"\r\nline one\r\n<b>two</b>\r\n"
+    direct, parsed = _both(data)
+    assert direct.path == "single" and parsed.path == "fast"
+    assert [(x.content_type, x.params, x.content, x.filename) for x in direct.leaves] == \
+        [(x.content_type, x.params, x.content, x.filename) for x in parsed.leaves]
+
+
+@pytest.mark.parametrize("head", [
+    b"Content-Type: text/plain\r\nContent-Transfer-Encoding: quoted-printable\r\n",
+    b"Content-Type: text/plain\r\nContent-Transfer-Encoding: base64\r\n",
+    b"Content-Type: application/octet-stream; name=\"a.exe\"\r\n",
+    b"Content-Type: text/plain\r\nContent-Disposition: attachment; filename=a.txt\r\n",
+    b"Content-Type: multipart/mixed; boundary=X\r\n",
+])
+def test_encoded_attached_or_multipart_mail_goes_to_the_mime_parser(head):
+    data = b"From: a@b.example\r\n" + head + b"\r\n--X\r\n\r\naGVsbG8=\r\n--X--\r\n"
+    direct, _ = _both(data)
+    assert direct.path in ("fast", "stdlib")
