@@ -18,130 +18,27 @@ from spamintel.simulate.spintax import Renderer, compile_renderer, compile_spint
 from spamintel.simulate.tokens import alnum, between, digits, lower, pick
 
 FIRST = (
-    "James",
-    "Mary",
-    "John",
-    "Linda",
-    "Robert",
-    "Anna",
-    "Michael",
-    "Elena",
-    "David",
-    "Olga",
-    "Richard",
-    "Natalia",
-    "Thomas",
-    "Irina",
-    "Daniel",
-    "Svetlana",
-    "Paul",
-    "Maria",
-    "Mark",
-    "Julia",
-    "Steven",
-    "Tatiana",
-    "Kevin",
-    "Ekaterina",
-    "Brian",
-    "Sarah",
-    "Peter",
-    "Laura",
-    "Ahmed",
-    "Grace",
-    "Chen",
-    "Sofia",
-    "Carlos",
-    "Ana",
-    "Raj",
-    "Priya",
+    "James", "Mary", "John", "Linda", "Robert", "Anna", "Michael", "Elena", "David",
+    "Olga", "Richard", "Natalia", "Thomas", "Irina", "Daniel", "Svetlana", "Paul", "Maria",
+    "Mark", "Julia", "Steven", "Tatiana", "Kevin", "Ekaterina", "Brian", "Sarah", "Peter",
+    "Laura", "Ahmed", "Grace", "Chen", "Sofia", "Carlos", "Ana", "Raj", "Priya",
 )
 LAST = (
-    "Smith",
-    "Johnson",
-    "Williams",
-    "Brown",
-    "Jones",
-    "Miller",
-    "Davis",
-    "Wilson",
-    "Anderson",
-    "Taylor",
-    "Thomas",
-    "Moore",
-    "Martin",
-    "Jackson",
-    "White",
-    "Harris",
-    "Ivanov",
-    "Petrova",
-    "Kuznetsov",
-    "Sokolova",
-    "Okafor",
-    "Mensah",
-    "Silva",
-    "Santos",
-    "Garcia",
-    "Kumar",
-    "Sharma",
-    "Nguyen",
-    "Kim",
-    "Lee",
-    "Mueller",
-    "Rossi",
-    "Novak",
+    "Smith", "Johnson", "Williams", "Brown", "Jones", "Miller", "Davis", "Wilson",
+    "Anderson", "Taylor", "Thomas", "Moore", "Martin", "Jackson", "White", "Harris",
+    "Ivanov", "Petrova", "Kuznetsov", "Sokolova", "Okafor", "Mensah", "Silva", "Santos",
+    "Garcia", "Kumar", "Sharma", "Nguyen", "Kim", "Lee", "Mueller", "Rossi", "Novak",
 )
 WORDS = (
-    "blue",
-    "river",
-    "star",
-    "green",
-    "north",
-    "cloud",
-    "stone",
-    "light",
-    "rapid",
-    "silver",
-    "ocean",
-    "prime",
-    "smart",
-    "union",
-    "global",
-    "alpha",
-    "delta",
-    "sun",
-    "maple",
-    "pine",
-    "eagle",
-    "bright",
-    "metro",
-    "vista",
-    "nova",
-    "zen",
-    "urban",
-    "coral",
-    "echo",
-    "summit",
-    "harbor",
-    "crest",
-    "field",
-    "grand",
-    "royal",
-    "swift",
-    "orbit",
+    "blue", "river", "star", "green", "north", "cloud", "stone", "light", "rapid",
+    "silver", "ocean", "prime", "smart", "union", "global", "alpha", "delta", "sun",
+    "maple", "pine", "eagle", "bright", "metro", "vista", "nova", "zen", "urban", "coral",
+    "echo", "summit", "harbor", "crest", "field", "grand", "royal", "swift", "orbit",
 )
 COMPANIES = (
-    "Northgate Supplies",
-    "Brightline Media",
-    "Kestrel Partners",
-    "Avalon Trading",
-    "Meridian Outfitters",
-    "Harbor & Pine",
-    "Silverleaf Books",
-    "Crescent Travel",
-    "Bluefield Analytics",
-    "Oakridge Home",
-    "Summit Finance Group",
-    "Lumen Studio",
+    "Northgate Supplies", "Brightline Media", "Kestrel Partners", "Avalon Trading",
+    "Meridian Outfitters", "Harbor & Pine", "Silverleaf Books", "Crescent Travel",
+    "Bluefield Analytics", "Oakridge Home", "Summit Finance Group", "Lumen Studio",
 )
 BRANDS = {
     "PayPal": "paypal",
@@ -308,55 +205,90 @@ def render_content(
     t: Template, rng: random.Random, url: str, brand: str, rcpt_local: str, day: date
 ) -> Rendered:
     """Render one message's subject, sender name and text from a template."""
-    first, last = pick(rng, FIRST), pick(rng, LAST)
-    company = pick(rng, COMPANIES)
-
-    def macro(name: str, arg: str) -> str:
-        return _macro(name, arg, rng, url, brand, rcpt_local, first, last, company, day)
-
+    m = _Macros(rng, url, brand, rcpt_local, day)
     r = rng.random
-    subject = t.subjects[int(r() * len(t.subjects))](r, macro)
-    from_name = t.from_name(r, macro)
-    text = t.body(r, macro)
-    att_name = t.attachment_name(r, macro) if t.attachment_name else ""
+    subject = t.subjects[int(r() * len(t.subjects))](r, m.expand)
+    from_name = t.from_name(r, m.expand)
+    text = t.body(r, m.expand)
+    att_name = t.attachment_name(r, m.expand) if t.attachment_name else ""
     return Rendered(subject, from_name, text, url, t.attachment, att_name, t.lang)
 
 
-def _macro(
-    name: str,
-    arg: str,
-    rng: random.Random,
-    url: str,
-    brand: str,
-    rcpt_local: str,
-    first: str,
-    last: str,
-    company: str,
-    day: date,
-) -> str:
-    if name == "url":
-        return url
-    if name == "first":
-        return first
-    if name == "last":
-        return last
-    if name == "num":
-        lo, _, hi = arg.partition("-")
-        return str(between(rng, int(lo), int(hi)))
-    if name == "rnd":
-        return alnum(rng, int(arg or 8))
-    if name == "price":
-        return f"{between(rng, 0, 4)}.{between(rng, 10, 99)}"
-    if name == "word":
-        return pick(rng, WORDS)
-    if name == "to":
-        return rcpt_local
-    if name == "company":
-        return company
-    if name == "brand":
-        return brand or "PayPal"
-    if name == "amount":
-        return f"{between(rng, 2, 45)},{between(rng, 100, 999)},000.00"
-    if name == "date":
-        return day.strftime("%B %d")
-    return ""
+_TITLES = ("Project Manager", "Account Manager", "Sales Director", "Office Manager",
+           "Senior Analyst", "Marketing Coordinator", "Operations Manager", "Accountant",
+           "Head of Purchasing", "Customer Relations", "HR Manager", "IT Administrator")
+_STREETS = ("Main Street", "Oak Avenue", "Market Street", "Park Road", "High Street",
+            "Church Lane", "Station Road", "Elm Street", "Queen Street", "Harbour Way")
+_CITIES = ("Boston, MA 02110", "Denver, CO 80202", "Leeds LS1 4AP", "Chicago, IL 60601",
+           "Seattle, WA 98101", "Manchester M1 3BE", "Austin, TX 78701", "Toronto, ON M5V 2T6")
+_FIRST_LOWER = {f.lower(): f for f in FIRST}
+
+
+def recipient_name(local: str) -> tuple[str, str]:
+    """(first, full) name a mailbox's local part shows (``anna.smith`` -> Anna, Anna
+    Smith); empty when it shows none (``xkqwz``)."""
+    head, _, rest = local.partition(".")
+    first = _FIRST_LOWER.get(head.rstrip("0123456789"), "")
+    if not first:
+        return "", ""
+    return first, f"{first} {rest.title()}" if rest.isalpha() else first
+
+
+class _Macros:
+    """The ``[[macro:arg]]`` expansions of one message (one sender, one recipient)."""
+
+    def __init__(self, rng: random.Random, url: str, brand: str, rcpt_local: str,
+                 day: date) -> None:
+        self.rng, self.url, self.brand, self.day = rng, url, brand, day
+        self.first, self.last = pick(rng, FIRST), pick(rng, LAST)
+        self.company, self.rcpt_local = pick(rng, COMPANIES), rcpt_local
+        self.to_first, self.to_full = recipient_name(rcpt_local)
+        self.host = url.split("/", 3)[2] if url.count("/") >= 2 else url
+
+    def expand(self, name: str, arg: str) -> str:
+        """The text of one macro (unknown names expand to nothing)."""
+        fn = _MACROS.get(name)
+        return fn(self, arg) if fn else ""
+
+
+def _num(m: _Macros, arg: str) -> str:
+    lo, _, hi = arg.partition("-")
+    return str(between(m.rng, int(lo), int(hi)))
+
+
+def _link(m: _Macros, arg: str) -> str:
+    """Another page on the message's own link host: ``[[link:path]]``."""
+    sep = "&" if "?" in arg else "?"
+    tail = f"{sep}id={digits(m.rng, 6)}" if m.rng.random() < 0.5 else ""
+    return f"http://{m.host}/{arg}{tail}"
+
+
+def _phone(m: _Macros, arg: str) -> str:
+    r = m.rng
+    return f"({between(r, 201, 989)}) {between(r, 200, 999)}-{between(r, 1000, 9999)}"
+
+
+_MACROS = {
+    "url": lambda m, a: m.url,
+    "link": _link,
+    "first": lambda m, a: m.first,
+    "last": lambda m, a: m.last,
+    "num": _num,
+    "rnd": lambda m, a: alnum(m.rng, int(a or 8)),
+    "price": lambda m, a: f"{between(m.rng, 0, 4)}.{between(m.rng, 10, 99)}",
+    "word": lambda m, a: pick(m.rng, WORDS),
+    "ticker": lambda m, a: lower(m.rng, between(m.rng, 3, 4)).upper(),
+    "to": lambda m, a: m.rcpt_local,
+    # recipient's first name after ``arg`` ("[[to_name: ]]"), or nothing when unknown
+    "to_name": lambda m, a: a + m.to_first if m.to_first else "",
+    "to_full": lambda m, a: m.to_full or m.rcpt_local,
+    "company": lambda m, a: m.company,
+    "brand": lambda m, a: m.brand or "PayPal",
+    "amount": lambda m, a: f"{between(m.rng, 2, 45)},{between(m.rng, 100, 999)},000.00",
+    "date": lambda m, a: m.day.strftime("%B %d"),
+    "weekday": lambda m, a: m.day.strftime("%A"),
+    "title": lambda m, a: pick(m.rng, _TITLES),
+    "phone": _phone,
+    "street": lambda m, a: f"{between(m.rng, 2, 980)} {pick(m.rng, _STREETS)}",
+    "city": lambda m, a: pick(m.rng, _CITIES),
+}
