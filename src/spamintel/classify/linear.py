@@ -3,7 +3,7 @@
 Training (``train.py``) fits scikit-learn linear models on hashed token features; the
 result is compiled into this form: only tokens seen in training keep a weight (the
 hashed weight of their bucket), so scoring a message is a few dictionary lookups and
-one small NumPy sum. Outputs are grouped: ``spam`` and ``phish`` are probabilities
+a short sum. Outputs are grouped: ``spam`` and ``phish`` are probabilities
 (logistic), ``category`` is a softmax over category ids.
 """
 
@@ -13,7 +13,6 @@ import hashlib
 import io
 import json
 import math
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -22,15 +21,32 @@ import numpy as np
 DEFAULT_MODEL = Path(__file__).parent / "data" / "default_model.npz"
 
 
-@dataclass
 class Scores:
-    """Model outputs for one message."""
+    """Model outputs for one message. ``spam`` and ``phish`` are computed with the
+    score; the likeliest ``category`` (and its probability) only when first asked for."""
 
-    spam: float
-    phish: float
-    category: str | None
-    category_prob: float
-    rows: list[int]
+    __slots__ = ("_category", "_model", "norm", "phish", "rows", "spam")
+
+    def __init__(self, spam: float, phish: float, rows: list[int], norm: float,
+                 model: LinearModel) -> None:
+        self.spam, self.phish, self.rows, self.norm = spam, phish, rows, norm
+        self._model = model
+        self._category: tuple[str | None, float] | None = None
+
+    def _likeliest(self) -> tuple[str | None, float]:
+        if self._category is None:
+            self._category = self._model.category_of(self.rows, self.norm)
+        return self._category
+
+    @property
+    def category(self) -> str | None:
+        """The likeliest category (None when the model has no category outputs)."""
+        return self._likeliest()[0]
+
+    @property
+    def category_prob(self) -> float:
+        """Softmax probability of ``category``."""
+        return self._likeliest()[1]
 
 
 def _sigmoid(z: float) -> float:
@@ -38,17 +54,27 @@ def _sigmoid(z: float) -> float:
 
 
 class LinearModel:
-    """Weights per token for the outputs ``spam``, ``phish`` and one per category."""
+    """Weights per token for the outputs ``spam``, ``phish`` and one per category.
+
+    Rows are kept in decreasing order of spam weight, so a message's known rows, sorted,
+    list its most spam-like tokens first (the explanation costs nothing more). Spam and
+    phish weights are also plain lists: a message has about a hundred known tokens, and
+    summing that few floats in Python costs less than NumPy's per-call overhead."""
 
     def __init__(self, vocab: list[str], weights: np.ndarray, bias: np.ndarray,
                  categories: list[str], meta: dict[str, Any]) -> None:
-        self.vocab = {t: i for i, t in enumerate(vocab)}
-        self.tokens = list(vocab)
-        self.weights = weights.astype(np.float32)
-        self.spam_weights = self.weights[:, 0].copy() if len(self.weights) else np.zeros(0)
+        weights = np.asarray(weights, dtype=np.float32).reshape(len(vocab), -1)
+        order = np.argsort(-weights[:, 0], kind="stable") if len(vocab) else []
+        self.tokens = [vocab[i] for i in order]
+        self.vocab = {t: i for i, t in enumerate(self.tokens)}
+        self.weights = weights[order] if len(vocab) else weights
         self.bias = bias.astype(np.float32)
         self.categories = list(categories)
         self.meta = meta
+        self.spam_weights: list[float] = self.weights[:, 0].tolist()
+        self.phish_weights: list[float] = self.weights[:, 1].tolist()
+        self._spam_bias, self._phish_bias = float(self.bias[0]), float(self.bias[1])
+        self._category_weights = np.ascontiguousarray(self.weights[:, 2:])
 
     @property
     def version(self) -> str:
@@ -64,27 +90,30 @@ class LinearModel:
         """Calibrated decision threshold for ``spam`` or ``phish``."""
         return float(self.meta.get("thresholds", {}).get(name, 0.5))
 
-    def score(self, tokens: set[str]) -> Scores:
-        """Score a token set: spam and phish probabilities, the likeliest category."""
-        idx = [i for i in map(self.vocab.get, tokens) if i is not None]
+    def score(self, tokens: set[str] | frozenset[str]) -> Scores:
+        """Score a token set: spam and phish probabilities (the category on demand)."""
+        rows = [i for i in map(self.vocab.get, tokens) if i is not None]
+        rows.sort()  # most spam-like first; a fixed summation order in every process
         norm = 1.0 / math.sqrt(max(len(tokens), 1))
-        z = self.weights.take(idx, axis=0).sum(axis=0) * norm + self.bias if idx else self.bias
-        cat, prob = None, 0.0
-        if self.categories:
-            exp = np.exp(z[2:] - z[2:].max())
-            best = int(exp.argmax())
-            cat, prob = self.categories[best], float(exp[best] / exp.sum())
-        return Scores(_sigmoid(float(z[0])), _sigmoid(float(z[1])), cat, prob, idx)
+        spam = sum(map(self.spam_weights.__getitem__, rows)) * norm + self._spam_bias
+        phish = sum(map(self.phish_weights.__getitem__, rows)) * norm + self._phish_bias
+        return Scores(_sigmoid(spam), _sigmoid(phish), rows, norm, self)
+
+    def category_of(self, rows: list[int], norm: float) -> tuple[str | None, float]:
+        """The likeliest category of a message's known token rows and its probability."""
+        if not self.categories:
+            return None, 0.0
+        z = self.bias[2:]
+        if rows:
+            z = self._category_weights.take(rows, axis=0).sum(axis=0) * np.float32(norm) + z
+        exp = np.exp(z - z.max())
+        best = int(exp.argmax())
+        return self.categories[best], float(exp[best] / exp.sum())
 
     def explain(self, scores: Scores, n: int = 3) -> list[str]:
         """The ``n`` tokens pushing the spam score up the most (of a scored message)."""
-        idx = scores.rows
-        if not idx:
-            return []
-        contrib = self.spam_weights.take(idx)
-        best = np.argpartition(-contrib, n)[:n] if len(idx) > n else range(len(idx))
-        best = sorted(best, key=lambda i: -contrib[i])
-        return [self.tokens[idx[i]] for i in best if contrib[i] > 0]
+        weights = self.spam_weights
+        return [self.tokens[i] for i in scores.rows[:n] if weights[i] > 0]
 
     def save(self, path: str | Path) -> None:
         """Write the model (``.npz``) and its metadata beside it (``.json``)."""
