@@ -55,3 +55,17 @@ def test_a_plain_international_domain_is_not_a_homoglyph():
 def test_brand_mentions_are_whole_words():
     assert brand_mentions("Apple ID locked") == ["apple"]
     assert brand_mentions("pineapple") == []
+
+
+def test_anchor_scan_lists_what_the_pattern_finds():
+    import random
+
+    from spamintel.classify.phishing import _ANCHOR, _anchors
+
+    rng = random.Random(3)
+    parts = ["<a href='http://x.example/'>", "<A HREF=http://y.example>", "<a\nhref=\"www.z",
+             "<abbr>", "<a>", "paypal.com", "text ", "</a>", "<", ">", "\"", "'", " ", "<a "]
+    pages = ["".join(rng.choice(parts) for _ in range(rng.randint(0, 40))) for _ in range(300)]
+    pages.append("<a href='http://a.example/'>see www.b.example now</a>" * 3)
+    for page in pages:
+        assert list(_anchors(page)) == _ANCHOR.findall(page), page

@@ -5,6 +5,7 @@ that become model features and, for a phishing verdict, the reasons shown."""
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from functools import lru_cache
 
 from spamintel.model import ParsedMessage
@@ -73,11 +74,14 @@ def brand_mentions(text: str) -> list[str]:
 
 def _impersonation(parsed: ParsedMessage) -> list[str]:
     ev = parsed.event
+    named = brand_mentions(ev.from_display or "")
+    in_subject = brand_mentions(ev.subject or "")[:2]
+    if not named and not in_subject:
+        return []
     from_dom = registered_domain(ev.from_addr.rsplit("@", 1)[1]) if ev.from_addr and "@" in \
         ev.from_addr else None
-    named = brand_mentions(ev.from_display or "")
     out = [f"brand_display_mismatch:{b}" for b in named if BRANDS[b] and not _brand_ok(b, from_dom)]
-    for b in brand_mentions(ev.subject or "")[:2]:
+    for b in in_subject:
         if BRANDS[b] and not _brand_ok(b, from_dom) and f"brand_display_mismatch:{b}" not in out:
             out.append(f"brand_subject_mismatch:{b}")
     return out
@@ -132,8 +136,24 @@ def _domain_flags(domains: list[str], hosts: list[str]) -> list[str]:
     return list(dict.fromkeys(out))
 
 
+def _anchors(html: str) -> Iterator[tuple[str, str]]:
+    """(href, text) of each anchor in ``html``, in the order ``_ANCHOR.findall`` lists
+    them; the pattern is tried only where ``<a`` or ``<A`` starts."""
+    lo, up = html.find("<a"), html.find("<A")
+    while lo >= 0 or up >= 0:
+        start = up if lo < 0 or 0 <= up < lo else lo
+        m = _ANCHOR.match(html, start)
+        if m:
+            yield m.group(1), m.group(2)
+        pos = m.end() if m else start + 1
+        if 0 <= lo < pos:
+            lo = html.find("<a", pos)
+        if 0 <= up < pos:
+            up = html.find("<A", pos)
+
+
 def _link_mismatch(html: str) -> list[str]:
-    for href, text in _ANCHOR.findall(html):
+    for href, text in _anchors(html):
         if "." not in text:
             continue
         shown = _DOMAIN_IN_TEXT.search(text)
@@ -146,16 +166,30 @@ def _link_mismatch(html: str) -> list[str]:
     return []
 
 
+def _hosts(urls: list[str], limit: int = 20) -> list[str]:
+    """Hosts of the first URLs that have one (at most ``limit``)."""
+    out: list[str] = []
+    for url in urls:
+        host = url_host(url)
+        if host:
+            out.append(host)
+            if len(out) == limit:
+                break
+    return out
+
+
 def phishing_flags(parsed: ParsedMessage) -> list[str]:
     """Reason codes of every phishing heuristic that fires on the message."""
     ev = parsed.event
-    hosts = [h for h in (url_host(u) for u in ev.urls) if h]
-    flags = _impersonation(parsed) + _domain_flags(ev.url_domains, hosts)
-    head = parsed.html[:MAX_HTML]
-    if "<a" in head or "<A" in head:
-        flags += _link_mismatch(head[:MAX_ANCHOR_HTML])
-    if ("<form" in head or "<FORM" in head) and _PASSWORD_INPUT.search(head):
-        flags.append("credential_form")
+    flags = _impersonation(parsed)
+    if ev.urls:
+        flags += _domain_flags(ev.url_domains, _hosts(ev.urls))
+    html = parsed.html
+    if html:
+        flags += _link_mismatch(html[:MAX_ANCHOR_HTML])
+        if (html.find("<form", 0, MAX_HTML) >= 0 or html.find("<FORM", 0, MAX_HTML) >= 0) \
+                and _PASSWORD_INPUT.search(html, 0, MAX_HTML):
+            flags.append("credential_form")
     for att, data in zip(ev.attachments[:10], parsed.attachment_data, strict=False):
         if (att.get("ext") or "") in ("htm", "html", "shtml", "xhtml"):
             flags.append("html_attachment")
