@@ -55,7 +55,23 @@ MESSAGE_ID = {
         f"<{upper_hex(r, 32)}@{upper_hex(r, 3)}EXCH{digits(r, 2)}.{c.from_domain}>"
     ),
     "none": lambda r, c: None,
+    "webmail": lambda r, c: _webmail_id(r, c),
 }
+
+
+def _webmail_id(r: random.Random, c: Ctx) -> str:
+    """The Message-ID the sender's own webmail service writes (2011 shapes)."""
+    d = c.from_domain
+    if d in ("hotmail.com", "live.com"):
+        return f"<SNT{digits(r, 3)}-W{digits(r, 2)}{upper_hex(r, 30)}@phx.gbl>"
+    if d == "yahoo.com":
+        return f"<{digits(r, 6)}.{digits(r, 5)}.qm@web{digits(r, 5)}.mail.re1.yahoo.com>"
+    if d == "aol.com":
+        host = f"webmail-m{digits(r, 3)}.sysops.aol.com"
+        return f"<8CD{upper_hex(r, 12)}-{upper_hex(r, 4)}-{upper_hex(r, 5)}@{host}>"
+    if d.endswith(".ru"):
+        return f"<{digits(r, 10)}.{hexs(r, 6)}@{d}>"
+    return f"<AANLkTi{alnum(r, 32)}@mail.gmail.com>"
 
 
 def _date_rfc(c: Ctx) -> str:
