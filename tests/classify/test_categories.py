@@ -45,3 +45,21 @@ def test_multilingual_shipped_rules():
 def test_unknown_category_id_is_refused():
     with pytest.raises(ValueError):
         rules(nonsense={"keywords": ["x"]})
+
+
+def test_shipped_rules_know_each_kind_of_spam():
+    shipped = CategoryRules.load()
+    assert shipped.match({"male", "enhancement", "pills", "inches"}).category == "pharma"
+    assert shipped.match({"dormant", "account", "foreign", "partner", "beneficiary"}
+                         ).category == "419"
+    assert shipped.match({"s:penny", "s:stock", "shareholders"}).category == "stock"
+    assert shipped.match({"free", "chips", "welcome", "bonus"}).category == "casino"
+    assert shipped.match({"refinance", "mortgage", "bad", "credit"}).category == "other"
+    assert shipped.match({"семинар", "налоги"}).category == "other"
+
+
+def test_offer_words_alone_do_not_make_a_category():
+    shipped = CategoryRules.load()
+    assert shipped.match({"s:get", "s:now"}) is None  # "get in now" once "in" is dropped
+    assert shipped.match({"s:claim", "bonus", "chips"}).category == "casino"
+    assert shipped.match({"write", "business", "relationship"}) is None  # not "write me"
