@@ -58,8 +58,8 @@ _RECEIVER_HEADERS = (
 _WORD_BYTES = bytes(
     b if b >= 128 else ord(chr(b).lower()) if chr(b).isalnum() or b == 95 else 32
     for b in range(256))
-# Single word characters: ``\w\w+`` never yields them.
-_SHORT = frozenset(chr(b) for b in range(128) if chr(b).isalnum() or b == 95)
+# Single word characters (``\w\w+`` never yields them) and function words.
+_DROP = frozenset(chr(b) for b in range(128) if chr(b).isalnum() or b == 95) | STOPWORDS
 _BUCKETS = tuple(str(v if v < 3 else v.bit_length() * 2 - 1) for v in range(64))
 _MAX_CACHED_NAMES = 4096
 
@@ -84,30 +84,25 @@ def _value_prefix(name: str, site: bool) -> str | None:
     return f"h:{name}:"
 
 
-# Per header name and ``site``: its name token and value-word prefix (computed once).
-_FIELD_CACHE: dict[tuple[str, bool], tuple[str | None, str | None]] = {}
-
-
-def _field(name: str, site: bool) -> tuple[str | None, str | None]:
-    key = (name, site)
-    hit = _FIELD_CACHE.get(key)
-    if hit is None:
-        hit = (_header_name_token(name, site), _value_prefix(name, site))
-        if len(_FIELD_CACHE) < _MAX_CACHED_NAMES:  # hostile mail invents names
-            _FIELD_CACHE[key] = hit
-    return hit
+# Per ``site`` and header name: its name token and value-word prefix (computed once).
+_FIELD_CACHE: dict[bool, dict[str, tuple[str | None, str | None]]] = {False: {}, True: {}}
 
 
 def _field_tokens(headers: list[tuple[str, str]], site: bool) -> list[str]:
     """Header-name tokens (``hn:<name>``) and value words (``h:<field>:<word>``) of the
     first 60 fields, each value read up to 300 characters and 25 words."""
     out: list[str] = []
+    cache = _FIELD_CACHE[site]
     for name, value in headers[:60]:
-        name_token, prefix = _field(name, site)
-        if name_token:
-            out.append(name_token)
-        if prefix:
-            out += map(prefix.__add__, _WORD.findall(value[:300].lower())[:25])
+        known = cache.get(name)
+        if known is None:
+            known = (_header_name_token(name, site), _value_prefix(name, site))
+            if len(cache) < _MAX_CACHED_NAMES:  # hostile mail invents names
+                cache[name] = known
+        if known[0]:
+            out.append(known[0])
+        if known[1]:
+            out += map(known[1].__add__, _WORD.findall(value[:300].lower())[:25])
     return out
 
 
@@ -119,9 +114,10 @@ def _bucket(value: int) -> str:
 
 
 def _words(head: str) -> set[str]:
-    r"""Distinct ``\w\w+`` runs of a lower-cased text plus CJK character pairs: ASCII
-    handled by one byte translation and a split; only the whitespace-separated chunks
-    holding other characters go through the regular expressions."""
+    r"""Distinct ``\w\w+`` runs of a lower-cased text plus CJK character pairs, function
+    words left out. ASCII is handled by one byte translation and a split; only the
+    whitespace-separated chunks holding other characters go through the regular
+    expressions."""
     ascii_only = head.isascii()
     low = head if ascii_only else head.lower()
     data = low.encode("utf-8", "surrogatepass").translate(_WORD_BYTES)
@@ -133,7 +129,7 @@ def _words(head: str) -> set[str]:
             words.update(_WORD.findall(chunk))
             for run in _CJK.findall(chunk):
                 words.update(run[i : i + 2] for i in range(len(run) - 1))
-    words -= _SHORT
+    words -= _DROP
     return words
 
 
@@ -141,7 +137,6 @@ def text_tokens(text: str, prefix: str = "") -> set[str]:
     """Lower-cased words (any script) plus character bigrams of CJK runs, from the
     first ``MAX_TEXT_CHARS`` characters."""
     words = _words(text[:MAX_TEXT_CHARS])
-    words -= STOPWORDS
     if prefix:
         return set(map(prefix.__add__, words))
     return words
