@@ -246,11 +246,13 @@ class ParsedMessage:
     text: str = ""
     html: str = ""
     attachment_data: list[bytes] = field(default_factory=list)
+    _first: dict[str, str] | None = field(default=None, init=False, repr=False)
 
     def header(self, name: str) -> str | None:
         """Value of the first header called ``name`` (case-insensitive), or None."""
-        name = name.lower()
-        return next((value for key, value in self.headers if key == name), None)
+        if self._first is None:  # built on first use; later duplicates never override
+            self._first = dict(reversed(self.headers))
+        return self._first.get(name.lower())
 
 
 def events_to_batch(events: list[Event]) -> pa.RecordBatch:

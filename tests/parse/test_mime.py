@@ -7,7 +7,8 @@ from spamintel.parse.mime import parse_structure
 def _both(data: bytes):
     block, offset, _ = split_message(data)
     headers, _ = parse_fields(block, 1000)
-    return parse_structure(data, 50, 500, headers, offset), parse_structure(data, 50, 500)
+    first = dict(reversed(headers))
+    return parse_structure(data, 50, 500, first.get, offset), parse_structure(data, 50, 500)
 
 
 @pytest.mark.parametrize("head", [

@@ -14,6 +14,15 @@ from spamintel.model import Event, ParsedMessage
 EXCERPT_CHARS = 1000
 
 
+def excerpt(text: str) -> str:
+    """The first ``EXCERPT_CHARS`` characters of the text with whitespace runs collapsed."""
+    words = text[: EXCERPT_CHARS + 100].split()
+    joined = " ".join(words)
+    if len(joined) - len(words[-1] if words else "") > EXCERPT_CHARS:
+        return joined[:EXCERPT_CHARS]  # the last word, maybe cut, lies past the excerpt
+    return " ".join(text[: EXCERPT_CHARS * 2].split())[:EXCERPT_CHARS]
+
+
 def fingerprint(parsed: ParsedMessage, cfg: ParseConfig) -> Event:
     """Set header order, shapes, excerpt and MinHash on ``parsed.event`` and return it."""
     ev = parsed.event
@@ -23,7 +32,7 @@ def fingerprint(parsed: ParsedMessage, cfg: ParseConfig) -> Event:
     ev.date_shape = date_shape(parsed.header("date"))
     ev.subject_shape = subject_shape(ev.subject)
     ev.boundary_shape = boundary_shape(parsed.header("content-type"))
-    ev.body_excerpt = " ".join(parsed.text[: EXCERPT_CHARS * 2].split())[:EXCERPT_CHARS]
+    ev.body_excerpt = excerpt(parsed.text)
     ev.body_minhash = body_minhash(normalise(parsed.text), ev.url_domains, cfg.minhash_perms)
     if parsed.raw.session:
         ev.smtp_dialect_fp, features = dialect_fingerprint(parsed.raw.session)

@@ -10,7 +10,7 @@ from spamintel.model import Event, ParsedMessage, RawMessage
 from spamintel.parse.addresses import count_addresses, split_address
 from spamintel.parse.attachments import describe
 from spamintel.parse.dates import to_utc
-from spamintel.parse.headers import all_values, decode_value, first, parse_fields, split_message
+from spamintel.parse.headers import all_values, decode_value, parse_fields, split_message
 from spamintel.parse.mime import Structure, parse_structure
 from spamintel.parse.received import Boundary, Hop, find_client, parse_hop
 from spamintel.parse.text import decode_bytes, html_to_text
@@ -73,14 +73,15 @@ def _body(parsed: ParsedMessage, structure: Structure, cfg: ParseConfig) -> None
     ev.url_domains = url_domains(ev.urls)
 
 
-def _addresses(ev: Event, headers: list[tuple[str, str]], raw: RawMessage) -> None:
-    display, addr = split_address(decode_value(first(headers, "from") or "", ev.parse_defects))
+def _addresses(ev: Event, parsed: ParsedMessage, raw: RawMessage) -> None:
+    header, headers = parsed.header, parsed.headers
+    display, addr = split_address(decode_value(header("from") or "", ev.parse_defects))
     ev.from_display, ev.from_addr = display, addr
-    ev.reply_to = split_address(first(headers, "reply-to") or "")[1]
+    ev.reply_to = split_address(header("reply-to") or "")[1]
     if raw.envelope_from is not None or raw.envelope_rcpts:
         ev.mail_from, ev.rcpt_count = raw.envelope_from, len(raw.envelope_rcpts)
         return
-    ev.mail_from = split_address(first(headers, "return-path") or "")[1]
+    ev.mail_from = split_address(header("return-path") or "")[1]
     ev.rcpt_count = sum(count_addresses(v) for v in all_values(headers, "to") +
                         all_values(headers, "cc"))
 
@@ -98,19 +99,19 @@ def parse_message(raw: RawMessage, cfg: ParseConfig, boundary: Boundary | None =
     boundary = boundary or Boundary(cfg.trusted_relays, registered_domain)
     hops = [parse_hop(v) for v in all_values(headers, "received")[:100]]
     hop = _client(raw, ev, hops, boundary)
-    ev.date_header = to_utc(first(headers, "date"))
+    ev.date_header = to_utc(parsed.header("date"))
     ev.observed_at, ev.time_source = _observed(raw, hop, hops, ev.date_header)
     ev.day = ev.observed_at.date() if ev.observed_at else None
     ev.header_count = len(headers)
-    subject = first(headers, "subject")
+    subject = parsed.header("subject")
     ev.subject = decode_value(subject, ev.parse_defects)[:998] if subject is not None else None
-    ev.x_mailer = (first(headers, "x-mailer") or first(headers, "user-agent") or None)
-    _addresses(ev, headers, raw)
+    ev.x_mailer = parsed.header("x-mailer") or parsed.header("user-agent") or None
+    _addresses(ev, parsed, raw)
     structure = parse_structure(raw.data, cfg.max_mime_depth, cfg.max_mime_parts,
-                                headers, body_offset)
+                                parsed.header, body_offset)
     ev.parse_path = structure.path
     ev.parse_defects.extend(structure.defects)
-    ev.content_type = (first(headers, "content-type") or "text/plain").split(";")[0].strip()
+    ev.content_type = (parsed.header("content-type") or "text/plain").split(";")[0].strip()
     ev.content_type = ev.content_type.lower()[:100]
     _body(parsed, structure, cfg)
     ev.parse_defects = sorted(set(ev.parse_defects))

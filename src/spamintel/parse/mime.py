@@ -11,14 +11,12 @@ from __future__ import annotations
 
 import email
 import email.policy
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from email.message import Message
 from typing import Any
 
 import fast_mail_parser as fmp
-
-from spamintel.parse.headers import first
 
 _IDENTITY_ENCODINGS = frozenset({"", "7bit", "8bit", "binary"})
 
@@ -134,14 +132,15 @@ def _slow(data: bytes, max_depth: int, max_parts: int) -> Structure:
     return out
 
 
-def _single(data: bytes, headers: list[tuple[str, str]], body_offset: int) -> Structure | None:
+def _single(data: bytes, header: Callable[[str], str | None], body_offset: int
+            ) -> Structure | None:
     """The structure of a one-part text message in 7bit/8bit, or None for anything else."""
-    if first(headers, "content-disposition") is not None:
+    if header("content-disposition") is not None:
         return None
-    encoding = (first(headers, "content-transfer-encoding") or "").strip().lower()
+    encoding = (header("content-transfer-encoding") or "").strip().lower()
     if encoding not in _IDENTITY_ENCODINGS:
         return None
-    ctype, params = parse_params(first(headers, "content-type"))
+    ctype, params = parse_params(header("content-type"))
     if not ctype.startswith("text/") or "name" in params:
         return None
     return Structure(leaves=[Leaf(ctype, params, None, None, data[body_offset:], 0)],
@@ -149,15 +148,16 @@ def _single(data: bytes, headers: list[tuple[str, str]], body_offset: int) -> St
 
 
 def parse_structure(data: bytes, max_depth: int, max_parts: int,
-                    headers: list[tuple[str, str]] | None = None, body_offset: int = 0
+                    header: Callable[[str], str | None] | None = None, body_offset: int = 0
                     ) -> Structure:
     """Flatten a message into MIME leaves, falling back to the stdlib when needed.
 
-    With the top-level ``headers`` and the body's offset given, a one-part text message
-    is read directly instead of through a MIME parser.
+    With a lookup of the top-level headers (lower-case name → first value) and the
+    body's offset, a one-part text message is read directly instead of through a MIME
+    parser.
     """
-    if headers is not None:
-        single = _single(data, headers, body_offset)
+    if header is not None:
+        single = _single(data, header, body_offset)
         if single is not None:
             return single
     try:

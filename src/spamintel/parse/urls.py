@@ -16,9 +16,9 @@ _TRAIL = ".,;:!?)]}'\""
 _PSL = PublicSuffixList()
 
 
-def _scan(text: str, starts: tuple[str, ...], pattern: re.Pattern[str]) -> list[str]:
-    """Match ``pattern`` only where a cheap substring search finds a candidate start."""
-    low = text.lower()
+def _scan(text: str, low: str, starts: tuple[str, ...], pattern: re.Pattern[str]) -> list[str]:
+    """Match ``pattern`` only where a cheap substring search of the lower-cased text
+    ``low`` finds a candidate start."""
     found: list[tuple[int, str]] = []
     for token in starts:
         i = low.find(token)
@@ -36,11 +36,21 @@ def _scan(text: str, starts: tuple[str, ...], pattern: re.Pattern[str]) -> list[
     return out
 
 
+def _lower(text: str) -> str:
+    """Lower-case text whose positions still match the original's."""
+    low = text.lower()
+    if len(low) == len(text):
+        return low
+    return "".join(c.lower() if c.isascii() else c for c in text)  # e.g. "İ" lowers to 2
+
+
 def find_urls(text: str, markup: str, limit: int) -> list[str]:
     """URLs from plain text and from HTML ``href`` attributes, de-duplicated, in order."""
     seen: dict[str, None] = {}
-    sources = (_scan(markup, ("href",), _HREF), _scan(text, _STARTS, _URL),
-               _scan(markup, _STARTS, _URL) if markup else [])
+    low_markup = _lower(markup)
+    sources = (_scan(markup, low_markup, ("href",), _HREF),
+               _scan(text, _lower(text), _STARTS, _URL),
+               _scan(markup, low_markup, _STARTS, _URL) if markup else [])
     for source in sources:
         for url in source:
             url = url.rstrip(_TRAIL)

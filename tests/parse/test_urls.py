@@ -1,0 +1,21 @@
+from spamintel.parse.urls import find_urls, registered_domain, url_domains
+
+
+def test_urls_from_text_and_href_in_order_without_duplicates():
+    text = "Visit http://shop.example.com/a, or WWW.Example.org today. http://shop.example.com/a"
+    markup = '<a HREF="https://login.bank.example.co.uk/x?y=1">here</a> www.other.example'
+    urls = find_urls(text, markup, 100)
+    assert urls == ["https://login.bank.example.co.uk/x?y=1", "http://shop.example.com/a",
+                    "WWW.Example.org", "www.other.example"]
+    assert url_domains(urls) == ["example.co.uk", "example.com", "example.org",
+                                 "other.example"]
+
+
+def test_letters_that_grow_when_lower_cased_do_not_shift_positions():
+    text = "İİİİ see http://pills.example.net/buy now"
+    assert find_urls(text, "", 10) == ["http://pills.example.net/buy"]
+
+
+def test_registered_domain_uses_the_public_suffix_list():
+    assert registered_domain("a.b.example.co.uk") == "example.co.uk"
+    assert registered_domain("mail.example.com.br") == "example.com.br"
