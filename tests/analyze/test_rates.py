@@ -1,6 +1,9 @@
+from datetime import date
+
+import duckdb
 import pytest
 
-from spamintel.analyze.rates import wilson
+from spamintel.analyze.rates import corrected_spam_rate, monthly_rates, trap_recall, wilson
 
 
 def test_wilson_interval():
@@ -16,7 +19,7 @@ def _rate(tables, month, metric):
 
 def test_spam_rate_is_measured_on_the_mixed_feed_only(tables, world):
     r = _rate(tables, "2011-03", "spam_rate")
-    assert r["basis"] == "mixed feeds: mx-feed"
+    assert r["basis"].startswith("mixed feeds: mx-feed")
     assert r["low"] < r["value"] < r["high"]
     assert 0.6 < r["value"] < 0.8
 
@@ -40,3 +43,55 @@ def test_botnet_share_and_categories(tables):
             and r["metric"].startswith("category:")]
     assert sum(r["value"] for r in cats) == pytest.approx(1.0)
     assert cats[0]["metric"] == "category:pharma"
+
+
+def _events(rows: list[tuple]) -> duckdb.DuckDBPyConnection:
+    """An in-memory ``events`` view: (sensor, source_kind, verdict, is_virus, count)."""
+    con = duckdb.connect()
+    con.execute("""CREATE TABLE events (day DATE, sensor VARCHAR, source_kind VARCHAR,
+        verdict VARCHAR, label VARCHAR, is_virus BOOLEAN, is_phish BOOLEAN,
+        has_malicious_link BOOLEAN, category VARCHAR, botnet VARCHAR)""")
+    for sensor, kind, verdict, virus, count in rows:
+        con.executemany("INSERT INTO events VALUES (?, ?, ?, ?, NULL, ?, FALSE, FALSE, NULL, NULL)",
+                        [(date(2011, 3, 5), sensor, kind, verdict, virus)] * count)
+    return con
+
+
+def _classifier_misses_a_tenth() -> duckdb.DuckDBPyConnection:
+    # feed: 800 spam, of which the classifier flags 720, and 200 ham it leaves alone;
+    # traps: 2,000 spam, 1,800 flagged; 20 malware messages among the trap spam.
+    return _events([("feed", "feed", "spam", False, 720), ("feed", "feed", "ham", False, 280),
+                    ("trap", "trap", "spam", False, 1780), ("trap", "trap", "malware", True, 20),
+                    ("trap", "trap", "ham", False, 200)])
+
+
+def test_trap_recall_counts_trap_mail_the_classifier_calls_spam():
+    con = _classifier_misses_a_tenth()
+    assert trap_recall(con, ["feed"]) == {"2011-03": (1800, 2000)}
+
+
+def test_spam_rate_is_corrected_for_the_recall_measured_at_the_traps():
+    rows = {r["metric"]: r for r in monthly_rates(_classifier_misses_a_tenth(), ["feed"], {})}
+    assert rows["spam_rate_flagged"]["value"] == pytest.approx(0.72)
+    spam = rows["spam_rate"]
+    assert spam["value"] == pytest.approx(0.8)
+    assert spam["low"] < 0.8 < spam["high"] and "recall" in spam["basis"]
+    assert rows["classifier_recall_traps"]["value"] == pytest.approx(0.9)
+    # 20 malware in 2,720 spam (traps + feed) times the corrected spam rate
+    virus = rows["virus_rate_1_in"]
+    assert virus["value"] == pytest.approx(1 / (20 / 2720 * 0.8))
+    assert virus["low"] < virus["value"] < virus["high"]
+
+
+def test_no_correction_without_enough_trap_mail():
+    assert corrected_spam_rate(720, 1000, (90, 100))[0] == pytest.approx(0.72)
+    assert corrected_spam_rate(720, 1000, None)[0] == pytest.approx(0.72)
+    assert corrected_spam_rate(990, 1000, (1500, 2000))[0] == 1.0, "never above 1"
+    assert corrected_spam_rate(0, 0, (1800, 2000))[0] is None
+
+
+def test_product_interval_is_narrower_than_multiplied_bounds():
+    value, lo, hi, var = corrected_spam_rate(720, 1000, (1800, 2000))
+    p_lo, p_hi = wilson(720, 1000)[1:]
+    r_lo, r_hi = wilson(1800, 2000)[1:]
+    assert hi - lo < p_hi / r_lo - p_lo / r_hi

@@ -3,10 +3,17 @@ spam carrying a malicious link, the share of spam sent by botnets, and category 
 
 Rates "of all mail" (spam, virus, phishing) need sensors that see all mail: the mixed
 sensors named in the calibration, or else those where at least 1% of messages are ham.
-Virus and phishing rates then combine the spam rate of those feeds with the share of spam
-carrying malware or phishing over all sensors (see ``monthly_rates``).
-Without any, virus and phishing rates are computed over all observed mail and say so in
-``basis``, and the spam rate is left empty. Intervals are Wilson 95% score intervals.
+On a mixed feed the spam count is the classifier's: spam it misses would lower the rate.
+Every message a trap receives is spam, so the share of trap mail the classifier flags is
+its spam recall, measured the same month on mail it was not tuned on; the spam rate is
+the flagged share divided by that recall (``spam_rate``; the flagged share alone is
+``spam_rate_flagged``, the recall ``classifier_recall_traps``). Ham the classifier flags
+is not corrected for (no sensor measures it). Virus and phishing rates combine the spam
+rate with the share of spam carrying malware or phishing over all sensors (see
+``monthly_rates``). Without mixed sensors, virus and phishing rates are computed over all
+observed mail and say so in ``basis``, and the spam rate is left empty. Intervals are
+Wilson 95% score intervals, and for products and ratios of two proportions 95% intervals
+of the log (delta method).
 """
 
 from __future__ import annotations
@@ -17,6 +24,8 @@ from spamintel.analyze.estimate import Z95
 from spamintel.analyze.series import BOTNET_SQL, VERDICT_SPAM_SQL, spam_sql
 
 HAM_MIN_SHARE = 0.01
+# Trap messages a month needs before its classifier recall corrects the spam rate.
+MIN_RECALL_SAMPLE = 200
 
 
 def wilson(k: int, n: int) -> tuple[float | None, float | None, float | None]:
@@ -53,54 +62,131 @@ def _one_in(month, metric, k, n, basis):
                 basis)
 
 
+def _log_interval(value: float, rel_vars: list[float]) -> tuple[float, float]:
+    """95% interval of a product or ratio of proportions from the variances of their logs."""
+    half = Z95 * math.sqrt(sum(rel_vars))
+    return value * math.exp(-half), value * math.exp(half)
+
+
+def _log_var(k: int, n: int) -> float:
+    """Variance of log(k/n) for a binomial proportion (delta method)."""
+    return (1 - k / n) / k
+
+
+def corrected_spam_rate(flagged: int, n: int, recall: tuple[int, int] | None
+                        ) -> tuple[float | None, float | None, float | None, float]:
+    """Spam rate of a mixed feed from ``flagged`` of ``n`` messages and the classifier's
+    spam recall (``(flagged, all)`` trap messages): ``(rate, low, high, var of log)``.
+    Without a usable recall (fewer than ``MIN_RECALL_SAMPLE`` trap messages) it is the
+    flagged share itself."""
+    if n <= 0:
+        return None, None, None, 0.0
+    if not flagged:
+        p, lo, hi = wilson(flagged, n)
+        return p, lo, hi, 0.0
+    if recall is None or recall[1] < MIN_RECALL_SAMPLE or not recall[0]:
+        p, lo, hi = wilson(flagged, n)
+        return p, lo, hi, _log_var(flagged, n)
+    k, m = recall
+    value = min(1.0, (flagged / n) / (k / m))
+    var = _log_var(flagged, n) + _log_var(k, m)
+    lo, hi = _log_interval(value, [var])
+    return value, lo, min(1.0, hi), var
+
+
 def _via_spam(month, metric, k_spam, spam_all, rate, basis):
-    """1 in N of all mail as (share of spam, all sensors) × (spam rate, mixed feeds)."""
-    p, lo, hi = wilson(k_spam, spam_all)
-    if not p or rate[0] is None:
+    """1 in N of all mail as (share of spam, all sensors) x (spam rate, mixed feeds)."""
+    value_rate, _, _, rate_var = rate
+    if not k_spam or not spam_all or not value_rate:
         return _row(month, metric, None, None, None, k_spam, spam_all, basis)
-    value, low, high = p * rate[0], lo * rate[1], hi * rate[2]
-    return _row(month, metric, 1 / value, 1 / high, 1 / low if low else None, k_spam,
-                spam_all, basis)
+    value = k_spam / spam_all * value_rate
+    lo, hi = _log_interval(value, [_log_var(k_spam, spam_all), rate_var])
+    return _row(month, metric, 1 / value, 1 / hi, 1 / lo, k_spam, spam_all, basis)
+
+
+def trap_recall(con, mixed: list[str]) -> dict[str, tuple[int, int]]:
+    """Month -> (trap messages the classifier calls spam, all trap messages), over the
+    traps that are not mixed feeds: the classifier's spam recall on that month's spam."""
+    names = ", ".join("'" + m.replace("'", "''") + "'" for m in mixed) or "''"
+    return {m: (int(k), int(n)) for m, k, n in con.execute(f"""
+        SELECT strftime(day, '%Y-%m'), count(*) FILTER (WHERE {VERDICT_SPAM_SQL}), count(*)
+        FROM events WHERE day IS NOT NULL AND source_kind = 'trap'
+          AND sensor NOT IN ({names}) GROUP BY 1""").fetchall()}
 
 
 def monthly_rates(con, mixed: list[str], botnet_share: dict[str, tuple[float, float]]
                   ) -> list[dict]:
     """Rate rows per month; ``botnet_share`` maps month to (botnet spam, all spam).
 
-    With mixed feeds, virus and phishing rates of all mail are the share of spam carrying
-    them (over every sensor: a far larger sample) times the mixed feeds' spam rate, on the
-    premise that such mail arrives as spam; the direct count on the mixed feeds alone is
-    kept as ``*_direct``.
+    With mixed feeds, the spam rate is corrected for the classifier's spam recall at the
+    traps (module docstring), and virus and phishing rates of all mail are the share of
+    spam carrying them (over every sensor: a far larger sample) times that spam rate, on
+    the premise that such mail arrives as spam; the direct count on the mixed feeds alone
+    is kept as ``*_direct``.
     """
-    where = "sensor IN (SELECT unnest(?))" if mixed else "TRUE"
-    is_spam = spam_sql(mixed)
+    if not mixed:
+        return _unmixed_rates(con) + _common_rows(con, mixed, botnet_share)
+    basis = "mixed feeds: " + ", ".join(mixed)
     phish_sql = "(is_phish OR verdict = 'phish')"
-    basis = "mixed feeds: " + ", ".join(mixed) if mixed else "all observed mail"
-    rows = []
     spam_all = {m: (n, v, ph) for m, n, v, ph in con.execute(f"""
             SELECT strftime(day, '%Y-%m'), count(*), count(*) FILTER (WHERE is_virus),
                    count(*) FILTER (WHERE {phish_sql})
-            FROM events WHERE day IS NOT NULL AND {is_spam} GROUP BY 1""").fetchall()}
+            FROM events WHERE day IS NOT NULL AND {spam_sql(mixed)} GROUP BY 1""").fetchall()}
+    recall = trap_recall(con, mixed)
+    rows = []
     for month, n, spam, virus, phish in con.execute(f"""
-            SELECT strftime(day, '%Y-%m'), count(*), count(*) FILTER (WHERE {is_spam}),
+            SELECT strftime(day, '%Y-%m'), count(*), count(*) FILTER (WHERE {spam_sql(mixed)}),
                    count(*) FILTER (WHERE is_virus), count(*) FILTER (WHERE {phish_sql})
-            FROM events WHERE day IS NOT NULL AND {where} GROUP BY 1 ORDER BY 1""",
-            [mixed] if mixed else []).fetchall():
-        rate = wilson(spam, n) if mixed else (None, None, None)
-        rows.append(_row(month, "spam_rate", *rate, spam, n, basis))
-        if mixed and month in spam_all:
-            sn, sv, sp = spam_all[month]
-            via = f"share of spam (all sensors) x spam rate ({basis})"
-            rows.append(_via_spam(month, "virus_rate_1_in", sv, sn, rate, via))
-            rows.append(_via_spam(month, "phishing_rate_1_in", sp, sn, rate, via))
-            rows.append(_one_in(month, "virus_rate_1_in_direct", virus, n, basis))
-            rows.append(_one_in(month, "phishing_rate_1_in_direct", phish, n, basis))
-        else:
-            rows.append(_one_in(month, "virus_rate_1_in", virus, n, basis))
-            rows.append(_one_in(month, "phishing_rate_1_in", phish, n, basis))
+            FROM events WHERE day IS NOT NULL AND sensor IN (SELECT unnest(?))
+            GROUP BY 1 ORDER BY 1""", [mixed]).fetchall():
+        rows += _mixed_month(month, n, spam, virus, phish, spam_all.get(month),
+                             recall.get(month), basis)
+    return rows + _common_rows(con, mixed, botnet_share)
+
+
+def _mixed_month(month, n, spam, virus, phish, spam_all, recall, basis) -> list[dict]:
+    """The spam, virus and phishing rows of one month at the mixed feeds."""
+    rate = corrected_spam_rate(spam, n, recall)
+    used = recall is not None and recall[1] >= MIN_RECALL_SAMPLE and spam > 0
+    rows = [_row(month, "spam_rate", *rate[:3], spam, n,
+                 basis + (" / classifier spam recall at the traps" if used else ""))]
+    rows.append(_row(month, "spam_rate_flagged", *wilson(spam, n), spam, n, basis))
+    if recall:
+        rows.append(_row(month, "classifier_recall_traps", *wilson(*recall), *recall,
+                         "trap mail called spam by the classifier"))
+    if spam_all:
+        sn, sv, sp = spam_all
+        via = f"share of spam (all sensors) x spam rate ({basis})"
+        rows.append(_via_spam(month, "virus_rate_1_in", sv, sn, rate, via))
+        rows.append(_via_spam(month, "phishing_rate_1_in", sp, sn, rate, via))
+    rows.append(_one_in(month, "virus_rate_1_in_direct", virus, n, basis))
+    rows.append(_one_in(month, "phishing_rate_1_in_direct", phish, n, basis))
+    return rows
+
+
+def _unmixed_rates(con) -> list[dict]:
+    """Virus and phishing over all observed mail when no sensor sees all mail."""
+    rows = []
+    for month, n, spam, virus, phish in con.execute(f"""
+            SELECT strftime(day, '%Y-%m'), count(*), count(*) FILTER (WHERE {spam_sql()}),
+                   count(*) FILTER (WHERE is_virus),
+                   count(*) FILTER (WHERE is_phish OR verdict = 'phish')
+            FROM events WHERE day IS NOT NULL GROUP BY 1 ORDER BY 1""").fetchall():
+        basis = "all observed mail"
+        rows.append(_row(month, "spam_rate", None, None, None, spam, n, basis))
+        rows.append(_one_in(month, "virus_rate_1_in", virus, n, basis))
+        rows.append(_one_in(month, "phishing_rate_1_in", phish, n, basis))
+    return rows
+
+
+def _common_rows(con, mixed: list[str], botnet_share: dict[str, tuple[float, float]]
+                 ) -> list[dict]:
+    """Malicious-link share, botnet share and category shares (any sensors)."""
+    rows = []
     for month, spam, bad in con.execute(f"""
             SELECT strftime(day, '%Y-%m'), count(*), count(*) FILTER (WHERE has_malicious_link)
-            FROM events WHERE day IS NOT NULL AND {is_spam} GROUP BY 1 ORDER BY 1""").fetchall():
+            FROM events WHERE day IS NOT NULL AND {spam_sql(mixed)} GROUP BY 1 ORDER BY 1"""
+            ).fetchall():
         rows.append(_row(month, "malicious_link_share", *wilson(bad, spam), bad, spam,
                          "spam, all sensors"))
     for month, (bot, total) in sorted(botnet_share.items()):
