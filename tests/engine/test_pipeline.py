@@ -1,0 +1,42 @@
+import pytest
+
+from spamintel.config import Config
+from spamintel.engine.pipeline import STAGE_CHUNK, Pipeline
+from spamintel.model import RawMessage
+from spamintel.testing import sample_corpus
+
+
+def _raws(n: int) -> list[RawMessage]:
+    return [RawMessage(data=d, source=name) for name, d in sample_corpus(n)]
+
+
+def test_batch_gives_the_same_events_as_one_message_at_a_time():
+    pipe = Pipeline(Config())
+    raws = _raws(STAGE_CHUNK + 7)  # more than one chunk
+    batch, quarantine = pipe.process_batch(raws)
+    assert quarantine == [] and batch.num_rows == len(raws)
+    single = [pipe.process(r) for r in raws]
+    assert batch.column("event_id").to_pylist() == [e.event_id for e in single]
+    for column in ("client_ip", "subject_shape", "body_minhash", "verdict", "category"):
+        assert batch.column(column).to_pylist() == [getattr(e, column) for e in single]
+    assert batch.column("spam_score").to_pylist() == pytest.approx(
+        [e.spam_score for e in single], abs=1e-6)  # stored as float32
+    assert set(pipe.stage_seconds) == {"parse", "fingerprint", "classify", "arrow"}
+
+
+def test_a_message_failing_in_a_later_stage_is_quarantined_alone():
+    pipe = Pipeline(Config())
+    raws = _raws(5)
+    victim = raws[2].sha256
+    real = pipe.classifier.classify
+
+    def flaky(parsed):
+        if parsed.raw.sha256 == victim:
+            raise RuntimeError("model exploded")
+        return real(parsed)
+
+    pipe.classifier.classify = flaky
+    batch, quarantine = pipe.process_batch(raws)
+    assert batch.num_rows == 4 and victim not in batch.column("msg_sha256").to_pylist()
+    assert [q["msg_sha256"] for q in quarantine] == [victim]
+    assert quarantine[0]["reason"].startswith("pipeline_error: RuntimeError: model exploded")
