@@ -2,9 +2,9 @@
 
 Training (``train.py``) fits scikit-learn linear models on hashed token features; the
 result is compiled into this form: only tokens seen in training keep a weight (the
-hashed weight of their bucket), so scoring a message is a few dictionary lookups and
-a short sum. Outputs are grouped: ``spam`` and ``phish`` are probabilities
-(logistic), ``category`` is a softmax over category ids.
+hashed weight of their bucket), so scoring a message is one look-up of its tokens'
+rows (``lookup.TokenIndex``) and one small sum. Outputs are grouped: ``spam`` and
+``phish`` are probabilities (logistic), ``category`` is a softmax over category ids.
 """
 
 from __future__ import annotations
@@ -18,6 +18,8 @@ from typing import Any
 
 import numpy as np
 
+from spamintel.classify.lookup import TokenIndex
+
 DEFAULT_MODEL = Path(__file__).parent / "data" / "default_model.npz"
 
 
@@ -27,7 +29,7 @@ class Scores:
 
     __slots__ = ("_category", "_model", "norm", "phish", "rows", "spam")
 
-    def __init__(self, spam: float, phish: float, rows: list[int], norm: float,
+    def __init__(self, spam: float, phish: float, rows: np.ndarray, norm: float,
                  model: LinearModel) -> None:
         self.spam, self.phish, self.rows, self.norm = spam, phish, rows, norm
         self._model = model
@@ -57,23 +59,21 @@ class LinearModel:
     """Weights per token for the outputs ``spam``, ``phish`` and one per category.
 
     Rows are kept in decreasing order of spam weight, so a message's known rows, sorted,
-    list its most spam-like tokens first (the explanation costs nothing more). Spam and
-    phish weights are also plain lists: a message has about a hundred known tokens, and
-    summing that few floats in Python costs less than NumPy's per-call overhead."""
+    list its most spam-like tokens first (the explanation costs nothing more)."""
 
     def __init__(self, vocab: list[str], weights: np.ndarray, bias: np.ndarray,
                  categories: list[str], meta: dict[str, Any]) -> None:
         weights = np.asarray(weights, dtype=np.float32).reshape(len(vocab), -1)
-        order = np.argsort(-weights[:, 0], kind="stable") if len(vocab) else []
+        order = np.argsort(-weights[:, 0], kind="stable")
         self.tokens = [vocab[i] for i in order]
-        self.vocab = {t: i for i, t in enumerate(self.tokens)}
-        self.weights = weights[order] if len(vocab) else weights
+        self.weights = weights[order]
         self.bias = bias.astype(np.float32)
         self.categories = list(categories)
         self.meta = meta
-        self.spam_weights: list[float] = self.weights[:, 0].tolist()
-        self.phish_weights: list[float] = self.weights[:, 1].tolist()
-        self._spam_bias, self._phish_bias = float(self.bias[0]), float(self.bias[1])
+        self.index = TokenIndex(self.tokens)
+        self._spam_phish = self.weights[:, :2].astype(np.float64)
+        self._bias = (float(self.bias[0]), float(self.bias[1]))
+        self._n_spammy = int((self.weights[:, 0] > 0).sum())
         self._category_weights = np.ascontiguousarray(self.weights[:, 2:])
 
     @property
@@ -92,19 +92,20 @@ class LinearModel:
 
     def score(self, tokens: set[str] | frozenset[str]) -> Scores:
         """Score a token set: spam and phish probabilities (the category on demand)."""
-        rows = [i for i in map(self.vocab.get, tokens) if i is not None]
-        rows.sort()  # most spam-like first; a fixed summation order in every process
+        rows = self.index.rows(tokens)
         norm = 1.0 / math.sqrt(max(len(tokens), 1))
-        spam = sum(map(self.spam_weights.__getitem__, rows)) * norm + self._spam_bias
-        phish = sum(map(self.phish_weights.__getitem__, rows)) * norm + self._phish_bias
+        spam, phish = self._bias
+        if len(rows):
+            sums = self._spam_phish.take(rows, axis=0).sum(axis=0) * norm
+            spam, phish = spam + float(sums[0]), phish + float(sums[1])
         return Scores(_sigmoid(spam), _sigmoid(phish), rows, norm, self)
 
-    def category_of(self, rows: list[int], norm: float) -> tuple[str | None, float]:
+    def category_of(self, rows: np.ndarray, norm: float) -> tuple[str | None, float]:
         """The likeliest category of a message's known token rows and its probability."""
         if not self.categories:
             return None, 0.0
         z = self.bias[2:]
-        if rows:
+        if len(rows):
             z = self._category_weights.take(rows, axis=0).sum(axis=0) * np.float32(norm) + z
         exp = np.exp(z - z.max())
         best = int(exp.argmax())
@@ -112,8 +113,7 @@ class LinearModel:
 
     def explain(self, scores: Scores, n: int = 3) -> list[str]:
         """The ``n`` tokens pushing the spam score up the most (of a scored message)."""
-        weights = self.spam_weights
-        return [self.tokens[i] for i in scores.rows[:n] if weights[i] > 0]
+        return [self.tokens[i] for i in scores.rows[:n].tolist() if i < self._n_spammy]
 
     def save(self, path: str | Path) -> None:
         """Write the model (``.npz``) and its metadata beside it (``.json``)."""

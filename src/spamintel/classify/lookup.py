@@ -1,0 +1,55 @@
+"""``TokenIndex``: which tokens of a message a model knows, found by their string hashes.
+
+Python caches each string's hash, and a message's tokens were already hashed when they
+went into its token set. Finding the known ones is then one binary search of about a
+hundred integers in a sorted array of the vocabulary's hashes (a few hundred KB, read
+in order) instead of a hundred look-ups in a 50,000-entry dict whose entries and key
+strings lie scattered in memory: the dict version spends most of its time waiting for
+memory when the message's parsing has just pushed the model out of the CPU caches.
+
+String hashes differ between processes (hash randomisation), so the array is built in
+the process that uses it and rebuilt after unpickling. Two different strings with the
+same 64-bit hash would be taken for each other; for a 50,000-token vocabulary and 100
+tokens a message that is about one message in 3·10^12.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+
+import numpy as np
+
+_NO_ROWS = np.zeros(0, dtype=np.intp)
+
+
+class TokenIndex:
+    """Row numbers (positions in ``vocab``) of the vocabulary tokens in a token set."""
+
+    def __init__(self, vocab: list[str]) -> None:
+        self.vocab = list(vocab)
+        self._build()
+
+    def _build(self) -> None:
+        hashes = np.fromiter(map(hash, self.vocab), np.int64, len(self.vocab))
+        order = np.argsort(hashes, kind="stable")
+        self._hashes = hashes[order]
+        self._rows = order.astype(np.intp)
+
+    def rows(self, tokens: Collection[str]) -> np.ndarray:
+        """Sorted rows of the tokens that are in the vocabulary."""
+        size = len(self._hashes)
+        if not size or not tokens:
+            return _NO_ROWS
+        wanted = np.fromiter(map(hash, tokens), np.int64, len(tokens))
+        pos = self._hashes.searchsorted(wanted)
+        pos[pos == size] = size - 1
+        rows = self._rows.take(pos[self._hashes.take(pos) == wanted])
+        rows.sort()
+        return rows
+
+    def __getstate__(self) -> dict[str, list[str]]:
+        return {"vocab": self.vocab}
+
+    def __setstate__(self, state: dict[str, list[str]]) -> None:
+        self.vocab = state["vocab"]
+        self._build()

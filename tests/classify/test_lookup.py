@@ -1,0 +1,31 @@
+import pickle
+import subprocess
+import sys
+
+from spamintel.classify.lookup import TokenIndex
+
+VOCAB = ["viagra", "meeting", "password", "s:cheap", "u:example.com"]
+
+
+def test_rows_of_known_tokens_sorted_and_unknown_ignored():
+    index = TokenIndex(VOCAB)
+    assert index.rows({"password", "nothing", "viagra", "u:example.com"}).tolist() == [0, 2, 4]
+    assert index.rows(set()).tolist() == []
+    assert index.rows({"unknown"}).tolist() == []
+    assert TokenIndex([]).rows({"viagra"}).tolist() == []
+
+
+def test_every_vocabulary_token_is_found():
+    vocab = [f"t{i}" for i in range(5000)]
+    index = TokenIndex(vocab)
+    assert index.rows(set(vocab)).tolist() == list(range(5000))
+
+
+def test_unpickled_in_a_process_with_other_string_hashes():
+    blob = pickle.dumps(TokenIndex(VOCAB))
+    code = ("import pickle, sys; i = pickle.loads(sys.stdin.buffer.read()); "
+            "print(i.rows({'meeting', 's:cheap', 'zzz'}).tolist())")
+    for seed in ("1", "2"):
+        out = subprocess.run([sys.executable, "-c", code], input=blob, capture_output=True,
+                             env={"PYTHONHASHSEED": seed}, check=True)
+        assert out.stdout.decode().strip() == "[1, 3]"
