@@ -1,7 +1,10 @@
 import json
 
+import pytest
+
 from spamintel.config import ParseConfig
 from spamintel.fingerprint import fingerprint
+from spamintel.fingerprint.stage import excerpt
 from spamintel.model import RawMessage
 from spamintel.parse import parse_message
 from spamintel.testing import make_message
@@ -29,3 +32,9 @@ def test_session_gives_a_dialect_fingerprint():
     assert ev.smtp_dialect_fp and isinstance(json.loads(ev.smtp_dialect), dict)
     same = _fp(session=dict(session), client_ip="5.6.7.8", source_kind="trap")
     assert same.smtp_dialect_fp == ev.smtp_dialect_fp
+
+
+@pytest.mark.parametrize("text", ["", "   ", "short text", "word " * 400, " " * 1200 + "late",
+                                  "a" * 1500 + " b", "x\n\n\ty " * 300])
+def test_excerpt_is_the_first_1000_characters_with_whitespace_collapsed(text):
+    assert excerpt(text) == " ".join(text[:2000].split())[:1000]

@@ -16,10 +16,11 @@ EXCERPT_CHARS = 1000
 
 def excerpt(text: str) -> str:
     """The first ``EXCERPT_CHARS`` characters of the text with whitespace runs collapsed."""
-    words = text[: EXCERPT_CHARS + 100].split()
+    head = text[: EXCERPT_CHARS + 100]
+    words = head.split()
     joined = " ".join(words)
-    if len(joined) - len(words[-1] if words else "") > EXCERPT_CHARS:
-        return joined[:EXCERPT_CHARS]  # the last word, maybe cut, lies past the excerpt
+    if len(head) == len(text) or (words and len(joined) - len(words[-1]) > EXCERPT_CHARS):
+        return joined[:EXCERPT_CHARS]  # all the text, or the last (maybe cut) word lies past
     return " ".join(text[: EXCERPT_CHARS * 2].split())[:EXCERPT_CHARS]
 
 
