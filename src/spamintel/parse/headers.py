@@ -27,7 +27,6 @@ def split_message(data: bytes) -> tuple[bytes, int, list[str]]:
 
 _FIELD_RE = re.compile(r"^([\x21-\x39\x3b-\x7e]+)[ \t]*:(.*(?:\r?\n[ \t].*)*)", re.M)
 _CONTINUATION = re.compile(r"\n[ \t]")
-_FOLD = re.compile(r"\r?\n[ \t]+")
 
 
 def _decode_block(block: bytes, defects: list[str]) -> str:
@@ -58,8 +57,16 @@ def parse_fields(block: bytes, max_headers: int) -> tuple[list[tuple[str, str]],
     if len(fields) > max_headers:
         defects.append("too_many_headers")
         fields = fields[:max_headers]
-    out = [(n.lower(), (_FOLD.sub(" ", v) if "\n" in v else v).strip()) for n, v in fields]
+    out = [(n.lower(), (_unfold(v) if "\n" in v else v).strip()) for n, v in fields]
     return out, defects
+
+
+def _unfold(value: str) -> str:
+    """Join a folded value's lines with one space (RFC 5322 §2.2.3): each line break, with
+    the CR before it and the blanks after it, becomes a space."""
+    lines = [line.removesuffix("\r") for line in value.split("\n")]
+    lines[-1] = value[value.rfind("\n") + 1:]  # a CR ending the value is not a fold's
+    return " ".join([lines[0], *(line.lstrip(" \t") for line in lines[1:])])
 
 
 def decode_value(value: str, defects: list[str]) -> str:
