@@ -242,7 +242,11 @@ class _Macros:
         self.rng, self.url, self.brand, self.day = rng, url, brand, day
         self.first, self.last = pick(rng, FIRST), pick(rng, LAST)
         self.company, self.rcpt_local = pick(rng, COMPANIES), rcpt_local
+        # correspondents and shops know the recipient's name even when the mailbox hides it
         self.to_first, self.to_full = recipient_name(rcpt_local)
+        if not self.to_first:
+            self.to_first = pick(rng, FIRST)
+            self.to_full = f"{self.to_first} {pick(rng, LAST)}"
         self.host = url.split("/", 3)[2] if url.count("/") >= 2 else url
 
     def expand(self, name: str, arg: str) -> str:
@@ -279,9 +283,9 @@ _MACROS = {
     "word": lambda m, a: pick(m.rng, WORDS),
     "ticker": lambda m, a: lower(m.rng, between(m.rng, 3, 4)).upper(),
     "to": lambda m, a: m.rcpt_local,
-    # recipient's first name after ``arg`` ("[[to_name: ]]"), or nothing when unknown
-    "to_name": lambda m, a: a + m.to_first if m.to_first else "",
-    "to_full": lambda m, a: m.to_full or m.rcpt_local,
+    # recipient's first name after ``arg`` ("[[to_name: ]]")
+    "to_name": lambda m, a: a + m.to_first,
+    "to_full": lambda m, a: m.to_full,
     "company": lambda m, a: m.company,
     "brand": lambda m, a: m.brand or "PayPal",
     "amount": lambda m, a: f"{between(m.rng, 2, 45)},{between(m.rng, 100, 999)},000.00",
