@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from operator import attrgetter
 from typing import Any
 
 import pyarrow as pa
@@ -154,6 +155,7 @@ EVENT_COLUMNS: tuple[Column, ...] = (
 
 EVENT_SCHEMA: pa.Schema = pa.schema([pa.field(c.name, c.type) for c in EVENT_COLUMNS])
 EVENT_FIELDS: tuple[str, ...] = tuple(c.name for c in EVENT_COLUMNS)
+_EVENT_ROW = attrgetter(*EVENT_FIELDS)
 
 
 @dataclass(slots=True)
@@ -257,5 +259,9 @@ class ParsedMessage:
 
 def events_to_batch(events: list[Event]) -> pa.RecordBatch:
     """Turn events into one Arrow record batch with ``EVENT_SCHEMA``."""
-    columns = {name: [getattr(e, name) for e in events] for name in EVENT_FIELDS}
-    return pa.RecordBatch.from_pydict(columns, schema=EVENT_SCHEMA)
+    if not events:
+        return pa.RecordBatch.from_pylist([], schema=EVENT_SCHEMA)
+    columns = zip(*map(_EVENT_ROW, events), strict=True)  # one tuple per event, transposed
+    return pa.RecordBatch.from_arrays(
+        [pa.array(values, type=f.type) for values, f in zip(columns, EVENT_SCHEMA, strict=True)],
+        schema=EVENT_SCHEMA)
