@@ -16,6 +16,7 @@ _HEX = re.compile(r"^[0-9a-fA-F]+$")
 _DAYS = {"mon", "tue", "wed", "thu", "fri", "sat", "sun"}
 _MONTHS = {"jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"}
 _DATE_TOKEN = re.compile(r"[A-Za-z0-9]+|[^\x00-\x7f]|-")
+_BOUNDARY = re.compile(r'boundary\s*=\s*"?([^";]+)"?', re.I)
 _IP = re.compile(r"^\[?\d{1,3}(\.\d{1,3}){3}\]?$")
 
 
@@ -96,5 +97,5 @@ def boundary_shape(content_type: str | None) -> str | None:
     """Shape of the top-level MIME boundary parameter (words kept, values masked)."""
     if not content_type:
         return None
-    m = re.search(r'boundary\s*=\s*"?([^";]+)"?', content_type, re.I)
+    m = _BOUNDARY.search(content_type)
     return _shape(m.group(1)[:100], True) if m else None
