@@ -1,6 +1,6 @@
 import pytest
 
-from spamintel.parse.received import Boundary, find_client, parse_hop
+from spamintel.parse.received import Boundary, Hops, find_client, parse_hop
 from spamintel.parse.urls import registered_domain
 
 SENDMAIL = ("from hardware (176-250.un.vitebsk.by [86.57.176.250]) by speedy.uwaterloo.ca "
@@ -69,3 +69,12 @@ def test_forged_rdns_keeps_the_seen_address():
     hop = parse_hop("from localhost (host-196.218.57.150.tedata.net [196.218.150.57] (may be "
                     "forged)) by speedy.uwaterloo.ca with SMTP; Tue, 10 Apr 2007 03:16:13 -0400")
     assert hop.ip == "196.218.150.57"
+
+
+def test_hops_parse_on_demand_and_read_like_a_list():
+    values = ["from a.example ([192.0.2.1]) by mx.example.org; Sun, 8 Apr 2007 13:21:30 -0400",
+              "from b.example ([198.51.100.2]) by a.example", "garbage"]
+    hops = Hops(values)
+    assert len(hops) == 3 and hops[0].ip == "192.0.2.1"
+    assert hops._parsed == [parse_hop(values[0])]  # nothing below the hop asked for
+    assert list(hops) == [parse_hop(v) for v in values] and hops[-1] == parse_hop("garbage")

@@ -12,14 +12,14 @@ from spamintel.parse.attachments import describe
 from spamintel.parse.dates import to_utc
 from spamintel.parse.headers import all_values, decode_value, parse_fields, split_message
 from spamintel.parse.mime import Structure, parse_structure
-from spamintel.parse.received import Boundary, Hop, find_client, parse_hop
+from spamintel.parse.received import Boundary, Hop, Hops, find_client
 from spamintel.parse.text import decode_bytes, html_to_text
 from spamintel.parse.urls import find_urls, registered_domain, url_domains
 
 _TEXT_TYPES = ("text/plain", "text/html")
 
 
-def _observed(raw: RawMessage, hop: Hop | None, hops: list[Hop], date: datetime | None
+def _observed(raw: RawMessage, hop: Hop | None, hops: Hops, date: datetime | None
               ) -> tuple[datetime | None, str]:
     if raw.received_at is not None:
         when = raw.received_at
@@ -33,7 +33,7 @@ def _observed(raw: RawMessage, hop: Hop | None, hops: list[Hop], date: datetime 
     return (date, "date") if date is not None else (None, "none")
 
 
-def _client(raw: RawMessage, ev: Event, hops: list[Hop], boundary: Boundary) -> Hop | None:
+def _client(raw: RawMessage, ev: Event, hops: Hops, boundary: Boundary) -> Hop | None:
     hop, internal = find_client(hops, boundary)
     ev.received_hops, ev.internal_hops = len(hops), internal
     if raw.client_ip:  # the trap witnessed the connection: that beats any header
@@ -97,7 +97,7 @@ def parse_message(raw: RawMessage, cfg: ParseConfig, boundary: Boundary | None =
     ev.parse_defects = defects + header_defects
     parsed = ParsedMessage(raw=raw, event=ev, headers=headers)
     boundary = boundary or Boundary(cfg.trusted_relays, registered_domain)
-    hops = [parse_hop(v) for v in all_values(headers, "received")[:100]]
+    hops = Hops(all_values(headers, "received")[:100])
     hop = _client(raw, ev, hops, boundary)
     ev.date_header = to_utc(parsed.header("date"))
     ev.observed_at, ev.time_source = _observed(raw, hop, hops, ev.date_header)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from functools import lru_cache
 from typing import NamedTuple
@@ -57,6 +57,26 @@ def parse_hop(value: str) -> Hop:
     from_part = head[: by.start()] if by else head
     helo, rdns, ip = _from_clause(from_part)
     return Hop(helo=helo, rdns=rdns, ip=ip, by=by_host, date_text=date_part)
+
+
+class Hops(Sequence[Hop]):
+    """A message's Received values, each parsed into a ``Hop`` only when first used:
+    the client is usually found a hop or two from the top, and the hops below it
+    (often forged) are never needed."""
+
+    def __init__(self, values: list[str]) -> None:
+        self.values = values
+        self._parsed: list[Hop] = []
+
+    def __len__(self) -> int:
+        return len(self.values)
+
+    def __getitem__(self, index: int) -> Hop:  # type: ignore[override]
+        if index < 0:
+            index += len(self.values)
+        while len(self._parsed) <= index < len(self.values):
+            self._parsed.append(parse_hop(self.values[len(self._parsed)]))
+        return self._parsed[index]
 
 
 def _from_clause(text: str) -> tuple[str | None, str | None, str | None]:
@@ -115,7 +135,7 @@ class Boundary:
         self.nets = tuple(ipaddress.ip_network(t, strict=False) for t in trusted if _is_net(t))
         self.registered = registered
 
-    def org_domains(self, hops: list[Hop]) -> set[str]:
+    def org_domains(self, hops: Sequence[Hop]) -> set[str]:
         """The receiving organisation's registered domains (auto mode: the top ``by``)."""
         if self.suffixes or self.nets:
             return set(self.suffixes)
@@ -148,7 +168,7 @@ def _is_net(text: str) -> bool:
         return False
 
 
-def find_client(hops: list[Hop], boundary: Boundary) -> tuple[Hop | None, int]:
+def find_client(hops: Sequence[Hop], boundary: Boundary) -> tuple[Hop | None, int]:
     """Return ``(boundary_hop, internal_hop_count)``: the hop naming the sending client."""
     org = boundary.org_domains(hops)
     for index, hop in enumerate(hops):
