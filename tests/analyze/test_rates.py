@@ -46,14 +46,16 @@ def test_botnet_share_and_categories(tables):
 
 
 def _events(rows: list[tuple]) -> duckdb.DuckDBPyConnection:
-    """An in-memory ``events`` view: (sensor, source_kind, verdict, is_virus, count)."""
+    """An in-memory ``events`` view: (sensor, source_kind, verdict, is_virus, count[,
+    category])."""
     con = duckdb.connect()
     con.execute("""CREATE TABLE events (day DATE, sensor VARCHAR, source_kind VARCHAR,
         verdict VARCHAR, label VARCHAR, is_virus BOOLEAN, is_phish BOOLEAN,
         has_malicious_link BOOLEAN, category VARCHAR, botnet VARCHAR)""")
-    for sensor, kind, verdict, virus, count in rows:
-        con.executemany("INSERT INTO events VALUES (?, ?, ?, ?, NULL, ?, FALSE, FALSE, NULL, NULL)",
-                        [(date(2011, 3, 5), sensor, kind, verdict, virus)] * count)
+    for sensor, kind, verdict, virus, count, *cat in rows:
+        con.executemany("INSERT INTO events VALUES (?, ?, ?, ?, NULL, ?, FALSE, FALSE, ?, NULL)",
+                        [(date(2011, 3, 5), sensor, kind, verdict, virus,
+                          cat[0] if cat else None)] * count)
     return con
 
 
@@ -95,3 +97,14 @@ def test_product_interval_is_narrower_than_multiplied_bounds():
     p_lo, p_hi = wilson(720, 1000)[1:]
     r_lo, r_hi = wilson(1800, 2000)[1:]
     assert hi - lo < p_hi / r_lo - p_lo / r_hi
+
+
+def test_phishing_counts_the_verdict_and_spam_the_rules_call_phishing():
+    con = _events([("feed", "feed", "spam", False, 800), ("feed", "feed", "ham", False, 200),
+                   ("trap", "trap", "phish", False, 10, "phishing"),
+                   ("trap", "trap", "spam", False, 10, "phishing"),
+                   ("trap", "trap", "spam", False, 980, "pharma"),
+                   ("feed", "feed", "ham", False, 5, "phishing")])  # ham: never counted
+    rows = {r["metric"]: r for r in monthly_rates(con, ["feed"], {})}
+    assert rows["phishing_rate_1_in"]["numerator"] == 20
+    assert rows["phishing_rate_1_in_direct"]["numerator"] == 0

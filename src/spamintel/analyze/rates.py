@@ -26,6 +26,9 @@ from spamintel.analyze.series import BOTNET_SQL, VERDICT_SPAM_SQL, spam_sql
 HAM_MIN_SHARE = 0.01
 # Trap messages a month needs before its classifier recall corrects the spam rate.
 MIN_RECALL_SAMPLE = 200
+# Phishing: the phishing verdict, or unwanted mail the category rules call phishing (the
+# same messages the category table counts as phishing).
+PHISH_SQL = "(is_phish OR verdict = 'phish' OR (verdict <> 'ham' AND category = 'phishing'))"
 
 
 def wilson(k: int, n: int) -> tuple[float | None, float | None, float | None]:
@@ -127,7 +130,7 @@ def monthly_rates(con, mixed: list[str], botnet_share: dict[str, tuple[float, fl
     if not mixed:
         return _unmixed_rates(con) + _common_rows(con, mixed, botnet_share)
     basis = "mixed feeds: " + ", ".join(mixed)
-    phish_sql = "(is_phish OR verdict = 'phish')"
+    phish_sql = PHISH_SQL
     spam_all = {m: (n, v, ph) for m, n, v, ph in con.execute(f"""
             SELECT strftime(day, '%Y-%m'), count(*), count(*) FILTER (WHERE is_virus),
                    count(*) FILTER (WHERE {phish_sql})
@@ -170,7 +173,7 @@ def _unmixed_rates(con) -> list[dict]:
     for month, n, spam, virus, phish in con.execute(f"""
             SELECT strftime(day, '%Y-%m'), count(*), count(*) FILTER (WHERE {spam_sql()}),
                    count(*) FILTER (WHERE is_virus),
-                   count(*) FILTER (WHERE is_phish OR verdict = 'phish')
+                   count(*) FILTER (WHERE {PHISH_SQL})
             FROM events WHERE day IS NOT NULL GROUP BY 1 ORDER BY 1""").fetchall():
         basis = "all observed mail"
         rows.append(_row(month, "spam_rate", None, None, None, spam, n, basis))
