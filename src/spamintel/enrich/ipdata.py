@@ -6,7 +6,6 @@ Files may be gzip-compressed. Lookups are a binary search over sorted range star
 
 from __future__ import annotations
 
-import ipaddress
 from array import array
 from bisect import bisect_right
 from dataclasses import dataclass
@@ -39,11 +38,14 @@ def _ipv4_numbers(col: pa.ChunkedArray) -> pa.ChunkedArray:
 
 
 def _ip_int(text: str) -> int | None:
-    try:
-        addr = ipaddress.ip_address(text.strip())
-    except ValueError:
+    """The IPv4 address as an integer; None for IPv6 or anything malformed."""
+    parts = text.strip().split(".")
+    if len(parts) != 4 or not all(p.isdigit() and p.isascii() and len(p) <= 3 for p in parts):
         return None
-    return int(addr) if addr.version == 4 else None
+    a, b, c, d = (int(p) for p in parts)
+    if max(a, b, c, d) > 255 or any(len(p) > 1 and p[0] == "0" for p in parts):
+        return None  # out of range, or a leading zero (which ipaddress also refuses)
+    return (a << 24) | (b << 16) | (c << 8) | d
 
 
 _SEP = "\x1f"

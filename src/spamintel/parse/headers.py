@@ -15,14 +15,15 @@ _ENCODED_WORD = re.compile(r"=\?[^?]+\?[bBqQ]\?")
 def split_message(data: bytes) -> tuple[bytes, int, list[str]]:
     """Return ``(header_block, body_offset, defects)`` for raw message bytes."""
     defects: list[str] = []
-    crlf, lf = data.find(b"\r\n\r\n"), data.find(b"\n\n")
-    candidates = [(crlf, 4), (lf, 2)]
-    found = [(pos, n) for pos, n in candidates if pos >= 0]
-    if not found:
-        defects.append("no_header_body_separator")
-        return data, len(data), defects
-    pos, n = min(found)
-    return data[:pos], pos + n, defects
+    lf = data.find(b"\n\n")
+    # A CRLF separator can only come before the first bare one: search no further.
+    crlf = data.find(b"\r\n\r\n", 0, lf + 2 if lf >= 0 else len(data))
+    if crlf >= 0 and (lf < 0 or crlf < lf):
+        return data[:crlf], crlf + 4, defects
+    if lf >= 0:
+        return data[:lf], lf + 2, defects
+    defects.append("no_header_body_separator")
+    return data, len(data), defects
 
 
 _FIELD_RE = re.compile(r"^([\x21-\x39\x3b-\x7e]+)[ \t]*:(.*(?:\r?\n[ \t].*)*)", re.M)
