@@ -11,6 +11,7 @@ _URL = re.compile(
     r"""(?:https?://|www\.)[^\s<>"'`{}|\\^\[\]()]{2,2000}""", re.I
 )
 _HREF = re.compile(r"""href\s*=\s*["']?\s*([^"'\s>]+)""", re.I)
+_PATH_START = re.compile(r"[/?#]")
 _STARTS = ("http://", "https://", "www.")
 _TRAIL = ".,;:!?)]}'\""
 _PSL = PublicSuffixList()
@@ -65,7 +66,7 @@ def find_urls(text: str, markup: str, limit: int) -> list[str]:
 def url_host(url: str) -> str | None:
     """Lower-case host of a URL (no port, no credentials), or None."""
     rest = url.split("://", 1)[-1]
-    host = re.split(r"[/?#]", rest, maxsplit=1)[0].rsplit("@", 1)[-1]
+    host = _PATH_START.split(rest, maxsplit=1)[0].rsplit("@", 1)[-1]
     host = host.split(":", 1)[0].strip(".").lower()
     return host or None
 
