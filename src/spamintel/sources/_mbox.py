@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import io
 import re
 from collections.abc import Iterator
 from typing import IO
 
 _FROM_LINE = re.compile(rb"^From \S*.*\d\d:\d\d", re.ASCII)
 _QUOTED_FROM = re.compile(rb"^>+From ")
+_SEPARATOR_LINE = re.compile(rb"^From \S*[^\n]*\d\d:\d\d[^\n]*(?:\n|$)", re.M)
+_QUOTED_FROM_LINES = re.compile(rb"^>(>*From )", re.M)
 
 
 def looks_like_mbox(head: bytes) -> bool:
@@ -20,8 +23,12 @@ def iter_mbox(stream: IO[bytes], max_bytes: int) -> Iterator[tuple[int, bytes, b
     """Yield ``(index, message_bytes, truncated)`` for each message of an mbox stream.
 
     The ``From `` separator line is dropped; mboxrd quoting (``>From``) is undone. A
-    message over ``max_bytes`` is cut there and flagged ``truncated``.
+    message over ``max_bytes`` is cut there and flagged ``truncated``. An mbox already
+    in memory (an archive member) is split with one pattern scan instead of line by line.
     """
+    if isinstance(stream, io.BytesIO):
+        yield from _split_buffer(stream.getvalue(), max_bytes)
+        return
     index, parts, size, truncated, started = 0, [], 0, False, False
     for line in stream:
         if line.startswith(b"From ") and _FROM_LINE.match(line):
@@ -41,6 +48,33 @@ def iter_mbox(stream: IO[bytes], max_bytes: int) -> Iterator[tuple[int, bytes, b
         size += len(line)
     if started and (parts or truncated):
         yield index, _strip_separator(b"".join(parts)), truncated
+
+
+def _split_buffer(data: bytes, max_bytes: int) -> Iterator[tuple[int, bytes, bool]]:
+    """``iter_mbox`` over bytes in memory, with the same messages and indexes."""
+    seps = _separators(data)
+    segments = [data[: seps[0][0]] if seps else data]  # text before any separator
+    segments += [data[end: seps[i + 1][0] if i + 1 < len(seps) else len(data)]
+                 for i, (_, end) in enumerate(seps)]
+    if not segments[0]:
+        segments.pop(0)
+    if seps and not segments[-1]:
+        segments.pop()  # a separator with nothing after it ends the file
+    for index, message in enumerate(segments):
+        if b">From " in message:
+            message = _QUOTED_FROM_LINES.sub(rb"\1", message)
+        yield index, _strip_separator(message[:max_bytes]), len(message) > max_bytes
+
+
+def _separators(data: bytes) -> list[tuple[int, int]]:
+    """``(start, end)`` of every separator line; candidates found by a plain search."""
+    starts = [0] if data.startswith(b"From ") else []
+    i = data.find(b"\nFrom ")
+    while i >= 0:
+        starts.append(i + 1)
+        i = data.find(b"\nFrom ", i + 1)
+    matches = (_SEPARATOR_LINE.match(data, start) for start in starts)
+    return [(m.start(), m.end()) for m in matches if m]
 
 
 def _strip_separator(data: bytes) -> bytes:

@@ -59,10 +59,15 @@ class _Reader:
 
     def stream(self, stream: IO[bytes], source: str, depth: int) -> Iterator[Item]:
         """Sniff a binary stream and yield what it contains."""
-        buffered = stream if isinstance(stream, io.BufferedReader) else io.BufferedReader(
-            _RawAdapter(stream), buffer_size=1 << 16
-        )
-        head = buffered.peek(512)[:512]
+        buffered: IO[bytes]
+        if isinstance(stream, io.BytesIO):  # already in memory (an archive member)
+            buffered = stream
+            with stream.getbuffer() as view:
+                head = bytes(view[stream.tell():stream.tell() + 512])
+        else:
+            buffered = stream if isinstance(stream, io.BufferedReader) else io.BufferedReader(
+                _RawAdapter(stream), buffer_size=1 << 16)
+            head = buffered.peek(512)[:512]
         if depth > self.cfg.max_archive_depth and _is_container(head):
             yield self.failure(source, "archive_too_deep")
             return
@@ -71,7 +76,7 @@ class _Reader:
         except (OSError, EOFError, tarfile.TarError, zipfile.BadZipFile, ValueError) as exc:
             yield self.failure(source, f"unreadable_container: {type(exc).__name__}: {exc}")
 
-    def _dispatch(self, buf: io.BufferedReader, head: bytes, source: str, depth: int
+    def _dispatch(self, buf: IO[bytes], head: bytes, source: str, depth: int
                   ) -> Iterator[Item]:
         if head.startswith(b"\x1f\x8b"):
             yield from self.stream(gzip.GzipFile(fileobj=buf), source, depth + 1)  # type: ignore[arg-type]
