@@ -47,15 +47,17 @@ def test_botnet_share_and_categories(tables):
 
 def _events(rows: list[tuple]) -> duckdb.DuckDBPyConnection:
     """An in-memory ``events`` view: (sensor, source_kind, verdict, is_virus, count[,
-    category])."""
+    category[, n_urls]])."""
     con = duckdb.connect()
     con.execute("""CREATE TABLE events (day DATE, sensor VARCHAR, source_kind VARCHAR,
         verdict VARCHAR, label VARCHAR, is_virus BOOLEAN, is_phish BOOLEAN,
-        has_malicious_link BOOLEAN, category VARCHAR, botnet VARCHAR)""")
-    for sensor, kind, verdict, virus, count, *cat in rows:
-        con.executemany("INSERT INTO events VALUES (?, ?, ?, ?, NULL, ?, FALSE, FALSE, ?, NULL)",
-                        [(date(2011, 3, 5), sensor, kind, verdict, virus,
-                          cat[0] if cat else None)] * count)
+        has_malicious_link BOOLEAN, category VARCHAR, botnet VARCHAR, n_urls INTEGER,
+        n_attachments SMALLINT)""")
+    for sensor, kind, verdict, virus, count, *more in rows:
+        cat, urls = (more + [None, 1])[:2]
+        con.executemany("INSERT INTO events VALUES (?, ?, ?, ?, NULL, ?, FALSE, FALSE, ?, NULL, "
+                        "?, 0)",
+                        [(date(2011, 3, 5), sensor, kind, verdict, virus, cat, urls)] * count)
     return con
 
 
@@ -102,8 +104,9 @@ def test_product_interval_is_narrower_than_multiplied_bounds():
 def test_phishing_counts_the_verdict_and_spam_the_rules_call_phishing():
     con = _events([("feed", "feed", "spam", False, 800), ("feed", "feed", "ham", False, 200),
                    ("trap", "trap", "phish", False, 10, "phishing"),
+                   ("trap", "trap", "phish", False, 7, "phishing", 0),  # a letter: no link
                    ("trap", "trap", "spam", False, 10, "phishing"),
-                   ("trap", "trap", "spam", False, 980, "pharma"),
+                   ("trap", "trap", "spam", False, 973, "pharma"),
                    ("feed", "feed", "ham", False, 5, "phishing")])  # ham: never counted
     rows = {r["metric"]: r for r in monthly_rates(con, ["feed"], {})}
     assert rows["phishing_rate_1_in"]["numerator"] == 20

@@ -27,8 +27,13 @@ HAM_MIN_SHARE = 0.01
 # Trap messages a month needs before its classifier recall corrects the spam rate.
 MIN_RECALL_SAMPLE = 200
 # Phishing: the phishing verdict, or unwanted mail the category rules call phishing (the
-# same messages the category table counts as phishing).
-PHISH_SQL = "(is_phish OR verdict = 'phish' OR (verdict <> 'ham' AND category = 'phishing'))"
+# same messages the category table counts as phishing), that leads somewhere: a link or an
+# attachment (a form). Advance-fee letters that only ask for a reply count as spam (their
+# own category, "419"), as in the reference rates; phishing models trained on scam
+# corpora call many of them phishing. Events without parse data (no URL count) keep the
+# verdict alone.
+PHISH_SQL = ("((is_phish OR verdict = 'phish' OR (verdict <> 'ham' AND category = 'phishing'))"
+             " AND (n_urls IS NULL OR n_urls > 0 OR coalesce(n_attachments, 0) > 0))")
 
 
 def wilson(k: int, n: int) -> tuple[float | None, float | None, float | None]:
