@@ -9,22 +9,31 @@ VOCAB = ["viagra", "meeting", "password", "s:cheap", "u:example.com"]
 
 def test_rows_of_known_tokens_sorted_and_unknown_ignored():
     index = TokenIndex(VOCAB)
-    assert index.rows({"password", "nothing", "viagra", "u:example.com"}).tolist() == [0, 2, 4]
-    assert index.rows(set()).tolist() == []
-    assert index.rows({"unknown"}).tolist() == []
-    assert TokenIndex([]).rows({"viagra"}).tolist() == []
+    assert index.rows({"password", "nothing", "viagra", "u:example.com"}) == [0, 2, 4]
+    assert index.rows(set()) == []
+    assert index.rows({"unknown"}) == []
+    assert TokenIndex([]).rows({"viagra"}) == []
+
+
+def test_tokens_hashing_beyond_either_end_of_the_vocabulary():
+    index = TokenIndex(VOCAB)
+    top, bottom = max(map(hash, VOCAB)), min(map(hash, VOCAB))
+    outside = [f"x{i}" for i in range(200) if not bottom <= hash(f"x{i}") <= top]
+    assert outside  # some of 200 random strings hash outside the five vocabulary hashes
+    assert index.rows(set(outside)) == []
+    assert index.rows(set(outside) | {"meeting"}) == [1]
 
 
 def test_every_vocabulary_token_is_found():
     vocab = [f"t{i}" for i in range(5000)]
     index = TokenIndex(vocab)
-    assert index.rows(set(vocab)).tolist() == list(range(5000))
+    assert index.rows(set(vocab)) == list(range(5000))
 
 
 def test_unpickled_in_a_process_with_other_string_hashes():
     blob = pickle.dumps(TokenIndex(VOCAB))
     code = ("import pickle, sys; i = pickle.loads(sys.stdin.buffer.read()); "
-            "print(i.rows({'meeting', 's:cheap', 'zzz'}).tolist())")
+            "print(i.rows({'meeting', 's:cheap', 'zzz'}))")
     for seed in ("1", "2"):
         out = subprocess.run([sys.executable, "-c", code], input=blob, capture_output=True,
                              env={"PYTHONHASHSEED": seed}, check=True)

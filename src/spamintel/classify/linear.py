@@ -13,6 +13,8 @@ import hashlib
 import io
 import json
 import math
+from array import array
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -29,7 +31,7 @@ class Scores:
 
     __slots__ = ("_category", "_model", "norm", "phish", "rows", "spam")
 
-    def __init__(self, spam: float, phish: float, rows: np.ndarray, norm: float,
+    def __init__(self, spam: float, phish: float, rows: list[int], norm: float,
                  model: LinearModel) -> None:
         self.spam, self.phish, self.rows, self.norm = spam, phish, rows, norm
         self._model = model
@@ -71,7 +73,11 @@ class LinearModel:
         self.categories = list(categories)
         self.meta = meta
         self.index = TokenIndex(self.tokens)
-        self._spam_phish = self.weights[:, :2].astype(np.float64)
+        # Plain arrays of doubles, a zero at the end: summed without a NumPy call
+        # (a message's first NumPy reduction costs more than its whole sum).
+        self._zero = len(self.tokens)
+        self._spam = array("d", self.weights[:, 0].tolist() + [0.0])
+        self._phish = array("d", self.weights[:, 1].tolist() + [0.0])
         self._bias = (float(self.bias[0]), float(self.bias[1]))
         self._n_spammy = int((self.weights[:, 0] > 0).sum())
         self._category_weights = np.ascontiguousarray(self.weights[:, 2:])
@@ -95,17 +101,18 @@ class LinearModel:
         rows = self.index.rows(tokens)
         norm = 1.0 / math.sqrt(max(len(tokens), 1))
         spam, phish = self._bias
-        if len(rows):
-            sums = self._spam_phish.take(rows, axis=0).sum(axis=0) * norm
-            spam, phish = spam + float(sums[0]), phish + float(sums[1])
+        if rows:
+            pick = itemgetter(*rows, self._zero)  # two or more items: always a tuple
+            spam += sum(pick(self._spam)) * norm
+            phish += sum(pick(self._phish)) * norm
         return Scores(_sigmoid(spam), _sigmoid(phish), rows, norm, self)
 
-    def category_of(self, rows: np.ndarray, norm: float) -> tuple[str | None, float]:
+    def category_of(self, rows: list[int], norm: float) -> tuple[str | None, float]:
         """The likeliest category of a message's known token rows and its probability."""
         if not self.categories:
             return None, 0.0
         z = self.bias[2:]
-        if len(rows):
+        if rows:
             z = self._category_weights.take(rows, axis=0).sum(axis=0) * np.float32(norm) + z
         exp = np.exp(z - z.max())
         best = int(exp.argmax())
@@ -113,7 +120,7 @@ class LinearModel:
 
     def explain(self, scores: Scores, n: int = 3) -> list[str]:
         """The ``n`` tokens pushing the spam score up the most (of a scored message)."""
-        return [self.tokens[i] for i in scores.rows[:n].tolist() if i < self._n_spammy]
+        return [self.tokens[i] for i in scores.rows[:n] if i < self._n_spammy]
 
     def save(self, path: str | Path) -> None:
         """Write the model (``.npz``) and its metadata beside it (``.json``)."""

@@ -19,8 +19,6 @@ from collections.abc import Collection
 
 import numpy as np
 
-_NO_ROWS = np.zeros(0, dtype=np.intp)
-
 
 class TokenIndex:
     """Row numbers (positions in ``vocab``) of the vocabulary tokens in a token set."""
@@ -35,15 +33,14 @@ class TokenIndex:
         self._hashes = hashes[order]
         self._rows = order.astype(np.intp)
 
-    def rows(self, tokens: Collection[str]) -> np.ndarray:
+    def rows(self, tokens: Collection[str]) -> list[int]:
         """Sorted rows of the tokens that are in the vocabulary."""
-        size = len(self._hashes)
-        if not size or not tokens:
-            return _NO_ROWS
+        if not len(self._hashes) or not tokens:
+            return []
         wanted = np.fromiter(map(hash, tokens), np.int64, len(tokens))
-        pos = self._hashes.searchsorted(wanted)
-        pos[pos == size] = size - 1
-        rows = self._rows.take(pos[self._hashes.take(pos) == wanted])
+        pos = self._hashes.searchsorted(wanted)  # may be one past the end: clipped
+        found = pos[self._hashes.take(pos, mode="clip") == wanted]
+        rows = self._rows.take(found, mode="clip").tolist()
         rows.sort()
         return rows
 
