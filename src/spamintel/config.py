@@ -144,8 +144,13 @@ class AttributeConfig:
 
     ``lsh_bands`` × ``lsh_rows`` must not exceed the MinHash length (64 by default); with
     12 bands of 5 rows two messages share a content group when their body Jaccard
-    similarity is above roughly 0.6. A URL domain seen in more than
-    ``max_groups_per_domain`` content groups (a shortener, a big site) links no campaign.
+    similarity is above roughly 0.6. A URL domain holding a real share of its mail in
+    more than ``max_groups_per_domain`` content groups (a shortener, a big site) links no
+    campaign; two domains join one campaign's pool only when they were first seen at
+    most ``pool_gap_days`` active days apart (see ``attribute/domain_pools.py``). Mail the
+    classifier let through takes part in campaigns when at least
+    ``campaign_min_spam_share`` of its content group is spam; a content group with no
+    pool domain is cut where it falls silent for more than ``campaign_max_gap_days``.
     ``signature_dirs`` adds folders of ``*.yaml`` signatures to the built-in ones
     (``builtin_signatures``). Discovery fits up to
     ``max_classes`` sender classes and merges those closer than ``merge_tau`` bits (see
@@ -162,7 +167,10 @@ class AttributeConfig:
     signature_dirs: tuple[str, ...] = ()
     lsh_bands: int = 12
     lsh_rows: int = 5
-    max_groups_per_domain: int = 30
+    max_groups_per_domain: int = 2
+    pool_gap_days: int = 5
+    campaign_min_spam_share: float = 0.5
+    campaign_max_gap_days: int = 7
     max_classes: int = 40
     merge_tau: float = 0.6
     family_tau: float = 0.6

@@ -7,6 +7,7 @@ import pyarrow as pa
 
 from spamintel.attribute.campaigns import (
     band_keys,
+    campaign_content,
     campaign_ids,
     content_groups,
     split_campaigns,
@@ -58,6 +59,31 @@ def test_same_text_splits_by_sender_unless_a_domain_joins_them():
     joined = split_campaigns(content, pa.array([["a.example"], [], ["a.example"], []]),
                              day, sender)
     assert len(set(joined.tolist())) == 1
+
+
+def test_mail_the_classifier_let_through_joins_its_spam_near_duplicates():
+    table = _table(["pills", "pills", "pills", "watch", "watch", "watch"], [[]] * 6)
+    spam = np.array([True, True, False, False, False, True])
+    groups = campaign_content(table, spam, 16, 4, min_spam_share=0.5)
+    assert groups[2] == groups[0] >= 0
+    assert groups[5] >= 0 and groups[3] == groups[4] == -1
+
+
+def test_mail_without_a_pool_domain_joins_the_pool_of_its_day_and_sender():
+    content = np.zeros(6, dtype=np.int64)
+    day = np.zeros(6, dtype=np.int64)
+    sender = np.array([0, 0, 0, 1, 1, 1])
+    domains = pa.array([["a.example"]] * 2 + [[]] + [["b.example"]] * 2 + [[]])
+    labels = split_campaigns(content, domains, day, sender)
+    assert labels[2] == labels[0] and labels[5] == labels[3] and labels[0] != labels[3]
+
+
+def test_content_without_domains_is_cut_at_a_long_silence():
+    content = np.zeros(4, dtype=np.int64)
+    labels = split_campaigns(content, pa.array([[]] * 4, pa.list_(pa.string())),
+                             np.array([0, 1, 20, 21]), np.zeros(4, dtype=np.int64),
+                             max_gap_days=7)
+    assert labels[0] == labels[1] and labels[2] == labels[3] and labels[1] != labels[2]
 
 
 def test_ids_come_from_the_earliest_member_and_survive_new_mail():

@@ -1,18 +1,21 @@
-"""Campaigns: near-duplicate spam grouped by MinHash-LSH over the body MinHash.
+"""Campaigns: near-duplicate spam (MinHash-LSH) split by the domain pools it advertises.
 
 Every message's MinHash (``body_minhash``: rensa, word 3-shingles + URL domains) is cut
 into ``bands`` bands of ``rows`` values; messages sharing any band bucket are linked, and
-a campaign is a connected component of that graph. Work is linear in messages: one hash
-per band and one sort, never a pairwise comparison. Messages without body shingles fall
-back to one key made of their subject shape and URL domains.
+a content group is a connected component of that graph. Work is linear in messages: one
+hash per band and one sort, never a pairwise comparison. Messages without body shingles
+fall back to one key made of their subject shape and URL domains. Content groups are
+formed over all mail, so spam the classifier let through joins the group of its
+near-duplicates; a message takes part in campaigns when it was classified spam, or when
+at least ``min_spam_share`` of its content group was.
 
 Near-duplicate text alone over-merges: spammers reuse one content template for several
-campaigns, each advertising its own rotating set of domains and pushed by its own
-botnet. A content group is therefore split into campaigns: messages stay together when
-they share a registered domain, or when the same botnet sent them on the same day
-(mail attributed to no botnet is linked by domains only)
-(domains that appear in more than ``max_groups_per_domain`` content groups, such as URL
-shorteners or big sites, link nothing).
+campaigns, each advertising its own rotating pool of domains. A campaign is therefore
+content AND infrastructure: the messages of one content group whose domains fall in one
+pool (``domain_pools``). A message without a pool domain (no URL, or only a shortener)
+joins the pool most common among the mail of its content group sent by the same sender
+population on the same day; failing that, the rest of its content group, cut where the
+group falls silent for more than ``max_gap_days`` days.
 
 A campaign's id is derived from its earliest member (by observed time, then sha256), so
 re-running on a store that grew by more days keeps every existing id; when new mail
@@ -27,7 +30,8 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from spamintel.attribute._graph import components, dense, link_equal, pair_ids
+from spamintel.attribute._graph import components, link_equal, pair_ids
+from spamintel.attribute.domain_pools import PoolRules, pool_labels
 
 _MIX = np.uint64(0x9E3779B97F4A7C15)
 
@@ -76,36 +80,59 @@ def content_groups(table: pa.Table, eligible: np.ndarray, bands: int, rows: int
     return labels
 
 
-def _domain_pairs(domains: pa.ChunkedArray | pa.Array) -> tuple[np.ndarray, np.ndarray]:
-    arr = domains.combine_chunks() if isinstance(domains, pa.ChunkedArray) else domains
-    rows = pc.list_parent_indices(arr).to_numpy(zero_copy_only=False).astype(np.int64)
-    flat = pc.list_flatten(arr)
-    ok = pc.is_valid(flat).to_numpy(zero_copy_only=False)
-    ids, _ = dense(np.asarray(flat.to_pylist(), dtype=object)[ok]) if ok.any() else (
-        np.empty(0, np.int64), 0)
-    return rows[ok], ids
+def campaign_content(table: pa.Table, spam: np.ndarray, bands: int, rows: int,
+                     min_spam_share: float) -> np.ndarray:
+    """Content group per row for campaigns (-1: not campaign mail, see the module doc)."""
+    groups = content_groups(table, np.ones(table.num_rows, dtype=bool), bands, rows)
+    if len(groups) == 0:
+        return groups
+    share = np.bincount(groups, weights=spam.astype(float)) / np.bincount(groups)
+    return np.where(spam | (share[groups] >= min_spam_share), groups, -1)
+
+
+def _majority(cell: np.ndarray, label: np.ndarray, n_cells: int) -> np.ndarray:
+    """Per cell, its most common label (ties: the smaller label); -1 for empty cells."""
+    best = np.full(n_cells, -1, dtype=np.int64)
+    if len(cell) == 0:
+        return best
+    pairs, counts = np.unique(np.stack([cell, label], axis=1), axis=0, return_counts=True)
+    order = np.lexsort((pairs[:, 1], -counts, pairs[:, 0]))
+    pairs = pairs[order]
+    first = np.unique(pairs[:, 0], return_index=True)[1]
+    best[pairs[first, 0]] = pairs[first, 1]
+    return best
+
+
+def _sessions(group: np.ndarray, day: np.ndarray, max_gap: int) -> np.ndarray:
+    """Per row, (group, session) id: a group's rows cut where it is silent > ``max_gap`` days."""
+    order = np.lexsort((day, group))
+    g, d = group[order], day[order]
+    new = np.ones(len(g), dtype=bool)
+    new[1:] = (g[1:] != g[:-1]) | (d[1:] - d[:-1] > max_gap)
+    out = np.empty(len(g), dtype=np.int64)
+    out[order] = np.cumsum(new) - 1
+    return out
 
 
 def split_campaigns(content: np.ndarray, domains: pa.ChunkedArray | pa.Array,
-                    day: np.ndarray, sender: np.ndarray, max_groups_per_domain: int = 3
-                    ) -> np.ndarray:
+                    day: np.ndarray, sender: np.ndarray, rules: PoolRules | None = None,
+                    max_gap_days: int = 7) -> np.ndarray:
     """Campaign label per row: content groups (-1 = none) split as the module doc says.
 
-    ``sender`` is an integer per row naming who sent it (botnet index, -1 = none).
+    ``day`` is an integer day per row; ``sender`` an integer sender population per row
+    (-1 = unknown), such as the botnet and sender cluster of the message.
     """
-    rows, dom = _domain_pairs(domains)
-    keep = content[rows] >= 0
-    rows, dom = rows[keep], dom[keep]
-    pair, _ = pair_ids(content[rows], dom)
-    first = np.unique(pair, return_index=True)[1]
-    groups_per_dom = np.bincount(dom[first], minlength=int(dom.max()) + 1 if len(dom) else 0)
-    generic = groups_per_dom[dom] > max_groups_per_domain
-    a1, b1 = link_equal(rows[~generic], pair[~generic])
-    ok = np.flatnonzero((content >= 0) & (sender >= 0))
-    day_sender, _ = pair_ids(day[ok], sender[ok])
-    a2, b2 = link_equal(ok, pair_ids(content[ok], day_sender)[0])
-    labels = components(len(content), np.concatenate([a1, a2]), np.concatenate([b1, b2]))
-    labels[content < 0] = -1
+    rules = rules or PoolRules()
+    labels = pool_labels(content, domains, day, sender, rules)
+    ok = np.flatnonzero(content >= 0)
+    cell, n_cells = pair_ids(content[ok], pair_ids(day[ok], sender[ok] + 1)[0])
+    pooled = labels[ok] >= 0
+    best = _majority(cell[pooled], labels[ok][pooled], n_cells)
+    rest = ok[~pooled]
+    labels[rest] = best[cell[~pooled]]
+    left = rest[labels[rest] < 0]
+    base = int(labels.max()) + 1 if len(labels) else 0
+    labels[left] = base + _sessions(content[left], day[left], max_gap_days)
     return labels
 
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pyarrow as pa
 
+from spamintel.attribute._graph import pair_ids
 from spamintel.attribute._load import load_events
 from spamintel.attribute._tables import (
     attribution_table,
@@ -17,7 +18,13 @@ from spamintel.attribute._tables import (
     campaign_tables,
 )
 from spamintel.attribute.assign import Assignment, assign
-from spamintel.attribute.campaigns import campaign_ids, content_groups, split_campaigns
+from spamintel.attribute.campaigns import (
+    campaign_content,
+    campaign_ids,
+    content_groups,
+    split_campaigns,
+)
+from spamintel.attribute.domain_pools import PoolRules
 from spamintel.attribute.features import feature_matrix
 from spamintel.attribute.naming import RowInputs, build_clusters
 from spamintel.attribute.resolve import match_signatures
@@ -64,11 +71,21 @@ def attribute(store: Store, cfg: AttributeConfig | None = None) -> AttributionSu
     matches = match_signatures(table, sigs)
     clusters = build_clusters(rows, matches, cfg)
     result = assign(clusters, matches, rows.x, rows.ip, spam, cfg.cluster_confidence)
-    labels = split_campaigns(content, table.column("url_domains"), _col(table, "day_num"),
-                             result.index, cfg.max_groups_per_domain)
+    labels = _campaigns(table, spam, result.index, clusters.labels, cfg)
     table = table.append_column("campaign_id", pa.array(campaign_ids(labels, sha), pa.string()))
     _write(store, table, result, clusters)
     return _summary(table, spam, result, clusters, time.perf_counter() - started)
+
+
+def _campaigns(table: pa.Table, spam: np.ndarray, botnet: np.ndarray, cluster: np.ndarray,
+               cfg: AttributeConfig) -> np.ndarray:
+    """Campaign label per row; the sender population of a row is its botnet and cluster."""
+    content = campaign_content(table, spam, cfg.lsh_bands, cfg.lsh_rows,
+                               cfg.campaign_min_spam_share)
+    sender, _ = pair_ids(botnet + 1, cluster + 1)
+    rules = PoolRules(max_shared_groups=cfg.max_groups_per_domain, gap_days=cfg.pool_gap_days)
+    return split_campaigns(content, table.column("url_domains"), _col(table, "day_num"),
+                           sender, rules, cfg.campaign_max_gap_days)
 
 
 def _write(store: Store, table: pa.Table, result: Assignment, clusters) -> None:

@@ -1,0 +1,216 @@
+"""Domain pools: which advertised domains belong to one campaign.
+
+A campaign rotates its own pool of registered domains: a few are live each day, and new
+ones replace them as they get blocked. Spam usually carries a single URL, so two domains
+of one pool rarely meet in one message; they meet in time instead. Two domains are put in
+one pool when, inside one content group and sent by the same sender population on the
+same day:
+
+- they carry the same volume (a campaign spreads its mail evenly over its live domains;
+  an equal-rate Poisson test, or counts within ``rate_ratio`` of each other),
+- they were introduced together: their first days lie at most ``gap_days`` active days
+  of that content group and sender apart (a second campaign on the same template that
+  starts later brings domains of its own, which never link to the older rotation), and
+- the same senders push them (a chi-square test of their sender mix, or a total
+  variation distance of at most ``sender_tv``).
+
+Two domains also join when one message carries both. Candidate pairs come from sorting
+the domains of each (content group, day, sender) cell by volume and pairing each with
+its next ``neighbours``,
+so the work grows with the number of (domain, day, sender) cells, never with pairs of
+messages. Generic domains (URL shorteners, big sites) link nothing: a domain is generic
+when it holds a real share of its mail in several content groups, or when it is live on
+most days of its span (campaign domains are burned within days).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+from scipy.sparse import csr_matrix
+from scipy.stats import chi2
+
+from spamintel.attribute._graph import components, dense, link_equal, pair_ids
+
+_DAY_BITS = 1 << 24
+
+
+@dataclass(frozen=True)
+class PoolRules:
+    """Thresholds of the pool tests (see the module docstring)."""
+
+    max_shared_groups: int = 2
+    group_share: float = 0.05
+    persistent_days: int = 7
+    persistent_share: float = 0.5
+    gap_days: int = 5
+    z: float = 3.0
+    rate_ratio: float = 0.75
+    min_evidence: int = 10
+    sender_p: float = 1e-3
+    sender_tv: float = 0.2
+    fragment_share: float = 0.05
+    neighbours: int = 2
+
+
+def domain_entries(content: np.ndarray, domains: pa.ChunkedArray | pa.Array
+                   ) -> tuple[np.ndarray, np.ndarray]:
+    """(row, domain id) for every advertised domain of a row with a content group."""
+    arr = domains.combine_chunks() if isinstance(domains, pa.ChunkedArray) else domains
+    rows = pc.list_parent_indices(arr).to_numpy(zero_copy_only=False).astype(np.int64)
+    flat = pc.list_flatten(arr)
+    ok = pc.is_valid(flat).to_numpy(zero_copy_only=False) & (content[rows] >= 0)
+    if not ok.any():
+        return np.empty(0, np.int64), np.empty(0, np.int64)
+    values = np.asarray(flat.to_pylist(), dtype=object)[ok]
+    return rows[ok], dense(values)[0]
+
+
+def generic_domains(rows: np.ndarray, dom: np.ndarray, content: np.ndarray,
+                    day: np.ndarray, rules: PoolRules) -> np.ndarray:
+    """Per domain id: shared by several content groups, or live on most days of its span."""
+    nd = int(dom.max()) + 1 if len(dom) else 0
+    pair, _ = pair_ids(content[rows], dom)
+    _, first, per_group = np.unique(pair, return_index=True, return_counts=True)
+    mail = np.bincount(dom, minlength=nd)
+    real = per_group >= rules.group_share * mail[dom[first]]
+    groups = np.bincount(dom[first], weights=real.astype(float), minlength=nd)
+    dday, _ = pair_ids(dom, day[rows])
+    days = np.bincount(dom[np.unique(dday, return_index=True)[1]], minlength=nd)
+    lo = np.full(nd, np.iinfo(np.int64).max)
+    hi = np.full(nd, np.iinfo(np.int64).min)
+    np.minimum.at(lo, dom, day[rows])
+    np.maximum.at(hi, dom, day[rows])
+    persistent = (days >= rules.persistent_days) & (days >= rules.persistent_share * (hi - lo + 1))
+    return (groups > rules.max_shared_groups) | persistent
+
+
+def fragment_links(node: np.ndarray, dom: np.ndarray, share: float
+                   ) -> tuple[np.ndarray, np.ndarray]:
+    """Edges from each (content group, domain) node holding less than ``share`` of its
+    domain's mail to the domain's largest node (stray near-duplicates that missed the
+    main content group)."""
+    nodes, first, count = np.unique(node, return_index=True, return_counts=True)
+    ndom = dom[first]
+    mail = np.bincount(dom)
+    order = np.lexsort((-count, ndom))
+    top = np.unique(ndom[order], return_index=True)[1]
+    largest = np.full(len(mail), -1, dtype=np.int64)
+    largest[ndom[order][top]] = nodes[order][top]
+    small = count < share * mail[ndom]
+    return nodes[small], largest[ndom[small]]
+
+
+@dataclass(frozen=True)
+class _Candidates:
+    """Candidate node pairs with their summed counts over the cells where both appear,
+    and the (content, sender) key of the first such cell."""
+
+    p: np.ndarray
+    q: np.ndarray
+    x: np.ndarray
+    y: np.ndarray
+    key: np.ndarray
+
+
+def _candidates(node: np.ndarray, cell: np.ndarray, cell_key: np.ndarray,
+                neighbours: int) -> _Candidates:
+    """Each node of a cell paired with its next ``neighbours`` nodes by volume."""
+    pair_cell, _ = pair_ids(cell, node)
+    _, first, count = np.unique(pair_cell, return_index=True, return_counts=True)
+    c_cell, c_node, c_key = cell[first], node[first], cell_key[first]
+    order = np.lexsort((count, c_cell))
+    c_cell, c_node, c_key, count = c_cell[order], c_node[order], c_key[order], count[order]
+    parts = []
+    for k in range(1, neighbours + 1):
+        same = np.flatnonzero(c_cell[k:] == c_cell[:-k])
+        parts.append((same, same + k))
+    i = np.concatenate([p[0] for p in parts])
+    j = np.concatenate([p[1] for p in parts])
+    a, b, keys = c_node[i], c_node[j], c_key[i]
+    ca, cb = count[i].astype(float), count[j].astype(float)
+    swap = a > b
+    lo, hi = np.where(swap, b, a), np.where(swap, a, b)
+    x, y = np.where(swap, cb, ca), np.where(swap, ca, cb)
+    pid, n = pair_ids(lo, hi)
+    sx, sy = np.bincount(pid, x, minlength=n), np.bincount(pid, y, minlength=n)
+    one = np.unique(pid, return_index=True)[1]
+    return _Candidates(lo[one], hi[one], sx[pid[one]], sy[pid[one]], keys[one])
+
+
+def _rates_agree(c: _Candidates, rules: PoolRules) -> np.ndarray:
+    poisson = np.abs(c.x - c.y) <= rules.z * np.sqrt(c.x + c.y)
+    close = np.minimum(c.x, c.y) >= rules.rate_ratio * np.maximum(c.x, c.y)
+    return (poisson | close) & (c.x + c.y >= rules.min_evidence)
+
+
+def _introduced_together(c: _Candidates, first: np.ndarray, active: np.ndarray,
+                         rules: PoolRules) -> np.ndarray:
+    """At most ``gap_days`` active days of the pair's (content, sender) between the two
+    domains' first days (``active`` holds the sorted key * _DAY_BITS + day values)."""
+    lo = np.minimum(first[c.p], first[c.q])
+    hi = np.maximum(first[c.p], first[c.q])
+    base = c.key.astype(np.int64) * _DAY_BITS
+    between = np.searchsorted(active, base + hi, "right") - np.searchsorted(active, base + lo,
+                                                                             "right")
+    return between <= rules.gap_days
+
+
+def _same_senders(node: np.ndarray, sender: np.ndarray, c: _Candidates, rules: PoolRules
+                  ) -> np.ndarray:
+    sid, ns = dense(sender)
+    m = csr_matrix((np.ones(len(node)), (node, sid)), shape=(int(node.max()) + 1, max(ns, 1)))
+    mx, my = m[c.p], m[c.q]
+    nx, ny = np.asarray(mx.sum(axis=1)).ravel(), np.asarray(my.sum(axis=1)).ravel()
+    total = mx + my
+    inv = total.copy()
+    inv.data = 1.0 / inv.data
+    sq = (np.asarray(mx.multiply(mx).multiply(inv).sum(axis=1)).ravel() / np.maximum(nx, 1)
+          + np.asarray(my.multiply(my).multiply(inv).sum(axis=1)).ravel() / np.maximum(ny, 1))
+    stat = (nx + ny) * (sq - 1.0)
+    dof = np.maximum(np.diff(total.indptr) - 1, 1)
+    px = mx.multiply(1.0 / np.maximum(nx, 1)[:, None])
+    py = my.multiply(1.0 / np.maximum(ny, 1)[:, None])
+    tv = 0.5 * np.asarray(abs(px - py).sum(axis=1)).ravel()
+    return (chi2.sf(stat, dof) >= rules.sender_p) | (tv <= rules.sender_tv)
+
+
+def rotation_links(node: np.ndarray, rows: np.ndarray, content: np.ndarray, day: np.ndarray,
+                   sender: np.ndarray, rules: PoolRules) -> tuple[np.ndarray, np.ndarray]:
+    """Edges between nodes of one rotating pool (the three tests of the module doc)."""
+    n_nodes = int(node.max()) + 1
+    key, _ = pair_ids(content[rows], sender[rows] + 1)
+    cell, _ = pair_ids(key, day[rows])
+    c = _candidates(node, cell, key, rules.neighbours)
+    if len(c.p) == 0:
+        return c.p, c.q
+    first = np.full(n_nodes, np.iinfo(np.int64).max)
+    np.minimum.at(first, node, day[rows])
+    active = np.unique(key.astype(np.int64) * _DAY_BITS + day[rows])
+    ok = _rates_agree(c, rules) & _introduced_together(c, first, active, rules)
+    ok &= _same_senders(node, sender[rows], c, rules)
+    return c.p[ok], c.q[ok]
+
+
+def pool_labels(content: np.ndarray, domains: pa.ChunkedArray | pa.Array, day: np.ndarray,
+                sender: np.ndarray, rules: PoolRules) -> np.ndarray:
+    """Per row, the pool (component label) of its advertised domains; -1 for rows with no
+    non-generic domain or no content group. ``day`` is an integer day per row and
+    ``sender`` an integer sender population per row (-1 = unknown)."""
+    labels = np.full(len(content), -1, dtype=np.int64)
+    rows, dom = domain_entries(content, domains)
+    if len(dom):
+        keep = ~generic_domains(rows, dom, content, day, rules)[dom]
+        rows, dom = rows[keep], dom[keep]
+    if len(dom) == 0:
+        return labels
+    node, n_nodes = pair_ids(content[rows], dom)
+    edges = [link_equal(node, rows), fragment_links(node, dom, rules.fragment_share),
+             rotation_links(node, rows, content, day, sender, rules)]
+    pool = components(n_nodes, np.concatenate([e[0] for e in edges]),
+                      np.concatenate([e[1] for e in edges]))
+    labels[rows] = pool[node]
+    return labels

@@ -1,0 +1,86 @@
+"""Domain pools: rotating domains of one campaign chain together; a second campaign on
+the same template, shorteners and other senders' domains stay apart."""
+
+from __future__ import annotations
+
+import numpy as np
+import pyarrow as pa
+
+from spamintel.attribute.domain_pools import PoolRules, generic_domains, pool_labels
+
+
+def _rotation(name: str, first_day: int, days: int, per_day: int, sender: int,
+              rng: np.random.Generator) -> list[tuple[int, str, int]]:
+    """(day, domain, sender) rows of one campaign cycling through a pool of 20 domains:
+    3 live a day, 2 replaced each day, ``per_day`` messages spread evenly over the live
+    ones."""
+    rows = []
+    for d in range(first_day, first_day + days):
+        live = [f"{name}{k % 20}.example" for k in range(2 * (d - first_day),
+                                                         2 * (d - first_day) + 3)]
+        for _ in range(per_day):
+            rows.append((d, live[int(rng.integers(len(live)))], sender))
+    return rows
+
+
+def _arrays(rows: list[tuple[int, str, int]]):
+    day = np.array([r[0] for r in rows], dtype=np.int64)
+    domains = pa.array([[r[1]] for r in rows], pa.list_(pa.string()))
+    sender = np.array([r[2] for r in rows], dtype=np.int64)
+    return np.zeros(len(rows), dtype=np.int64), domains, day, sender
+
+
+def _labels_by_campaign(rows, labels) -> dict[str, set[int]]:
+    out: dict[str, set[int]] = {}
+    for (_, dom, _), lab in zip(rows, labels, strict=True):
+        out.setdefault(dom[:4], set()).add(int(lab))
+    return out
+
+
+def test_a_rotating_pool_chains_and_a_later_campaign_stays_apart():
+    rng = np.random.default_rng(1)
+    rows = _rotation("aaaa", 0, 40, 120, 0, rng) + _rotation("bbbb", 20, 20, 120, 0, rng)
+    # six live domains of equal volume a day: every pair of a day is a candidate
+    labels = pool_labels(*_arrays(rows), PoolRules(neighbours=5))
+    seen = _labels_by_campaign(rows, labels)
+    assert len(seen["aaaa"]) == 1 and len(seen["bbbb"]) == 1
+    assert seen["aaaa"] != seen["bbbb"]
+
+
+def test_same_start_but_different_senders_or_volumes_stay_apart():
+    rng = np.random.default_rng(2)
+    other_sender = _rotation("aaaa", 0, 10, 120, 0, rng) + _rotation("bbbb", 0, 10, 120, 1, rng)
+    seen = _labels_by_campaign(other_sender, pool_labels(*_arrays(other_sender), PoolRules()))
+    assert seen["aaaa"].isdisjoint(seen["bbbb"])
+    other_volume = _rotation("aaaa", 0, 10, 300, 0, rng) + _rotation("bbbb", 0, 10, 30, 0, rng)
+    seen = _labels_by_campaign(other_volume, pool_labels(*_arrays(other_volume), PoolRules()))
+    assert seen["aaaa"].isdisjoint(seen["bbbb"])
+
+
+def test_a_shortener_used_every_day_is_generic_and_links_nothing():
+    rng = np.random.default_rng(3)
+    rows = _rotation("aaaa", 0, 30, 100, 0, rng) + _rotation("bbbb", 15, 15, 100, 0, rng)
+    rows += [(d, "tinyurl.com", 0) for d in range(30) for _ in range(30)]
+    content, domains, day, sender = _arrays(rows)
+    labels = pool_labels(content, domains, day, sender, PoolRules())
+    short = np.array([r[1] == "tinyurl.com" for r in rows])
+    assert (labels[short] == -1).all()
+    seen = _labels_by_campaign([r for r in rows if r[1] != "tinyurl.com"], labels[~short])
+    assert seen["aaaa"].isdisjoint(seen["bbbb"])
+
+
+def test_generic_when_shared_by_several_content_groups():
+    rows = np.arange(40)
+    dom = np.array([0] * 30 + [1] * 10)
+    content = np.array([0] * 10 + [1] * 10 + [2] * 10 + [0] * 10)
+    day = np.array([0] * 30 + [1] * 10)
+    generic = generic_domains(rows, dom, content, day, PoolRules(max_shared_groups=2))
+    assert generic.tolist() == [True, False]
+
+
+def test_rows_without_a_content_group_or_domain_get_no_pool():
+    content = np.array([-1, 0, 0])
+    domains = pa.array([["a.example"], [], None], pa.list_(pa.string()))
+    labels = pool_labels(content, domains, np.zeros(3, np.int64), np.zeros(3, np.int64),
+                         PoolRules())
+    assert labels.tolist() == [-1, -1, -1]
