@@ -2,7 +2,8 @@
 
 Messages are parsed and fingerprinted one at a time, then classified straight away (as
 in ``Pipeline.process``, so the message is warm in cache); only the classify call is
-timed, as wall time and as this process's CPU time (the machine may be shared).
+timed, as wall time and as this process's CPU time (the machine may be shared, so the
+whole pass is repeated and every pass reported; the headline is the quietest pass).
 Real TREC 2007 mail when the corpora are present, the built-in sample corpus otherwise.
 Writes ``bench/results/classify.json``.
 """
@@ -24,6 +25,7 @@ from spamintel.sources import iter_sources
 from spamintel.testing import sample_corpus
 
 N = 5_000
+PASSES = 3
 OUT = Path(__file__).parent / "results" / "classify.json"
 
 
@@ -38,10 +40,9 @@ def messages() -> tuple[str, list[RawMessage]]:
                                                for n, d in sample_corpus(N)]
 
 
-def main() -> None:
-    """Time classification per message; print and write the figures."""
-    name, raws = messages()
-    clf, cfg = Classifier(), ParseConfig()
+def one_pass(clf: Classifier, raws: list[RawMessage]) -> dict:
+    """Parse and fingerprint each message, then time its classification."""
+    cfg = ParseConfig()
     wall, cpu = [], []
     for raw in raws:
         parsed = parse_message(raw, cfg)
@@ -50,14 +51,20 @@ def main() -> None:
         clf.classify(parsed)
         cpu.append(time.process_time() - c0)
         wall.append(time.perf_counter() - w0)
-    result = {
-        "messages": len(raws), "corpus": name, "model_version": clf.model.version,
-        "mean_us_wall": round(statistics.fmean(wall) * 1e6, 1),
-        "median_us_wall": round(statistics.median(wall) * 1e6, 1),
-        "p99_us_wall": round(sorted(wall)[int(len(wall) * 0.99)] * 1e6, 1),
-        "mean_us_cpu": round(statistics.fmean(cpu) * 1e6, 1),
-        "budget_us": 100,
-    }
+    return {"mean_us_wall": round(statistics.fmean(wall) * 1e6, 1),
+            "median_us_wall": round(statistics.median(wall) * 1e6, 1),
+            "p99_us_wall": round(sorted(wall)[int(len(wall) * 0.99)] * 1e6, 1),
+            "mean_us_cpu": round(statistics.fmean(cpu) * 1e6, 1)}
+
+
+def main() -> None:
+    """Time classification per message; print and write the figures."""
+    name, raws = messages()
+    clf = Classifier()
+    passes = [one_pass(clf, raws) for _ in range(PASSES)]
+    best = min(passes, key=lambda p: p["mean_us_cpu"])
+    result = {"messages": len(raws), "corpus": name, "model_version": clf.model.version,
+              **best, "budget_us": 100, "passes": passes}
     print(json.dumps(result, indent=2))
     OUT.parent.mkdir(parents=True, exist_ok=True)
     OUT.write_text(json.dumps(result, indent=2) + "\n")
