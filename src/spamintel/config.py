@@ -159,7 +159,10 @@ class AttributeConfig:
     is within ``family_tau`` bits of the family's largest class. Any other class is
     reported as a botnet (``unknown-<n>``) when it holds at least ``min_botnet_ips``
     client IPs in ``min_botnet_asns`` networks and at most ``max_server_share`` of its
-    mail speaks SMTP like a mail server.
+    mail speaks SMTP like a mail server. Inside a class, a separate population of IPs and
+    campaigns that starts at least ``new_botnet_lead_days`` after the class, with at least
+    ``min_new_messages`` messages from ``min_botnet_ips`` IPs, is a class of its own (a new
+    botnet; see ``attribute/onset.py``).
     """
 
     use_signatures: bool = True
@@ -176,6 +179,8 @@ class AttributeConfig:
     family_tau: float = 0.6
     min_signature_share: float = 0.5
     min_botnet_ips: int = 20
+    new_botnet_lead_days: int = 7
+    min_new_messages: int = 50
     min_botnet_asns: int = 5
     max_server_share: float = 0.5
     cluster_confidence: float = 0.8

@@ -1,10 +1,12 @@
 """Sender clusters and their names: one cluster per signature family (the messages its
-signatures won), then the classes discovery finds in the rest. A discovered class is
+signatures won), then the classes discovery finds in the rest (a new population inside a
+class, see ``onset``, is a class of its own). A discovered class is
 named after the family whose signatures match most of its mail, else ``unknown-<n>`` when
 it looks like a botnet and its mail is mostly unmatched, else nothing (not a botnet)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -17,6 +19,7 @@ from spamintel.attribute.discovery import (
     profiles,
 )
 from spamintel.attribute.mixture import unique_rows
+from spamintel.attribute.onset import OnsetRules, Senders, split_new_populations
 from spamintel.attribute.resolve import FamilyMatches
 from spamintel.config import AttributeConfig
 
@@ -46,7 +49,8 @@ class Clusters:
 
 @dataclass(frozen=True)
 class RowInputs:
-    """Per-row arrays the clustering needs."""
+    """Per-row arrays the clustering needs (``has_ip``: the client IP is known; ``day``:
+    integer day; ``country``: integer id of the client's country)."""
 
     x: np.ndarray
     spam: np.ndarray
@@ -54,19 +58,44 @@ class RowInputs:
     asn: np.ndarray
     server: np.ndarray
     sha: np.ndarray
+    has_ip: np.ndarray
+    day: np.ndarray
+    country: np.ndarray
 
 
-def build_clusters(rows: RowInputs, matches: FamilyMatches, cfg: AttributeConfig
-                   ) -> Clusters:
-    """Cluster every spam row by discovery, then name the clusters."""
-    cards = [int(rows.x[:, j].max()) + 1 if len(rows.x) else 1 for j in range(rows.x.shape[1])]
+def discover_classes(rows: RowInputs, cfg: AttributeConfig) -> np.ndarray:
+    """Discovery class per row (-1 = not spam)."""
     labels = np.full(len(rows.spam), -1, dtype=np.int64)
     spam = np.flatnonzero(rows.spam)
     if len(spam):
         u, w, inv = unique_rows(rows.x[spam][:, DISCOVERY_COLUMNS])
-        classes = discover(u, w, cards[:len(DISCOVERY_COLUMNS)],
+        classes = discover(u, w, _cards(rows.x)[:len(DISCOVERY_COLUMNS)],
                            max_classes=cfg.max_classes, seed_cols=[0, 1, 4], tau=cfg.merge_tau)
         labels[spam] = np.unique(classes, return_inverse=True)[1][inv]
+    return labels
+
+
+def _cards(x: np.ndarray) -> list[int]:
+    return [int(x[:, j].max()) + 1 if len(x) else 1 for j in range(x.shape[1])]
+
+
+def build_clusters(rows: RowInputs, matches: FamilyMatches, cfg: AttributeConfig,
+                   campaigns: Callable[[np.ndarray], np.ndarray] | None = None) -> Clusters:
+    """Cluster every spam row by discovery, split off new populations (``campaigns``
+    gives a campaign label per row from the class labels; without it no split), then
+    name the clusters."""
+    labels = discover_classes(rows, cfg)
+    if campaigns is not None:
+        rules = OnsetRules(cfg.new_botnet_lead_days, cfg.min_new_messages, cfg.min_botnet_ips)
+        labels = split_new_populations(labels, Senders(rows.ip, rows.has_ip, rows.country),
+                                       campaigns(labels), rows.day, rules)
+    return name_clusters(labels, rows, matches, cfg)
+
+
+def name_clusters(labels: np.ndarray, rows: RowInputs, matches: FamilyMatches,
+                  cfg: AttributeConfig) -> Clusters:
+    """Figures and names of the clusters ``labels`` defines."""
+    cards = _cards(rows.x)
     stats = cluster_stats(labels, rows.ip, rows.asn, rows.server)
     n = len(stats.messages)
     prof = profiles(rows.x, labels, np.ones(len(labels)), n, cards)

@@ -9,8 +9,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
-from spamintel.attribute._graph import pair_ids
+from spamintel.attribute._graph import dense, pair_ids
 from spamintel.attribute._load import load_events
 from spamintel.attribute._tables import (
     attribution_table,
@@ -66,22 +67,26 @@ def attribute(store: Store, cfg: AttributeConfig | None = None) -> AttributionSu
     spam = _col(table, "is_spam").astype(bool)
     sha = np.asarray(table.column("msg_sha256").to_pylist(), dtype=object)
     content = content_groups(table, spam, cfg.lsh_bands, cfg.lsh_rows)
+    mail = campaign_content(table, spam, cfg.lsh_bands, cfg.lsh_rows,
+                            cfg.campaign_min_spam_share)
     rows = RowInputs(feature_matrix(table, content), spam, _col(table, "ip_key"),
-                     _col(table, "f_asn"), _col(table, "server_like").astype(bool), sha)
+                     _col(table, "f_asn"), _col(table, "server_like").astype(bool), sha,
+                     table.column("client_ip").is_valid().to_numpy(zero_copy_only=False),
+                     _col(table, "day_num"), dense(pc.fill_null(table.column("client_cc"), ""))[0])
     matches = match_signatures(table, sigs)
-    clusters = build_clusters(rows, matches, cfg)
+    no_botnet = np.full(table.num_rows, -1, dtype=np.int64)
+    clusters = build_clusters(rows, matches, cfg,
+                              lambda classes: _campaigns(table, mail, no_botnet, classes, cfg))
     result = assign(clusters, matches, rows.x, rows.ip, spam, cfg.cluster_confidence)
-    labels = _campaigns(table, spam, result.index, clusters.labels, cfg)
+    labels = _campaigns(table, mail, result.index, clusters.labels, cfg)
     table = table.append_column("campaign_id", pa.array(campaign_ids(labels, sha), pa.string()))
     _write(store, table, result, clusters)
     return _summary(table, spam, result, clusters, time.perf_counter() - started)
 
 
-def _campaigns(table: pa.Table, spam: np.ndarray, botnet: np.ndarray, cluster: np.ndarray,
+def _campaigns(table: pa.Table, content: np.ndarray, botnet: np.ndarray, cluster: np.ndarray,
                cfg: AttributeConfig) -> np.ndarray:
     """Campaign label per row; the sender population of a row is its botnet and cluster."""
-    content = campaign_content(table, spam, cfg.lsh_bands, cfg.lsh_rows,
-                               cfg.campaign_min_spam_share)
     sender, _ = pair_ids(botnet + 1, cluster + 1)
     rules = PoolRules(max_shared_groups=cfg.max_groups_per_domain, gap_days=cfg.pool_gap_days)
     return split_campaigns(content, table.column("url_domains"), _col(table, "day_num"),

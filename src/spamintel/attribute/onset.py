@@ -1,0 +1,179 @@
+"""New populations: a botnet that appears mid-period inside a class discovery found.
+
+Discovery groups mail by how it was sent. A new botnet that reuses another's SMTP
+software or header template lands in that botnet's class, yet it is visible as a
+population of its own: sender IPs never seen before, sending campaigns the class had not
+sent, appearing abruptly weeks after the class began. Inside each class, messages are
+linked when they come from the same IP (the same bot) or belong to the same campaign;
+the bots of one botnet share campaigns, so an established botnet stays one connected
+piece when it starts a new campaign (its bots send old and new alike). A piece whose
+first message comes at least ``lead_days`` after its class's first message, with at
+least ``min_messages`` messages from ``min_ips`` IPs, is a new population.
+
+A known botnet that switches software or templates also shows up as a late piece in
+another class. It is told apart by what it leaves behind: another class falls silent
+at the piece's onset (its daily mail over the following days, up to ``2 * lead_days``,
+drops below ``drop_ratio`` of its level over the ``2 * lead_days`` before), and the
+piece's senders sit in the same countries (total variation distance at most
+``max_country_tv``). Such a piece joins the class it continues; any other new
+population becomes a class of its own, so it is reported, and its onset dated, as a new
+botnet. The same test is applied to whole classes that begin after the data does. Two
+new populations that start together and mostly send the same campaigns are one botnet.
+
+Work is linear in messages: one sort per link key and one connected-components pass;
+the continuation test runs once per new population.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from spamintel.attribute._graph import components, link_equal, pair_ids
+
+
+@dataclass(frozen=True)
+class OnsetRules:
+    """When a late, separate piece of a class counts as a new population."""
+
+    lead_days: int = 7
+    min_messages: int = 50
+    min_ips: int = 20
+    drop_ratio: float = 0.3
+    max_country_tv: float = 0.25
+
+
+@dataclass(frozen=True)
+class Senders:
+    """Per row: an integer IP key (valid where ``has_ip``) and a country id."""
+
+    ip: np.ndarray
+    has_ip: np.ndarray
+    country: np.ndarray
+
+
+@dataclass(frozen=True)
+class _Pieces:
+    """Connected pieces of the classes: row → piece, and per piece its class, first and
+    last day, messages and distinct IPs."""
+
+    of_row: np.ndarray
+    cls: np.ndarray
+    first: np.ndarray
+    messages: np.ndarray
+    ips: np.ndarray
+
+
+def _pieces(labels: np.ndarray, senders: Senders, campaign: np.ndarray, day: np.ndarray,
+            rows: np.ndarray) -> _Pieces:
+    local = np.arange(len(rows))
+    by_ip = senders.has_ip[rows]
+    key_ip, _ = pair_ids(labels[rows][by_ip], senders.ip[rows][by_ip])
+    a1, b1 = link_equal(local[by_ip], key_ip)
+    by_camp = campaign[rows] >= 0
+    key_camp, _ = pair_ids(labels[rows][by_camp], campaign[rows][by_camp])
+    a2, b2 = link_equal(local[by_camp], key_camp)
+    piece = components(len(rows), np.concatenate([a1, a2]), np.concatenate([b1, b2]))
+    n = int(piece.max()) + 1
+    cls = np.zeros(n, dtype=np.int64)
+    cls[piece] = labels[rows]
+    first = np.full(n, np.iinfo(np.int64).max)
+    np.minimum.at(first, piece, day[rows])
+    pairs, _ = pair_ids(piece[by_ip], senders.ip[rows][by_ip])
+    ips = np.bincount(piece[by_ip][np.unique(pairs, return_index=True)[1]], minlength=n)
+    return _Pieces(piece, cls, first, np.bincount(piece, minlength=n), ips)
+
+
+def _shares(values: np.ndarray, k: int) -> np.ndarray:
+    counts = np.bincount(values, minlength=k).astype(float)
+    return counts / max(counts.sum(), 1.0)
+
+
+def _continued_class(mine_rows: np.ndarray, own: int, rows: np.ndarray, labels: np.ndarray,
+                     senders: Senders, day: np.ndarray, rules: OnsetRules) -> int:
+    """The class other than ``own`` that the population ``mine_rows`` continues (see
+    module doc), or -1."""
+    onset, w = int(day[mine_rows].min()), rules.lead_days
+    lab, d = labels[rows], day[rows]
+    n_cls, k = int(lab.max()) + 1, int(senders.country.max()) + 1
+    end = min(onset + 2 * w, int(d.max()))
+    if end - onset < 3:
+        return -1
+    before = np.bincount(lab[(d >= onset - 2 * w) & (d < onset)], minlength=n_cls) / (2 * w)
+    after = np.bincount(lab[(d > onset) & (d <= end)], minlength=n_cls) / (end - onset)
+    dropped = (before * 2 * w >= rules.min_messages / 2) & (after <= rules.drop_ratio * before)
+    dropped[own] = False
+    mine = _shares(senders.country[mine_rows], k)
+    best, best_tv = -1, rules.max_country_tv
+    for c in np.flatnonzero(dropped):
+        sel = (lab == c) & (d < onset) & (d >= onset - 2 * w)
+        tv = 0.5 * float(np.abs(_shares(senders.country[rows[sel]], k) - mine).sum())
+        if tv <= best_tv:
+            best, best_tv = int(c), tv
+    return best
+
+
+def split_new_populations(labels: np.ndarray, senders: Senders, campaign: np.ndarray,
+                          day: np.ndarray, rules: OnsetRules | None = None) -> np.ndarray:
+    """Class label per row, each new population (see module doc) moved to the class it
+    continues or to a class of its own.
+
+    ``labels`` is -1 for rows outside any class; ``campaign`` a campaign label per row
+    (-1 = none); ``day`` an integer day per row.
+    """
+    rules = rules or OnsetRules()
+    rows = np.flatnonzero(labels >= 0)
+    out = labels.copy()
+    if len(rows) == 0:
+        return out
+    pieces = _pieces(labels, senders, campaign, day, rows)
+    class_first = np.full(int(labels.max()) + 1, np.iinfo(np.int64).max)
+    np.minimum.at(class_first, labels[rows], day[rows])
+    new = ((pieces.first >= class_first[pieces.cls] + rules.lead_days)
+           & (pieces.messages >= rules.min_messages) & (pieces.ips >= rules.min_ips))
+    next_label = int(labels.max()) + 1
+    born: list[np.ndarray] = []
+    for p in np.flatnonzero(new):
+        mine = rows[pieces.of_row == p]
+        target = _continued_class(mine, int(pieces.cls[p]), rows, labels, senders, day, rules)
+        if target < 0:
+            target, next_label = next_label, next_label + 1
+            born.append(mine)
+        out[mine] = target
+    _join_twins(out, born, campaign, day, rules)
+    return _merge_continuations(out, senders, day, rules)
+
+
+def _join_twins(labels: np.ndarray, born: list[np.ndarray], campaign: np.ndarray,
+                day: np.ndarray, rules: OnsetRules) -> None:
+    """New populations that start within ``lead_days`` of each other and mostly send the
+    same campaigns are one botnet (its bots speak two dialects, so discovery put them in
+    two classes); they take the first one's label, in place."""
+    for i, a in enumerate(born):
+        for b in born[i + 1:]:
+            if abs(int(day[a].min()) - int(day[b].min())) > rules.lead_days:
+                continue
+            ca, cb = campaign[a], campaign[b]
+            shared = np.intersect1d(ca[ca >= 0], cb[cb >= 0])
+            if min(np.isin(ca, shared).mean(), np.isin(cb, shared).mean()) >= 0.5:
+                labels[b] = labels[a[0]]
+
+
+def _merge_continuations(labels: np.ndarray, senders: Senders, day: np.ndarray,
+                         rules: OnsetRules) -> np.ndarray:
+    """Classes that start ``lead_days`` after the data and continue another class (a
+    known botnet that changed software or templates) join that class."""
+    rows = np.flatnonzero(labels >= 0)
+    out = labels.copy()
+    n = int(labels.max()) + 1
+    first = np.full(n, np.iinfo(np.int64).max)
+    np.minimum.at(first, labels[rows], day[rows])
+    size = np.bincount(labels[rows], minlength=n)
+    late = (first >= day[rows].min() + rules.lead_days) & (size >= rules.min_messages)
+    for c in np.flatnonzero(late):
+        mine = rows[labels[rows] == c]
+        target = _continued_class(mine, int(c), rows, labels, senders, day, rules)
+        if target >= 0:
+            out[mine] = target
+    return out

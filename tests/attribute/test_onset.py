@@ -1,0 +1,69 @@
+"""New populations: a botnet that appears mid-period inside another's class is split
+off; a known botnet's new campaign, or its switch to new templates, is not."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from spamintel.attribute.onset import OnsetRules, Senders, split_new_populations
+
+
+def _population(first_ip: int, days: range, per_day: int, campaigns: list[int],
+                country: int) -> dict[str, list[int]]:
+    """Rows of one botnet: each bot (IP) sends two messages on one day, campaigns
+    alternate, so bots link the campaigns."""
+    out: dict[str, list[int]] = {"ip": [], "day": [], "campaign": [], "country": []}
+    ip = first_ip
+    for d in days:
+        for i in range(per_day):
+            out["ip"].append(ip + i // 2)
+            out["day"].append(d)
+            out["campaign"].append(campaigns[i % len(campaigns)])
+            out["country"].append(country + i % 3)
+        ip += per_day
+    return out
+
+
+def _concat(*parts: dict[str, list[int]]) -> dict[str, np.ndarray]:
+    return {k: np.array(sum((p[k] for p in parts), []), dtype=np.int64) for k in parts[0]}
+
+
+def _split(rows: dict[str, np.ndarray], labels: np.ndarray) -> np.ndarray:
+    senders = Senders(rows["ip"], np.ones(len(labels), dtype=bool), rows["country"])
+    return split_new_populations(labels, senders, rows["campaign"], rows["day"], OnsetRules())
+
+
+def test_a_late_population_with_its_own_bots_and_campaigns_is_split_off():
+    old = _population(0, range(0, 40), 20, [1, 2], country=0)
+    new = _population(100_000, range(20, 40), 10, [7, 8], country=10)
+    rows = _concat(old, new)
+    out = _split(rows, np.zeros(len(rows["ip"]), dtype=np.int64))
+    n_old = len(old["ip"])
+    assert set(out[:n_old].tolist()) == {0}
+    assert len(set(out[n_old:].tolist())) == 1 and out[n_old] != 0
+
+
+def test_a_known_botnet_starting_a_new_campaign_stays_whole():
+    old = _population(0, range(0, 20), 20, [1, 2], country=0)
+    later = _population(50_000, range(20, 40), 20, [1, 3], country=0)
+    rows = _concat(old, later)
+    out = _split(rows, np.zeros(len(rows["ip"]), dtype=np.int64))
+    assert set(out.tolist()) == {0}
+
+
+def test_a_botnet_switching_templates_joins_the_class_it_left():
+    before = _population(0, range(0, 30), 20, [1, 2], country=0)
+    after = _population(50_000, range(30, 45), 20, [5, 6], country=0)
+    host = _population(90_000, range(0, 45), 20, [9], country=20)
+    rows = _concat(before, after, host)
+    labels = np.array([0] * len(before["ip"]) + [1] * len(after["ip"]) + [1] * len(host["ip"]))
+    out = _split(rows, labels)
+    n = len(before["ip"])
+    assert set(out[n:n + len(after["ip"])].tolist()) == {0}
+    assert set(out[n + len(after["ip"]):].tolist()) == {1}
+
+
+def test_rows_outside_classes_stay_outside():
+    rows = _concat(_population(0, range(0, 3), 4, [1], country=0))
+    out = _split(rows, np.full(len(rows["ip"]), -1, dtype=np.int64))
+    assert (out == -1).all()
