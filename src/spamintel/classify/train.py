@@ -42,7 +42,7 @@ class TrainParams:
     c_phish: float = 20.0
     c_category: float = 10.0
     min_df: int = 2
-    max_vocab: int = 50_000
+    max_vocab: int = 20_000  # the look-up per message slows with the vocabulary's size
     min_category_examples: int = 15
     max_ham_fp: float = 0.003
     max_phish_ham_fp: float = 0.003
