@@ -43,3 +43,19 @@ def test_new_botnet_within_a_day_and_content_switch(tables):
 def test_no_events_for_steady_botnets(tables):
     assert _events(tables, botnet="Cutwail") == []
     assert [e["type"] for e in _events(tables, botnet="Bagle")] == []
+
+
+def test_a_stray_early_message_does_not_hide_a_new_botnet():
+    from datetime import timedelta
+
+    from spamintel.analyze.changes import SeriesSet, detect
+    from spamintel.config import AnalyzeConfig
+
+    days = [date(2011, 1, 1) + timedelta(days=i) for i in range(60)]
+    steady = np.full(60, 400.0)
+    new = np.zeros(60)
+    new[5] = 30.0
+    new[30:] = 300.0
+    series = SeriesSet(days, {"Steady": steady, "New": new}, steady + new, {}, {}, "messages")
+    found = [e for e in detect(series, AnalyzeConfig()) if e["type"] == "new_botnet"]
+    assert [(e["botnet"], e["date"]) for e in found] == [("New", date(2011, 1, 31))]

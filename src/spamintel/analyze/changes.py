@@ -23,7 +23,7 @@ from datetime import date, datetime
 import numpy as np
 
 from spamintel.analyze.levels import content_switches, level_shifts
-from spamintel.analyze.silences import silence_events, silent_runs
+from spamintel.analyze.silences import first_sustained, silence_events, silent_runs
 from spamintel.config import AnalyzeConfig
 
 T_MIN = 3.0
@@ -126,13 +126,24 @@ def _global_change(s: SeriesSet, day: date, w: int) -> float | None:
     return (after - before) / before if before > 0 else None
 
 
+def _without_strays(x: np.ndarray) -> np.ndarray:
+    """``x`` with the isolated days before its first sustained activity set to zero: a
+    stray message attributed to a botnet weeks before it appears does not hide its onset."""
+    start = first_sustained(x, len(x) - 1) if len(x) else 0
+    if start == 0 or not np.any(x[start:] > 0):
+        return x
+    out = x.copy()
+    out[:start] = 0.0
+    return out
+
+
 def detect(s: SeriesSet, cfg: AnalyzeConfig) -> list[dict]:
     """All events of all series, sorted by date, each with a stable ``event_id``."""
     w, frac = cfg.window_days, cfg.silent_fraction
     events: list[dict] = []
     for name, x in sorted(s.daily.items()):
         active = _active(x, frac)
-        found = silence_events(x, s.days, s.hourly.get(name, {}), frac,
+        found = silence_events(_without_strays(x), s.days, s.hourly.get(name, {}), frac,
                                cfg.takedown_min_days, w, s.observed.get(name))
         found += level_shifts(x, s.days, active, w, cfg.surge_ratio)
         found += content_switches(s.categories.get(name, []), s.days, active, w,
