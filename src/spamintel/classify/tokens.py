@@ -125,10 +125,10 @@ def _words(head: str) -> set[str]:
     if not ascii_only:
         odd = [w for w in words if not w.isascii()]
         words.difference_update(odd)
-        for chunk in odd:
-            words.update(_WORD.findall(chunk))
-            for run in _CJK.findall(chunk):
-                words.update(run[i : i + 2] for i in range(len(run) - 1))
+        rest = " ".join(odd)  # neither pattern matches across a space
+        words.update(_WORD.findall(rest))
+        for run in _CJK.findall(rest):
+            words.update(run[i : i + 2] for i in range(len(run) - 1))
     words -= _DROP
     return words
 
