@@ -34,6 +34,10 @@ def test_signatures_name_the_families(world):
     assert figures["false_attribution_nonbotnet"] <= 0.01
     assert figures["false_attribution_legit"] <= 0.01
     assert abs(figures["botnet_share_pred"] - figures["botnet_share_truth"]) <= 0.03
+    # two days of March hold two campaigns of one botnet on one template whose domain
+    # pools both began before the window, which nothing in the mail separates; longer
+    # periods reach 0.96-0.98 (docs/accuracy.md)
+    assert figures["campaigns"]["recall"] >= 0.85 and figures["campaigns"]["f1"] >= 0.75
 
 
 def test_discovery_alone_separates_the_families(world):
