@@ -92,10 +92,20 @@ def local_part(rng: random.Random) -> str:
     return lower(rng, between(rng, 5, 9))
 
 
+# Mailboxes organisations send automated mail from (``org_service``, ``org_news``).
+_ROLE_LOCALS = {
+    "org_service": ("no-reply", "noreply", "orders", "service", "customerservice", "support",
+                    "account", "info"),
+    "org_news": ("news", "newsletter", "info", "mailings", "marketing", "hello"),
+}
+
+
 def sender_address(
     style: str, rng: random.Random, rcpt_domain: str, isp_domain: str, seed: int
 ) -> str:
     """The envelope/header sender a group of ``style`` uses."""
+    if style in _ROLE_LOCALS:
+        return f"{pick(rng, _ROLE_LOCALS[style])}@{org_domain(seed)}"
     local = local_part(rng)
     if style == "rcpt_domain":
         return f"{local}@{rcpt_domain}"
