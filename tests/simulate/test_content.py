@@ -4,7 +4,8 @@ from datetime import date
 
 from spamintel.simulate.content import load_templates, recipient_name, render_content
 
-LEGIT = ("legit_personal", "legit_newsletter", "legit_notification", "legit_account")
+LEGIT = ("legit_personal", "legit_newsletter", "legit_notification", "legit_account",
+         "legit_statement")
 
 
 def _render(name: str, seed: int, local: str = "anna.smith"):
