@@ -54,6 +54,7 @@ class PoolRules:
     sender_tv: float = 0.2
     fragment_share: float = 0.05
     neighbours: int = 2
+    first_cells: int = 3
 
 
 def domain_entries(content: np.ndarray, domains: pa.ChunkedArray | pa.Array
@@ -117,25 +118,36 @@ class _Candidates:
 
 
 def _candidates(node: np.ndarray, cell: np.ndarray, cell_key: np.ndarray,
-                neighbours: int) -> _Candidates:
-    """Each node of a cell paired with its next ``neighbours`` nodes by volume."""
+                cell_day: np.ndarray, rules: PoolRules) -> _Candidates:
+    """Each node of a cell paired with its next ``neighbours`` nodes by volume; a pair's
+    counts are summed over the first ``first_cells`` cells (by day) where it meets, so
+    later mail does not undo an earlier link."""
     pair_cell, _ = pair_ids(cell, node)
     _, first, count = np.unique(pair_cell, return_index=True, return_counts=True)
     c_cell, c_node, c_key = cell[first], node[first], cell_key[first]
+    c_day = cell_day[first]
     order = np.lexsort((count, c_cell))
     c_cell, c_node, c_key, count = c_cell[order], c_node[order], c_key[order], count[order]
+    c_day = c_day[order]
+    neighbours = rules.neighbours
     parts = []
     for k in range(1, neighbours + 1):
         same = np.flatnonzero(c_cell[k:] == c_cell[:-k])
         parts.append((same, same + k))
     i = np.concatenate([p[0] for p in parts])
     j = np.concatenate([p[1] for p in parts])
-    a, b, keys = c_node[i], c_node[j], c_key[i]
+    a, b, keys, days = c_node[i], c_node[j], c_key[i], c_day[i]
     ca, cb = count[i].astype(float), count[j].astype(float)
     swap = a > b
     lo, hi = np.where(swap, b, a), np.where(swap, a, b)
     x, y = np.where(swap, cb, ca), np.where(swap, ca, cb)
     pid, n = pair_ids(lo, hi)
+    if rules.first_cells > 0:
+        by_day = np.lexsort((days, pid))
+        start = np.searchsorted(pid[by_day], pid[by_day], "left")
+        early = np.zeros(len(pid), dtype=bool)
+        early[by_day] = np.arange(len(pid)) - start < rules.first_cells
+        x, y = np.where(early, x, 0.0), np.where(early, y, 0.0)
     sx, sy = np.bincount(pid, x, minlength=n), np.bincount(pid, y, minlength=n)
     one = np.unique(pid, return_index=True)[1]
     return _Candidates(lo[one], hi[one], sx[pid[one]], sy[pid[one]], keys[one])
@@ -184,7 +196,7 @@ def rotation_links(node: np.ndarray, rows: np.ndarray, content: np.ndarray, day:
     n_nodes = int(node.max()) + 1
     key, _ = pair_ids(content[rows], sender[rows] + 1)
     cell, _ = pair_ids(key, day[rows])
-    c = _candidates(node, cell, key, rules.neighbours)
+    c = _candidates(node, cell, key, day[rows], rules)
     if len(c.p) == 0:
         return c.p, c.q
     first = np.full(n_nodes, np.iinfo(np.int64).max)
