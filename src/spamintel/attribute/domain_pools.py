@@ -7,7 +7,8 @@ one pool when, inside one content group and sent by the same sender population o
 same day:
 
 - they carry the same volume (a campaign spreads its mail evenly over its live domains;
-  an equal-rate Poisson test, or counts within ``rate_ratio`` of each other),
+  an equal-rate Poisson test, or counts within ``rate_ratio`` of each other, on the first
+  ``first_cells`` days the two meet, so later mail does not undo a link),
 - they were introduced together: their first days lie at most ``gap_days`` active days
   of that content group and sender apart (a second campaign on the same template that
   starts later brings domains of its own, which never link to the older rotation), and
