@@ -21,6 +21,8 @@ from spamintel.parse import parse_message
 
 _CODE = ("tokens.py", "features.py", "phishing.py", "links.py", "malware.py", "dataset.py",
          "corpora.py")
+# The stages before classify: a change there changes the features too.
+_STAGES = ("parse", "fingerprint")
 
 
 @dataclass(frozen=True)
@@ -62,6 +64,9 @@ def _key(messages: Sequence[Labelled], site_headers: bool) -> str:
     h = hashlib.sha256(b"site" if site_headers else b"sender")
     for name in _CODE:
         h.update((Path(__file__).parent / name).read_bytes())
+    for stage in _STAGES:
+        for path in sorted((Path(__file__).parent.parent / stage).glob("*.py")):
+            h.update(path.read_bytes())
     for m in messages:
         h.update(m.raw.sha256.encode())
     return h.hexdigest()[:16]
