@@ -82,8 +82,8 @@ def _cards(x: np.ndarray) -> list[int]:
 def build_clusters(rows: RowInputs, matches: FamilyMatches, cfg: AttributeConfig,
                    campaigns: Callable[[np.ndarray], np.ndarray] | None = None) -> Clusters:
     """Cluster every spam row by discovery, split off new populations (``campaigns``
-    gives a campaign label per row from the class labels; without it no split), then
-    name the clusters."""
+    gives a campaign or domain-pool label per row, -1 none, from the class labels;
+    without it no split), then name the clusters."""
     labels = discover_classes(rows, cfg)
     if campaigns is not None:
         rules = OnsetRules(cfg.new_botnet_lead_days, cfg.min_new_messages, cfg.min_botnet_ips)

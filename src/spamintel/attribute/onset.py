@@ -6,9 +6,11 @@ population of its own: sender IPs never seen before, sending campaigns the class
 sent, appearing abruptly weeks after the class began. Inside each class, messages are
 linked when they come from the same IP (the same bot) or belong to the same campaign;
 the bots of one botnet share campaigns, so an established botnet stays one connected
-piece when it starts a new campaign (its bots send old and new alike). A piece whose
-first message comes at least ``lead_days`` after its class's first message, with at
-least ``min_messages`` messages from ``min_ips`` IPs, is a new population.
+piece when it starts a new campaign (its bots send old and new alike). Pieces of at
+least ``min_piece`` messages whose first message comes at least ``lead_days`` after
+their class's first message, and that start within ``lead_days`` of each other, form a
+new population when together they hold ``min_messages`` messages from ``min_ips`` IPs
+(in a sparse sample a new botnet's campaigns need not share a bot).
 
 A known botnet that switches software or templates also shows up as a late piece in
 another class. It is told apart by what it leaves behind: another class falls silent
@@ -40,6 +42,7 @@ class OnsetRules:
     lead_days: int = 7
     min_messages: int = 50
     min_ips: int = 20
+    min_piece: int = 10
     drop_ratio: float = 0.3
     max_country_tv: float = 0.25
 
@@ -130,19 +133,40 @@ def split_new_populations(labels: np.ndarray, senders: Senders, campaign: np.nda
     pieces = _pieces(labels, senders, campaign, day, rows)
     class_first = np.full(int(labels.max()) + 1, np.iinfo(np.int64).max)
     np.minimum.at(class_first, labels[rows], day[rows])
-    new = ((pieces.first >= class_first[pieces.cls] + rules.lead_days)
-           & (pieces.messages >= rules.min_messages) & (pieces.ips >= rules.min_ips))
     next_label = int(labels.max()) + 1
     born: list[np.ndarray] = []
-    for p in np.flatnonzero(new):
-        mine = rows[pieces.of_row == p]
-        target = _continued_class(mine, int(pieces.cls[p]), rows, labels, senders, day, rules)
+    for group in _late_groups(pieces, class_first, rules):
+        mine = rows[np.isin(pieces.of_row, group)]
+        if len(mine) < rules.min_messages or \
+                len(np.unique(senders.ip[mine][senders.has_ip[mine]])) < rules.min_ips:
+            continue
+        target = _continued_class(mine, int(pieces.cls[group[0]]), rows, labels, senders,
+                                  day, rules)
         if target < 0:
             target, next_label = next_label, next_label + 1
             born.append(mine)
         out[mine] = target
     _join_twins(out, born, campaign, day, rules)
     return _merge_continuations(out, senders, day, rules)
+
+
+def _late_groups(pieces: _Pieces, class_first: np.ndarray, rules: OnsetRules
+                 ) -> list[np.ndarray]:
+    """Late pieces (at least ``min_piece`` messages, first day ``lead_days`` after their
+    class's) grouped per class when they start within ``lead_days`` of the group's first:
+    a new botnet's campaigns need not share bots in a sparse sample."""
+    late = np.flatnonzero((pieces.first >= class_first[pieces.cls] + rules.lead_days)
+                          & (pieces.messages >= rules.min_piece))
+    late = late[np.lexsort((pieces.first[late], pieces.cls[late]))]
+    groups: list[list[int]] = []
+    for p in late:
+        head = groups[-1][0] if groups else -1
+        if head >= 0 and pieces.cls[head] == pieces.cls[p] and \
+                pieces.first[p] - pieces.first[head] <= rules.lead_days:
+            groups[-1].append(int(p))
+        else:
+            groups.append([int(p)])
+    return [np.array(g, dtype=np.int64) for g in groups]
 
 
 def _join_twins(labels: np.ndarray, born: list[np.ndarray], campaign: np.ndarray,

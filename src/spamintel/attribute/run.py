@@ -25,7 +25,7 @@ from spamintel.attribute.campaigns import (
     content_groups,
     split_campaigns,
 )
-from spamintel.attribute.domain_pools import PoolRules
+from spamintel.attribute.domain_pools import PoolRules, pool_labels
 from spamintel.attribute.features import feature_matrix
 from spamintel.attribute.naming import RowInputs, build_clusters
 from spamintel.attribute.resolve import match_signatures
@@ -74,9 +74,8 @@ def attribute(store: Store, cfg: AttributeConfig | None = None) -> AttributionSu
                      table.column("client_ip").is_valid().to_numpy(zero_copy_only=False),
                      _col(table, "day_num"), dense(pc.fill_null(table.column("client_cc"), ""))[0])
     matches = match_signatures(table, sigs)
-    no_botnet = np.full(table.num_rows, -1, dtype=np.int64)
-    clusters = build_clusters(rows, matches, cfg,
-                              lambda classes: _campaigns(table, mail, no_botnet, classes, cfg))
+    clusters = build_clusters(rows, matches, cfg, lambda classes: pool_labels(
+        mail, table.column("url_domains"), rows.day, classes, _pool_rules(cfg)))
     result = assign(clusters, matches, rows.x, rows.ip, spam, cfg.cluster_confidence)
     labels = _campaigns(table, mail, result.index, clusters.labels, cfg)
     table = table.append_column("campaign_id", pa.array(campaign_ids(labels, sha), pa.string()))
@@ -88,9 +87,12 @@ def _campaigns(table: pa.Table, content: np.ndarray, botnet: np.ndarray, cluster
                cfg: AttributeConfig) -> np.ndarray:
     """Campaign label per row; the sender population of a row is its botnet and cluster."""
     sender, _ = pair_ids(botnet + 1, cluster + 1)
-    rules = PoolRules(max_shared_groups=cfg.max_groups_per_domain, gap_days=cfg.pool_gap_days)
     return split_campaigns(content, table.column("url_domains"), _col(table, "day_num"),
-                           sender, rules, cfg.campaign_max_gap_days)
+                           sender, _pool_rules(cfg), cfg.campaign_max_gap_days)
+
+
+def _pool_rules(cfg: AttributeConfig) -> PoolRules:
+    return PoolRules(max_shared_groups=cfg.max_groups_per_domain, gap_days=cfg.pool_gap_days)
 
 
 def _write(store: Store, table: pa.Table, result: Assignment, clusters) -> None:
