@@ -47,17 +47,18 @@ def test_botnet_share_and_categories(tables):
 
 def _events(rows: list[tuple]) -> duckdb.DuckDBPyConnection:
     """An in-memory ``events`` view: (sensor, source_kind, verdict, is_virus, count[,
-    category[, n_urls]])."""
+    category[, n_urls[, url domain[, has_malicious_link]]]]); From is at shop.example."""
     con = duckdb.connect()
     con.execute("""CREATE TABLE events (day DATE, sensor VARCHAR, source_kind VARCHAR,
         verdict VARCHAR, label VARCHAR, is_virus BOOLEAN, is_phish BOOLEAN,
         has_malicious_link BOOLEAN, category VARCHAR, botnet VARCHAR, n_urls INTEGER,
-        n_attachments SMALLINT)""")
+        n_attachments SMALLINT, from_addr VARCHAR, url_domains VARCHAR[])""")
     for sensor, kind, verdict, virus, count, *more in rows:
-        cat, urls = (more + [None, 1])[:2]
-        con.executemany("INSERT INTO events VALUES (?, ?, ?, ?, NULL, ?, FALSE, FALSE, ?, NULL, "
-                        "?, 0)",
-                        [(date(2011, 3, 5), sensor, kind, verdict, virus, cat, urls)] * count)
+        cat, urls, domain, bad = (more + [None, 1, "elsewhere.example", False][len(more):])
+        con.executemany("INSERT INTO events VALUES (?, ?, ?, ?, NULL, ?, FALSE, ?, ?, NULL, "
+                        "?, 0, 'no-reply@mail.shop.example', ?)",
+                        [(date(2011, 3, 5), sensor, kind, verdict, virus, bad, cat, urls,
+                          [domain] if urls else [])] * count)
     return con
 
 
@@ -111,3 +112,15 @@ def test_phishing_counts_the_verdict_and_spam_the_rules_call_phishing():
     rows = {r["metric"]: r for r in monthly_rates(con, ["feed"], {})}
     assert rows["phishing_rate_1_in"]["numerator"] == 20
     assert rows["phishing_rate_1_in_direct"]["numerator"] == 0
+
+
+def test_phishing_leads_to_someone_else():
+    con = _events([("feed", "feed", "spam", False, 800), ("feed", "feed", "ham", False, 200),
+                   ("trap", "trap", "phish", False, 10, "phishing", 2, "elsewhere.example"),
+                   # a shop's own password notice: every link on its own domain
+                   ("trap", "trap", "phish", False, 6, "phishing", 2, "shop.example"),
+                   # ...unless the link is flagged (a look-alike sending domain)
+                   ("trap", "trap", "phish", False, 3, "phishing", 1, "shop.example", True),
+                   ("trap", "trap", "spam", False, 981, "pharma")])
+    rows = {r["metric"]: r for r in monthly_rates(con, ["feed"], {})}
+    assert rows["phishing_rate_1_in"]["numerator"] == 13
