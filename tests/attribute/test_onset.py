@@ -67,3 +67,12 @@ def test_rows_outside_classes_stay_outside():
     rows = _concat(_population(0, range(0, 3), 4, [1], country=0))
     out = _split(rows, np.full(len(rows["ip"]), -1, dtype=np.int64))
     assert (out == -1).all()
+
+
+def test_a_late_campaign_from_the_class_s_own_countries_is_no_new_botnet():
+    old = _population(0, range(0, 40), 20, [1, 2], country=0)
+    # its bots happen not to be seen on the old campaigns (a sparse sample)
+    later = _population(100_000, range(20, 40), 10, [7, 8], country=0)
+    rows = _concat(old, later)
+    out = _split(rows, np.zeros(len(rows["ip"]), dtype=np.int64))
+    assert set(out.tolist()) == {0}

@@ -10,7 +10,10 @@ piece when it starts a new campaign (its bots send old and new alike). Pieces of
 least ``min_piece`` messages whose first message comes at least ``lead_days`` after
 their class's first message, and that start within ``lead_days`` of each other, form a
 new population when together they hold ``min_messages`` messages from ``min_ips`` IPs
-(in a sparse sample a new botnet's campaigns need not share a bot).
+(in a sparse sample a new botnet's campaigns need not share a bot), and when their
+senders sit in other countries than the class's mail before (total variation distance
+at least ``min_country_shift`` and twice what chance gives a sample of that size): a
+known botnet's new campaign comes from the same kind of networks.
 
 A known botnet that switches software or templates also shows up as a late piece in
 another class. It is told apart by what it leaves behind: another class falls silent
@@ -43,6 +46,7 @@ class OnsetRules:
     min_messages: int = 50
     min_ips: int = 20
     min_piece: int = 10
+    min_country_shift: float = 0.4
     drop_ratio: float = 0.3
     max_country_tv: float = 0.25
 
@@ -140,14 +144,31 @@ def split_new_populations(labels: np.ndarray, senders: Senders, campaign: np.nda
         if len(mine) < rules.min_messages or \
                 len(np.unique(senders.ip[mine][senders.has_ip[mine]])) < rules.min_ips:
             continue
-        target = _continued_class(mine, int(pieces.cls[group[0]]), rows, labels, senders,
-                                  day, rules)
+        own = int(pieces.cls[group[0]])
+        if not _new_countries(mine, rows[(labels[rows] == own) & (day[rows] < day[mine].min())],
+                              senders.country, rules):
+            continue
+        target = _continued_class(mine, own, rows, labels, senders, day, rules)
         if target < 0:
             target, next_label = next_label, next_label + 1
             born.append(mine)
         out[mine] = target
     _join_twins(out, born, campaign, day, rules)
     return _merge_continuations(out, senders, day, rules)
+
+
+def _new_countries(mine: np.ndarray, before: np.ndarray, country: np.ndarray,
+                   rules: OnsetRules) -> bool:
+    """Whether ``mine`` sends from other countries than its class did before: total
+    variation distance at least ``min_country_shift`` and twice what a sample of its size
+    drawn from the class would show by chance."""
+    if len(before) == 0:
+        return True
+    k = int(country.max()) + 1
+    p = _shares(country[before], k)
+    tv = 0.5 * float(np.abs(_shares(country[mine], k) - p).sum())
+    chance = 0.5 * float(np.sqrt(2.0 * p * (1.0 - p) / (np.pi * len(mine))).sum())
+    return tv >= max(rules.min_country_shift, 2.0 * chance)
 
 
 def _late_groups(pieces: _Pieces, class_first: np.ndarray, rules: OnsetRules
