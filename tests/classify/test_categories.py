@@ -64,3 +64,19 @@ def test_offer_words_alone_do_not_make_a_category():
     assert shipped.match({"s:get", "s:now"}) is None  # "get in now" once "in" is dropped
     assert shipped.match({"s:claim", "bonus", "chips"}).category == "casino"
     assert shipped.match({"write", "business", "relationship"}) is None  # not "write me"
+
+
+def test_matched_keywords_come_in_the_same_order_in_every_process():
+    import os
+    import subprocess
+    import sys
+
+    code = ("from spamintel.classify.categories import CategoryRules;"
+            "r = CategoryRules({'categories': {'pharma': {'keywords': "
+            "['viagra', 'cialis', 'pills', 'pharmacy', 'levitra', 'xanax']}}});"
+            "words = {'xanax', 'pills', 'viagra', 'pharmacy', 'cialis', 'levitra'};"
+            "print(r.match(words).keywords)")
+    outs = {subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                           env={**os.environ, "PYTHONHASHSEED": str(seed)}).stdout
+            for seed in range(6)}
+    assert len(outs) == 1

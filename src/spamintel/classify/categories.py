@@ -68,7 +68,7 @@ class CategoryRules:
     def _scores(self, tokens: set[str], prefix: str, weight: int,
                 scores: dict[str, int], hits: dict[str, list[str]]) -> None:
         keys = self.keys if not prefix else self.subject_keys
-        for token in keys.intersection(tokens):
+        for token in sorted(keys.intersection(tokens)):  # sorted: reasons stable across runs
             for cat, rest, keyword in self.index[token[len(prefix):]]:
                 if all(prefix + w in tokens for w in rest):
                     scores[cat] = scores.get(cat, 0) + weight
