@@ -11,18 +11,14 @@ _TRANSIT = frozenset({
     "x-virus-scanned", "x-virus-status", "status", "x-status", "x-keywords", "x-uid",
     "content-length", "lines", "x-uidl", "x-mailman-version", "x-beenthere", "x-spam",
 })
+_TRANSIT_PREFIXES = ("x-spam", "x-virus", "from ")
 
 
 def header_order(headers: list[tuple[str, str]]) -> str:
     """Sender-written header names in order (transit fields dropped), ':'-joined."""
-    names: list[str] = []
-    for name, _ in headers:
-        if name in _TRANSIT or name.startswith(("x-spam", "x-virus", "from ")):
-            continue
-        names.append(name[:40])
-        if len(names) >= 60:
-            break
-    return ":".join(names)
+    names = [name[:40] for name, _ in headers
+             if name not in _TRANSIT and not name.startswith(_TRANSIT_PREFIXES)]
+    return ":".join(names[:60])
 
 
 def header_order_fp(order: str) -> str:
