@@ -81,14 +81,6 @@ def decode_value(value: str, defects: list[str]) -> str:
         return value
 
 
-def first(headers: list[tuple[str, str]], name: str) -> str | None:
-    """Value of the first header called ``name`` (lower-case), or None."""
-    for key, value in headers:
-        if key == name:
-            return value
-    return None
-
-
 def all_values(headers: list[tuple[str, str]], name: str) -> list[str]:
     """Values of every header called ``name`` (lower-case), in order."""
     return [value for key, value in headers if key == name]
