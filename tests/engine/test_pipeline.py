@@ -40,3 +40,23 @@ def test_a_message_failing_in_a_later_stage_is_quarantined_alone():
     assert batch.num_rows == 4 and victim not in batch.column("msg_sha256").to_pylist()
     assert [q["msg_sha256"] for q in quarantine] == [victim]
     assert quarantine[0]["reason"].startswith("pipeline_error: RuntimeError: model exploded")
+
+
+def test_a_message_breaking_the_fingerprint_batch_is_quarantined_alone(monkeypatch):
+    from spamintel.fingerprint import stage
+
+    real = stage.header_order
+
+    def flaky(headers):
+        if ("message-id", "<boom@example.org>") in headers:
+            raise ValueError("hostile header")
+        return real(headers)
+
+    monkeypatch.setattr(stage, "header_order", flaky)
+    raws = _raws(6)
+    raws[4] = RawMessage(data=b"Message-ID: <boom@example.org>\n\nhi there", source="x")
+    batch, quarantine = Pipeline(Config()).process_batch(raws)
+    assert batch.num_rows == 5
+    assert all(len(m) == 64 for m in batch.column("body_minhash").to_pylist())
+    assert [q["msg_sha256"] for q in quarantine] == [raws[4].sha256]
+    assert "hostile header" in quarantine[0]["reason"]

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 
 from spamintel.config import ParseConfig
 from spamintel.fingerprint.dialect import dialect_fingerprint
 from spamintel.fingerprint.headers import header_order, header_order_fp
-from spamintel.fingerprint.minhash import body_minhash, normalise
+from spamintel.fingerprint.minhash import body_minhashes, normalise
 from spamintel.fingerprint.shapes import boundary_shape, date_shape, message_id_shape, subject_shape
 from spamintel.model import Event, ParsedMessage
 
@@ -26,6 +27,22 @@ def excerpt(text: str) -> str:
 
 def fingerprint(parsed: ParsedMessage, cfg: ParseConfig) -> Event:
     """Set header order, shapes, excerpt and MinHash on ``parsed.event`` and return it."""
+    return fingerprint_batch([parsed], cfg)[0]
+
+
+def fingerprint_batch(parsed: Sequence[ParsedMessage], cfg: ParseConfig) -> list[Event]:
+    """``fingerprint`` for many messages; their MinHashes are computed together, which
+    costs a fraction of hashing each message on its own."""
+    texts = [_fields(one) for one in parsed]
+    digests = body_minhashes(texts, [one.event.url_domains for one in parsed],
+                             cfg.minhash_perms)
+    for one, digest in zip(parsed, digests, strict=True):
+        one.event.body_minhash = digest
+    return [one.event for one in parsed]
+
+
+def _fields(parsed: ParsedMessage) -> bytes:
+    """Set every fingerprint column but the MinHash; return the normalised text."""
     ev = parsed.event
     ev.header_order = header_order(parsed.headers)
     ev.header_order_fp = header_order_fp(ev.header_order)
@@ -34,8 +51,7 @@ def fingerprint(parsed: ParsedMessage, cfg: ParseConfig) -> Event:
     ev.subject_shape = subject_shape(ev.subject)
     ev.boundary_shape = boundary_shape(parsed.header("content-type"))
     ev.body_excerpt = excerpt(parsed.text)
-    ev.body_minhash = body_minhash(normalise(parsed.text), ev.url_domains, cfg.minhash_perms)
     if parsed.raw.session:
         ev.smtp_dialect_fp, features = dialect_fingerprint(parsed.raw.session)
         ev.smtp_dialect = json.dumps(features, sort_keys=True, separators=(",", ":"))
-    return ev
+    return normalise(parsed.text)
