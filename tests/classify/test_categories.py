@@ -80,3 +80,17 @@ def test_matched_keywords_come_in_the_same_order_in_every_process():
                            env={**os.environ, "PYTHONHASHSEED": str(seed)}).stdout
             for seed in range(6)}
     assert len(outs) == 1
+
+
+def test_ties_go_to_the_earlier_category_and_hits_are_listed():
+    r = rules(casino={"keywords": ["jackpot", "slots"]}, pharma={"keywords": ["pills", "rx"]})
+    hit = r.match({"pills", "rx", "jackpot", "slots"})
+    assert (hit.category, hit.score, hit.keywords) == ("casino", 2, ("jackpot", "slots"))
+    hit = r.match({"s:pills", "jackpot"})  # subject words count twice: 2 beats 1
+    assert (hit.category, hit.score, hit.keywords) == ("pharma", 2, ("pills",))
+
+
+def test_a_subject_phrase_needs_every_word_in_the_subject():
+    r = rules(**{"419": {"keywords": ["next of kin"]}})
+    assert r.match({"s:next", "kin"}) is None
+    assert r.match({"s:next", "s:kin"}).category == "419"

@@ -15,13 +15,17 @@ def test_rows_of_known_tokens_sorted_and_unknown_ignored():
     assert TokenIndex([]).rows({"viagra"}) == []
 
 
-def test_tokens_hashing_beyond_either_end_of_the_vocabulary():
+def test_unknown_tokens_pad_with_the_row_past_the_end():
     index = TokenIndex(VOCAB)
-    top, bottom = max(map(hash, VOCAB)), min(map(hash, VOCAB))
-    outside = [f"x{i}" for i in range(200) if not bottom <= hash(f"x{i}") <= top]
-    assert outside  # some of 200 random strings hash outside the five vocabulary hashes
-    assert index.rows(set(outside)) == []
-    assert index.rows(set(outside) | {"meeting"}) == [1]
+    padded = index.padded_rows({"zzz", "s:cheap", "yyy", "viagra"})
+    assert padded == [0, 3, 5, 5]
+    assert index.known(padded) == [0, 3]
+    assert index.padded_rows({"zzz"}) == [5]
+    assert index.known([5]) == []
+
+
+def test_a_token_listed_twice_keeps_its_first_row():
+    assert TokenIndex(["a", "b", "a"]).rows({"a", "b"}) == [0, 1]
 
 
 def test_every_vocabulary_token_is_found():

@@ -56,8 +56,15 @@ class CategoryRules:
                 words = _keyword_words(str(keyword))
                 if words:
                     self.index.setdefault(words[0], []).append((cat, words[1:], str(keyword)))
-        self.keys = frozenset(self.index)
-        self.subject_keys = frozenset("s:" + k for k in self.index)
+        # Per token prefix ("" for body words, "s:" for subject words): first word as a
+        # token -> (category, the other words as tokens, keyword) of each rule it starts.
+        self._by_prefix = {
+            prefix: {prefix + first: [(cat, frozenset(prefix + w for w in rest), keyword)
+                                      for cat, rest, keyword in rules]
+                     for first, rules in self.index.items()}
+            for prefix in ("", "s:")}
+        self.keys = frozenset(self._by_prefix[""])
+        self.subject_keys = frozenset(self._by_prefix["s:"])
 
     @classmethod
     def load(cls, path: str | Path | None = None) -> CategoryRules:
@@ -68,9 +75,10 @@ class CategoryRules:
     def _scores(self, tokens: set[str], prefix: str, weight: int,
                 scores: dict[str, int], hits: dict[str, list[str]]) -> None:
         keys = self.keys if not prefix else self.subject_keys
+        rules = self._by_prefix[prefix]
         for token in sorted(keys.intersection(tokens)):  # sorted: reasons stable across runs
-            for cat, rest, keyword in self.index[token[len(prefix):]]:
-                if all(prefix + w in tokens for w in rest):
+            for cat, rest, keyword in rules[token]:
+                if tokens.issuperset(rest):
                     scores[cat] = scores.get(cat, 0) + weight
                     hits.setdefault(cat, []).append(keyword)
 
@@ -83,7 +91,10 @@ class CategoryRules:
         self._scores(tokens, "s:", self.subject_weight, scores, hits)
         if not scores:
             return None
-        best = max(self.order, key=lambda c: (scores.get(c, 0), -self.order.index(c)))
-        if scores.get(best, 0) < self.min_score:
+        top = max(scores.values())
+        if len(scores) < len(self.order):  # a category without a hit scores 0
+            top = max(top, 0)
+        best = next(c for c in self.order if scores.get(c, 0) == top)  # ties: the earlier
+        if top < self.min_score:
             return None
         return CategoryHit(best, scores[best], tuple(dict.fromkeys(hits[best]))[:5])

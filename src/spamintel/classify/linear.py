@@ -99,14 +99,14 @@ class LinearModel:
 
     def score(self, tokens: set[str] | frozenset[str]) -> Scores:
         """Score a token set: spam and phish probabilities (the category on demand)."""
-        rows = self.index.rows(tokens)
+        rows = self.index.padded_rows(tokens)
         norm = 1.0 / math.sqrt(max(len(tokens), 1))
         spam, phish = self._bias
-        if rows:
+        if rows and rows[0] != self._zero:  # unknown tokens pick the zero at the end
             pick = itemgetter(*rows, self._zero)  # two or more items: always a tuple
             spam += sum(pick(self._spam)) * norm
             phish += sum(pick(self._phish)) * norm
-        return Scores(_sigmoid(spam), _sigmoid(phish), rows, norm, self)
+        return Scores(_sigmoid(spam), _sigmoid(phish), self.index.known(rows), norm, self)
 
     def category_of(self, rows: list[int], norm: float) -> tuple[str | None, float]:
         """The likeliest category of a message's known token rows and its probability."""
