@@ -21,9 +21,10 @@ _TEXT_TYPES = ("text/plain", "text/html")
 
 def _observed(raw: RawMessage, hop: Hop | None, hops: Hops, date: datetime | None
               ) -> tuple[datetime | None, str]:
-    if raw.received_at is not None:
-        when = raw.received_at
-        return (when if when.tzinfo else when.replace(tzinfo=UTC)).astimezone(UTC), "session"
+    session = raw.received_at
+    if session is not None:
+        aware = session if session.tzinfo else session.replace(tzinfo=UTC)
+        return aware.astimezone(UTC), "session"
     when = hop.when if hop is not None else None
     if when is not None:
         return when, "received"
@@ -46,7 +47,9 @@ def _client(raw: RawMessage, ev: Event, hops: Hops, boundary: Boundary) -> Hop |
 
 def _body(parsed: ParsedMessage, structure: Structure, cfg: ParseConfig) -> None:
     ev, defects = parsed.event, parsed.event.parse_defects
-    texts, htmls, charsets = [], [], []
+    texts: list[str] = []
+    htmls: list[str] = []
+    charsets: list[str] = []
     for leaf in structure.leaves:
         is_attachment = leaf.disposition == "attachment" or leaf.filename
         if leaf.content_type in _TEXT_TYPES and not is_attachment:

@@ -121,7 +121,8 @@ def _slow(data: bytes, max_depth: int, max_parts: int) -> Structure:
         try:
             payload = part.get_payload(decode=True)
         except (ValueError, TypeError, AssertionError):
-            payload, _ = None, out.defects.append("undecodable_payload")
+            payload = None
+            out.defects.append("undecodable_payload")
         content = payload if isinstance(payload, bytes) else b""
         try:
             filename = part.get_filename()

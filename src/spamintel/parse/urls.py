@@ -20,7 +20,7 @@ _PSL = PublicSuffixList()
 def _scan(text: str, low: str, starts: tuple[str, ...], pattern: re.Pattern[str]) -> list[str]:
     """Match ``pattern`` only where a cheap substring search of the lower-cased text
     ``low`` finds a candidate start."""
-    found: list[tuple[int, str]] = []
+    found: list[tuple[int, int, str]] = []
     for token in starts:
         i = low.find(token)
         while i >= 0:
@@ -29,7 +29,8 @@ def _scan(text: str, low: str, starts: tuple[str, ...], pattern: re.Pattern[str]
                 found.append((i, m.end(), m.group(m.lastindex or 0)))
             i = low.find(token, i + len(token))
     found.sort()
-    out, covered = [], -1
+    out: list[str] = []
+    covered = -1
     for start, end, url in found:
         if start >= covered:  # "www." inside an already matched "http://www." is not new
             out.append(url)
