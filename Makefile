@@ -37,11 +37,13 @@ test: $(STAMP)
 bench: $(STAMP)
 	@for f in bench/bench_*.py; do echo "== $$f"; $(BIN)/python $$f || exit 1; done
 
-# Verdict accuracy on the real corpora, side by side with bogofilter (Debian package,
-# installed when missing and possible) trained on the same messages.
+# Verdict accuracy on the real corpora, side by side with bogofilter and SpamAssassin
+# (Debian packages, installed when missing and possible) trained on the same messages.
 bench-accuracy: $(STAMP)
 	@command -v bogofilter >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq bogofilter) \
 	  || echo "note: bogofilter not installed; its rows are left out"
+	@command -v sa-learn >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq spamassassin) \
+	  || echo "note: SpamAssassin not installed; its rows are left out"
 	$(BIN)/python bench/bench_accuracy.py
 
 lint: $(STAMP)
