@@ -26,8 +26,10 @@ def split_message(data: bytes) -> tuple[bytes, int, list[str]]:
     return data, len(data), defects
 
 
-_FIELD_RE = re.compile(r"^([\x21-\x39\x3b-\x7e]+)[ \t]*:(.*(?:\r?\n[ \t].*)*)", re.M)
-_CONTINUATION = re.compile(r"\n[ \t]")
+_FIELD_RE = re.compile(r"^([\x21-\x39\x3b-\x7e]+)[ \t]*:(.*)", re.M)
+# A fold (RFC 5322 §2.2.3): a line break and the blanks after it. CRLF becomes LF first
+# (a pattern that starts with a literal is searched for, not tried at every position).
+_FOLD = re.compile(r"\n[ \t]+")
 
 
 def _decode_block(block: bytes, defects: list[str]) -> str:
@@ -50,24 +52,15 @@ def parse_fields(block: bytes, max_headers: int) -> tuple[list[tuple[str, str]],
     if b"\x00" in block:
         defects.append("nul_in_headers")
         block = block.replace(b"\x00", b"")
-    text = _decode_block(block, defects)
+    text = _decode_block(block, defects).replace("\r\n", "\n")
+    text = _FOLD.sub(" ", text)  # unfolded: one field a line
     fields = _FIELD_RE.findall(text)
-    lines = text.count("\n") + 1 - len(_CONTINUATION.findall(text))
-    if lines > len(fields) and text.strip():
+    if text.count("\n") + 1 > len(fields) and text.strip():
         defects.append("malformed_header_line")
     if len(fields) > max_headers:
         defects.append("too_many_headers")
         fields = fields[:max_headers]
-    out = [(n.lower(), (_unfold(v) if "\n" in v else v).strip()) for n, v in fields]
-    return out, defects
-
-
-def _unfold(value: str) -> str:
-    """Join a folded value's lines with one space (RFC 5322 §2.2.3): each line break, with
-    the CR before it and the blanks after it, becomes a space."""
-    lines = [line.removesuffix("\r") for line in value.split("\n")]
-    lines[-1] = value[value.rfind("\n") + 1:]  # a CR ending the value is not a fold's
-    return " ".join([lines[0], *(line.lstrip(" \t") for line in lines[1:])])
+    return [(n.lower(), v.strip()) for n, v in fields], defects
 
 
 def decode_value(value: str, defects: list[str]) -> str:

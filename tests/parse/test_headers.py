@@ -1,0 +1,33 @@
+from spamintel.parse.headers import parse_fields, split_message
+
+
+def test_folded_values_are_unfolded_with_one_space_whatever_the_line_ends():
+    block = (b"Received: from a.example (a.example [192.0.2.1])\r\n\tby mx.example;\r\n"
+             b" Sun, 8 Apr 2007 13:21:30 -0400\r\nSubject: one\n  two\n\tthree\r\n"
+             b"X-Empty:\r\nX-Trailing-CR: value\r")
+    fields, defects = parse_fields(block, 100)
+    assert fields == [
+        ("received", "from a.example (a.example [192.0.2.1]) by mx.example; "
+                     "Sun, 8 Apr 2007 13:21:30 -0400"),
+        ("subject", "one two three"), ("x-empty", ""), ("x-trailing-cr", "value")]
+    assert defects == []
+
+
+def test_lines_that_are_not_fields_are_a_defect_and_the_rest_survives():
+    fields, defects = parse_fields(b"From: a@b.example\nthis is not a header\nTo: c@d.example",
+                                   100)
+    assert [name for name, _ in fields] == ["from", "to"]
+    assert defects == ["malformed_header_line"]
+
+
+def test_nul_bytes_8bit_and_header_floods():
+    flood = b"\n".join(b"X-H%d: v" % i for i in range(10_000))
+    fields, defects = parse_fields(b"Subject: caf\xc3\xa9\x00\n" + flood, 1000)
+    assert fields[0] == ("subject", "café") and len(fields) == 1000
+    assert set(defects) == {"nul_in_headers", "8bit_header", "too_many_headers"}
+
+
+def test_split_message_finds_the_first_blank_line():
+    assert split_message(b"A: 1\r\n\r\nbody\n\nmore") == (b"A: 1", 8, [])
+    assert split_message(b"A: 1\n\nbody") == (b"A: 1", 6, [])
+    assert split_message(b"A: 1") == (b"A: 1", 4, ["no_header_body_separator"])
