@@ -44,3 +44,34 @@ def test_shipped_model_is_small_versioned_and_documented():
     assert model.version and model.version != "unversioned"
     assert {"recipe", "manifest", "thresholds", "params"} <= set(model.meta)
     assert "pharma" in model.categories
+
+
+def _reference_spam(model, tokens):
+    """The score's definition: bias plus the known tokens' weights summed in row order
+    (most spam-like first), scaled by 1/sqrt(number of tokens)."""
+    import math
+
+    rows = sorted(model.tokens.index(t) for t in tokens if t in model.tokens)
+    total = sum(float(model.weights[r, 0]) for r in rows)
+    z = float(model.bias[0]) + total * (1.0 / math.sqrt(max(len(tokens), 1)))
+    return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, z))))
+
+
+def test_scores_equal_the_row_order_sum_bit_for_bit(tmp_path):
+    rng = np.random.default_rng(3)
+    vocab = [f"t{i}" for i in range(400)]
+    weights = rng.normal(0, 3, (400, 4)) * 10.0 ** rng.integers(-12, 2, (400, 1))
+    # A bias far below 0 keeps the probability small, where it shows the last bit of z.
+    fresh = LinearModel(vocab, weights, np.array([-30.0, -1.0, 0, 0]), ["a", "b"], {})
+    fresh.save(tmp_path / "m.npz")
+    loaded = LinearModel.load(tmp_path / "m.npz")  # float16 weights: sums exact, any order
+    for model in (fresh, loaded):
+        for _ in range(50):
+            tokens = {f"t{i}" for i in rng.integers(0, 500, rng.integers(1, 300))}
+            assert model.score(tokens).spam == _reference_spam(model, tokens)
+
+
+def test_rows_and_explanation_come_sorted_whatever_the_token_order():
+    model = small_model()
+    scores = model.score(["x", "password", "meeting", "viagra"])
+    assert scores.rows == [0, 1, 2] and model.explain(scores) == ["viagra", "password"]

@@ -17,8 +17,8 @@ def test_rows_of_known_tokens_sorted_and_unknown_ignored():
 
 def test_unknown_tokens_pad_with_the_row_past_the_end():
     index = TokenIndex(VOCAB)
-    padded = index.padded_rows({"zzz", "s:cheap", "yyy", "viagra"})
-    assert padded == [0, 3, 5, 5]
+    padded = index.padded_rows(["zzz", "s:cheap", "yyy", "viagra"])
+    assert padded == [5, 3, 5, 0]  # in the order given
     assert index.known(padded) == [0, 3]
     assert index.padded_rows({"zzz"}) == [5]
     assert index.known([5]) == []

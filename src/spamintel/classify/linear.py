@@ -13,7 +13,6 @@ import hashlib
 import io
 import json
 import math
-from array import array
 from operator import itemgetter
 from pathlib import Path
 from typing import Any
@@ -27,15 +26,24 @@ DEFAULT_MODEL = Path(__file__).parent / "data" / "default_model.npz"
 
 class Scores:
     """Model outputs for one message. ``spam`` and ``phish`` are computed with the
-    score; the likeliest ``category`` (and its probability) only when first asked for."""
+    score; the sorted ``rows`` and the likeliest ``category`` (and its probability) only
+    when first asked for."""
 
-    __slots__ = ("_category", "_model", "norm", "phish", "rows", "spam")
+    __slots__ = ("_category", "_model", "_padded", "_rows", "norm", "phish", "spam")
 
-    def __init__(self, spam: float, phish: float, rows: list[int], norm: float,
+    def __init__(self, spam: float, phish: float, padded: list[int], norm: float,
                  model: LinearModel) -> None:
-        self.spam, self.phish, self.rows, self.norm = spam, phish, rows, norm
-        self._model = model
+        self.spam, self.phish, self.norm = spam, phish, norm
+        self._padded, self._model = padded, model
+        self._rows: list[int] | None = None
         self._category: tuple[str | None, float] | None = None
+
+    @property
+    def rows(self) -> list[int]:
+        """Rows of the message's known tokens, sorted: most spam-like first."""
+        if self._rows is None:
+            self._rows = self._model.index.known(self._padded)
+        return self._rows
 
     def _likeliest(self) -> tuple[str | None, float]:
         if self._category is None:
@@ -51,6 +59,18 @@ class Scores:
     def category_prob(self) -> float:
         """Softmax probability of ``category``."""
         return self._likeliest()[1]
+
+
+def _exact_terms(weights: np.ndarray) -> int:
+    """How many of these weights can be summed exactly in doubles, so in any order.
+
+    Float16 values (what ``save`` writes) are multiples of 2**-24, and so are their sums:
+    a double holds each such sum exactly while it stays below 2**29. Other weights
+    (a model fresh from training) get 0: their sums are taken in row order."""
+    if not np.array_equal(weights.astype(np.float16).astype(weights.dtype), weights):
+        return 0
+    largest = float(np.abs(weights).max(initial=0.0))
+    return int(2**29 // largest) if largest else 2**62
 
 
 def _sigmoid(z: float) -> float:
@@ -73,11 +93,12 @@ class LinearModel:
         self.categories = list(categories)
         self.meta = meta
         self.index = TokenIndex(self.tokens)
-        # Plain arrays of doubles, a zero at the end: summed without a NumPy call
-        # (a message's first NumPy reduction costs more than its whole sum).
+        # Lists of floats, a zero at the end for unknown tokens: picked and summed without
+        # a NumPy call (a message's first NumPy reduction costs more than its whole sum).
         self._zero = len(self.tokens)
-        self._spam = array("d", self.weights[:, 0].tolist() + [0.0])
-        self._phish = array("d", self.weights[:, 1].tolist() + [0.0])
+        self._spam = self.weights[:, 0].tolist() + [0.0]
+        self._phish = self.weights[:, 1].tolist() + [0.0]
+        self._exact_terms = _exact_terms(self.weights[:, :2])
         self._bias = (float(self.bias[0]), float(self.bias[1]))
         self._n_spammy = int((self.weights[:, 0] > 0).sum())
         self._category_weights = np.ascontiguousarray(self.weights[:, 2:])
@@ -99,14 +120,16 @@ class LinearModel:
 
     def score(self, tokens: set[str] | frozenset[str]) -> Scores:
         """Score a token set: spam and phish probabilities (the category on demand)."""
-        rows = self.index.padded_rows(tokens)
+        padded = self.index.padded_rows(tokens)  # unknown tokens pick the zero at the end
         norm = 1.0 / math.sqrt(max(len(tokens), 1))
         spam, phish = self._bias
-        if rows and rows[0] != self._zero:  # unknown tokens pick the zero at the end
-            pick = itemgetter(*rows, self._zero)  # two or more items: always a tuple
+        if len(padded) > self._exact_terms:  # the sum depends on its order: the rows'
+            padded.sort()
+        if padded:  # (with no known token, each sum is 0.0: the bias stays as it is)
+            pick = itemgetter(*padded, self._zero)  # two or more items: always a tuple
             spam += sum(pick(self._spam)) * norm
             phish += sum(pick(self._phish)) * norm
-        return Scores(_sigmoid(spam), _sigmoid(phish), self.index.known(rows), norm, self)
+        return Scores(_sigmoid(spam), _sigmoid(phish), padded, norm, self)
 
     def category_of(self, rows: list[int], norm: float) -> tuple[str | None, float]:
         """The likeliest category of a message's known token rows and its probability."""

@@ -118,17 +118,19 @@ def _words(head: str) -> set[str]:
     words left out. ASCII is handled by one byte translation and a split; only the
     whitespace-separated chunks holding other characters go through the regular
     expressions."""
-    ascii_only = head.isascii()
-    low = head if ascii_only else head.lower()
-    data = low.encode("utf-8", "surrogatepass").translate(_WORD_BYTES)
-    words = set(data.decode("utf-8", "surrogatepass").split())
-    if not ascii_only:
+    if head.isascii():
+        words = set(head.encode().translate(_WORD_BYTES).decode().split())
+    else:
+        data = head.lower().encode("utf-8", "surrogatepass").translate(_WORD_BYTES)
+        words = set(data.decode("utf-8", "surrogatepass").split())
         odd = [w for w in words if not w.isascii()]
         words.difference_update(odd)
         rest = " ".join(odd)  # neither pattern matches across a space
         words.update(_WORD.findall(rest))
         for run in _CJK.findall(rest):
             words.update(run[i : i + 2] for i in range(len(run) - 1))
+    if len(words) < 32:  # a few words: look each up rather than every dropped word
+        return words - _DROP
     words -= _DROP
     return words
 
@@ -186,13 +188,15 @@ def message_tokens(parsed: ParsedMessage, flags: list[str] | None = None,
     them out; the model records which it used.
     """
     subject = parsed.event.subject or ""
-    tokens = text_tokens(parsed.text)
-    tokens |= text_tokens(subject[:200], "s:")
+    head = parsed.text[:MAX_TEXT_CHARS]
+    tokens = _words(head)
+    if subject:
+        tokens.update(map("s:".__add__, _words(subject[:200])))
+        if _UPPER.search(subject):
+            tokens.add("s_caps")
     tokens.update(_header_tokens(parsed, site))
-    if _UPPER.search(subject):
-        tokens.add("s_caps")
-    if _non_ascii_share(parsed.text[:MAX_TEXT_CHARS]) > 0.25:
+    if _non_ascii_share(head) > 0.25:
         tokens.add("mostly_non_ascii")
     if flags:
-        tokens.update("f:" + f for f in flags)
+        tokens.update(map("f:".__add__, flags))
     return tokens
