@@ -44,6 +44,9 @@ bench-accuracy: $(STAMP)
 	  || echo "note: bogofilter not installed; its rows are left out"
 	@command -v sa-learn >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq spamassassin) \
 	  || echo "note: SpamAssassin not installed; its rows are left out"
+	@{ command -v rspamd && command -v redis-server; } >/dev/null 2>&1 \
+	  || (apt-get update -qq && apt-get install -y -qq rspamd redis-server) \
+	  || echo "note: Rspamd not installed; its rows are left out"
 	$(BIN)/python bench/bench_accuracy.py
 
 lint: $(STAMP)
