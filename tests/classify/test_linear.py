@@ -75,3 +75,19 @@ def test_rows_and_explanation_come_sorted_whatever_the_token_order():
     model = small_model()
     scores = model.score(["x", "password", "meeting", "viagra"])
     assert scores.rows == [0, 1, 2] and model.explain(scores) == ["viagra", "password"]
+
+
+def test_a_pickled_model_scores_the_same_in_a_process_with_other_string_hashes():
+    import pickle
+    import subprocess
+    import sys
+
+    model = small_model()
+    blob = pickle.dumps(model)
+    code = ("import pickle, sys; m = pickle.loads(sys.stdin.buffer.read()); "
+            "s = m.score({'viagra', 'password', 'x'}); print(repr(s.spam), repr(s.phish))")
+    want = model.score({"viagra", "password", "x"})
+    for seed in ("1", "2"):
+        out = subprocess.run([sys.executable, "-c", code], input=blob, capture_output=True,
+                             env={"PYTHONHASHSEED": seed}, check=True)
+        assert out.stdout.decode().split() == [repr(want.spam), repr(want.phish)]

@@ -2,6 +2,8 @@ import pickle
 import subprocess
 import sys
 
+import numpy as np
+
 from spamintel.classify.lookup import TokenIndex
 
 VOCAB = ["viagra", "meeting", "password", "s:cheap", "u:example.com"]
@@ -15,17 +17,13 @@ def test_rows_of_known_tokens_sorted_and_unknown_ignored():
     assert TokenIndex([]).rows({"viagra"}) == []
 
 
-def test_unknown_tokens_pad_with_the_row_past_the_end():
+def test_tokens_hashing_beyond_either_end_of_the_vocabulary():
     index = TokenIndex(VOCAB)
-    padded = index.padded_rows(["zzz", "s:cheap", "yyy", "viagra"])
-    assert padded == [5, 3, 5, 0]  # in the order given
-    assert index.known(padded) == [0, 3]
-    assert index.padded_rows({"zzz"}) == [5]
-    assert index.known([5]) == []
-
-
-def test_a_token_listed_twice_keeps_its_first_row():
-    assert TokenIndex(["a", "b", "a"]).rows({"a", "b"}) == [0, 1]
+    top, bottom = max(map(hash, VOCAB)), min(map(hash, VOCAB))
+    outside = [f"x{i}" for i in range(200) if not bottom <= hash(f"x{i}") <= top]
+    assert outside  # some of 200 random strings hash outside the five vocabulary hashes
+    assert index.rows(set(outside)) == []
+    assert index.rows(set(outside) | {"meeting"}) == [1]
 
 
 def test_every_vocabulary_token_is_found():
@@ -34,11 +32,24 @@ def test_every_vocabulary_token_is_found():
     assert index.rows(set(vocab)) == list(range(5000))
 
 
+def test_values_are_gathered_for_the_tokens_found():
+    values = np.arange(10.0).reshape(5, 2)
+    index = TokenIndex(VOCAB, values)
+    found = index.found({"zzz", "s:cheap", "viagra"})
+    assert sorted(map(tuple, index.gather(found).tolist())) == [(0.0, 1.0), (6.0, 7.0)]
+    assert index.rows_of(found) == [0, 3]
+
+
+def test_a_token_listed_twice_keeps_its_first_row():
+    assert TokenIndex(["a", "b", "a"]).rows({"a", "b"}) == [0, 1]
+
+
 def test_unpickled_in_a_process_with_other_string_hashes():
-    blob = pickle.dumps(TokenIndex(VOCAB))
+    blob = pickle.dumps(TokenIndex(VOCAB, np.arange(5.0).reshape(5, 1)))
     code = ("import pickle, sys; i = pickle.loads(sys.stdin.buffer.read()); "
-            "print(i.rows({'meeting', 's:cheap', 'zzz'}))")
+            "f = i.found({'meeting', 's:cheap', 'zzz'}); "
+            "print(i.rows_of(f), sorted(i.gather(f)[:, 0].tolist()))")
     for seed in ("1", "2"):
         out = subprocess.run([sys.executable, "-c", code], input=blob, capture_output=True,
                              env={"PYTHONHASHSEED": seed}, check=True)
-        assert out.stdout.decode().strip() == "[1, 3]"
+        assert out.stdout.decode().strip() == "[1, 3] [1.0, 3.0]"
