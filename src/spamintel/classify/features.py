@@ -56,11 +56,16 @@ class Extractor:
     def extract(self, parsed: ParsedMessage) -> Features:
         """Flags, malware reasons and the token set of one message."""
         ev = parsed.event
-        flags = phishing_flags(parsed) + link_heuristics(ev.urls)
-        malware = self.malware(parsed) if ev.attachments else []
-        flags += [r for r in malware if _is_phish_signature(r)]
-        virus = [r for r in malware
-                 if not r.startswith(_INFORMATIONAL) and not _is_phish_signature(r)]
-        notes = [r for r in malware if r.startswith(_INFORMATIONAL)]
-        kinds = [f.split(":", 1)[0] for f in flags + virus]
+        flags = phishing_flags(parsed)
+        if ev.urls:
+            flags += link_heuristics(ev.urls)
+        virus: list[str] = []
+        notes: list[str] = []
+        if ev.attachments:
+            malware = self.malware(parsed)
+            flags += [r for r in malware if _is_phish_signature(r)]
+            virus = [r for r in malware
+                     if not r.startswith(_INFORMATIONAL) and not _is_phish_signature(r)]
+            notes = [r for r in malware if r.startswith(_INFORMATIONAL)]
+        kinds = [f.split(":", 1)[0] for f in flags + virus] if flags or virus else None
         return Features(message_tokens(parsed, kinds, self.site_headers), flags, virus, notes)

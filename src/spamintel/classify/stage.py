@@ -29,6 +29,7 @@ class Classifier:
         self.feeds: LinkFeeds = load_feeds(self.cfg.link_feeds)
         self.spam_threshold = self.cfg.spam_threshold or self.model.threshold("spam")
         self.phish_threshold = self.cfg.phish_threshold or self.model.threshold("phish")
+        self._version = self.model.version
 
     def _category(self, verdict: str, tokens: set[str], scores: Scores) -> tuple[str | None, str]:
         if verdict == "ham":
@@ -50,7 +51,7 @@ class Classifier:
         flags, virus = feats.flags, feats.virus
         tokens = feats.tokens
         scores = self.model.score(tokens)
-        feed_hits = self.feeds.match(ev.urls) if len(self.feeds) else []
+        feed_hits = self.feeds.match(ev.urls) if ev.urls and len(self.feeds) else []
         ev.is_virus = bool(virus)
         ev.is_phish = scores.phish >= self.phish_threshold
         ev.spam_score = round(scores.spam, 4)
@@ -75,7 +76,7 @@ class Classifier:
         if why:
             reasons.append(why)
         ev.classify_reasons = list(dict.fromkeys(reasons))
-        ev.model_version = self.model.version
+        ev.model_version = self._version
         return ev
 
 
