@@ -172,7 +172,7 @@ def _header_tokens(parsed: ParsedMessage, site: bool) -> list[str]:
         out.append("fd:" + ev.from_addr.rsplit("@", 1)[1][:60])
     if ev.from_display:
         out += ["dn:" + w for w in _WORD.findall(ev.from_display.lower()[:80])]
-    if parsed.html and not parsed.text.strip():
+    if parsed.html and (not parsed.text or parsed.text.isspace()):  # (not text.strip())
         out.append("html_only")
     return out
 
@@ -195,7 +195,7 @@ def message_tokens(parsed: ParsedMessage, flags: list[str] | None = None,
         if _UPPER.search(subject):
             tokens.add("s_caps")
     tokens.update(_header_tokens(parsed, site))
-    if _non_ascii_share(head) > 0.25:
+    if not head.isascii() and _non_ascii_share(head) > 0.25:
         tokens.add("mostly_non_ascii")
     if flags:
         tokens.update(map("f:".__add__, flags))
