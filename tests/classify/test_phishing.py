@@ -77,3 +77,21 @@ def test_anchor_pattern_finds_what_its_plain_backtracking_form_finds():
     pages.append("<a href=u>abc</a><a href=v>abcd</a>")
     for page in pages:
         assert [m.groups() for m in _ANCHOR.finditer(page)] == plain.findall(page), page
+
+
+def test_brand_mentions_match_the_word_definition():
+    import random
+    import re
+
+    from spamintel.classify.phishing import BRANDS
+
+    def reference(text):
+        return sorted(set(BRANDS).intersection(re.findall(r"[a-z0-9]+", text.lower())))
+
+    rng = random.Random(5)
+    parts = ["PayPal", "paypal", "ebay", "Apple", "apple2", "-", " ", ".", "é", "\u212a",
+             "\u0130", "ıtau", "itau", "\ud800", "DHL", "dhl_", "x", "0", "chase", "ß"]
+    texts = ["".join(rng.choice(parts) for _ in range(rng.randint(0, 12))) for _ in range(2000)]
+    texts += ["Your \u212aLM account", "\u0130TAU bank", "PAYPAL-service", ""]
+    for text in texts:
+        assert brand_mentions(text) == reference(text), text
