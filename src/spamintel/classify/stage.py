@@ -63,7 +63,7 @@ class Classifier:
             ev.verdict = "spam" if scores.spam >= self.spam_threshold else "ham"
         # A feed listing always counts; a heuristic alone only in unwanted mail.
         ev.has_malicious_link = bool(feed_hits) or (
-            ev.verdict != "ham" and any(f.startswith(_STRONG_LINK) for f in flags))
+            ev.verdict != "ham" and bool(flags) and any(f.startswith(_STRONG_LINK) for f in flags))
         ev.category, why = self._category(ev.verdict, tokens, scores)
         reasons = virus + feed_hits + flags + feats.notes
         reasons.append(f"spam_model:{scores.spam:.3f}")

@@ -9,6 +9,7 @@ whatever the size of the message.
 from __future__ import annotations
 
 import re
+from itertools import filterfalse
 
 from spamintel.model import ParsedMessage
 
@@ -123,7 +124,7 @@ def _words(head: str) -> set[str]:
     else:
         data = head.lower().encode("utf-8", "surrogatepass").translate(_WORD_BYTES)
         words = set(data.decode("utf-8", "surrogatepass").split())
-        odd = [w for w in words if not w.isascii()]
+        odd = list(filterfalse(str.isascii, words))
         words.difference_update(odd)
         rest = " ".join(odd)  # neither pattern matches across a space
         words.update(_WORD.findall(rest))
