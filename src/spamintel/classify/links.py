@@ -12,6 +12,7 @@ import csv
 import io
 import json
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from spamintel.parse.urls import registered_domain, url_host
@@ -126,14 +127,21 @@ def link_heuristics(urls: list[str]) -> list[str]:
     authority part (``http://bank.com@evil.net/``), IP-literal hosts with a path."""
     out: list[str] = []
     for url in urls[:50]:
-        rest = url.split("://", 1)[-1]
-        authority, _, path = rest.partition("/")
-        tail = path.split("?", 1)[0].rsplit("/", 1)[-1].lower()
-        if "." in tail and tail.rsplit(".", 1)[1] in RISKY_DOWNLOAD_EXTS:
-            out.append(f"link_executable:{tail[:60]}")
-        if "@" in authority:
-            out.append("link_userinfo")
-        host = authority.rsplit("@", 1)[-1].split(":", 1)[0]
-        if host.replace(".", "").isdigit() and path:
-            out.append(f"link_ip_host:{host}")
+        out += _url_flags(url)
     return list(dict.fromkeys(out))
+
+
+@lru_cache(maxsize=8192)  # the same links come back in mail after mail
+def _url_flags(url: str) -> tuple[str, ...]:
+    out: list[str] = []
+    rest = url.split("://", 1)[-1]
+    authority, _, path = rest.partition("/")
+    tail = path.split("?", 1)[0].rsplit("/", 1)[-1].lower()
+    if "." in tail and tail.rsplit(".", 1)[1] in RISKY_DOWNLOAD_EXTS:
+        out.append(f"link_executable:{tail[:60]}")
+    if "@" in authority:
+        out.append("link_userinfo")
+    host = authority.rsplit("@", 1)[-1].split(":", 1)[0]
+    if host.replace(".", "").isdigit() and path:
+        out.append(f"link_ip_host:{host}")
+    return tuple(out)

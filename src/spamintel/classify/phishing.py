@@ -54,6 +54,7 @@ _LEGIT_LABELS = frozenset(label for legit in BRANDS.values() for label in legit)
     "ebaystatic", "amazonaws", "facebookmail", "linkedinmail", "microsoftstore", "netflixmail",
     "steamcommunity", "steamstatic", "dhl-news", "itaucard",
 }
+_url_host = lru_cache(maxsize=8192)(url_host)  # the same links come back in mail after mail
 _HOST_PARTS = re.compile(r"[.\-_]")
 MAX_HTML = 20_000
 MAX_ANCHOR_HTML = 6_000
@@ -165,7 +166,7 @@ def _hosts(urls: list[str], limit: int = 20) -> list[str]:
     """Hosts of the first URLs that have one (at most ``limit``)."""
     out: list[str] = []
     for url in urls:
-        host = url_host(url)
+        host = _url_host(url)
         if host:
             out.append(host)
             if len(out) == limit:
