@@ -45,3 +45,14 @@ def test_link_heuristics():
     assert "link_executable:setup.exe" in flags
     assert "link_userinfo" in flags
     assert link_heuristics(["https://example.org/page.html"]) == []
+
+
+def test_link_heuristics_list_each_flag_once_in_link_order_on_every_call():
+    urls = ["http://a.example@198.51.100.9/x/run.EXE?x=1", "http://b.example/",
+            "http://c.example:8080@d.example/", "http://a.example@198.51.100.9/x/run.EXE?x=1"]
+    want = ["link_executable:run.exe", "link_userinfo", "link_ip_host:198.51.100.9"]
+    assert link_heuristics(urls) == want
+    assert link_heuristics(urls) == want  # a second look gives the same answer
+    assert link_heuristics(urls[1:2]) == []
+    assert link_heuristics([f"http://h{i}.example/f{i}.scr" for i in range(60)]) == [
+        f"link_executable:f{i}.scr" for i in range(50)]  # the first 50 links only
