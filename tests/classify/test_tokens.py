@@ -68,3 +68,18 @@ def test_fast_tokeniser_matches_the_word_definition():
                 for _ in range(300)]
     for text in samples:
         assert text_tokens(text) == _reference_words(text), text
+
+
+def test_header_value_words_match_the_word_definition():
+    import random
+    import re
+
+    from spamintel.classify.tokens import _lower_words
+
+    rng = random.Random(11)
+    alphabet = "aZ_9 .,-<>@\t\x1c\x1f=\u00e9\u0130\u212a"
+    samples = ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 60)))
+               for _ in range(2000)]
+    samples += ["<20070408.ABC_12@mail.Example.COM>", "Outlook Express 6.00.2900", "x y z"]
+    for text in samples:
+        assert _lower_words(text) == re.findall(r"\w\w+", text.lower()), text

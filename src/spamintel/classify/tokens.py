@@ -103,8 +103,15 @@ def _field_tokens(headers: list[tuple[str, str]], site: bool) -> list[str]:
         if known[0]:
             out.append(known[0])
         if known[1]:
-            out += map(known[1].__add__, _WORD.findall(value[:300].lower())[:25])
+            out += map(known[1].__add__, _lower_words(value[:300])[:25])
     return out
+
+
+def _lower_words(text: str) -> list[str]:
+    r"""``\w\w+`` runs of the lower-cased text, in order; ASCII by byte translation."""
+    if text.isascii():
+        return [w for w in text.encode().translate(_WORD_BYTES).decode().split() if len(w) > 1]
+    return _WORD.findall(text.lower())
 
 
 def _bucket(value: int) -> str:
