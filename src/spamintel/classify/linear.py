@@ -28,25 +28,32 @@ class Scores:
     score; the sorted ``rows`` and the likeliest ``category`` (and its probability) only
     when first asked for."""
 
-    __slots__ = ("_category", "_found", "_model", "_rows", "norm", "phish", "spam")
+    __slots__ = ("_category", "_found", "_model", "_sorted", "norm", "phish", "spam")
 
     def __init__(self, spam: float, phish: float, found: np.ndarray, norm: float,
                  model: LinearModel) -> None:
         self.spam, self.phish, self.norm = spam, phish, norm
         self._found, self._model = found, model
-        self._rows: list[int] | None = None
+        self._sorted: np.ndarray | None = None
         self._category: tuple[str | None, float] | None = None
+
+    def _sorted_rows(self) -> np.ndarray:
+        if self._sorted is None:
+            self._sorted = self._model.index.sorted_rows(self._found)
+        return self._sorted
 
     @property
     def rows(self) -> list[int]:
         """Rows of the message's known tokens, sorted: most spam-like first."""
-        if self._rows is None:
-            self._rows = self._model.index.rows_of(self._found)
-        return self._rows
+        return self._sorted_rows().tolist()
+
+    def first_rows(self, n: int) -> list[int]:
+        """The first ``n`` of ``rows``."""
+        return self._sorted_rows()[:n].tolist()
 
     def _likeliest(self) -> tuple[str | None, float]:
         if self._category is None:
-            self._category = self._model.category_of(self.rows, self.norm)
+            self._category = self._model.category_of(self._sorted_rows(), self.norm)
         return self._category
 
     @property
@@ -132,12 +139,12 @@ class LinearModel:
             phish += total_phish * norm
         return Scores(_sigmoid(spam), _sigmoid(phish), found, norm, self)
 
-    def category_of(self, rows: list[int], norm: float) -> tuple[str | None, float]:
+    def category_of(self, rows: list[int] | np.ndarray, norm: float) -> tuple[str | None, float]:
         """The likeliest category of a message's known token rows and its probability."""
         if not self.categories:
             return None, 0.0
         z = self._category_bias
-        if rows:  # one gather and one sum in NumPy; the dozen logits in Python
+        if len(rows):  # one gather and one sum in NumPy; the dozen logits in Python
             sums = self._category_weights.take(rows, axis=0).sum(axis=0).tolist()
             z = [s * norm + b for s, b in zip(sums, z, strict=True)]
         top = max(z)
@@ -147,7 +154,7 @@ class LinearModel:
 
     def explain(self, scores: Scores, n: int = 3) -> list[str]:
         """The ``n`` tokens pushing the spam score up the most (of a scored message)."""
-        return [self.tokens[i] for i in scores.rows[:n] if i < self._n_spammy]
+        return [self.tokens[i] for i in scores.first_rows(n) if i < self._n_spammy]
 
     def save(self, path: str | Path) -> None:
         """Write the model (``.npz``) and its metadata beside it (``.json``)."""

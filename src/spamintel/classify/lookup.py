@@ -50,11 +50,15 @@ class TokenIndex:
         assert self._values is not None, "TokenIndex built without values"
         return self._values.take(found, axis=0)
 
-    def rows_of(self, found: np.ndarray) -> list[int]:
-        """Sorted rows of ``found`` positions."""
-        rows = self._order.take(found).tolist()
+    def sorted_rows(self, found: np.ndarray) -> np.ndarray:
+        """Rows of ``found`` positions, sorted, as an array."""
+        rows = self._order.take(found)
         rows.sort()
         return rows
+
+    def rows_of(self, found: np.ndarray) -> list[int]:
+        """Sorted rows of ``found`` positions."""
+        return self.sorted_rows(found).tolist()
 
     def rows(self, tokens: Collection[str]) -> list[int]:
         """Sorted rows of the tokens that are in the vocabulary."""
