@@ -37,8 +37,9 @@ test: $(STAMP)
 bench: $(STAMP)
 	@for f in bench/bench_*.py; do echo "== $$f"; $(BIN)/python $$f || exit 1; done
 
-# Verdict accuracy on the real corpora, side by side with bogofilter and SpamAssassin
-# (Debian packages, installed when missing and possible) trained on the same messages.
+# Verdict accuracy on the real corpora, side by side with bogofilter, SpamAssassin and
+# Rspamd's Bayes (Debian packages, installed when missing and possible), all trained on
+# the same messages.
 bench-accuracy: $(STAMP)
 	@command -v bogofilter >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq bogofilter) \
 	  || echo "note: bogofilter not installed; its rows are left out"

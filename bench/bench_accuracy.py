@@ -1,10 +1,13 @@
-"""Accuracy of the classify stage on real mail, side by side with bogofilter.
+"""Accuracy of the classify stage on real mail, side by side with bogofilter, Apache
+SpamAssassin (local rules + its Bayes, network tests off) and Rspamd's Bayes.
 
 Every figure comes from a model that did not see the messages it is tested on:
 - TREC 2007: train on the first 70% in arrival order, test on the last 30%.
 - SpamAssassin: 5-fold cross-validation (folds by file-name hash), SpamAssassin only.
   Both are trained the way ``spamintel train --ham/--spam`` trains on one site's mail
-  (with the site's relay and recipient header fields); bogofilter sees whole messages.
+  (with the site's relay and recipient header fields); the other systems see whole
+  messages and are trained on exactly the same training messages (``bench/<system>.py``).
+  A system that is not installed is left out of the table.
 - linux-sparse ham (later half) and phishing_pot (later 30%): the shipped default model,
   trained on the training splits only (``spamintel.classify.corpora``); bogofilter is
   trained on the same training messages.
@@ -25,6 +28,8 @@ from sklearn.metrics import roc_auc_score
 
 sys.path.insert(0, str(Path(__file__).parent))
 import bogofilter  # noqa: E402
+import rspamd  # noqa: E402
+import spamassassin  # noqa: E402
 
 from spamintel.classify.corpora import SA_FOLDS, Labelled, load_corpora  # noqa: E402
 from spamintel.classify.dataset import Example, build_examples  # noqa: E402
@@ -49,38 +54,45 @@ def _ours(train: list[Example], test: list[Example]) -> list[float]:
     return [model.score(set(ex.tokens)).spam for ex in test]
 
 
-def _bogo(train: list[Labelled], test: list[Labelled]) -> list[float]:
-    return bogofilter.train_and_score([(m.raw.data, m.label != "ham") for m in train],
-                                      [m.raw.data for m in test])
+PEERS = {"bogofilter": bogofilter, "spamassassin": spamassassin, "rspamd": rspamd}
+
+
+def _peer(driver, train: list[Labelled], test: list[Labelled]) -> list[float]:
+    return driver.train_and_score([(m.raw.data, m.label != "ham") for m in train],
+                                  [m.raw.data for m in test])
+
+
+def _peers() -> dict:
+    return {name: driver for name, driver in PEERS.items() if driver.available()}
 
 
 def evaluate_split(msgs: list[Labelled], exs: list[Example], is_train, is_test) -> dict:
-    """Both systems on one train/test split, given as predicates on the examples."""
+    """Every system on one train/test split, given as predicates on the examples."""
     tr = [i for i, e in enumerate(exs) if is_train(e)]
     te = [i for i, e in enumerate(exs) if is_test(e)]
     labels = [exs[i].label != "ham" for i in te]
     ours = _ours([exs[i] for i in tr], [exs[i] for i in te])
     out = {"spamintel": summary(labels, ours), "train": len(tr), "test": len(te)}
-    if bogofilter.available():
-        out["bogofilter"] = summary(labels, _bogo([msgs[i] for i in tr], [msgs[i] for i in te]))
+    for name, driver in _peers().items():
+        scores = _peer(driver, [msgs[i] for i in tr], [msgs[i] for i in te])
+        out[name] = summary(labels, scores)
     return out
 
 
 def spamassassin_cv(msgs: list[Labelled], exs: list[Example]) -> dict:
     """Five folds, scores pooled over the folds."""
     idx = [i for i, e in enumerate(exs) if e.corpus == "spamassassin"]
-    labels, ours, bogo = [], [], []
+    peers = _peers()
+    labels: list[bool] = []
+    scores: dict[str, list[float]] = {"spamintel": [], **{name: [] for name in peers}}
     for k in range(SA_FOLDS):
         tr = [i for i in idx if exs[i].fold != k]
         te = [i for i in idx if exs[i].fold == k]
         labels += [exs[i].label != "ham" for i in te]
-        ours += _ours([exs[i] for i in tr], [exs[i] for i in te])
-        if bogofilter.available():
-            bogo += _bogo([msgs[i] for i in tr], [msgs[i] for i in te])
-    out = {"spamintel": summary(labels, ours), "folds": SA_FOLDS}
-    if bogo:
-        out["bogofilter"] = summary(labels, bogo)
-    return out
+        scores["spamintel"] += _ours([exs[i] for i in tr], [exs[i] for i in te])
+        for name, driver in peers.items():
+            scores[name] += _peer(driver, [msgs[i] for i in tr], [msgs[i] for i in te])
+    return {"folds": SA_FOLDS, **{name: summary(labels, s) for name, s in scores.items()}}
 
 
 def shipped_model(msgs: list[Labelled], exs: list[Example]) -> dict:
@@ -106,7 +118,7 @@ def shipped_model(msgs: list[Labelled], exs: list[Example]) -> dict:
                                                                  s.spam - t_spam) >= 0)}
     if bogofilter.available():
         train = [i for i, e in enumerate(exs) if e.split == "train"]
-        bogo = _bogo([msgs[i] for i in train], [msgs[i] for i in linux])
+        bogo = _peer(bogofilter, [msgs[i] for i in train], [msgs[i] for i in linux])
         out["bogofilter_linux_sparse_spam_fp"] = sum(s >= 0.5 for s in bogo)
     return out
 
@@ -226,12 +238,12 @@ def main() -> None:
 
 def print_table(results: dict) -> None:
     """The side-by-side table."""
-    print(f"{'evaluation':28} {'system':11} {'1-AUC %':>9} {'FPR@99% spam %':>15}")
+    print(f"{'evaluation':28} {'system':12} {'1-AUC %':>9} {'FPR@99% spam %':>15}")
     for name in ("trec07p_chronological", "spamassassin_5fold"):
-        for system in ("spamintel", "bogofilter"):
+        for system in ("spamintel", *PEERS):
             row = results[name].get(system)
             if row:
-                print(f"{name:28} {system:11} {row['one_minus_auc_pct']:>9.4f} "
+                print(f"{name:28} {system:12} {row['one_minus_auc_pct']:>9.4f} "
                       f"{row['fpr_at_99pct_spam_pct']:>15.3f}")
     sim = results["simulated_categories"]
     if "error" in sim:
