@@ -165,12 +165,7 @@ def inner_split(train: Sequence[Example], share: float = 0.2) -> tuple[list, lis
 
 def pick_by_inner(train: Sequence[Example]) -> tuple[float, float]:
     """The grid point with the lowest compiled 1-AUC on the inner split of ``train``."""
-    fit, val = inner_split(train)
-    labels = [e.label != "ham" for e in val]
-    errs = {kc: one_minus_auc(labels, run(grid_fit(*kc), fit, val)[1]) for kc in GRID}
-    best = min(errs, key=lambda kc: (errs[kc], kc[1], -kc[0]))
-    print(f"  inner split picks k={best[0]} C={best[1]} ({errs})", flush=True)
-    return best
+    return _best_on(*inner_split(train), "inner split")
 
 
 def pick_on_shipped_validation() -> tuple[float, float]:
@@ -179,11 +174,16 @@ def pick_on_shipped_validation() -> tuple[float, float]:
     SpamAssassin left out (its folds are the cross-validation's test folds)."""
     exs = [e for e in build_examples(load_corpora(default_corpora_dir()))
            if e.split == "train" and e.corpus != "spamassassin"]
-    fit, val = validation_split(exs)
+    return _best_on(*validation_split(exs), "shipped validation slice")
+
+
+def _best_on(fit: Sequence[Example], val: Sequence[Example], what: str) -> tuple[float, float]:
+    """The grid point with the lowest compiled 1-AUC on ``val`` when fitted on ``fit``
+    (ties: the smaller C, then the larger k)."""
     labels = [e.label != "ham" for e in val]
     errs = {kc: one_minus_auc(labels, run(grid_fit(*kc), fit, val)[1]) for kc in GRID}
     best = min(errs, key=lambda kc: (errs[kc], kc[1], -kc[0]))
-    print(f"  shipped validation slice picks k={best[0]} C={best[1]} ({errs})", flush=True)
+    print(f"  {what} picks k={best[0]} C={best[1]} ({errs})", flush=True)
     return best
 
 

@@ -9,20 +9,12 @@ import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
+from mailfiles import write_messages
+
 
 def available() -> bool:
     """Whether the ``bogofilter`` binary is installed."""
     return shutil.which("bogofilter") is not None
-
-
-def _write(folder: Path, messages: Sequence[bytes]) -> list[str]:
-    folder.mkdir(parents=True, exist_ok=True)
-    names = []
-    for i, data in enumerate(messages):
-        path = folder / str(i)
-        path.write_bytes(data)
-        names.append(str(path))
-    return names
 
 
 def _run(db: Path, flag: str, names: list[str]) -> str:
@@ -38,11 +30,11 @@ def train_and_score(train: Sequence[tuple[bytes, bool]], test: Sequence[bytes]) 
         root = Path(tmp)
         db = root / "db"
         db.mkdir()
-        spam = _write(root / "spam", [d for d, s in train if s])
-        ham = _write(root / "ham", [d for d, s in train if not s])
+        spam = write_messages(root / "spam", [d for d, s in train if s])
+        ham = write_messages(root / "ham", [d for d, s in train if not s])
         _run(db, "-s", spam)
         _run(db, "-n", ham)
-        names = _write(root / "test", test)
+        names = write_messages(root / "test", test)
         scores = {}
         for line in _run(db, "-T", names).splitlines():
             parts = line.split()

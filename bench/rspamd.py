@@ -39,6 +39,8 @@ import time
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
+from mailfiles import write_messages
+
 HS_CACHE = Path(__file__).resolve().parents[1] / ".cache" / "rspamd-hs"
 START_TIMEOUT = 180.0
 NEUTRAL = 0.5
@@ -91,12 +93,6 @@ worker "controller" {{ bind_socket = "{run}/controller.sock mode=0600"; count = 
 def available() -> bool:
     """Whether ``rspamd``, ``rspamc`` and ``redis-server`` are installed."""
     return all(shutil.which(b) for b in ("rspamd", "rspamc", "redis-server"))
-
-
-def _write(folder: Path, messages: Sequence[bytes]) -> None:
-    folder.mkdir(parents=True, exist_ok=True)
-    for i, data in enumerate(messages):
-        (folder / str(i)).write_bytes(data)
 
 
 def _stop(proc: subprocess.Popen) -> None:
@@ -220,9 +216,9 @@ def train_and_score(train: Sequence[tuple[bytes, bool]], test: Sequence[bytes],
     spam probability of each ``test`` message (0..1, higher = spam)."""
     with tempfile.TemporaryDirectory(prefix="bench-rspamd-") as tmp:
         root = Path(tmp)
-        _write(root / "spam", [d for d, s in train if s])
-        _write(root / "ham", [d for d, s in train if not s])
-        _write(root / "test", test)
+        write_messages(root / "spam", [d for d, s in train if s])
+        write_messages(root / "ham", [d for d, s in train if not s])
+        write_messages(root / "test", test)
         with _services(root, workers) as run:
             learned = (_learn(run, root / "spam", True, workers)
                        + _learn(run, root / "ham", False, workers))

@@ -16,6 +16,8 @@ import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
+from mailfiles import write_messages
+
 PREFS = """\
 use_bayes 1
 bayes_auto_learn 0
@@ -54,16 +56,6 @@ def available() -> bool:
     return shutil.which("sa-learn") is not None and shutil.which("perl") is not None
 
 
-def _write(folder: Path, messages: Sequence[bytes]) -> list[str]:
-    folder.mkdir(parents=True, exist_ok=True)
-    names = []
-    for i, data in enumerate(messages):
-        path = folder / str(i)
-        path.write_bytes(data)
-        names.append(str(path))
-    return names
-
-
 def _learn(prefs: Path, state: Path, flag: str, folder: Path) -> None:
     subprocess.run(["sa-learn", "--prefs-file", str(prefs), "--no-sync", flag, str(folder)],
                    capture_output=True, check=True)
@@ -79,15 +71,15 @@ def train_and_score(train: Sequence[tuple[bytes, bool]], test: Sequence[bytes],
         (state / "db").mkdir(parents=True)
         prefs = root / "user_prefs"
         prefs.write_text(PREFS.format(db=state / "db"))
-        _write(root / "spam", [d for d, s in train if s])
-        _write(root / "ham", [d for d, s in train if not s])
+        write_messages(root / "spam", [d for d, s in train if s])
+        write_messages(root / "ham", [d for d, s in train if not s])
         _learn(prefs, state, "--spam", root / "spam")
         _learn(prefs, state, "--ham", root / "ham")
         subprocess.run(["sa-learn", "--prefs-file", str(prefs), "--sync"],
                        capture_output=True, check=True)
         if not any((state / "db").glob("bayes_toks*")):
             raise RuntimeError("sa-learn wrote no Bayes database")
-        names = _write(root / "test", test)
+        names = write_messages(root / "test", test)
         script = root / "check.pl"
         script.write_text(CHECK)
         scores = _check(script, prefs, state, names, workers)
