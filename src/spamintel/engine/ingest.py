@@ -10,6 +10,7 @@ process only reads the sources, deduplicates and hands out batches.
 from __future__ import annotations
 
 import hashlib
+import multiprocessing
 import time
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -152,7 +153,11 @@ def ingest(items: Iterable[RawMessage | SourceFailure], store: Store, cfg: Confi
 def _ingest_parallel(batches: Iterator[list[RawMessage]], stats: IngestStats, cfg: Config,
                      store_path: Path, workers: int, bar, task) -> None:
     pending: list[tuple[int, Future]] = []
-    with ProcessPoolExecutor(workers, initializer=_worker_init,
+    # Workers come from a fresh single-threaded server process, never forked from this
+    # one: a fork copies locks that this process's library threads (Arrow, DuckDB, BLAS)
+    # may hold at that instant, and a child that needs one of them waits for ever.
+    context = multiprocessing.get_context("forkserver")
+    with ProcessPoolExecutor(workers, mp_context=context, initializer=_worker_init,
                              initargs=(cfg, store_path)) as pool:
         for raws in batches:
             pending.append((len(raws), pool.submit(_worker_run, raws)))
