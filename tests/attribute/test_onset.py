@@ -33,11 +33,16 @@ def _split(rows: dict[str, np.ndarray], labels: np.ndarray) -> np.ndarray:
     return split_new_populations(labels, senders, rows["campaign"], rows["day"], OnsetRules())
 
 
+def _split_one_class(*populations: dict) -> np.ndarray:
+    """``_split`` of populations that discovery put in one class."""
+    rows = _concat(*populations)
+    return _split(rows, np.zeros(len(rows["ip"]), dtype=np.int64))
+
+
 def test_a_late_population_with_its_own_bots_and_campaigns_is_split_off():
     old = _population(0, range(0, 40), 20, [1, 2], country=0)
     new = _population(100_000, range(20, 40), 10, [7, 8], country=10)
-    rows = _concat(old, new)
-    out = _split(rows, np.zeros(len(rows["ip"]), dtype=np.int64))
+    out = _split_one_class(old, new)
     n_old = len(old["ip"])
     assert set(out[:n_old].tolist()) == {0}
     assert len(set(out[n_old:].tolist())) == 1 and out[n_old] != 0
@@ -46,9 +51,7 @@ def test_a_late_population_with_its_own_bots_and_campaigns_is_split_off():
 def test_a_known_botnet_starting_a_new_campaign_stays_whole():
     old = _population(0, range(0, 20), 20, [1, 2], country=0)
     later = _population(50_000, range(20, 40), 20, [1, 3], country=0)
-    rows = _concat(old, later)
-    out = _split(rows, np.zeros(len(rows["ip"]), dtype=np.int64))
-    assert set(out.tolist()) == {0}
+    assert set(_split_one_class(old, later).tolist()) == {0}
 
 
 def test_a_botnet_switching_templates_joins_the_class_it_left():
@@ -73,6 +76,4 @@ def test_a_late_campaign_from_the_class_s_own_countries_is_no_new_botnet():
     old = _population(0, range(0, 40), 20, [1, 2], country=0)
     # its bots happen not to be seen on the old campaigns (a sparse sample)
     later = _population(100_000, range(20, 40), 10, [7, 8], country=0)
-    rows = _concat(old, later)
-    out = _split(rows, np.zeros(len(rows["ip"]), dtype=np.int64))
-    assert set(out.tolist()) == {0}
+    assert set(_split_one_class(old, later).tolist()) == {0}
