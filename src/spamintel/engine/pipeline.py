@@ -81,26 +81,36 @@ class Pipeline:
 
     def _process_chunk(self, raws: Sequence[RawMessage], quarantine: list[dict]) -> list[Event]:
         parsed = self._stage("parse", [(raw, raw) for raw in raws], self._parse, quarantine)
-        parsed = self._fingerprint_chunk(parsed, quarantine)
+        parsed = self._stage("fingerprint", parsed, self._fingerprint, quarantine,
+                             whole=self._fingerprint_all)
         parsed = self._stage("classify", parsed, self._classify, quarantine)
         return [p.event for _, p in parsed]
 
-    def _fingerprint_chunk(self, items: list[tuple[RawMessage, ParsedMessage]],
-                           quarantine: list[dict]) -> list[tuple[RawMessage, ParsedMessage]]:
-        """Fingerprint the chunk in one call; if a message breaks it, go one by one so
-        that only the breaking message is quarantined."""
+    def _fingerprint_all(self, parsed: list[ParsedMessage]) -> None:
+        fingerprint_batch(parsed, self.cfg.parse)
+
+    def _all_at_once(self, name: str, whole: Callable[[list[Any]], None],
+                     items: list[tuple[RawMessage, Any]]) -> bool:
+        """Run ``whole`` over the items; False when it raised."""
         t0 = time.process_time()
         try:
-            fingerprint_batch([parsed for _, parsed in items], self.cfg.parse)
-        except Exception:  # noqa: BLE001 - hostile input never stops a batch
-            self.stage_seconds["fingerprint"] += time.process_time() - t0
-            return self._stage("fingerprint", items, self._fingerprint, quarantine)
-        self.stage_seconds["fingerprint"] += time.process_time() - t0
-        return items
+            whole([item for _, item in items])
+            return True
+        except Exception:  # noqa: BLE001 - the caller redoes the items one by one
+            return False
+        finally:
+            self.stage_seconds[name] += time.process_time() - t0
 
     def _stage(self, name: str, items: list[tuple[RawMessage, Any]], step: Callable[[Any], Any],
-               quarantine: list[dict]) -> list[tuple[RawMessage, Any]]:
-        """Apply ``step`` to every item; a message whose step raises goes to quarantine."""
+               quarantine: list[dict], whole: Callable[[list[Any]], None] | None = None
+               ) -> list[tuple[RawMessage, Any]]:
+        """Apply ``step`` to every item; a message whose step raises goes to quarantine.
+
+        ``whole``, when given, does the step for all items in one call (in place); if it
+        raises, the items go through ``step`` one by one, so that only the message that
+        broke it is quarantined."""
+        if whole is not None and self._all_at_once(name, whole, items):
+            return items
         t0 = time.process_time()
         kept = []
         for raw, item in items:
