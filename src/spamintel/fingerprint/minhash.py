@@ -60,10 +60,14 @@ def body_minhashes(texts: Sequence[bytes], extras: Sequence[Sequence[str]],
     owner, extra = _extra_hashes(extras)
     owners.append(owner)
     hashes.append(extra)
-    owner_all = np.concatenate(owners)
-    order = np.argsort(owner_all, kind="stable")
-    flat = np.concatenate(hashes)[order]
-    offsets = np.searchsorted(owner_all[order], np.arange(len(texts) + 1)).astype(np.uint64)
+    flat = np.concatenate(hashes)
+    if len(texts) == 1:  # one row: nothing to group by owner
+        offsets = np.array([0, len(flat)], dtype=np.uint64)
+    else:
+        owner_all = np.concatenate(owners)
+        order = np.argsort(owner_all, kind="stable")
+        flat = flat[order]
+        offsets = np.searchsorted(owner_all[order], np.arange(len(texts) + 1)).astype(np.uint64)
     rows = RMinHash.digest_matrix_from_flat_token_hashes(flat, offsets, perms, SEED).to_rows()
     return [row if offsets[i + 1] > offsets[i] else [] for i, row in enumerate(rows)]
 
@@ -93,15 +97,18 @@ _POWERS = _powers(_GROUP_BYTES + 64)
 def _word_hashes(texts: Sequence[bytes]) -> tuple[np.ndarray, np.ndarray]:
     """``(owner, hash)`` of every word of the texts, in order: the index of the text the
     word belongs to, and the word's polynomial hash (independent of its position)."""
-    blob = np.frombuffer(b" ".join(texts) + b" ", dtype=np.uint8)
+    blob = np.frombuffer(b" " + b" ".join(texts) + b" ", dtype=np.uint8)
     word = blob != _SPACE
-    edges = np.diff(word.view(np.int8), prepend=np.int8(0))
-    starts, ends = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
+    # Spaces at both ends: the changes alternate, a word's start then its end.
+    edges = (word[1:] != word[:-1]).nonzero()[0] + 1
+    starts, ends = edges[0::2], edges[1::2]
     up, down = _POWERS if len(blob) <= len(_POWERS[0]) else _powers(len(blob))
     prefix = np.zeros(len(blob) + 1, dtype=np.uint64)
     np.cumsum(blob * up[: len(blob)], dtype=np.uint64, out=prefix[1:])
     hashes = (prefix[ends] - prefix[starts]) * down[starts]
-    text_ends = np.cumsum([len(t) + 1 for t in texts])
+    if len(texts) == 1:
+        return np.zeros(len(starts), dtype=np.int64), hashes
+    text_ends = np.cumsum([len(t) + 1 for t in texts]) + 1
     return np.searchsorted(text_ends, starts, side="right"), hashes
 
 
