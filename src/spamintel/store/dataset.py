@@ -28,12 +28,16 @@ from spamintel.model import EVENT_SCHEMA, QUARANTINE_SCHEMA
 from spamintel.store.spool import Spool
 
 _TMP = ".tmp-"
+# Columns whose every value is new (hashes, digests): a dictionary page only costs time and
+# space there (about 1.5 µs a message and 5% of the file on TREC).
+_UNIQUE_VALUED = frozenset({"event_id", "msg_sha256", "body_minhash"})
 
 
 def _atomic_write_parquet(table: pa.Table, path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(_TMP + path.name)
-    pq.write_table(table, tmp, compression="zstd")
+    dictionary = [name for name in table.column_names if name not in _UNIQUE_VALUED]
+    pq.write_table(table, tmp, compression="zstd", use_dictionary=dictionary)
     os.replace(tmp, path)
 
 
