@@ -57,8 +57,9 @@ def _number(source: str) -> int:
     return int(match.group(1)) if match else 0
 
 
-def _fold(source: str) -> int:
-    return hashlib.sha256(_member(source).encode()).digest()[0] % SA_FOLDS
+def hash_fold(source: str, folds: int = SA_FOLDS) -> int:
+    """Cross-validation fold of a message: sha256 of its file name, mod ``folds``."""
+    return hashlib.sha256(_member(source).encode()).digest()[0] % folds
 
 
 def _csdmc_labels(folder: Path) -> dict[str, str]:
@@ -120,7 +121,7 @@ def load_corpus(root: Path, name: str) -> list[Labelled]:
 
 def _with_split(m: Labelled, cut: int) -> Labelled:
     if m.corpus == "spamassassin":
-        fold = _fold(m.raw.source)
+        fold = hash_fold(m.raw.source)
         return Labelled(m.corpus, m.raw, m.label, m.order,
                         "test" if fold == SA_TEST_FOLD else "train", fold)
     return Labelled(m.corpus, m.raw, m.label, m.order, "train" if m.order < cut else "test")
