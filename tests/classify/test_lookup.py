@@ -4,7 +4,7 @@ import sys
 
 import numpy as np
 
-from spamintel.classify.lookup import TokenIndex
+from spamintel.classify.lookup import TokenIndex, token_hashes
 
 VOCAB = ["viagra", "meeting", "password", "s:cheap", "u:example.com"]
 
@@ -53,3 +53,30 @@ def test_unpickled_in_a_process_with_other_string_hashes():
         out = subprocess.run([sys.executable, "-c", code], input=blob, capture_output=True,
                              env={"PYTHONHASHSEED": seed}, check=True)
         assert out.stdout.decode().strip() == "[1, 3] [1.0, 3.0]"
+
+
+def test_many_messages_found_at_once_as_one_by_one():
+    vocab = [f"t{i}" for i in range(3000)] + VOCAB
+    index = TokenIndex(vocab, np.arange(len(vocab) * 2, dtype=np.float16).reshape(-1, 2))
+    messages = [{"viagra", "zzz", "t7"}, set(), {"nothing"}, set(vocab[::7]) | {"q", "r"}]
+    found = index.found_many(token_hashes(messages))
+    owner = np.repeat(np.arange(4), [len(m) for m in messages])
+    assert len(found) == len(owner)
+    for i, tokens in enumerate(messages):
+        mine = found[owner == i]
+        assert sorted(mine[mine >= 0].tolist()) == sorted(index.found(tokens).tolist())
+    known = found >= 0
+    rows = index.rows_by_owner(found[known], owner[known])
+    assert rows.tolist() == [r for m in messages for r in index.rows(m)]
+    assert TokenIndex([]).found_many(token_hashes(messages)).tolist() == [-1] * len(owner)
+
+
+def test_sums_by_owner_only_when_exact():
+    values = np.array([[0.5, -1.0], [2.0, 0.25], [1024.0, 3.0]], np.float16)
+    index = TokenIndex(["a", "b", "c"], values)
+    found = index.found_many(token_hashes([{"a", "b"}, {"c"}, set()]))
+    assert index.sums_by_owner(found, np.array([0, 0, 1]), 3) == [[2.5, 1024.0, 0.0],
+                                                                  [-0.75, 3.0, 0.0]]
+    assert index.exact_terms == 2**29 // 1024
+    assert TokenIndex(["a"], np.ones((1, 2))).sums_by_owner(found[:1], np.zeros(1, int), 1) \
+        is None

@@ -1,9 +1,13 @@
+import copy
 import dataclasses
+import random
 
 import pytest
 
 from spamintel.classify import Classifier, ClassifyConfig, classify
+from spamintel.classify.linear import LinearModel
 from spamintel.classify.malware import EICAR
+from spamintel.classify.stage import score_chunk
 from spamintel.model import VERDICTS
 from spamintel.testing import make_message
 
@@ -72,3 +76,33 @@ def test_hostile_and_empty_messages_get_a_verdict(clf):
                  mime_message(subject="zip", attachments=(("a.zip", b"PK\x03\x04bad"),))):
         ev = clf.classify(parse_bytes(data))
         assert ev.verdict in VERDICTS and 0.0 <= ev.spam_score <= 1.0
+
+
+def _outputs(scores, model):
+    return (scores.spam, scores.phish, scores.norm, scores.rows, scores.category,
+            scores.category_prob, model.explain(scores, 5))
+
+
+@pytest.mark.parametrize("scale", [1.0, 1.0001])  # float16 weights; others (summed in order)
+def test_a_chunk_scores_as_each_message_alone(clf, scale):
+    vocab = clf.model.tokens
+    rng = random.Random(7)
+    sets = [set(rng.sample(vocab, rng.randrange(0, 300))) | {f"unknown{i}" for i in range(k)}
+            for k in range(12)] + [set()]
+    models = [clf.model, LinearModel(vocab[:500], clf.model.weights[:500] * scale,
+                                     clf.model.bias, clf.model.categories, {})]
+    for model in models:
+        chunk = score_chunk(model, sets)
+        assert [_outputs(s, model) for s in chunk] == \
+            [_outputs(model.score(t), model) for t in sets]
+
+
+def test_classify_batch_gives_each_message_its_own_verdict(clf):
+    datas = [HAM, SPAM, b"", b"\x00\xff" * 100,
+             mime_message(subject="Invoice", text="see attached",
+                          attachments=(("invoice.com", EICAR),))]
+    alone = [dataclasses.asdict(clf.classify(parse_bytes(d))) for d in datas]
+    parsed = [parse_bytes(d) for d in datas]
+    events = clf.classify_batch(copy.deepcopy(parsed))
+    assert [dataclasses.asdict(ev) for ev in events] == alone
+    assert [ev.verdict for ev in events][:2] == ["ham", "spam"]

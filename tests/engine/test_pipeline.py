@@ -28,14 +28,14 @@ def test_a_message_failing_in_a_later_stage_is_quarantined_alone():
     pipe = Pipeline(Config())
     raws = _raws(5)
     victim = raws[2].sha256
-    real = pipe.classifier.classify
+    real = pipe.classifier.extractor.extract  # classify's per-message work, chunk or not
 
     def flaky(parsed):
         if parsed.raw.sha256 == victim:
             raise RuntimeError("model exploded")
         return real(parsed)
 
-    pipe.classifier.classify = flaky
+    pipe.classifier.extractor.extract = flaky
     batch, quarantine = pipe.process_batch(raws)
     assert batch.num_rows == 4 and victim not in batch.column("msg_sha256").to_pylist()
     assert [q["msg_sha256"] for q in quarantine] == [victim]

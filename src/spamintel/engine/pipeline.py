@@ -83,11 +83,15 @@ class Pipeline:
         parsed = self._stage("parse", [(raw, raw) for raw in raws], self._parse, quarantine)
         parsed = self._stage("fingerprint", parsed, self._fingerprint, quarantine,
                              whole=self._fingerprint_all)
-        parsed = self._stage("classify", parsed, self._classify, quarantine)
+        parsed = self._stage("classify", parsed, self._classify, quarantine,
+                             whole=self._classify_all)
         return [p.event for _, p in parsed]
 
     def _fingerprint_all(self, parsed: list[ParsedMessage]) -> None:
         fingerprint_batch(parsed, self.cfg.parse)
+
+    def _classify_all(self, parsed: list[ParsedMessage]) -> None:
+        self.classifier.classify_batch(parsed)
 
     def _all_at_once(self, name: str, whole: Callable[[list[Any]], None],
                      items: list[tuple[RawMessage, Any]]) -> bool:
