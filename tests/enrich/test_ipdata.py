@@ -22,3 +22,17 @@ def test_range_table_skips_bad_rows(tmp_path):
     path.write_text("garbage,row,x\n1.2.3.0,1.2.3.255,7\n999.1.1.1,999.1.1.2,8\n")
     table = RangeTable.from_csv(path)
     assert list(table.starts) == [(1 << 24) + (2 << 16) + (3 << 8)]
+
+
+def test_repeated_lookups_agree_and_the_memo_stays_bounded(tmp_path, monkeypatch):
+    from spamintel.enrich import ipdata
+
+    asn = tmp_path / "asn.csv"
+    asn.write_text("1.0.0.0,1.0.0.255,13335,Cloudflare\n")
+    data = IPData.load(IPDataConfig(asn_csv=str(asn), country_csv=str(tmp_path / "none.csv")))
+    monkeypatch.setattr(ipdata, "_MEMO_SIZE", 3)
+    answers = [data.lookup(ip) for ip in ["1.0.0.7", "1.0.0.8", "x", "01.0.0.7", "1.0.0.7"] * 3]
+    assert answers[:5] * 3 == answers
+    assert answers[:5] == [(13335, "Cloudflare", None)] * 2 + [(None, None, None)] * 2 + [
+        (13335, "Cloudflare", None)]
+    assert len(data._memo) <= 3

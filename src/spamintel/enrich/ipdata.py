@@ -6,6 +6,7 @@ Files may be gzip-compressed. Lookups are a binary search over sorted range star
 
 from __future__ import annotations
 
+import re
 from array import array
 from bisect import bisect_right
 from dataclasses import dataclass
@@ -37,15 +38,18 @@ def _ipv4_numbers(col: pa.ChunkedArray) -> pa.ChunkedArray:
     return pc.if_else(pc.less_equal(out, 0xFFFFFFFF), out, pa.scalar(None, pa.uint64()))
 
 
+# 0-255 in ASCII digits without a leading zero (which ipaddress also refuses).
+_OCTET = r"(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])"
+_IPV4 = re.compile(r"\.".join([_OCTET] * 4))
+
+
 def _ip_int(text: str) -> int | None:
     """The IPv4 address as an integer; None for IPv6 or anything malformed."""
-    parts = text.strip().split(".")
-    if len(parts) != 4 or not all(p.isdigit() and p.isascii() and len(p) <= 3 for p in parts):
+    m = _IPV4.fullmatch(text.strip())
+    if m is None:
         return None
-    a, b, c, d = (int(p) for p in parts)
-    if max(a, b, c, d) > 255 or any(len(p) > 1 and p[0] == "0" for p in parts):
-        return None  # out of range, or a leading zero (which ipaddress also refuses)
-    return (a << 24) | (b << 16) | (c << 8) | d
+    a, b, c, d = m.groups()
+    return (int(a) << 24) | (int(b) << 16) | (int(c) << 8) | int(d)
 
 
 _SEP = "\x1f"
@@ -89,11 +93,19 @@ class RangeTable:
         return None
 
 
+_MEMO_SIZE = 1 << 16
+
+
 class IPData:
-    """IP → (asn, organisation, country) from offline tables; unknowns are None."""
+    """IP → (asn, organisation, country) from offline tables; unknowns are None.
+
+    Answers are remembered (up to ``_MEMO_SIZE`` addresses, then forgotten at once):
+    one client often sends many messages.
+    """
 
     def __init__(self, asn: RangeTable | None, country: RangeTable | None) -> None:
         self.asn, self.country = asn, country
+        self._memo: dict[str, tuple[int | None, str | None, str | None]] = {}
 
     @classmethod
     def load(cls, cfg: IPDataConfig) -> IPData:
@@ -106,7 +118,17 @@ class IPData:
 
     def lookup(self, ip: str | None) -> tuple[int | None, str | None, str | None]:
         """``(asn, organisation, country_code)`` for an IPv4 address string."""
-        n = _ip_int(ip) if ip else None
+        if not ip:
+            return None, None, None
+        known = self._memo.get(ip)
+        if known is None:
+            if len(self._memo) >= _MEMO_SIZE:
+                self._memo.clear()
+            known = self._memo[ip] = self._find(ip)
+        return known
+
+    def _find(self, ip: str) -> tuple[int | None, str | None, str | None]:
+        n = _ip_int(ip)
         if n is None:
             return None, None, None
         asn_row = self.asn.lookup(n) if self.asn else None
