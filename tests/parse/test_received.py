@@ -78,3 +78,15 @@ def test_hops_parse_on_demand_and_read_like_a_list():
     assert len(hops) == 3 and hops[0].ip == "192.0.2.1"
     assert hops._parsed == [parse_hop(values[0])]  # nothing below the hop asked for
     assert list(hops) == [parse_hop(v) for v in values] and hops[-1] == parse_hop("garbage")
+
+
+@pytest.mark.parametrize("ip, internal", [
+    ("10.1.2.3", True), ("172.31.255.255", True), ("172.32.0.1", False), ("192.168.0.9", True),
+    ("127.0.0.1", True), ("169.254.3.4", True), ("100.64.0.1", True), ("100.128.0.1", False),
+    ("203.0.113.7", False), ("010.1.2.3", False), ("10.1.2.256", False), ("::1", True),
+    ("fd00::5", True), ("fe80::1", True), ("2001:db8::1", False), ("not-an-ip", False)])
+def test_private_and_local_senders_are_inside(ip, internal):
+    from spamintel.parse.received import Hop
+
+    hop = Hop(helo="x", rdns=None, ip=ip, by="mx.example.org")
+    assert Boundary((), registered_domain).is_internal(hop, set()) is internal

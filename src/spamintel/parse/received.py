@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime
 from functools import lru_cache
 from typing import NamedTuple
@@ -78,6 +78,11 @@ class Hops(Sequence[Hop]):
             self._parsed.append(parse_hop(self.values[len(self._parsed)]))
         return self._parsed[index]
 
+    def __iter__(self) -> Iterator[Hop]:
+        # Sequence's own __iter__ stops on an IndexError: a raise per loop run to the end.
+        for index in range(len(self.values)):
+            yield self[index]
+
 
 def _from_clause(text: str) -> tuple[str | None, str | None, str | None]:
     m = _FROM.match(text)
@@ -110,6 +115,9 @@ _INTERNAL_V4 = tuple((int(n.network_address), int(n.broadcast_address)) for n in
     ipaddress.IPv4Network(x) for x in ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16",
                                        "127.0.0.0/8", "169.254.0.0/16", "100.64.0.0/10")))
 _INTERNAL_V6 = tuple(ipaddress.IPv6Network(x) for x in ("::1/128", "fc00::/7", "fe80::/10"))
+# Dotted IPv4 exactly as ipaddress accepts it (0-255, ASCII digits, no leading zero).
+_OCTET = r"(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])"
+_STRICT_IPV4 = re.compile(r"\.".join([_OCTET] * 4))
 
 
 @lru_cache(maxsize=1 << 16)
@@ -117,13 +125,15 @@ def _is_private(ip: str | None) -> bool:
     """RFC 1918 / loopback / link-local / CGNAT: never a sending client on the Internet."""
     if not ip:
         return False
-    try:
-        addr = ipaddress.ip_address(ip)
+    v4 = _STRICT_IPV4.fullmatch(ip)  # read here: ipaddress takes ten times as long
+    if v4 is not None:
+        a, b, c, d = v4.groups()
+        n = (int(a) << 24) | (int(b) << 16) | (int(c) << 8) | int(d)
+        return any(lo <= n <= hi for lo, hi in _INTERNAL_V4)
+    try:  # any other text is an IPv6 address or none
+        addr = ipaddress.IPv6Address(ip)
     except ValueError:
         return False
-    if addr.version == 4:
-        n = int(addr)
-        return any(lo <= n <= hi for lo, hi in _INTERNAL_V4)
     return any(addr in net for net in _INTERNAL_V6)
 
 
