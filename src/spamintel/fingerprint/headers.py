@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from spamintel.fingerprint.shapes import short_hash
 
 # Fields added in transit by receiving MTAs and filters, not by the sender.
@@ -16,11 +18,19 @@ _TRANSIT_PREFIXES = ("x-spam", "x-virus", "from ")
 
 def header_order(headers: list[tuple[str, str]]) -> str:
     """Sender-written header names in order (transit fields dropped), ':'-joined."""
-    names = [name[:40] for name, _ in headers
-             if name not in _TRANSIT and not name.startswith(_TRANSIT_PREFIXES)]
-    return ":".join(names[:60])
+    return _order(tuple([name for name, _ in headers]))
 
 
+# One sender writes the same fields message after message: orders and their hashes are
+# remembered (the tuple of names costs half of filtering them again).
+@lru_cache(maxsize=1 << 12)
+def _order(names: tuple[str, ...]) -> str:
+    kept = [name[:40] for name in names
+            if name not in _TRANSIT and not name.startswith(_TRANSIT_PREFIXES)]
+    return ":".join(kept[:60])
+
+
+@lru_cache(maxsize=1 << 12)
 def header_order_fp(order: str) -> str:
     """Short hash of a header order string."""
     return short_hash(order)
