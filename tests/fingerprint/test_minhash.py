@@ -59,3 +59,14 @@ def test_a_batch_gives_each_message_its_own_digest():
     batch = body_minhashes(normalised, extras, 64)  # more bytes than one hashing pass
     assert batch == [body_minhash(n, e, 64) for n, e in zip(normalised, extras, strict=True)]
     assert batch[7] != body_minhash(normalise("один два три четыре 東京 京都"), extras[7], 64)
+
+
+@pytest.mark.parametrize("text, words", [
+    ("no links here", "no links here"),
+    ("a www.x.org/p b HTTP://y.org c", "a urltoken b urltoken c"),
+    ("http://first.example www.second.example", "urltoken urltoken"),
+    ("x(https://a.example/q?1)y", "x urltoken"),
+    ("www. then http", "www then http"),
+])
+def test_links_become_one_token_wherever_they_are(text, words):
+    assert normalise(text).split() == words.encode().split()
