@@ -65,6 +65,7 @@ class CategoryRules:
             for prefix in ("", "s:")}
         self.keys = frozenset(self._by_prefix[""])
         self.subject_keys = frozenset(self._by_prefix["s:"])
+        self._all_keys = self.keys | self.subject_keys
 
     @classmethod
     def load(cls, path: str | Path | None = None) -> CategoryRules:
@@ -72,11 +73,10 @@ class CategoryRules:
         with open(path or DEFAULT_RULES, encoding="utf-8") as fh:
             return cls(yaml.safe_load(fh))
 
-    def _scores(self, tokens: set[str], prefix: str, weight: int,
+    def _scores(self, tokens: set[str], keys: set[str], prefix: str, weight: int,
                 scores: dict[str, int], hits: dict[str, list[str]]) -> None:
-        keys = self.keys if not prefix else self.subject_keys
         rules = self._by_prefix[prefix]
-        for token in sorted(keys.intersection(tokens)):  # sorted: reasons stable across runs
+        for token in sorted(keys):  # sorted: reasons stable across runs
             for cat, rest, keyword in rules[token]:
                 if tokens.issuperset(rest):
                     scores[cat] = scores.get(cat, 0) + weight
@@ -85,10 +85,12 @@ class CategoryRules:
     def match(self, tokens: set[str]) -> CategoryHit | None:
         """Best category for a message's token set, or None when no rule reaches
         ``min_score``. Subject words are the tokens prefixed ``s:``."""
+        present = self._all_keys.intersection(tokens)  # one pass over the tokens
         scores: dict[str, int] = {}
         hits: dict[str, list[str]] = {}
-        self._scores(tokens, "", 1, scores, hits)
-        self._scores(tokens, "s:", self.subject_weight, scores, hits)
+        self._scores(tokens, self.keys.intersection(present), "", 1, scores, hits)
+        self._scores(tokens, self.subject_keys.intersection(present), "s:", self.subject_weight,
+                     scores, hits)
         if not scores:
             return None
         top = max(scores.values())
