@@ -65,9 +65,6 @@ def test_many_messages_found_at_once_as_one_by_one():
     for i, tokens in enumerate(messages):
         mine = found[owner == i]
         assert sorted(mine[mine >= 0].tolist()) == sorted(index.found(tokens).tolist())
-    known = found >= 0
-    rows = index.rows_by_owner(found[known], owner[known])
-    assert rows.tolist() == [r for m in messages for r in index.rows(m)]
     assert TokenIndex([]).found_many(token_hashes(messages)).tolist() == [-1] * len(owner)
 
 

@@ -111,14 +111,6 @@ class TokenIndex:
         return [np.bincount(owner, weights=col, minlength=owners).tolist()
                 for col in gathered.T]
 
-    def rows_by_owner(self, found: np.ndarray, owner: np.ndarray) -> np.ndarray:
-        """Rows of ``found`` positions, sorted within each run of equal ``owner`` (the
-        message of each position, in non-decreasing order)."""
-        key = owner.astype(np.int64) * max(len(self.vocab), 1) + self._order.take(found)
-        key.sort()
-        key -= owner * max(len(self.vocab), 1)
-        return key.astype(np.int32)
-
     def rows_of(self, found: np.ndarray) -> list[int]:
         """Sorted rows of ``found`` positions."""
         return self.sorted_rows(found).tolist()

@@ -29,26 +29,32 @@ class ChunkScores:
     attributes as the model's ``Scores``: ``spam``, ``phish``, ``norm``, ``rows``,
     ``first_rows``, and ``category`` and its probability when first asked for."""
 
-    __slots__ = ("_category", "_model", "_rows", "norm", "phish", "spam")
+    __slots__ = ("_category", "_found", "_model", "_sorted", "norm", "phish", "spam")
 
-    def __init__(self, spam: float, phish: float, norm: float, rows: np.ndarray,
+    def __init__(self, spam: float, phish: float, norm: float, found: np.ndarray,
                  model: LinearModel) -> None:
         self.spam, self.phish, self.norm = spam, phish, norm
-        self._rows, self._model = rows, model
+        self._found, self._model = found, model
+        self._sorted: np.ndarray | None = None
         self._category: tuple[str | None, float] | None = None
+
+    def _sorted_rows(self) -> np.ndarray:
+        if self._sorted is None:  # most messages need them (ham does not)
+            self._sorted = self._model.index.sorted_rows(self._found)
+        return self._sorted
 
     @property
     def rows(self) -> list[int]:
         """Rows of the message's known tokens, sorted: most spam-like first."""
-        return self._rows.tolist()
+        return self._sorted_rows().tolist()
 
     def first_rows(self, n: int) -> list[int]:
         """The first ``n`` of ``rows``."""
-        return self._rows[:n].tolist()
+        return self._sorted_rows()[:n].tolist()
 
     def _likeliest(self) -> tuple[str | None, float]:
         if self._category is None:
-            self._category = self._model.category_of(self._rows, self.norm)
+            self._category = self._model.category_of(self._sorted_rows(), self.norm)
         return self._category
 
     @property
@@ -75,7 +81,6 @@ def score_chunk(model: LinearModel, token_sets: Sequence[set[str]]
     sums = index.sums_by_owner(found, owner, owners)
     if sums is None:
         return [model.score(tokens) for tokens in token_sets]
-    rows = index.rows_by_owner(found, owner)
     ends = np.cumsum(np.bincount(owner, minlength=owners)).tolist()
     bias_spam, bias_phish = float(model.bias[0]), float(model.bias[1])
     out = []
@@ -83,7 +88,7 @@ def score_chunk(model: LinearModel, token_sets: Sequence[set[str]]
     for size, spam, phish, end in zip(sizes.tolist(), *sums, ends, strict=True):
         norm = 1.0 / math.sqrt(max(size, 1))
         out.append(ChunkScores(_sigmoid(bias_spam + spam * norm),
-                               _sigmoid(bias_phish + phish * norm), norm, rows[start:end], model))
+                               _sigmoid(bias_phish + phish * norm), norm, found[start:end], model))
         start = end
     return out
 
