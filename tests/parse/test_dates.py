@@ -14,3 +14,15 @@ def test_dates_to_utc(text, iso):
 @pytest.mark.parametrize("text", [None, "", "(comment only)", "not a date", "Sun, 99 Foo 0 x"])
 def test_unreadable_dates_are_none(text):
     assert to_utc(text) is None
+
+
+@pytest.mark.parametrize("text, iso", [
+    ("Mon, 16 Apr 2007 09:55:18 +0530", "2007-04-16T04:25:18+00:00"),
+    ("Mon, 16 Apr 2007 09:55:18 -0930", "2007-04-16T19:25:18+00:00"),
+    ("1 Jan 2007 00:10 +0100", "2006-12-31T23:10:00+00:00"),
+    ("31 Dec 9999 23:00:00 -0200", None),  # past the last representable day
+    ("1 Jan 0001 00:00:00 +0100", None),
+])
+def test_zone_offsets_both_ways(text, iso):
+    when = to_utc(text)
+    assert (when.isoformat() if when else None) == iso

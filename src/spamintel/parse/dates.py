@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
+from functools import lru_cache
 
 _TRAILING_COMMENT = re.compile(r"\s*\([^)]*\)\s*$")
 # The form nearly every MTA and mail program writes; anything else goes to the stdlib.
@@ -42,7 +43,13 @@ def _from_common(m: re.Match[str]) -> datetime | None:
     try:
         local = datetime(int(year), _MONTHS[mon.lower()], int(day), int(hour), int(minute),
                          int(second or 0), tzinfo=UTC)
-        offset = timedelta(hours=int(zh), minutes=int(zm))
-        return local - offset if sign == "+" else local + offset
+        return local - _offset(sign, zh, zm)
     except (ValueError, OverflowError):
         return None
+
+
+@lru_cache(maxsize=4096)
+def _offset(sign: str, hours: str, minutes: str) -> timedelta:
+    """A zone offset (``+``/``-``, ``HH``, ``MM``) as a signed timedelta; a few recur."""
+    offset = timedelta(hours=int(hours), minutes=int(minutes))
+    return offset if sign == "+" else -offset
