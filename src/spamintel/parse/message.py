@@ -17,6 +17,7 @@ from spamintel.parse.text import decode_bytes, html_to_text
 from spamintel.parse.urls import find_urls, registered_domain, url_domains
 
 _TEXT_TYPES = ("text/plain", "text/html")
+_RECIPIENTS = frozenset({"to", "cc"})
 
 
 def _observed(raw: RawMessage, hop: Hop | None, hops: Hops, date: datetime | None
@@ -85,8 +86,8 @@ def _addresses(ev: Event, parsed: ParsedMessage, raw: RawMessage) -> None:
         ev.mail_from, ev.rcpt_count = raw.envelope_from, len(raw.envelope_rcpts)
         return
     ev.mail_from = split_address(header("return-path") or "")[1]
-    ev.rcpt_count = sum(count_addresses(v) for v in all_values(headers, "to") +
-                        all_values(headers, "cc"))
+    # One count over every To and Cc value: no address spans the line break between two.
+    ev.rcpt_count = count_addresses("\n".join([v for k, v in headers if k in _RECIPIENTS]))
 
 
 def parse_message(raw: RawMessage, cfg: ParseConfig, boundary: Boundary | None = None
