@@ -15,7 +15,7 @@ from itertools import repeat
 # What a shape rewrites (ASCII punctuation stays). Split with the group kept, a text is
 # [punctuation, token, punctuation, ..., punctuation]: the tokens are the odd items.
 _TOKEN = re.compile(r"([A-Za-z0-9]+|[^\x00-\x7f])")
-_HEX = re.compile(r"^[0-9a-fA-F]+$")
+_HEX_DIGITS = "0123456789abcdefABCDEF"
 _DAYS = {"mon", "tue", "wed", "thu", "fri", "sat", "sun"}
 _MONTHS = {"jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"}
 _DATE_TOKEN = re.compile(r"([A-Za-z0-9]+|[^\x00-\x7f]|-)")
@@ -35,11 +35,10 @@ def _token_shape(tok: str, keep_words: bool) -> str:
     n = len(tok)
     if tok.isdigit():
         return "#" if keep_words else f"D{n}"
-    has_digit = any(c.isdigit() for c in tok)
-    if has_digit and _HEX.match(tok):
-        return f"H{n}"
-    if has_digit:
-        return f"X{n}"
+    # A token is an ASCII run or one other character: an ASCII run that is not all
+    # letters holds a digit, and a single other character here is no digit.
+    if tok.isascii() and not tok.isalpha():
+        return f"X{n}" if tok.strip(_HEX_DIGITS) else f"H{n}"
     if keep_words and n <= 12:
         return tok
     if tok.isupper():
