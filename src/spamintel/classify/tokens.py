@@ -85,8 +85,20 @@ def _value_prefix(name: str, site: bool) -> str | None:
     return f"h:{name}:"
 
 
-# Per ``site`` and header name: its name token and value-word prefix (computed once).
-_FIELD_CACHE: dict[bool, dict[str, tuple[str | None, str | None]]] = {False: {}, True: {}}
+# Per ``site`` and header name: its name token and value-word prefix (computed once), or
+# None for a field that gives neither (most of them).
+_FIELD_CACHE: dict[bool, dict[str, tuple[str | None, str | None] | None]] = {
+    False: {}, True: {}}
+_UNSEEN = ("", "")
+
+
+def _field_kind(name: str, site: bool) -> tuple[str | None, str | None] | None:
+    known = (_header_name_token(name, site), _value_prefix(name, site))
+    kind = None if known == (None, None) else known
+    cache = _FIELD_CACHE[site]
+    if len(cache) < _MAX_CACHED_NAMES:  # hostile mail invents names
+        cache[name] = kind
+    return kind
 
 
 def _field_tokens(headers: list[tuple[str, str]], site: bool) -> list[str]:
@@ -95,15 +107,16 @@ def _field_tokens(headers: list[tuple[str, str]], site: bool) -> list[str]:
     out: list[str] = []
     cache = _FIELD_CACHE[site]
     for name, value in headers[:60]:
-        known = cache.get(name)
-        if known is None:
-            known = (_header_name_token(name, site), _value_prefix(name, site))
-            if len(cache) < _MAX_CACHED_NAMES:  # hostile mail invents names
-                cache[name] = known
-        if known[0]:
-            out.append(known[0])
-        if known[1]:
-            out += map(known[1].__add__, _lower_words(value[:300])[:25])
+        kind = cache.get(name, _UNSEEN)
+        if kind is _UNSEEN:
+            kind = _field_kind(name, site)
+        if kind is None:
+            continue
+        token, prefix = kind
+        if token:
+            out.append(token)
+        if prefix:
+            out += [prefix + word for word in _lower_words(value[:300])[:25]]
     return out
 
 
