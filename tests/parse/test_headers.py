@@ -31,3 +31,10 @@ def test_split_message_finds_the_first_blank_line():
     assert split_message(b"A: 1\r\n\r\nbody\n\nmore") == (b"A: 1", 8, [])
     assert split_message(b"A: 1\n\nbody") == (b"A: 1", 6, [])
     assert split_message(b"A: 1") == (b"A: 1", 4, ["no_header_body_separator"])
+
+
+def test_names_are_lower_case_however_many_different_names_arrive():
+    block = b"\n".join(b"X-Made-Up-%d:\t \tValue %d " % (i, i) for i in range(10_000))
+    fields, _ = parse_fields(block + b"\nSUBJECT:  Hi  ", 20_000)
+    assert fields[-1] == ("subject", "Hi")
+    assert fields[:10_000] == [(f"x-made-up-{i}", f"Value {i}") for i in range(10_000)]

@@ -26,10 +26,26 @@ def split_message(data: bytes) -> tuple[bytes, int, list[str]]:
     return data, len(data), defects
 
 
-_FIELD_RE = re.compile(r"^([\x21-\x39\x3b-\x7e]+)[ \t]*:(.*)", re.M)
+# The value starts after the blanks that follow the colon, so that its strip() below
+# usually has nothing to remove and returns the string itself.
+_FIELD_RE = re.compile(r"^([\x21-\x39\x3b-\x7e]+)[ \t]*:[ \t]*(.*)", re.M)
 # A fold (RFC 5322 §2.2.3): a line break and the blanks after it. CRLF becomes LF first
 # (a pattern that starts with a literal is searched for, not tried at every position).
 _FOLD = re.compile(r"\n[ \t]+")
+
+
+class _LowerNames(dict[str, str]):
+    """Field name as written → its lower case, remembered: a few hundred names cover
+    most mail, and a dict hit costs less than building the lower-case string again."""
+
+    def __missing__(self, name: str) -> str:
+        if len(self) >= 4096:  # random names (spam makes them up) never grow it further
+            self.clear()
+        low = self[name] = name.lower()
+        return low
+
+
+_LOWER_NAMES = _LowerNames()
 
 
 def _decode_block(block: bytes, defects: list[str]) -> str:
@@ -60,7 +76,7 @@ def parse_fields(block: bytes, max_headers: int) -> tuple[list[tuple[str, str]],
     if len(fields) > max_headers:
         defects.append("too_many_headers")
         fields = fields[:max_headers]
-    return [(n.lower(), v.strip()) for n, v in fields], defects
+    return [(_LOWER_NAMES[n], v.strip()) for n, v in fields], defects
 
 
 def decode_value(value: str, defects: list[str]) -> str:
