@@ -22,6 +22,8 @@ _MAGIC: tuple[tuple[bytes, str], ...] = (
     (b"X5O!P%@AP[4\\PZX54(P^)7CC)7}$EICAR", "application/x-eicar-test"),
 )
 
+_TEXT_BYTES = bytes(range(32, 127)) + b"\t\n\r"
+
 
 def sniff_type(content: bytes) -> str:
     """MIME type from the content's leading bytes (a small, safe magic table)."""
@@ -31,7 +33,7 @@ def sniff_type(content: bytes) -> str:
     head = content[:512].lstrip().lower()
     if head.startswith((b"<html", b"<!doctype html")):
         return "text/html"
-    if head and all(32 <= b < 127 or b in (9, 10, 13) for b in head):
+    if head and not head.translate(None, _TEXT_BYTES):  # nothing left once text is deleted
         return "text/plain"
     return "application/octet-stream" if content else "application/x-empty"
 
