@@ -59,19 +59,19 @@ def test_many_messages_found_at_once_as_one_by_one():
     vocab = [f"t{i}" for i in range(3000)] + VOCAB
     index = TokenIndex(vocab, np.arange(len(vocab) * 2, dtype=np.float16).reshape(-1, 2))
     messages = [{"viagra", "zzz", "t7"}, set(), {"nothing"}, set(vocab[::7]) | {"q", "r"}]
-    found = index.found_many(token_hashes(messages))
+    found = index.found_many(np.concatenate([token_hashes(m) for m in messages]))
     owner = np.repeat(np.arange(4), [len(m) for m in messages])
     assert len(found) == len(owner)
     for i, tokens in enumerate(messages):
         mine = found[owner == i]
         assert sorted(mine[mine >= 0].tolist()) == sorted(index.found(tokens).tolist())
-    assert TokenIndex([]).found_many(token_hashes(messages)).tolist() == [-1] * len(owner)
+    assert TokenIndex([]).found_many(token_hashes(vocab)).tolist() == [-1] * len(vocab)
 
 
 def test_sums_by_owner_only_when_exact():
     values = np.array([[0.5, -1.0], [2.0, 0.25], [1024.0, 3.0]], np.float16)
     index = TokenIndex(["a", "b", "c"], values)
-    found = index.found_many(token_hashes([{"a", "b"}, {"c"}, set()]))
+    found = index.found_many(token_hashes(["a", "b", "c"]))
     assert index.sums_by_owner(found, np.array([0, 0, 1]), 3) == [[2.5, 1024.0, 0.0],
                                                                   [-0.75, 3.0, 0.0]]
     assert index.exact_terms == 2**29 // 1024

@@ -106,3 +106,4 @@ def test_classify_batch_gives_each_message_its_own_verdict(clf):
     events = clf.classify_batch(copy.deepcopy(parsed))
     assert [dataclasses.asdict(ev) for ev in events] == alone
     assert [ev.verdict for ev in events][:2] == ["ham", "spam"]
+    assert clf.classify_batch([]) == []

@@ -17,8 +17,7 @@ tokens a message that is about one message in 10^13.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
-from itertools import chain
+from collections.abc import Collection
 
 import numpy as np
 
@@ -33,10 +32,9 @@ def _exact_terms(values: np.ndarray | None) -> int:
     return int(2**29 // largest) if largest else 2**62
 
 
-def token_hashes(token_sets: Sequence[Collection[str]]) -> np.ndarray:
-    """The string hashes of every token of several messages, message after message."""
-    return np.fromiter(map(hash, chain.from_iterable(token_sets)), np.int64,
-                       sum(map(len, token_sets)))
+def token_hashes(tokens: Collection[str]) -> np.ndarray:
+    """The string hashes of a message's tokens (see ``TokenIndex.found_many``)."""
+    return np.fromiter(map(hash, tokens), np.int64, len(tokens))
 
 
 class TokenIndex:
@@ -72,7 +70,8 @@ class TokenIndex:
         return pos[self._hashes.take(pos, mode="clip") == wanted]
 
     def found_many(self, wanted: np.ndarray) -> np.ndarray:
-        """Hash-order position of each hash in ``wanted`` (from ``token_hashes``), -1 when
+        """Hash-order position of each hash in ``wanted`` (``token_hashes`` of one or more
+        messages, one after the other), -1 when
         not in the vocabulary. For many messages at once: a few NumPy calls in all, and
         two reads of small arrays per token instead of a binary search's many."""
         out = np.full(len(wanted), -1, np.intp)

@@ -68,12 +68,17 @@ class ChunkScores:
         return self._likeliest()[1]
 
 
-def score_chunk(model: LinearModel, token_sets: Sequence[set[str]]
-                ) -> list[Scores] | list[ChunkScores]:
+def score_chunk(model: LinearModel, token_sets: Sequence[set[str]],
+                hashes: Sequence[np.ndarray] | None = None) -> list[Scores] | list[ChunkScores]:
     """``model.score`` of each token set, for many messages in a few NumPy calls (the
-    same numbers: the weights' sums are exact, so their order does not matter)."""
+    same numbers: the weights' sums are exact, so their order does not matter).
+    ``hashes``: each set's ``token_hashes`` when already taken."""
+    if not token_sets:
+        return []
     index, owners = model.index, len(token_sets)
-    found = index.found_many(token_hashes(token_sets))
+    if hashes is None:
+        hashes = [token_hashes(tokens) for tokens in token_sets]
+    found = index.found_many(np.concatenate(hashes))
     sizes = np.fromiter(map(len, token_sets), np.intp, owners)
     owner = np.repeat(np.arange(owners), sizes)
     known = found >= 0
@@ -127,8 +132,14 @@ class Classifier:
 
     def classify_batch(self, parsed: Sequence[ParsedMessage]) -> list[Event]:
         """``classify`` of each message, the models' scores taken for all at once."""
-        feats = [self.extractor.extract(p) for p in parsed]
-        scores = score_chunk(self.model, [f.tokens for f in feats])
+        feats: list[Features] = []
+        hashes: list[np.ndarray] = []
+        for item in parsed:
+            feats.append(self.extractor.extract(item))
+            # Hashed now, while the tokens are in the CPU caches (later, for the whole
+            # chunk, reading them back from memory took longer than the hashing).
+            hashes.append(token_hashes(feats[-1].tokens))
+        scores = score_chunk(self.model, [f.tokens for f in feats], hashes)
         return [self._decide(p, f, s) for p, f, s in zip(parsed, feats, scores, strict=True)]
 
     def _decide(self, parsed: ParsedMessage, feats: Features, scores: Scores | ChunkScores
