@@ -37,7 +37,9 @@ def test_plain_session_features():
 
 @pytest.mark.parametrize("arg,form", [("", "empty"), ("1.2.3.4", "ip"), ("[1.2.3.4]", "literal"),
                                       ("host.example.com", "fqdn"), ("localhost", "word"),
-                                      ("ab_c!", "other"), ("[IPv6:::1]", "literal")])
+                                      ("ab_c!", "other"), ("[IPv6:::1]", "literal"),
+                                      ("::1", "ip"), ("ipv6:fe80::1", "ip"), ("1.2.3", "fqdn"),
+                                      ("9host.example", "fqdn"), ("01.2.3.4", "fqdn")])
 def test_helo_form(arg, form):
     assert helo_form(arg) == form
 
@@ -45,6 +47,7 @@ def test_helo_form(arg, form):
 def test_shape_keeps_case_and_spacing_masks_values():
     assert shape("mail from: <bob@x.example> SIZE=1234") == "mail from: <a> SIZE=N"
     assert shape("MAIL FROM:<>") == "MAIL FROM:<>"
+    assert shape("MAIL FROM:<<>> <x@y>") == "MAIL FROM:<a>> <a>"
     assert shape("MAIL FROM:bob@x.example") == "MAIL FROM:a"
     assert shape("EHLO  [10.0.0.1]") == "EHLO  {literal}"
 

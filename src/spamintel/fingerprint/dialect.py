@@ -28,11 +28,12 @@ import ipaddress
 import json
 import re
 from collections.abc import Sequence
+from functools import lru_cache
 from typing import Any
 
 FP_CHARS = 16
 _VERB = re.compile(r"[A-Za-z]+")
-_ANGLE = re.compile(r"<[^>]*>")
+_ANGLE = re.compile(r"<[^>]+>")  # an empty "<>" (the null sender) is kept as it is
 _ADDR = re.compile(r"[^\s<>:]*@[^\s<>]*")
 _NUM = re.compile(r"\d+")
 _HOST = re.compile(r"^[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.?$")
@@ -44,7 +45,8 @@ HASHED = ("helo_verb", "helo_form", "helo_matches_ip", "helo_shape", "mail_shape
 
 def dialect_fingerprint(session: dict) -> tuple[str, dict]:
     """Dialect features of one session record and their short hash (16 hex chars)."""
-    entries = _window(_entries(session.get("transcript")))
+    prelude, transaction = _prelude_and_transaction(_entries(session.get("transcript")))
+    entries = prelude + transaction
     client = [text for _, who, text in entries if who == "C"]
     lines = [_strip(text) for text in client]
     helo = next((ln for ln in lines if _verb(ln) in ("HELO", "EHLO")), None)
@@ -56,8 +58,8 @@ def dialect_fingerprint(session: dict) -> tuple[str, dict]:
         "mail_shape": _shape_of(lines, ("MAIL",)),
         "rcpt_shape": _shape_of(lines, ("RCPT",)),
         "data_shape": _shape_of(lines, ("DATA",)),
-        "prelude": _sequence(_verbs(_prelude(entries))),
-        "transaction": _sequence(_verbs(_transaction(entries))),
+        "prelude": _sequence(_verbs(prelude)),
+        "transaction": _sequence(_verbs(transaction)),
         "extra_verbs": sorted({v for v in map(_verb, lines) if v in _EXTRA_VERBS}),
         "line_ending": _line_ending(client),
         "pipelining": _pipelined(entries),
@@ -93,7 +95,7 @@ def shape(line: str) -> str:
     if verb.upper() in ("HELO", "EHLO"):
         sep = line[len(verb):len(line) - len(arg.lstrip())] if arg.strip() else line[len(verb):]
         return f"{verb}{sep}{{{helo_form(arg)}}}" if arg.strip() else line
-    masked = _ANGLE.sub(lambda m: "<>" if m.group() == "<>" else "<a>", line)
+    masked = _ANGLE.sub("<a>", line)
     masked = _ADDR.sub("a", masked)
     return _NUM.sub("N", masked)
 
@@ -101,8 +103,10 @@ def shape(line: str) -> str:
 def _entries(raw: Any) -> list[tuple[int, str, str]]:
     out: list[tuple[int, str, str]] = []
     for item in raw or ():
-        if isinstance(item, Sequence) and len(item) >= 3 and item[1] in ("C", "S"):
-            out.append((_int(item[0]), str(item[1]), str(item[2])))
+        # list first: JSON gives lists, and the abstract-class check is slow
+        if isinstance(item, (list, Sequence)) and len(item) >= 3 and item[1] in ("C", "S"):
+            ms = item[0] if type(item[0]) is int else _int(item[0])  # JSON gives ints
+            out.append((ms, str(item[1]), str(item[2])))
     return out
 
 
@@ -125,28 +129,30 @@ def _split(line: str | None) -> tuple[str, str]:
 
 
 def _verb(line: str) -> str:
-    text = _strip(line)
-    if text == ".":
-        return "."
-    return _split(text)[0].upper() or "?"
+    # Each feature reads the verbs again, and lines recur from session to session: short
+    # lines (nearly all) are worked out once; long ones are not kept.
+    return _remembered_verb(line) if len(line) <= 128 else _verb_of(line)
+
+
+def _verb_of(line: str) -> str:
+    match = _VERB.match(line)  # trailing line breaks never touch the leading letters
+    if match:
+        return match.group().upper()
+    return "." if _strip(line) == "." else "?"
+
+
+_remembered_verb = lru_cache(maxsize=1 << 12)(_verb_of)
 
 
 def _mail_positions(entries: list[tuple[int, str, str]]) -> list[int]:
     return [i for i, (_, who, text) in enumerate(entries) if who == "C" and _verb(text) == "MAIL"]
 
 
-def _prelude(entries: list[tuple[int, str, str]]) -> list[tuple[int, str, str]]:
+def _prelude_and_transaction(entries: list[tuple[int, str, str]]
+                             ) -> tuple[list[tuple[int, str, str]], list[tuple[int, str, str]]]:
+    """Entries before the first ``MAIL``, and from the last ``MAIL`` to the end."""
     mails = _mail_positions(entries)
-    return entries[: mails[0]] if mails else entries
-
-
-def _transaction(entries: list[tuple[int, str, str]]) -> list[tuple[int, str, str]]:
-    mails = _mail_positions(entries)
-    return entries[mails[-1]:] if mails else []
-
-
-def _window(entries: list[tuple[int, str, str]]) -> list[tuple[int, str, str]]:
-    return _prelude(entries) + _transaction(entries)
+    return (entries[: mails[0]], entries[mails[-1]:]) if mails else (entries, [])
 
 
 def _verbs(entries: list[tuple[int, str, str]]) -> list[str]:
@@ -173,6 +179,8 @@ def _ip(text: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
     text = text.strip().strip("[]")
     if text.lower().startswith("ipv6:"):
         text = text[5:]
+    if ":" not in text and not text[:1].isdigit():
+        return None  # neither IPv4 (starts with a digit) nor IPv6 (has colons): a name
     try:
         return ipaddress.ip_address(text)
     except ValueError:
@@ -182,8 +190,8 @@ def _ip(text: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
 def _helo_matches(helo: str | None, client_ip: Any) -> bool:
     if helo is None or not isinstance(client_ip, str):
         return False
-    said, real = _ip(_split(helo)[1]), _ip(client_ip)
-    return said is not None and said == real
+    said = _ip(_split(helo)[1])
+    return said is not None and said == _ip(client_ip)
 
 
 def _line_ending(client: list[str]) -> str:
