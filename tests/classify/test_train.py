@@ -1,8 +1,18 @@
 import numpy as np
+import pytest
+from scipy import sparse
 
 from spamintel.classify.categories import CategoryRules
 from spamintel.classify.dataset import Example
-from spamintel.classify.train import TrainParams, category_labels, fit_model, pick_threshold
+from spamintel.classify.train import (
+    TrainParams,
+    _fit,
+    _fit_averaged,
+    category_labels,
+    fit_model,
+    hash_matrix,
+    pick_threshold,
+)
 
 
 def ex(label, words, i):
@@ -43,3 +53,21 @@ def test_pick_threshold_caps_false_positives():
     assert abs(pick_threshold(ham, 0.01) - 0.99) < 0.01
     assert pick_threshold(np.zeros(10), 0.01) == 0.5
     assert pick_threshold([], 0.01) == 0.5
+
+
+def test_spam_output_is_the_average_of_the_grid_fits():
+    data = [e for e in tiny_set() if e.label != "phish"]
+    x = hash_matrix([e.tokens for e in data])
+    y = np.array([e.label == "spam" for e in data], int)
+    df = np.asarray((x != 0).sum(axis=0)).ravel()
+    scale = np.sqrt(df / (df + 10.0))
+    plain = _fit(x, y, 20.0)
+    damped = _fit(x @ sparse.diags(scale), y, 20.0)
+    w, b = _fit_averaged(x, y, (20.0,), (0.0, 10.0))
+    assert np.allclose(w, (plain[0] + damped[0] * scale) / 2)
+    assert b == pytest.approx((plain[1] + damped[1]) / 2)
+    # damping shrinks a token seen once more than a token seen in every spam
+    once, common = hash_matrix([{"s1"}]).indices[0], hash_matrix([{"viagra"}]).indices[0]
+    assert damped[0][once] * scale[once] / plain[0][once] < damped[0][common] * scale[common] \
+        / plain[0][common]
+

@@ -4,7 +4,11 @@
 Recipe (``fit_model``):
 1. Hash each message's token set into 2^20 buckets (``FeatureHasher``), binary,
    rows scaled by 1/sqrt(number of tokens).
-2. ``spam``: logistic regression, spam+phish vs ham.
+2. ``spam``: spam+phish vs ham, the average of logistic regressions over a fixed grid
+   (weights and intercepts averaged, still one weight per token): every C in
+   ``c_spam`` and every rare-token damping k in ``spam_damping`` (columns scaled by
+   sqrt(df / (df + k)) before the fit and the scale folded back into the weights, df =
+   training messages holding the token; k = 0: none). Nothing is picked from the grid.
 3. ``phish``: logistic regression, phish vs ham and other spam.
 4. ``category``: one-vs-rest logistic regression over spam whose category the
    keyword rules give confidently (phish examples are ``phishing``), so the model
@@ -38,7 +42,8 @@ N_FEATURES = 2**20
 class TrainParams:
     """Hyper-parameters of the recipe (documented in the model's metadata)."""
 
-    c_spam: float = 20.0
+    c_spam: tuple[float, ...] = (20.0, 100.0, 1000.0)
+    spam_damping: tuple[float, ...] = (0.0, 10.0, 50.0, 200.0)
     c_phish: float = 20.0
     c_category: float = 10.0
     min_df: int = 2
@@ -64,6 +69,19 @@ def _fit(x: sparse.csr_matrix, y: np.ndarray, c: float) -> tuple[np.ndarray, flo
         return np.zeros(x.shape[1]), (8.0 if y[0] else -8.0)
     fit = LogisticRegression(C=c, solver="liblinear", max_iter=200).fit(x, y)
     return fit.coef_[0], float(fit.intercept_[0])
+
+
+def _fit_averaged(x: sparse.csr_matrix, y: np.ndarray, cs: Sequence[float],
+                  dampings: Sequence[float]) -> tuple[np.ndarray, float]:
+    """Weights and intercept averaged over the fits at every C in ``cs`` and every
+    rare-token damping k in ``dampings`` (``fit_model``'s step 2)."""
+    df = np.asarray((x != 0).sum(axis=0)).ravel()
+    fits = []
+    for k in dampings:
+        scale = np.sqrt(df / (df + k)) if k else np.ones(x.shape[1])
+        xs = x @ sparse.diags(scale) if k else x
+        fits += [(w * scale, b) for w, b in (_fit(xs, y, c) for c in cs)]
+    return np.mean([w for w, _ in fits], axis=0), float(np.mean([b for _, b in fits]))
 
 
 def category_labels(examples: Sequence[Example], rules: CategoryRules) -> list[str | None]:
@@ -112,7 +130,8 @@ def fit_model(examples: Sequence[Example], params: TrainParams, meta: dict,
     rules = rules or CategoryRules.load()
     x = hash_matrix([ex.tokens for ex in examples])
     labels = np.array([ex.label for ex in examples])
-    spam_w, spam_b = _fit(x, (labels != "ham").astype(int), params.c_spam)
+    spam_w, spam_b = _fit_averaged(x, (labels != "ham").astype(int), params.c_spam,
+                                   params.spam_damping)
     phish_w, phish_b = _fit(x, (labels == "phish").astype(int), params.c_phish)
     classes, cat_coef, cat_bias = _category_model(x, category_labels(examples, rules), params)
     coefs = np.vstack([spam_w, phish_w, cat_coef])
