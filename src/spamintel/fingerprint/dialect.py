@@ -96,7 +96,8 @@ def shape(line: str) -> str:
         sep = line[len(verb):len(line) - len(arg.lstrip())] if arg.strip() else line[len(verb):]
         return f"{verb}{sep}{{{helo_form(arg)}}}" if arg.strip() else line
     masked = _ANGLE.sub("<a>", line)
-    masked = _ADDR.sub("a", masked)
+    if "@" in masked:  # what is left of an address outside <>; the pattern is slow to fail
+        masked = _ADDR.sub("a", masked)
     return _NUM.sub("N", masked)
 
 
