@@ -56,3 +56,14 @@ def test_link_heuristics_list_each_flag_once_in_link_order_on_every_call():
     assert link_heuristics(urls[1:2]) == []
     assert link_heuristics([f"http://h{i}.example/f{i}.scr" for i in range(60)]) == [
         f"link_executable:f{i}.scr" for i in range(50)]  # the first 50 links only
+
+
+def test_link_flags_remembered_within_a_bound(monkeypatch):
+    from spamintel.classify import links
+
+    monkeypatch.setattr(links, "_MAX_CACHED", 5)
+    monkeypatch.setattr(links, "_URL_FLAGS", {})
+    urls = [f"http://198.51.100.{i}/p" for i in range(12)]
+    assert link_heuristics(urls) == [f"link_ip_host:198.51.100.{i}" for i in range(12)]
+    assert len(links._URL_FLAGS) <= 5
+    assert link_heuristics(urls[:2]) == ["link_ip_host:198.51.100.0", "link_ip_host:198.51.100.1"]

@@ -95,3 +95,16 @@ def test_brand_mentions_match_the_word_definition():
     texts += ["Your \u212aLM account", "\u0130TAU bank", "PAYPAL-service", ""]
     for text in texts:
         assert brand_mentions(text) == reference(text), text
+
+
+def test_link_hosts_remembered_within_a_bound(monkeypatch):
+    from spamintel.classify import phishing
+
+    monkeypatch.setattr(phishing, "_MAX_CACHED", 4)
+    monkeypatch.setattr(phishing, "_HOST_OF", {})
+    monkeypatch.setattr(phishing, "_HOST_FLAGS", {})
+    urls = [f"http://paypa1-{i}.example/x" for i in range(10)] + ["http://198.51.100.7/"]
+    flags = phishing._domain_flags([], phishing._hosts(urls, limit=20))
+    assert flags == [f"lookalike_domain:paypa1-{i}.example" for i in range(10)] + ["ip_url"]
+    assert len(phishing._HOST_OF) <= 4 and len(phishing._HOST_FLAGS) <= 4
+    assert phishing._hosts(urls[:1]) == ["paypa1-0.example"]

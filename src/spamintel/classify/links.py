@@ -12,7 +12,6 @@ import csv
 import io
 import json
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 
 from spamintel.parse.urls import registered_domain, url_host
@@ -122,16 +121,26 @@ def load_feeds(paths: tuple[str, ...] | list[str]) -> LinkFeeds:
     return feeds
 
 
+# Flags per link: the same links come back in mail after mail. A plain dict (emptied
+# when full) costs less per look-up than ``lru_cache``.
+_URL_FLAGS: dict[str, tuple[str, ...]] = {}
+_MAX_CACHED = 16384
+
+
 def link_heuristics(urls: list[str]) -> list[str]:
     """Links that are suspicious on their own: executable downloads, credentials in the
     authority part (``http://bank.com@evil.net/``), IP-literal hosts with a path."""
     out: list[str] = []
     for url in urls[:50]:
-        out += _url_flags(url)
+        found = _URL_FLAGS.get(url)
+        if found is None:
+            if len(_URL_FLAGS) >= _MAX_CACHED:  # bounded: hostile mail brings endless links
+                _URL_FLAGS.clear()
+            found = _URL_FLAGS[url] = _url_flags(url)
+        out += found
     return list(dict.fromkeys(out))
 
 
-@lru_cache(maxsize=8192)  # the same links come back in mail after mail
 def _url_flags(url: str) -> tuple[str, ...]:
     out: list[str] = []
     rest = url.split("://", 1)[-1]

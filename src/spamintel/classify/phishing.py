@@ -5,7 +5,6 @@ that become model features and, for a phishing verdict, the reasons shown."""
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 
 from spamintel.model import ParsedMessage
 from spamintel.parse.urls import registered_domain, url_host
@@ -54,7 +53,12 @@ _LEGIT_LABELS = frozenset(label for legit in BRANDS.values() for label in legit)
     "ebaystatic", "amazonaws", "facebookmail", "linkedinmail", "microsoftstore", "netflixmail",
     "steamcommunity", "steamstatic", "dhl-news", "itaucard",
 }
-_url_host = lru_cache(maxsize=8192)(url_host)  # the same links come back in mail after mail
+# Hosts of URLs and the flags of hosts: the same links come back in mail after mail.
+# Plain dicts (emptied when full) cost less per look-up than ``lru_cache``.
+_HOST_OF: dict[str, str | None] = {}
+_HOST_FLAGS: dict[str, tuple[str, ...]] = {}
+_MAX_CACHED = 16384
+_UNSEEN = object()
 _HOST_PARTS = re.compile(r"[.\-_]")
 MAX_HTML = 20_000
 MAX_ANCHOR_HTML = 6_000
@@ -96,7 +100,6 @@ def _impersonation(parsed: ParsedMessage) -> list[str]:
     return out
 
 
-@lru_cache(maxsize=65536)
 def lookalike(host: str) -> str | None:
     """The brand a host name imitates (digit swaps, the brand inside a foreign domain or
     in a sub-domain of one: ``paypal.com.secure-login.example``), or None."""
@@ -130,18 +133,33 @@ def mixed_scripts(host: str) -> bool:
     return False
 
 
+def _remember(cache: dict, key: str, value: object) -> object:
+    if len(cache) >= _MAX_CACHED:  # bounded: hostile mail brings endless new links
+        cache.clear()
+    cache[key] = value
+    return value
+
+
+def _host_flags(host: str) -> tuple[str, ...]:
+    """Flags of one link host: a lookalike of a brand, an IDN or homoglyph name, an IP."""
+    out: list[str] = []
+    if lookalike(host):
+        out.append(f"lookalike_domain:{host[:60]}")
+    if "xn--" in host or not host.isascii():
+        out.append(f"{'homoglyph' if mixed_scripts(host) else 'idn'}_domain:{host[:60]}")
+    elif host.replace(".", "").isdigit():
+        out.append("ip_url")
+    return tuple(out)
+
+
 def _domain_flags(domains: list[str], hosts: list[str]) -> list[str]:
     out: list[str] = []
     for dom in domains[:20]:
         if dom in SHORTENERS:
             out.append("url_shortener")
     for host in hosts[:20]:
-        if lookalike(host):
-            out.append(f"lookalike_domain:{host[:60]}")
-        if "xn--" in host or not host.isascii():
-            out.append(f"{'homoglyph' if mixed_scripts(host) else 'idn'}_domain:{host[:60]}")
-        elif host.replace(".", "").isdigit():
-            out.append("ip_url")
+        found = _HOST_FLAGS.get(host)
+        out += _remember(_HOST_FLAGS, host, _host_flags(host)) if found is None else found
     return list(dict.fromkeys(out))
 
 
@@ -166,7 +184,9 @@ def _hosts(urls: list[str], limit: int = 20) -> list[str]:
     """Hosts of the first URLs that have one (at most ``limit``)."""
     out: list[str] = []
     for url in urls:
-        host = _url_host(url)
+        host = _HOST_OF.get(url, _UNSEEN)
+        if host is _UNSEEN:
+            host = _remember(_HOST_OF, url, url_host(url))
         if host:
             out.append(host)
             if len(out) == limit:
