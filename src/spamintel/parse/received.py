@@ -24,8 +24,8 @@ _BY = re.compile(r"(?:^|[\s)])by\s+([A-Za-z0-9._\-\[\]:]+)", re.I)
 _PAREN = re.compile(r"^\s*from\s+\S+\s*\(([^)]*)\)", re.I)
 _BRACKET_IP = re.compile(r"\[(?:IPv6:)?(" + _IPV4 + r"|[0-9A-Fa-f:]{3,})\]")
 _BARE_IP = re.compile(r"(?<![\d.])(" + _IPV4 + r")(?![\d.])")
+# exim "(helo=x)" and qmail "(HELO x)" alike
 _HELO_EQ = re.compile(r"\(\s*helo\s*[=\s]\s*([^)\s]+)\s*\)", re.I)
-_QMAIL_HELO = re.compile(r"\(\s*HELO\s+([^)\s]+)\s*\)")
 
 
 class Hop(NamedTuple):
@@ -96,7 +96,7 @@ def _from_clause(text: str) -> tuple[str | None, str | None, str | None]:
     ipm = (_BRACKET_IP.search(rest) or _BARE_IP.search(rest) or _BRACKET_IP.match(helo)
            or _BARE_IP.match(helo))
     ip = ipm.group(1) if ipm else None
-    eq = _HELO_EQ.search(text) or _QMAIL_HELO.search(text)
+    eq = _HELO_EQ.search(text)
     if eq:  # exim "(helo=x)" / qmail "(HELO x)": the first word is the rDNS or IP
         first_word = m.group(1).strip("[]")
         helo = eq.group(1)
@@ -104,9 +104,9 @@ def _from_clause(text: str) -> tuple[str | None, str | None, str | None]:
     else:
         paren = _PAREN.match(text)
         if paren:
-            word = paren.group(1).split()[0] if paren.group(1).split() else ""
-            if word and not word.startswith("[") and not _BARE_IP.fullmatch(word):
-                rdns = word
+            words = paren.group(1).split()
+            if words and not words[0].startswith("[") and not _BARE_IP.fullmatch(words[0]):
+                rdns = words[0]
     helo = helo.strip("[]") if helo and helo.startswith("[") else helo
     return helo, rdns, ip
 
