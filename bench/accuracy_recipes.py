@@ -8,8 +8,9 @@ the hashed regression and for the model compiled as ``train.py`` compiles it (to
 seen twice, the 20,000 with the largest spam weights; no category outputs, so the cap
 can keep slightly other tokens than the whole recipe).
 
-"average over the grid" is the spam fit of the 2026.11.3 recipe (``train.py``, step 2),
-adopted after ``accuracy_generality.py`` checked it on other mail; "C=20" is 2026.11.2's.
+"average over the grid" is what ``spamintel train`` fits with the grid options (its
+``--spam-c`` and ``--spam-damping``; not the shipped recipe, see docs/accuracy.md);
+"C=20" is the shipped recipe's spam fit.
 
 Run: ``.venv/bin/python bench/accuracy_recipes.py [name ...]`` (names: see ``RECIPES``;
 ``picks`` and ``picks-shipped`` run the two selection rules).

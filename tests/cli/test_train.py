@@ -1,3 +1,5 @@
+import json
+
 from typer.testing import CliRunner
 
 from spamintel.cli import app
@@ -20,9 +22,12 @@ def test_train_on_own_mail_then_classify_with_it(tmp_path):
     runner = CliRunner()
     result = runner.invoke(app, ["train", "--out", str(out), "--ham", str(tmp_path / "ham"),
                                  "--spam", str(tmp_path / "spam"), "--version", "mine-1",
-                                 "--workers", "1"])
+                                 "--workers", "1", "--spam-c", "20", "--spam-c", "100",
+                                 "--spam-damping", "0", "--spam-damping", "10"])
     assert result.exit_code == 0, result.output
     assert "mine-1" in result.output and out.exists()
+    params = json.loads(out.with_suffix(".json").read_text())["params"]
+    assert (params["c_spam"], params["spam_damping"]) == ([20.0, 100.0], [0.0, 10.0])
     result = runner.invoke(app, ["classify", "--model", str(out), "--json",
                                  str(tmp_path / "spam" / "0.eml")])
     assert '"verdict": "spam"' in result.output

@@ -20,16 +20,22 @@ def train_cmd(
     phish: list[Path] = typer.Option([], "--phish", help="Your phishing messages."),
     version: str = typer.Option("custom", "--version", help="Version recorded in events."),
     workers: int = typer.Option(2, "--workers", min=1, help="Parallel feature extraction."),
+    spam_c: list[float] = typer.Option([20.0], "--spam-c", help="C of the spam fit; several "
+                                       "(repeat) average their fits."),
+    spam_damping: list[float] = typer.Option([0.0], "--spam-damping", help="Rare-token "
+                                             "damping k (0: none); several are averaged."),
 ) -> None:
     """Train the spam, phishing and category models and compile them into one file."""
     from spamintel.classify.recipe import train_from_corpora, train_from_folders  # sklearn: slow
+    from spamintel.classify.train import TrainParams
 
     if corpus is None and not (ham and (spam or phish)):
         raise typer.BadParameter("give --corpus, or --ham with --spam/--phish")
+    params = TrainParams(c_spam=tuple(spam_c), spam_damping=tuple(spam_damping))
     if corpus is not None:
-        model = train_from_corpora(corpus, out, version, tuple(only), workers)
+        model = train_from_corpora(corpus, out, version, tuple(only), workers, params)
     else:
         model = train_from_folders({"ham": ham, "spam": spam, "phish": phish}, out, version,
-                                   workers)
+                                   workers, params)
     typer.echo(f"model {model.version}: {len(model.tokens)} tokens, "
                f"thresholds {model.meta.get('thresholds')}, written to {out}")
