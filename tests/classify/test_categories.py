@@ -94,3 +94,18 @@ def test_a_subject_phrase_needs_every_word_in_the_subject():
     r = rules(**{"419": {"keywords": ["next of kin"]}})
     assert r.match({"s:next", "kin"}) is None
     assert r.match({"s:next", "s:kin"}).category == "419"
+
+
+def test_the_tokens_the_rules_read_give_the_same_match():
+    shipped = CategoryRules.load()
+    messages = [{"viagra", "cialis", "s:pharmacy", "hello", "world"},
+                {"s:online", "s:casino", "bonus", "free", "spins", "x"},
+                {"nothing", "here"}, set()]
+    for tokens in messages:
+        assert shipped.relevant(tokens) <= tokens
+        assert shipped.match(shipped.relevant(tokens)) == shipped.match(tokens)
+    assert shipped.match(messages[0]) is not None
+    phrases = rules(pharma={"keywords": ["online pharmacy", "cheap pills"]})
+    tokens = {"online", "pharmacy", "s:cheap", "s:pills", "other"}
+    assert phrases.relevant(tokens) == tokens - {"other"}
+    assert phrases.match(phrases.relevant(tokens)) == phrases.match(tokens) is not None

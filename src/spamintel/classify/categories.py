@@ -66,12 +66,20 @@ class CategoryRules:
         self.keys = frozenset(self._by_prefix[""])
         self.subject_keys = frozenset(self._by_prefix["s:"])
         self._all_keys = self.keys | self.subject_keys
+        # Every word a rule reads, as a token (first words and the others).
+        self._words = self._all_keys.union(*(rest for rules in self._by_prefix.values()
+                                             for starts in rules.values()
+                                             for _, rest, _ in starts))
 
     @classmethod
     def load(cls, path: str | Path | None = None) -> CategoryRules:
         """Read a rules file (the shipped one when ``path`` is empty)."""
         with open(path or DEFAULT_RULES, encoding="utf-8") as fh:
             return cls(yaml.safe_load(fh))
+
+    def relevant(self, tokens: set[str]) -> set[str]:
+        """The tokens the rules read: ``match`` of them is ``match`` of all the tokens."""
+        return self._words.intersection(tokens)
 
     def _scores(self, tokens: set[str], keys: set[str], prefix: str, weight: int,
                 scores: dict[str, int], hits: dict[str, list[str]]) -> None:

@@ -68,24 +68,22 @@ class ChunkScores:
         return self._likeliest()[1]
 
 
-def score_chunk(model: LinearModel, token_sets: Sequence[set[str]],
-                hashes: Sequence[np.ndarray] | None = None) -> list[Scores] | list[ChunkScores]:
-    """``model.score`` of each token set, for many messages in a few NumPy calls (the
-    same numbers: the weights' sums are exact, so their order does not matter).
-    ``hashes``: each set's ``token_hashes`` when already taken."""
-    if not token_sets:
+def score_chunk(model: LinearModel, hashes: Sequence[np.ndarray]) -> list[ChunkScores] | None:
+    """``model.score`` of the token sets of many messages, given each set's
+    ``token_hashes``, in a few NumPy calls: the same numbers, as the weights' sums are
+    exact, so their order does not matter (None for a model where they are not: one
+    fresh from training, not saved)."""
+    if not hashes:
         return []
-    index, owners = model.index, len(token_sets)
-    if hashes is None:
-        hashes = [token_hashes(tokens) for tokens in token_sets]
+    index, owners = model.index, len(hashes)
     found = index.found_many(np.concatenate(hashes))
-    sizes = np.fromiter(map(len, token_sets), np.intp, owners)
+    sizes = np.fromiter(map(len, hashes), np.intp, owners)
     owner = np.repeat(np.arange(owners), sizes)
     known = found >= 0
     found, owner = found[known], owner[known]
     sums = index.sums_by_owner(found, owner, owners)
     if sums is None:
-        return [model.score(tokens) for tokens in token_sets]
+        return None
     ends = np.cumsum(np.bincount(owner, minlength=owners)).tolist()
     bias_spam, bias_phish = float(model.bias[0]), float(model.bias[1])
     out = []
@@ -131,16 +129,21 @@ class Classifier:
         return self._decide(parsed, feats, self.model.score(feats.tokens))
 
     def classify_batch(self, parsed: Sequence[ParsedMessage]) -> list[Event]:
-        """``classify`` of each message, the models' scores taken for all at once."""
-        feats: list[Features] = []
+        """``classify`` of each message, the model's scores taken for all at once."""
+        kept: list[Features] = []
         hashes: list[np.ndarray] = []
         for item in parsed:
-            feats.append(self.extractor.extract(item))
-            # Hashed now, while the tokens are in the CPU caches (later, for the whole
-            # chunk, reading them back from memory took longer than the hashing).
-            hashes.append(token_hashes(feats[-1].tokens))
-        scores = score_chunk(self.model, [f.tokens for f in feats], hashes)
-        return [self._decide(p, f, s) for p, f, s in zip(parsed, feats, scores, strict=True)]
+            feats = self.extractor.extract(item)
+            # What the scores need is read now, while the tokens are in the CPU caches;
+            # then all but the few that the category rules read are let go, so that the
+            # next message's tokens reuse memory still in the caches.
+            hashes.append(token_hashes(feats.tokens))
+            feats.tokens = self.rules.relevant(feats.tokens)
+            kept.append(feats)
+        scores = score_chunk(self.model, hashes)
+        if scores is None:
+            return [self.classify(p) for p in parsed]
+        return [self._decide(p, f, s) for p, f, s in zip(parsed, kept, scores, strict=True)]
 
     def _decide(self, parsed: ParsedMessage, feats: Features, scores: Scores | ChunkScores
                 ) -> Event:
