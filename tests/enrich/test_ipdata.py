@@ -36,3 +36,11 @@ def test_repeated_lookups_agree_and_the_memo_stays_bounded(tmp_path, monkeypatch
     assert answers[:5] == [(13335, "Cloudflare", None)] * 2 + [(None, None, None)] * 2 + [
         (13335, "Cloudflare", None)]
     assert len(data._memo) <= 3
+
+
+def test_long_text_is_read_but_not_remembered(tmp_path):
+    asn = tmp_path / "asn.csv"
+    asn.write_text("1.0.0.0,1.0.0.255,13335,Cloudflare\n")
+    data = IPData.load(IPDataConfig(asn_csv=str(asn), country_csv=str(tmp_path / "none.csv")))
+    assert data.lookup(" " * 100 + "1.0.0.7") == (13335, "Cloudflare", None)
+    assert data.lookup("1" * 10_000) == (None, None, None) and not data._memo

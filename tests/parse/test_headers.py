@@ -38,3 +38,5 @@ def test_names_are_lower_case_however_many_different_names_arrive():
     fields, _ = parse_fields(block + b"\nSUBJECT:  Hi  ", 20_000)
     assert fields[-1] == ("subject", "Hi")
     assert fields[:10_000] == [(f"x-made-up-{i}", f"Value {i}") for i in range(10_000)]
+    long_name = b"X-" + b"Long" * 50_000
+    assert parse_fields(long_name + b": v", 10)[0] == [(long_name.decode().lower(), "v")]

@@ -120,6 +120,8 @@ class IPData:
         """``(asn, organisation, country_code)`` for an IPv4 address string."""
         if not ip:
             return None, None, None
+        if len(ip) > 45:  # longer than any address text: not worth keeping
+            return self._find(ip)
         known = self._memo.get(ip)
         if known is None:
             if len(self._memo) >= _MEMO_SIZE:

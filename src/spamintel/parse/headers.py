@@ -39,9 +39,11 @@ class _LowerNames(dict[str, str]):
     most mail, and a dict hit costs less than building the lower-case string again."""
 
     def __missing__(self, name: str) -> str:
-        if len(self) >= 4096:  # random names (spam makes them up) never grow it further
-            self.clear()
-        low = self[name] = name.lower()
+        low = name.lower()
+        if len(name) <= 64:  # a made-up name may be any length: only short ones are kept
+            if len(self) >= 4096:  # and made-up names never grow it past this
+                self.clear()
+            self[name] = low
         return low
 
 

@@ -1,0 +1,29 @@
+import pytest
+
+from spamintel.fingerprint.headers import header_order, header_order_fp
+
+
+def _plain_order(headers):
+    """The definition: sender-written names in order, each cut to 40, at most 60."""
+    transit = {"received", "return-path", "x-spam-status", "content-length", "status"}
+    names = [n[:40] for n, _ in headers
+             if n not in transit and not n.startswith(("x-spam", "x-virus", "from "))]
+    return ":".join(names[:60])
+
+
+def test_transit_fields_are_dropped_and_order_kept():
+    headers = [("received", "x"), ("return-path", "<a@b>"), ("from", "a"), ("to", "b"),
+               ("x-spam-flag", "YES"), ("subject", "s"), ("x-virus-scanned", "ok"),
+               ("message-id", "<1@x>")]
+    assert header_order(headers) == "from:to:subject:message-id"
+    assert header_order_fp(header_order(headers)) == header_order_fp("from:to:subject:message-id")
+
+
+@pytest.mark.parametrize("headers", [
+    [("x-" + "n" * 100, "v"), ("x-" + "n" * 38 + "a", "v"), ("x-spam" + "s" * 60, "v")],
+    [(f"x-field-{i}", "v") for i in range(300)],  # more than are remembered, more than kept
+    [("received", "v")] * 50 + [("x-long-" + "q" * 2000, "v")] * 120,
+])
+def test_long_names_and_many_fields_follow_the_definition(headers):
+    assert header_order(headers) == _plain_order(headers)
+    assert header_order(headers) == header_order(list(headers))  # remembered or not
