@@ -111,3 +111,11 @@ def test_hostile_records_do_not_crash():
                 {"transcript": [["a", "C", "\x00\xff\r\n"]], "client_ip": 5}):
         fp, feats = dialect_fingerprint(bad)
         assert len(fp) == 16 and feats["helo_verb"] == "none"
+
+
+def test_features_json_is_compact_sorted_json():
+    from spamintel.fingerprint.dialect import features_json
+
+    feats = {"b": [1, "x\u00e9"], "a": None, "c": {"z": True, "y": 1.5}}
+    assert features_json(feats) == '{"a":null,"b":[1,"x\\u00e9"],"c":{"y":1.5,"z":true}}'
+    assert json.loads(features_json(feats)) == feats

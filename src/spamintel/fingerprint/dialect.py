@@ -71,8 +71,17 @@ def dialect_fingerprint(session: dict) -> tuple[str, dict]:
         "index_in_session": _int(session.get("index_in_session")),
         "errors": sum(1 for _, who, text in entries if who == "S" and text[:1] in "45"),
     }
-    key = json.dumps({k: feats[k] for k in HASHED}, sort_keys=True, separators=(",", ":"))
+    key = features_json({k: feats[k] for k in HASHED})
     return hashlib.sha256(key.encode()).hexdigest()[:FP_CHARS], feats
+
+
+# One encoder for every call: json.dumps with options builds a new one each time.
+_JSON = json.JSONEncoder(sort_keys=True, separators=(",", ":"))
+
+
+def features_json(features: dict) -> str:
+    """Features as compact JSON with sorted keys (what ``smtp_dialect`` stores)."""
+    return _JSON.encode(features)
 
 
 def helo_form(arg: str) -> str:

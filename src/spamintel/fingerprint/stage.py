@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 
 from spamintel.config import ParseConfig
-from spamintel.fingerprint.dialect import dialect_fingerprint
+from spamintel.fingerprint.dialect import dialect_fingerprint, features_json
 from spamintel.fingerprint.headers import header_order, header_order_fp
 from spamintel.fingerprint.minhash import body_minhashes, normalise
 from spamintel.fingerprint.shapes import boundary_shape, date_shape, message_id_shape, subject_shape
@@ -53,5 +52,5 @@ def _fields(parsed: ParsedMessage) -> bytes:
     ev.body_excerpt = excerpt(parsed.text)
     if parsed.raw.session:
         ev.smtp_dialect_fp, features = dialect_fingerprint(parsed.raw.session)
-        ev.smtp_dialect = json.dumps(features, sort_keys=True, separators=(",", ":"))
+        ev.smtp_dialect = features_json(features)
     return normalise(parsed.text)
