@@ -182,7 +182,12 @@ def _sequence(verbs: list[str]) -> str:
 
 def _shape_of(lines: list[str], verbs: tuple[str, ...]) -> str | None:
     line = next((ln for ln in lines if _verb(ln) in verbs), None)
-    return shape(line) if line is not None else None
+    if line is None:
+        return None
+    return _remembered_shape(line) if len(line) <= 128 else shape(line)  # as for verbs
+
+
+_remembered_shape = lru_cache(maxsize=1 << 12)(shape)
 
 
 def _ip(text: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
