@@ -97,7 +97,8 @@ def score_chunk(model: LinearModel, hashes: Sequence[np.ndarray]) -> list[ChunkS
 
 
 class Classifier:
-    """Loads the model, rules, scanners and feeds once; ``classify`` is per message."""
+    """Loads the model, rules, scanners and feeds once; ``classify`` is per message,
+    ``classify_batch`` for a chunk of messages (the pipeline's)."""
 
     def __init__(self, cfg: ClassifyConfig | None = None) -> None:
         self.cfg = cfg or ClassifyConfig()
