@@ -27,3 +27,11 @@ def test_transit_fields_are_dropped_and_order_kept():
 def test_long_names_and_many_fields_follow_the_definition(headers):
     assert header_order(headers) == _plain_order(headers)
     assert header_order(headers) == header_order(list(headers))  # remembered or not
+
+
+def test_only_small_sequences_of_names_are_remembered():
+    from spamintel.fingerprint import headers
+
+    header_order([("x-" + "n" * 5000, "v"), ("to", "t")])
+    header_order([(f"x-field-{i}", "v") for i in range(300)])
+    assert all(len(k) <= 100 and max(map(len, k), default=0) <= 64 for k in headers._ORDERS)

@@ -18,22 +18,26 @@ _TRANSIT_PREFIXES = ("x-spam", "x-virus", "from ")
 
 def header_order(headers: list[tuple[str, str]]) -> str:
     """Sender-written header names in order (transit fields dropped), ':'-joined."""
-    # A name's first 41 characters decide all it adds (transit names are shorter, kept
-    # names are cut to 40), so no remembered key holds more than 41 per field.
-    names = tuple([name[:41] for name, _ in headers])
-    return _remembered_order(names) if len(names) <= _MEMO_FIELDS else _order(names)
+    names = tuple([name for name, _ in headers])
+    order = _ORDERS.get(names)
+    if order is None:
+        order = _order(names)
+        if len(names) <= 100 and max(map(len, names), default=0) <= 64:  # small keys only
+            if len(_ORDERS) >= 4096:
+                _ORDERS.clear()
+            _ORDERS[names] = order
+    return order
+
+
+# One sender writes the same fields message after message: orders (and their hashes,
+# below) are remembered; building the tuple of names costs half of filtering them again.
+_ORDERS: dict[tuple[str, ...], str] = {}
 
 
 def _order(names: tuple[str, ...]) -> str:
     kept = [name[:40] for name in names
             if name not in _TRANSIT and not name.startswith(_TRANSIT_PREFIXES)]
     return ":".join(kept[:60])
-
-
-# One sender writes the same fields message after message: orders and their hashes are
-# remembered (the tuple of names costs half of filtering them again).
-_MEMO_FIELDS = 100
-_remembered_order = lru_cache(maxsize=1 << 12)(_order)
 
 
 @lru_cache(maxsize=1 << 12)
