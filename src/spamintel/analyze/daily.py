@@ -5,7 +5,8 @@ the sensors are first checked against each other: a sensor whose rate
 per unit of share differs strongly from the other sensors' pooled rate (a harvested
 address list that a botnet over- or under-targets) is left out for that series, when at
 least three sensors saw it. The remaining counts are pooled over sensors and smoothed
-over days by ``smooth.fit`` (days of one level share their counts); the raw one-day
+over days by ``smooth.fit`` (days of one level share their counts), where every series
+may follow the level changes of all spam together (``shared_breaks``); the raw one-day
 estimate is kept beside it. The global series is the sum of the others, its interval
 combining theirs in quadrature.
 """
@@ -90,8 +91,16 @@ def _exposure(counts: DailyCounts, active: dict[date, set[str]], scaler: Scaler
     return e
 
 
+def shared_breaks(parts: list[np.ndarray], e_sd: np.ndarray, volume_ok: np.ndarray
+                  ) -> np.ndarray:
+    """Days on which all spam together (the sum of the per-sensor counts ``parts``)
+    changes level: the shared change points of ``smooth.segment``."""
+    n = np.sum([n_sd[volume_ok].sum(0) for n_sd in parts], axis=0)
+    return smooth.breaks(smooth.segment(n, e_sd[volume_ok].sum(0)))
+
+
 def _series(n_sd, a_sd, e_sd, scaler: Scaler, do_smooth: bool,
-            volume_ok: np.ndarray) -> dict[str, np.ndarray]:
+            volume_ok: np.ndarray, shared: np.ndarray | None) -> dict[str, np.ndarray]:
     if scaler.mode == "reference":
         n, a, e = n_sd.sum(0), a_sd.sum(0), e_sd.sum(0)
     else:
@@ -102,7 +111,7 @@ def _series(n_sd, a_sd, e_sd, scaler: Scaler, do_smooth: bool,
         raw = np.where(e > 0, a / e, np.nan)
     piece, period = np.arange(len(n)), np.ones(len(n), dtype=np.int64)
     if do_smooth:
-        f = smooth.fit(n, e, a)
+        f = smooth.fit(n, e, a, shared=shared)
         est, pooled_n, pooled_e = f.rate, f.pooled_count, f.pooled_exposure
         piece, period = f.piece, f.period
     else:
@@ -129,9 +138,11 @@ def daily_estimates(counts: DailyCounts, active: dict[date, set[str]], scaler: S
     rows: list[dict] = []
     total = {k: np.zeros(len(counts.days)) for k in ("n", "obs", "est", "raw", "lo2", "hi2",
                                                      "msgs")}
-    for scope, name in keys:
-        n_sd, a_sd = _arrays(counts, name)
-        s = (_series(n_sd, a_sd, e_sd, scaler, do_smooth, volume_ok)
+    arrays = [_arrays(counts, name) for _scope, name in keys]
+    shared = (shared_breaks([n_sd for n_sd, _ in arrays], e_sd, volume_ok)
+              if do_smooth and scaler.mode != "none" and counts.days else None)
+    for (scope, name), (n_sd, a_sd) in zip(keys, arrays, strict=True):
+        s = (_series(n_sd, a_sd, e_sd, scaler, do_smooth, volume_ok, shared)
              if scaler.mode != "none" else None)
         msgs, obs = n_sd.sum(0), a_sd.sum(0)
         total["msgs"] += msgs

@@ -8,6 +8,12 @@ deviance plus ``penalty`` per level (a BIC-style cost, ``log(T)`` per parameter 
 ``PENALTY_FACTOR``). Each day's estimate is then the pooled rate of its piece (or of its
 residue class in a periodic piece), with the pooled count behind it for the interval.
 Where data support no pooling, pieces shrink to single days and the raw estimate remains.
+
+Series that are parts of one whole (the botnets of all spam) may be given shared change
+points: days where the whole, whose counts are far larger, changes level. A part may break
+there for the cost of one parameter (``SHARED_BREAK_PENALTY``, AIC's) instead of BIC's
+``log(T)``: the search over positions, which BIC pays for, was done on the whole. A small
+part then follows a level change that its own counts could not justify alone.
 """
 
 from __future__ import annotations
@@ -19,6 +25,7 @@ import numpy as np
 
 MAX_PERIOD = 7
 PENALTY_FACTOR = 1.0
+SHARED_BREAK_PENALTY = 1.0
 
 
 @dataclass(frozen=True)
@@ -48,13 +55,23 @@ def _prefix(x: np.ndarray, p: int) -> np.ndarray:
     return out
 
 
-def segment(n: np.ndarray, e: np.ndarray, penalty: float | None = None) -> list[tuple]:
-    """Optimal pieces ``(start, stop, period)`` of a count series with exposures."""
+def segment(n: np.ndarray, e: np.ndarray, penalty: float | None = None,
+            shared: np.ndarray | None = None) -> list[tuple]:
+    """Optimal pieces ``(start, stop, period)`` of a count series with exposures.
+
+    ``shared`` marks days where a piece may start for ``SHARED_BREAK_PENALTY`` (see the
+    module docstring); every other break, and every extra level of a periodic piece,
+    costs ``penalty`` (default BIC's ``log(T)``).
+    """
     t = len(n)
     beta = PENALTY_FACTOR * math.log(max(t, 2)) if penalty is None else penalty
+    brk = np.full(t + 1, beta)
+    if shared is not None:
+        brk[:t][np.asarray(shared, dtype=bool)] = min(SHARED_BREAK_PENALTY, beta)
+    brk[0] = 0.0  # the first piece follows no other
     pre = {p: (_prefix(n, p), _prefix(e, p)) for p in range(1, MAX_PERIOD + 1)}
     best = np.full(t + 1, np.inf)
-    best[0] = -beta
+    best[0] = 0.0
     back: list[tuple[int, int]] = [(0, 1)] * (t + 1)
     for j in range(1, t + 1):
         for p in range(1, MAX_PERIOD + 1):
@@ -64,7 +81,7 @@ def segment(n: np.ndarray, e: np.ndarray, penalty: float | None = None) -> list[
             i = np.arange(0, hi + 1)
             cn, ce = pre[p]
             cost = sum(_cost(cn[k, j] - cn[k, i], ce[k, j] - ce[k, i]) for k in range(p))
-            total = best[i] + cost + beta * p
+            total = best[i] + cost + brk[i] + beta * (p - 1)
             m = int(np.argmin(total))
             if total[m] < best[j]:
                 best[j], back[j] = total[m], (int(i[m]), p)
@@ -76,16 +93,26 @@ def segment(n: np.ndarray, e: np.ndarray, penalty: float | None = None) -> list[
     return pieces[::-1]
 
 
+def breaks(pieces: list[tuple]) -> np.ndarray:
+    """Days on which a piece starts (after the first), as a mask of the series' days."""
+    t = pieces[-1][1] if pieces else 0
+    mask = np.zeros(t, dtype=bool)
+    for start, _stop, _period in pieces[1:]:
+        mask[start] = True
+    return mask
+
+
 def fit(n: np.ndarray, e: np.ndarray, amount: np.ndarray | None = None,
-        penalty: float | None = None) -> Fit:
-    """Pooled rate per day from the optimal pieces (``amount`` defaults to ``n``)."""
+        penalty: float | None = None, shared: np.ndarray | None = None) -> Fit:
+    """Pooled rate per day from the optimal pieces (``amount`` defaults to ``n``;
+    ``shared``: see ``segment``)."""
     amount = n if amount is None else amount
     rate = np.zeros(len(n))
     pooled = np.zeros(len(n))
     pooled_e = np.zeros(len(n))
     piece = np.zeros(len(n), dtype=np.int64)
     period = np.ones(len(n), dtype=np.int64)
-    for idx, (i, j, p) in enumerate(segment(n, e, penalty)):
+    for idx, (i, j, p) in enumerate(segment(n, e, penalty, shared)):
         days = np.arange(i, j)
         for k in range(p):
             sel = days[(days - i) % p == k] if p > 1 else days
