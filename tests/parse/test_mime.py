@@ -35,3 +35,20 @@ def test_encoded_attached_or_multipart_mail_goes_to_the_mime_parser(head):
     data = b"From: a@b.example\r\n" + head + b"\r\n--X\r\n\r\naGVsbG8=\r\n--X--\r\n"
     direct, _ = _both(data)
     assert direct.path in ("fast", "stdlib")
+
+
+def test_standard_library_path_reads_8bit_part_headers(monkeypatch):
+    # the stdlib hands back a Header object for a value with 8-bit bytes
+    import spamintel.parse.mime as mime
+
+    def refuse(data):
+        raise ValueError("refused")
+
+    monkeypatch.setattr(mime.fmp, "parse_email_tree", refuse)
+    data = (b"MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=XX\r\n\r\n"
+            b"--XX\r\nContent-Type: text/plain; name=\"caf\xe9.txt\"\r\n\r\nhello\r\n--XX--\r\n")
+    out = parse_structure(data, 50, 500)
+    assert out.defects[0] == "fast_parser_refused:ValueError"
+    [leaf] = out.leaves
+    assert leaf.content_type == "text/plain" and leaf.params["name"].startswith("caf")
+    assert leaf.content == b"hello"

@@ -84,7 +84,8 @@ def test_hops_parse_on_demand_and_read_like_a_list():
     ("10.1.2.3", True), ("172.31.255.255", True), ("172.32.0.1", False), ("192.168.0.9", True),
     ("127.0.0.1", True), ("169.254.3.4", True), ("100.64.0.1", True), ("100.128.0.1", False),
     ("203.0.113.7", False), ("010.1.2.3", False), ("10.1.2.256", False), ("::1", True),
-    ("fd00::5", True), ("fe80::1", True), ("2001:db8::1", False), ("not-an-ip", False)])
+    ("fd00::5", True), ("fe80::1", True), ("2001:db8::1", False), ("not-an-ip", False),
+    ("f" * 4000, False)])
 def test_private_and_local_senders_are_inside(ip, internal):
     from spamintel.parse.received import Hop
 

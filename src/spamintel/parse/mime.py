@@ -117,7 +117,8 @@ def _slow(data: bytes, max_depth: int, max_parts: int) -> Structure:
         if len(out.leaves) >= max_parts:
             out.defects.append("too_many_parts")
             break
-        ctype, params = parse_params(part.get("content-type"))
+        value = part.get("content-type")  # a Header object when it holds 8-bit bytes
+        ctype, params = parse_params(None if value is None else str(value))
         try:
             payload = part.get_payload(decode=True)
         except (ValueError, TypeError, AssertionError):

@@ -118,13 +118,18 @@ _INTERNAL_V6 = tuple(ipaddress.IPv6Network(x) for x in ("::1/128", "fc00::/7", "
 # Dotted IPv4 exactly as ipaddress accepts it (0-255, ASCII digits, no leading zero).
 _OCTET = r"(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])"
 _STRICT_IPV4 = re.compile(r"\.".join([_OCTET] * 4))
+_MAX_IP_TEXT = 45  # the longest text form of an IPv6 address
+
+
+def _is_private(ip: str | None) -> bool:
+    """RFC 1918 / loopback / link-local / CGNAT: never a sending client on the Internet."""
+    if not ip or len(ip) > _MAX_IP_TEXT:  # longer text is no address (and is not cached)
+        return False
+    return _is_private_address(ip)
 
 
 @lru_cache(maxsize=1 << 16)
-def _is_private(ip: str | None) -> bool:
-    """RFC 1918 / loopback / link-local / CGNAT: never a sending client on the Internet."""
-    if not ip:
-        return False
+def _is_private_address(ip: str) -> bool:
     v4 = _STRICT_IPV4.fullmatch(ip)  # read here: ipaddress takes ten times as long
     if v4 is not None:
         a, b, c, d = v4.groups()
