@@ -79,7 +79,8 @@ def _exact_terms(weights: np.ndarray) -> int:
     return int(2**29 // largest) if largest else 2**62
 
 
-def _sigmoid(z: float) -> float:
+def sigmoid(z: float) -> float:
+    """The logistic function, clipped so that no score overflows."""
     return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, z))))
 
 
@@ -137,7 +138,7 @@ class LinearModel:
             total_spam, total_phish = gathered.sum(axis=0, dtype=np.float64).tolist()
             spam += total_spam * norm
             phish += total_phish * norm
-        return Scores(_sigmoid(spam), _sigmoid(phish), found, norm, self)
+        return Scores(sigmoid(spam), sigmoid(phish), found, norm, self)
 
     def category_of(self, rows: list[int] | np.ndarray, norm: float) -> tuple[str | None, float]:
         """The likeliest category of a message's known token rows and its probability."""

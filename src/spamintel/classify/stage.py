@@ -13,7 +13,7 @@ import numpy as np
 
 from spamintel.classify.categories import CategoryRules
 from spamintel.classify.features import Extractor, Features
-from spamintel.classify.linear import LinearModel, Scores, _sigmoid
+from spamintel.classify.linear import LinearModel, Scores, sigmoid
 from spamintel.classify.links import LinkFeeds, load_feeds
 from spamintel.classify.lookup import token_hashes
 from spamintel.config import ClassifyConfig
@@ -90,8 +90,8 @@ def score_chunk(model: LinearModel, hashes: Sequence[np.ndarray]) -> list[ChunkS
     start = 0
     for size, spam, phish, end in zip(sizes.tolist(), *sums, ends, strict=True):
         norm = 1.0 / math.sqrt(max(size, 1))
-        out.append(ChunkScores(_sigmoid(bias_spam + spam * norm),
-                               _sigmoid(bias_phish + phish * norm), norm, found[start:end], model))
+        out.append(ChunkScores(sigmoid(bias_spam + spam * norm),
+                               sigmoid(bias_phish + phish * norm), norm, found[start:end], model))
         start = end
     return out
 
