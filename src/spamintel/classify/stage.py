@@ -24,51 +24,7 @@ MIN_CATEGORY_PROB = 0.5
 _STRONG_LINK = ("link_executable", "link_userinfo", "lookalike_domain", "homoglyph_domain")
 
 
-class ChunkScores:
-    """The model's outputs for one message of a chunk (``score_chunk``), with the same
-    attributes as the model's ``Scores``: ``spam``, ``phish``, ``norm``, ``rows``,
-    ``first_rows``, and ``category`` and its probability when first asked for."""
-
-    __slots__ = ("_category", "_found", "_model", "_sorted", "norm", "phish", "spam")
-
-    def __init__(self, spam: float, phish: float, norm: float, found: np.ndarray,
-                 model: LinearModel) -> None:
-        self.spam, self.phish, self.norm = spam, phish, norm
-        self._found, self._model = found, model
-        self._sorted: np.ndarray | None = None
-        self._category: tuple[str | None, float] | None = None
-
-    def _sorted_rows(self) -> np.ndarray:
-        if self._sorted is None:  # most messages need them (ham does not)
-            self._sorted = self._model.index.sorted_rows(self._found)
-        return self._sorted
-
-    @property
-    def rows(self) -> list[int]:
-        """Rows of the message's known tokens, sorted: most spam-like first."""
-        return self._sorted_rows().tolist()
-
-    def first_rows(self, n: int) -> list[int]:
-        """The first ``n`` of ``rows``."""
-        return self._sorted_rows()[:n].tolist()
-
-    def _likeliest(self) -> tuple[str | None, float]:
-        if self._category is None:
-            self._category = self._model.category_of(self._sorted_rows(), self.norm)
-        return self._category
-
-    @property
-    def category(self) -> str | None:
-        """The likeliest category (None when the model has no category outputs)."""
-        return self._likeliest()[0]
-
-    @property
-    def category_prob(self) -> float:
-        """Softmax probability of ``category``."""
-        return self._likeliest()[1]
-
-
-def score_chunk(model: LinearModel, hashes: Sequence[np.ndarray]) -> list[ChunkScores] | None:
+def score_chunk(model: LinearModel, hashes: Sequence[np.ndarray]) -> list[Scores] | None:
     """``model.score`` of the token sets of many messages, given each set's
     ``token_hashes``, in a few NumPy calls: the same numbers, as the weights' sums are
     exact, so their order does not matter (None for a model where they are not: one
@@ -90,8 +46,8 @@ def score_chunk(model: LinearModel, hashes: Sequence[np.ndarray]) -> list[ChunkS
     start = 0
     for size, spam, phish, end in zip(sizes.tolist(), *sums, ends, strict=True):
         norm = 1.0 / math.sqrt(max(size, 1))
-        out.append(ChunkScores(sigmoid(bias_spam + spam * norm),
-                               sigmoid(bias_phish + phish * norm), norm, found[start:end], model))
+        out.append(Scores(sigmoid(bias_spam + spam * norm), sigmoid(bias_phish + phish * norm),
+                          found[start:end], norm, model))
         start = end
     return out
 
@@ -110,8 +66,7 @@ class Classifier:
         self.phish_threshold = self.cfg.phish_threshold or self.model.threshold("phish")
         self._version = self.model.version
 
-    def _category(self, verdict: str, tokens: set[str], scores: Scores | ChunkScores
-                  ) -> tuple[str | None, str]:
+    def _category(self, verdict: str, tokens: set[str], scores: Scores) -> tuple[str | None, str]:
         if verdict == "ham":
             return None, ""
         if verdict in ("malware", "phish"):
@@ -146,8 +101,7 @@ class Classifier:
             return [self.classify(p) for p in parsed]
         return [self._decide(p, f, s) for p, f, s in zip(parsed, kept, scores, strict=True)]
 
-    def _decide(self, parsed: ParsedMessage, feats: Features, scores: Scores | ChunkScores
-                ) -> Event:
+    def _decide(self, parsed: ParsedMessage, feats: Features, scores: Scores) -> Event:
         ev = parsed.event
         flags, virus, tokens = feats.flags, feats.virus, feats.tokens
         feed_hits = self.feeds.match(ev.urls) if ev.urls and len(self.feeds) else []
