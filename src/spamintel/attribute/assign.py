@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from spamintel.attribute.contest import contest
 from spamintel.attribute.discovery import profiles
 from spamintel.attribute.naming import Clusters
 from spamintel.attribute.propagate import propagate
@@ -77,10 +78,15 @@ def assign(clusters: Clusters, matches: FamilyMatches, x: np.ndarray, ip: np.nda
     class_family = np.array([fam_pos.get(v, -1) for v in clusters.names] + [-1],
                             dtype=np.int64)[np.where(labels >= 0, labels, len(clusters.names))]
     fam = resolve_rows(x, matches.mask, CONTEXT_COLUMNS, class_family)
+    open_class = np.array([v is not None and v not in fam_pos for v in clusters.names],
+                          dtype=bool)
+    fam = contest(x, fam, matches.mask, labels, open_class, CONTEXT_COLUMNS)
     fam[~spam & (matches.mask.sum(axis=1) != 1)] = -1
-    by_sig = fam >= 0
+    named = fam >= 0
+    by_sig = named.copy()
+    by_sig[named] = matches.mask[np.flatnonzero(named), fam[named]]
     fam_vocab = np.array([vocab.index(f) for f in matches.families] + [-1], dtype=np.int64)
-    index[by_sig] = fam_vocab[fam[by_sig]]
+    index[named] = fam_vocab[fam[named]]
     conf = np.full(n, cluster_confidence, dtype=np.float32)
     conf[by_sig] = matches.confidence[np.flatnonzero(by_sig), fam[by_sig]]
     method = np.where(by_sig, "signature", np.where(index >= 0, "cluster", "none")).astype(object)
