@@ -6,7 +6,11 @@ import codecs
 import html
 import re
 
-_SCRIPT = re.compile(r"<(script|style|head)\b.*?</\1\s*>", re.I | re.S)
+# The body up to the first closing tag, "unrolled": runs without "<" taken whole, and a
+# "<" only where no closing tag starts (the same match as a lazy ".*?", without trying
+# the closing tag at every character). Possessive: an unclosed tag fails without backtracking.
+_SCRIPT = re.compile(r"<(script|style|head)\b[^<]*+(?:<(?!/\1\s*>)[^<]*+)*+</\1\s*>",
+                     re.I | re.S)
 _TAG = re.compile(r"<[^>]{0,2000}>", re.S)
 _BLOCK = re.compile(r"<(?:br|p|div|tr|li|h\d)\b[^>]*>", re.I)
 
