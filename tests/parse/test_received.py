@@ -19,6 +19,13 @@ SENDMAIL = ("from hardware (176-250.un.vitebsk.by [86.57.176.250]) by speedy.uwa
      "mail.x.org", None, "10.1.2.3", "mx.y.org"),
     ("by toad.stack.nl (Postfix, from userid 488) id A7; Mon, 16 Apr 2007 09:57:33 +0200",
      None, None, None, "toad.stack.nl"),
+    # a dotted run longer than an address is none; "BY" in any case, alone or after ")"
+    ("from x (host.example [1.2.3.4.5]) (12.3.4.56) BY mx.example; 1 Jan 2007 00:00:00 -0000",
+     "x", "host.example", "12.3.4.56", "mx.example"),
+    ("from 203.0.113.9 (x) by mx.example", "203.0.113.9", "x", "203.0.113.9", "mx.example"),
+    ("BY mx.example.org with local; 1 Jan 2007 00:00:00 -0000", None, None, None,
+     "mx.example.org"),
+    ("from a.example (a.example)by mx.example", "a.example", None, None, "mx.example"),
 ])
 def test_parse_hop_forms(value, helo, rdns, ip, by):
     hop = parse_hop(value)

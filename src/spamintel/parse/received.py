@@ -20,10 +20,15 @@ from spamintel.parse.dates import to_utc
 
 _IPV4 = r"(?:\d{1,3}\.){3}\d{1,3}"
 _FROM = re.compile(r"^\s*from\s+(\S+)", re.I)
-_BY = re.compile(r"(?:^|[\s)])by\s+([A-Za-z0-9._\-\[\]:]+)", re.I)
+# "by" at the start, else after a blank or ")": two patterns, as the second then begins
+# with a character set the search can skip ahead by (an alternation with "^" cannot).
+_BY_AT_START = re.compile(r"by\s+([A-Za-z0-9._\-\[\]:]+)", re.I)
+_BY = re.compile(r"[\s)]by\s+([A-Za-z0-9._\-\[\]:]+)", re.I)
 _PAREN = re.compile(r"^\s*from\s+\S+\s*\(([^)]*)\)", re.I)
 _BRACKET_IP = re.compile(r"\[(?:IPv6:)?(" + _IPV4 + r"|[0-9A-Fa-f:]{3,})\]")
-_BARE_IP = re.compile(r"(?<![\d.])(" + _IPV4 + r")(?![\d.])")
+# No digit or dot before or after. The check on what precedes comes after the first digit
+# (two characters back), so that the pattern begins with a digit and a search skips to one.
+_BARE_IP = re.compile(r"(\d(?<![\d.]\d)\d{0,2}\.(?:\d{1,3}\.){2}\d{1,3})(?![\d.])")
 # exim "(helo=x)" and qmail "(HELO x)" alike
 _HELO_EQ = re.compile(r"\(\s*helo\s*[=\s]\s*([^)\s]+)\s*\)", re.I)
 
@@ -52,7 +57,7 @@ def parse_hop(value: str) -> Hop:
     head, _, date_part = value.rpartition(";")
     if not head:
         head, date_part = value, ""
-    by = _BY.search(head)
+    by = _BY_AT_START.match(head) or _BY.search(head)
     by_host = by.group(1).strip("[]").lower() if by else None
     from_part = head[: by.start()] if by else head
     helo, rdns, ip = _from_clause(from_part)
