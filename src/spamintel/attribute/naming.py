@@ -21,6 +21,7 @@ from spamintel.attribute.discovery import (
 from spamintel.attribute.mixture import unique_rows
 from spamintel.attribute.onset import OnsetRules, Senders, split_new_populations
 from spamintel.attribute.resolve import FamilyMatches
+from spamintel.attribute.split import join_pieces, split_populations
 from spamintel.config import AttributeConfig
 
 DISCOVERY_COLUMNS = [0, 1, 2, 3, 4]
@@ -64,7 +65,8 @@ class RowInputs:
 
 
 def discover_classes(rows: RowInputs, cfg: AttributeConfig) -> np.ndarray:
-    """Discovery class per row (-1 = not spam)."""
+    """Discovery class per row (-1 = not spam); a second population the model left in a
+    class is split off (see ``split``)."""
     labels = np.full(len(rows.spam), -1, dtype=np.int64)
     spam = np.flatnonzero(rows.spam)
     if len(spam):
@@ -72,6 +74,9 @@ def discover_classes(rows: RowInputs, cfg: AttributeConfig) -> np.ndarray:
         classes = discover(u, w, _cards(rows.x)[:len(DISCOVERY_COLUMNS)],
                            max_classes=cfg.max_classes, seed_cols=[0, 1, 4], tau=cfg.merge_tau)
         labels[spam] = np.unique(classes, return_inverse=True)[1][inv]
+        labels, new = split_populations(labels, rows.x[:, 0], rows.ip, rows.x[:, 3],
+                                        cfg.min_new_messages)
+        labels = join_pieces(labels, rows.x[:, DISCOVERY_COLUMNS], new, cfg.merge_tau)
     return labels
 
 

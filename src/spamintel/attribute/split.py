@@ -1,0 +1,86 @@
+"""Classes that hold two sender populations.
+
+The latent class model assumes a botnet's traits are independent given the botnet: each
+bot speaks one of its botnet's dialects whatever network it sits in, so the mail of each
+dialect of a class comes from the same mix of networks as the rest of the class, up to
+sampling noise. EM from a few dozen seeds can still leave a second population in a class
+when both share a header template (no seed started a class of its own for it); there
+the dialect tells the networks: the mail of one dialect comes from networks the rest of
+the class hardly uses. Such a dialect's mail is split off as a class of its own when it
+holds at least ``min_messages`` messages and the networks of its senders differ from
+those of the rest of the class by a total variation distance of at least ``min_shift``
+and twice what a sample of its size drawn from the rest would show by chance. Networks
+are counted once per sender IP (a bot sends several messages from one network, so the
+sample is the bots, not their mail). The class's most common dialect stays.
+Split-off classes then join any class they agree with on every trait group but one (the
+discovery merge rule, see ``discovery.merge_groups``): another dialect of their own
+botnet.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy.sparse.csgraph import connected_components
+
+from spamintel.attribute.discovery import profile_distance, profiles
+
+
+def _shares(values: np.ndarray, k: int) -> np.ndarray:
+    return np.bincount(values, minlength=k) / max(len(values), 1)
+
+
+def _per_sender(rows: np.ndarray, ip: np.ndarray, network: np.ndarray) -> np.ndarray:
+    """The network of each distinct sender IP among ``rows``."""
+    return network[rows[np.unique(ip[rows], return_index=True)[1]]]
+
+
+def _other_networks(mine: np.ndarray, rest: np.ndarray, ip: np.ndarray,
+                    network: np.ndarray, min_shift: float) -> bool:
+    """Whether the senders of rows ``mine`` sit in other networks than those of ``rest``."""
+    k = int(network.max()) + 1
+    a, b = _per_sender(mine, ip, network), _per_sender(rest, ip, network)
+    p = _shares(b, k)
+    tv = 0.5 * float(np.abs(_shares(a, k) - p).sum())
+    chance = 0.5 * float(np.sqrt(2.0 * p * (1.0 - p) / (np.pi * len(a))).sum())
+    return tv >= max(min_shift, 2.0 * chance)
+
+
+def split_populations(labels: np.ndarray, dialect: np.ndarray, ip: np.ndarray,
+                      network: np.ndarray, min_messages: int, min_shift: float = 0.5
+                      ) -> tuple[np.ndarray, np.ndarray]:
+    """New labels (split-off pieces get fresh labels) and the labels that are new."""
+    out = labels.copy()
+    nxt = int(labels.max()) + 1 if len(labels) else 0
+    first = nxt
+    for c in np.unique(labels[labels >= 0]):
+        rows = np.flatnonzero(labels == c)
+        values, counts = np.unique(dialect[rows], return_counts=True)
+        top = values[np.argmax(counts)]
+        for v, n in zip(values, counts, strict=True):
+            if v == top or n < min_messages:
+                continue
+            mine = dialect[rows] == v
+            if _other_networks(rows[mine], rows[~mine], ip, network, min_shift):
+                out[rows[mine]] = nxt
+                nxt += 1
+    return out, np.arange(first, nxt)
+
+
+def join_pieces(labels: np.ndarray, x: np.ndarray, new: np.ndarray, tau: float
+                ) -> np.ndarray:
+    """Labels after each split-off class joins the classes it is closer than ``tau`` to
+    (``discovery.profile_distance`` over the columns of ``x``); dense 0..n-1."""
+    ok = labels >= 0
+    if len(new) == 0 or not ok.any():
+        return labels
+    n = int(labels.max()) + 1
+    cards = [int(x[:, j].max()) + 1 for j in range(x.shape[1])]
+    prof = profiles(x, labels, np.ones(len(labels)), n, cards)
+    close = profile_distance(prof, prof) < tau
+    involved = np.zeros(n, dtype=bool)
+    involved[new] = True
+    close &= (involved[:, None] | involved[None, :]) & ~np.eye(n, dtype=bool)
+    group = connected_components(close, directed=False)[1]
+    out = labels.copy()
+    out[ok] = np.unique(group[labels[ok]], return_inverse=True)[1]
+    return out
