@@ -67,6 +67,7 @@ def test_a_batch_gives_each_message_its_own_digest():
     ("http://first.example www.second.example", "urltoken urltoken"),
     ("x(https://a.example/q?1)y", "x urltoken"),
     ("www. then http", "www then http"),
+    ("hhttp://a.b http wwww.c.d http://e www.", "h urltoken http w urltoken urltoken www"),
 ])
 def test_links_become_one_token_wherever_they_are(text, words):
     assert normalise(text).split() == words.encode().split()

@@ -34,18 +34,32 @@ def normalise(text: str, limit: int = 2500) -> bytes:
     punctuation and every kind of white space as spaces, every digit ``0``, so
     per-message numbers and link targets do not split a campaign."""
     text = text[:limit].lower()
-    start = _first_url(text)
-    if start >= 0:  # the pattern's own scan is slow: it starts where a URL can
-        text = text[:start] + _URL.sub(" urltoken ", text[start:])
+    if "http" in text or "www." in text:
+        text = _mask_urls(text)
     if not text.isascii():
         text = " ".join(text.split())  # U+00A0, U+3000 and the other Unicode spaces
     return text.encode("utf-8", "surrogatepass").translate(_PUNCT)
 
 
-def _first_url(text: str) -> int:
-    """Index of the first "http" or "www." in ``text``, or -1."""
+def _mask_urls(text: str) -> str:
+    """``_URL.sub(" urltoken ", text)``, with the pattern tried only where "http" or
+    "www." starts (its own scan tries every character)."""
+    out: list[str] = []
+    done = 0  # text before this index is in out
     http, www = text.find("http"), text.find("www.")
-    return http if www < 0 or 0 <= http < www else www
+    while http >= 0 or www >= 0:
+        at = http if www < 0 or 0 <= http < www else www
+        m = _URL.match(text, at)
+        if m is not None:
+            out += (text[done:at], " urltoken ")
+            done = m.end()
+        after = max(done, at + 1)
+        if 0 <= http < after:
+            http = text.find("http", after)
+        if 0 <= www < after:
+            www = text.find("www.", after)
+    out.append(text[done:])
+    return "".join(out)
 
 
 def body_minhash(text: bytes, extra: Sequence[str], perms: int) -> list[int]:
