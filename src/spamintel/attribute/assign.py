@@ -1,7 +1,8 @@
 """Per-message attribution: the family its signatures name (a unique match decides,
 even on mail the classifier let through as ham;
 several matching families are settled by which family's uniquely matched mail it
-resembles most), else the name of its sender cluster,
+resembles most; in an ``unknown-<n>`` cluster that shares a family's software the
+cluster competes too, see ``contest``), else the name of its sender cluster,
 else a clear vote of the other messages from its IP; the rest is not attributed to any
 botnet."""
 
