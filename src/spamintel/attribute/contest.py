@@ -64,12 +64,13 @@ def contest(x: np.ndarray, fam: np.ndarray, mask: np.ndarray, labels: np.ndarray
     group = np.full(len(fam), -1, dtype=np.int64)
     unique = mask.sum(axis=1) == 1
     group[unique] = mask[unique].argmax(axis=1)
-    group[in_open & ~matched] = n_fam + labels[in_open & ~matched]
+    slot = n_fam + np.cumsum(open_class) - 1      # profile column of each open class
+    group[in_open & ~matched] = slot[labels[in_open & ~matched]]
     sub = x[:, context]
     cand = np.where(matched[rows, None], mask[rows], present[labels[rows]])
-    logp = _log_profiles(sub, group, n_fam + n_cls)
+    logp = _log_profiles(sub, group, n_fam + int(open_class.sum()))
     fam_ll = _score(logp, sub, rows, np.broadcast_to(np.arange(n_fam), (len(rows), n_fam)))
-    cls_ll = _score(logp, sub, rows, n_fam + labels[rows])
+    cls_ll = _score(logp, sub, rows, slot[labels[rows]])
     fam_ll = np.where(cand, fam_ll, -np.inf)
     best = fam_ll.argmax(axis=1)
     to_class = cls_ll + class_weight >= fam_ll[np.arange(len(rows)), best]
