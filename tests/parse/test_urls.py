@@ -19,3 +19,8 @@ def test_letters_that_grow_when_lower_cased_do_not_shift_positions():
 def test_registered_domain_uses_the_public_suffix_list():
     assert registered_domain("a.b.example.co.uk") == "example.co.uk"
     assert registered_domain("mail.example.com.br") == "example.com.br"
+
+
+def test_either_scheme_in_any_case_and_words_that_only_begin_like_one():
+    text = "httpd HTTPS://A.example/x http:/no hTtP://b.example/?u=http://c.example"
+    assert find_urls(text, "", 10) == ["HTTPS://A.example/x", "hTtP://b.example/?u=http://c.example"]

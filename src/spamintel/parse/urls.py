@@ -12,7 +12,9 @@ _URL = re.compile(
 )
 _HREF = re.compile(r"""href\s*=\s*["']?\s*([^"'\s>]+)""", re.I)
 _PATH_START = re.compile(r"[/?#]")
-_STARTS = ("http://", "https://", "www.")
+# Where a URL can start: "http" covers both schemes in one search (the pattern then
+# checks for "://" or "s://"; its letters have no other case-folded forms).
+_STARTS = ("http", "www.")
 _TRAIL = ".,;:!?)]}'\""
 _PSL = PublicSuffixList()
 
