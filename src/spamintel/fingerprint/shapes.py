@@ -10,7 +10,6 @@ from __future__ import annotations
 import hashlib
 import re
 from functools import lru_cache
-from itertools import repeat
 
 # What a shape rewrites (ASCII punctuation stays). Split with the group kept, a text is
 # [punctuation, token, punctuation, ..., punctuation]: the tokens are the odd items.
@@ -28,7 +27,6 @@ def short_hash(text: str) -> str:
     return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=8).hexdigest()
 
 
-@lru_cache(maxsize=1 << 16)
 def _token_shape(tok: str, keep_words: bool) -> str:
     if not tok.isalnum():
         return tok
@@ -48,11 +46,29 @@ def _token_shape(tok: str, keep_words: bool) -> str:
     return f"A{n}" if n >= 6 else "A"
 
 
+class _Shapes(dict[str, str]):
+    """Token → its shape in one mode, remembered (cleared when full): a plain dict hit,
+    mapped over the tokens, costs less than a cached function of two arguments."""
+
+    def __init__(self, keep_words: bool) -> None:
+        super().__init__()
+        self.keep_words = keep_words
+
+    def __missing__(self, tok: str) -> str:
+        if len(self) >= 1 << 15:
+            self.clear()
+        shape = self[tok] = _token_shape(tok, self.keep_words)
+        return shape
+
+
+_MASKED, _WORDS = _Shapes(False).__getitem__, _Shapes(True).__getitem__
+
+
 def _shape(text: str, keep_words: bool) -> str:
     # As _TOKEN.sub with a function, without a Python frame per token: the cached token
     # function is mapped over the split's odd items.
     parts = _TOKEN.split(text)
-    parts[1::2] = map(_token_shape, parts[1::2], repeat(keep_words))
+    parts[1::2] = map(_WORDS if keep_words else _MASKED, parts[1::2])
     return "".join(parts)
 
 
