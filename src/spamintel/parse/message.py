@@ -66,7 +66,7 @@ def _body(parsed: ParsedMessage, structure: Structure, cfg: ParseConfig) -> None
             parsed.attachment_data.append(leaf.content)
     parsed.html = "\n".join(htmls)[: cfg.max_text_chars]
     plain = "\n".join(texts)
-    if not plain.strip() and parsed.html:
+    if parsed.html and (not plain or plain.isspace()):  # as "not plain.strip()", no copy
         plain = html_to_text(parsed.html)
     parsed.text = plain[: cfg.max_text_chars]
     ev.charsets = sorted(set(charsets))

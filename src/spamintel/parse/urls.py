@@ -11,7 +11,7 @@ _URL = re.compile(
     r"""(?:https?://|www\.)[^\s<>"'`{}|\\^\[\]()]{2,2000}""", re.I
 )
 _HREF = re.compile(r"""href\s*=\s*["']?\s*([^"'\s>]+)""", re.I)
-_PATH_START = re.compile(r"[/?#]")
+_BEFORE_PATH = re.compile(r"[^/?#]*")  # what precedes the path, query or fragment
 # Where a URL can start: "http" covers both schemes in one search (the pattern then
 # checks for "://" or "s://"; its letters have no other case-folded forms).
 _STARTS = ("http", "www.")
@@ -69,7 +69,7 @@ def find_urls(text: str, markup: str, limit: int) -> list[str]:
 def url_host(url: str) -> str | None:
     """Lower-case host of a URL (no port, no credentials), or None."""
     rest = url.split("://", 1)[-1]
-    host = _PATH_START.split(rest, maxsplit=1)[0].rsplit("@", 1)[-1]
+    host = _BEFORE_PATH.match(rest).group().rsplit("@", 1)[-1]  # type: ignore[union-attr]
     host = host.split(":", 1)[0].strip(".").lower()
     return host or None
 
