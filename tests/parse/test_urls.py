@@ -24,3 +24,10 @@ def test_registered_domain_uses_the_public_suffix_list():
 def test_either_scheme_in_any_case_and_words_that_only_begin_like_one():
     text = "httpd HTTPS://A.example/x http:/no hTtP://b.example/?u=http://c.example"
     assert find_urls(text, "", 10) == ["HTTPS://A.example/x", "hTtP://b.example/?u=http://c.example"]
+
+
+def test_urls_among_text_in_other_scripts():
+    text = "Цены ВЫГОДНО www.Shop.example/скидка ЖМИ HTTPS://x.example 東京"
+    markup = '<A hReF="http://y.example/ü">Ж</a>'
+    assert find_urls(text, markup, 10) == [
+        "http://y.example/ü", "www.Shop.example/скидка", "HTTPS://x.example"]

@@ -41,11 +41,15 @@ def _scan(text: str, low: str, starts: tuple[str, ...], pattern: re.Pattern[str]
 
 
 def _lower(text: str) -> str:
-    """Lower-case text whose positions still match the original's."""
-    low = text.lower()
-    if len(low) == len(text):
-        return low
-    return "".join(c.lower() if c.isascii() else c for c in text)  # e.g. "İ" lowers to 2
+    """The text with its ASCII letters lower-cased, position for position, for finding the
+    ASCII starts above (no other character lower-cases to one of their letters).
+
+    Other characters become "?" or stay: Latin-1 bytes lower-case far faster than full
+    Unicode case mapping, and "İ", which lowers to two characters, cannot shift positions.
+    """
+    if text.isascii():
+        return text.lower()
+    return text.encode("latin-1", "replace").lower().decode("latin-1")
 
 
 def find_urls(text: str, markup: str, limit: int) -> list[str]:
