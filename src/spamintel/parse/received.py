@@ -85,8 +85,12 @@ class Hops(Sequence[Hop]):
 
     def __iter__(self) -> Iterator[Hop]:
         # Sequence's own __iter__ stops on an IndexError: a raise per loop run to the end.
-        for index in range(len(self.values)):
-            yield self[index]
+        # Hops parsed already are read from the list, the others parsed here in turn.
+        parsed, values = self._parsed, self.values
+        for index in range(len(values)):
+            if index == len(parsed):
+                parsed.append(parse_hop(values[index]))
+            yield parsed[index]
 
 
 def _from_clause(text: str) -> tuple[str | None, str | None, str | None]:
