@@ -1,6 +1,7 @@
 import json
 
 from spamintel.classify.links import LinkFeeds, link_heuristics, load_feed, load_feeds
+from spamintel.memo import Memo
 
 
 def test_urlhaus_csv(tmp_path):
@@ -61,8 +62,7 @@ def test_link_heuristics_list_each_flag_once_in_link_order_on_every_call():
 def test_link_flags_remembered_within_a_bound(monkeypatch):
     from spamintel.classify import links
 
-    monkeypatch.setattr(links, "_MAX_CACHED", 5)
-    monkeypatch.setattr(links, "_URL_FLAGS", {})
+    monkeypatch.setattr(links, "_URL_FLAGS", Memo(links._url_flags, 5))
     urls = [f"http://198.51.100.{i}/p" for i in range(12)]
     assert link_heuristics(urls) == [f"link_ip_host:198.51.100.{i}" for i in range(12)]
     assert len(links._URL_FLAGS) <= 5

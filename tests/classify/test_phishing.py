@@ -1,4 +1,5 @@
 from spamintel.classify.phishing import brand_mentions, lookalike, phishing_flags
+from spamintel.memo import Memo
 
 from .conftest import mime_message, parse_bytes
 
@@ -100,9 +101,8 @@ def test_brand_mentions_match_the_word_definition():
 def test_link_hosts_remembered_within_a_bound(monkeypatch):
     from spamintel.classify import phishing
 
-    monkeypatch.setattr(phishing, "_MAX_CACHED", 4)
-    monkeypatch.setattr(phishing, "_HOST_OF", {})
-    monkeypatch.setattr(phishing, "_HOST_FLAGS", {})
+    monkeypatch.setattr(phishing, "_HOST_OF", Memo(phishing.url_host, 4))
+    monkeypatch.setattr(phishing, "_HOST_FLAGS", Memo(phishing._host_flags, 4))
     urls = [f"http://paypa1-{i}.example/x" for i in range(10)] + ["http://198.51.100.7/"]
     flags = phishing._domain_flags([], phishing._hosts(urls, limit=20))
     assert flags == [f"lookalike_domain:paypa1-{i}.example" for i in range(10)] + ["ip_url"]

@@ -29,8 +29,8 @@ def test_repeated_lookups_agree_and_the_memo_stays_bounded(tmp_path, monkeypatch
 
     asn = tmp_path / "asn.csv"
     asn.write_text("1.0.0.0,1.0.0.255,13335,Cloudflare\n")
-    data = IPData.load(IPDataConfig(asn_csv=str(asn), country_csv=str(tmp_path / "none.csv")))
     monkeypatch.setattr(ipdata, "_MEMO_SIZE", 3)
+    data = IPData.load(IPDataConfig(asn_csv=str(asn), country_csv=str(tmp_path / "none.csv")))
     answers = [data.lookup(ip) for ip in ["1.0.0.7", "1.0.0.8", "x", "01.0.0.7", "1.0.0.7"] * 3]
     assert answers[:5] * 3 == answers
     assert answers[:5] == [(13335, "Cloudflare", None)] * 2 + [(None, None, None)] * 2 + [

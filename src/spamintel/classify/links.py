@@ -14,6 +14,7 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from spamintel.memo import Memo
 from spamintel.parse.urls import registered_domain, url_host
 
 RISKY_DOWNLOAD_EXTS = frozenset({
@@ -121,23 +122,12 @@ def load_feeds(paths: tuple[str, ...] | list[str]) -> LinkFeeds:
     return feeds
 
 
-# Flags per link: the same links come back in mail after mail. A plain dict (emptied
-# when full) costs less per look-up than ``lru_cache``.
-_URL_FLAGS: dict[str, tuple[str, ...]] = {}
-_MAX_CACHED = 16384
-
-
 def link_heuristics(urls: list[str]) -> list[str]:
     """Links that are suspicious on their own: executable downloads, credentials in the
     authority part (``http://bank.com@evil.net/``), IP-literal hosts with a path."""
     out: list[str] = []
     for url in urls[:50]:
-        found = _URL_FLAGS.get(url)
-        if found is None:
-            if len(_URL_FLAGS) >= _MAX_CACHED:  # bounded: hostile mail brings endless links
-                _URL_FLAGS.clear()
-            found = _URL_FLAGS[url] = _url_flags(url)
-        out += found
+        out += _URL_FLAGS[url]
     return list(dict.fromkeys(out))
 
 
@@ -154,3 +144,8 @@ def _url_flags(url: str) -> tuple[str, ...]:
     if host.replace(".", "").isdigit() and path:
         out.append(f"link_ip_host:{host}")
     return tuple(out)
+
+
+# Flags per link: the same links come back in mail after mail (bounded: hostile mail
+# brings endless new ones).
+_URL_FLAGS = Memo(_url_flags, 16384)

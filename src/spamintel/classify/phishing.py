@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 
+from spamintel.memo import Memo
 from spamintel.model import ParsedMessage
 from spamintel.parse.urls import registered_domain, url_host
 
@@ -53,12 +54,6 @@ _LEGIT_LABELS = frozenset(label for legit in BRANDS.values() for label in legit)
     "ebaystatic", "amazonaws", "facebookmail", "linkedinmail", "microsoftstore", "netflixmail",
     "steamcommunity", "steamstatic", "dhl-news", "itaucard",
 }
-# Hosts of URLs and the flags of hosts: the same links come back in mail after mail.
-# Plain dicts (emptied when full) cost less per look-up than ``lru_cache``.
-_HOST_OF: dict[str, str | None] = {}
-_HOST_FLAGS: dict[str, tuple[str, ...]] = {}
-_MAX_CACHED = 16384
-_UNSEEN = object()
 _HOST_PARTS = re.compile(r"[.\-_]")
 MAX_HTML = 20_000
 MAX_ANCHOR_HTML = 6_000
@@ -133,13 +128,6 @@ def mixed_scripts(host: str) -> bool:
     return False
 
 
-def _remember(cache: dict, key: str, value: object) -> object:
-    if len(cache) >= _MAX_CACHED:  # bounded: hostile mail brings endless new links
-        cache.clear()
-    cache[key] = value
-    return value
-
-
 def _host_flags(host: str) -> tuple[str, ...]:
     """Flags of one link host: a lookalike of a brand, an IDN or homoglyph name, an IP."""
     out: list[str] = []
@@ -158,8 +146,7 @@ def _domain_flags(domains: list[str], hosts: list[str]) -> list[str]:
         if dom in SHORTENERS:
             out.append("url_shortener")
     for host in hosts[:20]:
-        found = _HOST_FLAGS.get(host)
-        out += _remember(_HOST_FLAGS, host, _host_flags(host)) if found is None else found
+        out += _HOST_FLAGS[host]
     return list(dict.fromkeys(out))
 
 
@@ -184,9 +171,7 @@ def _hosts(urls: list[str], limit: int = 20) -> list[str]:
     """Hosts of the first URLs that have one (at most ``limit``)."""
     out: list[str] = []
     for url in urls:
-        host = _HOST_OF.get(url, _UNSEEN)
-        if host is _UNSEEN:
-            host = _remember(_HOST_OF, url, url_host(url))
+        host = _HOST_OF[url]
         if host:
             out.append(host)
             if len(out) == limit:
@@ -212,3 +197,9 @@ def phishing_flags(parsed: ParsedMessage) -> list[str]:
             if _PASSWORD_INPUT.search(data[:MAX_HTML].decode("latin-1")):
                 flags.append("credential_form_attachment")
     return flags
+
+
+# Hosts of URLs and the flags of hosts: the same links come back in mail after mail
+# (bounded: hostile mail brings endless new ones).
+_HOST_OF = Memo(url_host, 16384)
+_HOST_FLAGS = Memo(_host_flags, 16384)

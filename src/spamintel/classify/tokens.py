@@ -9,8 +9,10 @@ whatever the size of the message.
 from __future__ import annotations
 
 import re
+from functools import partial
 from itertools import filterfalse
 
+from spamintel.memo import Memo
 from spamintel.model import ParsedMessage
 
 MAX_TEXT_CHARS = 2000
@@ -85,31 +87,25 @@ def _value_prefix(name: str, site: bool) -> str | None:
     return f"h:{name}:"
 
 
-# Per ``site`` and header name: its name token and value-word prefix (computed once), or
-# None for a field that gives neither (most of them).
-_FIELD_CACHE: dict[bool, dict[str, tuple[str | None, str | None] | None]] = {
-    False: {}, True: {}}
-_UNSEEN = ("", "")
-
-
 def _field_kind(name: str, site: bool) -> tuple[str | None, str | None] | None:
+    """A header name's token and value-word prefix, or None for a field that gives neither
+    (most of them)."""
     known = (_header_name_token(name, site), _value_prefix(name, site))
-    kind = None if known == (None, None) else known
-    cache = _FIELD_CACHE[site]
-    if len(cache) < _MAX_CACHED_NAMES:  # hostile mail invents names
-        cache[name] = kind
-    return kind
+    return None if known == (None, None) else known
+
+
+# Per ``site``, each header name's kind, computed once (bounded: hostile mail invents names).
+_FIELD_KINDS = {site: Memo(partial(_field_kind, site=site), _MAX_CACHED_NAMES)
+                for site in (False, True)}
 
 
 def _field_tokens(headers: list[tuple[str, str]], site: bool) -> list[str]:
     """Header-name tokens (``hn:<name>``) and value words (``h:<field>:<word>``) of the
     first 60 fields, each value read up to 300 characters and 25 words."""
     out: list[str] = []
-    cache = _FIELD_CACHE[site]
+    kinds = _FIELD_KINDS[site]
     for name, value in headers[:60]:
-        kind = cache.get(name, _UNSEEN)
-        if kind is _UNSEEN:
-            kind = _field_kind(name, site)
+        kind = kinds[name]
         if kind is None:
             continue
         token, prefix = kind

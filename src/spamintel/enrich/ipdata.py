@@ -17,6 +17,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from spamintel.config import IPDataConfig, default_corpora_dir
+from spamintel.memo import Memo
 
 DEFAULT_ASN_GLOB = "offline_ipdata/ip-location-db_asn-ipv4_*.csv.gz"
 DEFAULT_COUNTRY_FILE = "geo-whois-asn-country-ipv4-num.csv"
@@ -105,7 +106,8 @@ class IPData:
 
     def __init__(self, asn: RangeTable | None, country: RangeTable | None) -> None:
         self.asn, self.country = asn, country
-        self._memo: dict[str, tuple[int | None, str | None, str | None]] = {}
+        # longer text than any address is answered, not kept
+        self._memo = Memo(self._find, _MEMO_SIZE, keep=lambda ip: len(ip) <= 45)
 
     @classmethod
     def load(cls, cfg: IPDataConfig) -> IPData:
@@ -120,14 +122,7 @@ class IPData:
         """``(asn, organisation, country_code)`` for an IPv4 address string."""
         if not ip:
             return None, None, None
-        if len(ip) > 45:  # longer than any address text: not worth keeping
-            return self._find(ip)
-        known = self._memo.get(ip)
-        if known is None:
-            if len(self._memo) >= _MEMO_SIZE:
-                self._memo.clear()
-            known = self._memo[ip] = self._find(ip)
-        return known
+        return self._memo[ip]
 
     def _find(self, ip: str) -> tuple[int | None, str | None, str | None]:
         n = _ip_int(ip)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from spamintel.fingerprint.shapes import short_hash
+from spamintel.memo import Memo
 
 # Fields added in transit by receiving MTAs and filters, not by the sender.
 _TRANSIT = frozenset({
@@ -18,26 +19,23 @@ _TRANSIT_PREFIXES = ("x-spam", "x-virus", "from ")
 
 def header_order(headers: list[tuple[str, str]]) -> str:
     """Sender-written header names in order (transit fields dropped), ':'-joined."""
-    names = tuple([name for name, _ in headers])
-    order = _ORDERS.get(names)
-    if order is None:
-        order = _order(names)
-        if len(names) <= 100 and max(map(len, names), default=0) <= 64:  # small keys only
-            if len(_ORDERS) >= 4096:
-                _ORDERS.clear()
-            _ORDERS[names] = order
-    return order
-
-
-# One sender writes the same fields message after message: orders (and their hashes,
-# below) are remembered; building the tuple of names costs half of filtering them again.
-_ORDERS: dict[tuple[str, ...], str] = {}
+    return _ORDERS[tuple([name for name, _ in headers])]
 
 
 def _order(names: tuple[str, ...]) -> str:
     kept = [name[:40] for name in names
             if name not in _TRANSIT and not name.startswith(_TRANSIT_PREFIXES)]
     return ":".join(kept[:60])
+
+
+def _small(names: tuple[str, ...]) -> bool:
+    return len(names) <= 100 and max(map(len, names), default=0) <= 64
+
+
+# One sender writes the same fields message after message: orders (and their hashes,
+# below) are remembered; building the tuple of names costs half of filtering them again.
+# Made-up names may be any length or number: only small keys are kept.
+_ORDERS = Memo(_order, 4096, keep=_small)
 
 
 @lru_cache(maxsize=1 << 12)

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import hashlib
 import re
-from functools import lru_cache
+from functools import lru_cache, partial
+
+from spamintel.memo import Memo
 
 # What a shape rewrites (ASCII punctuation stays). Split with the group kept, a text is
 # [punctuation, token, punctuation, ..., punctuation]: the tokens are the odd items.
@@ -46,22 +48,10 @@ def _token_shape(tok: str, keep_words: bool) -> str:
     return f"A{n}" if n >= 6 else "A"
 
 
-class _Shapes(dict[str, str]):
-    """Token → its shape in one mode, remembered (cleared when full): a plain dict hit,
-    mapped over the tokens, costs less than a cached function of two arguments."""
-
-    def __init__(self, keep_words: bool) -> None:
-        super().__init__()
-        self.keep_words = keep_words
-
-    def __missing__(self, tok: str) -> str:
-        if len(self) >= 1 << 15:
-            self.clear()
-        shape = self[tok] = _token_shape(tok, self.keep_words)
-        return shape
-
-
-_MASKED, _WORDS = _Shapes(False).__getitem__, _Shapes(True).__getitem__
+# Token → its shape, one memo per mode: a plain dict hit, mapped over the tokens, costs
+# less than a cached function of two arguments.
+_MASKED = Memo(partial(_token_shape, keep_words=False), 1 << 15).__getitem__
+_WORDS = Memo(partial(_token_shape, keep_words=True), 1 << 15).__getitem__
 
 
 def _shape(text: str, keep_words: bool) -> str:

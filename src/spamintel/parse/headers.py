@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from email.header import decode_header, make_header
 
+from spamintel.memo import Memo
+
 _ENCODED_WORD = re.compile(r"=\?[^?]+\?[bBqQ]\?")
 
 
@@ -34,20 +36,10 @@ _FIELD_RE = re.compile(r"^([\x21-\x39\x3b-\x7e]+)[ \t]*:[ \t]*(.*)", re.M)
 _FOLD = re.compile(r"\n[ \t]+")
 
 
-class _LowerNames(dict[str, str]):
-    """Field name as written → its lower case, remembered: a few hundred names cover
-    most mail, and a dict hit costs less than building the lower-case string again."""
-
-    def __missing__(self, name: str) -> str:
-        low = name.lower()
-        if len(name) <= 64:  # a made-up name may be any length: only short ones are kept
-            if len(self) >= 4096:  # and made-up names never grow it past this
-                self.clear()
-            self[name] = low
-        return low
-
-
-_LOWER_NAMES = _LowerNames()
+# Field name as written → its lower case: a few hundred names cover most mail, and a dict
+# hit costs less than building the lower-case string again. A made-up name may be any
+# length: only short ones are kept.
+_LOWER_NAMES = Memo(str.lower, 4096, keep=lambda name: len(name) <= 64)
 
 
 def _decode_block(block: bytes, defects: list[str]) -> str:
