@@ -1,6 +1,10 @@
+import random
+
 import numpy as np
+import pytest
 
 from spamintel.classify.linear import DEFAULT_MODEL, LinearModel
+from spamintel.classify.lookup import token_hashes
 
 
 def small_model(meta=None):
@@ -91,3 +95,27 @@ def test_a_pickled_model_scores_the_same_in_a_process_with_other_string_hashes()
         out = subprocess.run([sys.executable, "-c", code], input=blob, capture_output=True,
                              env={"PYTHONHASHSEED": seed}, check=True)
         assert out.stdout.decode().split() == [repr(want.spam), repr(want.phish)]
+
+
+@pytest.fixture(scope="module")
+def shipped():
+    return LinearModel.load(DEFAULT_MODEL)
+
+
+def _outputs(scores, model):
+    return (scores.spam, scores.phish, scores.norm, scores.rows, scores.category,
+            scores.category_prob, model.explain(scores, 5))
+
+
+def test_a_chunk_scores_as_each_message_alone(shipped):
+    vocab = shipped.tokens
+    rng = random.Random(7)
+    sets = [set(rng.sample(vocab, rng.randrange(0, 300))) | {f"unknown{i}" for i in range(k)}
+            for k in range(12)] + [set()]
+    small = LinearModel(vocab[:500], shipped.weights[:500], shipped.bias,
+                        shipped.categories, {})
+    for model in (shipped, small):
+        chunk = model.score_many([token_hashes(tokens) for tokens in sets])
+        assert [_outputs(s, model) for s in chunk] == \
+            [_outputs(model.score(t), model) for t in sets]
+    assert shipped.score_many([]) == []

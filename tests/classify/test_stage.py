@@ -1,6 +1,5 @@
 import copy
 import dataclasses
-import random
 
 import pytest
 
@@ -8,7 +7,6 @@ from spamintel.classify import Classifier, ClassifyConfig, classify
 from spamintel.classify.linear import LinearModel
 from spamintel.classify.lookup import token_hashes
 from spamintel.classify.malware import EICAR
-from spamintel.classify.stage import score_chunk
 from spamintel.model import VERDICTS
 from spamintel.testing import make_message
 
@@ -79,29 +77,10 @@ def test_hostile_and_empty_messages_get_a_verdict(clf):
         assert ev.verdict in VERDICTS and 0.0 <= ev.spam_score <= 1.0
 
 
-def _outputs(scores, model):
-    return (scores.spam, scores.phish, scores.norm, scores.rows, scores.category,
-            scores.category_prob, model.explain(scores, 5))
-
-
-def test_a_chunk_scores_as_each_message_alone(clf):
-    vocab = clf.model.tokens
-    rng = random.Random(7)
-    sets = [set(rng.sample(vocab, rng.randrange(0, 300))) | {f"unknown{i}" for i in range(k)}
-            for k in range(12)] + [set()]
-    small = LinearModel(vocab[:500], clf.model.weights[:500], clf.model.bias,
-                        clf.model.categories, {})
-    for model in (clf.model, small):
-        chunk = score_chunk(model, [token_hashes(tokens) for tokens in sets])
-        assert [_outputs(s, model) for s in chunk] == \
-            [_outputs(model.score(t), model) for t in sets]
-    assert score_chunk(clf.model, []) == []
-
-
 def test_no_chunk_scores_when_sums_depend_on_their_order(clf):
     inexact = LinearModel(clf.model.tokens[:50], clf.model.weights[:50] * 1.0001,
                           clf.model.bias, clf.model.categories, {})
-    assert score_chunk(inexact, [token_hashes(set(clf.model.tokens[:9]))]) is None
+    assert inexact.score_many([token_hashes(set(clf.model.tokens[:9]))]) is None
     batch = Classifier()
     batch.model = inexact
     parsed = [parse_bytes(HAM), parse_bytes(SPAM)]

@@ -13,6 +13,7 @@ import hashlib
 import io
 import json
 import math
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -67,18 +68,6 @@ class Scores:
         return self._likeliest()[1]
 
 
-def _exact_terms(weights: np.ndarray) -> int:
-    """How many of these weights can be summed exactly in doubles, so in any order.
-
-    Float16 values (what ``save`` writes) are multiples of 2**-24, and so are their sums:
-    a double holds each such sum exactly while it stays below 2**29. Other weights
-    (a model fresh from training) get 0: their sums are taken in row order."""
-    if not np.array_equal(weights.astype(np.float16).astype(weights.dtype), weights):
-        return 0
-    largest = float(np.abs(weights).max(initial=0.0))
-    return int(2**29 // largest) if largest else 2**62
-
-
 def sigmoid(z: float) -> float:
     """The logistic function, clipped so that no score overflows."""
     return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, z))))
@@ -101,10 +90,12 @@ class LinearModel:
         self.meta = meta
         # Spam and phish weights kept by the index: one gather and one sum give both
         # scores. As float16 (80 KB, so more of it stays in the CPU caches) when that is
-        # exact, which is also when the sums may be taken in any order.
-        self._exact_terms = _exact_terms(self.weights[:, :2])
-        pair = self.weights[:, :2].astype(np.float16 if self._exact_terms else np.float64)
-        self.index = TokenIndex(self.tokens, pair)
+        # exact (what ``save`` writes), which is also when the sums may be taken in any
+        # order (``TokenIndex.exact_terms``); a model fresh from training sums in row order.
+        pair = self.weights[:, :2]
+        half = np.array_equal(pair.astype(np.float16).astype(pair.dtype), pair)
+        self.index = TokenIndex(self.tokens, pair.astype(np.float16 if half else np.float64))
+        self._exact_terms = self.index.exact_terms
         self._bias = (float(self.bias[0]), float(self.bias[1]))
         self._n_spammy = int((self.weights[:, 0] > 0).sum())
         self._category_weights = np.ascontiguousarray(self.weights[:, 2:])
@@ -139,6 +130,32 @@ class LinearModel:
             spam += total_spam * norm
             phish += total_phish * norm
         return Scores(sigmoid(spam), sigmoid(phish), found, norm, self)
+
+    def score_many(self, hashes: Sequence[np.ndarray]) -> list[Scores] | None:
+        """``score`` of the token sets of many messages, given each set's
+        ``token_hashes``, in a few NumPy calls: the same numbers, as the weights' sums are
+        exact, so their order does not matter (None for a model where they are not: one
+        fresh from training, not saved)."""
+        if not hashes:
+            return []
+        owners = len(hashes)
+        found = self.index.found_many(np.concatenate(hashes))
+        sizes = np.fromiter(map(len, hashes), np.intp, owners)
+        owner = np.repeat(np.arange(owners), sizes)
+        known = found >= 0
+        found, owner = found[known], owner[known]
+        sums = self.index.sums_by_owner(found, owner, owners)
+        if sums is None:
+            return None
+        ends = np.cumsum(np.bincount(owner, minlength=owners)).tolist()
+        bias_spam, bias_phish = self._bias
+        out, start = [], 0
+        for size, spam, phish, end in zip(sizes.tolist(), *sums, ends, strict=True):
+            norm = 1.0 / math.sqrt(max(size, 1))
+            out.append(Scores(sigmoid(bias_spam + spam * norm),
+                              sigmoid(bias_phish + phish * norm), found[start:end], norm, self))
+            start = end
+        return out
 
     def category_of(self, rows: list[int] | np.ndarray, norm: float) -> tuple[str | None, float]:
         """The likeliest category of a message's known token rows and its probability."""

@@ -6,14 +6,13 @@ hit) > phish (phishing model score over its threshold) > spam (spam model) > ham
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 
 import numpy as np
 
 from spamintel.classify.categories import CategoryRules
 from spamintel.classify.features import Extractor, Features
-from spamintel.classify.linear import LinearModel, Scores, sigmoid
+from spamintel.classify.linear import LinearModel, Scores
 from spamintel.classify.links import LinkFeeds, load_feeds
 from spamintel.classify.lookup import token_hashes
 from spamintel.config import ClassifyConfig
@@ -22,34 +21,6 @@ from spamintel.model import Event, ParsedMessage
 MIN_CATEGORY_PROB = 0.5
 # Link heuristics strong enough on their own to mark a link malicious.
 _STRONG_LINK = ("link_executable", "link_userinfo", "lookalike_domain", "homoglyph_domain")
-
-
-def score_chunk(model: LinearModel, hashes: Sequence[np.ndarray]) -> list[Scores] | None:
-    """``model.score`` of the token sets of many messages, given each set's
-    ``token_hashes``, in a few NumPy calls: the same numbers, as the weights' sums are
-    exact, so their order does not matter (None for a model where they are not: one
-    fresh from training, not saved)."""
-    if not hashes:
-        return []
-    index, owners = model.index, len(hashes)
-    found = index.found_many(np.concatenate(hashes))
-    sizes = np.fromiter(map(len, hashes), np.intp, owners)
-    owner = np.repeat(np.arange(owners), sizes)
-    known = found >= 0
-    found, owner = found[known], owner[known]
-    sums = index.sums_by_owner(found, owner, owners)
-    if sums is None:
-        return None
-    ends = np.cumsum(np.bincount(owner, minlength=owners)).tolist()
-    bias_spam, bias_phish = float(model.bias[0]), float(model.bias[1])
-    out = []
-    start = 0
-    for size, spam, phish, end in zip(sizes.tolist(), *sums, ends, strict=True):
-        norm = 1.0 / math.sqrt(max(size, 1))
-        out.append(Scores(sigmoid(bias_spam + spam * norm), sigmoid(bias_phish + phish * norm),
-                          found[start:end], norm, model))
-        start = end
-    return out
 
 
 class Classifier:
@@ -96,7 +67,7 @@ class Classifier:
             hashes.append(token_hashes(feats.tokens))
             feats.tokens = self.rules.relevant(feats.tokens)
             kept.append(feats)
-        scores = score_chunk(self.model, hashes)
+        scores = self.model.score_many(hashes)
         if scores is None:
             return [self.classify(p) for p in parsed]
         return [self._decide(p, f, s) for p, f, s in zip(parsed, kept, scores, strict=True)]
