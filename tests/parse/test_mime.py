@@ -1,7 +1,7 @@
 import pytest
 
 from spamintel.parse.headers import parse_fields, split_message
-from spamintel.parse.mime import parse_structure
+from spamintel.parse.mime import mime_fields_only, parse_structure
 
 
 def _both(data: bytes):
@@ -52,3 +52,43 @@ def test_standard_library_path_reads_8bit_part_headers(monkeypatch):
     [leaf] = out.leaves
     assert leaf.content_type == "text/plain" and leaf.params["name"].startswith("caf")
     assert leaf.content == b"hello"
+
+
+_MULTIPART = (b"Received: from x ([1.2.3.4])\r\n\tby y; Sun, 8 Apr 2007 13:21:30 -0400\r\n"
+              b"Subject: =?utf-8?q?caf=C3=A9?=\r\nMIME-Version: 1.0\r\n"
+              b"content-type: multipart/mixed;\r\n\tboundary=\"XX\"\r\nX-Mailer: m\r\n"
+              b"Content-Transfer-Encoding: 7bit\r\n\r\n"
+              b"--XX\r\nContent-Type: text/plain\r\nContent-Transfer-Encoding: base64\r\n\r\n"
+              b"aGVsbG8=\r\n--XX\r\nContent-Type: application/pdf; name=a.pdf\r\n\r\n%PDF\r\n"
+              b"--XX--\r\n")
+
+
+@pytest.mark.parametrize("data", [_MULTIPART, _MULTIPART.replace(b"\r\n", b"\n")])
+def test_mime_fields_only_keeps_those_fields_and_the_body_byte_for_byte(data):
+    _, offset, _ = split_message(data)
+    reduced = mime_fields_only(data, offset)
+    nl = b"\r\n" if b"\r\n" in data else b"\n"
+    assert reduced == nl.join([b"MIME-Version: 1.0", b"content-type: multipart/mixed;",
+                               b"\tboundary=\"XX\"", b"Content-Transfer-Encoding: 7bit", b""]) \
+        + data[offset - len(nl):]
+
+
+@pytest.mark.parametrize("data", [
+    _MULTIPART,
+    _MULTIPART.replace(b"\r\n", b"\n"),
+    b"Subject: s\r\nContent-Type: text/plain\r\nContent-Transfer-Encoding: base64\r\n\r\naGk=\r\n",
+    b"Content-Disposition: attachment; filename=\"a.txt\"\r\nFrom: a@b\r\n\r\nhi\r\n",
+])
+def test_a_clean_header_block_gives_the_same_tree_from_its_mime_fields(data):
+    block, offset, _ = split_message(data)
+    headers, defects = parse_fields(block, 1000)
+    assert not defects
+    first = dict(reversed(headers))
+    reduced = parse_structure(data, 50, 500, first.get, offset, clean_header=True)
+    assert reduced == parse_structure(data, 50, 500, first.get, offset)
+    assert reduced.path == "fast" and reduced.leaves
+
+
+def test_a_message_without_mime_fields_is_parsed_whole():
+    data = b"Subject: s\r\n\r\n--XX\r\n"
+    assert mime_fields_only(data, split_message(data)[1]) is None

@@ -99,6 +99,7 @@ def parse_message(raw: RawMessage, cfg: ParseConfig, boundary: Boundary | None =
     block, body_offset, defects = split_message(raw.data)
     headers, header_defects = parse_fields(block, cfg.max_headers)
     ev.parse_defects = defects + header_defects
+    clean = not ev.parse_defects  # every header line a field: the MIME fields suffice
     parsed = ParsedMessage(raw=raw, event=ev, headers=headers)
     boundary = boundary or Boundary(cfg.trusted_relays, registered_domain)
     hops = Hops(all_values(headers, "received")[:100])
@@ -112,7 +113,7 @@ def parse_message(raw: RawMessage, cfg: ParseConfig, boundary: Boundary | None =
     ev.x_mailer = parsed.header("x-mailer") or parsed.header("user-agent") or None
     _addresses(ev, parsed, raw)
     structure = parse_structure(raw.data, cfg.max_mime_depth, cfg.max_mime_parts,
-                                parsed.header, body_offset)
+                                parsed.header, body_offset, clean_header=clean)
     ev.parse_path = structure.path
     ev.parse_defects.extend(structure.defects)
     ev.content_type = (parsed.header("content-type") or "text/plain").split(";")[0].strip()

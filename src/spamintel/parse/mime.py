@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import email
 import email.policy
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from email.message import Message
@@ -19,6 +20,9 @@ from typing import Any
 import fast_mail_parser as fmp
 
 _IDENTITY_ENCODINGS = frozenset({"", "7bit", "8bit", "binary"})
+# A top-level field that can shape the MIME tree (Content-*, MIME-Version) with its
+# continuation lines, found from the line break before it: a literal the search skips to.
+_MIME_FIELD = re.compile(rb"\n(?:content-|mime-version)[^\n]*(?:\n[ \t][^\n]*)*", re.I)
 
 
 @dataclass(slots=True)
@@ -149,21 +153,39 @@ def _single(data: bytes, header: Callable[[str], str | None], body_offset: int
                      path="single")
 
 
+def mime_fields_only(data: bytes, body_offset: int) -> bytes | None:
+    """The message with only its MIME fields (Content-*, MIME-Version) above the body,
+    byte for byte, or None when it has none.
+
+    fast-mail-parser turns every top-level field into Python strings; a tree needs only
+    these, and building the others costs about two thirds of its time on common mail.
+    ``body_offset`` is where ``split_message`` found the body.
+    """
+    head_end = body_offset - (2 if data.startswith(b"\r\n\r\n", body_offset - 4) else 1)
+    fields = _MIME_FIELD.findall(b"\n" + data[:head_end])
+    if not fields:
+        return None
+    return b"".join(fields)[1:] + b"\n" + data[head_end:]
+
+
 def parse_structure(data: bytes, max_depth: int, max_parts: int,
-                    header: Callable[[str], str | None] | None = None, body_offset: int = 0
-                    ) -> Structure:
+                    header: Callable[[str], str | None] | None = None, body_offset: int = 0,
+                    clean_header: bool = False) -> Structure:
     """Flatten a message into MIME leaves, falling back to the stdlib when needed.
 
     With a lookup of the top-level headers (lower-case name → first value) and the
     body's offset, a one-part text message is read directly instead of through a MIME
-    parser.
+    parser. ``clean_header`` says that the header block split into fields without any
+    defect: then the MIME parser is given only the MIME fields (``mime_fields_only``),
+    which yields the same tree.
     """
     if header is not None:
         single = _single(data, header, body_offset)
         if single is not None:
             return single
     try:
-        return _fast(data, max_depth, max_parts)
+        reduced = mime_fields_only(data, body_offset) if clean_header else None
+        return _fast(data if reduced is None else reduced, max_depth, max_parts)
     except (fmp.ParseError, RecursionError, ValueError, TypeError) as exc:
         reason = f"fast_parser_refused:{type(exc).__name__}"
     try:
