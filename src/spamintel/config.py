@@ -144,11 +144,14 @@ class AttributeConfig:
 
     ``lsh_bands`` × ``lsh_rows`` must not exceed the MinHash length (64 by default); with
     12 bands of 5 rows two messages share a content group when their body Jaccard
-    similarity is above roughly 0.6. A URL domain holding a real share of its mail in
-    more than ``max_groups_per_domain`` content groups (a shortener, a big site) links no
-    campaign; two domains join one campaign's pool only when they were first seen at
-    most ``pool_gap_days`` active days apart (see ``attribute/domain_pools.py``). Mail the
-    classifier let through takes part in campaigns when at least
+    similarity is above roughly 0.6; for campaigns, such a link also needs the two whole
+    digests to agree on at least ``campaign_min_jaccard`` of their values (half that
+    similarity), which drops links made by a chance band collision. A URL domain holding
+    a real share of its mail in more than ``max_groups_per_domain`` content groups (a
+    shortener, a big site) links no campaign; two domains join one campaign's pool only
+    when they were first seen at most ``pool_gap_days`` active days apart (see
+    ``attribute/domain_pools.py``). Mail the classifier let through takes part in
+    campaigns when at least
     ``campaign_min_spam_share`` of its content group is spam; a content group with no
     pool domain is cut where it falls silent for more than ``campaign_max_gap_days``.
     ``signature_dirs`` adds folders of ``*.yaml`` signatures to the built-in ones
@@ -173,6 +176,7 @@ class AttributeConfig:
     max_groups_per_domain: int = 2
     pool_gap_days: int = 5
     campaign_min_spam_share: float = 0.5
+    campaign_min_jaccard: float = 0.3
     campaign_max_gap_days: int = 7
     max_classes: int = 40
     merge_tau: float = 0.6

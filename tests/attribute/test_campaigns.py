@@ -44,6 +44,27 @@ def test_near_duplicates_share_a_group_and_others_do_not():
     assert groups[0] == groups[1] and groups[2] == groups[3] and groups[0] != groups[2]
 
 
+def _digests(rows: list[np.ndarray]) -> pa.Table:
+    return pa.table({"body_minhash": pa.array([r.tolist() for r in rows], pa.list_(pa.uint32())),
+                     "subject_shape": ["s"] * len(rows),
+                     "url_domains": pa.array([[]] * len(rows), pa.list_(pa.string()))})
+
+
+def test_a_chance_band_collision_links_only_unconfirmed_groups():
+    rng = np.random.default_rng(5)
+    first = rng.integers(0, 2**32, 64, dtype=np.uint64)
+    stray = rng.integers(0, 2**32, 64, dtype=np.uint64)
+    stray[:5] = first[:5]  # one 5-row band in common, 5 of 64 values
+    near = first.copy()
+    near[5::2] = rng.integers(0, 2**32, 30, dtype=np.uint64)  # 34 of 64 values in common
+    table = _digests([first, stray, near])
+    loose = content_groups(table, np.ones(3, dtype=bool), 12, 5)
+    assert loose[0] == loose[1] == loose[2]
+    confirmed = content_groups(table, np.ones(3, dtype=bool), 12, 5, min_jaccard=0.3)
+    # the stray sits between the two near-duplicates in its band bucket
+    assert confirmed[0] == confirmed[2] != confirmed[1]
+
+
 def test_ineligible_rows_get_no_group():
     table = _table(["pills", "pills"], [[], []])
     assert content_groups(table, np.array([True, False]), 16, 4)[1] == -1

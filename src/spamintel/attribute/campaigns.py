@@ -3,7 +3,13 @@
 Every message's MinHash (``body_minhash``: rensa, word 3-shingles + URL domains) is cut
 into ``bands`` bands of ``rows`` values; messages sharing any band bucket are linked, and
 a content group is a connected component of that graph. Work is linear in messages: one
-hash per band and one sort, never a pairwise comparison. Messages without body shingles
+hash per band and one sort, never an all-pairs comparison. For campaigns, a link must
+also be confirmed by the whole digests: a band bucket shared by chance (12 bands of 5
+rows link a pair at Jaccard 0.3 with probability 0.03, and a store holds millions of such
+pairs) would otherwise chain unrelated templates into one group, so the two messages a
+link joins must agree on at least ``min_jaccard`` of their values (one comparison per
+link). Sender features keep the unconfirmed groups: there a broad template family is the
+point. Messages without body shingles
 fall back to one key made of their subject shape and URL domains. Content groups are
 formed over all mail, so spam the classifier let through joins the group of its
 near-duplicates; a message takes part in campaigns when it was classified spam, or when
@@ -34,41 +40,87 @@ from spamintel.attribute._graph import components, link_equal, pair_ids
 from spamintel.attribute.domain_pools import PoolRules, pool_labels
 
 _MIX = np.uint64(0x9E3779B97F4A7C15)
+_PAIRS_PER_STEP = 1 << 16  # bounds the memory of the pairwise digest comparison
+_REACH = 3  # earlier members of a band bucket a message is compared with
+
+
+def digest_rows(minhash: pa.ChunkedArray | pa.Array, width: int
+                ) -> tuple[np.ndarray, np.ndarray]:
+    """Row indices of the messages whose MinHash holds at least ``width`` values, and
+    those first ``width`` values (one row each)."""
+    arr = minhash.combine_chunks() if isinstance(minhash, pa.ChunkedArray) else minhash
+    lengths = pc.fill_null(pc.list_value_length(arr), 0).to_numpy(zero_copy_only=False)
+    full = np.flatnonzero(lengths >= width)
+    if len(full) == 0:
+        return full.astype(np.int64), np.empty((0, width), np.uint64)
+    if len(full) < len(arr) or np.any(lengths[full] != lengths[full[0]]):
+        arr = arr.take(pa.array(full))
+        lengths = lengths[full]
+    flat = pc.list_flatten(arr).to_numpy(zero_copy_only=False)
+    return full.astype(np.int64), flat.reshape(len(full), int(lengths[0]))[:, :width]
 
 
 def band_keys(minhash: pa.ChunkedArray | pa.Array, bands: int, rows: int
               ) -> tuple[np.ndarray, np.ndarray]:
     """Row indices of the messages with a full MinHash and their (rows, bands) band keys."""
-    arr = minhash.combine_chunks() if isinstance(minhash, pa.ChunkedArray) else minhash
-    lengths = pc.fill_null(pc.list_value_length(arr), 0).to_numpy(zero_copy_only=False)
-    width = bands * rows
-    full = np.flatnonzero(lengths >= width)
-    if len(full) == 0:
-        return full.astype(np.int64), np.empty((0, bands), np.uint64)
-    if len(full) < len(arr) or np.any(lengths[full] != lengths[full[0]]):
-        arr = arr.take(pa.array(full))
-        lengths = lengths[full]
-    flat = pc.list_flatten(arr).to_numpy(zero_copy_only=False)
-    mat = flat.reshape(len(full), int(lengths[0]))[:, :width].astype(np.uint64)
-    mat = mat.reshape(len(full), bands, rows)
-    keys = np.zeros((len(full), bands), dtype=np.uint64)
+    full, mat = digest_rows(minhash, bands * rows)
+    return full, _keys(mat, bands, rows)
+
+
+def _keys(mat: np.ndarray, bands: int, rows: int) -> np.ndarray:
+    """One 64-bit key per band of each digest row."""
+    cube = mat.astype(np.uint64).reshape(len(mat), bands, rows)
+    keys = np.zeros((len(mat), bands), dtype=np.uint64)
     with np.errstate(over="ignore"):
         for r in range(rows):
-            keys = keys * _MIX + mat[:, :, r] + np.uint64(1)
-    return full.astype(np.int64), keys
+            keys = keys * _MIX + cube[:, :, r] + np.uint64(1)
+    return keys
 
 
-def content_groups(table: pa.Table, eligible: np.ndarray, bands: int, rows: int
-                   ) -> np.ndarray:
+def _agreement(mat: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Share of equal digest values of each pair (a[i], b[i]): their estimated Jaccard."""
+    out = np.empty(len(a))
+    for start in range(0, len(a), _PAIRS_PER_STEP):
+        stop = start + _PAIRS_PER_STEP
+        out[start:stop] = (mat[a[start:stop]] == mat[b[start:stop]]).mean(axis=1)
+    return out
+
+
+def _confirmed_links(mat: np.ndarray, key: np.ndarray, min_jaccard: float
+                     ) -> tuple[np.ndarray, np.ndarray]:
+    """Links between rows sharing ``key`` whose digests agree on at least ``min_jaccard``
+    of their values. Each row is compared with the ``_REACH`` rows before it in its
+    bucket, so a stray member of a bucket does not cut the chain of the others."""
+    order = np.argsort(key, kind="stable")
+    sorted_key = key[order]
+    a_parts, b_parts = [], []
+    for step in range(1, _REACH + 1):
+        same = np.flatnonzero(sorted_key[step:] == sorted_key[:-step])
+        a, b = order[same], order[same + step]
+        ok = _agreement(mat, a, b) >= min_jaccard
+        a_parts.append(a[ok])
+        b_parts.append(b[ok])
+    return np.concatenate(a_parts), np.concatenate(b_parts)
+
+
+def content_groups(table: pa.Table, eligible: np.ndarray, bands: int, rows: int,
+                   min_jaccard: float = 0.0) -> np.ndarray:
     """Component label per row of ``table`` (rows not ``eligible`` get -1).
 
-    ``table`` needs ``body_minhash``, ``subject_shape`` and ``url_domains``.
+    ``table`` needs ``body_minhash``, ``subject_shape`` and ``url_domains``. With
+    ``min_jaccard`` above 0, a band collision links two messages only when their whole
+    digests agree on at least that share of values.
     """
     n = table.num_rows
-    full, keys = band_keys(table.column("body_minhash"), bands, rows)
+    full, mat = digest_rows(table.column("body_minhash"), bands * rows)
     keep = eligible[full]
-    full, keys = full[keep], keys[keep]
-    edges = [link_equal(full, keys[:, b]) for b in range(keys.shape[1])]
+    full, mat = full[keep], mat[keep]
+    keys, local = _keys(mat, bands, rows), np.arange(len(full))  # local: rows of ``mat``
+    edges = []
+    for band in range(bands):
+        a, b = link_equal(local, keys[:, band]) if min_jaccard <= 0 else \
+            _confirmed_links(mat, keys[:, band], min_jaccard)
+        edges.append((full[a], full[b]))
     rest = np.setdiff1d(np.flatnonzero(eligible), full, assume_unique=True)
     if len(rest):
         sub = table.select(["subject_shape", "url_domains"]).take(pa.array(rest))
@@ -81,9 +133,10 @@ def content_groups(table: pa.Table, eligible: np.ndarray, bands: int, rows: int
 
 
 def campaign_content(table: pa.Table, spam: np.ndarray, bands: int, rows: int,
-                     min_spam_share: float) -> np.ndarray:
+                     min_spam_share: float, min_jaccard: float = 0.0) -> np.ndarray:
     """Content group per row for campaigns (-1: not campaign mail, see the module doc)."""
-    groups = content_groups(table, np.ones(table.num_rows, dtype=bool), bands, rows)
+    groups = content_groups(table, np.ones(table.num_rows, dtype=bool), bands, rows,
+                            min_jaccard)
     if len(groups) == 0:
         return groups
     share = np.bincount(groups, weights=spam.astype(float)) / np.bincount(groups)

@@ -68,7 +68,7 @@ def attribute(store: Store, cfg: AttributeConfig | None = None) -> AttributionSu
     sha = np.asarray(table.column("msg_sha256").to_pylist(), dtype=object)
     content = content_groups(table, spam, cfg.lsh_bands, cfg.lsh_rows)
     mail = campaign_content(table, spam, cfg.lsh_bands, cfg.lsh_rows,
-                            cfg.campaign_min_spam_share)
+                            cfg.campaign_min_spam_share, cfg.campaign_min_jaccard)
     rows = RowInputs(feature_matrix(table, content), spam, _col(table, "ip_key"),
                      _col(table, "f_asn"), _col(table, "server_like").astype(bool), sha,
                      table.column("client_ip").is_valid().to_numpy(zero_copy_only=False),
