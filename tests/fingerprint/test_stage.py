@@ -38,3 +38,13 @@ def test_session_gives_a_dialect_fingerprint():
                                   "a" * 1500 + " b", "x\n\n\ty " * 300])
 def test_excerpt_is_the_first_1000_characters_with_whitespace_collapsed(text):
     assert excerpt(text) == " ".join(text[:2000].split())[:1000]
+
+
+@pytest.mark.parametrize("body", ["Short   body\n with  spaces, 123 http://x.example/1",
+                                  "Long body 42 " * 1000])
+def test_a_repeated_body_gives_the_same_excerpt_and_minhash(body):
+    cfg = ParseConfig()
+    first, second = (fingerprint(parse_message(RawMessage(
+        data=make_message(body=body, subject=s), source="t"), cfg), cfg) for s in "ab")
+    assert first.body_excerpt == second.body_excerpt == excerpt(body.replace("\n", "\r\n"))
+    assert first.body_minhash == second.body_minhash and len(first.body_minhash) == 64
