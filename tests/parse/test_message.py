@@ -61,3 +61,17 @@ def test_hostile_messages_never_raise():
     ev = _parse(hostile_messages(big_bytes=10)["broken_base64"]).event
     assert ev.parse_path == "stdlib"
     assert any(d.startswith("fast_parser_refused") for d in ev.parse_defects)
+
+
+def test_a_repeated_body_gives_the_same_text_and_links_in_lists_of_its_own():
+    # Bulk mail repeats bodies: the second message's text and links may come from a memo,
+    # but its lists belong to it alone, and a body too long for the memo reads the same.
+    short = "Buy at http://shop.example.co.uk/a and www.example.org now"
+    for body in (short, short + " more" * 4000):
+        first, second = (_parse(make_message(body=body, subject=s)).event for s in "ab")
+        assert first.urls == second.urls == ["http://shop.example.co.uk/a", "www.example.org"]
+        assert first.url_domains == second.url_domains == ["example.co.uk", "example.org"]
+        assert first.text_chars == second.text_chars and first.n_urls == second.n_urls == 2
+        first.urls.append("x")
+        first.url_domains.clear()
+        assert second.urls[-1] == "www.example.org" and second.url_domains

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from spamintel.config import ParseConfig
+from spamintel.memo import Memo
 from spamintel.model import Event, ParsedMessage, RawMessage
 from spamintel.parse.addresses import count_addresses, split_address
 from spamintel.parse.attachments import describe
@@ -64,17 +65,35 @@ def _body(parsed: ParsedMessage, structure: Structure, cfg: ParseConfig) -> None
         else:
             ev.attachments.append(describe(leaf.filename, leaf.content_type, leaf.content))
             parsed.attachment_data.append(leaf.content)
-    parsed.html = "\n".join(htmls)[: cfg.max_text_chars]
-    plain = "\n".join(texts)
-    if parsed.html and (not plain or plain.isspace()):  # as "not plain.strip()", no copy
-        plain = html_to_text(parsed.html)
-    parsed.text = plain[: cfg.max_text_chars]
+    key = ("\n".join(texts), "\n".join(htmls), cfg.max_text_chars, cfg.max_urls)
+    parsed.text, parsed.html, ev.n_urls, urls, domains = (
+        _TEXT_AND_LINKS[key] if len(key[0]) + len(key[1]) <= _MEMO_CHARS
+        else _text_and_links(key))
+    ev.urls, ev.url_domains = list(urls), list(domains)
     ev.charsets = sorted(set(charsets))
     ev.mime_parts, ev.mime_depth = len(structure.leaves), structure.depth
     ev.n_attachments, ev.text_chars = len(ev.attachments), len(parsed.text)
-    urls = find_urls(parsed.text, parsed.html, 10_000)
-    ev.n_urls, ev.urls = len(urls), urls[: cfg.max_urls]
-    ev.url_domains = url_domains(ev.urls)
+
+
+def _text_and_links(key: tuple[str, str, int, int]
+                    ) -> tuple[str, str, int, tuple[str, ...], tuple[str, ...]]:
+    """``(text, html, n_urls, urls, url_domains)`` of a body's joined plain and HTML parts,
+    given the limits on characters and kept URLs."""
+    plain, html, max_chars, max_urls = key
+    html = html[:max_chars]
+    if html and (not plain or plain.isspace()):  # as "not plain.strip()", no copy
+        plain = html_to_text(html)
+    text = plain[:max_chars]
+    urls = find_urls(text, html, 10_000)
+    kept = urls[:max_urls]
+    return text, html, len(urls), tuple(kept), tuple(url_domains(kept))
+
+
+# Bulk mail repeats bodies word for word (a fifth of TREC's bodies are seen again within
+# the last thousand): their text and links are remembered. Only short bodies are kept (a
+# key is hashed whole), at most the memo's size of them.
+_MEMO_CHARS = 8192
+_TEXT_AND_LINKS = Memo(_text_and_links, 1024)
 
 
 def _addresses(ev: Event, parsed: ParsedMessage, raw: RawMessage) -> None:
