@@ -29,3 +29,13 @@ def test_subject_and_boundary_shapes():
     assert boundary_shape('multipart/mixed; boundary="----=_NextPart_000_0001_01C77A09.5F1FBE70"'
                           ) == "----=_NextPart_#_#_H8.H8"
     assert boundary_shape("text/plain") is None
+
+
+@pytest.mark.parametrize("pad", [0, 300])  # a short value may come from a memo, a long one not
+def test_shapes_of_repeated_or_long_values_are_the_same(pad):
+    subject = "Cheap meds 123 for you" + " x" * pad
+    assert subject_shape(subject) == subject_shape(subject) == subject_shape(subject.upper())
+    assert subject_shape(subject).startswith("cheap meds # for you")
+    ctype = 'multipart/mixed; boundary="=_Part_4711"' + " " * pad
+    assert boundary_shape(ctype) == boundary_shape(ctype) == "=_Part_#"
+    assert boundary_shape("text/plain" + " " * pad) is None

@@ -104,6 +104,10 @@ def subject_shape(value: str | None) -> str | None:
     """Subject with numbers and random-looking tokens masked, case folded."""
     if value is None:
         return None
+    return _SUBJECT_SHAPES[value] if len(value) <= _MEMO_CHARS else _subject_shape(value)
+
+
+def _subject_shape(value: str) -> str:
     return _shape(value.lower()[:200], True)
 
 
@@ -111,5 +115,17 @@ def boundary_shape(content_type: str | None) -> str | None:
     """Shape of the top-level MIME boundary parameter (words kept, values masked)."""
     if not content_type:
         return None
+    return (_BOUNDARY_SHAPES[content_type] if len(content_type) <= _MEMO_CHARS
+            else _boundary_shape(content_type))
+
+
+def _boundary_shape(content_type: str) -> str | None:
     m = _BOUNDARY.search(content_type)
     return _shape(m.group(1)[:100], True) if m else None
+
+
+# Whole subjects and Content-Type values recur (a campaign's subject, a mailer's fixed
+# boundary): their shapes are remembered, for values up to this many characters.
+_MEMO_CHARS = 256
+_SUBJECT_SHAPES = Memo(_subject_shape, 1 << 13)
+_BOUNDARY_SHAPES = Memo(_boundary_shape, 1 << 13)
