@@ -39,6 +39,7 @@ class RawMessage:
     client_helo: str | None = None
     session: dict[str, Any] | None = None
     label: str | None = None
+    # sha256, then event_id: each computed once (ingest reads the id, then the parser).
     _sha: list[str] = field(default_factory=list, init=False, repr=False, compare=False)
 
     @property
@@ -55,8 +56,11 @@ class RawMessage:
         For archive sources the receive time is a pure function of the bytes (it comes
         from the Received chain), so the bytes' hash already stands for it.
         """
-        when = self.received_at.isoformat() if self.received_at else ""
-        return hashlib.sha256(f"{self.sha256}|{self.sensor}|{when}".encode()).hexdigest()[:32]
+        if len(self._sha) < 2:
+            sha = self.sha256
+            when = self.received_at.isoformat() if self.received_at else ""
+            self._sha.append(hashlib.sha256(f"{sha}|{self.sensor}|{when}".encode()).hexdigest()[:32])
+        return self._sha[1]
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,3 +1,6 @@
+import hashlib
+from datetime import UTC, datetime
+
 import pytest
 
 from spamintel.config import Config
@@ -60,3 +63,16 @@ def test_a_message_breaking_the_fingerprint_batch_is_quarantined_alone(monkeypat
     assert all(len(m) == 64 for m in batch.column("body_minhash").to_pylist())
     assert [q["msg_sha256"] for q in quarantine] == [raws[4].sha256]
     assert "hostile header" in quarantine[0]["reason"]
+
+
+def test_event_id_is_the_same_whether_read_before_or_after_the_hash():
+    # The id is remembered on the message (ingest reads it, then the parser): reading it
+    # first, or the content hash first, gives one id, and the event carries it.
+    when = datetime(2007, 4, 8, 17, 7, 21, tzinfo=UTC)
+    a, b = (RawMessage(data=b"Subject: x\r\n\r\nhi\r\n", source="s", sensor="trap-a",
+                       received_at=when) for _ in range(2))
+    first = a.event_id
+    assert b.sha256 and b.event_id == first == a.event_id
+    expected = hashlib.sha256(f"{a.sha256}|trap-a|{when.isoformat()}".encode()).hexdigest()[:32]
+    assert first == expected
+    assert Pipeline(Config()).process(a).event_id == first
