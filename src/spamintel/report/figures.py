@@ -14,6 +14,7 @@ from spamintel.report.narrative import narrative
 from spamintel.store import Store
 
 TOP_N = 10
+MIN_SENDER_SHARE = 0.01  # a campaign's botnets: those sending at least this share of it
 
 
 def month_bounds(month: str) -> tuple[date, date]:
@@ -69,6 +70,34 @@ def _traffic(con, p: list, mixed: tuple[str, ...]) -> dict[str, Any]:
 
 
 def _campaigns(con, names: list[str], p: list) -> list[dict[str, Any]]:
+    """The month's largest campaigns, each with its senders that month (``_senders``)."""
+    return _senders(con, _campaign_rows(con, names, p), p)
+
+
+def _senders(con, rows: list[dict[str, Any]], p: list) -> list[dict[str, Any]]:
+    """Add to each campaign row ``botnet_shares`` (every sender of the month with its share
+    of the campaign's mail, ``None`` for mail attributed to no botnet; largest first) and
+    set ``botnets`` to the botnets holding at least ``MIN_SENDER_SHARE`` of it, so a few
+    stray misattributed messages do not list a botnet as a sender."""
+    if not rows:
+        return rows
+    counts = con.execute("""
+        SELECT campaign_id, botnet, count(*) AS n FROM events
+        WHERE day >= ? AND day < ? AND list_contains(?, campaign_id)
+        GROUP BY ALL ORDER BY campaign_id, n DESC, botnet NULLS LAST""",
+                         [*p, [r["campaign_id"] for r in rows]]).fetchall()
+    per: dict[str, list[tuple[str | None, int]]] = {}
+    for cid, botnet, n in counts:
+        per.setdefault(cid, []).append((botnet, n))
+    for r in rows:
+        senders = per.get(r["campaign_id"], [])
+        total = sum(n for _, n in senders) or 1
+        r["botnet_shares"] = [{"botnet": b, "share": n / total} for b, n in senders]
+        r["botnets"] = [b for b, n in senders if b is not None and n / total >= MIN_SENDER_SHARE]
+    return rows
+
+
+def _campaign_rows(con, names: list[str], p: list) -> list[dict[str, Any]]:
     if "campaign_daily" in names and "campaigns" in names:
         return _rows(con, f"""
             SELECT c.campaign_id, sum(d.messages) AS messages, any_value(c.category) AS category,

@@ -13,6 +13,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
 from spamintel.report.charts import botnet_daily_svg, daily_volume_svg
+from spamintel.report.figures import MIN_SENDER_SHARE
 from spamintel.report.narrative import amount, month_name, pct
 
 FORMATS = ("html", "pdf", "md", "json")
@@ -49,7 +50,25 @@ def _ratio(x: float | None) -> str:
     return "n/a" if x is None else f"x{x:.2f}"
 
 
-FMT = SimpleNamespace(amount=amount, pct=pct, num=_num, ratio=_ratio)
+def senders(campaign: dict[str, Any]) -> str:
+    """A campaign's botnets with their shares ("Bagle 62%, Lethic 37%"), then how much of
+    it no botnet or only stray senders account for."""
+    shares = campaign.get("botnet_shares")
+    if shares is None:  # figures from before per-month shares
+        return ", ".join(b for b in campaign.get("botnets") or [] if b)
+    named = set(campaign.get("botnets") or [])
+    parts = [f"{s['botnet']} {pct(s['share'])}" for s in shares if s["botnet"] in named]
+    none = sum(s["share"] for s in shares if s["botnet"] is None)
+    stray = [s for s in shares if s["botnet"] is not None and s["botnet"] not in named]
+    if none:
+        parts.append(f"no botnet {pct(none)}")
+    if stray:
+        others = "1 other" if len(stray) == 1 else f"{len(stray)} others"
+        parts.append(f"{others} under {pct(MIN_SENDER_SHARE)} each")
+    return ", ".join(parts)
+
+
+FMT = SimpleNamespace(amount=amount, pct=pct, num=_num, ratio=_ratio, senders=senders)
 
 
 def _points(x: float | None) -> str:
@@ -108,6 +127,13 @@ def _md_botnets(f: dict[str, Any]) -> list[dict[str, Any]]:
              "vs previous month": _ratio(b["change_vs_previous_month"])} for b in f["botnets"]]
 
 
+def _md_campaigns(f: dict[str, Any]) -> list[dict[str, Any]]:
+    return [{"campaign": c["campaign_id"], "messages": c["messages"],
+             "category": c.get("category"), "botnets": senders(c),
+             "first – last": f"{c['first_day']} – {c['last_day']}",
+             "subject example": c.get("subject")} for c in f["campaigns"]]
+
+
 def _md_events(f: dict[str, Any]) -> list[dict[str, Any]]:
     return [{"date": e["date"], "type": e["type"], "series": e["botnet"] or "all spam",
              "magnitude/day": amount(e["magnitude"]), "confidence": e["confidence"],
@@ -124,7 +150,7 @@ def to_markdown(figures: dict[str, Any]) -> str:
     sections = (("Top botnets", _md_botnets(f)), ("Events", _md_events(f)),
                 ("Rates", f["rates"]), ("Categories", f["categories"]),
                 ("Countries", f["spam_countries"]), ("Networks (ASNs)", f["top_asns"]),
-                ("Campaigns of the month", f["campaigns"]), ("Sender clusters", f["clusters"]),
+                ("Campaigns of the month", _md_campaigns(f)), ("Sender clusters", f["clusters"]),
                 ("Top URL domains", f["top_url_domains"]),
                 ("Top attachment types", f["top_attachment_types"]))
     for title, rows in sections:
