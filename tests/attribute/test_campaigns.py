@@ -65,6 +65,12 @@ def test_a_chance_band_collision_links_only_unconfirmed_groups():
     assert confirmed[0] == confirmed[2] != confirmed[1]
 
 
+def test_confirmed_groups_of_messages_that_share_no_band():
+    table = _table(["pills", "watch"], [[], []])
+    groups = content_groups(table, np.ones(2, dtype=bool), 12, 5, min_jaccard=0.3)
+    assert groups[0] != groups[1]
+
+
 def test_ineligible_rows_get_no_group():
     table = _table(["pills", "pills"], [[], []])
     assert content_groups(table, np.array([True, False]), 16, 4)[1] == -1

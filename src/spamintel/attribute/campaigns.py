@@ -57,7 +57,8 @@ def digest_rows(minhash: pa.ChunkedArray | pa.Array, width: int
         arr = arr.take(pa.array(full))
         lengths = lengths[full]
     flat = pc.list_flatten(arr).to_numpy(zero_copy_only=False)
-    return full.astype(np.int64), flat.reshape(len(full), int(lengths[0]))[:, :width]
+    mat = flat.reshape(len(full), int(lengths[0]))[:, :width]
+    return full.astype(np.int64), np.ascontiguousarray(mat)
 
 
 def band_keys(minhash: pa.ChunkedArray | pa.Array, bands: int, rows: int
@@ -86,21 +87,34 @@ def _agreement(mat: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return out
 
 
-def _confirmed_links(mat: np.ndarray, key: np.ndarray, min_jaccard: float
-                     ) -> tuple[np.ndarray, np.ndarray]:
-    """Links between rows sharing ``key`` whose digests agree on at least ``min_jaccard``
-    of their values. Each row is compared with the ``_REACH`` rows before it in its
-    bucket, so a stray member of a bucket does not cut the chain of the others."""
+def _bucket_pairs(key: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Pairs of rows sharing ``key``: each row with the ``_REACH`` rows before it in its
+    bucket (a stray member of a bucket then does not cut the chain of the others)."""
     order = np.argsort(key, kind="stable")
     sorted_key = key[order]
     a_parts, b_parts = [], []
     for step in range(1, _REACH + 1):
         same = np.flatnonzero(sorted_key[step:] == sorted_key[:-step])
-        a, b = order[same], order[same + step]
-        ok = _agreement(mat, a, b) >= min_jaccard
-        a_parts.append(a[ok])
-        b_parts.append(b[ok])
+        a_parts.append(order[same])
+        b_parts.append(order[same + step])
     return np.concatenate(a_parts), np.concatenate(b_parts)
+
+
+def _confirmed_links(mat: np.ndarray, keys: np.ndarray, min_jaccard: float
+                     ) -> tuple[np.ndarray, np.ndarray]:
+    """Pairs of rows sharing a band key (``_bucket_pairs``) whose digests agree on at least
+    ``min_jaccard`` of their values; a pair found in several bands is compared once."""
+    pairs = [_bucket_pairs(keys[:, band]) for band in range(keys.shape[1])]
+    a = np.concatenate([p[0] for p in pairs])
+    b = np.concatenate([p[1] for p in pairs])
+    n = np.int64(len(mat))
+    code = np.sort(np.minimum(a, b) * n + np.maximum(a, b))
+    first = np.ones(len(code), dtype=bool)
+    first[1:] = code[1:] != code[:-1]
+    code = code[first]
+    a, b = code // n, code % n
+    ok = _agreement(mat, a, b) >= min_jaccard
+    return a[ok], b[ok]
 
 
 def content_groups(table: pa.Table, eligible: np.ndarray, bands: int, rows: int,
@@ -115,12 +129,12 @@ def content_groups(table: pa.Table, eligible: np.ndarray, bands: int, rows: int,
     full, mat = digest_rows(table.column("body_minhash"), bands * rows)
     keep = eligible[full]
     full, mat = full[keep], mat[keep]
-    keys, local = _keys(mat, bands, rows), np.arange(len(full))  # local: rows of ``mat``
-    edges = []
-    for band in range(bands):
-        a, b = link_equal(local, keys[:, band]) if min_jaccard <= 0 else \
-            _confirmed_links(mat, keys[:, band], min_jaccard)
-        edges.append((full[a], full[b]))
+    keys = _keys(mat, bands, rows)
+    if min_jaccard > 0:
+        a, b = _confirmed_links(mat, keys, min_jaccard)
+        edges = [(full[a], full[b])]
+    else:
+        edges = [link_equal(full, keys[:, band]) for band in range(bands)]
     rest = np.setdiff1d(np.flatnonzero(eligible), full, assume_unique=True)
     if len(rest):
         sub = table.select(["subject_shape", "url_domains"]).take(pa.array(rest))
