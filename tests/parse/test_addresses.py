@@ -17,3 +17,10 @@ def test_split_address(value, expected):
 def test_count_addresses():
     assert count_addresses("a@x.org, \"B, C\" <b@y.org>, c@z.org") == 3
     assert count_addresses("undisclosed-recipients:;") == 0
+
+
+@pytest.mark.parametrize("pad", [0, 300])  # a short value may come from a memo, a long one not
+def test_a_repeated_or_long_address_line_splits_the_same(pad):
+    value = '"Ann ' + "x" * pad + '" <Ann@Example.org>'
+    expected = (("Ann " + "x" * pad).strip(), "ann@example.org")
+    assert split_address(value) == split_address(value) == expected

@@ -26,3 +26,9 @@ def test_unreadable_dates_are_none(text):
 def test_zone_offsets_both_ways(text, iso):
     when = to_utc(text)
     assert (when.isoformat() if when else None) == iso
+
+
+def test_a_date_is_read_the_same_each_time_and_in_any_digits():
+    text = "Sun, 8 Apr 2007 13:21:30 -0400"
+    assert to_utc(text) == to_utc(text) == to_utc("Sun, \u0668 Apr 2007 13:21:30 -0400")
+    assert to_utc("Sun, 8 Apr 2007 24:21:30 -0400") is None  # hour out of range

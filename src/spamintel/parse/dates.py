@@ -7,6 +7,8 @@ from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
 from functools import lru_cache
 
+from spamintel.memo import Memo
+
 _TRAILING_COMMENT = re.compile(r"\s*\([^)]*\)\s*$")
 # The form nearly every MTA and mail program writes; anything else goes to the stdlib.
 _COMMON = re.compile(
@@ -38,11 +40,17 @@ def to_utc(text: str | None) -> datetime | None:
         return None
 
 
+# Digit runs (at most four digits in the pattern above) → their value: the same few
+# hundred recur, and a dict hit costs a fraction of int().
+_INT = Memo(int, 4096)
+
+
 def _from_common(m: re.Match[str]) -> datetime | None:
     day, mon, year, hour, minute, second, sign, zh, zm = m.groups()
+    n = _INT
     try:
-        local = datetime(int(year), _MONTHS[mon.lower()], int(day), int(hour), int(minute),
-                         int(second or 0), tzinfo=UTC)
+        local = datetime(n[year], _MONTHS[mon.lower()], n[day], n[hour], n[minute],
+                         n[second] if second else 0, tzinfo=UTC)
         return local - _offset(sign, zh, zm)
     except (ValueError, OverflowError):
         return None
