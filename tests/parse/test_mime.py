@@ -1,7 +1,7 @@
 import pytest
 
 from spamintel.parse.headers import parse_fields, split_message
-from spamintel.parse.mime import mime_fields_only, parse_structure
+from spamintel.parse.mime import mime_fields_only, parse_params, parse_structure
 
 
 def _both(data: bytes):
@@ -92,3 +92,14 @@ def test_a_clean_header_block_gives_the_same_tree_from_its_mime_fields(data):
 def test_a_message_without_mime_fields_is_parsed_whole():
     data = b"Subject: s\r\n\r\n--XX\r\n"
     assert mime_fields_only(data, split_message(data)[1]) is None
+
+
+def test_content_type_parameters_belong_to_each_caller():
+    # A recurring value may be split once; each caller still gets a dict of its own.
+    value = 'text/plain; charset="KOI8-R"; format=flowed'
+    first, second = parse_params(value), parse_params(value)
+    assert first == second == ("text/plain", {"charset": "KOI8-R", "format": "flowed"})
+    first[1]["charset"] = "x"
+    assert parse_params(value)[1]["charset"] == "KOI8-R"
+    long = "text/html; name=" + "a" * 300
+    assert parse_params(long) == ("text/html", {"name": "a" * 300})
