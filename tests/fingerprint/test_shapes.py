@@ -39,3 +39,13 @@ def test_shapes_of_repeated_or_long_values_are_the_same(pad):
     ctype = 'multipart/mixed; boundary="=_Part_4711"' + " " * pad
     assert boundary_shape(ctype) == boundary_shape(ctype) == "=_Part_#"
     assert boundary_shape("text/plain" + " " * pad) is None
+
+
+@pytest.mark.parametrize("text, shape", [
+    ("Sun, 8 Apr 2007 13:21:30 -0400 (EDT)", "Www, N Mmm D4 N:N:N +D4 (Z)"),
+    ("Sun, 18 Apr 2007 3:21:30 -0400 (EDT)", "Www, N Mmm D4 N:N:N +D4 (Z)"),
+    ("Sun, 8 Apr 2007x 13:21:30 -0400", "Www, N Mmm 2007x N:N:N +D4"),  # a mixed word stays
+    ("Sun, \u0668 Apr 2007 13:21:30 -0400", "Www, N Mmm D4 N:N:N +D4"),
+])
+def test_date_shapes_of_one_template_agree_and_mixed_words_stay(text, shape):
+    assert date_shape(text) == date_shape(text) == shape
