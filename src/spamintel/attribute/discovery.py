@@ -90,7 +90,7 @@ def discover(x: np.ndarray, w: np.ndarray, cards: list[int], *, max_classes: int
 
 def cluster_stats(labels: np.ndarray, ip: np.ndarray, asn: np.ndarray,
                   server: np.ndarray) -> ClusterStats:
-    """Messages, distinct IPs and ASNs, share of server-like dialects, first row."""
+    """Messages, distinct IPs and ASNs, share of mail from mail servers, first row."""
     ok = np.flatnonzero(labels >= 0)
     n = int(labels.max()) + 1 if len(ok) else 0
     lab = labels[ok]
@@ -110,7 +110,8 @@ def cluster_stats(labels: np.ndarray, ip: np.ndarray, asn: np.ndarray,
 
 def botnet_like(stats: ClusterStats, min_ips: int, min_asns: int,
                 max_server_share: float) -> np.ndarray:
-    """Which clusters look like botnets: many IPs spread over many networks, speaking
-    SMTP unlike a mail server (a webmail pool, a hosting range or hijacked servers fail)."""
+    """Which clusters look like botnets: many IPs spread over many networks, not speaking
+    SMTP like a mail server named as one (a webmail pool, a hosting range or hijacked
+    servers fail; ``server`` per row comes from ``hostnames``)."""
     return ((stats.ips >= min_ips) & (stats.asns >= min_asns)
             & (stats.server_share <= max_server_share))

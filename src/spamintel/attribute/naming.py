@@ -1,6 +1,8 @@
 """Sender clusters and their names: one cluster per signature family (the messages its
 signatures won), then the classes discovery finds in the rest (a new population inside a
-class, see ``onset``, is a class of its own). A discovered class is
+class, see ``onset``, is a class of its own; mail a class sends for another class's
+campaigns from that class's networks moves there, see ``borrowed``; a piece of a class
+that runs other software is a class of its own, see ``software``). A discovered class is
 named after the family whose signatures match most of its mail, else ``unknown-<n>`` when
 it looks like a botnet and its mail is mostly unmatched, else nothing (not a botnet)."""
 
@@ -11,6 +13,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from spamintel.attribute._graph import pair_ids
+from spamintel.attribute.borrowed import BorrowRules, move_borrowed
 from spamintel.attribute.discovery import (
     botnet_like,
     cluster_stats,
@@ -19,8 +23,14 @@ from spamintel.attribute.discovery import (
     profiles,
 )
 from spamintel.attribute.mixture import unique_rows
-from spamintel.attribute.onset import OnsetRules, Senders, split_new_populations
+from spamintel.attribute.onset import (
+    OnsetRules,
+    Senders,
+    merge_continuations,
+    split_new_populations,
+)
 from spamintel.attribute.resolve import FamilyMatches
+from spamintel.attribute.software import split_software
 from spamintel.attribute.split import join_pieces, split_populations
 from spamintel.config import AttributeConfig
 
@@ -80,20 +90,34 @@ def discover_classes(rows: RowInputs, cfg: AttributeConfig) -> np.ndarray:
     return labels
 
 
+def _split_software(labels: np.ndarray, rows: RowInputs, campaign: np.ndarray,
+                    cfg: AttributeConfig) -> np.ndarray:
+    """Labels after pieces that run other software are split off (``software``)."""
+    software = pair_ids(rows.x[:, 0], rows.x[:, 1])[0]
+    return split_software(labels, software, rows.ip, rows.has_ip, rows.day, campaign,
+                          cfg.min_new_messages, cfg.min_botnet_ips)
+
+
 def _cards(x: np.ndarray) -> list[int]:
     return [int(x[:, j].max()) + 1 if len(x) else 1 for j in range(x.shape[1])]
 
 
 def build_clusters(rows: RowInputs, matches: FamilyMatches, cfg: AttributeConfig,
                    campaigns: Callable[[np.ndarray], np.ndarray] | None = None) -> Clusters:
-    """Cluster every spam row by discovery, split off new populations (``campaigns``
-    gives a campaign or domain-pool label per row, -1 none, from the class labels;
-    without it no split), then name the clusters."""
+    """Cluster every spam row by discovery, split off new populations, move borrowed mail
+    and split off pieces running other software (``campaigns`` gives a campaign or
+    domain-pool label per row, -1 none, from the class labels; without it none of these),
+    then name the clusters."""
     labels = discover_classes(rows, cfg)
     if campaigns is not None:
         rules = OnsetRules(cfg.new_botnet_lead_days, cfg.min_new_messages, cfg.min_botnet_ips)
-        labels = split_new_populations(labels, Senders(rows.ip, rows.has_ip, rows.country),
-                                       campaigns(labels), rows.day, rules)
+        campaign = campaigns(labels)
+        senders = Senders(rows.ip, rows.has_ip, rows.country)
+        labels = split_new_populations(labels, senders, campaign, rows.day, rules)
+        labels = move_borrowed(labels, rows.ip, rows.has_ip, rows.x[:, 3], campaign,
+                               BorrowRules(cfg.min_new_messages, cfg.min_botnet_ips))
+        labels = merge_continuations(_split_software(labels, rows, campaign, cfg), senders,
+                                     rows.day, rules)
     return name_clusters(labels, rows, matches, cfg)
 
 

@@ -154,7 +154,7 @@ def split_new_populations(labels: np.ndarray, senders: Senders, campaign: np.nda
             born.append(mine)
         out[mine] = target
     _join_twins(out, born, campaign, day, rules)
-    return _merge_continuations(out, senders, day, rules)
+    return merge_continuations(out, senders, day, rules)
 
 
 def _new_countries(mine: np.ndarray, before: np.ndarray, country: np.ndarray,
@@ -205,12 +205,14 @@ def _join_twins(labels: np.ndarray, born: list[np.ndarray], campaign: np.ndarray
                 labels[b] = labels[a[0]]
 
 
-def _merge_continuations(labels: np.ndarray, senders: Senders, day: np.ndarray,
-                         rules: OnsetRules) -> np.ndarray:
+def merge_continuations(labels: np.ndarray, senders: Senders, day: np.ndarray,
+                        rules: OnsetRules) -> np.ndarray:
     """Classes that start ``lead_days`` after the data and continue another class (a
     known botnet that changed software or templates) join that class."""
     rows = np.flatnonzero(labels >= 0)
     out = labels.copy()
+    if len(rows) == 0:
+        return out
     n = int(labels.max()) + 1
     first = np.full(n, np.iinfo(np.int64).max)
     np.minimum.at(first, labels[rows], day[rows])

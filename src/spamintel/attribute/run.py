@@ -27,6 +27,7 @@ from spamintel.attribute.campaigns import (
 )
 from spamintel.attribute.domain_pools import PoolRules, pool_labels
 from spamintel.attribute.features import feature_matrix
+from spamintel.attribute.hostnames import server_named
 from spamintel.attribute.naming import RowInputs, build_clusters
 from spamintel.attribute.resolve import match_signatures
 from spamintel.attribute.signatures import load_signatures
@@ -70,7 +71,7 @@ def attribute(store: Store, cfg: AttributeConfig | None = None) -> AttributionSu
     mail = campaign_content(table, spam, cfg.lsh_bands, cfg.lsh_rows,
                             cfg.campaign_min_spam_share, cfg.campaign_min_jaccard)
     rows = RowInputs(feature_matrix(table, content), spam, _col(table, "ip_key"),
-                     _col(table, "f_asn"), _col(table, "server_like").astype(bool), sha,
+                     _col(table, "f_asn"), _server(table), sha,
                      table.column("client_ip").is_valid().to_numpy(zero_copy_only=False),
                      _col(table, "day_num"), dense(pc.fill_null(table.column("client_cc"), ""))[0])
     matches = match_signatures(table, sigs)
@@ -81,6 +82,15 @@ def attribute(store: Store, cfg: AttributeConfig | None = None) -> AttributionSu
     table = table.append_column("campaign_id", pa.array(campaign_ids(labels, sha), pa.string()))
     _write(store, table, result, clusters)
     return _summary(table, spam, result, clusters, time.perf_counter() - started)
+
+
+def _server(table: pa.Table) -> np.ndarray:
+    """Rows that speak SMTP like a mail server and are named like one (``hostnames``)."""
+    server = _col(table, "server_like").astype(bool)
+    rows = pa.array(np.flatnonzero(server))
+    server[server] = server_named(table.column("client_helo").take(rows),
+                                  table.column("client_rdns").take(rows))
+    return server
 
 
 def _campaigns(table: pa.Table, content: np.ndarray, botnet: np.ndarray, cluster: np.ndarray,

@@ -34,14 +34,23 @@ def _per_sender(rows: np.ndarray, ip: np.ndarray, network: np.ndarray) -> np.nda
     return network[rows[np.unique(ip[rows], return_index=True)[1]]]
 
 
-def _other_networks(mine: np.ndarray, rest: np.ndarray, ip: np.ndarray,
-                    network: np.ndarray, min_shift: float) -> bool:
-    """Whether the senders of rows ``mine`` sit in other networks than those of ``rest``."""
+def network_shift(mine: np.ndarray, rest: np.ndarray, ip: np.ndarray,
+                  network: np.ndarray) -> tuple[float, float]:
+    """Total variation distance between the networks of the senders of rows ``mine`` and
+    those of ``rest``, and what a sample of ``mine``'s size drawn from ``rest`` shows by
+    chance (its expected value)."""
     k = int(network.max()) + 1
     a, b = _per_sender(mine, ip, network), _per_sender(rest, ip, network)
     p = _shares(b, k)
     tv = 0.5 * float(np.abs(_shares(a, k) - p).sum())
-    chance = 0.5 * float(np.sqrt(2.0 * p * (1.0 - p) / (np.pi * len(a))).sum())
+    chance = 0.5 * float(np.sqrt(2.0 * p * (1.0 - p) / (np.pi * max(len(a), 1))).sum())
+    return tv, chance
+
+
+def _other_networks(mine: np.ndarray, rest: np.ndarray, ip: np.ndarray,
+                    network: np.ndarray, min_shift: float) -> bool:
+    """Whether the senders of rows ``mine`` sit in other networks than those of ``rest``."""
+    tv, chance = network_shift(mine, rest, ip, network)
     return tv >= max(min_shift, 2.0 * chance)
 
 

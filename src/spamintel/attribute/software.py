@@ -1,0 +1,80 @@
+"""Pieces of a class that run other software: a second botnet sharing the class's content.
+
+Discovery groups mail by its traits, the content group among them, so two botnets that
+send one template family can share a class although their bots speak other dialects and
+forge other headers (a chance band collision can also join two content groups). Inside a
+class, messages are linked when they come from the same IP on the same day (one bot) or
+belong to the same campaign; a piece then shares no bot and no campaign with the rest of
+its class. The latent class model assumes a botnet's software independent of what its
+bots send: every campaign of a botnet comes with the same mix of dialects and header
+templates. A piece of at least ``min_messages`` messages from ``min_ips`` IPs, holding
+less than half of its class's mail, whose mix of (dialect, header template) differs
+from the rest of its class by a total variation distance of at least ``min_shift`` and
+twice what a sample of its size drawn from the rest would show by chance, is another
+population and becomes a class of its own (it is not joined to a class it resembles: it
+came from one class and may resemble two; mail of its botnet in other classes is
+gathered by ``borrowed`` first, when its networks tell). A botnet that switched software
+and campaigns at once also shows up as such a piece; the continuation test of ``onset``
+gives it back to its botnet.
+
+Work: one sort per link key and one connected-components pass, then one comparison per
+candidate piece.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from spamintel.attribute._graph import components, link_equal, pair_ids
+
+
+def class_pieces(labels: np.ndarray, ip: np.ndarray, has_ip: np.ndarray, day: np.ndarray,
+                 campaign: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """Piece id per row of ``rows``: messages of one class linked by a shared IP on the same
+    day or a shared campaign."""
+    local = np.arange(len(rows))
+    by_ip = has_ip[rows]
+    key, _ = pair_ids(labels[rows][by_ip], pair_ids(ip[rows][by_ip], day[rows][by_ip])[0])
+    a1, b1 = link_equal(local[by_ip], key)
+    by_camp = campaign[rows] >= 0
+    key, _ = pair_ids(labels[rows][by_camp], campaign[rows][by_camp])
+    a2, b2 = link_equal(local[by_camp], key)
+    return components(len(rows), np.concatenate([a1, a2]), np.concatenate([b1, b2]))
+
+
+def _shift(mine: np.ndarray, rest: np.ndarray, k: int) -> tuple[float, float]:
+    """Total variation distance between the value shares of ``mine`` and ``rest``, and its
+    expected value for a sample of ``mine``'s size drawn from ``rest``."""
+    p = np.bincount(rest, minlength=k) / len(rest)
+    tv = 0.5 * float(np.abs(np.bincount(mine, minlength=k) / len(mine) - p).sum())
+    return tv, 0.5 * float(np.sqrt(2.0 * p * (1.0 - p) / (np.pi * len(mine))).sum())
+
+
+def split_software(labels: np.ndarray, software: np.ndarray, ip: np.ndarray,
+                   has_ip: np.ndarray, day: np.ndarray, campaign: np.ndarray,
+                   min_messages: int, min_ips: int, min_shift: float = 0.5) -> np.ndarray:
+    """Class label per row, each piece that runs other software (see module doc) under a
+    fresh label. ``software`` is a non-negative (dialect, header template) id per row,
+    ``campaign`` a campaign label per row (-1 none)."""
+    out = labels.copy()
+    rows = np.flatnonzero(labels >= 0)
+    if len(rows) == 0:
+        return out
+    nxt = int(labels.max()) + 1
+    piece = class_pieces(labels, ip, has_ip, day, campaign, rows)
+    size = np.bincount(labels[rows])
+    messages = np.bincount(piece)
+    owner = np.zeros(len(messages), dtype=np.int64)
+    owner[piece] = labels[rows]
+    k = int(software.max()) + 1
+    for p in np.flatnonzero((messages >= min_messages) & (2 * messages < size[owner])):
+        mine = rows[piece == p]
+        if len(np.unique(ip[mine][has_ip[mine]])) < min_ips:
+            continue
+        rest = rows[(labels[rows] == owner[p]) & (piece != p)]
+        tv, chance = _shift(software[mine], software[rest], k)
+        if tv >= max(min_shift, 2.0 * chance):
+            out[mine] = nxt
+            nxt += 1
+    return out
+
