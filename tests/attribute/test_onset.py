@@ -5,7 +5,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from spamintel.attribute.onset import OnsetRules, Senders, split_new_populations
+from spamintel.attribute.onset import (
+    OnsetRules,
+    Senders,
+    merge_continuations,
+    split_new_populations,
+)
 
 
 def _population(first_ip: int, days: range, per_day: int, campaigns: list[int],
@@ -77,3 +82,22 @@ def test_a_late_campaign_from_the_class_s_own_countries_is_no_new_botnet():
     # its bots happen not to be seen on the old campaigns (a sparse sample)
     later = _population(100_000, range(20, 40), 10, [7, 8], country=0)
     assert set(_split_one_class(old, later).tolist()) == {0}
+
+
+def _classes(*parts: dict) -> tuple[np.ndarray, tuple]:
+    rows = _concat(*parts)
+    labels = np.repeat(np.arange(len(parts)), [len(p["ip"]) for p in parts])
+    senders = Senders(rows["ip"], np.ones(len(labels), dtype=bool), rows["country"])
+    return labels, (senders, rows["day"], OnsetRules())
+
+
+def test_a_split_off_class_rejoins_only_the_class_it_came_from():
+    # class 0 falls silent on day 30 and class 2 starts then, from the same countries
+    silent = _population(0, range(0, 30), 20, [1, 2], country=0)
+    piece = _population(60_000, range(30, 45), 20, [5, 6], country=0)
+    busy = _population(30_000, range(0, 45), 20, [3, 4], country=0)
+    labels, args = _classes(silent, busy, piece)
+    assert (merge_continuations(labels, *args)[labels == 2] == 0).all()
+    assert (merge_continuations(labels, *args, origin={2: 0})[labels == 2] == 0).all()
+    # split from class 1, which did not fall silent: it stays a class of its own
+    assert (merge_continuations(labels, *args, origin={2: 1})[labels == 2] == 2).all()

@@ -29,12 +29,16 @@ def _split(cols: dict, min_messages: int = 50) -> np.ndarray:
     n = len(cols["ip"])
     return split_software(np.zeros(n, dtype=np.int64), cols["software"], cols["ip"],
                           np.ones(n, dtype=bool), cols["day"], cols["campaign"],
-                          min_messages=min_messages, min_ips=20)
+                          min_messages=min_messages, min_ips=20)[0]
 
 
 def test_a_piece_running_other_software_becomes_a_class():
-    out = _split(_class(np.random.default_rng(1), [5, 6]))
+    cols = _class(np.random.default_rng(1), [5, 6])
+    n = len(cols["ip"])
+    out, origin = split_software(np.zeros(n, dtype=np.int64), cols["software"], cols["ip"],
+                                 np.ones(n, dtype=bool), cols["day"], cols["campaign"], 50, 20)
     assert (out[3000:] == 1).all() and (out[:3000] == 0).all()
+    assert origin == {1: 0}
 
 
 def test_a_piece_with_the_class_software_stays():
@@ -46,6 +50,6 @@ def test_a_small_piece_or_unclustered_rows_stay():
     cols = _class(np.random.default_rng(3), [5, 6])
     assert (_split(cols, min_messages=1000) == 0).all()
     labels = np.full(len(cols["ip"]), -1, dtype=np.int64)
-    out = split_software(labels, cols["software"], cols["ip"], np.ones(len(labels), bool),
-                         cols["day"], cols["campaign"], 50, 20)
-    assert (out == -1).all()
+    out, origin = split_software(labels, cols["software"], cols["ip"],
+                                 np.ones(len(labels), bool), cols["day"], cols["campaign"], 50, 20)
+    assert (out == -1).all() and origin == {}

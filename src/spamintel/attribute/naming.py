@@ -91,11 +91,16 @@ def discover_classes(rows: RowInputs, cfg: AttributeConfig) -> np.ndarray:
 
 
 def _split_software(labels: np.ndarray, rows: RowInputs, campaign: np.ndarray,
-                    cfg: AttributeConfig) -> np.ndarray:
-    """Labels after pieces that run other software are split off (``software``)."""
+                    cfg: AttributeConfig, rules: OnsetRules) -> np.ndarray:
+    """Labels after pieces that run other software are split off (``software``) and the
+    late ones that continue the class they came from are given back to it (``onset``)."""
     software = pair_ids(rows.x[:, 0], rows.x[:, 1])[0]
-    return split_software(labels, software, rows.ip, rows.has_ip, rows.day, campaign,
-                          cfg.min_new_messages, cfg.min_botnet_ips)
+    labels, origin = split_software(labels, software, rows.ip, rows.has_ip, rows.day,
+                                    campaign, cfg.min_new_messages, cfg.min_botnet_ips)
+    if not origin:
+        return labels
+    return merge_continuations(labels, Senders(rows.ip, rows.has_ip, rows.country), rows.day,
+                               rules, origin)
 
 
 def _cards(x: np.ndarray) -> list[int]:
@@ -116,8 +121,7 @@ def build_clusters(rows: RowInputs, matches: FamilyMatches, cfg: AttributeConfig
         labels = split_new_populations(labels, senders, campaign, rows.day, rules)
         labels = move_borrowed(labels, rows.ip, rows.has_ip, rows.x[:, 3], campaign,
                                BorrowRules(cfg.min_new_messages, cfg.min_botnet_ips))
-        labels = merge_continuations(_split_software(labels, rows, campaign, cfg), senders,
-                                     rows.day, rules)
+        labels = _split_software(labels, rows, campaign, cfg, rules)
     return name_clusters(labels, rows, matches, cfg)
 
 

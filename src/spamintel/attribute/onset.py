@@ -98,9 +98,10 @@ def _shares(values: np.ndarray, k: int) -> np.ndarray:
 
 
 def _continued_class(mine_rows: np.ndarray, own: int, rows: np.ndarray, labels: np.ndarray,
-                     senders: Senders, day: np.ndarray, rules: OnsetRules) -> int:
-    """The class other than ``own`` that the population ``mine_rows`` continues (see
-    module doc), or -1."""
+                     senders: Senders, day: np.ndarray, rules: OnsetRules,
+                     only: int = -1) -> int:
+    """The class other than ``own`` (and, when ``only`` >= 0, that class alone) that the
+    population ``mine_rows`` continues (see module doc), or -1."""
     onset, w = int(day[mine_rows].min()), rules.lead_days
     lab, d = labels[rows], day[rows]
     n_cls, k = int(lab.max()) + 1, int(senders.country.max()) + 1
@@ -110,6 +111,8 @@ def _continued_class(mine_rows: np.ndarray, own: int, rows: np.ndarray, labels: 
     before = np.bincount(lab[(d >= onset - 2 * w) & (d < onset)], minlength=n_cls) / (2 * w)
     after = np.bincount(lab[(d > onset) & (d <= end)], minlength=n_cls) / (end - onset)
     dropped = (before * 2 * w >= rules.min_messages / 2) & (after <= rules.drop_ratio * before)
+    if only >= 0:
+        dropped &= np.arange(n_cls) == only
     dropped[own] = False
     mine = _shares(senders.country[mine_rows], k)
     best, best_tv = -1, rules.max_country_tv
@@ -206,9 +209,12 @@ def _join_twins(labels: np.ndarray, born: list[np.ndarray], campaign: np.ndarray
 
 
 def merge_continuations(labels: np.ndarray, senders: Senders, day: np.ndarray,
-                        rules: OnsetRules) -> np.ndarray:
+                        rules: OnsetRules, origin: dict[int, int] | None = None
+                        ) -> np.ndarray:
     """Classes that start ``lead_days`` after the data and continue another class (a
-    known botnet that changed software or templates) join that class."""
+    known botnet that changed software or templates) join that class. With ``origin``
+    (class → the class it was split from) only those classes are tested, each against
+    its origin alone."""
     rows = np.flatnonzero(labels >= 0)
     out = labels.copy()
     if len(rows) == 0:
@@ -218,9 +224,12 @@ def merge_continuations(labels: np.ndarray, senders: Senders, day: np.ndarray,
     np.minimum.at(first, labels[rows], day[rows])
     size = np.bincount(labels[rows], minlength=n)
     late = (first >= day[rows].min() + rules.lead_days) & (size >= rules.min_messages)
+    if origin is not None:
+        late &= np.isin(np.arange(n), list(origin))
     for c in np.flatnonzero(late):
         mine = rows[labels[rows] == c]
-        target = _continued_class(mine, int(c), rows, labels, senders, day, rules)
+        only = origin[int(c)] if origin is not None else -1
+        target = _continued_class(mine, int(c), rows, labels, senders, day, rules, only)
         if target >= 0:
             out[mine] = target
     return out

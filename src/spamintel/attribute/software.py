@@ -14,8 +14,8 @@ twice what a sample of its size drawn from the rest would show by chance, is ano
 population and becomes a class of its own (it is not joined to a class it resembles: it
 came from one class and may resemble two; mail of its botnet in other classes is
 gathered by ``borrowed`` first, when its networks tell). A botnet that switched software
-and campaigns at once also shows up as such a piece; the continuation test of ``onset``
-gives it back to its botnet.
+and campaigns at once also shows up as such a piece; the continuation test of ``onset``,
+against the class it came from alone, gives it back to its botnet.
 
 Work: one sort per link key and one connected-components pass, then one comparison per
 candidate piece.
@@ -52,14 +52,17 @@ def _shift(mine: np.ndarray, rest: np.ndarray, k: int) -> tuple[float, float]:
 
 def split_software(labels: np.ndarray, software: np.ndarray, ip: np.ndarray,
                    has_ip: np.ndarray, day: np.ndarray, campaign: np.ndarray,
-                   min_messages: int, min_ips: int, min_shift: float = 0.5) -> np.ndarray:
+                   min_messages: int, min_ips: int, min_shift: float = 0.5
+                   ) -> tuple[np.ndarray, dict[int, int]]:
     """Class label per row, each piece that runs other software (see module doc) under a
-    fresh label. ``software`` is a non-negative (dialect, header template) id per row,
-    ``campaign`` a campaign label per row (-1 none)."""
+    fresh label, and the class each fresh label was split from. ``software`` is a
+    non-negative (dialect, header template) id per row, ``campaign`` a campaign label
+    per row (-1 none)."""
     out = labels.copy()
+    origin: dict[int, int] = {}
     rows = np.flatnonzero(labels >= 0)
     if len(rows) == 0:
-        return out
+        return out, origin
     nxt = int(labels.max()) + 1
     piece = class_pieces(labels, ip, has_ip, day, campaign, rows)
     size = np.bincount(labels[rows])
@@ -75,6 +78,7 @@ def split_software(labels: np.ndarray, software: np.ndarray, ip: np.ndarray,
         tv, chance = _shift(software[mine], software[rest], k)
         if tv >= max(min_shift, 2.0 * chance):
             out[mine] = nxt
+            origin[nxt] = int(owner[p])
             nxt += 1
-    return out
+    return out, origin
 
