@@ -7,10 +7,11 @@ hash per band and one sort, never an all-pairs comparison. For campaigns, a link
 also be confirmed by the whole digests: a band bucket shared by chance (12 bands of 5
 rows link a pair at Jaccard 0.3 with probability 0.03, and a store holds millions of such
 pairs) would otherwise chain unrelated templates into one group, so the two messages a
-link joins must agree on at least ``min_jaccard`` of their values (one comparison per
-link). Sender features keep the unconfirmed groups: there a broad template family is the
-point. Messages without body shingles
-fall back to one key made of their subject shape and URL domains. Content groups are
+link joins must agree on at least ``min_jaccard`` of their values. Each message is
+compared with up to ``_REACH`` earlier messages of each of its buckets, each pair once.
+Sender features keep the unconfirmed groups: there a broad template family is the point.
+Messages without body shingles fall back to one key made of their subject shape and URL
+domains. Content groups are
 formed over all mail, so spam the classifier let through joins the group of its
 near-duplicates; a message takes part in campaigns when it was classified spam, or when
 at least ``min_spam_share`` of its content group was.
