@@ -11,10 +11,9 @@ link joins must agree on at least ``min_jaccard`` of their values. Each message 
 compared with up to ``_REACH`` earlier messages of each of its buckets, each pair once.
 Sender features keep the unconfirmed groups: there a broad template family is the point.
 Messages without body shingles fall back to one key made of their subject shape and URL
-domains. Content groups are
-formed over all mail, so spam the classifier let through joins the group of its
-near-duplicates; a message takes part in campaigns when it was classified spam, or when
-at least ``min_spam_share`` of its content group was.
+domains. Content groups are formed over all mail, so spam the classifier let through
+joins the group of its near-duplicates; a message takes part in campaigns when it was
+classified spam, or when at least ``min_spam_share`` of its content group was.
 
 Near-duplicate text alone over-merges: spammers reuse one content template for several
 campaigns, each advertising its own rotating pool of domains. A campaign is therefore
