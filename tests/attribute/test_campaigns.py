@@ -6,10 +6,10 @@ import numpy as np
 import pyarrow as pa
 
 from spamintel.attribute.campaigns import (
-    band_keys,
     campaign_content,
     campaign_ids,
     content_groups,
+    digest_rows,
     split_campaigns,
 )
 from spamintel.fingerprint.minhash import body_minhash, normalise
@@ -32,10 +32,13 @@ def _table(kinds: list[str], domains: list[list[str]]) -> pa.Table:
                      "url_domains": pa.array(domains, pa.list_(pa.string()))})
 
 
-def test_band_keys_cover_every_full_minhash():
-    table = _table(["pills", "watch"], [[], []])
-    rows, keys = band_keys(table.column("body_minhash"), 16, 4)
-    assert rows.tolist() == [0, 1] and keys.shape == (2, 16)
+def test_digest_rows_cover_every_full_minhash():
+    table = _table(["pills", "watch", "pills"], [[], [], []])
+    minhash = pa.concat_arrays([table.column("body_minhash").combine_chunks(),
+                                pa.array([[1, 2, 3]], pa.list_(pa.uint32()))])
+    rows, digests = digest_rows(minhash, 64)
+    assert rows.tolist() == [0, 1, 2] and digests.shape == (3, 64)
+    assert digests[0].tolist() == table.column("body_minhash")[0].as_py()
 
 
 def test_near_duplicates_share_a_group_and_others_do_not():

@@ -61,13 +61,6 @@ def digest_rows(minhash: pa.ChunkedArray | pa.Array, width: int
     return full.astype(np.int64), np.ascontiguousarray(mat)
 
 
-def band_keys(minhash: pa.ChunkedArray | pa.Array, bands: int, rows: int
-              ) -> tuple[np.ndarray, np.ndarray]:
-    """Row indices of the messages with a full MinHash and their (rows, bands) band keys."""
-    full, mat = digest_rows(minhash, bands * rows)
-    return full, _keys(mat, bands, rows)
-
-
 def _keys(mat: np.ndarray, bands: int, rows: int) -> np.ndarray:
     """One 64-bit key per band of each digest row."""
     cube = mat.astype(np.uint64).reshape(len(mat), bands, rows)

@@ -36,6 +36,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from spamintel.attribute._graph import components, link_equal, pair_ids
+from spamintel.attribute._shift import departs, shares
 
 
 @dataclass(frozen=True)
@@ -92,11 +93,6 @@ def _pieces(labels: np.ndarray, senders: Senders, campaign: np.ndarray, day: np.
     return _Pieces(piece, cls, first, np.bincount(piece, minlength=n), ips)
 
 
-def _shares(values: np.ndarray, k: int) -> np.ndarray:
-    counts = np.bincount(values, minlength=k).astype(float)
-    return counts / max(counts.sum(), 1.0)
-
-
 def _continued_class(mine_rows: np.ndarray, own: int, rows: np.ndarray, labels: np.ndarray,
                      senders: Senders, day: np.ndarray, rules: OnsetRules,
                      only: int = -1) -> int:
@@ -114,11 +110,11 @@ def _continued_class(mine_rows: np.ndarray, own: int, rows: np.ndarray, labels: 
     if only >= 0:
         dropped &= np.arange(n_cls) == only
     dropped[own] = False
-    mine = _shares(senders.country[mine_rows], k)
+    mine = shares(senders.country[mine_rows], k)
     best, best_tv = -1, rules.max_country_tv
     for c in np.flatnonzero(dropped):
         sel = (lab == c) & (d < onset) & (d >= onset - 2 * w)
-        tv = 0.5 * float(np.abs(_shares(senders.country[rows[sel]], k) - mine).sum())
+        tv = 0.5 * float(np.abs(shares(senders.country[rows[sel]], k) - mine).sum())
         if tv <= best_tv:
             best, best_tv = int(c), tv
     return best
@@ -167,11 +163,8 @@ def _new_countries(mine: np.ndarray, before: np.ndarray, country: np.ndarray,
     drawn from the class would show by chance."""
     if len(before) == 0:
         return True
-    k = int(country.max()) + 1
-    p = _shares(country[before], k)
-    tv = 0.5 * float(np.abs(_shares(country[mine], k) - p).sum())
-    chance = 0.5 * float(np.sqrt(2.0 * p * (1.0 - p) / (np.pi * len(mine))).sum())
-    return tv >= max(rules.min_country_shift, 2.0 * chance)
+    return departs(country[mine], country[before], int(country.max()) + 1,
+                   rules.min_country_shift)
 
 
 def _late_groups(pieces: _Pieces, class_first: np.ndarray, rules: OnsetRules

@@ -26,6 +26,7 @@ from __future__ import annotations
 import numpy as np
 
 from spamintel.attribute._graph import components, link_equal, pair_ids
+from spamintel.attribute._shift import departs
 
 
 def class_pieces(labels: np.ndarray, ip: np.ndarray, has_ip: np.ndarray, day: np.ndarray,
@@ -40,14 +41,6 @@ def class_pieces(labels: np.ndarray, ip: np.ndarray, has_ip: np.ndarray, day: np
     key, _ = pair_ids(labels[rows][by_camp], campaign[rows][by_camp])
     a2, b2 = link_equal(local[by_camp], key)
     return components(len(rows), np.concatenate([a1, a2]), np.concatenate([b1, b2]))
-
-
-def _shift(mine: np.ndarray, rest: np.ndarray, k: int) -> tuple[float, float]:
-    """Total variation distance between the value shares of ``mine`` and ``rest``, and its
-    expected value for a sample of ``mine``'s size drawn from ``rest``."""
-    p = np.bincount(rest, minlength=k) / len(rest)
-    tv = 0.5 * float(np.abs(np.bincount(mine, minlength=k) / len(mine) - p).sum())
-    return tv, 0.5 * float(np.sqrt(2.0 * p * (1.0 - p) / (np.pi * len(mine))).sum())
 
 
 def split_software(labels: np.ndarray, software: np.ndarray, ip: np.ndarray,
@@ -75,8 +68,7 @@ def split_software(labels: np.ndarray, software: np.ndarray, ip: np.ndarray,
         if len(np.unique(ip[mine][has_ip[mine]])) < min_ips:
             continue
         rest = rows[(labels[rows] == owner[p]) & (piece != p)]
-        tv, chance = _shift(software[mine], software[rest], k)
-        if tv >= max(min_shift, 2.0 * chance):
+        if departs(software[mine], software[rest], k, min_shift):
             out[mine] = nxt
             origin[nxt] = int(owner[p])
             nxt += 1

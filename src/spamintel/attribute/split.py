@@ -22,11 +22,8 @@ from __future__ import annotations
 import numpy as np
 from scipy.sparse.csgraph import connected_components
 
+from spamintel.attribute._shift import departs, value_shift
 from spamintel.attribute.discovery import profile_distance, profiles
-
-
-def _shares(values: np.ndarray, k: int) -> np.ndarray:
-    return np.bincount(values, minlength=k) / max(len(values), 1)
 
 
 def _per_sender(rows: np.ndarray, ip: np.ndarray, network: np.ndarray) -> np.ndarray:
@@ -39,19 +36,15 @@ def network_shift(mine: np.ndarray, rest: np.ndarray, ip: np.ndarray,
     """Total variation distance between the networks of the senders of rows ``mine`` and
     those of ``rest``, and what a sample of ``mine``'s size drawn from ``rest`` shows by
     chance (its expected value)."""
-    k = int(network.max()) + 1
-    a, b = _per_sender(mine, ip, network), _per_sender(rest, ip, network)
-    p = _shares(b, k)
-    tv = 0.5 * float(np.abs(_shares(a, k) - p).sum())
-    chance = 0.5 * float(np.sqrt(2.0 * p * (1.0 - p) / (np.pi * max(len(a), 1))).sum())
-    return tv, chance
+    return value_shift(_per_sender(mine, ip, network), _per_sender(rest, ip, network),
+                       int(network.max()) + 1)
 
 
 def _other_networks(mine: np.ndarray, rest: np.ndarray, ip: np.ndarray,
                     network: np.ndarray, min_shift: float) -> bool:
     """Whether the senders of rows ``mine`` sit in other networks than those of ``rest``."""
-    tv, chance = network_shift(mine, rest, ip, network)
-    return tv >= max(min_shift, 2.0 * chance)
+    return departs(_per_sender(mine, ip, network), _per_sender(rest, ip, network),
+                   int(network.max()) + 1, min_shift)
 
 
 def split_populations(labels: np.ndarray, dialect: np.ndarray, ip: np.ndarray,
