@@ -119,7 +119,7 @@ def subject_shape(value: str | None) -> str | None:
     """Subject with numbers and random-looking tokens masked, case folded."""
     if value is None:
         return None
-    return _SUBJECT_SHAPES[value] if len(value) <= _MEMO_CHARS else _subject_shape(value)
+    return _SUBJECT_SHAPES[value]
 
 
 def _subject_shape(value: str) -> str:
@@ -130,8 +130,7 @@ def boundary_shape(content_type: str | None) -> str | None:
     """Shape of the top-level MIME boundary parameter (words kept, values masked)."""
     if not content_type:
         return None
-    return (_BOUNDARY_SHAPES[content_type] if len(content_type) <= _MEMO_CHARS
-            else _boundary_shape(content_type))
+    return _BOUNDARY_SHAPES[content_type]
 
 
 def _boundary_shape(content_type: str) -> str | None:
@@ -141,6 +140,5 @@ def _boundary_shape(content_type: str) -> str | None:
 
 # Whole subjects and Content-Type values recur (a campaign's subject, a mailer's fixed
 # boundary): their shapes are remembered, for values up to this many characters.
-_MEMO_CHARS = 256
-_SUBJECT_SHAPES = Memo(_subject_shape, 1 << 13)
-_BOUNDARY_SHAPES = Memo(_boundary_shape, 1 << 13)
+_SUBJECT_SHAPES = Memo(_subject_shape, 1 << 13, keep=lambda value: len(value) <= 256)
+_BOUNDARY_SHAPES = Memo(_boundary_shape, 1 << 13, keep=lambda value: len(value) <= 256)

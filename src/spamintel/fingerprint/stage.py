@@ -13,8 +13,6 @@ from spamintel.memo import Memo
 from spamintel.model import Event, ParsedMessage
 
 EXCERPT_CHARS = 1000
-# Bodies up to this many characters have their excerpt and normalised text remembered.
-_MEMO_CHARS = 4096
 
 
 def excerpt(text: str) -> str:
@@ -32,9 +30,9 @@ def _text_fields(text: str) -> tuple[str, bytes]:
 
 
 # Bulk mail repeats bodies word for word (a fifth of TREC's bodies are seen again within
-# the last thousand). Only short bodies are kept: a key is hashed whole, and the memo
-# holds at most its size of them.
-_TEXT_FIELDS = Memo(_text_fields, 1024)
+# the last thousand). Only bodies up to 4,096 characters are kept, at most the memo's
+# size of them.
+_TEXT_FIELDS = Memo(_text_fields, 1024, keep=lambda text: len(text) <= 4096)
 
 
 def fingerprint(parsed: ParsedMessage, cfg: ParseConfig) -> Event:
@@ -63,8 +61,7 @@ def _fields(parsed: ParsedMessage) -> bytes:
     ev.subject_shape = subject_shape(ev.subject)
     ev.boundary_shape = boundary_shape(parsed.header("content-type"))
     text = parsed.text
-    ev.body_excerpt, normalised = (_TEXT_FIELDS[text] if len(text) <= _MEMO_CHARS
-                                   else _text_fields(text))
+    ev.body_excerpt, normalised = _TEXT_FIELDS[text]
     if parsed.raw.session:
         ev.smtp_dialect_fp, features = dialect_fingerprint(parsed.raw.session)
         ev.smtp_dialect = features_json(features)

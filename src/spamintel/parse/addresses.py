@@ -13,7 +13,7 @@ _QUOTES = " \t\"'"
 
 def split_address(value: str) -> tuple[str | None, str | None]:
     """``'"Ann" <ann@x.org>'`` → ``('Ann', 'ann@x.org')``; missing parts are None."""
-    return _SPLIT[value] if len(value) <= _MEMO_CHARS else _split(value)
+    return _SPLIT[value]
 
 
 def _split(value: str) -> tuple[str | None, str | None]:
@@ -33,8 +33,7 @@ def _split(value: str) -> tuple[str | None, str | None]:
 
 # A campaign's sender lines recur word for word: values up to this many characters have
 # their split remembered.
-_MEMO_CHARS = 256
-_SPLIT = Memo(_split, 1 << 13)
+_SPLIT = Memo(_split, 1 << 13, keep=lambda value: len(value) <= 256)
 
 
 def count_addresses(value: str) -> int:

@@ -66,9 +66,7 @@ def _body(parsed: ParsedMessage, structure: Structure, cfg: ParseConfig) -> None
             ev.attachments.append(describe(leaf.filename, leaf.content_type, leaf.content))
             parsed.attachment_data.append(leaf.content)
     key = ("\n".join(texts), "\n".join(htmls), cfg.max_text_chars, cfg.max_urls)
-    parsed.text, parsed.html, ev.n_urls, urls, domains = (
-        _TEXT_AND_LINKS[key] if len(key[0]) + len(key[1]) <= _MEMO_CHARS
-        else _text_and_links(key))
+    parsed.text, parsed.html, ev.n_urls, urls, domains = _TEXT_AND_LINKS[key]
     ev.urls, ev.url_domains = list(urls), list(domains)
     ev.charsets = sorted(set(charsets))
     ev.mime_parts, ev.mime_depth = len(structure.leaves), structure.depth
@@ -90,10 +88,10 @@ def _text_and_links(key: tuple[str, str, int, int]
 
 
 # Bulk mail repeats bodies word for word (a fifth of TREC's bodies are seen again within
-# the last thousand): their text and links are remembered. Only short bodies are kept (a
-# key is hashed whole), at most the memo's size of them.
-_MEMO_CHARS = 8192
-_TEXT_AND_LINKS = Memo(_text_and_links, 1024)
+# the last thousand): their text and links are remembered. Only bodies up to 8,192
+# characters are kept, at most the memo's size of them.
+_TEXT_AND_LINKS = Memo(_text_and_links, 1024,
+                       keep=lambda key: len(key[0]) + len(key[1]) <= 8192)
 
 
 def _addresses(ev: Event, parsed: ParsedMessage, raw: RawMessage) -> None:

@@ -53,8 +53,6 @@ def parse_params(value: str | None) -> tuple[str, dict[str, str]]:
     """Split a Content-Type value into the lower-case type and its parameters."""
     if not value:
         return "text/plain", {}
-    if len(value) > _MEMO_CHARS:
-        return _parse_params(value)
     ctype, params = _PARAMS[value]
     return ctype, dict(params)  # a dict of the caller's own
 
@@ -71,8 +69,7 @@ def _parse_params(value: str) -> tuple[str, dict[str, str]]:
 
 # Content-Type values recur (three in four on TREC: a mailer writes the same part
 # headers message after message): values up to this many characters are split once.
-_MEMO_CHARS = 256
-_PARAMS = Memo(_parse_params, 1 << 13)
+_PARAMS = Memo(_parse_params, 1 << 13, keep=lambda value: len(value) <= 256)
 
 
 def _first(headers: dict[str, list[str]], name: str, usual: str) -> str | None:
