@@ -112,7 +112,9 @@ def build_clusters(rows: RowInputs, matches: FamilyMatches, cfg: AttributeConfig
     """Cluster every spam row by discovery, split off new populations, move borrowed mail
     and split off pieces running other software (``campaigns`` gives a campaign or
     domain-pool label per row, -1 none, from the class labels; without it none of these),
-    then name the clusters."""
+    then name the clusters. Once the pieces are split, late classes are tested for
+    continuation again: a piece that fell silent when a late class began may only have
+    become a class of its own in the software split (its botnet switched templates)."""
     labels = discover_classes(rows, cfg)
     if campaigns is not None:
         rules = OnsetRules(cfg.new_botnet_lead_days, cfg.min_new_messages, cfg.min_botnet_ips)
@@ -122,6 +124,7 @@ def build_clusters(rows: RowInputs, matches: FamilyMatches, cfg: AttributeConfig
         labels = move_borrowed(labels, rows.ip, rows.has_ip, rows.x[:, 3], campaign,
                                BorrowRules(cfg.min_new_messages, cfg.min_botnet_ips))
         labels = _split_software(labels, rows, campaign, cfg, rules)
+        labels = merge_continuations(labels, senders, rows.day, rules)
     return name_clusters(labels, rows, matches, cfg)
 
 
