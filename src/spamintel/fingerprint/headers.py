@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from functools import lru_cache
+from operator import itemgetter
 
 from spamintel.fingerprint.shapes import short_hash
 from spamintel.memo import Memo
@@ -15,11 +16,12 @@ _TRANSIT = frozenset({
     "content-length", "lines", "x-uidl", "x-mailman-version", "x-beenthere", "x-spam",
 })
 _TRANSIT_PREFIXES = ("x-spam", "x-virus", "from ")
+_NAME = itemgetter(0)
 
 
 def header_order(headers: list[tuple[str, str]]) -> str:
     """Sender-written header names in order (transit fields dropped), ':'-joined."""
-    return _ORDERS[tuple([name for name, _ in headers])]
+    return _ORDERS[tuple(map(_NAME, headers))]
 
 
 def _order(names: tuple[str, ...]) -> str:

@@ -90,7 +90,8 @@ def body_minhashes(texts: Sequence[bytes], extras: Sequence[Sequence[str]],
         flat = flat[order]
         offsets = np.searchsorted(owner_all[order], np.arange(len(texts) + 1)).astype(np.uint64)
     rows = RMinHash.digest_matrix_from_flat_token_hashes(flat, offsets, perms, SEED).to_rows()
-    return [row if offsets[i + 1] > offsets[i] else [] for i, row in enumerate(rows)]
+    hashed = (offsets[1:] > offsets[:-1]).tolist()  # one comparison, not two per row
+    return [row if any_hash else [] for row, any_hash in zip(rows, hashed, strict=True)]
 
 
 def _groups(texts: Sequence[bytes]) -> list[int]:
@@ -118,19 +119,22 @@ _POWERS = _powers(_GROUP_BYTES + 64)
 def _word_hashes(texts: Sequence[bytes]) -> tuple[np.ndarray, np.ndarray]:
     """``(owner, hash)`` of every word of the texts, in order: the index of the text the
     word belongs to, and the word's polynomial hash (independent of its position)."""
-    blob = np.frombuffer(b" " + b" ".join(texts) + b" ", dtype=np.uint8)
+    blob = np.frombuffer(b" ".join([b"", *texts, b""]), dtype=np.uint8)  # spaced ends
     word = blob != _SPACE
     # Spaces at both ends: the changes alternate, a word's start then its end.
     edges = (word[1:] != word[:-1]).nonzero()[0] + 1
     starts, ends = edges[0::2], edges[1::2]
     up, down = _POWERS if len(blob) <= len(_POWERS[0]) else _powers(len(blob))
-    prefix = np.zeros(len(blob) + 1, dtype=np.uint64)
+    prefix = np.empty(len(blob) + 1, dtype=np.uint64)  # no zero fill: all but [0] written
+    prefix[0] = 0
     np.cumsum(blob * up[: len(blob)], dtype=np.uint64, out=prefix[1:])
     hashes = (prefix[ends] - prefix[starts]) * down[starts]
     if len(texts) == 1:
         return np.zeros(len(starts), dtype=np.int64), hashes
-    text_ends = np.cumsum([len(t) + 1 for t in texts]) + 1
-    return np.searchsorted(text_ends, starts, side="right"), hashes
+    # Text i spans blob[begins[i]:begins[i + 1] - 1]: its words are the starts in between.
+    begins = np.cumsum([1] + [len(t) + 1 for t in texts])
+    counts = np.diff(np.searchsorted(starts, begins))
+    return np.repeat(np.arange(len(texts)), counts), hashes
 
 
 def _shingle_hashes(texts: Sequence[bytes]) -> tuple[np.ndarray, np.ndarray]:

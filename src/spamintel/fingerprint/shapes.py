@@ -66,6 +66,11 @@ def message_id_shape(value: str | None) -> str | None:
     """``<20070408.1234@mail.example.com>`` → ``<D8.D4@H>``; IP-literal hosts → ``IP``."""
     if value is None:
         return None
+    if value.isascii():
+        # Each letter and digit read as the first of its class (digit, hex letter, other
+        # letter; by case) leaves every token's shape as it is, and random tokens of one
+        # template meet the token memo as a few keys instead of a new one each time.
+        value = value.translate(_CHAR_CLASSES)
     value = value.strip()[:200]
     left, at, host = value.strip("<>").rpartition("@")
     if not at:
@@ -73,6 +78,10 @@ def message_id_shape(value: str | None) -> str | None:
     host_shape = "IP" if _IP.match(host) else ("H" if "." in host else _shape(host, False))
     wrap = ("<" if value.startswith("<") else "", ">" if value.endswith(">") else "")
     return f"{wrap[0]}{_shape(left, False)}@{host_shape}{wrap[1]}"
+
+
+_CHAR_CLASSES = str.maketrans("0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ",
+                               "0" * 10 + "a" * 6 + "g" * 20 + "A" * 6 + "G" * 20)
 
 
 def date_shape(value: str | None) -> str | None:
@@ -83,8 +92,12 @@ def date_shape(value: str | None) -> str | None:
     # A run of digits shapes by its length alone: in ASCII text where no word mixes
     # letters and digits, every digit read as 0 leaves the shape as it is, and one
     # template (a mailer's date format) gives one key to remember its shape by.
+    key = text.translate(_ZERO_DIGITS)
+    shape = _DATE_SHAPES.get(key)  # only such keys are kept, and the zeros keep both tests
+    if shape is not None:
+        return shape
     if text.isascii() and _MIXED_WORD.search(text) is None:
-        return _DATE_SHAPES[text.translate(_ZERO_DIGITS)]
+        return _DATE_SHAPES[key]
     return _date_shape(text)
 
 

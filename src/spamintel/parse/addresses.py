@@ -38,4 +38,4 @@ _SPLIT = Memo(_split, 1 << 13, keep=lambda value: len(value) <= 256)
 
 def count_addresses(value: str) -> int:
     """Number of addresses in a To/Cc value (counted by their ``@``-forms)."""
-    return len(_BARE.findall(value))
+    return len(_BARE.findall(value)) if "@" in value else 0

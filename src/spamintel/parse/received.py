@@ -61,7 +61,7 @@ def parse_hop(value: str) -> Hop:
     by_host = by.group(1).strip("[]").lower() if by else None
     from_part = head[: by.start()] if by else head
     helo, rdns, ip = _from_clause(from_part)
-    return Hop(helo=helo, rdns=rdns, ip=ip, by=by_host, date_text=date_part)
+    return Hop(helo, rdns, ip, by_host, date_part)
 
 
 class Hops(Sequence[Hop]):

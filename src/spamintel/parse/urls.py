@@ -55,10 +55,13 @@ def _lower(text: str) -> str:
 def find_urls(text: str, markup: str, limit: int) -> list[str]:
     """URLs from plain text and from HTML ``href`` attributes, de-duplicated, in order."""
     seen: dict[str, None] = {}
-    low_markup = _lower(markup)
-    sources = (_scan(markup, low_markup, ("href",), _HREF),
-               _scan(text, _lower(text), _STARTS, _URL),
-               _scan(markup, low_markup, _STARTS, _URL) if markup else [])
+    if markup:
+        low_markup = _lower(markup)
+        sources = (_scan(markup, low_markup, ("href",), _HREF),
+                   _scan(text, _lower(text), _STARTS, _URL),
+                   _scan(markup, low_markup, _STARTS, _URL))
+    else:
+        sources = (_scan(text, _lower(text), _STARTS, _URL),)
     for source in sources:
         for url in source:
             url = url.rstrip(_TRAIL)
