@@ -8,6 +8,8 @@ import numpy as np
 from spamintel.attribute.onset import (
     OnsetRules,
     Senders,
+    join_twins,
+    late_classes,
     merge_continuations,
     split_new_populations,
 )
@@ -101,3 +103,23 @@ def test_a_split_off_class_rejoins_only_the_class_it_came_from():
     assert (merge_continuations(labels, *args, origin={2: 0})[labels == 2] == 0).all()
     # split from class 1, which did not fall silent: it stays a class of its own
     assert (merge_continuations(labels, *args, origin={2: 1})[labels == 2] == 2).all()
+
+
+def test_classes_born_together_on_the_same_campaigns_are_one_botnet():
+    # one new botnet, two dialects: two classes from day 20 on the same campaigns; the
+    # first also took in a few stray messages of another botnet on day 0
+    old = _population(0, range(0, 45), 20, [1, 2], country=0)
+    dialect_a = _population(50_000, range(20, 45), 20, [7, 8], country=10)
+    dialect_b = _population(80_000, range(22, 45), 20, [7, 8], country=10)
+    stray = _population(99_000, range(0, 1), 4, [1], country=0)
+    later = _population(120_000, range(35, 45), 20, [7, 8], country=10)
+    labels, args = _classes(old, dialect_a, dialect_b, stray, later)
+    labels[labels == 3] = 1
+    senders, day, rules = args
+    rows = _concat(old, dialect_a, dialect_b, stray, later)
+    late = late_classes(labels, day, rules)
+    assert set(late.tolist()) == {1, 2, 4}
+    out = join_twins(labels, late, rows["campaign"], day, rules)
+    assert (out[labels == 2] == 1).all(), "born within lead_days on the same campaigns"
+    assert (out[labels == 4] == 4).all(), "born 15 days later: another botnet"
+    assert (out[labels == 0] == 0).all()

@@ -26,6 +26,8 @@ from spamintel.attribute.mixture import unique_rows
 from spamintel.attribute.onset import (
     OnsetRules,
     Senders,
+    join_twins,
+    late_classes,
     merge_continuations,
     split_new_populations,
 )
@@ -113,8 +115,9 @@ def build_clusters(rows: RowInputs, matches: FamilyMatches, cfg: AttributeConfig
     and split off pieces running other software (``campaigns`` gives a campaign or
     domain-pool label per row, -1 none, from the class labels; without it none of these),
     then name the clusters. Once the pieces are split, late classes are tested for
-    continuation again: a piece that fell silent when a late class began may only have
-    become a class of its own in the software split (its botnet switched templates)."""
+    continuation again (a piece that fell silent when a late class began may only have
+    become a class of its own in the software split: its botnet switched templates), and
+    late classes that began together on the same campaigns are joined (``join_twins``)."""
     labels = discover_classes(rows, cfg)
     if campaigns is not None:
         rules = OnsetRules(cfg.new_botnet_lead_days, cfg.min_new_messages, cfg.min_botnet_ips)
@@ -125,6 +128,8 @@ def build_clusters(rows: RowInputs, matches: FamilyMatches, cfg: AttributeConfig
                                BorrowRules(cfg.min_new_messages, cfg.min_botnet_ips))
         labels = _split_software(labels, rows, campaign, cfg, rules)
         labels = merge_continuations(labels, senders, rows.day, rules)
+        labels = join_twins(labels, late_classes(labels, rows.day, rules), campaign, rows.day,
+                            rules)
     return name_clusters(labels, rows, matches, cfg)
 
 

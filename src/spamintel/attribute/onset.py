@@ -23,7 +23,9 @@ piece's senders sit in the same countries (total variation distance at most
 ``max_country_tv``). Such a piece joins the class it continues; any other new
 population becomes a class of its own, so it is reported, and its onset dated, as a new
 botnet. The same test is applied to whole classes that begin after the data does. Two
-new populations that start together and mostly send the same campaigns are one botnet.
+new populations (or late classes) that start together and mostly send the same campaigns
+are one botnet. A class is dated by its messages beyond the first ``stray_share`` of
+them, so a few strays (another botnet's mail the class took in) do not date it.
 
 Work is linear in messages: one sort per link key and one connected-components pass;
 the continuation test runs once per new population.
@@ -50,6 +52,7 @@ class OnsetRules:
     min_country_shift: float = 0.4
     drop_ratio: float = 0.3
     max_country_tv: float = 0.25
+    stray_share: float = 0.02
 
 
 @dataclass(frozen=True)
@@ -137,7 +140,7 @@ def split_new_populations(labels: np.ndarray, senders: Senders, campaign: np.nda
     class_first = np.full(int(labels.max()) + 1, np.iinfo(np.int64).max)
     np.minimum.at(class_first, labels[rows], day[rows])
     next_label = int(labels.max()) + 1
-    born: list[np.ndarray] = []
+    born: list[int] = []
     for group in _late_groups(pieces, class_first, rules):
         mine = rows[np.isin(pieces.of_row, group)]
         if len(mine) < rules.min_messages or \
@@ -150,9 +153,9 @@ def split_new_populations(labels: np.ndarray, senders: Senders, campaign: np.nda
         target = _continued_class(mine, own, rows, labels, senders, day, rules)
         if target < 0:
             target, next_label = next_label, next_label + 1
-            born.append(mine)
+            born.append(target)
         out[mine] = target
-    _join_twins(out, born, campaign, day, rules)
+    out = join_twins(out, born, campaign, day, rules)
     return merge_continuations(out, senders, day, rules)
 
 
@@ -186,19 +189,55 @@ def _late_groups(pieces: _Pieces, class_first: np.ndarray, rules: OnsetRules
     return [np.array(g, dtype=np.int64) for g in groups]
 
 
-def _join_twins(labels: np.ndarray, born: list[np.ndarray], campaign: np.ndarray,
-                day: np.ndarray, rules: OnsetRules) -> None:
-    """New populations that start within ``lead_days`` of each other and mostly send the
-    same campaigns are one botnet (its bots speak two dialects, so discovery put them in
-    two classes); they take the first one's label, in place."""
-    for i, a in enumerate(born):
-        for b in born[i + 1:]:
-            if abs(int(day[a].min()) - int(day[b].min())) > rules.lead_days:
+def join_twins(labels: np.ndarray, classes: list[int] | np.ndarray, campaign: np.ndarray,
+               day: np.ndarray, rules: OnsetRules) -> np.ndarray:
+    """Labels after classes among ``classes`` that start (``class_starts``) within
+    ``lead_days`` of each other and mostly send the same campaigns are joined (one botnet
+    whose bots speak two dialects, so discovery put them in two classes); each takes the
+    earliest one's label."""
+    out = labels.copy()
+    start = class_starts(labels, day, rules.stray_share)
+    order = sorted((int(c) for c in classes), key=lambda c: start[c])
+    rows = {c: np.flatnonzero(labels == c) for c in order}
+    for i, a in enumerate(order):
+        for b in order[i + 1:]:
+            if start[b] - start[a] > rules.lead_days:
                 continue
-            ca, cb = campaign[a], campaign[b]
+            ca, cb = campaign[rows[a]], campaign[rows[b]]
             shared = np.intersect1d(ca[ca >= 0], cb[cb >= 0])
             if min(np.isin(ca, shared).mean(), np.isin(cb, shared).mean()) >= 0.5:
-                labels[b] = labels[a[0]]
+                out[rows[b]] = out[rows[a][0]]
+    return out
+
+
+def class_starts(labels: np.ndarray, day: np.ndarray, stray_share: float) -> np.ndarray:
+    """Per class, the day of its message number ``ceil(stray_share × size)`` in time
+    order: a few stray messages (another botnet's mail the class took in) do not date
+    it. Classes without messages get the largest integer."""
+    rows = np.flatnonzero(labels >= 0)
+    n = int(labels.max()) + 1 if len(rows) else 0
+    out = np.full(n, np.iinfo(np.int64).max)
+    if n == 0:
+        return out
+    order = rows[np.lexsort((day[rows], labels[rows]))]
+    size = np.bincount(labels[rows], minlength=n)
+    offset = np.concatenate([[0], np.cumsum(size)[:-1]])
+    k = np.maximum(np.ceil(stray_share * size).astype(np.int64), 1) - 1
+    has = size > 0
+    out[has] = day[order[offset[has] + k[has]]]
+    return out
+
+
+def late_classes(labels: np.ndarray, day: np.ndarray, rules: OnsetRules) -> np.ndarray:
+    """Classes of at least ``min_messages`` messages that start (``class_starts``) at
+    least ``lead_days`` after the data's first message."""
+    rows = np.flatnonzero(labels >= 0)
+    if len(rows) == 0:
+        return np.zeros(0, dtype=np.int64)
+    size = np.bincount(labels[rows], minlength=int(labels.max()) + 1)
+    start = class_starts(labels, day, rules.stray_share)
+    return np.flatnonzero((start >= day[rows].min() + rules.lead_days)
+                          & (size >= rules.min_messages))
 
 
 def merge_continuations(labels: np.ndarray, senders: Senders, day: np.ndarray,
@@ -210,19 +249,15 @@ def merge_continuations(labels: np.ndarray, senders: Senders, day: np.ndarray,
     its origin alone."""
     rows = np.flatnonzero(labels >= 0)
     out = labels.copy()
-    if len(rows) == 0:
-        return out
-    n = int(labels.max()) + 1
-    first = np.full(n, np.iinfo(np.int64).max)
-    np.minimum.at(first, labels[rows], day[rows])
-    size = np.bincount(labels[rows], minlength=n)
-    late = (first >= day[rows].min() + rules.lead_days) & (size >= rules.min_messages)
+    late = late_classes(labels, day, rules)
     if origin is not None:
-        late &= np.isin(np.arange(n), list(origin))
-    for c in np.flatnonzero(late):
+        late = late[np.isin(late, list(origin))]
+    start = class_starts(labels, day, rules.stray_share)
+    for c in late:
         mine = rows[labels[rows] == c]
         only = origin[int(c)] if origin is not None else -1
-        target = _continued_class(mine, int(c), rows, labels, senders, day, rules, only)
+        target = _continued_class(mine[day[mine] >= start[c]], int(c), rows, labels, senders,
+                                  day, rules, only)
         if target >= 0:
             out[mine] = target
     return out
