@@ -62,7 +62,9 @@ def parse_fields(block: bytes, max_headers: int) -> tuple[list[tuple[str, str]],
     if b"\x00" in block:
         defects.append("nul_in_headers")
         block = block.replace(b"\x00", b"")
-    text = _decode_block(block, defects).replace("\r\n", "\n")
+    text = _decode_block(block, defects)
+    if "\r" in text:  # a search for one character is several times faster than replace's
+        text = text.replace("\r\n", "\n")
     text = _FOLD.sub(" ", text)  # unfolded: one field a line
     fields = _FIELD_RE.findall(text)
     if text.count("\n") + 1 > len(fields) and text.strip():

@@ -177,7 +177,9 @@ def mime_fields_only(data: bytes, body_offset: int) -> bytes | None:
     fields = _MIME_FIELD.findall(b"\n" + data[:head_end])
     if not fields:
         return None
-    return b"".join(fields)[1:] + b"\n" + data[head_end:]
+    fields[0] = fields[0][1:]  # the line break put before the first line
+    # One join, reading the body in place: the body is copied once.
+    return b"".join([*fields, b"\n", memoryview(data)[head_end:]])
 
 
 def parse_structure(data: bytes, max_depth: int, max_parts: int,

@@ -163,9 +163,11 @@ class Boundary:
         """The receiving organisation's registered domains (auto mode: the top ``by``)."""
         if self.suffixes or self.nets:
             return set(self.suffixes)
-        top = next((h.by for h in hops if h.by), None)
-        dom = self.registered(top) if top else None
-        return {dom} if dom else set()
+        for hop in hops:  # the first hop naming its receiver; a loop, as no generator
+            if hop.by:
+                dom = self.registered(hop.by)
+                return {dom} if dom else set()
+        return set()
 
     def is_internal(self, hop: Hop, org: set[str]) -> bool:
         """True when the hop's sending side is inside the organisation."""
