@@ -159,7 +159,7 @@ EVENT_COLUMNS: tuple[Column, ...] = (
 
 EVENT_SCHEMA: pa.Schema = pa.schema([pa.field(c.name, c.type) for c in EVENT_COLUMNS])
 EVENT_FIELDS: tuple[str, ...] = tuple(c.name for c in EVENT_COLUMNS)
-_EVENT_ROW = attrgetter(*EVENT_FIELDS)
+_EVENT_GETTERS = tuple(map(attrgetter, EVENT_FIELDS))
 
 
 @dataclass(slots=True)
@@ -265,7 +265,7 @@ def events_to_batch(events: list[Event]) -> pa.RecordBatch:
     """Turn events into one Arrow record batch with ``EVENT_SCHEMA``."""
     if not events:
         return pa.RecordBatch.from_pylist([], schema=EVENT_SCHEMA)
-    columns = zip(*map(_EVENT_ROW, events), strict=True)  # one tuple per event, transposed
+    # One C-level pass per column: no tuple per event and no transpose of them.
     return pa.RecordBatch.from_arrays(
-        [pa.array(values, type=f.type) for values, f in zip(columns, EVENT_SCHEMA, strict=True)],
-        schema=EVENT_SCHEMA)
+        [pa.array(list(map(get, events)), type=f.type)
+         for get, f in zip(_EVENT_GETTERS, EVENT_SCHEMA, strict=True)], schema=EVENT_SCHEMA)
