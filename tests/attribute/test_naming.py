@@ -28,18 +28,24 @@ def _population(rng: np.random.Generator, first_ip: int, days: range, dialect: i
     return np.array(rows, dtype=np.int64).reshape(-1, _COLUMNS)
 
 
-def _clusters(*populations: np.ndarray):
+def _clusters(*populations: np.ndarray, signed: int | None = None):
+    """Labels per population (and the clusters); population number ``signed`` is the
+    mail a family's signature matches."""
     rows = np.vstack(populations)
     n = len(rows)
     x = np.stack([np.unique(rows[:, j], return_inverse=True)[1] for j in range(6)], axis=1)
     inputs = RowInputs(x, np.ones(n, dtype=bool), rows[:, 6], rows[:, 3],
                        np.zeros(n, dtype=bool), np.array([f"{i:064x}" for i in range(n)]),
                        np.ones(n, dtype=bool), rows[:, 7], rows[:, 8])
-    no_signatures = FamilyMatches([], np.zeros((n, 0), dtype=bool), np.zeros(n), [])
-    clusters = build_clusters(inputs, no_signatures, AttributeConfig(use_signatures=False),
-                              lambda labels: x[:, 5].copy())
     bounds = np.cumsum([0] + [len(p) for p in populations])
-    return [clusters.labels[a:b] for a, b in zip(bounds[:-1], bounds[1:], strict=True)]
+    mask = np.zeros((n, 1 if signed is not None else 0), dtype=bool)
+    if signed is not None:
+        mask[bounds[signed]:bounds[signed + 1], 0] = True
+    matches = FamilyMatches(["Newbot"] if signed is not None else [], mask,
+                            mask.any(axis=1) * 0.95, ["newbot-1"] if signed is not None else [])
+    clusters = build_clusters(inputs, matches, AttributeConfig(use_signatures=signed is not None),
+                              lambda labels: x[:, 5].copy())
+    return [clusters.labels[a:b] for a, b in zip(bounds[:-1], bounds[1:], strict=True)], clusters
 
 
 @pytest.mark.parametrize("seed", [0, 1])
@@ -54,6 +60,28 @@ def test_a_botnet_switching_templates_joins_the_software_piece_it_left(seed):
                            [0, 1, 2], 400)
     other = _population(rng, 300_000, range(0, 45), 5, 5, range(30, 40), [5, 6],
                         [20, 21, 22], 200)
-    first_l, second_l, switched_l, other_l = _clusters(first, second, switched, other)
+    (first_l, second_l, switched_l, other_l), _ = _clusters(first, second, switched, other)
     assert len(set(second_l)) == 1 and set(switched_l) == set(second_l)
     assert not set(second_l) & (set(first_l) | set(other_l))
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_a_new_botnet_s_bots_on_software_no_signature_describes_take_its_name(seed):
+    # from day 20 a new botnet sends two campaigns in two dialects; its signature
+    # describes only the first, whose class also holds another sender's mail from day 0
+    # (so that class does not look new)
+    rng = np.random.default_rng(seed)
+    described = _population(rng, 100_000, range(20, 45), 2, 2, range(30, 40), [5, 6],
+                            [10, 11, 12], 200)
+    strays = _population(rng, 400_000, range(0, 45), 2, 2, range(30, 40), [5], [13, 14], 200,
+                         per_day=4)
+    other_dialect = _population(rng, 200_000, range(21, 45), 3, 3, range(30, 40), [5, 6],
+                                [10, 11, 12], 200)
+    late_stranger = _population(rng, 300_000, range(21, 45), 4, 4, range(50, 60), [7, 8],
+                                [20, 21, 22], 500)
+    old = _population(rng, 0, range(0, 45), 1, 1, range(10, 20), [0, 1, 2, 3], [0, 1, 2], 100)
+    (described_l, _, twin_l, stranger_l, _), clusters = _clusters(
+        described, strays, other_dialect, late_stranger, old, signed=0)
+    assert set(twin_l) != set(described_l), "discovery keeps the two dialects apart"
+    assert {clusters.names[c] for c in set(described_l) | set(twin_l)} == {"Newbot"}
+    assert clusters.names[stranger_l[0]] != "Newbot", "other campaigns: not the same botnet"

@@ -26,9 +26,12 @@ from spamintel.attribute.mixture import unique_rows
 from spamintel.attribute.onset import (
     OnsetRules,
     Senders,
+    class_starts,
+    first_day,
     join_twins,
     late_classes,
     merge_continuations,
+    same_campaigns,
     split_new_populations,
 )
 from spamintel.attribute.resolve import FamilyMatches
@@ -130,12 +133,43 @@ def build_clusters(rows: RowInputs, matches: FamilyMatches, cfg: AttributeConfig
         labels = merge_continuations(labels, senders, rows.day, rules)
         labels = join_twins(labels, late_classes(labels, rows.day, rules), campaign, rows.day,
                             rules)
+        return name_clusters(labels, rows, matches, cfg,
+                             _twin_families(labels, rows, matches, campaign, rules))
     return name_clusters(labels, rows, matches, cfg)
 
 
+def _twin_families(labels: np.ndarray, rows: RowInputs, matches: FamilyMatches,
+                   campaign: np.ndarray, rules: OnsetRules) -> dict[int, int]:
+    """Late classes (class → family index) that begin within ``lead_days`` of the mail
+    only a family's signatures match, itself begun after the data, on mostly the same
+    campaigns: the new
+    family's bots that run software its signatures do not describe (twins, as in
+    ``onset.join_twins``)."""
+    out: dict[int, int] = {}
+    if not rows.spam.any():
+        return out
+    data_first = int(rows.day[rows.spam].min())
+    late = late_classes(labels, rows.day, rules)
+    start = class_starts(labels, rows.day, rules.stray_share)
+    unique = matches.mask.sum(axis=1) == 1
+    for f in range(len(matches.families)):
+        signed = np.flatnonzero(matches.mask[:, f] & unique & rows.spam)
+        if len(signed) < rules.min_messages:
+            continue
+        f_start = first_day(rows.day[signed], rules.stray_share)
+        if f_start < data_first + rules.lead_days:
+            continue
+        for c in late:
+            if abs(int(start[c]) - f_start) <= rules.lead_days and \
+                    same_campaigns(campaign[labels == c], campaign[signed]):
+                out.setdefault(int(c), f)
+    return out
+
+
 def name_clusters(labels: np.ndarray, rows: RowInputs, matches: FamilyMatches,
-                  cfg: AttributeConfig) -> Clusters:
-    """Figures and names of the clusters ``labels`` defines."""
+                  cfg: AttributeConfig, twins: dict[int, int] | None = None) -> Clusters:
+    """Figures and names of the clusters ``labels`` defines; a botnet-like class in
+    ``twins`` (class → family index) that no signature names takes its family's name."""
     cards = _cards(rows.x)
     stats = cluster_stats(labels, rows.ip, rows.asn, rows.server)
     n = len(stats.messages)
@@ -145,6 +179,9 @@ def name_clusters(labels: np.ndarray, rows: RowInputs, matches: FamilyMatches,
     _name_families(names, sigs, labels, matches, prof, stats, cfg)
     like = botnet_like(stats, cfg.min_botnet_ips, cfg.min_botnet_asns, cfg.max_server_share)
     like &= _signed_share(labels, matches, n) < cfg.min_signature_share
+    for c, f in (twins or {}).items():
+        if names[c] is None and like[c]:
+            names[c] = matches.families[f]
     unknown = 0
     for c in np.argsort(stats.first_row, kind="stable"):
         if names[c] is None and like[c] and stats.messages[c] > 0:

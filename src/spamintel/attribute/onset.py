@@ -201,13 +201,24 @@ def join_twins(labels: np.ndarray, classes: list[int] | np.ndarray, campaign: np
     rows = {c: np.flatnonzero(labels == c) for c in order}
     for i, a in enumerate(order):
         for b in order[i + 1:]:
-            if start[b] - start[a] > rules.lead_days:
-                continue
-            ca, cb = campaign[rows[a]], campaign[rows[b]]
-            shared = np.intersect1d(ca[ca >= 0], cb[cb >= 0])
-            if min(np.isin(ca, shared).mean(), np.isin(cb, shared).mean()) >= 0.5:
+            if start[b] - start[a] <= rules.lead_days and \
+                    same_campaigns(campaign[rows[a]], campaign[rows[b]]):
                 out[rows[b]] = out[rows[a][0]]
     return out
+
+
+def same_campaigns(a: np.ndarray, b: np.ndarray) -> bool:
+    """Whether two samples' campaign labels (-1 = none) mostly agree: at least half of
+    each sample's mail is on campaigns that both send."""
+    shared = np.intersect1d(a[a >= 0], b[b >= 0])
+    return bool(min(np.isin(a, shared).mean(), np.isin(b, shared).mean()) >= 0.5)
+
+
+def first_day(days: np.ndarray, stray_share: float) -> int:
+    """The day of message number ``ceil(stray_share × n)`` of ``days`` in time order
+    (the start of one sample, as ``class_starts`` dates classes)."""
+    k = max(int(np.ceil(stray_share * len(days))), 1) - 1
+    return int(np.partition(days, k)[k])
 
 
 def class_starts(labels: np.ndarray, day: np.ndarray, stray_share: float) -> np.ndarray:
