@@ -58,7 +58,7 @@ def test_assign_names_the_unknown_botnet_not_the_family():
     n = len(labels)
     clusters = Clusters(labels, np.array(["k-0", "k-1"]), np.array(["Fam", "unknown-1"],
                         dtype=object), np.array(["fam-1", None], dtype=object),
-                        np.array([True, False]), np.array([100, 100]),
+                        np.array([100, 100]),
                         np.bincount(labels), np.array([0, 600]))
     matches = FamilyMatches(["Fam"], mask, mask.astype(np.float32) * 0.95, ["fam-1"])
     got = assign(clusters, matches, x, np.arange(n), np.ones(n, dtype=bool), 0.8).botnet

@@ -44,14 +44,13 @@ DISCOVERY_COLUMNS = [0, 1, 2, 3, 4]
 
 @dataclass(frozen=True)
 class Clusters:
-    """Row → cluster label (-1 = not clustered) and, per cluster: id, name, signature,
-    whether it is a family cluster (from signatures) and its figures."""
+    """Row → cluster label (-1 = not clustered) and, per cluster: id, name, the signature
+    that named it (None when none did) and its figures."""
 
     labels: np.ndarray
     ids: np.ndarray
     names: np.ndarray
     signatures: np.ndarray
-    from_signature: np.ndarray
     ips: np.ndarray
     messages: np.ndarray
     first_row: np.ndarray
@@ -189,8 +188,7 @@ def name_clusters(labels: np.ndarray, rows: RowInputs, matches: FamilyMatches,
             names[c] = f"unknown-{unknown}"
     ids = np.array([f"k-{str(rows.sha[r])[:12]}" if r >= 0 else None for r in stats.first_row],
                    dtype=object)
-    return Clusters(labels, ids, names, sigs, np.array([v is not None for v in sigs]),
-                    stats.ips, stats.messages, stats.first_row)
+    return Clusters(labels, ids, names, sigs, stats.ips, stats.messages, stats.first_row)
 
 
 def _signed_share(labels: np.ndarray, matches: FamilyMatches, n: int) -> np.ndarray:
