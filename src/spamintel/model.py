@@ -15,7 +15,6 @@ from typing import Any
 
 import pyarrow as pa
 
-SOURCE_KINDS = ("trap", "archive", "feed")
 VERDICTS = ("ham", "spam", "phish", "malware")
 
 

@@ -72,9 +72,3 @@ def scenario_targets(truth_dir: Path) -> list[dict[str, Any]]:
     """The calibration targets the scenario declares (published 2010-2011 figures)."""
     data = json.loads((truth_dir / "scenario.json").read_text(encoding="utf-8"))
     return data.get("calibration", [])
-
-
-def scenario_events(truth_dir: Path) -> list[dict[str, Any]]:
-    """The events the scenario scheduled."""
-    data = json.loads((truth_dir / "scenario.json").read_text(encoding="utf-8"))
-    return data.get("events", [])

@@ -21,7 +21,7 @@ from __future__ import annotations
 import math
 
 from spamintel.analyze.estimate import Z95
-from spamintel.analyze.series import BOTNET_SQL, VERDICT_SPAM_SQL, spam_sql
+from spamintel.analyze.series import VERDICT_SPAM_SQL, spam_sql
 
 HAM_MIN_SHARE = 0.01
 # Trap messages a month needs before its classifier recall corrects the spam rate.
@@ -222,11 +222,3 @@ def category_shares(con, mixed: list[str]) -> list[dict]:
         p, lo, hi = wilson(int(k), int(n))
         rows.append(_row(month, f"category:{cat}", p, lo, hi, int(k), int(n), "spam, all sensors"))
     return rows
-
-
-def observed_botnet_share(con, mixed: list[str]) -> dict[str, tuple[float, float]]:
-    """Month -> (botnet spam, all spam) as observed (when there is no calibration)."""
-    return {m: (float(b), float(t)) for m, b, t in con.execute(f"""
-        SELECT strftime(day, '%Y-%m'), count(*) FILTER (WHERE {BOTNET_SQL} IS NOT NULL),
-               count(*) FROM events WHERE day IS NOT NULL AND {spam_sql(mixed)} GROUP BY 1"""
-        ).fetchall()}

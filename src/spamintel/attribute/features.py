@@ -36,7 +36,6 @@ ROW_FEATURES: dict[str, str] = {
     "f_rcpt": "least(coalesce(rcpt_count, 0), 10)",
     "f_asn": "coalesce(client_asn, -1)",
 }
-SQL_FEATURES = {**DIALECT_FEATURES, **ROW_FEATURES}
 SERVER_SQL = (f"coalesce({_dialect('helo_form')} = 'fqdn' AND {_dialect('helo_verb')} = 'EHLO'"
               f" AND regexp_matches({_dialect('mail_shape')}, '(SIZE|BODY)='), false)")
 
