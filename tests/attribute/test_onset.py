@@ -117,7 +117,8 @@ def test_classes_born_together_on_the_same_campaigns_are_one_botnet():
     labels[labels == 3] = 1
     senders, day, rules = args
     rows = _concat(old, dialect_a, dialect_b, stray, later)
-    late = late_classes(labels, day, rules)
+    assert set(late_classes(labels, day, rules).tolist()) == {2, 4}, "a stray dates class 1"
+    late = late_classes(labels, day, rules, rules.stray_share)
     assert set(late.tolist()) == {1, 2, 4}
     out = join_twins(labels, late, rows["campaign"], day, rules)
     assert (out[labels == 2] == 1).all(), "born within lead_days on the same campaigns"

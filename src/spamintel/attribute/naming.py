@@ -129,12 +129,19 @@ def build_clusters(rows: RowInputs, matches: FamilyMatches, cfg: AttributeConfig
         labels = move_borrowed(labels, rows.ip, rows.has_ip, rows.x[:, 3], campaign,
                                BorrowRules(cfg.min_new_messages, cfg.min_botnet_ips))
         labels = _split_software(labels, rows, campaign, cfg, rules)
-        labels = merge_continuations(labels, senders, rows.day, rules)
-        labels = join_twins(labels, late_classes(labels, rows.day, rules), campaign, rows.day,
-                            rules)
+        labels = merge_continuations(labels, senders, rows.day, rules,
+                                     targets=_botnet_like(labels, rows, cfg))
+        late = late_classes(labels, rows.day, rules, rules.stray_share)
+        labels = join_twins(labels, late, campaign, rows.day, rules)
         return name_clusters(labels, rows, matches, cfg,
                              _twin_families(labels, rows, matches, campaign, rules))
     return name_clusters(labels, rows, matches, cfg)
+
+
+def _botnet_like(labels: np.ndarray, rows: RowInputs, cfg: AttributeConfig) -> np.ndarray:
+    """Per class, whether it looks like a botnet (``discovery.botnet_like``)."""
+    stats = cluster_stats(labels, rows.ip, rows.asn, rows.server)
+    return botnet_like(stats, cfg.min_botnet_ips, cfg.min_botnet_asns, cfg.max_server_share)
 
 
 def _twin_families(labels: np.ndarray, rows: RowInputs, matches: FamilyMatches,
@@ -148,7 +155,7 @@ def _twin_families(labels: np.ndarray, rows: RowInputs, matches: FamilyMatches,
     if not rows.spam.any():
         return out
     data_first = int(rows.day[rows.spam].min())
-    late = late_classes(labels, rows.day, rules)
+    late = late_classes(labels, rows.day, rules, rules.stray_share)
     start = class_starts(labels, rows.day, rules.stray_share)
     unique = matches.mask.sum(axis=1) == 1
     for f in range(len(matches.families)):

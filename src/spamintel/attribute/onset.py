@@ -24,8 +24,10 @@ piece's senders sit in the same countries (total variation distance at most
 population becomes a class of its own, so it is reported, and its onset dated, as a new
 botnet. The same test is applied to whole classes that begin after the data does. Two
 new populations (or late classes) that start together and mostly send the same campaigns
-are one botnet. A class is dated by its messages beyond the first ``stray_share`` of
-them, so a few strays (another botnet's mail the class took in) do not date it.
+are one botnet; for this test a class is dated by its messages beyond the first
+``stray_share`` of them, so a few strays (another botnet's mail the class took in) do
+not date it. (The continuation test keeps a class's first message: on real mail, dating
+classes past their strays let a few servers' class take in a late class's bots.)
 
 Work is linear in messages: one sort per link key and one connected-components pass;
 the continuation test runs once per new population.
@@ -98,9 +100,9 @@ def _pieces(labels: np.ndarray, senders: Senders, campaign: np.ndarray, day: np.
 
 def _continued_class(mine_rows: np.ndarray, own: int, rows: np.ndarray, labels: np.ndarray,
                      senders: Senders, day: np.ndarray, rules: OnsetRules,
-                     only: int = -1) -> int:
-    """The class other than ``own`` (and, when ``only`` >= 0, that class alone) that the
-    population ``mine_rows`` continues (see module doc), or -1."""
+                     allowed: np.ndarray | None = None) -> int:
+    """The class other than ``own`` (and among the classes ``allowed``, a mask, when
+    given) that the population ``mine_rows`` continues (see module doc), or -1."""
     onset, w = int(day[mine_rows].min()), rules.lead_days
     lab, d = labels[rows], day[rows]
     n_cls, k = int(lab.max()) + 1, int(senders.country.max()) + 1
@@ -110,8 +112,8 @@ def _continued_class(mine_rows: np.ndarray, own: int, rows: np.ndarray, labels: 
     before = np.bincount(lab[(d >= onset - 2 * w) & (d < onset)], minlength=n_cls) / (2 * w)
     after = np.bincount(lab[(d > onset) & (d <= end)], minlength=n_cls) / (end - onset)
     dropped = (before * 2 * w >= rules.min_messages / 2) & (after <= rules.drop_ratio * before)
-    if only >= 0:
-        dropped &= np.arange(n_cls) == only
+    if allowed is not None:
+        dropped &= allowed[:n_cls]
     dropped[own] = False
     mine = shares(senders.country[mine_rows], k)
     best, best_tv = -1, rules.max_country_tv
@@ -239,36 +241,39 @@ def class_starts(labels: np.ndarray, day: np.ndarray, stray_share: float) -> np.
     return out
 
 
-def late_classes(labels: np.ndarray, day: np.ndarray, rules: OnsetRules) -> np.ndarray:
-    """Classes of at least ``min_messages`` messages that start (``class_starts``) at
-    least ``lead_days`` after the data's first message."""
+def late_classes(labels: np.ndarray, day: np.ndarray, rules: OnsetRules,
+                 stray_share: float = 0.0) -> np.ndarray:
+    """Classes of at least ``min_messages`` messages that start (``class_starts`` with
+    ``stray_share``; by default their first message) at least ``lead_days`` after the
+    data's first message."""
     rows = np.flatnonzero(labels >= 0)
     if len(rows) == 0:
         return np.zeros(0, dtype=np.int64)
     size = np.bincount(labels[rows], minlength=int(labels.max()) + 1)
-    start = class_starts(labels, day, rules.stray_share)
+    start = class_starts(labels, day, stray_share)
     return np.flatnonzero((start >= day[rows].min() + rules.lead_days)
                           & (size >= rules.min_messages))
 
 
 def merge_continuations(labels: np.ndarray, senders: Senders, day: np.ndarray,
-                        rules: OnsetRules, origin: dict[int, int] | None = None
-                        ) -> np.ndarray:
+                        rules: OnsetRules, origin: dict[int, int] | None = None,
+                        targets: np.ndarray | None = None) -> np.ndarray:
     """Classes that start ``lead_days`` after the data and continue another class (a
     known botnet that changed software or templates) join that class. With ``origin``
     (class → the class it was split from) only those classes are tested, each against
-    its origin alone."""
+    its origin alone; with ``targets`` (a mask over classes) only those classes are
+    continued (a few servers falling silent must not take in a late class's bots)."""
     rows = np.flatnonzero(labels >= 0)
     out = labels.copy()
     late = late_classes(labels, day, rules)
     if origin is not None:
         late = late[np.isin(late, list(origin))]
-    start = class_starts(labels, day, rules.stray_share)
+    n = int(labels.max()) + 1 if len(rows) else 0
+    may = np.ones(n, dtype=bool) if targets is None else np.asarray(targets, dtype=bool)
     for c in late:
         mine = rows[labels[rows] == c]
-        only = origin[int(c)] if origin is not None else -1
-        target = _continued_class(mine[day[mine] >= start[c]], int(c), rows, labels, senders,
-                                  day, rules, only)
+        allowed = may & (np.arange(n) == origin[int(c)]) if origin is not None else may
+        target = _continued_class(mine, int(c), rows, labels, senders, day, rules, allowed)
         if target >= 0:
             out[mine] = target
     return out
