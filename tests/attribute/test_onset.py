@@ -124,3 +124,15 @@ def test_classes_born_together_on_the_same_campaigns_are_one_botnet():
     assert (out[labels == 2] == 1).all(), "born within lead_days on the same campaigns"
     assert (out[labels == 4] == 4).all(), "born 15 days later: another botnet"
     assert (out[labels == 0] == 0).all()
+
+
+def test_a_class_outside_the_targets_is_not_continued():
+    # class 0 falls silent on day 30 as class 2 starts from the same countries, but
+    # class 0 is not botnet-like (a few servers): class 2 stays a class of its own
+    silent = _population(0, range(0, 30), 20, [1, 2], country=0)
+    busy = _population(30_000, range(0, 45), 20, [3, 4], country=0)
+    piece = _population(60_000, range(30, 45), 20, [5, 6], country=0)
+    labels, args = _classes(silent, busy, piece)
+    targets = np.array([False, True, True])
+    assert (merge_continuations(labels, *args, targets=targets)[labels == 2] == 2).all()
+    assert (merge_continuations(labels, *args)[labels == 2] == 0).all()
