@@ -1,7 +1,7 @@
 import pytest
 
+from spamintel.domains import registered_domain
 from spamintel.parse.received import Boundary, Hops, find_client, parse_hop
-from spamintel.parse.urls import registered_domain
 
 SENDMAIL = ("from hardware (176-250.un.vitebsk.by [86.57.176.250]) by speedy.uwaterloo.ca "
             "(8.12.8/8.12.5) with ESMTP id l3KID60I009496 for <m@speedy.uwaterloo.ca>; "

@@ -1,4 +1,4 @@
-from spamintel.parse.urls import find_urls, registered_domain, url_domains
+from spamintel.parse.urls import find_urls, url_domains
 
 
 def test_urls_from_text_and_href_in_order_without_duplicates():
@@ -14,11 +14,6 @@ def test_urls_from_text_and_href_in_order_without_duplicates():
 def test_letters_that_grow_when_lower_cased_do_not_shift_positions():
     text = "İİİİ see http://pills.example.net/buy now"
     assert find_urls(text, "", 10) == ["http://pills.example.net/buy"]
-
-
-def test_registered_domain_uses_the_public_suffix_list():
-    assert registered_domain("a.b.example.co.uk") == "example.co.uk"
-    assert registered_domain("mail.example.com.br") == "example.com.br"
 
 
 def test_either_scheme_in_any_case_and_words_that_only_begin_like_one():

@@ -23,7 +23,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from spamintel.parse.urls import registered_domain
+from spamintel.domains import registered_domain
 
 NO_RDNS = "unknown"
 

@@ -14,8 +14,8 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from spamintel.domains import registered_domain, url_host
 from spamintel.memo import Memo
-from spamintel.parse.urls import registered_domain, url_host
 
 RISKY_DOWNLOAD_EXTS = frozenset({
     "exe", "scr", "pif", "com", "bat", "cmd", "vbs", "vbe", "js", "jse", "wsf", "hta", "jar",

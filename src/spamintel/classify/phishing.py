@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import re
 
+from spamintel.domains import registered_domain, url_host
 from spamintel.memo import Memo
 from spamintel.model import ParsedMessage
-from spamintel.parse.urls import registered_domain, url_host
 
 # Brand → the registered-domain labels it legitimately sends from or links to.
 BRANDS: dict[str, tuple[str, ...]] = {

@@ -9,10 +9,10 @@ from typing import Any
 
 from spamintel.classify.stage import Classifier
 from spamintel.config import Config
+from spamintel.domains import registered_domain
 from spamintel.fingerprint import fingerprint
 from spamintel.model import RawMessage
 from spamintel.parse import Boundary, parse_message
-from spamintel.parse.urls import registered_domain
 from spamintel.sources import iter_sources
 
 

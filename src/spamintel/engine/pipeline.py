@@ -13,11 +13,11 @@ import pyarrow as pa
 
 from spamintel.classify import Classifier
 from spamintel.config import Config
+from spamintel.domains import registered_domain
 from spamintel.enrich import IPData
 from spamintel.fingerprint import fingerprint, fingerprint_batch
 from spamintel.model import Event, ParsedMessage, RawMessage, events_to_batch
 from spamintel.parse import Boundary, parse_message
-from spamintel.parse.urls import registered_domain
 
 STAGE_CHUNK = 256
 

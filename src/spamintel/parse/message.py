@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from spamintel.config import ParseConfig
+from spamintel.domains import registered_domain
 from spamintel.memo import Memo
 from spamintel.model import Event, ParsedMessage, RawMessage
 from spamintel.parse.addresses import count_addresses, split_address
@@ -15,7 +16,7 @@ from spamintel.parse.headers import all_values, decode_value, parse_fields, spli
 from spamintel.parse.mime import Structure, parse_structure
 from spamintel.parse.received import Boundary, Hop, Hops, find_client
 from spamintel.parse.text import decode_bytes, html_to_text
-from spamintel.parse.urls import find_urls, registered_domain, url_domains
+from spamintel.parse.urls import find_urls, url_domains
 
 _TEXT_TYPES = ("text/plain", "text/html")
 _RECIPIENTS = frozenset({"to", "cc"})

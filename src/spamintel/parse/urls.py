@@ -1,22 +1,19 @@
-"""URLs in text and HTML, and their registered domains (Public Suffix List, offline)."""
+"""URLs in text and HTML, and their registered domains (``spamintel.domains``)."""
 
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 
-from publicsuffixlist import PublicSuffixList
+from spamintel.domains import registered_domain, url_host
 
 _URL = re.compile(
     r"""(?:https?://|www\.)[^\s<>"'`{}|\\^\[\]()]{2,2000}""", re.I
 )
 _HREF = re.compile(r"""href\s*=\s*["']?\s*([^"'\s>]+)""", re.I)
-_BEFORE_PATH = re.compile(r"[^/?#]*")  # what precedes the path, query or fragment
 # Where a URL can start: "http" covers both schemes in one search (the pattern then
 # checks for "://" or "s://"; its letters have no other case-folded forms).
 _STARTS = ("http", "www.")
 _TRAIL = ".,;:!?)]}'\""
-_PSL = PublicSuffixList()
 
 
 def _scan(text: str, low: str, starts: tuple[str, ...], pattern: re.Pattern[str]) -> list[str]:
@@ -71,31 +68,6 @@ def find_urls(text: str, markup: str, limit: int) -> list[str]:
                 if len(seen) >= limit:
                     return list(seen)
     return list(seen)
-
-
-def url_host(url: str) -> str | None:
-    """Lower-case host of a URL (no port, no credentials), or None."""
-    rest = url.split("://", 1)[-1]
-    host = _BEFORE_PATH.match(rest).group().rsplit("@", 1)[-1]  # type: ignore[union-attr]
-    host = host.split(":", 1)[0].strip(".").lower()
-    return host or None
-
-
-@lru_cache(maxsize=65536)
-def registered_domain(host: str) -> str | None:
-    """The registrable domain of a host (``a.b.example.co.uk`` → ``example.co.uk``).
-
-    IP literals are returned as they are; hosts without a known suffix give None.
-    """
-    if not host:
-        return None
-    if host.replace(".", "").isdigit():
-        return host
-    try:
-        return _PSL.privatesuffix(host.encode("idna").decode("ascii") if not host.isascii()
-                                  else host)
-    except (UnicodeError, ValueError):
-        return None
 
 
 def url_domains(urls: list[str]) -> list[str]:

@@ -1,0 +1,23 @@
+from spamintel.domains import registered_domain, url_host
+
+
+def test_registered_domain_uses_the_public_suffix_list():
+    assert registered_domain("a.b.example.co.uk") == "example.co.uk"
+    assert registered_domain("mail.example.com.br") == "example.com.br"
+
+
+def test_ip_literals_stay_and_unknown_or_broken_names_give_none():
+    assert registered_domain("192.0.2.7") == "192.0.2.7"
+    assert registered_domain("") is None
+    assert registered_domain("localhost") is None
+    assert registered_domain("xn--.\udcff.example") is None
+
+
+def test_international_names_resolve_through_idna():
+    assert registered_domain("shop.b\u00fccher.de") == "xn--bcher-kva.de"
+
+
+def test_url_host_drops_scheme_credentials_port_and_path():
+    assert url_host("HTTP://user:pw@Mail.Example.COM:8080/a?b#c") == "mail.example.com"
+    assert url_host("www.example.org./x") == "www.example.org"
+    assert url_host("http:///path") is None
