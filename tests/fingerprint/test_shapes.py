@@ -18,6 +18,20 @@ def test_message_id_shape_form():
         "<ABCDEFGH.5678@mail.example.com>")
 
 
+@pytest.mark.parametrize("value, shape", [
+    ("<a1b2c3d4@x.example>", "<H8@H>"),  # letters a-f with digits: hex
+    ("<a1g2c3d4@x.example>", "<X8@H>"),  # one letter past f: mixed
+    ("<ABCDEFGH.1@x.example>", "<U8.D1@H>"),
+    ("<abcdefgh.1@x.example>", "<L8.D1@H>"),
+    ("<AbCdEfGh.1@x.example>", "<A8.D1@H>"),
+    ("<x9@[10.0.0.1]>", "<X2@IP>"),
+    ("<\u00e9t\u00e912.A@host>", "<LLLD2.U@L>"),  # not ASCII: read as it is
+    ("<@>", "<@>"),
+])
+def test_message_id_letter_classes_and_case_keep_their_shapes(value, shape):
+    assert message_id_shape(value) == message_id_shape(value) == shape
+
+
 def test_date_shape_ignores_values_keeps_format():
     a = date_shape("Sun, 8 Apr 2007 13:21:30 -0400 (EDT)")
     assert a == date_shape("Mon, 19 Mar 2011 01:02:03 +0100 (CET)")
