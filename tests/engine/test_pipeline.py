@@ -65,6 +65,26 @@ def test_a_message_breaking_the_fingerprint_batch_is_quarantined_alone(monkeypat
     assert "hostile header" in quarantine[0]["reason"]
 
 
+def test_a_message_breaking_the_parse_is_quarantined_alone(monkeypatch):
+    from spamintel.parse import mime
+
+    real = mime.fmp.parse_email_tree
+
+    def flaky(data):  # not a refusal the stdlib parser takes over: the message fails
+        if b"boom" in data:
+            raise MemoryError("tree too big")
+        return real(data)
+
+    monkeypatch.setattr(mime.fmp, "parse_email_tree", flaky)
+    raws = _raws(6)
+    raws[3] = RawMessage(data=b"Subject: x\nContent-Type: multipart/mixed; boundary=B\n\n"
+                              b"--B\nContent-Type: text/plain\n\nboom\n--B--\n", source="x")
+    batch, quarantine = Pipeline(Config()).process_batch(raws)
+    assert batch.num_rows == 5 and raws[3].sha256 not in batch.column("msg_sha256").to_pylist()
+    assert [q["msg_sha256"] for q in quarantine] == [raws[3].sha256]
+    assert quarantine[0]["reason"] == "pipeline_error: MemoryError: tree too big"
+
+
 def test_event_id_is_the_same_whether_read_before_or_after_the_hash():
     # The id is remembered on the message (ingest reads it, then the parser): reading it
     # first, or the content hash first, gives one id, and the event carries it.

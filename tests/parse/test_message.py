@@ -75,3 +75,38 @@ def test_a_repeated_body_gives_the_same_text_and_links_in_lists_of_its_own():
         first.urls.append("x")
         first.url_domains.clear()
         assert second.urls[-1] == "www.example.org" and second.url_domains
+
+
+def test_parse_messages_matches_parse_message_and_hands_over_each_failure(monkeypatch):
+    from spamintel.domains import registered_domain
+    from spamintel.parse import mime
+    from spamintel.parse.message import parse_messages
+    from spamintel.parse.received import Boundary
+
+    multipart = (b"From: a@b.example\nSubject: two\nMIME-Version: 1.0\n"
+                 b"Content-Type: multipart/alternative; boundary=B\n\n--B\n"
+                 b"Content-Type: text/plain\n\nplain http://one.example.org/\n--B\n"
+                 b"Content-Type: text/html\n\n<a href='http://two.example.net/'>x</a>\n--B--\n")
+    datas = [make_message(), multipart, *hostile_messages(big_bytes=1 << 20).values()]
+    raws = [RawMessage(data=d, source=f"m{i}") for i, d in enumerate(datas)]
+    cfg = ParseConfig()
+    boundary = Boundary(cfg.trusted_relays, registered_domain)
+    out = parse_messages(raws, cfg, boundary)
+    single = [parse_message(r, cfg) for r in raws]
+    assert [p.event for p in out] == [p.event for p in single]
+    assert [p.text for p in out] == [p.text for p in single]
+
+    real = mime.fmp.parse_email_tree
+    calls = []
+
+    def failing(data):  # an error of a kind the stdlib fallback does not take over
+        calls.append(data)
+        if len(calls) == 2:
+            raise MemoryError("tree too big")
+        return real(data)
+
+    monkeypatch.setattr(mime.fmp, "parse_email_tree", failing)
+    out = parse_messages([raws[1], raws[1], raws[1]], cfg, boundary)
+    assert isinstance(out[1], MemoryError) and str(out[1]) == "tree too big"
+    assert out[0].event == out[2].event == single[1].event
+    assert single[1].event.url_domains == ["example.net", "example.org"]

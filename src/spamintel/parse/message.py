@@ -3,7 +3,9 @@ hostile input; what goes wrong becomes ``parse_defects``."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator, Sequence
 from datetime import UTC, datetime
+from typing import Any, TypeVar
 
 from spamintel.config import ParseConfig
 from spamintel.domains import registered_domain
@@ -13,7 +15,7 @@ from spamintel.parse.addresses import count_addresses, split_address
 from spamintel.parse.attachments import describe
 from spamintel.parse.dates import to_utc
 from spamintel.parse.headers import all_values, decode_value, parse_fields, split_message
-from spamintel.parse.mime import Structure, parse_structure
+from spamintel.parse.mime import Structure, mime_trees, parse_structure, single_part, structure_of
 from spamintel.parse.received import Boundary, Hop, Hops, find_client
 from spamintel.parse.text import decode_bytes, html_to_text
 from spamintel.parse.urls import find_urls, url_domains
@@ -111,6 +113,50 @@ def _addresses(ev: Event, parsed: ParsedMessage, raw: RawMessage) -> None:
 def parse_message(raw: RawMessage, cfg: ParseConfig, boundary: Boundary | None = None
                   ) -> ParsedMessage:
     """Parse raw bytes into a ParsedMessage whose ``event`` holds the parse fields."""
+    parsed, body_offset, clean = _head(raw, cfg, boundary)
+    structure = parse_structure(raw.data, cfg.max_mime_depth, cfg.max_mime_parts,
+                                parsed.header, body_offset, clean_header=clean)
+    return _tail(parsed, structure, cfg)
+
+
+def parse_messages(raws: Sequence[RawMessage], cfg: ParseConfig, boundary: Boundary
+                   ) -> list[ParsedMessage | Exception]:
+    """``parse_message`` of each message, or the exception it raised. The MIME trees
+    are built one after another (``mime_trees``), between the header and body work."""
+    heads = [_attempt(_head_and_single, raw, cfg, boundary) for raw in raws]
+    trees = iter(mime_trees([(head[0].raw.data, head[1], head[2]) for head in heads
+                             if not isinstance(head, Exception) and head[3] is None]))
+    return [head if isinstance(head, Exception) else _attempt(_finish, head, trees, cfg)
+            for head in heads]
+
+
+_Head = tuple[ParsedMessage, int, bool, Structure | None]
+T = TypeVar("T")
+
+
+def _attempt(step: Callable[..., T], *args: Any) -> T | Exception:
+    try:
+        return step(*args)
+    except Exception as exc:  # noqa: BLE001 - the caller quarantines the message
+        return exc
+
+
+def _head_and_single(raw: RawMessage, cfg: ParseConfig, boundary: Boundary) -> _Head:
+    parsed, body_offset, clean = _head(raw, cfg, boundary)
+    return parsed, body_offset, clean, single_part(raw.data, parsed.header, body_offset)
+
+
+def _finish(head: _Head, trees: Iterator[Any], cfg: ParseConfig) -> ParsedMessage:
+    parsed, _, _, single = head
+    if single is None:
+        single = structure_of(parsed.raw.data, next(trees), cfg.max_mime_depth,
+                              cfg.max_mime_parts)
+    return _tail(parsed, single, cfg)
+
+
+def _head(raw: RawMessage, cfg: ParseConfig, boundary: Boundary | None
+          ) -> tuple[ParsedMessage, int, bool]:
+    """Headers, Received chain, dates and addresses: ``(parsed, body_offset, clean)``."""
     ev = Event(event_id=raw.event_id, msg_sha256=raw.sha256, sensor=raw.sensor,
                source_kind=raw.source_kind, source=raw.source, label=raw.label,
                size_bytes=len(raw.data))
@@ -130,8 +176,12 @@ def parse_message(raw: RawMessage, cfg: ParseConfig, boundary: Boundary | None =
     ev.subject = decode_value(subject, ev.parse_defects)[:998] if subject is not None else None
     ev.x_mailer = parsed.header("x-mailer") or parsed.header("user-agent") or None
     _addresses(ev, parsed, raw)
-    structure = parse_structure(raw.data, cfg.max_mime_depth, cfg.max_mime_parts,
-                                parsed.header, body_offset, clean_header=clean)
+    return parsed, body_offset, clean
+
+
+def _tail(parsed: ParsedMessage, structure: Structure, cfg: ParseConfig) -> ParsedMessage:
+    """MIME facts, body text and links."""
+    ev = parsed.event
     ev.parse_path = structure.path
     ev.parse_defects.extend(structure.defects)
     ev.content_type = (parsed.header("content-type") or "text/plain").split(";")[0].strip()
