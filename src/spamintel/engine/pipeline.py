@@ -17,8 +17,7 @@ from spamintel.domains import registered_domain
 from spamintel.enrich import IPData
 from spamintel.fingerprint import fingerprint, fingerprint_batch
 from spamintel.model import Event, ParsedMessage, RawMessage, events_to_batch
-from spamintel.parse import Boundary, parse_message
-from spamintel.parse.message import parse_messages
+from spamintel.parse import Boundary, parse_message, parse_messages
 
 STAGE_CHUNK = 256
 

