@@ -148,9 +148,8 @@ def _twin_families(labels: np.ndarray, rows: RowInputs, matches: FamilyMatches,
                    campaign: np.ndarray, rules: OnsetRules) -> dict[int, int]:
     """Late classes (class → family index) that begin within ``lead_days`` of the mail
     only a family's signatures match, itself begun after the data, on mostly the same
-    campaigns: the new
-    family's bots that run software its signatures do not describe (twins, as in
-    ``onset.join_twins``)."""
+    campaigns: the new family's bots that run software its signatures do not describe
+    (twins, as in ``onset.join_twins``)."""
     out: dict[int, int] = {}
     if not rows.spam.any():
         return out
