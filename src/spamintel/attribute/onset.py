@@ -219,8 +219,7 @@ def same_campaigns(a: np.ndarray, b: np.ndarray) -> bool:
 def first_day(days: np.ndarray, stray_share: float) -> int:
     """The day of message number ``ceil(stray_share × n)`` of ``days`` in time order
     (the start of one sample, as ``class_starts`` dates classes)."""
-    k = max(int(np.ceil(stray_share * len(days))), 1) - 1
-    return int(np.partition(days, k)[k])
+    return int(class_starts(np.zeros(len(days), dtype=np.int64), days, stray_share)[0])
 
 
 def class_starts(labels: np.ndarray, day: np.ndarray, stray_share: float) -> np.ndarray:
