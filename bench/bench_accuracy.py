@@ -36,7 +36,8 @@ import spamassassin  # noqa: E402
 from spamintel.classify.corpora import SA_FOLDS, Labelled, load_corpora  # noqa: E402
 from spamintel.classify.dataset import Example, build_examples  # noqa: E402
 from spamintel.classify.linear import LinearModel  # noqa: E402
-from spamintel.classify.train import TrainParams, fit_model  # noqa: E402
+from spamintel.classify.recipe import SITE_PARAMS  # noqa: E402
+from spamintel.classify.train import fit_model  # noqa: E402
 from spamintel.config import default_corpora_dir  # noqa: E402
 
 OUT = Path(__file__).parent / "results" / "accuracy.json"
@@ -52,7 +53,7 @@ def summary(labels: Sequence[bool], scores: Sequence[float]) -> dict:
 
 
 def _ours(train: list[Example], test: list[Example]) -> list[float]:
-    model = fit_model(train, TrainParams(), {})
+    model = fit_model(train, SITE_PARAMS, {})
     return [model.score(set(ex.tokens)).spam for ex in test]
 
 

@@ -1,3 +1,4 @@
+import math
 import random
 
 import numpy as np
@@ -119,3 +120,38 @@ def test_a_chunk_scores_as_each_message_alone(shipped):
         assert [_outputs(s, model) for s in chunk] == \
             [_outputs(model.score(t), model) for t in sets]
     assert shipped.score_many([]) == []
+
+
+def fisher_model():
+    """A model with Robinson probabilities: "pills" and "rolex" spammy, "agenda" hammy,
+    "hello" left out of Fisher's combination (zeros), "cheap" known to Fisher alone."""
+    from spamintel.classify.fisher import log_terms
+
+    vocab = ["pills", "agenda", "hello", "rolex", "cheap"]
+    weights = np.array([[1.0, 0.0], [-1.0, 0.0], [0.0, 0.0], [0.5, 0.0], [0.0, 0.0]])
+    fisher = np.array([log_terms(0.99), log_terms(0.01), (0.0, 0.0), log_terms(0.9),
+                       log_terms(0.97)], dtype=np.float16)
+    return LinearModel(vocab, weights, np.zeros(2), [], {}, fisher)
+
+
+def test_fisher_terms_add_their_combined_log_odds():
+    from spamintel.classify.fisher import combined_logit
+
+    model = fisher_model()
+    terms = model.fisher[[model.tokens.index(t) for t in ("pills", "cheap")]].astype(float)
+    want = 1.0 / math.sqrt(3) + combined_logit(2, *terms.sum(axis=0))
+    z = math.log(model.score({"pills", "cheap", "x"}).spam /
+                 (1 - model.score({"pills", "cheap", "x"}).spam))
+    assert z == pytest.approx(want, rel=1e-6)
+    assert model.score({"cheap"}).spam > 0.5 > model.score({"agenda"}).spam
+    assert model.score({"hello"}).spam == 0.5  # known, but neutral in both parts
+
+
+def test_a_fisher_model_saves_loads_and_scores_chunks_the_same(tmp_path):
+    model = fisher_model()
+    model.save(tmp_path / "m.npz")
+    loaded = LinearModel.load(tmp_path / "m.npz")
+    sets = [{"pills", "cheap"}, {"agenda", "hello", "x"}, set(), {"rolex", "pills", "agenda"}]
+    assert [loaded.score(t).spam for t in sets] == [model.score(t).spam for t in sets]
+    chunk = loaded.score_many([token_hashes(t) for t in sets])
+    assert [s.spam for s in chunk] == [loaded.score(t).spam for t in sets]

@@ -71,3 +71,14 @@ def test_spam_output_is_the_average_of_the_grid_fits():
     assert damped[0][once] * scale[once] / plain[0][once] < damped[0][common] * scale[common] \
         / plain[0][common]
 
+
+
+def test_fisher_tokens_keep_what_a_site_saw_once():
+    data = tiny_set() + [ex("spam", {"meeting", "agenda", "notes", "rolex"}, 300)]
+    plain = fit_model(data, TrainParams(), {})
+    site = fit_model(data, TrainParams(fisher_tokens=True), {})
+    assert "rolex" not in plain.tokens and "rolex" in site.tokens
+    assert site.fisher is not None and plain.fisher is None
+    ham = {"meeting", "agenda", "notes"}
+    assert site.score(ham | {"rolex"}).spam > site.score(ham).spam
+    assert plain.score(ham | {"rolex"}).spam == plain.score(ham | {"unseen"}).spam

@@ -5,6 +5,10 @@ result is compiled into this form: only tokens seen in training keep a weight (t
 hashed weight of their bucket), so scoring a message is one look-up of its tokens'
 rows (``lookup.TokenIndex``) and one small sum. Outputs are grouped: ``spam`` and
 ``phish`` are probabilities (logistic), ``category`` is a softmax over category ids.
+
+A model trained on one site's mail also holds, per token, the two log terms of its
+Robinson probability (``fisher.py``); its spam log-odds then add the log-odds of Fisher's
+combined probability to the regression's. The same gather sums both.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from typing import Any
 
 import numpy as np
 
+from spamintel.classify.fisher import combined_logit
 from spamintel.classify.lookup import TokenIndex
 
 DEFAULT_MODEL = Path(__file__).parent / "data" / "default_model.npz"
@@ -80,7 +85,8 @@ class LinearModel:
     list its most spam-like tokens first (the explanation costs nothing more)."""
 
     def __init__(self, vocab: list[str], weights: np.ndarray, bias: np.ndarray,
-                 categories: list[str], meta: dict[str, Any]) -> None:
+                 categories: list[str], meta: dict[str, Any],
+                 fisher: np.ndarray | None = None) -> None:
         weights = np.asarray(weights, dtype=np.float32).reshape(len(vocab), -1)
         order = np.argsort(-weights[:, 0], kind="stable")
         self.tokens = [vocab[i] for i in order]
@@ -88,13 +94,20 @@ class LinearModel:
         self.bias = bias.astype(np.float32)
         self.categories = list(categories)
         self.meta = meta
-        # Spam and phish weights kept by the index: one gather and one sum give both
-        # scores. As float16 (80 KB, so more of it stays in the CPU caches) when that is
-        # exact (what ``save`` writes), which is also when the sums may be taken in any
-        # order (``TokenIndex.exact_terms``); a model fresh from training sums in row order.
-        pair = self.weights[:, :2]
-        half = np.array_equal(pair.astype(np.float16).astype(pair.dtype), pair)
-        self.index = TokenIndex(self.tokens, pair.astype(np.float16 if half else np.float64))
+        # Per token (ln f, ln(1 - f)) of its Robinson probability, zeros for a token
+        # Fisher's combination leaves out; None for a regression-only model.
+        self.fisher = None if fisher is None else \
+            np.asarray(fisher, dtype=np.float32).reshape(len(vocab), 2)[order]
+        # Spam and phish weights (and the Fisher terms with a 1 that counts them) kept by
+        # the index: one gather and one sum give every score. As float16 (80 KB for the
+        # shipped model, so more of it stays in the CPU caches) when that is exact (what
+        # ``save`` writes), which is also when the sums may be taken in any order
+        # (``TokenIndex.exact_terms``); a model fresh from training sums in row order.
+        values = self.weights[:, :2]
+        if self.fisher is not None:
+            values = np.hstack([values, self.fisher, (self.fisher[:, :1] != 0)])
+        half = np.array_equal(values.astype(np.float16).astype(values.dtype), values)
+        self.index = TokenIndex(self.tokens, values.astype(np.float16 if half else np.float64))
         self._exact_terms = self.index.exact_terms
         self._bias = (float(self.bias[0]), float(self.bias[1]))
         self._n_spammy = int((self.weights[:, 0] > 0).sum())
@@ -119,17 +132,22 @@ class LinearModel:
         """Score a token set: spam and phish probabilities (the category on demand)."""
         found = self.index.found(tokens)
         norm = 1.0 / math.sqrt(max(len(tokens), 1))
-        spam, phish = self._bias
         if len(found) > self._exact_terms:  # the sum depends on its order: the rows'
             rows = self.index.rows_of(found)
-            spam += sum(self.weights[rows, 0].tolist()) * norm
-            phish += sum(self.weights[rows, 1].tolist()) * norm
+            sums = [sum(col.tolist()) for col in self.index.values[rows].T]
         elif len(found):
-            gathered = self.index.gather(found)
-            total_spam, total_phish = gathered.sum(axis=0, dtype=np.float64).tolist()
-            spam += total_spam * norm
-            phish += total_phish * norm
-        return Scores(sigmoid(spam), sigmoid(phish), found, norm, self)
+            sums = self.index.gather(found).sum(axis=0, dtype=np.float64).tolist()
+        else:
+            sums = [0.0] * self.index.values.shape[1]
+        return self._scores(sums, found, norm)
+
+    def _scores(self, sums: list[float], found: np.ndarray, norm: float) -> Scores:
+        """Scores from the sums of a message's gathered index values."""
+        spam = self._bias[0] + sums[0] * norm
+        if len(sums) > 2:
+            spam += combined_logit(round(sums[4]), sums[2], sums[3])
+        return Scores(sigmoid(spam), sigmoid(self._bias[1] + sums[1] * norm), found, norm,
+                      self)
 
     def score_many(self, hashes: Sequence[np.ndarray]) -> list[Scores] | None:
         """``score`` of the token sets of many messages, given each set's
@@ -148,12 +166,10 @@ class LinearModel:
         if sums is None:
             return None
         ends = np.cumsum(np.bincount(owner, minlength=owners)).tolist()
-        bias_spam, bias_phish = self._bias
         out, start = [], 0
-        for size, spam, phish, end in zip(sizes.tolist(), *sums, ends, strict=True):
-            norm = 1.0 / math.sqrt(max(size, 1))
-            out.append(Scores(sigmoid(bias_spam + spam * norm),
-                              sigmoid(bias_phish + phish * norm), found[start:end], norm, self))
+        for size, end, *message_sums in zip(sizes.tolist(), ends, *sums, strict=True):
+            out.append(self._scores(message_sums, found[start:end],
+                                    1.0 / math.sqrt(max(size, 1))))
             start = end
         return out
 
@@ -178,9 +194,10 @@ class LinearModel:
         """Write the model (``.npz``) and its metadata beside it (``.json``)."""
         path = Path(path)
         buf = io.BytesIO()
+        extra = {} if self.fisher is None else {"fisher": self.fisher.astype(np.float16)}
         np.savez_compressed(buf, vocab=np.array(self.tokens, dtype=np.str_),
                             weights=self.weights.astype(np.float16), bias=self.bias,
-                            categories=np.array(self.categories, dtype=np.str_))
+                            categories=np.array(self.categories, dtype=np.str_), **extra)
         data = buf.getvalue()
         meta = dict(self.meta, sha256=hashlib.sha256(data).hexdigest())
         for target, content in ((path.with_suffix(".json"),
@@ -197,6 +214,7 @@ class LinearModel:
         with np.load(path, allow_pickle=False) as npz:
             vocab, weights = npz["vocab"].tolist(), npz["weights"].astype(np.float32)
             bias, categories = npz["bias"], npz["categories"].tolist()
+            fisher = npz["fisher"].astype(np.float32) if "fisher" in npz.files else None
         meta_path = path.with_suffix(".json")
         meta = json.loads(meta_path.read_text()) if meta_path.exists() else {}
-        return cls(vocab, weights, bias, categories, meta)
+        return cls(vocab, weights, bias, categories, meta, fisher)

@@ -17,6 +17,9 @@ from spamintel.model import RawMessage
 from spamintel.sources import iter_sources
 
 VALIDATION_SHARE = 0.1
+# One site's own mail (``train_from_folders``): the regression plus every decisive token's
+# Robinson probability, as a site's own bogofilter keeps every token (docs/accuracy.md).
+SITE_PARAMS = TrainParams(fisher_tokens=True)
 
 
 def manifest(root: Path, examples: Sequence[Example]) -> dict:
@@ -98,7 +101,8 @@ def train_from_folders(folders: dict[str, Sequence[str | Path]], out: Path, vers
         raise ValueError("training needs both ham and spam (or phish) messages")
     examples = build_examples(messages, workers=workers, cache=False, site_headers=True)
     meta = {"manifest": {"own_mail": dict(counts)}}
-    return _save(train(examples, version, params, meta, site_headers=True), out)
+    return _save(train(examples, version, params or SITE_PARAMS, meta, site_headers=True),
+                 out)
 
 
 def _save(model: LinearModel, out: Path) -> LinearModel:

@@ -15,6 +15,10 @@ Recipe (``fit_model``):
    learns the wider vocabulary that co-occurs with the rule words in real spam.
 5. Compile: tokens seen in at least ``min_df`` training messages keep the weights of
    their bucket; the ``max_vocab`` tokens with the largest weights are kept.
+   With ``fisher_tokens`` (a site's own mail, ``spamintel train --ham/--spam``), every
+   decisive training token also keeps its Robinson probability (``fisher.py``), and the
+   spam output adds Fisher's combined log-odds to the regression's; the vocabulary is
+   then the union of both.
 6. Thresholds: chosen on a validation slice held out from the training data (the
    models are refitted on all of it afterwards).
 """
@@ -33,6 +37,7 @@ from sklearn.linear_model import LogisticRegression
 
 from spamintel.classify.categories import CategoryRules
 from spamintel.classify.dataset import Example
+from spamintel.classify.fisher import log_terms, token_probabilities
 from spamintel.classify.linear import LinearModel
 
 N_FEATURES = 2**20
@@ -51,6 +56,7 @@ class TrainParams:
     min_category_examples: int = 15
     max_ham_fp: float = 0.003
     max_phish_ham_fp: float = 0.003
+    fisher_tokens: bool = False
 
 
 def hash_matrix(docs: Sequence[frozenset[str] | set[str]]) -> sparse.csr_matrix:
@@ -115,13 +121,29 @@ def _category_model(x, labels, params: TrainParams):
 def _compile(examples, coefs: np.ndarray, bias: np.ndarray, classes, params, meta) -> LinearModel:
     df = Counter(t for ex in examples for t in ex.tokens)
     vocab = [t for t, n in df.items() if n >= params.min_df]
-    hasher = FeatureHasher(N_FEATURES, input_type="string", alternate_sign=False)
-    buckets = hasher.transform([[t] for t in vocab]).tocsr().indices
-    weights = coefs[:, buckets].T  # (n_vocab, n_outputs)
+    weights = coefs[:, _buckets(vocab)].T  # (n_vocab, n_outputs)
     strength = np.abs(weights[:, :2]).max(axis=1) * 4 + np.abs(weights[:, 2:]).max(axis=1,
                                                                                   initial=0)
     keep = np.sort(np.argsort(-strength)[: params.max_vocab])
-    return LinearModel([vocab[i] for i in keep], weights[keep], bias, classes, meta)
+    vocab, weights = [vocab[i] for i in keep], weights[keep]
+    if not params.fisher_tokens:
+        return LinearModel(vocab, weights, bias, classes, meta)
+    probs = token_probabilities([ex.tokens for ex in examples],
+                                [ex.label != "ham" for ex in examples])
+    kept = set(vocab)
+    extra = [t for t in probs if t not in kept]
+    vocab = vocab + extra
+    weights = np.vstack([weights, np.zeros((len(extra), weights.shape[1]))])
+    # Rounded as ``LinearModel.save`` rounds them: a fresh model scores as the saved one.
+    fisher = np.array([log_terms(probs[t]) if t in probs else (0.0, 0.0) for t in vocab],
+                      dtype=np.float16).reshape(-1, 2)
+    return LinearModel(vocab, weights, bias, classes, meta, fisher)
+
+
+def _buckets(vocab: list[str]) -> np.ndarray:
+    """The hashed feature column of each token."""
+    hasher = FeatureHasher(N_FEATURES, input_type="string", alternate_sign=False)
+    return hasher.transform([[t] for t in vocab]).tocsr().indices
 
 
 def fit_model(examples: Sequence[Example], params: TrainParams, meta: dict,

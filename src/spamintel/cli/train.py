@@ -24,6 +24,9 @@ def train_cmd(
                                        "(repeat) average their fits."),
     spam_damping: list[float] = typer.Option([0.0], "--spam-damping", help="Rare-token "
                                              "damping k (0: none); several are averaged."),
+    fisher_tokens: bool | None = typer.Option(
+        None, "--fisher-tokens/--no-fisher-tokens", help="Also keep every decisive token's "
+        "Robinson probability (default: on for your own mail, off for --corpus)."),
 ) -> None:
     """Train the spam, phishing and category models and compile them into one file."""
     from spamintel.classify.recipe import train_from_corpora, train_from_folders  # sklearn: slow
@@ -31,7 +34,9 @@ def train_cmd(
 
     if corpus is None and not (ham and (spam or phish)):
         raise typer.BadParameter("give --corpus, or --ham with --spam/--phish")
-    params = TrainParams(c_spam=tuple(spam_c), spam_damping=tuple(spam_damping))
+    fisher = corpus is None if fisher_tokens is None else fisher_tokens
+    params = TrainParams(c_spam=tuple(spam_c), spam_damping=tuple(spam_damping),
+                         fisher_tokens=fisher)
     if corpus is not None:
         model = train_from_corpora(corpus, out, version, tuple(only), workers, params)
     else:
