@@ -3,6 +3,8 @@ on mail no earlier choice looked at, and how sure is its TREC margin over bogofi
 
 Systems, each trained on the same training messages:
 - ``C=20``: the regression of the 2026.11.2 recipe (one fit, C = 20);
+- ``C=20 + Fisher tokens``: the recipe of a site's own model (``recipe.SITE_PARAMS``: the
+  same regression plus every decisive token's Robinson probability, ``fisher.py``);
 - ``grid average``: the 12 fits of ``accuracy_recipes.GRID`` (df damping k in {none, 10,
   50, 200} x C in {20, 100, 1,000}), weights and intercepts averaged;
 - ``bogofilter`` (``bench/bogofilter.py``), whole messages.
@@ -41,7 +43,8 @@ from accuracy_recipes import GRID, grid_fit  # noqa: E402
 
 from spamintel.classify.corpora import SA_FOLDS, Labelled, hash_fold, load_corpora  # noqa: E402
 from spamintel.classify.dataset import Example, build_examples  # noqa: E402
-from spamintel.classify.train import TrainParams, _compile, hash_matrix  # noqa: E402
+from spamintel.classify.recipe import SITE_PARAMS  # noqa: E402
+from spamintel.classify.train import TrainParams, _compile, fit_model, hash_matrix  # noqa: E402
 from spamintel.config import default_corpora_dir  # noqa: E402
 
 OUT = Path(__file__).parent / "results" / "accuracy_generality.json"
@@ -49,7 +52,8 @@ BOOTSTRAP_DRAWS = 1000
 
 
 def ours(train: Sequence[Example], test: Sequence[Example]) -> dict[str, list[float]]:
-    """Compiled spam scores of ``test`` for the C = 20 fit and the grid average."""
+    """Compiled spam scores of ``test`` for the site recipe, the C = 20 fit and the grid
+    average."""
     x = hash_matrix([ex.tokens for ex in train])
     y = np.array([ex.label != "ham" for ex in train], int)
     start = time.time()
@@ -58,7 +62,8 @@ def ours(train: Sequence[Example], test: Sequence[Example]) -> dict[str, list[fl
     fits = {"C=20": parts[(0, 20)],
             "grid average": (np.mean([w for w, _ in parts.values()], axis=0),
                              float(np.mean([b for _, b in parts.values()])))}
-    out = {}
+    site = fit_model(train, SITE_PARAMS, {})
+    out = {"C=20 + Fisher tokens": [site.score(ex.tokens).spam for ex in test]}
     for name, (w, b) in fits.items():
         model = _compile(train, np.vstack([w, np.zeros_like(w)]), np.array([b, -8.0]), [],
                          TrainParams(), {})
