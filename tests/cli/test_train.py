@@ -28,6 +28,7 @@ def test_train_on_own_mail_then_classify_with_it(tmp_path):
     assert "mine-1" in result.output and out.exists()
     params = json.loads(out.with_suffix(".json").read_text())["params"]
     assert (params["c_spam"], params["spam_damping"]) == ([20.0, 100.0], [0.0, 10.0])
+    assert params["fisher_tokens"] is True  # one site's mail: the site recipe by default
     result = runner.invoke(app, ["classify", "--model", str(out), "--json",
                                  str(tmp_path / "spam" / "0.eml")])
     assert '"verdict": "spam"' in result.output
