@@ -1,6 +1,6 @@
 import numpy as np
 
-from spamintel.analyze.smooth import breaks, fit, segment
+from spamintel.analyze.smooth import breaks, fit, pattern_levels, segment
 
 
 def test_constant_series_is_one_piece_and_pools_all_days():
@@ -46,3 +46,31 @@ def test_a_small_part_follows_a_change_of_the_whole():
 
 def test_breaks_marks_piece_starts():
     assert breaks([(0, 10, 1), (10, 25, 3), (25, 40, 1)]).nonzero()[0].tolist() == [10, 25]
+
+
+def test_a_burst_cycle_that_grows_keeps_its_pattern_and_takes_a_new_level():
+    # a 3-day cycle, 5% higher from day 60: mostly too small a change to pay for three
+    # new levels (a second periodic piece), enough for one
+    cycle = np.tile([600.0, 350.0, 110.0], 40)
+    level = cycle * np.r_[np.ones(60), np.full(60, 1.05)]
+    e = np.ones(len(level))
+    err_levels, err_one, ratios = [], [], []
+    for seed in range(20):
+        n = np.random.default_rng(seed).poisson(level).astype(float)
+        f = fit(n, e)
+        err_levels.append(np.abs(f.rate / level - 1).mean())
+        one = np.tile([n[k::3].mean() for k in range(3)], 40)  # the piece as one level
+        err_one.append(np.abs(one / level - 1).mean())
+        ratios.append(f.rate[60:].mean() / f.rate[:60].mean())
+    assert np.mean(err_levels) < 0.6 * np.mean(err_one)
+    assert abs(np.mean(ratios) - 1.05) < 0.015
+
+
+def test_a_steady_cycle_is_one_level_pooled_by_residue_class():
+    level = np.tile([600.0, 350.0, 110.0], 40)
+    n = np.random.default_rng(5).poisson(level).astype(float)
+    e = np.ones(len(level))
+    piece = segment(n, e)[0]
+    assert pattern_levels(n, e, piece, np.log(len(n))) == [(0, 120)]
+    f = fit(n, e)
+    assert f.rate[0] == n[0::3].mean() and f.pooled_count[0] == n[0::3].sum()

@@ -9,6 +9,12 @@ deviance plus ``penalty`` per level (a BIC-style cost, ``log(T)`` per parameter 
 residue class in a periodic piece), with the pooled count behind it for the interval.
 Where data support no pooling, pieces shrink to single days and the raw estimate remains.
 
+A periodic piece may then change level while its pattern stays (a burst cycle that grows
+by a tenth): splitting it into two periodic pieces would pay for ``p`` new levels, so
+within each periodic piece the pattern is estimated once, as each residue class's rate
+relative to the piece's, and the piece is segmented again with exposures multiplied by
+that pattern: a level change costs one parameter (``pattern_levels``).
+
 Series that are parts of one whole (the botnets of all spam) may be given shared change
 points: days where the whole, whose counts are far larger, changes level. A part may break
 there for the cost of one parameter (``SHARED_BREAK_PENALTY``, AIC's) instead of BIC's
@@ -56,7 +62,7 @@ def _prefix(x: np.ndarray, p: int) -> np.ndarray:
 
 
 def segment(n: np.ndarray, e: np.ndarray, penalty: float | None = None,
-            shared: np.ndarray | None = None) -> list[tuple]:
+            shared: np.ndarray | None = None, max_period: int = MAX_PERIOD) -> list[tuple]:
     """Optimal pieces ``(start, stop, period)`` of a count series with exposures.
 
     ``shared`` marks days where a piece may start for ``SHARED_BREAK_PENALTY`` (see the
@@ -69,12 +75,12 @@ def segment(n: np.ndarray, e: np.ndarray, penalty: float | None = None,
     if shared is not None:
         brk[:t][np.asarray(shared, dtype=bool)] = min(SHARED_BREAK_PENALTY, beta)
     brk[0] = 0.0  # the first piece follows no other
-    pre = {p: (_prefix(n, p), _prefix(e, p)) for p in range(1, MAX_PERIOD + 1)}
+    pre = {p: (_prefix(n, p), _prefix(e, p)) for p in range(1, max_period + 1)}
     best = np.full(t + 1, np.inf)
     best[0] = 0.0
     back: list[tuple[int, int]] = [(0, 1)] * (t + 1)
     for j in range(1, t + 1):
-        for p in range(1, MAX_PERIOD + 1):
+        for p in range(1, max_period + 1):
             hi = j - (1 if p == 1 else 2 * p)
             if hi < 0:
                 continue
@@ -102,24 +108,74 @@ def breaks(pieces: list[tuple]) -> np.ndarray:
     return mask
 
 
+def _pattern(x: np.ndarray, e: np.ndarray, p: int) -> np.ndarray:
+    """Per day of one piece: its residue class's rate of ``x`` relative to the piece's."""
+    k = np.arange(len(x)) % p
+    cx, ce = np.bincount(k, x, p), np.bincount(k, e, p)
+    whole = x.sum() / e.sum() if e.sum() > 0 else 0.0
+    with np.errstate(divide="ignore", invalid="ignore"):
+        rel = np.where((ce > 0) & (whole > 0), cx / ce / whole, 1.0)
+    return rel[k]
+
+
+def pattern_levels(n: np.ndarray, e: np.ndarray, piece: tuple, penalty: float,
+                   shared: np.ndarray | None = None) -> list[tuple[int, int]]:
+    """Days ``(start, stop)`` of one level each within a periodic ``piece`` whose pattern
+    is kept (module docstring); the whole piece when its level does not change."""
+    i, j, p = piece
+    if p == 1:
+        return [(i, j)]
+    exposure = e[i:j] * _pattern(n[i:j], e[i:j], p)
+    part = None if shared is None else np.asarray(shared, dtype=bool)[i:j]
+    return [(i + a, i + b) for a, b, _ in segment(n[i:j], exposure, penalty, part, 1)]
+
+
 def fit(n: np.ndarray, e: np.ndarray, amount: np.ndarray | None = None,
         penalty: float | None = None, shared: np.ndarray | None = None) -> Fit:
     """Pooled rate per day from the optimal pieces (``amount`` defaults to ``n``;
     ``shared``: see ``segment``)."""
     amount = n if amount is None else amount
-    rate = np.zeros(len(n))
-    pooled = np.zeros(len(n))
-    pooled_e = np.zeros(len(n))
-    piece = np.zeros(len(n), dtype=np.int64)
-    period = np.ones(len(n), dtype=np.int64)
-    for idx, (i, j, p) in enumerate(segment(n, e, penalty, shared)):
-        days = np.arange(i, j)
-        for k in range(p):
-            sel = days[(days - i) % p == k] if p > 1 else days
-            ee, aa = e[sel].sum(), amount[sel].sum()
-            rate[sel] = aa / ee if ee > 0 else 0.0
-            pooled[sel] = n[sel].sum()
-            pooled_e[sel] = ee
-            piece[sel] = idx
-            period[sel] = p
-    return Fit(rate, pooled, pooled_e, piece, period)
+    beta = PENALTY_FACTOR * math.log(max(len(n), 2)) if penalty is None else penalty
+    out = Fit(*(np.zeros(len(n)) for _ in range(3)), np.zeros(len(n), dtype=np.int64),
+              np.ones(len(n), dtype=np.int64))
+    for idx, piece in enumerate(segment(n, e, beta, shared)):
+        levels = pattern_levels(n, e, piece, beta, shared)
+        if len(levels) == 1:
+            _pool_classes(out, n, e, amount, piece)
+        else:
+            _pool_levels(out, n, e, amount, piece, levels)
+        out.piece[piece[0]:piece[1]] = idx
+        out.period[piece[0]:piece[1]] = piece[2]
+    return out
+
+
+def _pool_classes(out: Fit, n, e, amount, piece: tuple) -> None:
+    """Each residue class of a piece pooled over the piece."""
+    i, j, p = piece
+    days = np.arange(i, j)
+    for k in range(p):
+        sel = days[(days - i) % p == k]
+        ee, aa = e[sel].sum(), amount[sel].sum()
+        out.rate[sel] = aa / ee if ee > 0 else 0.0
+        out.pooled_count[sel] = n[sel].sum()
+        out.pooled_exposure[sel] = ee
+
+
+def _pool_levels(out: Fit, n, e, amount, piece: tuple, levels: list[tuple[int, int]]) -> None:
+    """A periodic piece of several levels: each day's rate is its level times its residue
+    class's share of the pattern; the count behind it combines both (1/N = 1/N_level +
+    1/N_class), as does its interval."""
+    i, j, p = piece
+    pattern = _pattern(amount[i:j], e[i:j], p)
+    class_n = np.bincount(np.arange(j - i) % p, n[i:j], p)[np.arange(j - i) % p]
+    for a, b in levels:
+        adjusted = (e[a:b] * pattern[a - i:b - i]).sum()
+        level = amount[a:b].sum() / adjusted if adjusted > 0 else 0.0
+        out.rate[a:b] = level * pattern[a - i:b - i]
+        level_n = n[a:b].sum()
+        with np.errstate(divide="ignore", invalid="ignore"):
+            counts = np.where((level_n > 0) & (class_n[a - i:b - i] > 0),
+                              1.0 / (1.0 / level_n + 1.0 / class_n[a - i:b - i]), 0.0)
+            out.pooled_count[a:b] = counts
+            out.pooled_exposure[a:b] = np.where(out.rate[a:b] > 0, counts / out.rate[a:b],
+                                                e[a:b])
