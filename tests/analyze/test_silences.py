@@ -74,3 +74,12 @@ def test_new_botnet_ramping_up_is_dated_from_its_first_sustained_trickle():
     x[40:] = np.minimum(np.arange(50) + 1, 14) * 100.0
     x[10] = 1.0
     assert first_sustained(x, 45) == 40
+
+
+def test_strays_pooled_into_a_low_level_do_not_hide_a_new_botnet():
+    # a few of other botnets' messages named after it every day before it appeared,
+    # smoothed into a steady 0.3% of its later level, then a ramp from day 40
+    x = np.full(90, 3.0)
+    x[40:] = np.minimum(np.arange(50) + 1, 10) * 100.0
+    events = silence_events(x, DAYS, {}, 0.05, 7, 7)
+    assert [(e["type"], e["date"]) for e in events] == [("new_botnet", DAYS[40])]

@@ -3,7 +3,9 @@
 A day is *silent* when the series is below ``silent_fraction`` of its typical level (the
 median of its active days, found in two passes). Runs of silent days become events:
 
-- a silent run at the start followed by activity: ``new_botnet`` on the first active day;
+- a silent run at the start followed by activity: ``new_botnet`` on the first active day
+  (its first trickle, but not a low level that strays kept up before it, see
+  ``_above_floor``);
 - a silent run in the middle lasting at least ``MIN_PAUSE_DAYS``: ``pause`` then ``resume``;
 - a silent run reaching the end of the data: ``takedown`` when it lasts at least
   ``takedown_min_days``, else a ``pause`` (not yet known to be final).
@@ -90,11 +92,12 @@ def split_hour(hourly: dict[datetime, float], first: date, rising: bool) -> date
     return hours[best_k] if best_k is not None else None
 
 
-def first_sustained(x: np.ndarray, limit: int, span: int = 7, min_days: int = 3) -> int:
-    """First day (up to ``limit``) with activity that goes on: at least ``min_days`` active
-    days among the ``span`` days from it. A botnet ramping up is dated from its first
-    trickle, while an isolated stray message is not."""
-    for i in range(limit + 1):
+def first_sustained(x: np.ndarray, limit: int, span: int = 7, min_days: int = 3,
+                    start: int = 0) -> int:
+    """First day (from ``start`` up to ``limit``) with activity that goes on: at least
+    ``min_days`` active days among the ``span`` days from it. A botnet ramping up is dated
+    from its first trickle, while an isolated stray message is not."""
+    for i in range(start, limit + 1):
         if x[i] > 0 and np.count_nonzero(x[i:i + span]) >= min_days:
             return i
     return limit
@@ -148,7 +151,7 @@ def silence_events(x: np.ndarray, days: list[date], hourly: dict[datetime, float
     for run in silent_runs(x, fraction):
         at_end, at_start = run.stop == len(x), run.start == 0
         if at_start and not at_end:
-            first = first_sustained(x, run.stop)
+            first = first_sustained(x, run.stop, start=_above_floor(x, run))
             if first >= MIN_LEAD_DAYS and _expected(obs, first, first + window,
                                                     first) >= MIN_EXPECTED:
                 out.append(_onset("new_botnet", x, days, hourly, first, window))
@@ -176,6 +179,17 @@ def silence_events(x: np.ndarray, days: list[date], hourly: dict[datetime, float
         if not at_end:
             out.append(_onset("resume", x, days, hourly, run.stop, window))
     return out
+
+
+def _above_floor(x: np.ndarray, run: Run) -> int:
+    """Where a new sender's trickle may begin in the silent ``run`` before it: after the
+    run's last day at or below the run's median. Strays attributed to it on most days
+    before it appeared (pooled by the smoothing into a low, steady level) are not its
+    start; when the median is 0, the run's start."""
+    floor = float(np.median(x[run.start:run.stop]))
+    if floor <= 0:
+        return run.start
+    return run.start + int(np.flatnonzero(x[run.start:run.stop] <= floor)[-1]) + 1
 
 
 def _onset(kind: str, x: np.ndarray, days: list[date], hourly: dict[datetime, float],
