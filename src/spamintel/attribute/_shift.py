@@ -22,8 +22,13 @@ def value_shift(mine: np.ndarray, rest: np.ndarray, k: int) -> tuple[float, floa
     return tv, chance
 
 
-def departs(mine: np.ndarray, rest: np.ndarray, k: int, min_shift: float) -> bool:
-    """Whether ``mine``'s mix differs from ``rest``'s by at least ``min_shift`` and by at
-    least twice what chance gives."""
-    tv, chance = value_shift(mine, rest, k)
+def beyond(shift: tuple[float, float], min_shift: float) -> bool:
+    """Whether a ``value_shift`` result is at least ``min_shift`` and at least twice what
+    chance gives."""
+    tv, chance = shift
     return tv >= max(min_shift, 2.0 * chance)
+
+
+def departs(mine: np.ndarray, rest: np.ndarray, k: int, min_shift: float) -> bool:
+    """Whether ``mine``'s mix differs from ``rest``'s (``beyond`` of their shift)."""
+    return beyond(value_shift(mine, rest, k), min_shift)

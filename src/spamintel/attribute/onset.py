@@ -40,7 +40,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from spamintel.attribute._graph import components, link_equal, pair_ids
-from spamintel.attribute._shift import departs, shares
+from spamintel.attribute._shift import departs, value_shift
 
 
 @dataclass(frozen=True)
@@ -115,11 +115,11 @@ def _continued_class(mine_rows: np.ndarray, own: int, rows: np.ndarray, labels: 
     if allowed is not None:
         dropped &= allowed[:n_cls]
     dropped[own] = False
-    mine = shares(senders.country[mine_rows], k)
+    mine = senders.country[mine_rows]
     best, best_tv = -1, rules.max_country_tv
     for c in np.flatnonzero(dropped):
         sel = (lab == c) & (d < onset) & (d >= onset - 2 * w)
-        tv = 0.5 * float(np.abs(shares(senders.country[rows[sel]], k) - mine).sum())
+        tv, _ = value_shift(senders.country[rows[sel]], mine, k)
         if tv <= best_tv:
             best, best_tv = int(c), tv
     return best

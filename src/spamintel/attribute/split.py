@@ -22,7 +22,7 @@ from __future__ import annotations
 import numpy as np
 from scipy.sparse.csgraph import connected_components
 
-from spamintel.attribute._shift import departs, value_shift
+from spamintel.attribute._shift import beyond, value_shift
 from spamintel.attribute.discovery import profile_distance, profiles
 
 
@@ -43,8 +43,7 @@ def network_shift(mine: np.ndarray, rest: np.ndarray, ip: np.ndarray,
 def _other_networks(mine: np.ndarray, rest: np.ndarray, ip: np.ndarray,
                     network: np.ndarray, min_shift: float) -> bool:
     """Whether the senders of rows ``mine`` sit in other networks than those of ``rest``."""
-    return departs(_per_sender(mine, ip, network), _per_sender(rest, ip, network),
-                   int(network.max()) + 1, min_shift)
+    return beyond(network_shift(mine, rest, ip, network), min_shift)
 
 
 def split_populations(labels: np.ndarray, dialect: np.ndarray, ip: np.ndarray,
