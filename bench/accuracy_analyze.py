@@ -8,7 +8,9 @@ Usage::
 300k messages: minutes). ``--truth-attribution`` replaces attribution by the truth (to
 measure the estimators alone); otherwise the attribute stage runs. Calibration is the
 sensors block of WORLD/truth/scenario.json. Writes
-``bench/results/accuracy_analyze[_truth].json`` and prints the figures.
+``bench/results/accuracy_analyze[_truth].json`` and prints the figures, with the reference
+of ``spamintel.analyze.attainable`` (the share of days within ±5% that pooling each true
+piece of the sample would reach, and the sample multiplier it needs for 95%).
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from pathlib import Path
 import numpy as np
 
 from spamintel.analyze import analyze
+from spamintel.analyze.attainable import attainable_accuracy, scale_needed
 from spamintel.analyze.calibration import load_calibration, with_calibration
 from spamintel.analyze.evaluate import (
     daily_accuracy,
@@ -94,6 +97,8 @@ def main() -> None:
         "daily_within_5pct": daily_accuracy(store, args.world / "truth"),
         "daily_within_5pct_one_day": daily_accuracy(store, args.world / "truth",
                                                     "raw_estimated"),
+        "reference_within_5pct": attainable_accuracy(args.world / "truth"),
+        "reference_scale_needed_for_95pct": scale_needed(args.world / "truth"),
         "march_headline": _march_targets(args.world, figures["headline"]),
         "events": [{k: (v.isoformat() if isinstance(v, date) else v) for k, v in e.items()
                     if k in ("type", "botnet", "date", "magnitude", "confidence",
