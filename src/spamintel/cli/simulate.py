@@ -21,7 +21,9 @@ def _day(text: str | None) -> date | None:
 @app.command("simulate")
 def simulate_cmd(
     out: Path = typer.Option(..., "--out", help="Output directory (mail/ and truth/)."),
-    scenario: str = typer.Option("march-2011", "--scenario", help="Built-in name or YAML file."),
+    scenario: str = typer.Option(
+        "march-2011", "--scenario", help="Built-in name (march-2011, kelihos-2011) or YAML file."
+    ),
     seed: int | None = typer.Option(None, "--seed", help="Random seed (default: scenario's)."),
     scale: float = typer.Option(1.0, "--scale", min=0.0, help="Multiply every sensor's share."),
     start: str | None = typer.Option(None, "--start", help="First day to generate (YYYY-MM-DD)."),
