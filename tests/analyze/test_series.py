@@ -1,17 +1,33 @@
+from datetime import date
+
 import duckdb
 
-from spamintel.analyze.series import spam_sql
+from spamintel.analyze.series import daily_counts, spam_view
 
 
-def _count(where):
+def _con():
     con = duckdb.connect()
     con.execute("""CREATE TABLE events AS SELECT * FROM (VALUES
-        ('trap', 'ham', NULL, 'trap-a'), ('trap', 'spam', NULL, 'trap-a'),
-        ('trap', 'ham', NULL, 'feed-1'), ('feed', NULL, 'spam', 'mx'),
-        ('feed', NULL, 'ham', 'mx')) t(source_kind, verdict, label, sensor)""")
-    return con.execute(f"SELECT count(*) FROM events WHERE {where}").fetchone()[0]
+        ('trap', 'ham', NULL, 'trap-a', 'Rustock', 3),
+        ('trap', 'spam', NULL, 'trap-a', 'nonbotnet:webmail', 1),
+        ('trap', 'ham', NULL, 'feed-1', 'Bagle', 1),
+        ('trap', 'spam', NULL, 'feed-1', 'Bagle', 2))
+        t(source_kind, verdict, label, sensor, botnet, rcpt_count)""")
+    con.execute("ALTER TABLE events ADD COLUMN day DATE DEFAULT DATE '2011-03-01'")
+    con.execute("ALTER TABLE events ADD COLUMN observed_at TIMESTAMP "
+                "DEFAULT TIMESTAMP '2011-03-01 10:00:00'")
+    for col in ("client_ip", "category"):
+        con.execute(f"ALTER TABLE events ADD COLUMN {col} VARCHAR")
+    return con
 
 
-def test_trap_mail_is_spam_whatever_the_verdict_except_on_mixed_feeds():
-    assert _count(spam_sql()) == 4
-    assert _count(spam_sql(["feed-1"])) == 3
+def test_daily_counts_follow_the_spam_rule_and_the_unit():
+    con = _con()
+    spam_view(con, "recipients", ["feed-1"])
+    counts = daily_counts(con)
+    day = date(2011, 3, 1)
+    assert counts.days == [day]
+    assert counts.messages == {(day, "trap-a", "Rustock"): 1, (day, "trap-a", None): 1,
+                               (day, "feed-1", "Bagle"): 1}
+    assert counts.amount[(day, "trap-a", "Rustock")] == 3.0
+    assert counts.botnets == ["Bagle", "Rustock"]

@@ -101,3 +101,37 @@ def test_malformed_dialect_json_is_survived(tmp_path):
     store = Store(tmp_path)
     store.write_events(table)
     assert attribute(store).messages == 400
+
+
+def _trap_store(path, table, truth) -> tuple[Store, np.ndarray]:
+    """All mail at one trap, with every tenth botnet message called ham by the classifier."""
+    bot = np.char.startswith(truth.botnet.astype(str), "fam")
+    missed = bot & (np.arange(len(bot)) % 10 == 0)
+    n = table.num_rows
+    verdict = np.where(missed, "ham", np.where(np.array(table.column("label").to_pylist())
+                                               == "ham", "ham", "spam"))
+    for name, values in (("source_kind", ["trap"] * n), ("sensor", ["trap-a"] * n),
+                         ("verdict", verdict.tolist())):
+        table = table.set_column(table.schema.get_field_index(name), name,
+                                 pa.array(values, pa.string()))
+    store = Store(path)
+    store.write_events(table)
+    return store, missed
+
+
+def test_a_ham_verdict_at_a_trap_is_still_attributed(tmp_path):
+    table, truth = synthetic_events(3000, families=3, ham_share=0.0, seed=5)
+    store, missed = _trap_store(tmp_path / "trusted", table, truth)
+    attribute(store, NO_SIGS, mixed_sensors=("feed-1",))
+    got = _by_event(store, table)
+    ids = table.column("event_id").to_pylist()
+    pred = np.array([got[i][0] for i in ids], dtype=object)
+    fam = truth.botnet.astype(str)
+    for f in np.unique(fam[missed]):
+        usual = max(set(pred[(fam == f) & ~missed]), key=list(pred[(fam == f) & ~missed]).count)
+        assert usual is not None
+        assert np.mean(pred[(fam == f) & missed] == usual) > 0.95
+    store, _ = _trap_store(tmp_path / "mixed", table, truth)
+    attribute(store, NO_SIGS, mixed_sensors=("trap-a",))
+    got = _by_event(store, table)
+    assert not any(got[ids[i]][0] is not None for i in np.flatnonzero(missed))

@@ -21,9 +21,8 @@ from __future__ import annotations
 import math
 
 from spamintel.analyze.estimate import Z95
-from spamintel.analyze.series import VERDICT_SPAM_SQL, spam_sql
+from spamintel.store.spam import VERDICT_SPAM_SQL, spam_sql
 
-HAM_MIN_SHARE = 0.01
 # Trap messages a month needs before its classifier recall corrects the spam rate.
 MIN_RECALL_SAMPLE = 200
 # Phishing: the phishing verdict, or unwanted mail the category rules call phishing (the
@@ -52,16 +51,6 @@ def wilson(k: int, n: int) -> tuple[float | None, float | None, float | None]:
     centre = (p + z2 / (2 * n)) / (1 + z2 / n)
     half = Z95 * math.sqrt(p * (1 - p) / n + z2 / (4 * n * n)) / (1 + z2 / n)
     return p, max(0.0, centre - half), min(1.0, centre + half)
-
-
-def mixed_sensors(con, configured: tuple[str, ...]) -> list[str]:
-    """Sensors that see all mail: configured ones, or those with at least 1% ham."""
-    if configured:
-        return list(configured)
-    rows = con.execute(f"""SELECT sensor FROM events GROUP BY sensor
-        HAVING avg(CASE WHEN {VERDICT_SPAM_SQL} THEN 0 ELSE 1 END) >= {HAM_MIN_SHARE}
-        ORDER BY sensor""").fetchall()
-    return [r[0] for r in rows]
 
 
 def _row(month, metric, value, low, high, k, n, basis):

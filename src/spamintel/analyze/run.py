@@ -24,6 +24,7 @@ from spamintel.analyze import changes, estimate, populations, rates, series
 from spamintel.analyze import daily as daily_mod
 from spamintel.config import AnalyzeConfig, Config
 from spamintel.store import Store
+from spamintel.store.spam import mixed_sensors
 
 
 @dataclass
@@ -45,7 +46,7 @@ def _attribute(store: Store, cfg: Config) -> Any:
         from spamintel.attribute import attribute
     except ImportError:
         return None
-    return attribute(store, cfg.attribute)
+    return attribute(store, cfg.attribute, cfg.analyze.calibration.mixed_sensors)
 
 
 def _series_set(days: list[date], daily: list[dict], hourly: list[tuple], cats: dict,
@@ -136,7 +137,7 @@ def compute(store: Store, acfg: AnalyzeConfig, timer: dict[str, float] | None = 
     t = time.perf_counter()
     cal = acfg.calibration
     con = store.connect()
-    mixed = rates.mixed_sensors(con, cal.mixed_sensors)
+    mixed = mixed_sensors(con, cal.mixed_sensors)
     series.spam_view(con, cal.unit, mixed)
     counts = series.daily_counts(con)
     scaler = estimate.make_scaler(cal, counts)

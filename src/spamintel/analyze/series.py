@@ -2,7 +2,7 @@
 
 What counts as spam: a classifier verdict of spam, phish or malware, a source label of spam
 when there is no verdict, and everything a trap saw (a trap address never receives wanted
-mail), except on the sensors known to see all mail (``spam_sql``). A botnet is any
+mail), except on the sensors known to see all mail (``spamintel.store.spam``). A botnet is any
 ``botnet`` value except empty ones, ``none``/``unknown`` and ``nonbotnet:*`` (spam known
 not to come from a botnet).
 """
@@ -12,23 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-VERDICT_SPAM_SQL = ("(verdict IN ('spam', 'phish', 'malware') OR (verdict IS NULL AND "
-                    "(label = 'spam' OR source_kind = 'trap')))")
+from spamintel.store.spam import spam_sql
 
-
-def spam_sql(mixed: tuple[str, ...] | list[str] = ()) -> str:
-    """SQL condition for spam: a spam-like verdict, a ``spam`` label without verdict, or any
-    message a trap saw (a ham verdict there is a classifier miss), except on ``mixed``
-    sensors, which see wanted mail too and are trusted to the verdict."""
-    trap = "source_kind = 'trap'"
-    if mixed:
-        names = ", ".join("'" + m.replace("'", "''") + "'" for m in mixed)
-        trap += f" AND sensor NOT IN ({names})"
-    return (f"(verdict IN ('spam', 'phish', 'malware') OR (verdict IS NULL AND label = 'spam')"
-            f" OR ({trap}))")
-
-
-SPAM_SQL = spam_sql()
 BOTNET_SQL = ("CASE WHEN botnet IS NULL OR botnet IN ('', 'none', 'unknown') OR "
               "starts_with(botnet, 'nonbotnet') THEN NULL ELSE botnet END")
 UNITS = {"messages": "1", "recipients": "greatest(coalesce(rcpt_count, 1), 1)"}

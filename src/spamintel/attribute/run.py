@@ -58,13 +58,17 @@ def _col(table: pa.Table, name: str) -> np.ndarray:
     return table.column(name).to_numpy(zero_copy_only=False)
 
 
-def attribute(store: Store, cfg: AttributeConfig | None = None) -> AttributionSummary:
-    """Group spam into campaigns, attribute it to botnets, and write the result tables."""
+def attribute(store: Store, cfg: AttributeConfig | None = None,
+              mixed_sensors: tuple[str, ...] = ()) -> AttributionSummary:
+    """Group spam into campaigns, attribute it to botnets, and write the result tables.
+
+    Every message a trap saw counts as spam, except on ``mixed_sensors`` (the sensors that
+    see all mail; when empty, found from the data, see ``spamintel.store.spam``)."""
     cfg = cfg or AttributeConfig()
     started = time.perf_counter()
     sigs = load_signatures(cfg.signature_dirs, cfg.builtin_signatures) if cfg.use_signatures \
         else []
-    table = load_events(store, tuple(f for s in sigs for f in s.fields()))
+    table = load_events(store, tuple(f for s in sigs for f in s.fields()), mixed_sensors)
     spam = _col(table, "is_spam").astype(bool)
     sha = np.asarray(table.column("msg_sha256").to_pylist(), dtype=object)
     content = content_groups(table, spam, cfg.lsh_bands, cfg.lsh_rows)

@@ -6,12 +6,12 @@ import json
 from datetime import date
 from typing import Any
 
-from spamintel.analyze.series import spam_sql
 from spamintel.config import AnalyzeConfig
 from spamintel.report import intel
 from spamintel.report.methodology import methodology
 from spamintel.report.narrative import narrative
 from spamintel.store import Store
+from spamintel.store.spam import spam_sql
 
 TOP_N = 10
 MIN_SENDER_SHARE = 0.01  # a campaign's botnets: those sending at least this share of it

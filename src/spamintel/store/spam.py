@@ -1,0 +1,37 @@
+"""What the store counts as spam, one rule for every stage that reads it.
+
+A message is spam when the classifier says spam, phish or malware, when it has no verdict
+but its source labelled it spam, and whenever a trap saw it: a trap address never
+receives wanted mail, so a ham verdict there is a classifier miss. Sensors that see all
+mail (a mixed feed) are trusted to the verdict; they are named in the configuration or,
+when none are, found as the sensors where the classifier calls at least
+``HAM_MIN_SHARE`` of the mail ham.
+"""
+
+from __future__ import annotations
+
+VERDICT_SPAM_SQL = ("(verdict IN ('spam', 'phish', 'malware') OR (verdict IS NULL AND "
+                    "(label = 'spam' OR source_kind = 'trap')))")
+HAM_MIN_SHARE = 0.01
+
+
+def spam_sql(mixed: tuple[str, ...] | list[str] = ()) -> str:
+    """SQL condition for spam: a spam-like verdict, a ``spam`` label without verdict, or any
+    message a trap saw (a ham verdict there is a classifier miss), except on ``mixed``
+    sensors, which see wanted mail too and are trusted to the verdict."""
+    trap = "source_kind = 'trap'"
+    if mixed:
+        names = ", ".join("'" + m.replace("'", "''") + "'" for m in mixed)
+        trap += f" AND (sensor IS NULL OR sensor NOT IN ({names}))"
+    return (f"(verdict IN ('spam', 'phish', 'malware') OR (verdict IS NULL AND label = 'spam')"
+            f" OR ({trap}))")
+
+
+def mixed_sensors(con, configured: tuple[str, ...]) -> list[str]:
+    """Sensors that see all mail: configured ones, or those with at least 1% ham."""
+    if configured:
+        return list(configured)
+    rows = con.execute(f"""SELECT sensor FROM events WHERE sensor IS NOT NULL GROUP BY sensor
+        HAVING avg(CASE WHEN {VERDICT_SPAM_SQL} THEN 0 ELSE 1 END) >= {HAM_MIN_SHARE}
+        ORDER BY sensor""").fetchall()
+    return [r[0] for r in rows]
