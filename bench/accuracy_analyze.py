@@ -4,8 +4,9 @@ Usage::
 
     .venv/bin/python bench/accuracy_analyze.py WORLD STORE [--simulate] [--truth-attribution]
 
-``--simulate`` writes the default scenario to WORLD and ingests it into STORE first (about
-300k messages: minutes). ``--truth-attribution`` replaces attribution by the truth (to
+Botnets found without a name (``unknown-<n>``) are scored as the true botnet that sent most
+of their mail. ``--simulate`` writes the default scenario to WORLD and ingests it into STORE
+first (about 300k messages: minutes). ``--truth-attribution`` replaces attribution by the truth (to
 measure the estimators alone); otherwise the attribute stage runs. Calibration is the
 sensors block of WORLD/truth/scenario.json. Writes
 ``bench/results/accuracy_analyze[_truth].json`` and prints the figures, with the reference
@@ -28,6 +29,7 @@ from spamintel.analyze.attainable import attainable_accuracy, scale_needed
 from spamintel.analyze.calibration import load_calibration, with_calibration
 from spamintel.analyze.evaluate import (
     daily_accuracy,
+    discovered_names,
     scenario_targets,
     truth_attribution,
     truth_daily,
@@ -91,12 +93,14 @@ def main() -> None:
     summary = analyze(store, cfg)
     figures = collect(store, "2011-03", cfg.analyze)
     takedowns = [e for e in _events(store) if e["type"] == "takedown"]
+    names = discovered_names(store, args.world / "truth")
     result = {
         "attribution": "truth" if args.truth_attribution else "attribute stage",
         "seconds": {k: round(v, 1) for k, v in summary.seconds.items()},
-        "daily_within_5pct": daily_accuracy(store, args.world / "truth"),
+        "daily_within_5pct": daily_accuracy(store, args.world / "truth", names=names),
         "daily_within_5pct_one_day": daily_accuracy(store, args.world / "truth",
-                                                    "raw_estimated"),
+                                                    "raw_estimated", names),
+        "discovered_as": names,
         "reference_within_5pct": attainable_accuracy(args.world / "truth"),
         "reference_scale_needed_for_95pct": scale_needed(args.world / "truth"),
         "march_headline": _march_targets(args.world, figures["headline"]),

@@ -46,17 +46,35 @@ def truth_daily(truth_dir: Path) -> dict[tuple[date, str], float]:
     return out
 
 
-def daily_accuracy(store: Store, truth_dir: Path, column: str = "estimated"
-                   ) -> dict[str, dict[str, float]]:
-    """Per series: share of days within ±5% of truth, median |error|, days compared."""
+def discovered_names(store: Store, truth_dir: Path) -> dict[str, str]:
+    """Each botnet the analysis found without a name (``unknown-<n>``) → the true botnet
+    that sent most of its mail."""
+    con = store.connect()
+    con.execute(f"CREATE VIEW t AS SELECT * FROM read_parquet('{truth_dir}/messages.parquet')")
+    rows = con.execute("""SELECT found, arg_max(truth, n) FROM (
+        SELECT e.botnet AS found, t.botnet AS truth, count(*) AS n FROM events e
+        JOIN t ON t.msg_sha256 = e.msg_sha256 AND t.sensor = e.sensor
+        WHERE starts_with(e.botnet, 'unknown-') GROUP BY ALL) GROUP BY 1""").fetchall()
+    return {found: true for found, true in rows}
+
+
+def daily_accuracy(store: Store, truth_dir: Path, column: str = "estimated",
+                   names: dict[str, str] | None = None) -> dict[str, dict[str, float]]:
+    """Per series: share of days within ±5% of truth, median |error|, days compared.
+    ``names`` maps series names to true botnet names (see ``discovered_names``)."""
     truth = truth_daily(truth_dir)
     con = store.connect()
     rows = con.execute(f"SELECT day, scope, botnet, {column} FROM series_daily").fetchall()
-    errs: dict[str, list[float]] = {}
+    summed: dict[tuple[str, date], float] = {}
     for day, scope, botnet, est in rows:
+        botnet = (names or {}).get(botnet, botnet)
         key = "*" if scope == "global" else ("-" if scope == "nonbotnet" else botnet)
+        if est is not None:
+            summed[(key, day)] = summed.get((key, day), 0.0) + est
+    errs: dict[str, list[float]] = {}
+    for (key, day), est in summed.items():
         t = truth.get((day, key), 0.0)
-        if t > 0 and est is not None:
+        if t > 0:
             errs.setdefault(key, []).append(est / t - 1)
     out = {}
     for key, e in errs.items():

@@ -1,0 +1,58 @@
+"""Scoring the analysis against a simulated world's truth."""
+
+from datetime import UTC, date, datetime
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from spamintel.analyze.evaluate import daily_accuracy, discovered_names
+from spamintel.model import EVENT_SCHEMA
+from spamintel.store import Store
+
+DAY = date(2011, 3, 1)
+
+
+@pytest.fixture()
+def scored(tmp_path):
+    """A store where discovery found one true botnet as two classes, and its truth."""
+    found = ["unknown-1"] * 3 + ["unknown-2"] * 2 + ["unknown-3"] * 2
+    truth = ["unnamed-4"] * 5 + ["unnamed-2", "unnamed-4"]
+    n = len(found)
+    events = {name: [None] * n for name in EVENT_SCHEMA.names}
+    events.update(event_id=[f"e{i}" for i in range(n)], msg_sha256=[f"m{i}" for i in range(n)],
+                  sensor=["trap-a"] * n, day=[DAY] * n,
+                  observed_at=[datetime(2011, 3, 1, 12, tzinfo=UTC)] * n)
+    store = Store(tmp_path / "store")
+    store.write_events(pa.table(events).cast(EVENT_SCHEMA))
+    store.write_table("attribution", pa.table({
+        "event_id": events["event_id"], "botnet": found, "botnet_confidence": [0.8] * n,
+        "botnet_method": ["cluster"] * n, "campaign_id": [None] * n}))
+    truth_dir = tmp_path / "truth"
+    truth_dir.mkdir()
+    pq.write_table(pa.table({"msg_sha256": events["msg_sha256"], "sensor": ["trap-a"] * n,
+                             "botnet": truth}), truth_dir / "messages.parquet")
+    pq.write_table(pa.table({"day": [DAY, DAY], "botnet": ["unnamed-4", "unnamed-2"],
+                             "kind": ["botnet", "botnet"], "category": ["pharma"] * 2,
+                             "messages": [100.0, 40.0]}), truth_dir / "daily.parquet")
+    store.write_table("series_daily", pa.table({
+        "day": [DAY] * 3, "scope": ["botnet"] * 3,
+        "botnet": ["unknown-1", "unknown-2", "unknown-3"], "estimated": [60.0, 38.0, 41.0],
+        "raw_estimated": [60.0, 38.0, 41.0]}))
+    return store, truth_dir
+
+
+def test_discovered_names_take_the_majority_true_botnet(scored):
+    store, truth_dir = scored
+    assert discovered_names(store, truth_dir) == {
+        "unknown-1": "unnamed-4", "unknown-2": "unnamed-4", "unknown-3": "unnamed-2"}
+
+
+def test_classes_of_one_botnet_are_summed_before_scoring(scored):
+    store, truth_dir = scored
+    acc = daily_accuracy(store, truth_dir, names=discovered_names(store, truth_dir))
+    assert acc["unnamed-4"]["within_5pct"] == 1.0
+    assert acc["unnamed-4"]["median_abs_error"] == pytest.approx(0.02)
+    assert acc["unnamed-2"]["median_abs_error"] == pytest.approx(0.025)
+    assert "unknown-1" not in acc
+    assert "unnamed-4" not in daily_accuracy(store, truth_dir)
