@@ -60,11 +60,13 @@ def test_large_botnets_reach_the_target_and_small_ones_do_not(tmp_path):
     assert got["Small"] < 0.5
 
 
-def test_a_trap_that_sees_little_of_a_botnet_lowers_the_reference(tmp_path):
+def test_a_trap_with_a_biased_view_of_a_botnet_adds_nothing(tmp_path):
     plain = attainable_accuracy(_world(tmp_path / "a", {"B": 1e7}))["B"]
-    hidden = attainable_accuracy(_world(tmp_path / "b", {"B": 1e7},
-                                        visibility={"B": 0.1}))["B"]
-    assert hidden < plain
+    near = attainable_accuracy(_world(tmp_path / "b", {"B": 1e7}, visibility={"B": 1.1}))
+    assert near["B"] == plain
+    for i, seen in enumerate((0.3, 2.5)):
+        biased = _world(tmp_path / f"c{i}", {"B": 1e7}, visibility={"B": seen})
+        assert attainable_accuracy(biased)["B"] == 0.0
 
 
 def test_more_change_times_need_more_sample(tmp_path):

@@ -59,3 +59,40 @@ def test_a_stray_early_message_does_not_hide_a_new_botnet():
     series = SeriesSet(days, {"Steady": steady, "New": new}, steady + new, {}, {}, "messages")
     found = [e for e in detect(series, AnalyzeConfig()) if e["type"] == "new_botnet"]
     assert [(e["botnet"], e["date"]) for e in found] == [("New", date(2011, 1, 31))]
+
+
+def test_displacement_needs_the_messages_to_show_growth():
+    from datetime import timedelta
+
+    from spamintel.analyze.changes import SeriesSet, displacement
+    from spamintel.config import AnalyzeConfig
+
+    days = [date(2011, 3, 1) + timedelta(days=i) for i in range(30)]
+    gone = np.r_[np.full(15, 1000.0), np.zeros(15)]
+    noisy = np.r_[np.full(15, 40.0) + np.tile([1.0, -1.0], 8)[:15], np.full(15, 48.0)]
+    taker = np.r_[np.full(15, 500.0), np.full(15, 900.0)]
+    daily = {"Gone": gone * 1e6, "Noisy": noisy * 1e6, "Taker": taker * 1e6}
+    observed = {"Gone": gone, "Noisy": noisy / 10, "Taker": taker}
+    series = SeriesSet(days, daily, sum(daily.values()), {}, {}, "messages",
+                       observed=observed)
+    event = {"botnet": "Gone", "date": days[15], "level_before": 1e9, "level_after": 0.0}
+    cfg = AnalyzeConfig(displacement_min_share_points=1.0)
+    assert [d["botnet"] for d in displacement(series, event, cfg)] == ["Taker"]
+    series.observed = {}
+    assert {d["botnet"] for d in displacement(series, event, cfg)} == {"Noisy", "Taker"}
+
+
+def test_a_botnet_that_trickles_along_is_never_new():
+    from datetime import timedelta
+
+    from spamintel.analyze.changes import SeriesSet, detect
+    from spamintel.config import AnalyzeConfig
+
+    days = [date(2011, 5, 1) + timedelta(days=i) for i in range(180)]
+    steady = np.full(180, 400.0)
+    for seed in range(10):
+        sparse = np.random.default_rng(seed).poisson(0.3, 180).astype(float)
+        series = SeriesSet(days, {"Steady": steady, "Sparse": sparse * 1e6}, steady + sparse,
+                           {}, {}, "messages", observed={"Sparse": sparse, "Steady": steady})
+        found = [e for e in detect(series, AnalyzeConfig()) if e["botnet"] == "Sparse"]
+        assert found == [], seed

@@ -14,3 +14,11 @@ def test_agreeing_sensors_are_all_kept_and_two_are_never_judged():
     n = e * 100
     assert select_sensors(n, e).all()
     assert select_sensors(np.array([[100.0], [10.0]]), np.ones((2, 1))).all()
+
+
+def test_a_sensor_that_never_sees_a_series_is_the_one_left_out():
+    e = np.array([[1.0], [1.0], [1.0], [0.5]]) * np.ones((4, 30))
+    n = np.vstack([np.full(30, 100.0), np.zeros(30), np.full(30, 100.0), np.full(30, 50.0)])
+    assert select_sensors(n, e).tolist() == [True, False, True, True]
+    n[0] *= 2
+    assert select_sensors(n, e).tolist() == [False, False, True, True]

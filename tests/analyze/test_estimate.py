@@ -1,10 +1,11 @@
+import math
 from datetime import date
 
 import numpy as np
 import pytest
 
 from spamintel.analyze import compute, series
-from spamintel.analyze.estimate import make_scaler, poisson_interval, widen
+from spamintel.analyze.estimate import count_ratio_z, make_scaler, poisson_interval, widen
 from spamintel.analyze.synthetic import truth_daily
 from spamintel.config import AnalyzeConfig, CalibrationConfig
 
@@ -13,6 +14,14 @@ def test_poisson_interval_matches_known_values():
     assert poisson_interval(0) == (0.0, pytest.approx(3.689, abs=1e-3))
     lo, hi = poisson_interval(10)
     assert lo == pytest.approx(4.795, abs=1e-3) and hi == pytest.approx(18.390, abs=1e-3)
+
+
+def test_count_ratio_z_is_signed_and_grows_with_the_counts():
+    assert count_ratio_z(99.5, 99.5) == 0.0
+    assert count_ratio_z(199.5, 99.5) == pytest.approx(math.log(2) / math.sqrt(3 / 200))
+    assert count_ratio_z(9.5, 19.5) < 0
+    assert np.allclose(count_ratio_z(np.array([20.0, 2000.0]), np.array([10.0, 1000.0])),
+                       [count_ratio_z(20.0, 10.0), count_ratio_z(2000.0, 1000.0)])
 
 
 def test_widen_adds_relative_error_and_keeps_order():

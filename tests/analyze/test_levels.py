@@ -28,6 +28,18 @@ def test_surge_found_on_its_day():
     assert 0.8 < found[0]["magnitude_relative"] < 1.2
 
 
+def test_a_series_of_a_few_messages_has_no_level_shifts():
+    observed = np.zeros(120)
+    observed[[10, 40, 41, 90]] = 1.0
+    x = np.where(observed > 0, 5e8, 0.0) + 1.0
+    x[60:] *= 3.0
+    assert level_shifts(x, DAYS, ON, 7, 1.5, observed) == []
+    many = _noisy(np.random.default_rng(9), 500)
+    many[60:] *= 2.0
+    found = level_shifts(many * 1e6, DAYS, ON, 7, 1.5, many)
+    assert [(e["type"], e["date"]) for e in found] == [("surge", DAYS[60])]
+
+
 def test_content_switch_found_and_stable_mix_quiet():
     rng = np.random.default_rng(3)
     cats = [{"pharma": int(rng.poisson(80)), "replica": int(rng.poisson(20))} for _ in DAYS]

@@ -18,6 +18,7 @@ grow before the reference reaches a target share.
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -25,6 +26,8 @@ from pathlib import Path
 import duckdb
 import numpy as np
 from scipy.stats import poisson
+
+from spamintel.analyze.daily import OUTLIER_TOLERANCE
 
 TOLERANCE = 0.05
 
@@ -77,9 +80,13 @@ def within_probability(expected: float) -> float:
 
 
 def _trap_share(sensors: list[dict], botnet: str) -> float:
-    """Share of the botnet's mail the traps see (each trap's share × its visibility)."""
-    return sum((s.get("effective_share") or s["share"]) * s.get("visibility", {}).get(botnet, 1.0)
-               for s in sensors if s.get("kind") == "trap")
+    """Share of the botnet's mail the usable traps see: those whose view of it is within
+    the sensor check's tolerance of their declared share (the estimator leaves the
+    others out, ``daily.select_sensors``)."""
+    usable = [s for s in sensors if s.get("kind") == "trap"
+              and abs(math.log(s.get("visibility", {}).get(botnet, 1.0) or 1e-9))
+              <= OUTLIER_TOLERANCE]
+    return sum(s.get("effective_share") or s["share"] for s in usable)
 
 
 def _piece_counts(truth_dir: Path) -> dict[str, tuple[np.ndarray, np.ndarray]]:

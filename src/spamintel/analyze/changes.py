@@ -10,8 +10,10 @@ the level (after minus before), ``magnitude_relative`` the same as a fraction of
 
 Displacement: after a botnet stops (takedown or pause), every other botnet's mean over the
 ``w`` days after the stop day is compared with the ``w`` days before it; those that grew
-by at least ``displacement_min_ratio`` with a Welch t of at least ``T_MIN`` are listed
-with their increase per day and its share of the stopped botnet's lost output.
+by at least ``displacement_min_ratio``, with the messages seen in the two windows
+differing at a z of at least ``T_MIN`` (Poisson; a Welch t of the daily values when the
+counts are unknown), are listed with their increase per day and its share of the
+stopped botnet's lost output.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from datetime import date, datetime
 
 import numpy as np
 
+from spamintel.analyze.estimate import count_ratio_z
 from spamintel.analyze.levels import content_switches, level_shifts
 from spamintel.analyze.silences import first_sustained, silence_events, silent_runs
 from spamintel.config import AnalyzeConfig
@@ -73,7 +76,7 @@ def _shares(s: SeriesSet, x: np.ndarray, i: int, w: int) -> tuple[float, float]:
 
 def displacement(s: SeriesSet, event: dict, cfg: AnalyzeConfig) -> list[dict]:
     """Botnets that took over after ``event``'s botnet stopped: those whose output grew
-    (Welch t of at least ``T_MIN`` and ``displacement_min_ratio``) or whose share of all
+    (z of at least ``T_MIN`` and ``displacement_min_ratio``) or whose share of all
     spam rose by ``displacement_min_share_points``; largest share gain first."""
     i = s.days.index(event["date"])
     lost = max(event["level_before"] - event["level_after"], 0.0)
@@ -83,6 +86,9 @@ def displacement(s: SeriesSet, event: dict, cfg: AnalyzeConfig) -> list[dict]:
         if name == event["botnet"]:
             continue
         before, after, t = _window_change(x, i, w)
+        obs = s.observed.get(name)
+        if obs is not None:
+            t = float(count_ratio_z(obs[i + 1:i + 1 + w].sum(), obs[max(0, i - w):i].sum()))
         grew = t >= T_MIN and after >= before * cfg.displacement_min_ratio and after > 0
         share_b, share_a = _shares(s, s.pooled.get(name, x), i, w)
         if grew or share_a - share_b >= cfg.displacement_min_share_points:
@@ -126,11 +132,14 @@ def _global_change(s: SeriesSet, day: date, w: int) -> float | None:
     return (after - before) / before if before > 0 else None
 
 
-def _without_strays(x: np.ndarray) -> np.ndarray:
+def _without_strays(x: np.ndarray, fraction: float) -> np.ndarray:
     """``x`` with the isolated days before its first sustained activity set to zero: a
-    stray message attributed to a botnet weeks before it appears does not hide its onset."""
+    stray message attributed to a botnet weeks before it appears does not hide its onset.
+    Only when the days before are silent next to the days after (their mean below
+    ``fraction`` of the later mean): a series that trickles along at one low rate has
+    no onset."""
     start = first_sustained(x, len(x) - 1) if len(x) else 0
-    if start == 0 or not np.any(x[start:] > 0):
+    if start == 0 or not np.any(x[start:] > 0) or x[:start].mean() > fraction * x[start:].mean():
         return x
     out = x.copy()
     out[:start] = 0.0
@@ -143,9 +152,9 @@ def detect(s: SeriesSet, cfg: AnalyzeConfig) -> list[dict]:
     events: list[dict] = []
     for name, x in sorted(s.daily.items()):
         active = _active(x, frac)
-        found = silence_events(_without_strays(x), s.days, s.hourly.get(name, {}), frac,
+        found = silence_events(_without_strays(x, frac), s.days, s.hourly.get(name, {}), frac,
                                cfg.takedown_min_days, w, s.observed.get(name))
-        found += level_shifts(x, s.days, active, w, cfg.surge_ratio)
+        found += level_shifts(x, s.days, active, w, cfg.surge_ratio, s.observed.get(name))
         found += content_switches(s.categories.get(name, []), s.days, active, w,
                                   cfg.content_switch_distance)
         for e in found:

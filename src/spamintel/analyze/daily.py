@@ -27,21 +27,36 @@ OUTLIER_Z = 5.0
 OUTLIER_TOLERANCE = math.log(1.15)
 
 
+def _deviance(n: np.ndarray, e: np.ndarray) -> float:
+    """Poisson deviance of counts ``n`` under one rate per unit of exposure ``e``."""
+    mu = e * (n.sum() / e.sum())
+    with np.errstate(divide="ignore", invalid="ignore"):
+        log_term = np.where(n > 0, n * np.log(n / mu), 0.0)
+    return float(2 * (log_term - (n - mu)).sum())
+
+
 def select_sensors(n: np.ndarray, e: np.ndarray) -> np.ndarray:
-    """Mask of sensors (rows) to pool: drop, one at a time, the most discordant one."""
+    """Mask of sensors (rows) to pool: drop, one at a time, the most discordant one.
+
+    A sensor's discordance is the likelihood-ratio statistic of giving it a rate of its
+    own (the drop in the others' Poisson deviance when it leaves), so a sensor that never
+    sees a series is found as the outlier rather than dragging the pool down and making
+    the good sensors look discordant. It is dropped when that statistic reaches
+    ``OUTLIER_Z``² and its rate differs from the rest's by more than 15%."""
     used = e.sum(axis=1) > 0
+    ns, es = n.sum(axis=1), e.sum(axis=1)
     while used.sum() >= MIN_SENSORS_TO_CHECK:
+        total = _deviance(ns[used], es[used])
         scores = np.zeros(len(used))
         for s in np.flatnonzero(used):
             rest = used.copy()
             rest[s] = False
-            ns, es = n[s].sum() + 0.5, e[s].sum()
-            nr, er = n[rest].sum() + 0.5, e[rest].sum()
-            d = math.log(ns / es) - math.log(nr / er)
+            d = math.log((ns[s] + 0.5) / es[s]) - math.log((ns[rest].sum() + 0.5)
+                                                           / es[rest].sum())
             if abs(d) > OUTLIER_TOLERANCE:
-                scores[s] = abs(d) / math.sqrt(1 / ns + 1 / nr)
+                scores[s] = total - _deviance(ns[rest], es[rest])
         worst = int(np.argmax(scores))
-        if scores[worst] < OUTLIER_Z:
+        if scores[worst] < OUTLIER_Z ** 2:
             break
         used[worst] = False
     return used

@@ -20,6 +20,7 @@ import math
 from dataclasses import dataclass
 from datetime import date
 
+import numpy as np
 from scipy.stats import chi2
 
 from spamintel.analyze.series import DailyCounts
@@ -32,6 +33,14 @@ def poisson_interval(n: float) -> tuple[float, float]:
     """Exact two-sided 95% interval of a Poisson mean given count ``n``."""
     lo = 0.0 if n <= 0 else chi2.ppf(0.025, 2 * n) / 2
     return float(lo), float(chi2.ppf(0.975, 2 * n + 2) / 2)
+
+
+def count_ratio_z(after: float | np.ndarray, before: float | np.ndarray
+                  ) -> float | np.ndarray:
+    """z of the log ratio of two Poisson counts (each plus ½), signed: above 0 when
+    ``after`` is larger. Works on numbers and on numpy arrays alike."""
+    a, b = np.asarray(after, dtype=float) + 0.5, np.asarray(before, dtype=float) + 0.5
+    return np.log(a / b) / np.sqrt(1 / a + 1 / b)
 
 
 def widen(value: float, low: float, high: float, rel_err: float) -> tuple[float, float]:

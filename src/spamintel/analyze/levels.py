@@ -17,6 +17,8 @@ from datetime import date
 import numpy as np
 from scipy.stats import chi2_contingency, norm
 
+from spamintel.analyze.estimate import count_ratio_z
+
 Z_MIN = 4.0
 P_MAX = 1e-6
 MIN_MESSAGES = 50
@@ -28,9 +30,20 @@ def _window_means(x: np.ndarray, w: int) -> tuple[np.ndarray, np.ndarray, np.nda
     return idx, (c[idx + w] - c[idx]) / w, (c[idx] - c[idx - w]) / w
 
 
+def _counts_differ(observed: np.ndarray | None, w: int) -> np.ndarray | bool:
+    """Per candidate day, whether the messages behind the two windows differ at ``Z_MIN``
+    (Poisson, on the log ratio); True everywhere without counts."""
+    if observed is None:
+        return True
+    _, n_after, n_before = _window_means(np.asarray(observed, dtype=float), w)
+    return np.abs(count_ratio_z(n_after * w, n_before * w)) >= Z_MIN
+
+
 def level_shifts(x: np.ndarray, days: list[date], active: np.ndarray, w: int,
-                 ratio: float) -> list[dict]:
-    """Surges and drops of a series, only where both windows are fully active."""
+                 ratio: float, observed: np.ndarray | None = None) -> list[dict]:
+    """Surges and drops of a series, only where both windows are fully active and, when
+    the messages ``observed`` per day are given, where their counts differ beyond chance
+    (a series of a few messages has no level shifts)."""
     if len(x) < 2 * w + 1:
         return []
     idx, after, before = _window_means(x, w)
@@ -41,7 +54,7 @@ def level_shifts(x: np.ndarray, days: list[date], active: np.ndarray, w: int,
     dev = r[ok] - np.median(r[ok])
     noise = max(1.4826 * float(np.median(np.abs(dev))), 1e-9)
     out = []
-    for j in np.flatnonzero(ok):
+    for j in np.flatnonzero(ok & _counts_differ(observed, w)):
         lo, hi = max(0, j - w), min(len(r), j + w + 1)
         if abs(r[j]) < math.log(ratio) or abs(r[j]) < np.abs(r[lo:hi]).max():
             continue

@@ -49,7 +49,9 @@ def resolve_rows(x: np.ndarray, mask: np.ndarray, context: list[int], class_fami
     decides; among several, the candidate whose uniquely matched mail the row resembles
     most in the ``context`` feature columns (recipients, networks, content, domain: the columns
     the signatures test cannot tell the candidates apart), with ``class_weight`` nats in
-    favour of the family its sender cluster is named after (``class_family``, -1 none)."""
+    favour of the family its sender cluster is named after (``class_family``, -1 none).
+    A candidate with no uniquely matched mail has no profile to resemble and takes no
+    part; when no candidate has any, the cluster's family decides if it is one of them."""
     fam = np.full(len(x), -1, dtype=np.int64)
     if mask.shape[1] == 0:
         return fam
@@ -62,7 +64,10 @@ def resolve_rows(x: np.ndarray, mask: np.ndarray, context: list[int], class_fami
         scores = _family_scores(sub, fam, mask.shape[1], cards)[multi]
         own = class_family[multi]
         scores[own >= 0, own[own >= 0]] += class_weight
-        fam[multi] = np.where(mask[multi], scores, -np.inf).argmax(axis=1)
+        known = mask[multi] & (np.bincount(fam[fam >= 0], minlength=mask.shape[1]) > 0)
+        best = np.where(known, scores, -np.inf).argmax(axis=1)
+        own_ok = (own >= 0) & mask[multi, np.maximum(own, 0)]
+        fam[multi] = np.where(known.any(axis=1), best, np.where(own_ok, own, -1))
     return fam
 
 
