@@ -135,3 +135,21 @@ def test_a_ham_verdict_at_a_trap_is_still_attributed(tmp_path):
     attribute(store, NO_SIGS, mixed_sensors=("trap-a",))
     got = _by_event(store, table)
     assert not any(got[ids[i]][0] is not None for i in np.flatnonzero(missed))
+
+
+def test_without_as_numbers_networks_come_from_address_prefixes(tmp_path):
+    table, truth = synthetic_events(3000, families=3, seed=8)
+    bot = np.char.startswith(truth.botnet.astype(str), "fam")
+    ips = [f"{20 + i % 60}.{i % 7}.1.{i % 250 + 1}" if b else ip for i, (b, ip) in
+           enumerate(zip(bot, table.column("client_ip").to_pylist(), strict=True))]
+    for name, values in (("client_ip", pa.array(ips, pa.string())),
+                         ("client_asn", pa.nulls(table.num_rows, pa.int64()))):
+        table = table.set_column(table.schema.get_field_index(name), name,
+                                 values.cast(table.schema.field(name).type))
+    store = Store(tmp_path)
+    store.write_events(table)
+    attribute(store, NO_SIGS)
+    got = _by_event(store, table)
+    pred = np.array([got[i][0] or "none" for i in table.column("event_id").to_pylist()])
+    assert adjusted_rand_score(truth.botnet[bot].astype(str), pred[bot]) > 0.9
+    assert all(p.startswith("unknown-") for p in pred[bot])

@@ -4,8 +4,9 @@ hashed integer columns computed in SQL (one pass, no per-row Python).
 Each feature is one thing bot software does the same way every time, or one thing its
 operator chooses per campaign: SMTP command style and habits, header order, Message-ID
 form (digit counts dropped, since bots randomise lengths), Date form, forged mailer,
-recipients per message, and the sender's network (AS number). Content features (content
-group and campaign domain) are added from the campaign step.
+recipients per message, and the sender's network (AS number, else the address prefix,
+so a store ingested without AS data still has networks). Content features (content group
+and campaign domain) are added from the campaign step.
 """
 
 from __future__ import annotations
@@ -28,13 +29,18 @@ DIALECT_FEATURES: dict[str, str] = {
         "helo_shape", "mail_shape", "rcpt_shape", "line_ending", "pipelining"))),
     "f_habit": f"hash({_dialect('prelude')}, {_dialect('extra_verbs')}) >> 1",
 }
+# The network of a client without a known AS: its IPv4 /16 or IPv6 /32, as a negative key.
+_PREFIX_KEY = ("CASE WHEN client_ip IS NULL THEN -1 WHEN contains(client_ip, ':') THEN -2 - "
+               "(hash(split_part(client_ip, ':', 1), split_part(client_ip, ':', 2)) >> 2) "
+               "ELSE -2 - (hash(split_part(client_ip, '.', 1), split_part(client_ip, '.', 2))"
+               " >> 2) END")
 ROW_FEATURES: dict[str, str] = {
     "f_header": "hash(header_order_fp) >> 1",
     "f_msgid": "hash(regexp_replace(message_id_shape, '[0-9]+', '', 'g')) >> 1",
     "f_date": "hash(date_shape) >> 1",
     "f_mailer": "hash(x_mailer) >> 1",
     "f_rcpt": "least(coalesce(rcpt_count, 0), 10)",
-    "f_asn": "coalesce(client_asn, -1)",
+    "f_asn": f"coalesce(client_asn, {_PREFIX_KEY})",
 }
 SERVER_SQL = (f"coalesce({_dialect('helo_form')} = 'fqdn' AND {_dialect('helo_verb')} = 'EHLO'"
               f" AND regexp_matches({_dialect('mail_shape')}, '(SIZE|BODY)='), false)")
