@@ -99,26 +99,6 @@ def em(x: np.ndarray, w: np.ndarray, resp: np.ndarray, cards: list[int], *,
     return Fit(resp, log_prior, thetas, loglik)
 
 
-def misfit_tuple(x: np.ndarray, w: np.ndarray, log_theta: list[np.ndarray]) -> int:
-    """The tuple one class explains worst: the largest term of the Kullback-Leibler
-    divergence between the class's own distribution of tuples (weights ``w``) and the
-    distribution its model gives them (``log_theta``: one column per feature). A second
-    population the class absorbed shows up here, since its values co-occur far more often
-    than the class's independent features predict (the split criterion of Ueda et al.
-    2000, "SMEM algorithm for mixture models")."""
-    log_model = sum(theta[x[:, j], 0] for j, theta in enumerate(log_theta))
-    share = w / w.sum()
-    with np.errstate(divide="ignore"):
-        terms = np.where(share > 0, share * (np.log(share) - log_model), 0.0)
-    return int(np.argmax(terms))
-
-
-def extra_parameters(x: np.ndarray) -> int:
-    """Free parameters one more class adds to a model of the tuples ``x``: a prior, and
-    per feature one probability for each value seen but the last."""
-    return 1 + sum(len(np.unique(x[:, j])) - 1 for j in range(x.shape[1]))
-
-
 def farthest_seeds(x: np.ndarray, w: np.ndarray, k: int) -> np.ndarray:
     """Deterministic k-means++-like seeds: the heaviest tuple, then repeatedly the tuple
     with the largest weight × Hamming distance to the seeds chosen so far."""
