@@ -85,3 +85,23 @@ def test_a_new_botnet_s_bots_on_software_no_signature_describes_take_its_name(se
     assert set(twin_l) != set(described_l), "discovery keeps the two dialects apart"
     assert {clusters.names[c] for c in set(described_l) | set(twin_l)} == {"Newbot"}
     assert clusters.names[stranger_l[0]] != "Newbot", "other campaigns: not the same botnet"
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_a_new_botnet_s_bots_that_send_one_of_its_campaigns_on_other_software(seed):
+    # from day 20 a new botnet sends three campaigns; from its own networks, some of its
+    # bots run other software and send only one of them; a stranger that starts the same
+    # day on another of them sends from other networks
+    rng = np.random.default_rng(seed)
+    described = _population(rng, 100_000, range(20, 45), 2, 2, range(30, 40), [5, 6, 7],
+                            [10, 11, 12], 200)
+    twin = _population(rng, 200_000, range(20, 45), 3, 3, range(30, 40), [5],
+                       [10, 11, 12], 200)
+    stranger = _population(rng, 300_000, range(20, 45), 4, 4, range(50, 60), [6],
+                           [20, 21, 22], 200)
+    old = _population(rng, 0, range(0, 45), 1, 1, range(10, 20), [0, 1, 2, 3], [0, 1, 2], 100)
+    (described_l, twin_l, stranger_l, _), clusters = _clusters(
+        described, twin, stranger, old, signed=0)
+    assert set(twin_l) != set(described_l), "discovery keeps the two programs apart"
+    assert {clusters.names[c] for c in set(twin_l)} == {"Newbot"}
+    assert {clusters.names[c] for c in set(stranger_l)} != {"Newbot"}

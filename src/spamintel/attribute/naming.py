@@ -36,7 +36,7 @@ from spamintel.attribute.onset import (
 )
 from spamintel.attribute.resolve import FamilyMatches
 from spamintel.attribute.software import split_software
-from spamintel.attribute.split import join_pieces, split_populations
+from spamintel.attribute.split import join_pieces, network_shift, split_populations
 from spamintel.config import AttributeConfig
 
 DISCOVERY_COLUMNS = [0, 1, 2, 3, 4]
@@ -166,9 +166,27 @@ def _twin_families(labels: np.ndarray, rows: RowInputs, matches: FamilyMatches,
             continue
         for c in late:
             if abs(int(start[c]) - f_start) <= rules.lead_days and \
-                    same_campaigns(campaign[labels == c], campaign[signed]):
+                    _same_botnet(np.flatnonzero(labels == c), signed, rows, campaign):
                 out.setdefault(int(c), f)
     return out
+
+
+def _same_botnet(mine: np.ndarray, signed: np.ndarray, rows: RowInputs,
+                 campaign: np.ndarray) -> bool:
+    """Whether rows ``mine`` (a late class) are more of the family whose signatures match
+    rows ``signed``: the two mostly send the same campaigns, or the class mostly sends the
+    family's campaigns from the family's networks (the family's bots that run another
+    program send only some of its campaigns)."""
+    if same_campaigns(campaign[mine], campaign[signed]):
+        return True
+    theirs = campaign[signed]
+    if np.isin(campaign[mine], theirs[theirs >= 0]).mean() < 0.5:
+        return False
+    a, b = mine[rows.has_ip[mine]], signed[rows.has_ip[signed]]
+    if len(a) == 0 or len(b) == 0:
+        return False
+    to_family, chance = network_shift(a, b, rows.ip, rows.x[:, 3])
+    return to_family <= 2.0 * chance
 
 
 def name_clusters(labels: np.ndarray, rows: RowInputs, matches: FamilyMatches,
