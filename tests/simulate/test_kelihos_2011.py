@@ -20,10 +20,6 @@ def world():
     return build_world(load_scenario("kelihos-2011"))
 
 
-def _series(world, name):
-    gi = [g.name for g in world.groups].index(name)
-    return world.volumes[gi].sum(axis=1)
-
 
 def test_listed_and_calibrated(world):
     assert "kelihos-2011" in builtin_scenarios()
@@ -38,7 +34,7 @@ def test_listed_and_calibrated(world):
 
 def test_kelihos_takedown_and_cutwail_takes_part_of_the_gap(world):
     d = world.day_index
-    kelihos, cutwail = _series(world, "Kelihos"), _series(world, "Cutwail")
+    kelihos, cutwail = world.daily("Kelihos"), world.daily("Cutwail")
     assert kelihos[d(date(2011, 9, 26))] == pytest.approx(3.8e9)
     assert kelihos[d(date(2011, 9, 27)):].max() == 0
     gain = cutwail[d(date(2011, 9, 27))] - cutwail[d(date(2011, 9, 26))]
@@ -47,7 +43,7 @@ def test_kelihos_takedown_and_cutwail_takes_part_of_the_gap(world):
 
 def test_pause_resume_new_botnet_and_content_switch(world):
     d = world.day_index
-    festi, tarka = _series(world, "Festi"), _series(world, "Tarka")
+    festi, tarka = world.daily("Festi"), world.daily("Tarka")
     assert festi[d(date(2011, 7, 12)):d(date(2011, 7, 25))].max() == 0
     assert festi[d(date(2011, 7, 10))] > 3e9 and festi[d(date(2011, 7, 26))] > 3e9
     assert tarka[: d(date(2011, 8, 16))].max() == 0 and tarka[d(date(2011, 8, 30))] > 1e9

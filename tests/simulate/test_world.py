@@ -14,10 +14,6 @@ def world():
     return build_world(load_scenario("march-2011"))
 
 
-def _series(world, name):
-    gi = [g.name for g in world.groups].index(name)
-    return world.volumes[gi].sum(axis=1)
-
 
 def test_calibration_within_tolerance(world):
     checks = check(world.scenario, daily_table(world), country_table(world))
@@ -30,7 +26,7 @@ def test_calibration_within_tolerance(world):
 
 
 def test_rustock_pause_return_and_takedown(world):
-    rustock = _series(world, "Rustock")
+    rustock = world.daily("Rustock")
     d = world.day_index
     assert rustock[d(date(2010, 12, 24))] > 30e9
     assert rustock[d(date(2010, 12, 25)):d(date(2011, 1, 10))].max() == 0
@@ -48,7 +44,7 @@ def test_global_drops_after_takedown(world):
 
 
 def test_new_botnet_and_content_switch(world):
-    kelihos = _series(world, "Kelihos")
+    kelihos = world.daily("Kelihos")
     d = world.day_index
     assert kelihos[: d(date(2011, 1, 3))].max() == 0 and kelihos[d(date(2011, 2, 1))] > 0
     gi = [g.name for g in world.groups].index("Donbot")
@@ -57,7 +53,7 @@ def test_new_botnet_and_content_switch(world):
 
 
 def test_rustock_bursts_every_three_days(world):
-    rustock = _series(world, "Rustock")
+    rustock = world.daily("Rustock")
     d = world.day_index
     week = rustock[d(date(2011, 2, 1)):d(date(2011, 2, 13))]
     assert week.max() / week.min() > 3

@@ -36,6 +36,10 @@ class World:
         """Index of ``day`` in ``days``."""
         return (day - self.days[0]).days
 
+    def daily(self, name: str) -> np.ndarray:
+        """True messages per day of the group called ``name`` (all categories)."""
+        return self.volumes[[g.name for g in self.groups].index(name)].sum(axis=1)
+
 
 def month_key(day: date) -> str:
     """``YYYY-MM`` of a date."""
