@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from spamintel.attribute._shift import departs, shares, value_shift
+from spamintel.attribute._shift import departs, shares, value_shift, within
 
 
 def test_shares_of_an_empty_sample_are_zero():
@@ -17,6 +17,7 @@ def test_a_sample_of_the_same_mix_does_not_depart_and_another_mix_does():
     tv, chance = value_shift(same, rest, 4)
     assert tv < 2 * chance and not departs(same, rest, 4, 0.1)
     assert value_shift(other, rest, 4)[0] > 0.4 and departs(other, rest, 4, 0.4)
+    assert within(value_shift(same, rest, 4)) and not within(value_shift(other, rest, 4))
 
 
 def test_a_small_sample_needs_a_larger_shift():

@@ -2,7 +2,7 @@
 
 import duckdb
 
-from spamintel.store.spam import mixed_sensors, spam_sql
+from spamintel.store.spam import mixed_sensors, not_ham_sql, spam_sql
 
 ROWS = """CREATE TABLE events AS SELECT * FROM (VALUES
     ('trap', 'ham', NULL, 'trap-a'), ('trap', 'spam', NULL, 'trap-a'),
@@ -36,3 +36,8 @@ def test_configured_mixed_sensors_win_over_the_data():
 
 def test_sensors_with_ham_verdicts_are_found_as_mixed():
     assert mixed_sensors(_con(), ()) == ["feed-1", "mx", "trap-a"]
+
+
+def test_attribution_takes_all_but_ham_and_trap_mail_whatever_the_verdict():
+    assert _count(not_ham_sql()) == 5
+    assert _count(not_ham_sql(["trap-a", "feed-1"])) == 3

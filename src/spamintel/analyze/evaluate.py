@@ -21,16 +21,23 @@ from spamintel.store import Store
 TOLERANCE = 0.05
 
 
+def _joined(store: Store, truth_dir: Path) -> duckdb.DuckDBPyConnection:
+    """A connection with the view ``joined``: each stored event's id and the botnet the
+    analysis gave it (``found``), with its truth row (``botnet``, ``campaign``, ...)."""
+    con = store.connect()
+    con.execute(f"""CREATE TEMP VIEW joined AS
+        SELECT e.event_id, e.botnet AS found, t.*
+        FROM events e JOIN read_parquet('{truth_dir}/messages.parquet') t
+        ON t.msg_sha256 = e.msg_sha256 AND t.sensor = e.sensor""")
+    return con
+
+
 def truth_attribution(store: Store, truth_dir: Path) -> pa.Table:
     """``attribution`` rows taken from the truth (labelled method ``truth``)."""
-    con = store.connect()
-    con.execute(f"CREATE VIEW t AS SELECT * FROM read_parquet('{truth_dir}/messages.parquet')")
-    return con.sql("""
-        SELECT e.event_id, CASE WHEN t.botnet = 'legit' THEN NULL ELSE t.botnet END AS botnet,
+    return _joined(store, truth_dir).sql("""
+        SELECT event_id, CASE WHEN botnet = 'legit' THEN NULL ELSE botnet END AS botnet,
                1.0::FLOAT AS botnet_confidence, 'truth' AS botnet_method,
-               t.campaign AS campaign_id
-        FROM events e JOIN t ON t.msg_sha256 = e.msg_sha256 AND t.sensor = e.sensor
-        """).to_arrow_table()
+               campaign AS campaign_id FROM joined""").to_arrow_table()
 
 
 def truth_daily(truth_dir: Path) -> dict[tuple[date, str], float]:
@@ -49,12 +56,10 @@ def truth_daily(truth_dir: Path) -> dict[tuple[date, str], float]:
 def discovered_names(store: Store, truth_dir: Path) -> dict[str, str]:
     """Each botnet the analysis found without a name (``unknown-<n>``) → the true botnet
     that sent most of its mail."""
-    con = store.connect()
-    con.execute(f"CREATE VIEW t AS SELECT * FROM read_parquet('{truth_dir}/messages.parquet')")
-    rows = con.execute("""SELECT found, arg_max(truth, n) FROM (
-        SELECT e.botnet AS found, t.botnet AS truth, count(*) AS n FROM events e
-        JOIN t ON t.msg_sha256 = e.msg_sha256 AND t.sensor = e.sensor
-        WHERE starts_with(e.botnet, 'unknown-') GROUP BY ALL) GROUP BY 1""").fetchall()
+    rows = _joined(store, truth_dir).execute("""SELECT found, arg_max(truth, n) FROM (
+        SELECT found, botnet AS truth, count(*) AS n FROM joined
+        WHERE starts_with(found, 'unknown-')
+        GROUP BY ALL) GROUP BY 1""").fetchall()
     return {found: true for found, true in rows}
 
 

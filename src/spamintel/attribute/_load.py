@@ -6,14 +6,13 @@ import pyarrow as pa
 
 from spamintel.attribute.features import dialect_sql, feature_sql
 from spamintel.store import Store
-from spamintel.store.spam import mixed_sensors, spam_sql
+from spamintel.store.spam import mixed_sensors, not_ham_sql
 
 COLUMNS = ("event_id", "msg_sha256", "observed_at", "day", "client_ip", "client_cc",
            "client_helo", "verdict", "label", "category", "subject", "subject_shape",
            "url_domains", "body_minhash", "rcpt_count", "smtp_dialect_fp", "smtp_dialect",
            "header_order_fp", "message_id_shape", "date_shape", "x_mailer", "boundary_shape",
            "content_type", "charsets", "source_kind", "sensor", "client_asn", "client_rdns")
-VERDICT_SQL = "coalesce(e.verdict, CASE WHEN e.label = 'ham' THEN 'ham' END, 'spam') <> 'ham'"
 
 
 def load_events(store: Store, extra: tuple[str, ...] = (), mixed: tuple[str, ...] = ()
@@ -32,12 +31,12 @@ def load_events(store: Store, extra: tuple[str, ...] = (), mixed: tuple[str, ...
                      for c in names)
     con = store.connect()
     con.execute("SET enable_progress_bar = false")
-    trap_spam = spam_sql(mixed_sensors(con, mixed))
+    is_spam = not_ham_sql(mixed_sensors(con, mixed))
     return con.sql(f"""
         WITH f AS (SELECT smtp_dialect_fp, {dialect_sql()}
                    FROM (SELECT smtp_dialect_fp, any_value(smtp_dialect) AS smtp_dialect
                          FROM events WHERE smtp_dialect_fp IS NOT NULL GROUP BY ALL))
-        SELECT {cols}, ({VERDICT_SQL} OR {trap_spam}) AS is_spam, {feature_sql("f")},
+        SELECT {cols}, {is_spam} AS is_spam, {feature_sql("f")},
                CAST(hash(e.client_ip) >> 1 AS BIGINT) AS ip_key,
                CAST(coalesce(TRY_CAST(e.day AS DATE), DATE '1970-01-01') - DATE '1970-01-01'
                     AS BIGINT) AS day_num

@@ -29,6 +29,13 @@ def beyond(shift: tuple[float, float], min_shift: float) -> bool:
     return tv >= max(min_shift, 2.0 * chance)
 
 
+def within(shift: tuple[float, float]) -> bool:
+    """Whether a ``value_shift`` result is no more than twice what chance gives (the two
+    samples could share one mix)."""
+    tv, chance = shift
+    return tv <= 2.0 * chance
+
+
 def departs(mine: np.ndarray, rest: np.ndarray, k: int, min_shift: float) -> bool:
     """Whether ``mine``'s mix differs from ``rest``'s (``beyond`` of their shift)."""
     return beyond(value_shift(mine, rest, k), min_shift)

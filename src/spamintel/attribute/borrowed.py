@@ -25,6 +25,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from spamintel.attribute._graph import pair_ids
+from spamintel.attribute._shift import beyond, within
 from spamintel.attribute.split import network_shift
 
 
@@ -93,7 +94,6 @@ def _same_networks(mine: np.ndarray, rest: np.ndarray, theirs: np.ndarray, ip: n
     in those of rows ``rest``."""
     if len(mine) == 0 or len(rest) == 0 or len(theirs) == 0:
         return False
-    to_target, chance_target = network_shift(mine, theirs, ip, network)
-    to_rest, chance_rest = network_shift(mine, rest, ip, network)
-    return (to_target <= 2.0 * chance_target and to_rest >= 2.0 * chance_rest
-            and to_rest > to_target)
+    to_target = network_shift(mine, theirs, ip, network)
+    to_rest = network_shift(mine, rest, ip, network)
+    return within(to_target) and beyond(to_rest, 0.0) and to_rest[0] > to_target[0]

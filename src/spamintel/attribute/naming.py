@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from spamintel.attribute._graph import pair_ids
+from spamintel.attribute._shift import within
 from spamintel.attribute.borrowed import BorrowRules, move_borrowed
 from spamintel.attribute.discovery import (
     botnet_like,
@@ -185,8 +186,7 @@ def _same_botnet(mine: np.ndarray, signed: np.ndarray, rows: RowInputs,
     a, b = mine[rows.has_ip[mine]], signed[rows.has_ip[signed]]
     if len(a) == 0 or len(b) == 0:
         return False
-    to_family, chance = network_shift(a, b, rows.ip, rows.x[:, 3])
-    return to_family <= 2.0 * chance
+    return within(network_shift(a, b, rows.ip, rows.x[:, 3]))
 
 
 def name_clusters(labels: np.ndarray, rows: RowInputs, matches: FamilyMatches,

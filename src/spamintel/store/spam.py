@@ -27,6 +27,14 @@ def spam_sql(mixed: tuple[str, ...] | list[str] = ()) -> str:
             f" OR ({trap}))")
 
 
+def not_ham_sql(mixed: tuple[str, ...] | list[str] = ()) -> str:
+    """SQL condition for mail attribution works on: anything not called ham (by the
+    classifier, else by its source; mail with neither counts), or spam by ``spam_sql``
+    (a trap's mail whatever its verdict)."""
+    return (f"(coalesce(verdict, CASE WHEN label = 'ham' THEN 'ham' END, 'spam') <> 'ham'"
+            f" OR {spam_sql(mixed)})")
+
+
 def mixed_sensors(con, configured: tuple[str, ...]) -> list[str]:
     """Sensors that see all mail: configured ones, or those with at least 1% ham."""
     if configured:
