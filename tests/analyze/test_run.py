@@ -44,6 +44,7 @@ def test_cli_reads_a_scenario_calibration(tmp_path):
                                       str(scenario), "--no-attribution"])
     assert result.exit_code == 0, result.output
     assert "calibration: shares" in result.output
+    assert "mixed sensors: mx-feed (configured)" in result.output
     assert "table botnet_events" in result.output
 
 

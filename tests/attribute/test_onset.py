@@ -136,3 +136,21 @@ def test_a_class_outside_the_targets_is_not_continued():
     targets = np.array([False, True, True])
     assert (merge_continuations(labels, *args, targets=targets)[labels == 2] == 2).all()
     assert (merge_continuations(labels, *args)[labels == 2] == 0).all()
+
+
+def test_a_switch_is_found_past_the_few_old_messages_the_new_class_took_in():
+    # the botnet switches content on day 30; discovery put three of its old messages
+    # (days 0-2) in the new content's class, so by its first message that class is not
+    # late. Dated past its strays it is, and it continues the class that fell silent.
+    before = _population(0, range(0, 30), 20, [1, 2], country=0)
+    busy = _population(30_000, range(0, 45), 20, [3, 4], country=0)
+    after = _population(60_000, range(30, 45), 20, [5, 6], country=0)
+    stray = _population(99_000, range(0, 3), 1, [1], country=0)
+    labels, args = _classes(before, busy, after, stray)
+    labels[labels == 3] = 2
+    targets = np.ones(3, dtype=bool)
+    out = merge_continuations(labels, *args, targets=targets)
+    assert (out[labels == 2] == 0).all(), "the new content, strays and all, joins class 0"
+    assert (out[labels == 1] == 1).all()
+    assert (merge_continuations(labels, *args)[labels == 2] == 2).all(), \
+        "without targets a class is dated by its first message"

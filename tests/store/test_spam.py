@@ -38,6 +38,17 @@ def test_sensors_with_ham_verdicts_are_found_as_mixed():
     assert mixed_sensors(_con(), ()) == ["feed-1", "mx", "trap-a"]
 
 
+def test_a_trap_s_classifier_misses_do_not_make_it_a_mixed_feed():
+    con = duckdb.connect()
+    # a trap where the classifier calls 3% ham (its misses), a feed at a 92% spam rate
+    con.execute("""CREATE TABLE events AS SELECT 'trap' AS source_kind,
+        CASE WHEN i % 100 < 3 THEN 'ham' ELSE 'spam' END AS verdict, NULL AS label,
+        'trap-a' AS sensor FROM range(1000) t(i) UNION ALL SELECT 'trap',
+        CASE WHEN i % 100 < 8 THEN 'ham' ELSE 'spam' END, NULL, 'feed-1'
+        FROM range(1000) t(i)""")
+    assert mixed_sensors(con, ()) == ["feed-1"]
+
+
 def test_attribution_takes_all_but_ham_and_trap_mail_whatever_the_verdict():
     assert _count(not_ham_sql()) == 5
     assert _count(not_ham_sql(["trap-a", "feed-1"])) == 3

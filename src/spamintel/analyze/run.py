@@ -36,6 +36,7 @@ class AnalysisSummary:
     events: int = 0
     calibration: str = "none"
     unit: str = "messages"
+    mixed_sensors: list[str] = field(default_factory=list)
     tables: dict[str, int] = field(default_factory=dict)
     attribution: Any = None
     seconds: dict[str, float] = field(default_factory=dict)
@@ -158,7 +159,7 @@ def compute(store: Store, acfg: AnalyzeConfig, timer: dict[str, float] | None = 
     timer["rates_events"] = time.perf_counter() - t - timer["series"] - timer["populations"]
     return {"series_daily": daily, "series_hourly": _hourly_rows(hourly),
             "populations": pops, "estimates": monthly, "rates": rate_rows,
-            "botnet_events": _event_rows(events), "_meta": [{"mode": scaler.mode}]}
+            "botnet_events": _event_rows(events), "_meta": [{"mode": scaler.mode, "mixed": mixed}]}
 
 
 SCHEMAS: dict[str, pa.Schema] = {
@@ -189,7 +190,8 @@ def analyze(store: Store, cfg: Config | None = None) -> AnalysisSummary:
         summary.attribution = _attribute(store, cfg)
     summary.seconds["attribute"] = time.perf_counter() - t
     tables = compute(store, cfg.analyze, summary.seconds)
-    summary.calibration = tables.pop("_meta")[0]["mode"]
+    meta = tables.pop("_meta")[0]
+    summary.calibration, summary.mixed_sensors = meta["mode"], meta["mixed"]
     for name, rows in tables.items():
         if rows or name == "botnet_events":
             store.write_table(name, to_table(name, rows))

@@ -102,7 +102,8 @@ def _continued_class(mine_rows: np.ndarray, own: int, rows: np.ndarray, labels: 
                      senders: Senders, day: np.ndarray, rules: OnsetRules,
                      allowed: np.ndarray | None = None) -> int:
     """The class other than ``own`` (and among the classes ``allowed``, a mask, when
-    given) that the population ``mine_rows`` continues (see module doc), or -1."""
+    given) that the population ``mine_rows`` continues (see module doc), or -1; the
+    population's onset is its first day."""
     onset, w = int(day[mine_rows].min()), rules.lead_days
     lab, d = labels[rows], day[rows]
     n_cls, k = int(lab.max()) + 1, int(senders.country.max()) + 1
@@ -261,10 +262,14 @@ def merge_continuations(labels: np.ndarray, senders: Senders, day: np.ndarray,
     known botnet that changed software or templates) join that class. With ``origin``
     (class → the class it was split from) only those classes are tested, each against
     its origin alone; with ``targets`` (a mask over classes) only those classes are
-    continued (a few servers falling silent must not take in a late class's bots)."""
+    continued (a few servers falling silent must not take in a late class's bots), and
+    a class is dated past its strays (``class_starts``): the few messages of the old
+    content a class took in do not hide that it began when its botnet switched."""
     rows = np.flatnonzero(labels >= 0)
     out = labels.copy()
-    late = late_classes(labels, day, rules)
+    strays = rules.stray_share if targets is not None else 0.0
+    late = late_classes(labels, day, rules, strays)
+    start = class_starts(labels, day, strays)
     if origin is not None:
         late = late[np.isin(late, list(origin))]
     n = int(labels.max()) + 1 if len(rows) else 0
@@ -272,7 +277,8 @@ def merge_continuations(labels: np.ndarray, senders: Senders, day: np.ndarray,
     for c in late:
         mine = rows[labels[rows] == c]
         allowed = may & (np.arange(n) == origin[int(c)]) if origin is not None else may
-        target = _continued_class(mine, int(c), rows, labels, senders, day, rules, allowed)
+        target = _continued_class(mine[day[mine] >= start[c]], int(c), rows, labels,
+                                  senders, day, rules, allowed)
         if target >= 0:
             out[mine] = target
     return out

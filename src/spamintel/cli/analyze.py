@@ -32,7 +32,9 @@ def analyze_cmd(
     summary = analyze(Store(store), cfg)
     typer.echo(f"{summary.days} days, {len(summary.botnets)} botnets "
                f"({', '.join(summary.botnets[:12])}), {summary.events} events; "
-               f"calibration: {summary.calibration}, unit: {summary.unit}")
+               f"calibration: {summary.calibration}, unit: {summary.unit}; mixed sensors: "
+               f"{', '.join(summary.mixed_sensors) or 'none'}"
+               f"{' (configured)' if cfg.analyze.calibration.mixed_sensors else ''}")
     for name, n in summary.tables.items():
         typer.echo(f"  table {name}: {n} rows")
     typer.echo(f"  {summary.seconds['total']:.1f} s")

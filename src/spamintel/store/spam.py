@@ -5,14 +5,16 @@ but its source labelled it spam, and whenever a trap saw it: a trap address neve
 receives wanted mail, so a ham verdict there is a classifier miss. Sensors that see all
 mail (a mixed feed) are trusted to the verdict; they are named in the configuration or,
 when none are, found as the sensors where the classifier calls at least
-``HAM_MIN_SHARE`` of the mail ham.
+``HAM_MIN_SHARE`` of the mail ham. At a trap that share is the classifier's miss rate on
+spam (about 3% on the simulated worlds); at a mixed feed it is one minus the spam rate,
+8% or more even at the highest monthly spam rate MessageLabs published for 2010 (92%).
 """
 
 from __future__ import annotations
 
 VERDICT_SPAM_SQL = ("(verdict IN ('spam', 'phish', 'malware') OR (verdict IS NULL AND "
                     "(label = 'spam' OR source_kind = 'trap')))")
-HAM_MIN_SHARE = 0.01
+HAM_MIN_SHARE = 0.05
 
 
 def spam_sql(mixed: tuple[str, ...] | list[str] = ()) -> str:
@@ -36,7 +38,8 @@ def not_ham_sql(mixed: tuple[str, ...] | list[str] = ()) -> str:
 
 
 def mixed_sensors(con, configured: tuple[str, ...]) -> list[str]:
-    """Sensors that see all mail: configured ones, or those with at least 1% ham."""
+    """Sensors that see all mail: configured ones, or those with at least
+    ``HAM_MIN_SHARE`` ham verdicts."""
     if configured:
         return list(configured)
     rows = con.execute(f"""SELECT sensor FROM events WHERE sensor IS NOT NULL GROUP BY sensor
