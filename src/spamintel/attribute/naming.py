@@ -36,6 +36,7 @@ from spamintel.attribute.onset import (
     split_new_populations,
 )
 from spamintel.attribute.resolve import FamilyMatches
+from spamintel.attribute.siblings import join_siblings
 from spamintel.attribute.software import split_software
 from spamintel.attribute.split import join_pieces, network_shift, split_populations
 from spamintel.config import AttributeConfig
@@ -120,7 +121,8 @@ def build_clusters(rows: RowInputs, matches: FamilyMatches, cfg: AttributeConfig
     then name the clusters. Once the pieces are split, late classes are tested for
     continuation again (a piece that fell silent when a late class began may only have
     become a class of its own in the software split: its botnet switched templates), and
-    late classes that began together on the same campaigns are joined (``join_twins``)."""
+    late classes that began together on the same campaigns are joined (``join_twins``),
+    as are classes that send on the same days from the same networks (``siblings``)."""
     labels = discover_classes(rows, cfg)
     if campaigns is not None:
         rules = OnsetRules(cfg.new_botnet_lead_days, cfg.min_new_messages, cfg.min_botnet_ips)
@@ -134,6 +136,9 @@ def build_clusters(rows: RowInputs, matches: FamilyMatches, cfg: AttributeConfig
                                      targets=_botnet_like(labels, rows, cfg))
         late = late_classes(labels, rows.day, rules, rules.stray_share)
         labels = join_twins(labels, late, campaign, rows.day, rules)
+        labels = join_siblings(labels, _botnet_like(labels, rows, cfg),
+                               _class_families(labels, matches, cfg.min_signature_share),
+                               rows.ip, rows.has_ip, rows.x[:, 3], rows.day)
         return name_clusters(labels, rows, matches, cfg,
                              _twin_families(labels, rows, matches, campaign, rules))
     return name_clusters(labels, rows, matches, cfg)
@@ -143,6 +148,24 @@ def _botnet_like(labels: np.ndarray, rows: RowInputs, cfg: AttributeConfig) -> n
     """Per class, whether it looks like a botnet (``discovery.botnet_like``)."""
     stats = cluster_stats(labels, rows.ip, rows.asn, rows.server)
     return botnet_like(stats, cfg.min_botnet_ips, cfg.min_botnet_asns, cfg.max_server_share)
+
+
+def _class_families(labels: np.ndarray, matches: FamilyMatches, min_share: float
+                    ) -> np.ndarray:
+    """Per class, the family whose signatures match at least ``min_share`` of its mail
+    and more of it than any other's, else -1."""
+    n = int(labels.max()) + 1 if len(labels) else 0
+    out = np.full(n, -1, dtype=np.int64)
+    if n == 0 or len(matches.families) == 0:
+        return out
+    ok = labels >= 0
+    hits = np.zeros((n, len(matches.families)))
+    np.add.at(hits, labels[ok], matches.mask[ok].astype(float))
+    share = hits / np.maximum(np.bincount(labels[ok], minlength=n), 1)[:, None]
+    best = share.argmax(axis=1)
+    named = share[np.arange(n), best] >= min_share
+    out[named] = best[named]
+    return out
 
 
 def _twin_families(labels: np.ndarray, rows: RowInputs, matches: FamilyMatches,

@@ -1,0 +1,80 @@
+"""Classes of one botnet kept apart by discovery are joined when they send on the same
+days from the same networks; different botnets, and a botnet that replaced another,
+stay apart."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from spamintel.attribute.siblings import SiblingRules, join_siblings
+
+
+def _class(rng: np.random.Generator, n: int, networks: np.ndarray, days: range,
+           first_ip: int) -> dict[str, np.ndarray]:
+    """``n`` messages, one per bot, from bots in ``networks`` (the first the most
+    common, as botnets' bots crowd into a few large providers)."""
+    weight = 1.0 / np.arange(1, len(networks) + 1)
+    return {"ip": np.arange(first_ip, first_ip + n),
+            "network": rng.choice(networks, n, p=weight / weight.sum()),
+            "day": rng.choice(np.array(days), n)}
+
+
+def _join(*classes: dict[str, np.ndarray], family: list[int] | None = None,
+          candidates: list[bool] | None = None, rules: SiblingRules | None = None
+          ) -> np.ndarray:
+    labels = np.repeat(np.arange(len(classes)), [len(c["ip"]) for c in classes])
+    cat = {k: np.concatenate([c[k] for c in classes]) for k in classes[0]}
+    n = len(classes)
+    fam = np.array(family if family is not None else [-1] * n)
+    cand = np.array(candidates if candidates is not None else [True] * n)
+    out = join_siblings(labels, cand, fam, cat["ip"], np.ones(len(labels), dtype=bool),
+                        cat["network"], cat["day"], rules)
+    return np.array([out[labels == c][0] for c in range(n)])
+
+
+def test_two_dialects_of_one_botnet_are_one_class():
+    rng = np.random.default_rng(1)
+    nets = np.arange(0, 30)
+    a = _class(rng, 2000, nets, range(0, 90), 0)
+    b = _class(rng, 1100, nets, range(0, 90), 10_000)
+    other = _class(rng, 3000, np.arange(20, 50), range(0, 90), 20_000)
+    out = _join(a, b, other)
+    assert out[0] == out[1] == 0, "the larger class's label"
+    assert out[2] == 2
+
+
+def test_botnets_whose_networks_differ_stay_apart_even_when_chance_is_large():
+    rng = np.random.default_rng(2)
+    # a small class crowding into the other end of the same networks: within twice what
+    # chance gives 15 bots, but farther apart than max_tv
+    a = _class(rng, 4000, np.arange(0, 30), range(0, 90), 0)
+    b = _class(rng, 15, np.arange(30, 0, -1) % 30, range(0, 90), 10_000)
+    assert list(_join(a, b)) == [0, 1]
+    assert list(_join(a, b, rules=SiblingRules(max_tv=1.0))) == [0, 0], \
+        "15 bots: chance alone cannot tell"
+
+
+def test_a_class_that_sends_after_the_other_stopped_is_not_a_sibling():
+    rng = np.random.default_rng(3)
+    nets = np.arange(0, 30)
+    before = _class(rng, 2000, nets, range(0, 45), 0)
+    after = _class(rng, 2000, nets, range(45, 90), 10_000)
+    assert list(_join(before, after)) == [0, 1]
+
+
+def test_names_are_never_mixed():
+    rng = np.random.default_rng(4)
+    nets = np.arange(0, 30)
+    a = _class(rng, 2000, nets, range(0, 90), 0)
+    b = _class(rng, 1000, nets, range(0, 90), 10_000)
+    assert list(_join(a, b, family=[0, 1])) == [0, 1], "two families' signatures"
+    assert list(_join(a, b, family=[0, -1])) == [0, 1], "a named and an unnamed class"
+    assert list(_join(a, b, family=[0, 0])) == [0, 0]
+
+
+def test_only_candidate_classes_are_joined():
+    rng = np.random.default_rng(5)
+    nets = np.arange(0, 30)
+    a = _class(rng, 2000, nets, range(0, 90), 0)
+    b = _class(rng, 1000, nets, range(0, 90), 10_000)
+    assert list(_join(a, b, candidates=[True, False])) == [0, 1]
