@@ -2,7 +2,8 @@
 
 Not a simulator: rows are drawn directly at the event level (no mail bytes), so a
 million events take seconds. Families differ in SMTP dialect, header order and
-Message-ID shape, each with a few template variants; bots send several campaigns and
+Message-ID shape, each with a few template variants, and in the networks their bots sit
+in (each family its own 40 ASNs, 15 shared with the next); bots send several campaigns and
 campaigns are shared between families; non-botnet senders (a webmail pool and
 compromised servers, each with its own software) and ham are mixed in.
 """
@@ -72,7 +73,7 @@ def synthetic_events(n: int, *, families: int = 5, bots: int = 2000, campaigns: 
     sha = [hashlib.sha256(f"{seed}:{i}".encode()).hexdigest() for i in range(n)]
     data = {**cols, "event_id": [s[:32] for s in sha], "msg_sha256": sha, "observed_at": when,
             "day": [w.date() for w in when], "client_ip": ips.tolist(),
-            "client_asn": np.where(kind == 0, 1000 + bot % 40, 64500 + relay % 3),
+            "client_asn": np.where(kind == 0, 1000 + 25 * fam + bot % 40, 64500 + relay % 3),
             "label": np.where(kind == 2, "ham", "spam").tolist(),
             "rcpt_count": np.where(kind == 0, 1 + fam % 4, 1).astype(np.int32),
             "subject": [f"offer {c}" for c in camp], "subject_shape": [f"offer #{c % 5}"
