@@ -30,6 +30,7 @@ from spamintel.analyze.calibration import load_calibration, with_calibration
 from spamintel.analyze.evaluate import (
     daily_accuracy,
     discovered_names,
+    interval_coverage,
     scenario_targets,
     truth_attribution,
     truth_daily,
@@ -100,6 +101,7 @@ def main() -> None:
         "daily_within_5pct": daily_accuracy(store, args.world / "truth", names=names),
         "daily_within_5pct_one_day": daily_accuracy(store, args.world / "truth",
                                                     "raw_estimated", names),
+        "interval_coverage": interval_coverage(store, args.world / "truth", names),
         "discovered_as": names,
         "reference_within_5pct": attainable_accuracy(args.world / "truth"),
         "reference_scale_needed_for_95pct": scale_needed(args.world / "truth"),

@@ -6,7 +6,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from spamintel.analyze.evaluate import daily_accuracy, discovered_names
+from spamintel.analyze.evaluate import daily_accuracy, discovered_names, interval_coverage
 from spamintel.model import EVENT_SCHEMA
 from spamintel.store import Store
 
@@ -16,8 +16,8 @@ DAY = date(2011, 3, 1)
 @pytest.fixture()
 def scored(tmp_path):
     """A store where discovery found one true botnet as two classes, and its truth."""
-    found = ["unknown-1"] * 3 + ["unknown-2"] * 2 + ["unknown-3"] * 2
-    truth = ["unnamed-4"] * 5 + ["unnamed-2", "unnamed-4"]
+    found = ["unknown-1"] * 3 + ["unknown-2"] * 2 + ["unknown-3"] * 3
+    truth = ["unnamed-4"] * 5 + ["unnamed-2", "unnamed-4", "unnamed-2"]
     n = len(found)
     events = {name: [None] * n for name in EVENT_SCHEMA.names}
     events.update(event_id=[f"e{i}" for i in range(n)], msg_sha256=[f"m{i}" for i in range(n)],
@@ -38,7 +38,8 @@ def scored(tmp_path):
     store.write_table("series_daily", pa.table({
         "day": [DAY] * 3, "scope": ["botnet"] * 3,
         "botnet": ["unknown-1", "unknown-2", "unknown-3"], "estimated": [60.0, 38.0, 41.0],
-        "raw_estimated": [60.0, 38.0, 41.0]}))
+        "raw_estimated": [60.0, 38.0, 41.0], "low": [57.0, 34.0, 39.0],
+        "high": [63.0, 42.0, 43.0]}))
     return store, truth_dir
 
 
@@ -56,3 +57,14 @@ def test_classes_of_one_botnet_are_summed_before_scoring(scored):
     assert acc["unnamed-2"]["median_abs_error"] == pytest.approx(0.025)
     assert "unknown-1" not in acc
     assert "unnamed-4" not in daily_accuracy(store, truth_dir)
+
+
+def test_interval_coverage_sums_the_classes_of_one_botnet_in_quadrature(scored):
+    store, truth_dir = scored
+    cov = interval_coverage(store, truth_dir, names=discovered_names(store, truth_dir))
+    # unnamed-4: 98 ± 5 (3 and 4 in quadrature) holds 100; unnamed-2: 41 in 39..43, truth 40
+    assert cov["unnamed-4"]["coverage"] == 1.0
+    assert cov["unnamed-4"]["median_half_width"] == pytest.approx(5 / 98)
+    assert cov["unnamed-2"]["coverage"] == 1.0
+    # without the names, no class has a true series to be scored against
+    assert interval_coverage(store, truth_dir) == {}

@@ -55,12 +55,32 @@ def truth_daily(truth_dir: Path) -> dict[tuple[date, str], float]:
 
 def discovered_names(store: Store, truth_dir: Path) -> dict[str, str]:
     """Each botnet the analysis found without a name (``unknown-<n>``) → the true botnet
-    that sent most of its mail."""
-    rows = _joined(store, truth_dir).execute("""SELECT found, arg_max(truth, n) FROM (
+    that sent most of its mail (ties: the first name)."""
+    rows = _joined(store, truth_dir).execute("""SELECT found, truth FROM (
         SELECT found, botnet AS truth, count(*) AS n FROM joined
-        WHERE starts_with(found, 'unknown-')
-        GROUP BY ALL) GROUP BY 1""").fetchall()
+        WHERE starts_with(found, 'unknown-') GROUP BY ALL)
+        QUALIFY row_number() OVER (PARTITION BY found ORDER BY n DESC, truth) = 1
+        """).fetchall()
     return {found: true for found, true in rows}
+
+
+def _series(store: Store, column: str, names: dict[str, str] | None
+            ) -> dict[tuple[str, date], tuple[float, float, float]]:
+    """Per (series, day): the estimate ``column`` and the squared distances from it to the
+    interval's bounds, classes ``names`` maps to one true botnet summed (bounds in
+    quadrature). Series ``*`` is all spam, ``-`` non-botnet spam."""
+    rows = store.connect().execute(
+        f"SELECT day, scope, botnet, {column}, low, high FROM series_daily").fetchall()
+    out: dict[tuple[str, date], tuple[float, float, float]] = {}
+    for day, scope, botnet, est, low, high in rows:
+        botnet = (names or {}).get(botnet, botnet)
+        key = "*" if scope == "global" else ("-" if scope == "nonbotnet" else botnet)
+        if est is not None:
+            e, lo2, hi2 = out.get((key, day), (0.0, 0.0, 0.0))
+            below = (est - low) ** 2 if low is not None else np.nan
+            above = (high - est) ** 2 if high is not None else np.nan
+            out[(key, day)] = (e + est, lo2 + below, hi2 + above)
+    return out
 
 
 def daily_accuracy(store: Store, truth_dir: Path, column: str = "estimated",
@@ -68,16 +88,8 @@ def daily_accuracy(store: Store, truth_dir: Path, column: str = "estimated",
     """Per series: share of days within ±5% of truth, median |error|, days compared.
     ``names`` maps series names to true botnet names (see ``discovered_names``)."""
     truth = truth_daily(truth_dir)
-    con = store.connect()
-    rows = con.execute(f"SELECT day, scope, botnet, {column} FROM series_daily").fetchall()
-    summed: dict[tuple[str, date], float] = {}
-    for day, scope, botnet, est in rows:
-        botnet = (names or {}).get(botnet, botnet)
-        key = "*" if scope == "global" else ("-" if scope == "nonbotnet" else botnet)
-        if est is not None:
-            summed[(key, day)] = summed.get((key, day), 0.0) + est
     errs: dict[str, list[float]] = {}
-    for (key, day), est in summed.items():
+    for (key, day), (est, _, _) in _series(store, column, names).items():
         t = truth.get((day, key), 0.0)
         if t > 0:
             errs.setdefault(key, []).append(est / t - 1)
@@ -89,6 +101,22 @@ def daily_accuracy(store: Store, truth_dir: Path, column: str = "estimated",
                     "mean_truth_per_day": float(np.mean([v for (d, k), v in truth.items()
                                                          if k == key]))}
     return out
+
+
+def interval_coverage(store: Store, truth_dir: Path, names: dict[str, str] | None = None
+                      ) -> dict[str, dict[str, float]]:
+    """Per series: share of days whose true volume lies inside the estimate's interval
+    (``low``..``high``), and the interval's median half-width relative to the estimate."""
+    truth = truth_daily(truth_dir)
+    hits: dict[str, list[tuple[bool, float]]] = {}
+    for (key, day), (est, lo2, hi2) in _series(store, "estimated", names).items():
+        t = truth.get((day, key), 0.0)
+        if t > 0 and est > 0 and np.isfinite(lo2 + hi2):
+            low, high = est - np.sqrt(lo2), est + np.sqrt(hi2)
+            hits.setdefault(key, []).append((low <= t <= high, (high - low) / 2 / est))
+    return {key: {"coverage": float(np.mean([h for h, _ in v])),
+                  "median_half_width": float(np.median([w for _, w in v])), "days": len(v)}
+            for key, v in hits.items()}
 
 
 def scenario_targets(truth_dir: Path) -> list[dict[str, Any]]:
