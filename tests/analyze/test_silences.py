@@ -3,6 +3,7 @@ from datetime import UTC, date, datetime, timedelta
 import numpy as np
 
 from spamintel.analyze.silences import (
+    event_day,
     first_expected_hour,
     first_sustained,
     silence_events,
@@ -40,6 +41,19 @@ def test_takedown_pause_resume_and_new_botnet():
     assert [(e["type"], e["date"]) for e in events] == [("new_botnet", DAYS[40])]
 
 
+def test_strays_after_a_takedown_are_no_return():
+    # two messages attributed to the sender weeks after it stopped, at 6% of its level
+    x = _series(np.random.default_rng(5))
+    x[50:] = 0
+    x[[63, 78]] = 60.0
+    kinds = [(e["type"], e["date"]) for e in silence_events(x, DAYS, {}, 0.05, 7, 7)]
+    assert kinds == [("takedown", DAYS[50])]
+    # a return that goes on is a resume
+    x[78:] = _series(np.random.default_rng(6))[78:]
+    kinds = [(e["type"], e["date"]) for e in silence_events(x, DAYS, {}, 0.05, 7, 7)]
+    assert kinds == [("pause", DAYS[50]), ("resume", DAYS[78])]
+
+
 def test_short_silence_at_the_end_is_a_pause_not_a_takedown():
     x = _series(np.random.default_rng(5))
     x[-3:] = 0
@@ -52,6 +66,17 @@ def test_stop_during_the_nightly_rest_is_dated_when_silence_becomes_unusual():
     at = split_hour(hourly, date(2011, 3, 15), rising=False)
     assert at == datetime(2011, 3, 15, 20, tzinfo=UTC)
     assert first_expected_hour(hourly, at) == datetime(2011, 3, 16, 6, tzinfo=UTC)
+
+
+def test_a_stop_in_the_last_hour_of_a_day_is_dated_the_next_day():
+    days = [date(2011, 9, 20) + timedelta(d) for d in range(20)]
+    hourly = {datetime(2011, 9, 20, h, tzinfo=UTC): 10.0 for h in range(24)}
+    late, afternoon = datetime(2011, 9, 26, 23, tzinfo=UTC), datetime(2011, 9, 26, 14, tzinfo=UTC)
+    assert event_day(late, date(2011, 9, 27), hourly, days) == date(2011, 9, 27)
+    assert event_day(afternoon, date(2011, 9, 27), hourly, days) == date(2011, 9, 26)
+    assert event_day(None, date(2011, 9, 27), hourly, days) == date(2011, 9, 27)
+    last = datetime(2011, 10, 9, 23, tzinfo=UTC)
+    assert event_day(last, days[-1], hourly, days) == date(2011, 10, 9), "no day after the data"
 
 
 def test_split_hour_finds_the_stop_within_the_day():

@@ -1,7 +1,9 @@
 """Silences in a daily series: when a sender stops, comes back, or first appears.
 
 A day is *silent* when the series is below ``silent_fraction`` of its typical level (the
-median of its active days, found in two passes). Runs of silent days become events:
+median of its active days, found in two passes), or when it is active after a silent day
+but the activity does not go on (a stray message attributed to a sender that stopped).
+Runs of silent days become events:
 
 - a silent run at the start followed by activity: ``new_botnet`` on the first active day
   (its first trickle, but not a low level that strays kept up before it, see
@@ -12,7 +14,9 @@ median of its active days, found in two passes). Runs of silent days become even
 
 Dates are refined on the hourly series: the hour a single Poisson mean-shift splits best
 within the two days around the daily transition, so a takedown at 14:45 is dated that
-day even though the day itself still carried half a day of spam.
+day even though the day itself still carried half a day of spam. An event in the last
+hours of a day, after which less than ``MIN_DAY_SHARE`` of the sender's usual day is
+left, is dated the next day (the first its mail changes).
 """
 
 from __future__ import annotations
@@ -27,6 +31,7 @@ MIN_PAUSE_DAYS = 2
 MIN_LEAD_DAYS = 3
 QUIET_HOUR = 0.2
 MIN_EXPECTED = 10.0
+MIN_DAY_SHARE = 0.1
 
 
 @dataclass(frozen=True)
@@ -52,12 +57,30 @@ def typical_level(x: np.ndarray, fraction: float) -> float:
     return level
 
 
+def _strays_silenced(silent: np.ndarray, span: int = 7, min_days: int = 3) -> np.ndarray:
+    """``silent`` with activity after a silent day that does not go on (fewer than
+    ``min_days`` active days among the ``span`` days from it, or among those left) marked
+    silent too, once the sender has been active: a stray message attributed to a sender
+    that stopped is no return. (Before its first activity, ``first_sustained`` dates a
+    new sender.)"""
+    out = silent.copy()
+    active = ~silent
+    began = False
+    for i in range(len(out)):
+        window = active[i:i + span]
+        goes_on = np.count_nonzero(window) >= min(min_days, len(window))
+        if active[i] and began and out[i - 1] and not goes_on:
+            out[i] = True
+        began = began or bool(active[i] and goes_on)
+    return out
+
+
 def silent_runs(x: np.ndarray, fraction: float) -> list[Run]:
-    """Maximal runs of silent days."""
+    """Maximal runs of silent days (strays inside them count as silent)."""
     level = typical_level(x, fraction)
     if level <= 0:
         return []
-    silent = x < fraction * level
+    silent = _strays_silenced(x < fraction * level)
     runs, start = [], None
     for i, s in enumerate(silent):
         if s and start is None:
@@ -103,13 +126,19 @@ def first_sustained(x: np.ndarray, limit: int, span: int = 7, min_days: int = 3,
     return limit
 
 
+def _hour_profile(hourly: dict[datetime, float]) -> np.ndarray:
+    """The sender's mail per hour of the day, summed over the series."""
+    profile = np.zeros(24)
+    for h, n in hourly.items():
+        profile[h.hour] += n
+    return profile
+
+
 def first_expected_hour(hourly: dict[datetime, float], at: datetime) -> datetime:
     """The first hour from ``at`` in which the sender is normally active (its hour-of-day
     profile at least ``QUIET_HOUR`` of the mean): a stop during the sender's nightly rest
     is dated when silence first becomes unusual."""
-    profile = np.zeros(24)
-    for h, n in hourly.items():
-        profile[h.hour] += n
+    profile = _hour_profile(hourly)
     if profile.sum() <= 0:
         return at
     for k in range(24):
@@ -119,10 +148,25 @@ def first_expected_hour(hourly: dict[datetime, float], at: datetime) -> datetime
     return at
 
 
-def _event(kind: str, at_day: date, at: datetime | None, conf: float, before: float,
+def event_day(at: datetime | None, fallback: date, hourly: dict[datetime, float],
+              days: list[date]) -> date:
+    """The day an event at hour ``at`` is dated: the first day whose mail it changes by at
+    least ``MIN_DAY_SHARE`` of the sender's usual day (its hour-of-day profile), so a stop
+    at 23:40 is dated the next day, the first without mail; ``fallback`` without ``at``."""
+    if at is None:
+        return fallback
+    profile = _hour_profile(hourly)
+    later = at.date() + timedelta(days=1)
+    if profile.sum() > 0 and profile[at.hour:].sum() < MIN_DAY_SHARE * profile.sum() \
+            and later in days:
+        return later
+    return at.date()
+
+
+def _event(kind: str, day: date, at: datetime | None, conf: float, before: float,
            after: float, note: str) -> dict:
     rel = (after - before) / before if before > 0 else None
-    return {"type": kind, "date": (at.date() if at else at_day), "event_time": at,
+    return {"type": kind, "date": day, "event_time": at,
             "magnitude": after - before, "magnitude_relative": rel, "level_before": before,
             "level_after": after, "confidence": round(min(0.99, conf), 3), "detail": note}
 
@@ -174,7 +218,7 @@ def silence_events(x: np.ndarray, days: list[date], hourly: dict[datetime, float
         edge = days.index(at.date()) if at else run.start
         before = _mean(x, edge - window, edge)
         after = _mean(x, run.start, min(run.stop, run.start + window))
-        out.append(_event(kind, first, at, conf, before, after,
+        out.append(_event(kind, event_day(at, first, hourly, days), at, conf, before, after,
                           f"silent for {run.days} day(s) from {first.isoformat()}"))
         if not at_end:
             out.append(_onset("resume", x, days, hourly, run.stop, window))
@@ -202,5 +246,5 @@ def _onset(kind: str, x: np.ndarray, days: list[date], hourly: dict[datetime, fl
     conf = 0.5 + 0.5 * min(1.0, active / window)
     before = _mean(x, i - window, i)
     after = _mean(x, i + 1, i + 1 + window)
-    return _event(kind, first, at, conf, before, after,
-                  f"active from {(at.date() if at else first).isoformat()}")
+    day = event_day(at, first, hourly, days)
+    return _event(kind, day, at, conf, before, after, f"active from {day.isoformat()}")
