@@ -13,9 +13,11 @@ def methodology(f: dict[str, Any]) -> list[str]:
         volume = (f"World volumes are estimates in {unit}: each day's count at the sensors, "
                   "scaled by the calibration given in the configuration (the sensors' known "
                   "share of all targeted mailboxes, or a reference world total for one "
-                  "period). Intervals are exact 95% Poisson intervals on the counts, widened "
-                  "by the calibration's own uncertainty; they do not cover errors in the "
-                  "calibration itself or in attribution.")
+                  "period). Days of one level share their counts. Intervals are exact 95% "
+                  "Poisson intervals on those counts, widened by the calibration's own "
+                  "uncertainty; they do not cover errors in the calibration itself, in "
+                  "attribution, or in where one level ends and the next begins, so the true "
+                  "figure lies outside them more often than one day in twenty.")
     else:
         volume = ("No calibration was configured, so volumes are what the sensors observed, "
                   f"in {unit}, not world totals.")

@@ -7,7 +7,8 @@ mail (a mixed feed) are trusted to the verdict; they are named in the configurat
 when none are, found as the sensors where the classifier calls at least
 ``HAM_MIN_SHARE`` of the mail ham. At a trap that share is the classifier's miss rate on
 spam (about 3% on the simulated worlds); at a mixed feed it is one minus the spam rate,
-8% or more even at the highest monthly spam rate MessageLabs published for 2010 (92%).
+7.8% even at the highest monthly spam rate MessageLabs published for 2010 (92.2%,
+August).
 """
 
 from __future__ import annotations
