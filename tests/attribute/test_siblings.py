@@ -10,13 +10,13 @@ from spamintel.attribute.siblings import SiblingRules, join_siblings
 
 
 def _class(rng: np.random.Generator, n: int, networks: np.ndarray, days: range,
-           first_ip: int) -> dict[str, np.ndarray]:
+           first_ip: int, campaigns: tuple[int, ...] = (-1,)) -> dict[str, np.ndarray]:
     """``n`` messages, one per bot, from bots in ``networks`` (the first the most
-    common, as botnets' bots crowd into a few large providers)."""
+    common, as botnets' bots crowd into a few large providers), on ``campaigns``."""
     weight = 1.0 / np.arange(1, len(networks) + 1)
     return {"ip": np.arange(first_ip, first_ip + n),
             "network": rng.choice(networks, n, p=weight / weight.sum()),
-            "day": rng.choice(np.array(days), n)}
+            "day": rng.choice(np.array(days), n), "campaign": rng.choice(campaigns, n)}
 
 
 def _join(*classes: dict[str, np.ndarray], family: list[int] | None = None,
@@ -28,7 +28,7 @@ def _join(*classes: dict[str, np.ndarray], family: list[int] | None = None,
     fam = np.array(family if family is not None else [-1] * n)
     cand = np.array(candidates if candidates is not None else [True] * n)
     out = join_siblings(labels, cand, fam, cat["ip"], np.ones(len(labels), dtype=bool),
-                        cat["network"], cat["day"], rules)
+                        cat["network"], cat["day"], cat["campaign"], rules)
     return np.array([out[labels == c][0] for c in range(n)])
 
 
@@ -78,3 +78,25 @@ def test_only_candidate_classes_are_joined():
     a = _class(rng, 2000, nets, range(0, 90), 0)
     b = _class(rng, 1000, nets, range(0, 90), 10_000)
     assert list(_join(a, b, candidates=[True, False])) == [0, 1]
+
+
+def test_a_few_hundred_bots_on_the_larger_class_s_main_campaigns_join_it():
+    rng = np.random.default_rng(6)
+    nets = np.arange(0, 200)
+    big = _class(rng, 3000, nets, range(0, 90), 0, campaigns=(1, 2))
+    # 120 bots show their networks only to about 0.2: beyond max_tv, within chance
+    few = _class(rng, 120, nets, range(0, 90), 10_000, campaigns=(2,))
+    assert list(_join(big, few)) == [0, 0]
+    elsewhere = _class(rng, 120, nets, range(0, 90), 10_000, campaigns=(7,))
+    assert list(_join(big, elsewhere)) == [0, 1], "not the larger class's campaigns"
+
+
+def test_a_small_class_never_links_two_larger_ones():
+    rng = np.random.default_rng(7)
+    a = _class(rng, 3000, np.arange(0, 30), range(0, 90), 0, campaigns=(1,))
+    b = _class(rng, 3000, np.arange(10, 40), range(0, 90), 10_000, campaigns=(1,))
+    # a handful of bots from both mixes: within chance of either
+    small = _class(rng, 20, np.arange(0, 40), range(0, 90), 20_000, campaigns=(1,))
+    out = _join(a, b, small)
+    assert out[0] != out[1], "the two large classes stay apart"
+    assert out[2] in (out[0], out[1])

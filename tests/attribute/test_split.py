@@ -1,4 +1,5 @@
-"""A second sender population left in a class is split off by its dialect's networks."""
+"""A second sender population left in a class is split off by the networks of its dialect
+or header template."""
 
 from __future__ import annotations
 
@@ -54,3 +55,12 @@ def test_a_split_piece_joins_the_class_of_its_own_botnet():
     out = join_pieces(labels, x, np.array([2]), tau=0.6)
     assert (out[n:] == out[n]).all() and out[n] != out[0]
     assert len(np.unique(out)) == 2
+
+
+def test_a_header_template_from_other_networks_is_split_off():
+    # two botnets speaking the same dialects in one class; the smaller one's header
+    # template (2) comes from networks the other hardly uses
+    labels, template, ip, network = _class_of_two(np.random.default_rng(4))
+    out, new = split_populations(labels, template, ip, network, min_messages=50)
+    assert new.tolist() == [1]
+    assert (out[template == 2] == 1).all() and (out[template < 2] == 0).all()

@@ -90,9 +90,12 @@ def discover_classes(rows: RowInputs, cfg: AttributeConfig) -> np.ndarray:
         classes = discover(u, w, _cards(rows.x)[:len(DISCOVERY_COLUMNS)],
                            max_classes=cfg.max_classes, seed_cols=[0, 1, 4], tau=cfg.merge_tau)
         labels[spam] = np.unique(classes, return_inverse=True)[1][inv]
-        labels, new = split_populations(labels, rows.x[:, 0], rows.ip, rows.x[:, 3],
-                                        cfg.min_new_messages)
-        labels = join_pieces(labels, rows.x[:, DISCOVERY_COLUMNS], new, cfg.merge_tau)
+        labels, by_dialect = split_populations(labels, rows.x[:, 0], rows.ip, rows.x[:, 3],
+                                               cfg.min_new_messages)
+        labels, by_header = split_populations(labels, rows.x[:, 1], rows.ip, rows.x[:, 3],
+                                              cfg.min_new_messages)
+        labels = join_pieces(labels, rows.x[:, DISCOVERY_COLUMNS],
+                             np.concatenate([by_dialect, by_header]), cfg.merge_tau)
     return labels
 
 
@@ -138,7 +141,7 @@ def build_clusters(rows: RowInputs, matches: FamilyMatches, cfg: AttributeConfig
         labels = join_twins(labels, late, campaign, rows.day, rules)
         labels = join_siblings(labels, _botnet_like(labels, rows, cfg),
                                _class_families(labels, matches, cfg.min_signature_share),
-                               rows.ip, rows.has_ip, rows.x[:, 3], rows.day)
+                               rows.ip, rows.has_ip, rows.x[:, 3], rows.day, campaign)
         return name_clusters(labels, rows, matches, cfg,
                              _twin_families(labels, rows, matches, campaign, rules))
     return name_clusters(labels, rows, matches, cfg)
@@ -150,6 +153,15 @@ def _botnet_like(labels: np.ndarray, rows: RowInputs, cfg: AttributeConfig) -> n
     return botnet_like(stats, cfg.min_botnet_ips, cfg.min_botnet_asns, cfg.max_server_share)
 
 
+def _family_shares(labels: np.ndarray, matches: FamilyMatches, n: int) -> np.ndarray:
+    """Per class (rows) and family (columns), the share of the class's mail the family's
+    signatures match."""
+    ok = labels >= 0
+    hits = np.zeros((n, len(matches.families)))
+    np.add.at(hits, labels[ok], matches.mask[ok].astype(float))
+    return hits / np.maximum(np.bincount(labels[ok], minlength=n), 1)[:, None]
+
+
 def _class_families(labels: np.ndarray, matches: FamilyMatches, min_share: float
                     ) -> np.ndarray:
     """Per class, the family whose signatures match at least ``min_share`` of its mail
@@ -158,10 +170,7 @@ def _class_families(labels: np.ndarray, matches: FamilyMatches, min_share: float
     out = np.full(n, -1, dtype=np.int64)
     if n == 0 or len(matches.families) == 0:
         return out
-    ok = labels >= 0
-    hits = np.zeros((n, len(matches.families)))
-    np.add.at(hits, labels[ok], matches.mask[ok].astype(float))
-    share = hits / np.maximum(np.bincount(labels[ok], minlength=n), 1)[:, None]
+    share = _family_shares(labels, matches, n)
     best = share.argmax(axis=1)
     named = share[np.arange(n), best] >= min_share
     out[named] = best[named]
@@ -254,10 +263,7 @@ def _name_families(names: np.ndarray, sigs: np.ndarray, labels: np.ndarray,
     n, n_fam = len(names), len(matches.families)
     if n_fam == 0 or n == 0:
         return
-    hits = np.zeros((n, n_fam))
-    ok = labels >= 0
-    np.add.at(hits, labels[ok], matches.mask[ok].astype(float))
-    share = hits / np.maximum(stats.messages, 1)[:, None]
+    share = _family_shares(labels, matches, n)
     best = share.argmax(axis=1)
     dist = profile_distance(prof, prof)
     for f in range(n_fam):

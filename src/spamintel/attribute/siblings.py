@@ -10,9 +10,11 @@ chance gives, while the two classes of one botnet are within twice what chance g
 
 Two botnet-like classes are joined when the networks of their senders (counted once per
 sender IP) are within twice what chance gives two samples of their sizes from one mix
-(``_shift.within``, widened for the larger sample's own noise) and within ``max_tv``,
-and the smaller class sends at least ``min_overlap`` of its mail on days the larger one
-sends too (a botnet that replaces
+(``_shift.within``, widened for the larger sample's own noise) and either within
+``max_tv`` or the smaller class mostly sends the larger one's main campaigns (each at
+least ``main_campaign`` of its mail: a few hundred bots cannot show their networks to
+better than about 0.2), and the smaller class sends at least ``min_overlap`` of its mail
+on days the larger one sends too (a botnet that replaces
 another is a continuation or a new botnet, see ``onset``, not a sibling). Classes that
 different families' signatures name are never joined, nor a named class to an unnamed
 one (a name must not be diluted). Work: one pass per class, then a test per pair of
@@ -24,8 +26,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.sparse import coo_matrix
-from scipy.sparse.csgraph import connected_components
 
 from spamintel.attribute._shift import value_shift, within
 
@@ -36,6 +36,7 @@ class SiblingRules:
 
     max_tv: float = 0.15
     min_overlap: float = 0.8
+    main_campaign: float = 0.05
 
 
 @dataclass(frozen=True)
@@ -45,55 +46,67 @@ class _Class:
     rows: np.ndarray
     networks: np.ndarray
     per_day: np.ndarray
+    campaigns: np.ndarray
 
 
 def _describe(rows: np.ndarray, ip: np.ndarray, has_ip: np.ndarray, network: np.ndarray,
-              day: np.ndarray, span: int) -> _Class:
+              day: np.ndarray, campaign: np.ndarray, span: int) -> _Class:
     sent = rows[has_ip[rows]]
     first = sent[np.unique(ip[sent], return_index=True)[1]]
-    return _Class(rows, network[first], np.bincount(day[rows], minlength=span))
+    return _Class(rows, network[first], np.bincount(day[rows], minlength=span),
+                  campaign[rows])
 
 
-def _siblings(a: _Class, b: _Class, k: int, rules: SiblingRules) -> bool:
-    small, big = (a, b) if len(a.rows) <= len(b.rows) else (b, a)
+def _on_main_campaigns(small: _Class, big: _Class, rules: SiblingRules) -> bool:
+    """Whether most of ``small``'s mail is on campaigns that each carry at least
+    ``main_campaign`` of ``big``'s mail."""
+    values, counts = np.unique(big.campaigns[big.campaigns >= 0], return_counts=True)
+    main = values[counts >= rules.main_campaign * len(big.rows)]
+    return bool(np.isin(small.campaigns, main).mean() >= 0.5)
+
+
+def _distance(small: _Class, big: _Class, k: int, rules: SiblingRules) -> float | None:
+    """How far apart the networks of ``small`` and the larger ``big`` are (total variation
+    distance), when the two are siblings (see module doc); None otherwise."""
     if len(small.networks) == 0 or len(big.networks) == 0:
-        return False
+        return None
     if small.per_day[big.per_day > 0].sum() < rules.min_overlap * len(small.rows):
-        return False
+        return None
     tv, chance = value_shift(small.networks, big.networks, k)
     both = chance * np.sqrt(1.0 + len(small.networks) / len(big.networks))
-    return within((tv, both)) and tv <= rules.max_tv
+    if within((tv, both)) and (tv <= rules.max_tv or _on_main_campaigns(small, big, rules)):
+        return tv
+    return None
 
 
 def join_siblings(labels: np.ndarray, candidates: np.ndarray, family: np.ndarray,
                   ip: np.ndarray, has_ip: np.ndarray, network: np.ndarray, day: np.ndarray,
-                  rules: SiblingRules | None = None) -> np.ndarray:
-    """Labels after sibling classes (see module doc) are joined, each group taking its
-    largest class's label. ``candidates``: mask over classes that may be joined (the
-    botnet-like ones); ``family``: per class the family whose signatures name it, -1
-    for none; ``network``: a non-negative network id per row."""
+                  campaign: np.ndarray, rules: SiblingRules | None = None) -> np.ndarray:
+    """Labels after each sibling class (see module doc) joins the larger sibling whose
+    networks are closest, and with it that one's own choice: one class never links two
+    larger ones. ``candidates``: mask over classes that may be joined (the botnet-like
+    ones); ``family``: per class the family whose signatures name it, -1 for none;
+    ``network``: a non-negative network id per row; ``campaign``: a campaign label per
+    row (-1 none)."""
     rules = rules or SiblingRules()
     classes = np.flatnonzero(candidates)
     if len(classes) < 2:
         return labels
     k = int(network.max()) + 1
     day = day - int(day.min())
-    info = {int(c): _describe(np.flatnonzero(labels == c), ip, has_ip, network, day,
+    info = {int(c): _describe(np.flatnonzero(labels == c), ip, has_ip, network, day, campaign,
                               int(day.max()) + 1) for c in classes}
-    a_idx, b_idx = [], []
-    for i, a in enumerate(classes):
-        for j in range(i + 1, len(classes)):
-            b = classes[j]
-            if family[a] == family[b] and _siblings(info[int(a)], info[int(b)], k, rules):
-                a_idx.append(i)
-                b_idx.append(j)
-    if not a_idx:
-        return labels
-    graph = coo_matrix((np.ones(len(a_idx)), (a_idx, b_idx)), shape=(len(classes),) * 2)
-    group = connected_components(graph, directed=False)[1]
+    order = sorted(info, key=lambda c: (len(info[c].rows), c))
+    parent: dict[int, int] = {}
+    for i, c in enumerate(order):
+        found = [(d, b) for b in order[i + 1:] if family[b] == family[c]
+                 and (d := _distance(info[c], info[b], k, rules)) is not None]
+        if found:
+            parent[c] = min(found)[1]
     out = labels.copy()
-    for g in np.unique(group):
-        members = classes[group == g]
-        keep = members[np.argmax([len(info[int(c)].rows) for c in members])]
-        out[np.isin(labels, members)] = keep
+    for c in parent:
+        root = c
+        while root in parent:
+            root = parent[root]
+        out[labels == c] = root
     return out

@@ -4,14 +4,15 @@ The latent class model assumes a botnet's traits are independent given the botne
 bot speaks one of its botnet's dialects whatever network it sits in, so the mail of each
 dialect of a class comes from the same mix of networks as the rest of the class, up to
 sampling noise. EM from a few dozen seeds can still leave a second population in a class
-when both share a header template (no seed started a class of its own for it); there
-the dialect tells the networks: the mail of one dialect comes from networks the rest of
-the class hardly uses. Such a dialect's mail is split off as a class of its own when it
-holds at least ``min_messages`` messages and the networks of its senders differ from
-those of the rest of the class by a total variation distance of at least ``min_shift``
-and twice what a sample of its size drawn from the rest would show by chance. Networks
-are counted once per sender IP (a bot sends several messages from one network, so the
-sample is the bots, not their mail). The class's most common dialect stays.
+when both share a header template, or both share dialects (no seed started a class of
+its own for it); there the other trait tells the networks: the mail of one dialect (or
+one header template) comes from networks the rest of the class hardly uses. Such mail is
+split off as a class of its own when it holds at least ``min_messages`` messages and the
+networks of its senders differ from those of the rest of the class by a total variation
+distance of at least ``min_shift`` and twice what a sample of its size drawn from the
+rest would show by chance. Networks are counted once per sender IP (a bot sends several
+messages from one network, so the sample is the bots, not their mail). The class's most
+common value stays. Discovery runs the split on dialects, then on header templates.
 Split-off classes then join any class they agree with on every trait group but one (the
 discovery merge rule, see ``discovery.merge_groups``): another dialect of their own
 botnet.
@@ -46,21 +47,22 @@ def _other_networks(mine: np.ndarray, rest: np.ndarray, ip: np.ndarray,
     return beyond(network_shift(mine, rest, ip, network), min_shift)
 
 
-def split_populations(labels: np.ndarray, dialect: np.ndarray, ip: np.ndarray,
+def split_populations(labels: np.ndarray, trait: np.ndarray, ip: np.ndarray,
                       network: np.ndarray, min_messages: int, min_shift: float = 0.5
                       ) -> tuple[np.ndarray, np.ndarray]:
-    """New labels (split-off pieces get fresh labels) and the labels that are new."""
+    """New labels (split-off pieces get fresh labels) and the labels that are new;
+    ``trait`` is the dialect or header template per row."""
     out = labels.copy()
     nxt = int(labels.max()) + 1 if len(labels) else 0
     first = nxt
     for c in np.unique(labels[labels >= 0]):
         rows = np.flatnonzero(labels == c)
-        values, counts = np.unique(dialect[rows], return_counts=True)
+        values, counts = np.unique(trait[rows], return_counts=True)
         top = values[np.argmax(counts)]
         for v, n in zip(values, counts, strict=True):
             if v == top or n < min_messages:
                 continue
-            mine = dialect[rows] == v
+            mine = trait[rows] == v
             if _other_networks(rows[mine], rows[~mine], ip, network, min_shift):
                 out[rows[mine]] = nxt
                 nxt += 1
