@@ -28,6 +28,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from spamintel.attribute._shift import value_shift, within
+from spamintel.attribute.split import per_sender
 
 
 @dataclass(frozen=True)
@@ -51,10 +52,8 @@ class _Class:
 
 def _describe(rows: np.ndarray, ip: np.ndarray, has_ip: np.ndarray, network: np.ndarray,
               day: np.ndarray, campaign: np.ndarray, span: int) -> _Class:
-    sent = rows[has_ip[rows]]
-    first = sent[np.unique(ip[sent], return_index=True)[1]]
-    return _Class(rows, network[first], np.bincount(day[rows], minlength=span),
-                  campaign[rows])
+    return _Class(rows, per_sender(rows[has_ip[rows]], ip, network),
+                  np.bincount(day[rows], minlength=span), campaign[rows])
 
 
 def _on_main_campaigns(small: _Class, big: _Class, rules: SiblingRules) -> bool:

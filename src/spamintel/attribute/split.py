@@ -27,7 +27,7 @@ from spamintel.attribute._shift import beyond, value_shift
 from spamintel.attribute.discovery import profile_distance, profiles
 
 
-def _per_sender(rows: np.ndarray, ip: np.ndarray, network: np.ndarray) -> np.ndarray:
+def per_sender(rows: np.ndarray, ip: np.ndarray, network: np.ndarray) -> np.ndarray:
     """The network of each distinct sender IP among ``rows``."""
     return network[rows[np.unique(ip[rows], return_index=True)[1]]]
 
@@ -37,7 +37,7 @@ def network_shift(mine: np.ndarray, rest: np.ndarray, ip: np.ndarray,
     """Total variation distance between the networks of the senders of rows ``mine`` and
     those of ``rest``, and what a sample of ``mine``'s size drawn from ``rest`` shows by
     chance (its expected value)."""
-    return value_shift(_per_sender(mine, ip, network), _per_sender(rest, ip, network),
+    return value_shift(per_sender(mine, ip, network), per_sender(rest, ip, network),
                        int(network.max()) + 1)
 
 
