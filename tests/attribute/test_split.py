@@ -64,3 +64,24 @@ def test_a_header_template_from_other_networks_is_split_off():
     out, new = split_populations(labels, template, ip, network, min_messages=50)
     assert new.tolist() == [1]
     assert (out[template == 2] == 1).all() and (out[template < 2] == 0).all()
+
+
+def test_a_population_of_two_dialects_is_split_off_whole():
+    # a botnet (dialect 0, networks 0-19) and another (dialects 1 and 2, networks 10-39)
+    # in one class: each of the second's dialects is compared with the first's senders,
+    # not with the rest of the class, which the other half of the second one dilutes
+    rng = np.random.default_rng(5)
+    parts = [(0, 1200, 0, 20), (1, 900, 10, 30), (2, 1050, 10, 30)]
+    dialect, ip, network = [], [], []
+    for d, n, base, width in parts:
+        bots = rng.integers(0, n // 3, n) + 10_000 * (d + 1)
+        dialect.append(np.full(n, d))
+        ip.append(bots)
+        network.append(base + bots % width)
+    dialect_a = np.concatenate(dialect)
+    labels = np.zeros(len(dialect_a), dtype=np.int64)
+    out, new = split_populations(labels, dialect_a, np.concatenate(ip),
+                                 np.concatenate(network), min_messages=50)
+    assert len(new) == 2
+    assert (out[dialect_a == 0] == 0).all()
+    assert (out[dialect_a > 0] > 0).all()

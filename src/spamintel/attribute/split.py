@@ -6,16 +6,18 @@ dialect of a class comes from the same mix of networks as the rest of the class,
 sampling noise. EM from a few dozen seeds can still leave a second population in a class
 when both share a header template, or both share dialects (no seed started a class of
 its own for it); there the other trait tells the networks: the mail of one dialect (or
-one header template) comes from networks the rest of the class hardly uses. Such mail is
-split off as a class of its own when it holds at least ``min_messages`` messages and the
-networks of its senders differ from those of the rest of the class by a total variation
-distance of at least ``min_shift`` and twice what a sample of its size drawn from the
-rest would show by chance. Networks are counted once per sender IP (a bot sends several
-messages from one network, so the sample is the bots, not their mail). The class's most
-common value stays. Discovery runs the split on dialects, then on header templates.
-Split-off classes then join any class they agree with on every trait group but one (the
-discovery merge rule, see ``discovery.merge_groups``): another dialect of their own
-botnet.
+one header template) comes from networks the class's main population hardly uses. Such
+mail is split off as a class of its own when it holds at least ``min_messages``
+messages and the networks of its senders differ from those of the senders of the
+class's most common value by a total variation distance of at least ``min_shift`` and
+twice what a sample of its size drawn from them would show by chance. The most common
+value's mail is the yardstick, not the rest of the class: when the second population
+speaks two dialects, the rest holds the other one, whose networks are its own and would
+hide the shift. Networks are counted once per sender IP (a bot sends several messages
+from one network, so the sample is the bots, not their mail). The class's most common
+value stays. Discovery runs the split on dialects, then on header templates. Split-off
+classes then join any class they agree with on every trait group but one (the discovery
+merge rule, see ``discovery.merge_groups``): another dialect of their own botnet.
 """
 
 from __future__ import annotations
@@ -41,10 +43,10 @@ def network_shift(mine: np.ndarray, rest: np.ndarray, ip: np.ndarray,
                        int(network.max()) + 1)
 
 
-def _other_networks(mine: np.ndarray, rest: np.ndarray, ip: np.ndarray,
+def _other_networks(mine: np.ndarray, main: np.ndarray, ip: np.ndarray,
                     network: np.ndarray, min_shift: float) -> bool:
-    """Whether the senders of rows ``mine`` sit in other networks than those of ``rest``."""
-    return beyond(network_shift(mine, rest, ip, network), min_shift)
+    """Whether the senders of rows ``mine`` sit in other networks than those of ``main``."""
+    return beyond(network_shift(mine, main, ip, network), min_shift)
 
 
 def split_populations(labels: np.ndarray, trait: np.ndarray, ip: np.ndarray,
@@ -63,7 +65,7 @@ def split_populations(labels: np.ndarray, trait: np.ndarray, ip: np.ndarray,
             if v == top or n < min_messages:
                 continue
             mine = trait[rows] == v
-            if _other_networks(rows[mine], rows[~mine], ip, network, min_shift):
+            if _other_networks(rows[mine], rows[trait[rows] == top], ip, network, min_shift):
                 out[rows[mine]] = nxt
                 nxt += 1
     return out, np.arange(first, nxt)
