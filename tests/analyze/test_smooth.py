@@ -1,6 +1,9 @@
+import math
+
 import numpy as np
 
-from spamintel.analyze.smooth import breaks, fit, pattern_levels, segment
+from spamintel.analyze.estimate import poisson_interval, widen
+from spamintel.analyze.smooth import breaks, dispersion, fit, pattern_levels, segment
 
 
 def test_constant_series_is_one_piece_and_pools_all_days():
@@ -74,3 +77,37 @@ def test_a_steady_cycle_is_one_level_pooled_by_residue_class():
     assert pattern_levels(n, e, piece, np.log(len(n))) == [(0, 120)]
     f = fit(n, e)
     assert f.rate[0] == n[0::3].mean() and f.pooled_count[0] == n[0::3].sum()
+
+
+def test_dispersion_is_near_zero_for_poisson_counts_around_the_pieces():
+    rng = np.random.default_rng(3)
+    e = np.full(150, 2.0)
+    n = rng.poisson(np.r_[np.full(70, 200.0), np.full(80, 120.0)]).astype(float)
+    assert dispersion(n, e, fit(n, e)) < 0.001
+
+
+def _coverage(truth: np.ndarray, f, rel: float) -> float:
+    hits = []
+    for d, t in enumerate(truth):
+        lo, hi = poisson_interval(f.pooled_count[d])
+        per_count = f.rate[d] / f.pooled_count[d]
+        low, high = widen(f.rate[d], lo * per_count, hi * per_count, rel)
+        hits.append(low <= t <= high)
+    return float(np.mean(hits))
+
+
+def test_dispersion_widens_intervals_to_hold_a_noisy_true_level():
+    rng = np.random.default_rng(4)
+    e = np.ones(150)
+    truth = 100.0 * np.exp(rng.normal(0.0, 0.1, 150))
+    n = rng.poisson(truth).astype(float)
+    f = fit(n, e)
+    tau2 = dispersion(n, e, f)
+    assert 0.004 < tau2 < 0.02
+    assert _coverage(truth, f, 0.0) < 0.5, "Poisson error of the pooled count alone"
+    assert _coverage(truth, f, math.sqrt(tau2)) > 0.88
+
+
+def test_dispersion_of_a_series_the_pieces_hold_exactly_is_zero():
+    n, e = np.array([5.0, 0.0, 7.0]), np.ones(3)
+    assert dispersion(n, e, fit(n, e, penalty=0.0)) == 0.0

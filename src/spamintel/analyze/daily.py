@@ -125,13 +125,14 @@ def _series(n_sd, a_sd, e_sd, scaler: Scaler, do_smooth: bool,
     with np.errstate(divide="ignore", invalid="ignore"):
         raw = np.where(e > 0, a / e, np.nan)
     piece, period = np.arange(len(n)), np.ones(len(n), dtype=np.int64)
+    rel = scaler.cal.share_rel_error if scaler.mode == "shares" else scaler.factor_rel_err
     if do_smooth:
         f = smooth.fit(n, e, a, shared=shared)
         est, pooled_n, pooled_e = f.rate, f.pooled_count, f.pooled_exposure
         piece, period = f.piece, f.period
+        rel = math.hypot(rel, math.sqrt(smooth.dispersion(n, e, f)))
     else:
         est, pooled_n, pooled_e = raw, n, e
-    rel = scaler.cal.share_rel_error if scaler.mode == "shares" else scaler.factor_rel_err
     low, high = np.zeros(len(n)), np.zeros(len(n))
     for d in range(len(n)):
         lo, hi = poisson_interval(pooled_n[d])

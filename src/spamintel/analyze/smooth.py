@@ -179,3 +179,22 @@ def _pool_levels(out: Fit, n, e, amount, piece: tuple, levels: list[tuple[int, i
             out.pooled_count[a:b] = counts
             out.pooled_exposure[a:b] = np.where(out.rate[a:b] > 0, counts / out.rate[a:b],
                                                 e[a:b])
+
+
+def dispersion(n: np.ndarray, e: np.ndarray, f: Fit) -> float:
+    """Relative variance of the true daily level around the fitted one (τ², ≥ 0).
+
+    A day's count is Poisson around its fitted mean ``μ`` only when the pieces hold the
+    true level; changes too small to pay for a break, and day-to-day noise in the sender
+    itself, add a variance ``τ² μ²``. It is found by moments over all days: the squared
+    residuals less the Poisson part (each day's weight in its pooled count ``w = μ / N``
+    leaves ``μ (1 − w)`` under Poisson), over ``Σ μ² (1 − w)``."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        mu = np.where(f.pooled_exposure > 0, e * f.pooled_count / f.pooled_exposure, 0.0)
+        w = np.where(f.pooled_count > 0, np.minimum(mu / f.pooled_count, 1.0), 1.0)
+    keep = (mu > 0) & (w < 1)
+    if not keep.any():
+        return 0.0
+    mu, w, r2 = mu[keep], w[keep], (n[keep] - mu[keep]) ** 2
+    denominator = float((mu ** 2 * (1 - w)).sum())
+    return max(0.0, float((r2 - mu * (1 - w)).sum()) / denominator) if denominator else 0.0

@@ -15,9 +15,10 @@ def methodology(f: dict[str, Any]) -> list[str]:
                   "share of all targeted mailboxes, or a reference world total for one "
                   "period). Days of one level share their counts. Intervals are exact 95% "
                   "Poisson intervals on those counts, widened by the calibration's own "
-                  "uncertainty; they do not cover errors in the calibration itself, in "
-                  "attribution, or in where one level ends and the next begins, so the true "
-                  "figure lies outside them more often than one day in twenty.")
+                  "uncertainty and by how far the days' counts stray from their level "
+                  "beyond Poisson noise; they do not cover errors in the calibration "
+                  "itself, in attribution, or in where one level ends and the next begins, "
+                  "so the true figure lies outside them more often than one day in twenty.")
     else:
         volume = ("No calibration was configured, so volumes are what the sensors observed, "
                   f"in {unit}, not world totals.")
