@@ -53,5 +53,17 @@ def test_botnet_like_needs_spread_and_a_non_server_dialect():
     ip = np.concatenate([np.arange(30), np.zeros(30, dtype=int), np.arange(100, 130)])
     asn = np.concatenate([np.arange(30) % 10, np.zeros(30, dtype=int), np.arange(30) % 10])
     server = np.concatenate([np.zeros(60, dtype=bool), np.ones(30, dtype=bool)])
-    like = botnet_like(cluster_stats(labels, ip, asn, server), 20, 5, 0.5)
+    like = botnet_like(cluster_stats(labels, ip, asn, server, np.zeros(90, dtype=int)),
+                       20, 5, 0.5, 1 / 3)
     assert like.tolist() == [True, False, False]
+
+
+def test_a_catch_all_of_many_header_templates_is_not_a_botnet():
+    # two clusters of 300 messages from 300 IPs in 30 networks: one botnet writing from
+    # three templates, one cluster whose mail is spread over 150 templates
+    labels = np.repeat([0, 1], 300)
+    ip, asn = np.arange(600), np.arange(600) % 30
+    template = np.concatenate([np.arange(300) % 3, 100 + np.arange(300) // 2])
+    stats = cluster_stats(labels, ip, asn, np.zeros(600, dtype=bool), template)
+    assert stats.rare_template_share.tolist() == [0.0, 1.0]
+    assert botnet_like(stats, 20, 5, 0.5, 1 / 3).tolist() == [True, False]

@@ -36,7 +36,7 @@ def _clusters(*populations: np.ndarray, signed: int | None = None):
     x = np.stack([np.unique(rows[:, j], return_inverse=True)[1] for j in range(6)], axis=1)
     inputs = RowInputs(x, np.ones(n, dtype=bool), rows[:, 6], rows[:, 3],
                        np.zeros(n, dtype=bool), np.array([f"{i:064x}" for i in range(n)]),
-                       np.ones(n, dtype=bool), rows[:, 7], rows[:, 8])
+                       np.ones(n, dtype=bool), rows[:, 7], rows[:, 8], x[:, 1])
     bounds = np.cumsum([0] + [len(p) for p in populations])
     mask = np.zeros((n, 1 if signed is not None else 0), dtype=bool)
     if signed is not None:

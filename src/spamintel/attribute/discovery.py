@@ -21,6 +21,8 @@ from scipy.sparse.csgraph import connected_components
 from spamintel.attribute._graph import dense
 from spamintel.attribute.mixture import em, farthest_seeds, hard_init
 
+RARE_TEMPLATE = 0.01
+
 
 @dataclass(frozen=True)
 class ClusterStats:
@@ -31,6 +33,7 @@ class ClusterStats:
     asns: np.ndarray
     server_share: np.ndarray
     first_row: np.ndarray
+    rare_template_share: np.ndarray
 
 
 def _js(p: np.ndarray, q: np.ndarray) -> np.ndarray:
@@ -89,8 +92,10 @@ def discover(x: np.ndarray, w: np.ndarray, cards: list[int], *, max_classes: int
 
 
 def cluster_stats(labels: np.ndarray, ip: np.ndarray, asn: np.ndarray,
-                  server: np.ndarray) -> ClusterStats:
-    """Messages, distinct IPs and ASNs, share of mail from mail servers, first row."""
+                  server: np.ndarray, template: np.ndarray) -> ClusterStats:
+    """Messages, distinct IPs and ASNs, share of mail from mail servers, first row, and
+    share of mail on header templates that each carry under ``RARE_TEMPLATE`` of the
+    cluster's mail."""
     ok = np.flatnonzero(labels >= 0)
     n = int(labels.max()) + 1 if len(ok) else 0
     lab = labels[ok]
@@ -105,13 +110,28 @@ def cluster_stats(labels: np.ndarray, ip: np.ndarray, asn: np.ndarray,
     first_row = np.full(n, -1, dtype=np.int64)
     present, first = np.unique(lab, return_index=True)
     first_row[present] = ok[first]
-    return ClusterStats(messages, counts[0], counts[1], server_share, first_row)
+    return ClusterStats(messages, counts[0], counts[1], server_share, first_row,
+                        _rare_share(lab, template[ok], messages))
+
+
+def _rare_share(lab: np.ndarray, template: np.ndarray, messages: np.ndarray) -> np.ndarray:
+    """Per cluster, the share of its mail on templates each under ``RARE_TEMPLATE`` of it."""
+    vid, nv = dense(template)
+    pairs, per_pair = np.unique(lab * max(nv, 1) + vid, return_counts=True)
+    owner = pairs // max(nv, 1)
+    rare = per_pair < RARE_TEMPLATE * messages[owner]
+    share = np.bincount(owner[rare], weights=per_pair[rare], minlength=len(messages))
+    return share / np.maximum(messages, 1)
 
 
 def botnet_like(stats: ClusterStats, min_ips: int, min_asns: int,
-                max_server_share: float) -> np.ndarray:
+                max_server_share: float, max_rare_template_share: float) -> np.ndarray:
     """Which clusters look like botnets: many IPs spread over many networks, not speaking
     SMTP like a mail server named as one (a webmail pool, a hosting range or hijacked
-    servers fail; ``server`` per row comes from ``hostnames``)."""
+    servers fail; ``server`` per row comes from ``hostnames``), and not a catch-all: a
+    botnet's spamming program writes its mail from a few header templates, so a cluster
+    with more than ``max_rare_template_share`` of its mail on templates that each carry
+    under ``RARE_TEMPLATE`` of it gathers many senders' leftovers."""
     return ((stats.ips >= min_ips) & (stats.asns >= min_asns)
-            & (stats.server_share <= max_server_share))
+            & (stats.server_share <= max_server_share)
+            & (stats.rare_template_share <= max_rare_template_share))

@@ -17,6 +17,7 @@ from spamintel.attribute._graph import pair_ids
 from spamintel.attribute._shift import within
 from spamintel.attribute.borrowed import BorrowRules, move_borrowed
 from spamintel.attribute.discovery import (
+    ClusterStats,
     botnet_like,
     cluster_stats,
     discover,
@@ -67,7 +68,8 @@ class Clusters:
 @dataclass(frozen=True)
 class RowInputs:
     """Per-row arrays the clustering needs (``has_ip``: the client IP is known; ``day``:
-    integer day; ``country``: integer id of the client's country)."""
+    integer day; ``country``: integer id of the client's country; ``template``: the
+    header template, rare ones kept apart, unlike in ``x``)."""
 
     x: np.ndarray
     spam: np.ndarray
@@ -78,6 +80,7 @@ class RowInputs:
     has_ip: np.ndarray
     day: np.ndarray
     country: np.ndarray
+    template: np.ndarray
 
 
 def discover_classes(rows: RowInputs, cfg: AttributeConfig) -> np.ndarray:
@@ -149,8 +152,12 @@ def build_clusters(rows: RowInputs, matches: FamilyMatches, cfg: AttributeConfig
 
 def _botnet_like(labels: np.ndarray, rows: RowInputs, cfg: AttributeConfig) -> np.ndarray:
     """Per class, whether it looks like a botnet (``discovery.botnet_like``)."""
-    stats = cluster_stats(labels, rows.ip, rows.asn, rows.server)
-    return botnet_like(stats, cfg.min_botnet_ips, cfg.min_botnet_asns, cfg.max_server_share)
+    return _like(cluster_stats(labels, rows.ip, rows.asn, rows.server, rows.template), cfg)
+
+
+def _like(stats: ClusterStats, cfg: AttributeConfig) -> np.ndarray:
+    return botnet_like(stats, cfg.min_botnet_ips, cfg.min_botnet_asns, cfg.max_server_share,
+                       cfg.max_rare_template_share)
 
 
 def _family_shares(labels: np.ndarray, matches: FamilyMatches, n: int) -> np.ndarray:
@@ -226,13 +233,13 @@ def name_clusters(labels: np.ndarray, rows: RowInputs, matches: FamilyMatches,
     """Figures and names of the clusters ``labels`` defines; a botnet-like class in
     ``twins`` (class → family index) that no signature names takes its family's name."""
     cards = _cards(rows.x)
-    stats = cluster_stats(labels, rows.ip, rows.asn, rows.server)
+    stats = cluster_stats(labels, rows.ip, rows.asn, rows.server, rows.template)
     n = len(stats.messages)
     prof = profiles(rows.x, labels, np.ones(len(labels)), n, cards)
     names = np.full(n, None, dtype=object)
     sigs = np.full(n, None, dtype=object)
     _name_families(names, sigs, labels, matches, prof, stats, cfg)
-    like = botnet_like(stats, cfg.min_botnet_ips, cfg.min_botnet_asns, cfg.max_server_share)
+    like = _like(stats, cfg)
     like &= _signed_share(labels, matches, n) < cfg.min_signature_share
     for c, f in (twins or {}).items():
         if names[c] is None and like[c]:
