@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from spamintel.attribute.naming import RowInputs, build_clusters
+from spamintel.attribute.naming import RowInputs, _split_piece_populations, build_clusters
 from spamintel.attribute.resolve import FamilyMatches
 from spamintel.config import AttributeConfig
 
@@ -108,3 +108,30 @@ def test_a_new_botnet_s_bots_that_send_one_of_its_campaigns_on_other_software(se
     assert set(twin_l) != set(described_l), "discovery keeps the two programs apart"
     assert {clusters.names[c] for c in set(twin_l)} == {"Newbot"}
     assert {clusters.names[c] for c in set(stranger_l)} != {"Newbot"}
+
+
+def test_a_software_piece_holding_two_botnets_on_one_campaign_is_split_again():
+    # class 1 was split off class 0 as one piece because a new botnet (dialect 2) and an
+    # old one's strays (dialect 3, other networks) send one campaign; class 0 itself also
+    # holds a dialect from other networks, which this step leaves to discovery's split
+    rng = np.random.default_rng(7)
+    parts = [(0, 0, 900, 0), (0, 4, 200, 70), (1, 2, 600, 30), (1, 3, 150, 50)]
+    dialect, ip, network = [], [], []
+    labels = np.concatenate([np.full(n, c) for c, _, n, _ in parts])
+    for _, d, n, base in parts:
+        bots = rng.integers(0, n // 2, n) + 10_000 * (d + 1)
+        dialect.append(np.full(n, d))
+        ip.append(bots)
+        network.append(base + bots % 10)
+    x = np.zeros((len(labels), 6), dtype=np.int64)
+    x[:, 0], x[:, 3] = np.concatenate(dialect), np.concatenate(network)
+    n = len(labels)
+    rows = RowInputs(x, np.ones(n, dtype=bool), np.concatenate(ip), x[:, 3],
+                     np.zeros(n, dtype=bool), np.array([f"{i:064x}" for i in range(n)]),
+                     np.ones(n, dtype=bool), np.zeros(n, dtype=np.int64),
+                     np.zeros(n, dtype=np.int64), x[:, 1])
+    out, origin = _split_piece_populations(labels, rows, {1: 0}, AttributeConfig())
+    assert (out[x[:, 0] == 2] == 1).all()
+    strays = out[x[:, 0] == 3]
+    assert len(set(strays)) == 1 and strays[0] not in (0, 1) and origin[int(strays[0])] == 0
+    assert (out[labels == 0] == 0).all()

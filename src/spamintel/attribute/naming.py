@@ -111,8 +111,26 @@ def _split_software(labels: np.ndarray, rows: RowInputs, campaign: np.ndarray,
                                     campaign, cfg.min_new_messages, cfg.min_botnet_ips)
     if not origin:
         return labels
+    labels, origin = _split_piece_populations(labels, rows, origin, cfg)
     return merge_continuations(labels, Senders(rows.ip, rows.has_ip, rows.country), rows.day,
                                rules, origin)
+
+
+def _split_piece_populations(labels: np.ndarray, rows: RowInputs, origin: dict[int, int],
+                             cfg: AttributeConfig) -> tuple[np.ndarray, dict[int, int]]:
+    """A split-off piece hangs together by a campaign, which two botnets may both send:
+    a dialect of it whose senders sit in other networks is split off again (``split``),
+    under a fresh label from the same class of origin."""
+    pieces = np.where(np.isin(labels, list(origin)), labels, -1)
+    split, new = split_populations(pieces, rows.x[:, 0], rows.ip, rows.x[:, 3],
+                                   cfg.min_new_messages)
+    out, origin = labels.copy(), dict(origin)
+    shift = int(labels.max()) + 1 - int(pieces.max()) - 1
+    for label in new:
+        mine = split == label
+        out[mine] = label + shift
+        origin[int(label + shift)] = origin[int(pieces[mine][0])]
+    return out, origin
 
 
 def _cards(x: np.ndarray) -> list[int]:
