@@ -61,3 +61,20 @@ def test_days_when_no_sensor_stored_anything_are_missing_data_not_silence(tmp_pa
         "SELECT type FROM botnet_events WHERE type IN ('pause', 'resume') "
         "AND date BETWEEN '2011-01-31' AND '2011-02-09'").fetchall()
     assert kinds == []
+
+
+def test_events_weigh_the_counts_of_the_sensors_behind_the_estimate():
+    # a silence or a surge is judged on the series the traps estimate, so the messages
+    # that test it are the traps' (``calibrated_messages``), not every sensor's
+    from datetime import date
+
+    from spamintel.analyze.run import _series_set
+
+    def row(day: int, raw: float | None) -> dict:
+        return {"day": date(2011, 1, day), "scope": "botnet", "botnet": "Rustock",
+                "messages": 10, "calibrated_messages": 6, "observed": 10.0,
+                "raw_estimated": raw, "estimated": raw, "piece": 0, "period": 1}
+
+    s = _series_set([date(2011, 1, 1), date(2011, 1, 2)], [row(1, 6e8), row(2, None)],
+                    [], {}, "messages")
+    assert s.observed["Rustock"].tolist() == [6.0, 10.0]

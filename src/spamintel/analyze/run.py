@@ -70,7 +70,8 @@ def _series_set(days: list[date], daily: list[dict], hourly: list[tuple], cats: 
     observed: dict[str, np.ndarray] = {b: np.zeros(len(days)) for b in per}
     for r in daily:
         if r["scope"] == estimate.BOTNET:
-            observed[r["botnet"]][index[r["day"]]] = r["messages"]
+            observed[r["botnet"]][index[r["day"]]] = (
+                r["calibrated_messages"] if r["raw_estimated"] is not None else r["messages"])
     return changes.SeriesSet(days, per, glob, hours, categories, unit, pooled, pieces,
                              pooled_glob, observed)
 
