@@ -108,3 +108,19 @@ def test_strays_pooled_into_a_low_level_do_not_hide_a_new_botnet():
     x[40:] = np.minimum(np.arange(50) + 1, 10) * 100.0
     events = silence_events(x, DAYS, {}, 0.05, 7, 7)
     assert [(e["type"], e["date"]) for e in events] == [("new_botnet", DAYS[40])]
+
+
+def test_quiet_days_of_a_bursty_sender_are_no_pause_but_a_steady_one_s_are():
+    # three messages a day on average; four days without any: a pause for a steady
+    # (Poisson) sender, chance for one whose days scatter by τ² = 0.3 around its level
+    rng = np.random.default_rng(5)
+    x = rng.poisson(3.0, 90).astype(float)
+    x[x == 0] = 1.0
+    x[40:44] = 0.0
+    pauses = [e["type"] for e in silence_events(x, DAYS, {}, 0.05, 7, 7)]
+    assert pauses == ["pause", "resume"]
+    assert silence_events(x, DAYS, {}, 0.05, 7, 7, dispersion=0.3) == []
+    big = rng.poisson(300.0, 90).astype(float)
+    big[40:44] = 0.0
+    kinds = [e["type"] for e in silence_events(big, DAYS, {}, 0.05, 7, 7, dispersion=0.3)]
+    assert kinds == ["pause", "resume"]

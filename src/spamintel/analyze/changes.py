@@ -48,6 +48,7 @@ class SeriesSet:
     pieces: dict[str, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
     pooled_global: np.ndarray | None = None
     observed: dict[str, np.ndarray] = field(default_factory=dict)
+    dispersion: dict[str, float] = field(default_factory=dict)
 
 
 def _active(x: np.ndarray, fraction: float) -> np.ndarray:
@@ -153,7 +154,8 @@ def detect(s: SeriesSet, cfg: AnalyzeConfig) -> list[dict]:
     for name, x in sorted(s.daily.items()):
         active = _active(x, frac)
         found = silence_events(_without_strays(x, frac), s.days, s.hourly.get(name, {}), frac,
-                               cfg.takedown_min_days, w, s.observed.get(name))
+                               cfg.takedown_min_days, w, s.observed.get(name),
+                               s.dispersion.get(name, 0.0))
         found += level_shifts(x, s.days, active, w, cfg.surge_ratio, s.observed.get(name))
         found += content_switches(s.categories.get(name, []), s.days, active, w,
                                   cfg.content_switch_distance)

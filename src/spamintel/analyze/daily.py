@@ -126,11 +126,13 @@ def _series(n_sd, a_sd, e_sd, scaler: Scaler, do_smooth: bool,
         raw = np.where(e > 0, a / e, np.nan)
     piece, period = np.arange(len(n)), np.ones(len(n), dtype=np.int64)
     rel = scaler.cal.share_rel_error if scaler.mode == "shares" else scaler.factor_rel_err
+    tau2 = 0.0
     if do_smooth:
         f = smooth.fit(n, e, a, shared=shared)
         est, pooled_n, pooled_e = f.rate, f.pooled_count, f.pooled_exposure
         piece, period = f.piece, f.period
-        rel = math.hypot(rel, math.sqrt(smooth.dispersion(n, e, f)))
+        tau2 = smooth.dispersion(n, e, f)
+        rel = math.hypot(rel, math.sqrt(tau2))
     else:
         est, pooled_n, pooled_e = raw, n, e
     low, high = np.zeros(len(n)), np.zeros(len(n))
@@ -141,7 +143,7 @@ def _series(n_sd, a_sd, e_sd, scaler: Scaler, do_smooth: bool,
         low[d], high[d] = widen(est[d], lo * per_count, hi * per_count, rel)
     est = np.where(e > 0, est, np.nan)
     return {"n": n, "est": est, "raw": raw, "low": low, "high": high, "piece": piece,
-            "period": period}
+            "period": period, "dispersion": tau2}
 
 
 def daily_estimates(counts: DailyCounts, active: dict[date, set[str]], scaler: Scaler,
@@ -194,5 +196,6 @@ def _rows(days, scope, name, msgs, obs, s, unit) -> list[dict]:
                     "low": _num(max(s["low"][d], 0.0)) if s else None,
                     "high": _num(s["high"][d]) if s else None, "unit": unit,
                     "piece": int(s["piece"][d]) if s and "piece" in s else None,
-                    "period": int(s["period"][d]) if s and "period" in s else None})
+                    "period": int(s["period"][d]) if s and "period" in s else None,
+                    "dispersion": float(s["dispersion"]) if s and "dispersion" in s else None})
     return out

@@ -72,8 +72,10 @@ def _series_set(days: list[date], daily: list[dict], hourly: list[tuple], cats: 
         if r["scope"] == estimate.BOTNET:
             observed[r["botnet"]][index[r["day"]]] = (
                 r["calibrated_messages"] if r["raw_estimated"] is not None else r["messages"])
+    dispersion = {r["botnet"]: r["dispersion"] for r in daily
+                  if r["scope"] == estimate.BOTNET and r.get("dispersion")}
     return changes.SeriesSet(days, per, glob, hours, categories, unit, pooled, pieces,
-                             pooled_glob, observed)
+                             pooled_glob, observed, dispersion)
 
 
 def _pooled(days: list[date], daily: list[dict]):

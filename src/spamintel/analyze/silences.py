@@ -181,14 +181,27 @@ def _expected(obs: np.ndarray, lo: int, hi: int, days: int) -> float:
     return _mean(obs, lo, hi) * days
 
 
+def _evidence(obs: np.ndarray, lo: int, hi: int, days: int, tau2: float) -> float:
+    """−log of the chance that ``days`` days at the level of obs[lo:hi] show no message,
+    when a day's count varies beyond Poisson by ``tau2`` (gamma-Poisson: a day's chance
+    of zero is ``(1 + μτ²)^(−1/τ²)``); without it, the expected count (``_expected``)."""
+    mu = _mean(obs, lo, hi)
+    if tau2 <= 0:
+        return mu * days
+    return days * math.log1p(mu * tau2) / tau2
+
+
 def silence_events(x: np.ndarray, days: list[date], hourly: dict[datetime, float],
                    fraction: float, takedown_days: int, window: int,
-                   obs: np.ndarray | None = None) -> list[dict]:
+                   obs: np.ndarray | None = None, dispersion: float = 0.0) -> list[dict]:
     """Events found from the silent runs of one series (see module docstring).
 
     ``obs`` holds the observed message counts behind ``x``: a silence is only reported
     when at least ``MIN_EXPECTED`` messages would have been seen at the level around it
-    (so Poisson zeros of a small botnet are not pauses).
+    (so Poisson zeros of a small botnet are not pauses), or, for a series whose counts
+    scatter beyond Poisson by ``dispersion`` (τ², ``smooth.dispersion``), when its
+    silence is as unlikely as that (``_evidence``): a bursty sender's quiet days are not
+    pauses either.
     """
     obs = x if obs is None else obs
     out = []
@@ -199,8 +212,8 @@ def silence_events(x: np.ndarray, days: list[date], hourly: dict[datetime, float
             if first >= MIN_LEAD_DAYS and _expected(obs, first, first + window,
                                                     first) >= MIN_EXPECTED:
                 out.append(_onset("new_botnet", x, days, hourly, first, window))
-        if at_start or _expected(obs, run.start - window, run.start,
-                                 min(run.days, takedown_days)) < MIN_EXPECTED:
+        if at_start or _evidence(obs, run.start - window, run.start,
+                                 min(run.days, takedown_days), dispersion) < MIN_EXPECTED:
             continue
         if at_end:
             kind = "takedown" if run.days >= takedown_days else "pause"
