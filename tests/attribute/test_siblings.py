@@ -100,3 +100,15 @@ def test_a_small_class_never_links_two_larger_ones():
     out = _join(a, b, small)
     assert out[0] != out[1], "the two large classes stay apart"
     assert out[2] in (out[0], out[1])
+
+
+def test_a_few_hundred_bots_that_fall_silent_with_the_larger_class_join_it():
+    rng = np.random.default_rng(8)
+    nets = np.arange(0, 200)
+    days = [d for d in range(90) if not 30 <= d < 45]          # a two-week pause
+    big = _class(rng, 3000, nets, days, 0, campaigns=(1, 2))
+    # 150 bots on another campaign: networks beyond max_tv, within chance
+    quiet = _class(rng, 150, nets, days, 10_000, campaigns=(7,))
+    assert list(_join(big, quiet)) == [0, 0]
+    busy = _class(rng, 150, nets, range(0, 90), 10_000, campaigns=(7,))
+    assert list(_join(big, busy)) == [0, 1], "it went on sending through the pause"

@@ -13,8 +13,9 @@ sender IP) are within twice what chance gives two samples of their sizes from on
 (``_shift.within``, widened for the larger sample's own noise) and either within
 ``max_tv`` or the smaller class mostly sends the larger one's main campaigns (each at
 least ``main_campaign`` of its mail: a few hundred bots cannot show their networks to
-better than about 0.2), and the smaller class sends at least ``min_overlap`` of its mail
-on days the larger one sends too (a botnet that replaces
+better than about 0.2) or falls silent on the days the larger one does (a pause of the
+whole botnet, ``_silent_together``), and the smaller class sends at least
+``min_overlap`` of its mail on days the larger one sends too (a botnet that replaces
 another is a continuation or a new botnet, see ``onset``, not a sibling). Classes that
 different families' signatures name are never joined, nor a named class to an unnamed
 one (a name must not be diluted). Work: one pass per class, then a test per pair of
@@ -38,6 +39,8 @@ class SiblingRules:
     max_tv: float = 0.15
     min_overlap: float = 0.8
     main_campaign: float = 0.05
+    min_silent_expected: float = 10.0
+    max_silent_ratio: float = 0.1
 
 
 @dataclass(frozen=True)
@@ -64,6 +67,22 @@ def _on_main_campaigns(small: _Class, big: _Class, rules: SiblingRules) -> bool:
     return bool(np.isin(small.campaigns, main).mean() >= 0.5)
 
 
+def _silent_together(small: _Class, big: _Class, rules: SiblingRules) -> bool:
+    """Whether ``small`` falls silent on the days ``big`` does (within ``small``'s span):
+    at its rate on ``big``'s other days it would have sent at least
+    ``min_silent_expected`` messages then, and sent under ``max_silent_ratio`` of that.
+    Bots of one botnet stop and resume on their controller's orders, together."""
+    active = np.flatnonzero(small.per_day)
+    span = slice(active[0], active[-1] + 1)
+    silent = big.per_day[span] == 0
+    if silent.all() or not silent.any():
+        return False
+    mine = small.per_day[span]
+    expected = mine[~silent].sum() / np.count_nonzero(~silent) * np.count_nonzero(silent)
+    return bool(expected >= rules.min_silent_expected
+                and mine[silent].sum() <= rules.max_silent_ratio * expected)
+
+
 def _distance(small: _Class, big: _Class, k: int, rules: SiblingRules) -> float | None:
     """How far apart the networks of ``small`` and the larger ``big`` are (total variation
     distance), when the two are siblings (see module doc); None otherwise."""
@@ -73,7 +92,8 @@ def _distance(small: _Class, big: _Class, k: int, rules: SiblingRules) -> float 
         return None
     tv, chance = value_shift(small.networks, big.networks, k)
     both = chance * np.sqrt(1.0 + len(small.networks) / len(big.networks))
-    if within((tv, both)) and (tv <= rules.max_tv or _on_main_campaigns(small, big, rules)):
+    if within((tv, both)) and (tv <= rules.max_tv or _on_main_campaigns(small, big, rules)
+                               or _silent_together(small, big, rules)):
         return tv
     return None
 
