@@ -41,6 +41,7 @@ class SiblingRules:
     main_campaign: float = 0.05
     min_silent_expected: float = 10.0
     max_silent_ratio: float = 0.1
+    min_silent_days: int = 3
 
 
 @dataclass(frozen=True)
@@ -67,14 +68,28 @@ def _on_main_campaigns(small: _Class, big: _Class, rules: SiblingRules) -> bool:
     return bool(np.isin(small.campaigns, main).mean() >= 0.5)
 
 
+def _long_zero_runs(x: np.ndarray, min_days: int) -> np.ndarray:
+    """Mask of the days of ``x`` in runs of zeros at least ``min_days`` long."""
+    zero = np.r_[False, x == 0, False].astype(np.int8)
+    edges = np.flatnonzero(np.diff(zero))
+    out = np.zeros(len(x), dtype=bool)
+    for start, stop in zip(edges[::2], edges[1::2], strict=True):
+        out[start:stop] = stop - start >= min_days
+    return out
+
+
 def _silent_together(small: _Class, big: _Class, rules: SiblingRules) -> bool:
-    """Whether ``small`` falls silent on the days ``big`` does (within ``small``'s span):
-    at its rate on ``big``'s other days it would have sent at least
+    """Whether ``small`` falls silent when ``big`` pauses (runs of at least
+    ``min_silent_days`` days without its mail, between its first and last messages and
+    within ``small``'s span): at its rate on ``big``'s other days it would have sent at least
     ``min_silent_expected`` messages then, and sent under ``max_silent_ratio`` of that.
     Bots of one botnet stop and resume on their controller's orders, together."""
     active = np.flatnonzero(small.per_day)
+    sending = np.flatnonzero(big.per_day)
+    inside = np.zeros(len(big.per_day), dtype=bool)
+    inside[sending[0]:sending[-1]] = True
     span = slice(active[0], active[-1] + 1)
-    silent = big.per_day[span] == 0
+    silent = _long_zero_runs(big.per_day[span], rules.min_silent_days) & inside[span]
     if silent.all() or not silent.any():
         return False
     mine = small.per_day[span]
