@@ -63,9 +63,10 @@ def test_days_when_no_sensor_stored_anything_are_missing_data_not_silence(tmp_pa
     assert kinds == []
 
 
-def test_events_weigh_the_counts_of_the_sensors_behind_the_estimate():
-    # a silence or a surge is judged on the series the traps estimate, so the messages
-    # that test it are the traps' (``calibrated_messages``), not every sensor's
+def test_silences_weigh_the_counts_of_the_sensors_behind_the_estimate():
+    # a silence is judged on the series the traps estimate, so the messages that test it
+    # are the traps' (``calibrated_messages``); surges and displacement, seen by every
+    # sensor, keep every sensor's
     from datetime import date
 
     from spamintel.analyze.run import _series_set
@@ -77,4 +78,5 @@ def test_events_weigh_the_counts_of_the_sensors_behind_the_estimate():
 
     s = _series_set([date(2011, 1, 1), date(2011, 1, 2)], [row(1, 6e8), row(2, None)],
                     [], {}, "messages")
-    assert s.observed["Rustock"].tolist() == [6.0, 10.0]
+    assert s.behind["Rustock"].tolist() == [6.0, 10.0]
+    assert s.observed["Rustock"].tolist() == [10.0, 10.0]

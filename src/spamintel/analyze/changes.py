@@ -36,7 +36,9 @@ STOPS = ("takedown", "pause")
 @dataclass
 class SeriesSet:
     """Inputs of change detection: daily values per botnet and global, hourly counts per
-    botnet, daily category counts per botnet."""
+    botnet, daily category counts per botnet; per botnet the messages of every sensor
+    (``observed``), those of the sensors behind its estimate (``behind``), which silences
+    are tested on, and its counts' scatter beyond Poisson (``dispersion``, τ²)."""
 
     days: list[date]
     daily: dict[str, np.ndarray]
@@ -48,6 +50,7 @@ class SeriesSet:
     pieces: dict[str, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
     pooled_global: np.ndarray | None = None
     observed: dict[str, np.ndarray] = field(default_factory=dict)
+    behind: dict[str, np.ndarray] = field(default_factory=dict)
     dispersion: dict[str, float] = field(default_factory=dict)
 
 
@@ -154,7 +157,8 @@ def detect(s: SeriesSet, cfg: AnalyzeConfig) -> list[dict]:
     for name, x in sorted(s.daily.items()):
         active = _active(x, frac)
         found = silence_events(_without_strays(x, frac), s.days, s.hourly.get(name, {}), frac,
-                               cfg.takedown_min_days, w, s.observed.get(name),
+                               cfg.takedown_min_days, w,
+                               s.behind.get(name, s.observed.get(name)),
                                s.dispersion.get(name, 0.0))
         found += level_shifts(x, s.days, active, w, cfg.surge_ratio, s.observed.get(name))
         found += content_switches(s.categories.get(name, []), s.days, active, w,

@@ -68,14 +68,16 @@ def _series_set(days: list[date], daily: list[dict], hourly: list[tuple], cats: 
     categories = {b: [cats.get((b, d), {}) for d in days] for b in per}
     pooled, pieces, pooled_glob = _pooled(days, daily)
     observed: dict[str, np.ndarray] = {b: np.zeros(len(days)) for b in per}
+    behind: dict[str, np.ndarray] = {b: np.zeros(len(days)) for b in per}
     for r in daily:
         if r["scope"] == estimate.BOTNET:
-            observed[r["botnet"]][index[r["day"]]] = (
+            observed[r["botnet"]][index[r["day"]]] = r["messages"]
+            behind[r["botnet"]][index[r["day"]]] = (
                 r["calibrated_messages"] if r["raw_estimated"] is not None else r["messages"])
     dispersion = {r["botnet"]: r["dispersion"] for r in daily
                   if r["scope"] == estimate.BOTNET and r.get("dispersion")}
     return changes.SeriesSet(days, per, glob, hours, categories, unit, pooled, pieces,
-                             pooled_glob, observed, dispersion)
+                             pooled_glob, observed, behind, dispersion)
 
 
 def _pooled(days: list[date], daily: list[dict]):
