@@ -96,3 +96,25 @@ def test_a_botnet_that_trickles_along_is_never_new():
                            {}, {}, "messages", observed={"Sparse": sparse, "Steady": steady})
         found = [e for e in detect(series, AnalyzeConfig()) if e["botnet"] == "Sparse"]
         assert found == [], seed
+
+
+def test_a_botnet_that_slowed_down_took_nothing_over_whatever_its_share():
+    from datetime import timedelta
+
+    from spamintel.analyze.changes import SeriesSet, displacement
+    from spamintel.config import AnalyzeConfig
+
+    # a holiday: the largest sender stops and the other slows by a quarter; its share of
+    # what is left still rises from a third to all of it
+    days = [date(2010, 12, 10) + timedelta(days=i) for i in range(30)]
+    gone = np.r_[np.full(15, 1000.0), np.zeros(15)]
+    slower = np.r_[np.full(15, 500.0), np.full(15, 375.0)]
+    daily = {"Gone": gone * 1e6, "Slower": slower * 1e6}
+    series = SeriesSet(days, daily, sum(daily.values()), {}, {}, "messages",
+                       observed={"Gone": gone, "Slower": slower})
+    event = {"botnet": "Gone", "date": days[15], "level_before": 1e9, "level_after": 0.0}
+    assert displacement(series, event, AnalyzeConfig()) == []
+    steady = np.full(30, 500.0)
+    series.daily["Slower"], series.observed["Slower"] = steady * 1e6, steady
+    series.global_daily = gone * 1e6 + steady * 1e6
+    assert [d["botnet"] for d in displacement(series, event, AnalyzeConfig())] == ["Slower"]

@@ -24,7 +24,7 @@ from datetime import date, datetime
 
 import numpy as np
 
-from spamintel.analyze.estimate import count_ratio_z
+from spamintel.analyze.estimate import Z95, count_ratio_z
 from spamintel.analyze.levels import content_switches, level_shifts
 from spamintel.analyze.silences import first_sustained, silence_events, silent_runs
 from spamintel.config import AnalyzeConfig
@@ -81,7 +81,9 @@ def _shares(s: SeriesSet, x: np.ndarray, i: int, w: int) -> tuple[float, float]:
 def displacement(s: SeriesSet, event: dict, cfg: AnalyzeConfig) -> list[dict]:
     """Botnets that took over after ``event``'s botnet stopped: those whose output grew
     (z of at least ``T_MIN`` and ``displacement_min_ratio``) or whose share of all
-    spam rose by ``displacement_min_share_points``; largest share gain first."""
+    spam rose by ``displacement_min_share_points`` while their output held (not lower
+    at 95% confidence: when every botnet slows down, as at Christmas, the shares of those
+    left rise, but none took anything over); largest share gain first."""
     i = s.days.index(event["date"])
     lost = max(event["level_before"] - event["level_after"], 0.0)
     w = cfg.window_days
@@ -95,7 +97,8 @@ def displacement(s: SeriesSet, event: dict, cfg: AnalyzeConfig) -> list[dict]:
             t = float(count_ratio_z(obs[i + 1:i + 1 + w].sum(), obs[max(0, i - w):i].sum()))
         grew = t >= T_MIN and after >= before * cfg.displacement_min_ratio and after > 0
         share_b, share_a = _shares(s, s.pooled.get(name, x), i, w)
-        if grew or share_a - share_b >= cfg.displacement_min_share_points:
+        gained = share_a - share_b >= cfg.displacement_min_share_points and t > -Z95
+        if grew or gained:
             out.append({"botnet": name, "increase": after - before,
                         "ratio": after / before if before > 0 else None,
                         "share_before": share_b, "share_after": share_a,
