@@ -102,7 +102,7 @@ def main() -> None:
         "daily_within_5pct_one_day": daily_accuracy(store, args.world / "truth",
                                                     "raw_estimated", names),
         "interval_coverage": interval_coverage(store, args.world / "truth", names),
-        "discovered_as": names,
+        "discovered_as": dict(sorted(names.items())),
         "reference_within_5pct": attainable_accuracy(args.world / "truth"),
         "reference_scale_needed_for_95pct": scale_needed(args.world / "truth"),
         "march_headline": _march_targets(args.world, figures["headline"]),
