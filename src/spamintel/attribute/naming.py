@@ -125,7 +125,7 @@ def _split_piece_populations(labels: np.ndarray, rows: RowInputs, origin: dict[i
     split, new = split_populations(pieces, rows.x[:, 0], rows.ip, rows.x[:, 3],
                                    cfg.min_new_messages)
     out, origin = labels.copy(), dict(origin)
-    shift = int(labels.max()) + 1 - int(pieces.max()) - 1
+    shift = int(labels.max()) - int(pieces.max())
     for label in new:
         mine = split == label
         out[mine] = label + shift
