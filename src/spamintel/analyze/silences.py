@@ -185,10 +185,9 @@ def _evidence(obs: np.ndarray, lo: int, hi: int, days: int, tau2: float) -> floa
     """−log of the chance that ``days`` days at the level of obs[lo:hi] show no message,
     when a day's count varies beyond Poisson by ``tau2`` (gamma-Poisson: a day's chance
     of zero is ``(1 + μτ²)^(−1/τ²)``); without it, the expected count (``_expected``)."""
-    mu = _mean(obs, lo, hi)
     if tau2 <= 0:
-        return mu * days
-    return days * math.log1p(mu * tau2) / tau2
+        return _expected(obs, lo, hi, days)
+    return days * math.log1p(_mean(obs, lo, hi) * tau2) / tau2
 
 
 def silence_events(x: np.ndarray, days: list[date], hourly: dict[datetime, float],

@@ -90,11 +90,6 @@ def _first_domain(table: pa.Table) -> np.ndarray:
     return np.asarray(pc.fill_null(first, "").to_pylist(), dtype=object)
 
 
-def header_templates(table: pa.Table) -> np.ndarray:
-    """Per row, its header template: the order of its header fields (``f_header``)."""
-    return table.column("f_header").to_numpy(zero_copy_only=False)
-
-
 def feature_matrix(table: pa.Table, content: np.ndarray, min_count: int = 3) -> np.ndarray:
     """Dense category ids, one column per feature group, then the content group and the
     first advertised domain (campaign infrastructure: who sends for whom).

@@ -26,7 +26,7 @@ from spamintel.attribute.campaigns import (
     split_campaigns,
 )
 from spamintel.attribute.domain_pools import PoolRules, pool_labels
-from spamintel.attribute.features import feature_matrix, header_templates
+from spamintel.attribute.features import feature_matrix
 from spamintel.attribute.hostnames import server_named
 from spamintel.attribute.naming import RowInputs, build_clusters
 from spamintel.attribute.resolve import match_signatures
@@ -78,7 +78,7 @@ def attribute(store: Store, cfg: AttributeConfig | None = None,
                      _col(table, "f_asn"), _server(table), sha,
                      table.column("client_ip").is_valid().to_numpy(zero_copy_only=False),
                      _col(table, "day_num"), dense(pc.fill_null(table.column("client_cc"), ""))[0],
-                     header_templates(table))
+                     _col(table, "f_header"))
     matches = match_signatures(table, sigs)
     clusters = build_clusters(rows, matches, cfg, lambda classes: pool_labels(
         mail, table.column("url_domains"), rows.day, classes, _pool_rules(cfg)))
