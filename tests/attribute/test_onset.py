@@ -126,6 +126,21 @@ def test_classes_born_together_on_the_same_campaigns_are_one_botnet():
     assert (out[labels == 0] == 0).all()
 
 
+
+def test_a_few_bots_sending_one_of_a_new_botnets_main_campaigns_join_it():
+    # a new botnet from day 20 sends campaigns 7 and 8; a few of its bots, grouped with
+    # an old botnet by their networks, send only campaign 7; another new class sends
+    # campaign 9 and a little of 7
+    old = _population(0, range(0, 45), 20, [1, 2], country=0)
+    new = _population(50_000, range(20, 45), 21, [7, 8, 8], country=10)
+    few = _population(80_000, range(21, 45), 2, [7], country=20)
+    other = _population(90_000, range(22, 45), 8, [9, 9, 9, 7], country=30)
+    labels, (senders, day, rules) = _classes(old, new, few, other)
+    rows = _concat(old, new, few, other)
+    out = join_twins(labels, [1, 2, 3], rows["campaign"], day, rules)
+    assert (out[labels == 2] == 1).all(), "all its mail on one of the new botnet's campaigns"
+    assert (out[labels == 3] == 3).all(), "most of its mail on a campaign of its own"
+
 def test_a_class_outside_the_targets_is_not_continued():
     # class 0 falls silent on day 30 as class 2 starts from the same countries, but
     # class 0 is not botnet-like (a few servers): class 2 stays a class of its own

@@ -112,3 +112,19 @@ def test_a_few_hundred_bots_that_fall_silent_with_the_larger_class_join_it():
     assert list(_join(big, quiet)) == [0, 0]
     busy = _class(rng, 150, nets, range(0, 90), 10_000, campaigns=(7,))
     assert list(_join(big, busy)) == [0, 1], "it went on sending through the pause"
+
+
+def test_a_piece_of_a_botnet_split_off_by_its_networks_joins_it_through_shared_bots():
+    rng = np.random.default_rng(9)
+    big = _class(rng, 3000, np.arange(0, 40), range(0, 90), 0, campaigns=(1, 2))
+    # the same botnet's mail in its second template, from the bots of networks 30-39
+    # only: the networks differ by construction, yet 40% of its bots also sent big's mail
+    piece = _class(rng, 300, np.arange(39, 29, -1), range(0, 90), 10_000, campaigns=(5,))
+    piece["ip"][:120] = big["ip"][np.isin(big["network"], np.arange(30, 40))][:120]
+    assert list(_join(big, piece)) == [0, 0]
+    # another botnet in those networks: a few of its IPs seen in big's mail (reassigned
+    # addresses, shared gateways) do not make it a sibling
+    other = _class(rng, 300, np.arange(39, 29, -1), range(0, 90), 10_000, campaigns=(5,))
+    other["ip"][:8] = piece["ip"][:8]
+    assert list(_join(big, other)) == [0, 1]
+    assert list(_join(big, piece, rules=SiblingRules(min_shared_bots=0.5))) == [0, 1]

@@ -55,6 +55,7 @@ class OnsetRules:
     drop_ratio: float = 0.3
     max_country_tv: float = 0.25
     stray_share: float = 0.02
+    main_campaign: float = 0.05
 
 
 @dataclass(frozen=True)
@@ -197,7 +198,10 @@ def join_twins(labels: np.ndarray, classes: list[int] | np.ndarray, campaign: np
     """Labels after classes among ``classes`` that start (``class_starts``) within
     ``lead_days`` of each other and mostly send the same campaigns are joined (one botnet
     whose bots speak two dialects, so discovery put them in two classes); each takes the
-    earliest one's label."""
+    earliest one's label. The smaller of two classes may also send only some of the
+    larger one's main campaigns (``on_main_campaigns``): the few of a new botnet's bots
+    that discovery grouped with an older botnet by their networks send one of its
+    campaigns."""
     out = labels.copy()
     start = class_starts(labels, day, rules.stray_share)
     order = sorted((int(c) for c in classes), key=lambda c: start[c])
@@ -207,6 +211,23 @@ def join_twins(labels: np.ndarray, classes: list[int] | np.ndarray, campaign: np
             if start[b] - start[a] <= rules.lead_days and \
                     same_campaigns(campaign[rows[a]], campaign[rows[b]]):
                 out[rows[b]] = out[rows[a][0]]
+    return _join_parts(out, rows, start, campaign, rules)
+
+
+def _join_parts(labels: np.ndarray, rows: dict[int, np.ndarray], start: np.ndarray,
+                campaign: np.ndarray, rules: OnsetRules) -> np.ndarray:
+    """Each of the classes ``rows`` that mostly sends main campaigns of larger ones that
+    started within ``lead_days`` of it joins the largest of them; larger classes first,
+    so a class joins where its host ended up, and never carries another with it."""
+    out = labels.copy()
+    by_size = sorted(rows, key=lambda c: -len(rows[c]))
+    for i, c in enumerate(by_size):
+        hosts = [h for h in by_size[:i] if len(rows[h]) > len(rows[c])
+                 and abs(int(start[h]) - int(start[c])) <= rules.lead_days
+                 and on_main_campaigns(campaign[rows[c]], campaign[rows[h]],
+                                       rules.main_campaign)]
+        if hosts:
+            out[rows[c]] = out[rows[hosts[0]][0]]
     return out
 
 
@@ -215,6 +236,14 @@ def same_campaigns(a: np.ndarray, b: np.ndarray) -> bool:
     each sample's mail is on campaigns that both send."""
     shared = np.intersect1d(a[a >= 0], b[b >= 0])
     return bool(min(np.isin(a, shared).mean(), np.isin(b, shared).mean()) >= 0.5)
+
+
+def on_main_campaigns(small: np.ndarray, big: np.ndarray, main_share: float) -> bool:
+    """Whether at least half of sample ``small``'s campaign labels (-1 = none) are
+    campaigns that each carry at least ``main_share`` of sample ``big``'s mail."""
+    values, counts = np.unique(big[big >= 0], return_counts=True)
+    main = values[counts >= main_share * len(big)]
+    return bool(np.isin(small, main).mean() >= 0.5)
 
 
 def first_day(days: np.ndarray, stray_share: float) -> int:
