@@ -47,6 +47,19 @@ def test_a_rotating_pool_chains_and_a_later_campaign_stays_apart():
     assert seen["aaaa"] != seen["bbbb"]
 
 
+
+def test_a_pool_that_hands_over_at_the_turn_of_the_day_chains():
+    # two domains a day, each live on one day only, recycled every ten days: no two
+    # domains of consecutive days ever meet on one day
+    rng = np.random.default_rng(3)
+    rows = [(d, f"aaaa{2 * (d % 10) + int(rng.integers(2))}.example", 0)
+            for d in range(40) for _ in range(60)]
+    rows += [(d, f"bbbb{2 * (d % 10) + int(rng.integers(2))}.example", 0)
+             for d in range(25, 40) for _ in range(60)]
+    seen = _labels_by_campaign(rows, pool_labels(*_arrays(rows), PoolRules()))
+    assert len(seen["aaaa"]) == 1 and len(seen["bbbb"]) == 1
+    assert seen["aaaa"] != seen["bbbb"], "the later campaign brings its own domains"
+
 def test_same_start_but_different_senders_or_volumes_stay_apart():
     rng = np.random.default_rng(2)
     other_sender = _rotation("aaaa", 0, 10, 120, 0, rng) + _rotation("bbbb", 0, 10, 120, 1, rng)

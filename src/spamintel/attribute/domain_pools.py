@@ -3,8 +3,9 @@
 A campaign rotates its own pool of registered domains: a few are live each day, and new
 ones replace them as they get blocked. Spam usually carries a single URL, so two domains
 of one pool rarely meet in one message; they meet in time instead. Two domains are put in
-one pool when, inside one content group and sent by the same sender population on the
-same day:
+one pool when, inside one content group and sent by the same sender population within
+two consecutive days (a pool may hand over from one domain to the next at midnight, so
+that two of its domains never share a day):
 
 - they carry the same volume (a campaign spreads its mail evenly over its live domains;
   an equal-rate Poisson test, or counts within ``rate_ratio`` of each other, on the first
@@ -16,12 +17,13 @@ same day:
   variation distance of at most ``sender_tv``).
 
 Two domains also join when one message carries both. Candidate pairs come from sorting
-the domains of each (content group, day, sender) cell by volume and pairing each with
-its next ``neighbours``,
-so the work grows with the number of (domain, day, sender) cells, never with pairs of
-messages. Generic domains (URL shorteners, big sites) link nothing: a domain is generic
-when it holds a real share of its mail in several content groups, or when it is live on
-most days of its span (campaign domains are burned within days).
+the domains of each (content group, two days, sender) cell by volume and pairing each
+with its next ``neighbours``; the two-day cells are cut at both offsets, so any two
+consecutive days share one. The work grows with the number of (domain, day, sender)
+cells, never with pairs of messages. Generic domains (URL shorteners, big sites) link
+nothing: a domain is generic when it holds a real share of its mail in several content
+groups, or when it is live on most days of its span (campaign domains are burned within
+days).
 """
 
 from __future__ import annotations
@@ -193,19 +195,25 @@ def _same_senders(node: np.ndarray, sender: np.ndarray, c: _Candidates, rules: P
 
 def rotation_links(node: np.ndarray, rows: np.ndarray, content: np.ndarray, day: np.ndarray,
                    sender: np.ndarray, rules: PoolRules) -> tuple[np.ndarray, np.ndarray]:
-    """Edges between nodes of one rotating pool (the three tests of the module doc)."""
+    """Edges between nodes of one rotating pool (the three tests of the module doc), met
+    in cells of two days at both offsets, so any two consecutive days share a cell."""
     n_nodes = int(node.max()) + 1
     key, _ = pair_ids(content[rows], sender[rows] + 1)
-    cell, _ = pair_ids(key, day[rows])
-    c = _candidates(node, cell, key, day[rows], rules)
-    if len(c.p) == 0:
-        return c.p, c.q
     first = np.full(n_nodes, np.iinfo(np.int64).max)
     np.minimum.at(first, node, day[rows])
     active = np.unique(key.astype(np.int64) * _DAY_BITS + day[rows])
-    ok = _rates_agree(c, rules) & _introduced_together(c, first, active, rules)
-    ok &= _same_senders(node, sender[rows], c, rules)
-    return c.p[ok], c.q[ok]
+    edges = []
+    for offset in (0, 1):
+        span = (day[rows] + offset) // 2
+        c = _candidates(node, pair_ids(key, span)[0], key, span, rules)
+        if len(c.p) == 0:
+            continue
+        ok = _rates_agree(c, rules) & _introduced_together(c, first, active, rules)
+        ok &= _same_senders(node, sender[rows], c, rules)
+        edges.append((c.p[ok], c.q[ok]))
+    if not edges:
+        return np.empty(0, np.int64), np.empty(0, np.int64)
+    return np.concatenate([e[0] for e in edges]), np.concatenate([e[1] for e in edges])
 
 
 def pool_labels(content: np.ndarray, domains: pa.ChunkedArray | pa.Array, day: np.ndarray,
