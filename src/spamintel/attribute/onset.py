@@ -24,10 +24,12 @@ piece's senders sit in the same countries (total variation distance at most
 population becomes a class of its own, so it is reported, and its onset dated, as a new
 botnet. The same test is applied to whole classes that begin after the data does. Two
 new populations (or late classes) that start together and mostly send the same campaigns
-are one botnet; for this test a class is dated by its messages beyond the first
-``stray_share`` of them, so a few strays (another botnet's mail the class took in) do
-not date it. (The continuation test keeps a class's first message: on real mail, dating
-classes past their strays let a few servers' class take in a late class's bots.)
+are one botnet, as is a smaller one that mostly sends a larger one's main campaigns
+(a few of a new botnet's bots that another class held send only some); for this test
+a class is dated by its messages beyond the first ``stray_share`` of them, so a few
+strays (another botnet's mail the class took in) do not date it. (The continuation test
+keeps a class's first message: on real mail, dating classes past their strays let a few
+servers' class take in a late class's bots.)
 
 Work is linear in messages: one sort per link key and one connected-components pass;
 the continuation test runs once per new population.
