@@ -60,6 +60,17 @@ def test_a_pool_that_hands_over_at_the_turn_of_the_day_chains():
     assert len(seen["aaaa"]) == 1 and len(seen["bbbb"]) == 1
     assert seen["aaaa"] != seen["bbbb"], "the later campaign brings its own domains"
 
+
+def test_two_campaigns_taking_turns_at_other_volumes_stay_apart():
+    # one sender, one template: campaign a sends 120 a day through domains live two days
+    # each (handing over on even days), campaign b 30 a day through domains handing over
+    # on odd days; each chains through its own handovers, never through the other's
+    rows = [(d, f"aaaa{d // 2}.example", 0) for d in range(30) for _ in range(120)]
+    rows += [(d, f"bbbb{(d + 1) // 2}.example", 0) for d in range(30) for _ in range(30)]
+    seen = _labels_by_campaign(rows, pool_labels(*_arrays(rows), PoolRules()))
+    assert len(seen["aaaa"]) == 1 and len(seen["bbbb"]) == 1
+    assert seen["aaaa"] != seen["bbbb"]
+
 def test_same_start_but_different_senders_or_volumes_stay_apart():
     rng = np.random.default_rng(2)
     other_sender = _rotation("aaaa", 0, 10, 120, 0, rng) + _rotation("bbbb", 0, 10, 120, 1, rng)

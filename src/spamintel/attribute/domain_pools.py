@@ -3,13 +3,15 @@
 A campaign rotates its own pool of registered domains: a few are live each day, and new
 ones replace them as they get blocked. Spam usually carries a single URL, so two domains
 of one pool rarely meet in one message; they meet in time instead. Two domains are put in
-one pool when, inside one content group and sent by the same sender population within
-two consecutive days (a pool may hand over from one domain to the next at midnight, so
-that two of its domains never share a day):
+one pool when, inside one content group and sent by the same sender population on the
+same day, or on consecutive days at the introduction of one of them (a pool may hand
+over from one domain to the next at midnight, so that two of its domains never share a
+day):
 
 - they carry the same volume (a campaign spreads its mail evenly over its live domains;
-  an equal-rate Poisson test, or counts within ``rate_ratio`` of each other, on the first
-  ``first_cells`` days the two meet, so later mail does not undo a link),
+  an equal-rate Poisson test, or daily volumes within ``rate_ratio`` of each other, on
+  the first ``first_cells`` cells where the two meet, so later mail does not undo a
+  link),
 - they were introduced together: their first days lie at most ``gap_days`` active days
   of that content group and sender apart (a second campaign on the same template that
   starts later brings domains of its own, which never link to the older rotation), and
@@ -17,13 +19,16 @@ that two of its domains never share a day):
   variation distance of at most ``sender_tv``).
 
 Two domains also join when one message carries both. Candidate pairs come from sorting
-the domains of each (content group, two days, sender) cell by volume and pairing each
-with its next ``neighbours``; the two-day cells are cut at both offsets, so any two
-consecutive days share one. The work grows with the number of (domain, day, sender)
-cells, never with pairs of messages. Generic domains (URL shorteners, big sites) link
-nothing: a domain is generic when it holds a real share of its mail in several content
-groups, or when it is live on most days of its span (campaign domains are burned within
-days).
+the domains of each (content group, day, sender) cell by daily volume and pairing each
+with its next ``neighbours``; for the handover, the same is done on each domain's first
+two days in cells of two days, cut at both offsets so that any two consecutive days
+share one, and a domain's volume there is its mail per day it was live. Only at the
+introduction: two campaigns of one sender and template whose domains take turns day by
+day would otherwise pass the volume test on mail far from their start. The work grows
+with the number of (domain, day, sender) cells, never with pairs of messages. Generic
+domains (URL shorteners, big sites) link nothing: a domain is generic when it holds a
+real share of its mail in several content groups, or when it is live on most days of
+its span (campaign domains are burned within days).
 """
 
 from __future__ import annotations
@@ -110,8 +115,8 @@ def fragment_links(node: np.ndarray, dom: np.ndarray, share: float
 
 @dataclass(frozen=True)
 class _Candidates:
-    """Candidate node pairs with their summed counts over the cells where both appear,
-    and the (content, sender) key of the first such cell."""
+    """Candidate node pairs with their summed daily volumes over the cells where both
+    appear, and the (content, sender) key of the first such cell."""
 
     p: np.ndarray
     q: np.ndarray
@@ -121,12 +126,16 @@ class _Candidates:
 
 
 def _candidates(node: np.ndarray, cell: np.ndarray, cell_key: np.ndarray,
-                cell_day: np.ndarray, rules: PoolRules) -> _Candidates:
-    """Each node of a cell paired with its next ``neighbours`` nodes by volume; a pair's
-    counts are summed over the first ``first_cells`` cells (by day) where it meets, so
-    later mail does not undo an earlier link."""
-    pair_cell, _ = pair_ids(cell, node)
+                cell_day: np.ndarray, day: np.ndarray, rules: PoolRules) -> _Candidates:
+    """Each node of a cell paired with its next ``neighbours`` nodes by daily volume
+    (its mail in the cell per day it was live there: in a cell of two days, a domain
+    live on one of them is compared by that day's mail); a pair's volumes are summed
+    over the first ``first_cells`` cells (by day) where it meets, so later mail does not
+    undo an earlier link."""
+    pair_cell, n_pairs = pair_ids(cell, node)
     _, first, count = np.unique(pair_cell, return_index=True, return_counts=True)
+    live_day = np.unique(pair_ids(pair_cell, day)[0], return_index=True)[1]
+    count = count / np.bincount(pair_cell[live_day], minlength=n_pairs)
     c_cell, c_node, c_key = cell[first], node[first], cell_key[first]
     c_day = cell_day[first]
     order = np.lexsort((count, c_cell))
@@ -196,23 +205,25 @@ def _same_senders(node: np.ndarray, sender: np.ndarray, c: _Candidates, rules: P
 def rotation_links(node: np.ndarray, rows: np.ndarray, content: np.ndarray, day: np.ndarray,
                    sender: np.ndarray, rules: PoolRules) -> tuple[np.ndarray, np.ndarray]:
     """Edges between nodes of one rotating pool (the three tests of the module doc), met
-    in cells of two days at both offsets, so any two consecutive days share a cell."""
+    in cells of one day, and at their introduction in cells of two days (both offsets,
+    so any two consecutive days share a cell): a pool that hands over from one domain to
+    the next at midnight."""
     n_nodes = int(node.max()) + 1
+    d = day[rows]
     key, _ = pair_ids(content[rows], sender[rows] + 1)
     first = np.full(n_nodes, np.iinfo(np.int64).max)
-    np.minimum.at(first, node, day[rows])
-    active = np.unique(key.astype(np.int64) * _DAY_BITS + day[rows])
-    edges = []
-    for offset in (0, 1):
-        span = (day[rows] + offset) // 2
-        c = _candidates(node, pair_ids(key, span)[0], key, span, rules)
+    np.minimum.at(first, node, d)
+    active = np.unique(key.astype(np.int64) * _DAY_BITS + d)
+    intro = d <= first[node] + 1
+    edges = [(np.empty(0, np.int64), np.empty(0, np.int64))]
+    for use, span in ((np.ones_like(intro), d), (intro, d // 2), (intro, (d + 1) // 2)):
+        c = _candidates(node[use], pair_ids(key[use], span[use])[0], key[use], span[use],
+                        d[use], rules)
         if len(c.p) == 0:
             continue
         ok = _rates_agree(c, rules) & _introduced_together(c, first, active, rules)
         ok &= _same_senders(node, sender[rows], c, rules)
         edges.append((c.p[ok], c.q[ok]))
-    if not edges:
-        return np.empty(0, np.int64), np.empty(0, np.int64)
     return np.concatenate([e[0] for e in edges]), np.concatenate([e[1] for e in edges])
 
 
