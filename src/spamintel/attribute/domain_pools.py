@@ -183,10 +183,15 @@ def _introduced_together(c: _Candidates, first: np.ndarray, active: np.ndarray,
     return between <= rules.gap_days
 
 
-def _same_senders(node: np.ndarray, sender: np.ndarray, c: _Candidates, rules: PoolRules
-                  ) -> np.ndarray:
+def _sender_mix(node: np.ndarray, sender: np.ndarray) -> csr_matrix:
+    """Messages per (node, sender population)."""
     sid, ns = dense(sender)
-    m = csr_matrix((np.ones(len(node)), (node, sid)), shape=(int(node.max()) + 1, max(ns, 1)))
+    return csr_matrix((np.ones(len(node)), (node, sid)),
+                      shape=(int(node.max()) + 1, max(ns, 1)))
+
+
+def _same_senders(m: csr_matrix, c: _Candidates, rules: PoolRules) -> np.ndarray:
+    """Per candidate pair, whether the same senders push both (``_sender_mix`` rows)."""
     mx, my = m[c.p], m[c.q]
     nx, ny = np.asarray(mx.sum(axis=1)).ravel(), np.asarray(my.sum(axis=1)).ravel()
     total = mx + my
@@ -215,6 +220,7 @@ def rotation_links(node: np.ndarray, rows: np.ndarray, content: np.ndarray, day:
     np.minimum.at(first, node, d)
     active = np.unique(key.astype(np.int64) * _DAY_BITS + d)
     intro = d <= first[node] + 1
+    mix = _sender_mix(node, sender[rows])
     edges = [(np.empty(0, np.int64), np.empty(0, np.int64))]
     for use, span in ((np.ones_like(intro), d), (intro, d // 2), (intro, (d + 1) // 2)):
         c = _candidates(node[use], pair_ids(key[use], span[use])[0], key[use], span[use],
@@ -222,7 +228,7 @@ def rotation_links(node: np.ndarray, rows: np.ndarray, content: np.ndarray, day:
         if len(c.p) == 0:
             continue
         ok = _rates_agree(c, rules) & _introduced_together(c, first, active, rules)
-        ok &= _same_senders(node, sender[rows], c, rules)
+        ok &= _same_senders(mix, c, rules)
         edges.append((c.p[ok], c.q[ok]))
     return np.concatenate([e[0] for e in edges]), np.concatenate([e[1] for e in edges])
 

@@ -118,9 +118,10 @@ def _distance(small: _Class, big: _Class, k: int, rules: SiblingRules) -> float 
         return None
     tv, chance = value_shift(small.networks, big.networks, k)
     both = chance * np.sqrt(1.0 + len(small.networks) / len(big.networks))
-    main = on_main_campaigns(small.campaigns, big.campaigns, rules.main_campaign)
-    if within((tv, both)) and (tv <= rules.max_tv or main
-                               or _silent_together(small, big, rules)):
+    if within((tv, both)) and (
+            tv <= rules.max_tv
+            or on_main_campaigns(small.campaigns, big.campaigns, rules.main_campaign)
+            or _silent_together(small, big, rules)):
         return tv
     return tv if _share_bots(small, big, rules) else None
 
