@@ -102,6 +102,29 @@ def test_generic_when_shared_by_several_content_groups():
     assert generic.tolist() == [True, False]
 
 
+def test_generic_when_spread_thinly_over_many_content_groups():
+    # domain 0 appears in 100 content groups, under 5% of its mail in each; domain 1 is
+    # one campaign's, with a few strays that missed its content group
+    dom = np.array([0] * 100 + [1] * 100)
+    content = np.concatenate([np.arange(100), [100] * 90, np.arange(10)])
+    rows = np.arange(200)
+    generic = generic_domains(rows, dom, content, np.zeros(200, np.int64), PoolRules())
+    assert generic.tolist() == [True, False]
+
+
+def test_a_layout_host_in_every_message_does_not_chain_unrelated_campaigns():
+    # 60 one-message content groups and two campaigns each name w3.org in their markup
+    n = 60
+    content = np.concatenate([np.arange(n), [n] * 20, [n + 1] * 20])
+    domains = pa.array([["w3.org", f"lone{k}.example"] for k in range(n)]
+                       + [["w3.org", "pills.example"]] * 20
+                       + [["w3.org", "watches.example"]] * 20, pa.list_(pa.string()))
+    day = np.zeros(n + 40, np.int64)
+    labels = pool_labels(content, domains, day, np.zeros(n + 40, np.int64), PoolRules())
+    assert labels[n] != labels[n + 20]
+    assert len(set(labels[:n].tolist())) == n
+
+
 def test_rows_without_a_content_group_or_domain_get_no_pool():
     content = np.array([-1, 0, 0])
     domains = pa.array([["a.example"], [], None], pa.list_(pa.string()))

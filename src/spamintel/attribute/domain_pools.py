@@ -27,8 +27,10 @@ introduction: two campaigns of one sender and template whose domains take turns 
 day would otherwise pass the volume test on mail far from their start. The work grows
 with the number of (domain, day, sender) cells, never with pairs of messages. Generic
 domains (URL shorteners, big sites) link nothing: a domain is generic when it holds a
-real share of its mail in several content groups, or when it is live on most days of
-its span (campaign domains are burned within days).
+real share of its mail in several content groups, or spreads it thinly over many (a
+page-layout host such as w3.org, named in the markup of thousands of unrelated
+messages), or when it is live on most days of its span (campaign domains are burned
+within days).
 """
 
 from __future__ import annotations
@@ -80,13 +82,18 @@ def domain_entries(content: np.ndarray, domains: pa.ChunkedArray | pa.Array
 
 def generic_domains(rows: np.ndarray, dom: np.ndarray, content: np.ndarray,
                     day: np.ndarray, rules: PoolRules) -> np.ndarray:
-    """Per domain id: shared by several content groups, or live on most days of its span."""
+    """Per domain id: shared by several content groups (a real share of its mail in
+    each, or its mail spread so thin that the effective number of groups, the inverse
+    Simpson index, is above ``max_shared_groups``), or live on most days of its span."""
     nd = int(dom.max()) + 1 if len(dom) else 0
     pair, _ = pair_ids(content[rows], dom)
     _, first, per_group = np.unique(pair, return_index=True, return_counts=True)
     mail = np.bincount(dom, minlength=nd)
-    real = per_group >= rules.group_share * mail[dom[first]]
+    share = per_group / mail[dom[first]]
+    real = share >= rules.group_share
     groups = np.bincount(dom[first], weights=real.astype(float), minlength=nd)
+    concentration = np.bincount(dom[first], weights=share * share, minlength=nd)
+    spread = concentration * rules.max_shared_groups < 1.0
     dday, _ = pair_ids(dom, day[rows])
     days = np.bincount(dom[np.unique(dday, return_index=True)[1]], minlength=nd)
     lo = np.full(nd, np.iinfo(np.int64).max)
@@ -94,7 +101,7 @@ def generic_domains(rows: np.ndarray, dom: np.ndarray, content: np.ndarray,
     np.minimum.at(lo, dom, day[rows])
     np.maximum.at(hi, dom, day[rows])
     persistent = (days >= rules.persistent_days) & (days >= rules.persistent_share * (hi - lo + 1))
-    return (groups > rules.max_shared_groups) | persistent
+    return (groups > rules.max_shared_groups) | spread | persistent
 
 
 def fragment_links(node: np.ndarray, dom: np.ndarray, share: float
