@@ -4,7 +4,7 @@ from datetime import date
 
 import duckdb
 
-from spamintel.report.figures import _senders
+from spamintel.report.figures import _senders, _traffic
 from spamintel.report.render import senders
 
 
@@ -29,3 +29,20 @@ def test_a_campaign_lists_its_senders_by_share_and_leaves_out_strays():
 
 def test_figures_without_shares_still_render():
     assert senders({"botnets": ["Bagle", None, "Lethic"]}) == "Bagle, Lethic"
+
+
+
+def test_country_shares_are_of_all_spam_and_the_unknown_rest_is_stated():
+    con = duckdb.connect()
+    con.execute("""CREATE TABLE events (day DATE, verdict VARCHAR, label VARCHAR,
+        source_kind VARCHAR, client_ip VARCHAR, client_asn BIGINT, client_as_org VARCHAR,
+        client_cc VARCHAR, size_bytes BIGINT, url_domains VARCHAR[],
+        attachments STRUCT(ext VARCHAR, sniffed_type VARCHAR)[])""")
+    con.execute("CREATE TABLE quarantine (x INTEGER)")
+    rows = [("BR",)] * 2 + [("US",)] * 1 + [(None,)] * 7
+    con.executemany("""INSERT INTO events (day, verdict, source_kind, client_cc)
+                       VALUES ('2024-06-03', 'spam', 'feed', ?)""", rows)
+    got = _traffic(con, [date(2024, 6, 1), date(2024, 7, 1)], ())
+    assert [(c["country"], c["share"]) for c in got["spam_countries"]] == [("BR", 0.2),
+                                                                           ("US", 0.1)]
+    assert got["spam_country_unknown_share"] == 0.7

@@ -21,3 +21,13 @@ def test_story_without_calibration_says_so(march):
     f["headline"]["global_spam_per_day"] = {"value": 100.0, "low": None, "high": None,
                                             "unit": "messages observed", "basis": "observed"}
     assert "no world total is estimated" in narrative(f)[0]
+
+
+def test_story_says_how_much_spam_has_no_known_country(march):
+    f = dict(march)
+    f["spam_countries"] = [{"country": "BR", "messages": 1, "share": 0.01}]
+    f["spam_country_unknown_share"] = 0.98
+    text = " ".join(narrative(f))
+    assert "BR (1.0%)" in text and "source country of 98.0% of spam is not known" in text
+    f["spam_country_unknown_share"] = 0.0
+    assert "not known" not in " ".join(narrative(f))

@@ -56,6 +56,9 @@ def _traffic(con, p: list, mixed: tuple[str, ...]) -> dict[str, Any]:
               SELECT coalesce(client_cc, '??') AS country, count(*) AS messages,
                      sum(count(*)) OVER () AS total FROM events WHERE {spam} GROUP BY ALL)
             WHERE country <> '??' ORDER BY messages DESC, country LIMIT {TOP_N}""", p),
+        "spam_country_unknown_share": con.execute(f"""
+            SELECT avg((client_cc IS NULL)::DOUBLE) FROM events WHERE {spam}""",
+                                                  p).fetchone()[0],
         "top_url_domains": _rows(con, f"""
             SELECT d AS domain, count(*) AS messages FROM
               (SELECT unnest(url_domains) AS d FROM events WHERE {where})

@@ -9,6 +9,8 @@ import calendar
 from datetime import date
 from typing import Any
 
+UNKNOWN_COUNTRY_NOTE = 0.05  # say how much spam has no known source country above this
+
 
 def amount(x: float | None, unit: str = "") -> str:
     """A count in words-friendly form: 13.82bn, 4.1m, 12.3k."""
@@ -133,8 +135,12 @@ def _geography(f: dict[str, Any]) -> str:
     cc = f.get("spam_countries") or []
     if not cc:
         return ""
-    return "The most spam came from " + ", ".join(
+    text = "The most spam came from " + ", ".join(
         f"{c['country']} ({pct(c['share'])})" for c in cc[:5]) + "."
+    unknown = f.get("spam_country_unknown_share") or 0.0
+    if unknown >= UNKNOWN_COUNTRY_NOTE:
+        text += f" The source country of {pct(unknown)} of spam is not known."
+    return text
 
 
 def narrative(f: dict[str, Any]) -> list[str]:
