@@ -103,13 +103,15 @@ def test_generic_when_shared_by_several_content_groups():
 
 
 def test_generic_when_spread_thinly_over_many_content_groups():
-    # domain 0 appears in 100 content groups, under 5% of its mail in each; domain 1 is
-    # one campaign's, with a few strays that missed its content group
-    dom = np.array([0] * 100 + [1] * 100)
-    content = np.concatenate([np.arange(100), [100] * 90, np.arange(10)])
-    rows = np.arange(200)
-    generic = generic_domains(rows, dom, content, np.zeros(200, np.int64), PoolRules())
-    assert generic.tolist() == [True, False]
+    # domain 0 appears in 100 content groups on 100 days of three years, under 5% of its
+    # mail in each; domain 1 is one campaign's, with a few strays that missed its
+    # content group; domain 2 is a campaign's whose every message is a content group
+    # of its own, over three days
+    dom = np.array([0] * 100 + [1] * 100 + [2] * 30)
+    content = np.concatenate([np.arange(100), [100] * 90, np.arange(10), 200 + np.arange(30)])
+    day = np.concatenate([np.arange(100) * 10, np.full(100, 5), np.arange(30) % 3])
+    generic = generic_domains(np.arange(230), dom, content, day, PoolRules())
+    assert generic.tolist() == [True, False, False]
 
 
 def test_a_layout_host_in_every_message_does_not_chain_unrelated_campaigns():
@@ -119,7 +121,7 @@ def test_a_layout_host_in_every_message_does_not_chain_unrelated_campaigns():
     domains = pa.array([["w3.org", f"lone{k}.example"] for k in range(n)]
                        + [["w3.org", "pills.example"]] * 20
                        + [["w3.org", "watches.example"]] * 20, pa.list_(pa.string()))
-    day = np.zeros(n + 40, np.int64)
+    day = np.concatenate([np.arange(n) * 7, [30] * 40])
     labels = pool_labels(content, domains, day, np.zeros(n + 40, np.int64), PoolRules())
     assert labels[n] != labels[n + 20]
     assert len(set(labels[:n].tolist())) == n

@@ -27,10 +27,11 @@ introduction: two campaigns of one sender and template whose domains take turns 
 day would otherwise pass the volume test on mail far from their start. The work grows
 with the number of (domain, day, sender) cells, never with pairs of messages. Generic
 domains (URL shorteners, big sites) link nothing: a domain is generic when it holds a
-real share of its mail in several content groups, or spreads it thinly over many (a
-page-layout host such as w3.org, named in the markup of thousands of unrelated
-messages), or when it is live on most days of its span (campaign domains are burned
-within days).
+real share of its mail in several content groups, or spreads it thinly over many on a
+week or more of days (a page-layout host such as w3.org, named in the markup of
+thousands of unrelated messages; a campaign's domain spreads that way too when its text
+varies too much for content groups, but only for the few days before it is burned), or
+when it is live on most days of its span (campaign domains are burned within days).
 """
 
 from __future__ import annotations
@@ -83,8 +84,9 @@ def domain_entries(content: np.ndarray, domains: pa.ChunkedArray | pa.Array
 def generic_domains(rows: np.ndarray, dom: np.ndarray, content: np.ndarray,
                     day: np.ndarray, rules: PoolRules) -> np.ndarray:
     """Per domain id: shared by several content groups (a real share of its mail in
-    each, or its mail spread so thin that the effective number of groups, the inverse
-    Simpson index, is above ``max_shared_groups``), or live on most days of its span."""
+    each; or, on at least ``persistent_days`` days, its mail spread so thin that the
+    effective number of groups, the inverse Simpson index, is above
+    ``max_shared_groups``), or live on most days of its span."""
     nd = int(dom.max()) + 1 if len(dom) else 0
     pair, _ = pair_ids(content[rows], dom)
     _, first, per_group = np.unique(pair, return_index=True, return_counts=True)
@@ -93,9 +95,9 @@ def generic_domains(rows: np.ndarray, dom: np.ndarray, content: np.ndarray,
     real = share >= rules.group_share
     groups = np.bincount(dom[first], weights=real.astype(float), minlength=nd)
     concentration = np.bincount(dom[first], weights=share * share, minlength=nd)
-    spread = concentration * rules.max_shared_groups < 1.0
     dday, _ = pair_ids(dom, day[rows])
     days = np.bincount(dom[np.unique(dday, return_index=True)[1]], minlength=nd)
+    spread = (concentration * rules.max_shared_groups < 1.0) & (days >= rules.persistent_days)
     lo = np.full(nd, np.iinfo(np.int64).max)
     hi = np.full(nd, np.iinfo(np.int64).min)
     np.minimum.at(lo, dom, day[rows])
