@@ -100,7 +100,9 @@ EVENT_COLUMNS: tuple[Column, ...] = (
     Column("msg_sha256", _S, "sha256 of the raw bytes; the spool address of the message."),
     Column("observed_at", pa.timestamp("us", tz="UTC"), "Receive time at the sensor boundary."),
     Column("day", pa.date32(), "UTC day of observed_at; the store's partition key."),
-    Column("time_source", _S, "Where observed_at came from: session|received|date|none."),
+    Column("time_source", _S, "Where observed_at came from: session|received|date|none"
+           " (header times after the moment of parsing are passed over: defect"
+           " time_in_future)."),
     Column("sensor", _S, "Sensor (trap, feed or archive) that saw the message."),
     Column("source_kind", _S, "trap|archive|feed."),
     Column("source", _S, "Path of the file, or archive!member, the message came from."),

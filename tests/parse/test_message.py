@@ -110,3 +110,20 @@ def test_parse_messages_matches_parse_message_and_hands_over_each_failure(monkey
     assert isinstance(out[1], MemoryError) and str(out[1]) == "tree too big"
     assert out[0].event == out[2].event == single[1].event
     assert single[1].event.url_domains == ["example.net", "example.org"]
+
+
+def test_a_received_time_in_the_future_is_passed_over():
+    data = (b"Received: from a.example (a.example [198.51.100.9]) by mx.example.org;"
+            b" Fri, 31 Jan 2099 22:45:13 +0000\r\n"
+            b"Received: from b.example (b.example [198.51.100.10]) by a.example;"
+            b" Thu, 30 Jan 2020 10:00:00 +0000\r\n"
+            b"Date: Fri, 31 Jan 2099 22:40:00 +0000\r\nFrom: x@y.example\r\n"
+            b"Subject: hi\r\n\r\nbody\r\n")
+    ev = _parse(data).event
+    assert ev.observed_at.isoformat() == "2020-01-30T10:00:00+00:00"
+    assert ev.time_source == "received" and "time_in_future" in ev.parse_defects
+    only_future = data.split(b"Received: from b.example")[0] + b"Date: Fri, 31 Jan 2099" \
+        b" 22:40:00 +0000\r\nFrom: x@y.example\r\n\r\nbody\r\n"
+    ev = _parse(only_future).event
+    assert (ev.observed_at, ev.time_source, ev.day) == (None, "none", None)
+    assert "time_in_future" in ev.parse_defects

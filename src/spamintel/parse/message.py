@@ -4,7 +4,7 @@ hostile input; what goes wrong becomes ``parse_defects``."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 
 from spamintel.config import ParseConfig
@@ -21,22 +21,31 @@ from spamintel.parse.text import decode_bytes, html_to_text
 from spamintel.parse.urls import find_urls, url_domains
 
 _TEXT_TYPES = ("text/plain", "text/html")
+_CLOCK_SLACK = timedelta(days=1)  # header times beyond now + this cannot be true
 _RECIPIENTS = frozenset({"to", "cc"})
 
 
-def _observed(raw: RawMessage, hop: Hop | None, hops: Hops, date: datetime | None
-              ) -> tuple[datetime | None, str]:
+def _observed(raw: RawMessage, hop: Hop | None, hops: Hops, date: datetime | None,
+              defects: list[str]) -> tuple[datetime | None, str]:
+    """When the mail arrived: the trap's session, else the client hop's Received time,
+    else the first Received time, else the Date header. A header time after the moment
+    of parsing is a lie (or a placeholder) and is passed over, with a defect."""
     session = raw.received_at
     if session is not None:
         aware = session if session.tzinfo else session.replace(tzinfo=UTC)
         return aware.astimezone(UTC), "session"
-    when = hop.when if hop is not None else None
-    if when is not None:
-        return when, "received"
-    top = next((t for t in (h.when for h in hops) if t is not None), None)
-    if top is not None:
-        return top, "received"
-    return (date, "date") if date is not None else (None, "none")
+    latest = datetime.now(UTC) + _CLOCK_SLACK
+    candidates = [(hop.when if hop is not None else None, "received")]
+    candidates += [(h.when, "received") for h in hops] + [(date, "date")]
+    found: tuple[datetime | None, str] = (None, "none")
+    for when, source in candidates:
+        if when is not None and when > latest:
+            if "time_in_future" not in defects:
+                defects.append("time_in_future")
+        elif when is not None:
+            found = (when, source)
+            break
+    return found
 
 
 def _client(raw: RawMessage, ev: Event, hops: Hops, boundary: Boundary) -> Hop | None:
@@ -174,7 +183,8 @@ def _head(raw: RawMessage, cfg: ParseConfig, boundary: Boundary | None
     hops = Hops(all_values(headers, "received")[:100])
     hop = _client(raw, ev, hops, boundary)
     ev.date_header = to_utc(parsed.header("date"))
-    ev.observed_at, ev.time_source = _observed(raw, hop, hops, ev.date_header)
+    ev.observed_at, ev.time_source = _observed(raw, hop, hops, ev.date_header,
+                                               ev.parse_defects)
     ev.day = ev.observed_at.date() if ev.observed_at else None
     ev.header_count = len(headers)
     subject = parsed.header("subject")
