@@ -117,14 +117,28 @@ def test_a_few_hundred_bots_that_fall_silent_with_the_larger_class_join_it():
 def test_a_piece_of_a_botnet_split_off_by_its_networks_joins_it_through_shared_bots():
     rng = np.random.default_rng(9)
     big = _class(rng, 3000, np.arange(0, 40), range(0, 90), 0, campaigns=(1, 2))
-    # the same botnet's mail in its second template, from the bots of networks 30-39
-    # only: the networks differ by construction, yet 40% of its bots also sent big's mail
-    piece = _class(rng, 300, np.arange(39, 29, -1), range(0, 90), 10_000, campaigns=(5,))
+    # the same botnet's mail in its second header template, from the bots of networks
+    # 30-39 only: the networks differ by construction, yet 40% of its bots also sent
+    # big's mail, on big's campaigns
+    piece = _class(rng, 300, np.arange(39, 29, -1), range(0, 90), 10_000, campaigns=(1, 2))
     piece["ip"][:120] = big["ip"][np.isin(big["network"], np.arange(30, 40))][:120]
     assert list(_join(big, piece)) == [0, 0]
     # another botnet in those networks: a few of its IPs seen in big's mail (reassigned
     # addresses, shared gateways) do not make it a sibling
-    other = _class(rng, 300, np.arange(39, 29, -1), range(0, 90), 10_000, campaigns=(5,))
+    other = _class(rng, 300, np.arange(39, 29, -1), range(0, 90), 10_000, campaigns=(1, 2))
     other["ip"][:8] = piece["ip"][:8]
     assert list(_join(big, other)) == [0, 1]
     assert list(_join(big, piece, rules=SiblingRules(min_shared_bots=0.5))) == [0, 1]
+
+
+def test_a_botnet_whose_piece_sits_in_a_larger_class_is_not_its_sibling():
+    rng = np.random.default_rng(10)
+    # big holds, beside its own mail, a tenth of another botnet's mail (a look-alike
+    # template): that botnet's bots sent mail in both classes, but on its own campaigns
+    own = _class(rng, 3000, np.arange(0, 40), range(0, 90), 0, campaigns=(1, 2))
+    other = _class(rng, 900, np.arange(39, 29, -1), range(0, 90), 10_000, campaigns=(5, 6))
+    stray = {k: v[:100].copy() for k, v in other.items()}
+    big = {k: np.concatenate([own[k], stray[k]]) for k in own}
+    rest = {k: v[100:] for k, v in other.items()}
+    rest["ip"][:300] = stray["ip"].repeat(3)
+    assert list(_join(big, rest)) == [0, 1]
