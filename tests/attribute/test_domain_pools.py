@@ -133,3 +133,18 @@ def test_rows_without_a_content_group_or_domain_get_no_pool():
     labels = pool_labels(content, domains, np.zeros(3, np.int64), np.zeros(3, np.int64),
                          PoolRules())
     assert labels.tolist() == [-1, -1, -1]
+
+
+def test_a_few_coincident_messages_in_a_small_cell_do_not_link_two_campaigns():
+    # one sender runs two campaigns on one template, 1000 and 300 messages a day on one
+    # domain each; a second, small sender population (a piece of the same botnet) sends
+    # six of each on the first day: equal there, but not on the day as a whole
+    # (three other campaigns, 500-700 a day, sit between them by volume)
+    rows = [(d, "aaaa.example", 0) for d in range(3) for _ in range(1000)]
+    rows += [(d, "bbbb.example", 0) for d in range(3) for _ in range(300)]
+    rows += [(d, f"{c * 4}.example", 0) for c, n in (("c", 500), ("d", 600), ("e", 700))
+             for d in range(3) for _ in range(n)]
+    rows += [(0, dom, 1) for dom in ("aaaa.example", "bbbb.example") for _ in range(6)]
+    labels = pool_labels(*_arrays(rows), PoolRules())
+    seen = _labels_by_campaign(rows, labels)
+    assert seen["aaaa"].isdisjoint(seen["bbbb"])

@@ -9,9 +9,9 @@ over from one domain to the next at midnight, so that two of its domains never s
 day):
 
 - they carry the same volume (a campaign spreads its mail evenly over its live domains;
-  an equal-rate Poisson test, or daily volumes within ``rate_ratio`` of each other, on
-  the first ``first_cells`` cells where the two meet, so later mail does not undo a
-  link),
+  an equal-rate Poisson test, or daily volumes within ``rate_ratio`` of each other, over
+  all cells of the first ``first_days`` days where the two meet, so later mail does not
+  undo a link),
 - they were introduced together: their first days lie at most ``gap_days`` active days
   of that content group and sender apart (a second campaign on the same template that
   starts later brings domains of its own, which never link to the older rotation), and
@@ -65,7 +65,7 @@ class PoolRules:
     sender_tv: float = 0.2
     fragment_share: float = 0.05
     neighbours: int = 2
-    first_cells: int = 3
+    first_days: int = 3
 
 
 def domain_entries(content: np.ndarray, domains: pa.ChunkedArray | pa.Array
@@ -138,9 +138,10 @@ def _candidates(node: np.ndarray, cell: np.ndarray, cell_key: np.ndarray,
                 cell_day: np.ndarray, day: np.ndarray, rules: PoolRules) -> _Candidates:
     """Each node of a cell paired with its next ``neighbours`` nodes by daily volume
     (its mail in the cell per day it was live there: in a cell of two days, a domain
-    live on one of them is compared by that day's mail); a pair's volumes are summed
-    over the first ``first_cells`` cells (by day) where it meets, so later mail does not
-    undo an earlier link."""
+    live on one of them is compared by that day's mail), with the two volumes summed
+    over every cell where both appear on the first ``first_days`` days they meet (so
+    later mail does not undo an earlier link, and a few coincident messages in a small
+    cell do not outweigh the large cells of the same days)."""
     pair_cell, n_pairs = pair_ids(cell, node)
     _, first, count = np.unique(pair_cell, return_index=True, return_counts=True)
     live_day = np.unique(pair_ids(pair_cell, day)[0], return_index=True)[1]
@@ -148,30 +149,57 @@ def _candidates(node: np.ndarray, cell: np.ndarray, cell_key: np.ndarray,
     c_cell, c_node, c_key = cell[first], node[first], cell_key[first]
     c_day = cell_day[first]
     order = np.lexsort((count, c_cell))
-    c_cell, c_node, c_key, count = c_cell[order], c_node[order], c_key[order], count[order]
-    c_day = c_day[order]
-    neighbours = rules.neighbours
+    s_cell, s_node, s_key = c_cell[order], c_node[order], c_key[order]
     parts = []
-    for k in range(1, neighbours + 1):
-        same = np.flatnonzero(c_cell[k:] == c_cell[:-k])
+    for k in range(1, rules.neighbours + 1):
+        same = np.flatnonzero(s_cell[k:] == s_cell[:-k])
         parts.append((same, same + k))
     i = np.concatenate([p[0] for p in parts])
     j = np.concatenate([p[1] for p in parts])
-    a, b, keys, days = c_node[i], c_node[j], c_key[i], c_day[i]
-    ca, cb = count[i].astype(float), count[j].astype(float)
-    swap = a > b
-    lo, hi = np.where(swap, b, a), np.where(swap, a, b)
-    x, y = np.where(swap, cb, ca), np.where(swap, ca, cb)
-    pid, n = pair_ids(lo, hi)
-    if rules.first_cells > 0:
-        by_day = np.lexsort((days, pid))
-        start = np.searchsorted(pid[by_day], pid[by_day], "left")
-        early = np.zeros(len(pid), dtype=bool)
-        early[by_day] = np.arange(len(pid)) - start < rules.first_cells
-        x, y = np.where(early, x, 0.0), np.where(early, y, 0.0)
-    sx, sy = np.bincount(pid, x, minlength=n), np.bincount(pid, y, minlength=n)
-    one = np.unique(pid, return_index=True)[1]
-    return _Candidates(lo[one], hi[one], sx[pid[one]], sy[pid[one]], keys[one])
+    a, b, keys = s_node[i], s_node[j], s_key[i]
+    lo, hi = np.minimum(a, b), np.maximum(a, b)
+    one = np.unique(pair_ids(lo, hi)[0], return_index=True)[1]
+    lo, hi = lo[one], hi[one]
+    x, y = _met_volumes(lo, hi, _Cells(c_node, c_cell, c_day, count), rules.first_days)
+    return _Candidates(lo, hi, x, y, keys[one])
+
+
+@dataclass(frozen=True)
+class _Cells:
+    """One entry per (cell, node): the node's daily volume in the cell, the cell's day."""
+
+    node: np.ndarray
+    cell: np.ndarray
+    day: np.ndarray
+    volume: np.ndarray
+
+
+def _met_volumes(lo: np.ndarray, hi: np.ndarray, cells: _Cells, first_days: int
+                 ) -> tuple[np.ndarray, np.ndarray]:
+    """Per pair (lo[i], hi[i]), the volumes of each summed over the cells where both
+    appear, on the first ``first_days`` days they meet."""
+    n_cells = int(cells.cell.max()) + 1
+    key = cells.node.astype(np.int64) * n_cells + cells.cell
+    by_key = np.argsort(key)
+    sorted_key = key[by_key]
+    by_node = np.lexsort((cells.day, cells.node))
+    start = np.searchsorted(cells.node[by_node], lo, "left")
+    size = np.searchsorted(cells.node[by_node], lo, "right") - start
+    pair = np.repeat(np.arange(len(lo)), size)
+    offset = np.arange(len(pair)) - np.repeat(np.cumsum(size) - size, size)
+    mine = by_node[np.repeat(start, size) + offset]
+    want = hi[pair].astype(np.int64) * n_cells + cells.cell[mine]
+    at = np.minimum(np.searchsorted(sorted_key, want), len(sorted_key) - 1)
+    met = sorted_key[at] == want
+    pair, mine, other = pair[met], mine[met], by_key[at[met]]
+    if len(pair) == 0:
+        return np.zeros(len(lo)), np.zeros(len(lo))
+    d = cells.day[mine]
+    first = np.r_[True, pair[1:] != pair[:-1]]
+    rank = np.cumsum(first | np.r_[True, d[1:] != d[:-1]])
+    early = rank - np.maximum.accumulate(np.where(first, rank, 0)) < first_days
+    return (np.bincount(pair[early], cells.volume[mine][early], minlength=len(lo)),
+            np.bincount(pair[early], cells.volume[other][early], minlength=len(lo)))
 
 
 def _rates_agree(c: _Candidates, rules: PoolRules) -> np.ndarray:
