@@ -16,8 +16,8 @@ least ``main_campaign`` of its mail: a few hundred bots cannot show their networ
 better than about 0.2) or falls silent on the days the larger one does (a pause of the
 whole botnet, ``_silent_together``), or when many of the smaller class's senders
 (at least ``min_shared_bots`` of its IPs, and ``min_shared_ips``) also sent the larger
-one's mail and it mostly sends the larger one's main campaigns: the same machines on the
-same work. Discovery weighs the sender's network too, so a botnet's mail in one
+one's mail and its campaigns are mostly ones the larger class sends more of: the same
+machines on the same work. Discovery weighs the sender's network too, so a botnet's mail in one
 software can split by network between two classes, whose networks then differ by
 construction while their bots are shared; at the default sample, between different
 botnets of the simulated worlds at most 3% of a class's IPs are shared, between such
@@ -28,12 +28,12 @@ different families' signatures name are never joined, nor a named class to an un
 one (a name must not be diluted). Work: one pass per class, then a test per pair of
 classes over their networks.
 
-Shared bots alone are not enough: they must send the larger class's main campaigns. A
-class that holds a piece of another botnet's mail (a look-alike template) shares that
-botnet's bots as well, the more so the more mail each bot sends; at ten times the
-default sample 28% of one botnet's IPs had mail in such a class. Its campaigns give it
-away: the pieces of one botnet sent 74-100% of their mail on the larger class's main
-campaigns, the botnets that only shared bots none.
+Shared bots alone are not enough. A class that holds a piece of another botnet's mail
+(a look-alike template) shares that botnet's bots as well, the more so the more mail
+each bot sends; at ten times the default sample 28% of one botnet's IPs had mail in such
+a class. Campaigns tell the two apart: a piece of a botnet sends its botnet's campaigns,
+which the larger class sends more of, while a botnet that only shares bots with the
+larger class sends its own campaigns, of which the larger class holds only its strays.
 """
 
 from __future__ import annotations
@@ -117,6 +117,19 @@ def _share_bots(small: _Class, big: _Class, rules: SiblingRules) -> bool:
     return shared >= max(rules.min_shared_bots * len(small.ips), rules.min_shared_ips)
 
 
+def _on_larger_campaigns(small: _Class, big: _Class) -> bool:
+    """Whether at least half of ``small``'s mail that belongs to a campaign belongs to
+    campaigns ``big`` sends more of than ``small`` does (true when none does: nothing
+    then speaks against the shared bots)."""
+    mine = small.campaigns[small.campaigns >= 0]
+    if len(mine) == 0:
+        return True
+    values, counts = np.unique(mine, return_counts=True)
+    theirs = np.unique(big.campaigns[np.isin(big.campaigns, values)], return_counts=True)
+    larger = theirs[0][theirs[1] >= counts[np.searchsorted(values, theirs[0])]]
+    return bool(np.isin(mine, larger).mean() >= 0.5)
+
+
 def _distance(small: _Class, big: _Class, k: int, rules: SiblingRules) -> float | None:
     """How far apart the networks of ``small`` and the larger ``big`` are (total variation
     distance), when the two are siblings (see module doc); None otherwise."""
@@ -131,8 +144,7 @@ def _distance(small: _Class, big: _Class, k: int, rules: SiblingRules) -> float 
             or on_main_campaigns(small.campaigns, big.campaigns, rules.main_campaign)
             or _silent_together(small, big, rules)):
         return tv
-    return tv if _share_bots(small, big, rules) and on_main_campaigns(
-        small.campaigns, big.campaigns, rules.main_campaign) else None
+    return tv if _share_bots(small, big, rules) and _on_larger_campaigns(small, big) else None
 
 
 def join_siblings(labels: np.ndarray, candidates: np.ndarray, family: np.ndarray,
