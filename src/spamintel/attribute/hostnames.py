@@ -15,9 +15,19 @@ has none) counts against it.
 
 On the TREC 2007 public corpus (real mail, first half) the client hop of 99.1% of the
 ham with both names recorded (10,915 of 11,012) has a HELO in its reverse DNS's domain.
+
+Mail read from an archive has no SMTP session, so nothing says how the client spoke;
+only the names in its Received header remain. There a client counts as a mail server
+when a reverse DNS was recorded, its HELO names that domain, and the reverse DNS is not
+a home or dynamic line's (``dynamic_line``): some bot software greets with its own
+address's reverse DNS (``dialpool-210-214-29-220.maa.sify.net``), which agrees with
+itself but names a dial-up pool, while webmail pools, company relays and snowshoe ranges
+greet with names such as ``mail-sor-f41.google.com``.
 """
 
 from __future__ import annotations
+
+import re
 
 import numpy as np
 import pyarrow as pa
@@ -26,6 +36,10 @@ import pyarrow.compute as pc
 from spamintel.domains import registered_domain
 
 NO_RDNS = "unknown"
+# Labels (digits dropped) that name a home or dynamic line in an ISP's reverse DNS.
+DYNAMIC_LABELS = frozenset({"dyn", "dynamic", "dynip", "dial", "dialup", "dialpool",
+                            "dsl", "adsl", "vdsl", "xdsl", "ppp", "pppoe", "dhcp", "pool",
+                            "cable", "cpe", "broadband", "hsd", "catv", "client"})
 
 
 def _domain(name: str) -> str | None:
@@ -42,6 +56,24 @@ def named_like_server(helo: str | None, rdns: str | None) -> bool:
         return False
     domain = _domain(rdns)
     return domain is not None and domain == _domain(helo)
+
+
+def dynamic_line(rdns: str, ip: str | None) -> bool:
+    """Whether reverse DNS name ``rdns`` names a home or dynamic line: it spells at least
+    two octets of the IPv4 address ``ip``, or one of its labels is a dynamic-line word
+    (``DYNAMIC_LABELS``)."""
+    name = rdns.strip().rstrip(".").lower()
+    parts = [p for p in re.split(r"[.\-_]+", name) if p]
+    if any(p.strip("0123456789") in DYNAMIC_LABELS for p in parts):
+        return True
+    octets = ip.split(".") if ip and ip.count(".") == 3 else []
+    return sum(o in parts for o in set(octets)) >= 2
+
+
+def archive_server(helo: str | None, rdns: str | None, ip: str | None) -> bool:
+    """Whether a client seen only in a Received header was a mail server (module doc)."""
+    return (rdns is not None and named_like_server(helo, rdns)
+            and not dynamic_line(rdns, ip))
 
 
 def server_named(helo: pa.ChunkedArray | pa.Array, rdns: pa.ChunkedArray | pa.Array
@@ -67,3 +99,22 @@ def _verdict(key: str) -> bool:
 
 def _flat(column: pa.ChunkedArray | pa.Array) -> pa.Array:
     return column.combine_chunks() if isinstance(column, pa.ChunkedArray) else column
+
+
+def archive_servers(helo: pa.Array, rdns: pa.Array, ip: pa.Array) -> np.ndarray:
+    """``archive_server`` per row, evaluated once per distinct (HELO, rDNS, IP)."""
+    key = pc.binary_join_element_wise(
+        pc.fill_null(pc.utf8_lower(helo), ""),
+        pc.if_else(pc.is_null(rdns), _ABSENT, pc.utf8_lower(rdns)),
+        pc.fill_null(ip, ""), _SEP)
+    encoded = _flat(key).dictionary_encode()
+    verdict = np.array([_archive_verdict(v) for v in encoded.dictionary.to_pylist()]
+                       + [False], dtype=bool)
+    index = encoded.indices.fill_null(len(encoded.dictionary))
+    return verdict[index.to_numpy(zero_copy_only=False)]
+
+
+def _archive_verdict(key: str) -> bool:
+    helo, rdns, ip = key.split(_SEP, 2)
+    return archive_server(helo or None, None if rdns == _ABSENT else rdns, ip or None)
+

@@ -27,7 +27,7 @@ from spamintel.attribute.campaigns import (
 )
 from spamintel.attribute.domain_pools import PoolRules, pool_labels
 from spamintel.attribute.features import feature_matrix
-from spamintel.attribute.hostnames import server_named
+from spamintel.attribute.hostnames import archive_servers, server_named
 from spamintel.attribute.naming import RowInputs, build_clusters
 from spamintel.attribute.resolve import match_signatures
 from spamintel.attribute.signatures import load_signatures
@@ -90,11 +90,20 @@ def attribute(store: Store, cfg: AttributeConfig | None = None,
 
 
 def _server(table: pa.Table) -> np.ndarray:
-    """Rows that speak SMTP like a mail server and are named like one (``hostnames``)."""
+    """Rows sent by a mail server (``hostnames``): speaking SMTP like one and named like
+    one; or, for mail without a recorded SMTP session, named like one in its Received
+    header."""
     server = _col(table, "server_like").astype(bool)
     rows = pa.array(np.flatnonzero(server))
     server[server] = server_named(table.column("client_helo").take(rows),
                                   table.column("client_rdns").take(rows))
+    archived = np.flatnonzero(~table.column("smtp_dialect_fp").is_valid().to_numpy(
+        zero_copy_only=False))
+    if len(archived):
+        take = pa.array(archived)
+        server[archived] = archive_servers(table.column("client_helo").take(take),
+                                           table.column("client_rdns").take(take),
+                                           table.column("client_ip").take(take))
     return server
 
 
