@@ -153,3 +153,26 @@ def test_without_as_numbers_networks_come_from_address_prefixes(tmp_path):
     pred = np.array([got[i][0] or "none" for i in table.column("event_id").to_pylist()])
     assert adjusted_rand_score(truth.botnet[bot].astype(str), pred[bot]) > 0.9
     assert all(p.startswith("unknown-") for p in pred[bot])
+
+
+def test_in_archive_mail_a_class_of_mail_servers_is_no_botnet(tmp_path):
+    # the same mail read from an archive: no SMTP session; family 0 sends through
+    # webmail servers (HELO in the domain of their reverse DNS), the others from home
+    # lines whose reverse DNS spells their address
+    table, truth = synthetic_events(6000, families=4, bots=600, campaigns=30, days=10)
+    ip = table.column("client_ip").to_pylist()
+    server = truth.botnet == "fam0"
+    rdns = [f"out{i % 40}.webmail.example." if s else f"host-{a.replace('.', '-')}.isp.example"
+            for i, (a, s) in enumerate(zip(ip, server, strict=True))]
+    helo = [r.rstrip(".") if s else "pc" for r, s in zip(rdns, server, strict=True)]
+    for name, values in (("smtp_dialect", None), ("smtp_dialect_fp", None),
+                         ("client_rdns", rdns), ("client_helo", helo)):
+        column = pa.nulls(len(table), pa.string()) if values is None else pa.array(values)
+        table = table.set_column(table.schema.get_field_index(name), name, column)
+    store = Store(tmp_path)
+    store.write_events(table)
+    attribute(store, NO_SIGS)
+    got = _by_event(store, table)
+    named = np.array([got[e][0] is not None for e in table.column("event_id").to_pylist()])
+    assert not named[server].any()
+    assert named[np.char.startswith(truth.botnet.astype(str), "fam") & ~server].mean() > 0.9
