@@ -117,4 +117,3 @@ def archive_servers(helo: pa.Array, rdns: pa.Array, ip: pa.Array) -> np.ndarray:
 def _archive_verdict(key: str) -> bool:
     helo, rdns, ip = key.split(_SEP, 2)
     return archive_server(helo or None, None if rdns == _ABSENT else rdns, ip or None)
-
