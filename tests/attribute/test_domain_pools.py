@@ -148,3 +148,13 @@ def test_a_few_coincident_messages_in_a_small_cell_do_not_link_two_campaigns():
     labels = pool_labels(*_arrays(rows), PoolRules())
     seen = _labels_by_campaign(rows, labels)
     assert seen["aaaa"].isdisjoint(seen["bbbb"])
+
+
+def test_two_days_of_mail_count_as_two_days_of_evidence():
+    # two campaigns of one sender, 30 and 55 messages a day on one domain each: a
+    # two-day cell at their introduction holds twice a day's evidence, and tells them
+    # apart as surely as the two one-day cells do
+    rows = [(d, "aaaa.example", 0) for d in range(3) for _ in range(30)]
+    rows += [(d, "bbbb.example", 0) for d in range(3) for _ in range(55)]
+    seen = _labels_by_campaign(rows, pool_labels(*_arrays(rows), PoolRules()))
+    assert seen["aaaa"].isdisjoint(seen["bbbb"])

@@ -124,13 +124,16 @@ def fragment_links(node: np.ndarray, dom: np.ndarray, share: float
 
 @dataclass(frozen=True)
 class _Candidates:
-    """Candidate node pairs with their summed daily volumes over the cells where both
-    appear, and the (content, sender) key of the first such cell."""
+    """Candidate node pairs with their mail (``x``, ``y``) and live days (``tx``, ``ty``)
+    summed over the cells where both appear, and the (content, sender) key of the first
+    such cell."""
 
     p: np.ndarray
     q: np.ndarray
     x: np.ndarray
     y: np.ndarray
+    tx: np.ndarray
+    ty: np.ndarray
     key: np.ndarray
 
 
@@ -138,17 +141,16 @@ def _candidates(node: np.ndarray, cell: np.ndarray, cell_key: np.ndarray,
                 cell_day: np.ndarray, day: np.ndarray, rules: PoolRules) -> _Candidates:
     """Each node of a cell paired with its next ``neighbours`` nodes by daily volume
     (its mail in the cell per day it was live there: in a cell of two days, a domain
-    live on one of them is compared by that day's mail), with the two volumes summed
-    over every cell where both appear on the first ``first_days`` days they meet (so
-    later mail does not undo an earlier link, and a few coincident messages in a small
-    cell do not outweigh the large cells of the same days)."""
+    live on one of them is compared by that day's mail), with the two nodes' mail and
+    live days summed over every cell where both appear on the first ``first_days`` days
+    they meet (so later mail does not undo an earlier link, and a few coincident
+    messages in a small cell do not outweigh the large cells of the same days)."""
     pair_cell, n_pairs = pair_ids(cell, node)
-    _, first, count = np.unique(pair_cell, return_index=True, return_counts=True)
+    _, first, mail = np.unique(pair_cell, return_index=True, return_counts=True)
     live_day = np.unique(pair_ids(pair_cell, day)[0], return_index=True)[1]
-    count = count / np.bincount(pair_cell[live_day], minlength=n_pairs)
+    live = np.bincount(pair_cell[live_day], minlength=n_pairs)
     c_cell, c_node, c_key = cell[first], node[first], cell_key[first]
-    c_day = cell_day[first]
-    order = np.lexsort((count, c_cell))
+    order = np.lexsort((mail / live, c_cell))
     s_cell, s_node, s_key = c_cell[order], c_node[order], c_key[order]
     parts = []
     for k in range(1, rules.neighbours + 1):
@@ -160,24 +162,27 @@ def _candidates(node: np.ndarray, cell: np.ndarray, cell_key: np.ndarray,
     lo, hi = np.minimum(a, b), np.maximum(a, b)
     one = np.unique(pair_ids(lo, hi)[0], return_index=True)[1]
     lo, hi = lo[one], hi[one]
-    x, y = _met_volumes(lo, hi, _Cells(c_node, c_cell, c_day, count), rules.first_days)
-    return _Candidates(lo, hi, x, y, keys[one])
+    met = _met_sums(lo, hi, _Cells(c_node, c_cell, cell_day[first], mail, live),
+                    rules.first_days)
+    return _Candidates(lo, hi, *met, keys[one])
 
 
 @dataclass(frozen=True)
 class _Cells:
-    """One entry per (cell, node): the node's daily volume in the cell, the cell's day."""
+    """One entry per (cell, node): the node's mail and live days in the cell, and the
+    cell's day."""
 
     node: np.ndarray
     cell: np.ndarray
     day: np.ndarray
-    volume: np.ndarray
+    mail: np.ndarray
+    live: np.ndarray
 
 
-def _met_volumes(lo: np.ndarray, hi: np.ndarray, cells: _Cells, first_days: int
-                 ) -> tuple[np.ndarray, np.ndarray]:
-    """Per pair (lo[i], hi[i]), the volumes of each summed over the cells where both
-    appear, on the first ``first_days`` days they meet."""
+def _met_sums(lo: np.ndarray, hi: np.ndarray, cells: _Cells, first_days: int
+              ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Per pair (lo[i], hi[i]), the mail of each and the live days of each, summed over
+    the cells where both appear on the first ``first_days`` days they meet."""
     n_cells = int(cells.cell.max()) + 1
     key = cells.node.astype(np.int64) * n_cells + cells.cell
     by_key = np.argsort(key)
@@ -193,18 +198,26 @@ def _met_volumes(lo: np.ndarray, hi: np.ndarray, cells: _Cells, first_days: int
     met = sorted_key[at] == want
     pair, mine, other = pair[met], mine[met], by_key[at[met]]
     if len(pair) == 0:
-        return np.zeros(len(lo)), np.zeros(len(lo))
+        zeros = np.zeros(len(lo))
+        return zeros, zeros, zeros, zeros
     d = cells.day[mine]
     first = np.r_[True, pair[1:] != pair[:-1]]
     rank = np.cumsum(first | np.r_[True, d[1:] != d[:-1]])
     early = rank - np.maximum.accumulate(np.where(first, rank, 0)) < first_days
-    return (np.bincount(pair[early], cells.volume[mine][early], minlength=len(lo)),
-            np.bincount(pair[early], cells.volume[other][early], minlength=len(lo)))
+    pair, mine, other = pair[early], mine[early], other[early]
+    return (np.bincount(pair, cells.mail[mine], minlength=len(lo)),
+            np.bincount(pair, cells.mail[other], minlength=len(lo)),
+            np.bincount(pair, cells.live[mine], minlength=len(lo)),
+            np.bincount(pair, cells.live[other], minlength=len(lo)))
 
 
 def _rates_agree(c: _Candidates, rules: PoolRules) -> np.ndarray:
-    poisson = np.abs(c.x - c.y) <= rules.z * np.sqrt(c.x + c.y)
-    close = np.minimum(c.x, c.y) >= rules.rate_ratio * np.maximum(c.x, c.y)
+    """Equal daily rates: an equal-rate Poisson test on the two counts over their live
+    days, or rates within ``rate_ratio``; and at least ``min_evidence`` messages."""
+    tx, ty = np.maximum(c.tx, 1.0), np.maximum(c.ty, 1.0)
+    rx, ry = c.x / tx, c.y / ty
+    poisson = np.abs(rx - ry) <= rules.z * np.sqrt(rx / tx + ry / ty)
+    close = np.minimum(rx, ry) >= rules.rate_ratio * np.maximum(rx, ry)
     return (poisson | close) & (c.x + c.y >= rules.min_evidence)
 
 
