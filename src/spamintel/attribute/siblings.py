@@ -114,7 +114,7 @@ def _share_bots(small: _Class, big: _Class, rules: SiblingRules) -> bool:
     """Whether at least ``min_shared_bots`` of ``small``'s sender IPs, and at least
     ``min_shared_ips`` of them, also sent ``big``'s mail: the same machines."""
     shared = np.count_nonzero(np.isin(small.ips, big.ips, assume_unique=True))
-    return shared >= max(rules.min_shared_bots * len(small.ips), rules.min_shared_ips)
+    return bool(shared >= max(rules.min_shared_bots * len(small.ips), rules.min_shared_ips))
 
 
 def _on_larger_campaigns(small: _Class, big: _Class) -> bool:
