@@ -102,18 +102,22 @@ def _flat(column: pa.ChunkedArray | pa.Array) -> pa.Array:
 
 
 def archive_servers(helo: pa.Array, rdns: pa.Array, ip: pa.Array) -> np.ndarray:
-    """``archive_server`` per row, evaluated once per distinct (HELO, rDNS, IP)."""
-    key = pc.binary_join_element_wise(
-        pc.fill_null(pc.utf8_lower(helo), ""),
-        pc.if_else(pc.is_null(rdns), _ABSENT, pc.utf8_lower(rdns)),
-        pc.fill_null(ip, ""), _SEP)
-    encoded = _flat(key).dictionary_encode()
-    verdict = np.array([_archive_verdict(v) for v in encoded.dictionary.to_pylist()]
-                       + [False], dtype=bool)
-    index = encoded.indices.fill_null(len(encoded.dictionary))
-    return verdict[index.to_numpy(zero_copy_only=False)]
+    """``archive_server`` per row: the names are compared once per distinct (HELO, rDNS)
+    pair, and only the rows named like a server are checked for a home line, once per
+    distinct (rDNS, IP) pair."""
+    recorded = pc.is_valid(rdns).to_numpy(zero_copy_only=False)
+    out = server_named(helo, rdns) & recorded
+    rows = np.flatnonzero(out)
+    if len(rows):
+        take = pa.array(rows)
+        key = pc.binary_join_element_wise(pc.utf8_lower(rdns.take(take)),
+                                          pc.fill_null(ip.take(take), ""), _SEP)
+        encoded = _flat(key).dictionary_encode()
+        home = np.array([_home_line(v) for v in encoded.dictionary.to_pylist()], dtype=bool)
+        out[rows] = ~home[encoded.indices.to_numpy(zero_copy_only=False)]
+    return out
 
 
-def _archive_verdict(key: str) -> bool:
-    helo, rdns, ip = key.split(_SEP, 2)
-    return archive_server(helo or None, None if rdns == _ABSENT else rdns, ip or None)
+def _home_line(key: str) -> bool:
+    rdns, ip = key.split(_SEP, 1)
+    return dynamic_line(rdns, ip or None)
