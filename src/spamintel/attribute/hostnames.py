@@ -28,6 +28,7 @@ greet with names such as ``mail-sor-f41.google.com``.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 import numpy as np
 import pyarrow as pa
@@ -82,11 +83,18 @@ def server_named(helo: pa.ChunkedArray | pa.Array, rdns: pa.ChunkedArray | pa.Ar
     key = pc.binary_join_element_wise(
         pc.fill_null(pc.utf8_lower(helo), ""),
         pc.if_else(pc.is_null(rdns), _ABSENT, pc.utf8_lower(rdns)), _SEP)
+    return _per_distinct(key, _verdict, True)
+
+
+def _per_distinct(key: pa.ChunkedArray | pa.Array, verdict: Callable[[str], bool],
+                  null: bool) -> np.ndarray:
+    """``verdict`` of each row's key, called once per distinct key (``null`` for null
+    keys)."""
     encoded = _flat(key).dictionary_encode()
-    verdict = np.array([_verdict(v) for v in encoded.dictionary.to_pylist()] + [True],
-                       dtype=bool)
-    index = encoded.indices.fill_null(len(encoded.dictionary))
-    return verdict[index.to_numpy(zero_copy_only=False)]
+    values = np.array([verdict(v) for v in encoded.dictionary.to_pylist()] + [null],
+                      dtype=bool)
+    return values[encoded.indices.fill_null(len(encoded.dictionary)).to_numpy(
+        zero_copy_only=False)]
 
 
 _SEP, _ABSENT = "\x00", "\x01"
@@ -112,9 +120,7 @@ def archive_servers(helo: pa.Array, rdns: pa.Array, ip: pa.Array) -> np.ndarray:
         take = pa.array(rows)
         key = pc.binary_join_element_wise(pc.utf8_lower(rdns.take(take)),
                                           pc.fill_null(ip.take(take), ""), _SEP)
-        encoded = _flat(key).dictionary_encode()
-        home = np.array([_home_line(v) for v in encoded.dictionary.to_pylist()], dtype=bool)
-        out[rows] = ~home[encoded.indices.to_numpy(zero_copy_only=False)]
+        out[rows] = ~_per_distinct(key, _home_line, False)
     return out
 
 

@@ -51,14 +51,7 @@ def _traffic(con, p: list, mixed: tuple[str, ...]) -> dict[str, Any]:
                    count(*) / sum(count(*)) OVER () AS share FROM events
             WHERE {spam} AND client_asn IS NOT NULL GROUP BY client_asn
             ORDER BY messages DESC, asn LIMIT {TOP_N}""", p),
-        "spam_countries": _rows(con, f"""
-            SELECT country, messages, messages / total AS share FROM (
-              SELECT coalesce(client_cc, '??') AS country, count(*) AS messages,
-                     sum(count(*)) OVER () AS total FROM events WHERE {spam} GROUP BY ALL)
-            WHERE country <> '??' ORDER BY messages DESC, country LIMIT {TOP_N}""", p),
-        "spam_country_unknown_share": con.execute(f"""
-            SELECT avg((client_cc IS NULL)::DOUBLE) FROM events WHERE {spam}""",
-                                                  p).fetchone()[0],
+        **_countries(con, spam, p),
         "top_url_domains": _rows(con, f"""
             SELECT d AS domain, count(*) AS messages FROM
               (SELECT unnest(url_domains) AS d FROM events WHERE {where})
@@ -70,6 +63,18 @@ def _traffic(con, p: list, mixed: tuple[str, ...]) -> dict[str, Any]:
             GROUP BY ALL ORDER BY attachments DESC, ext LIMIT {TOP_N}""", p),
         "quarantined": con.execute("SELECT count(*) FROM quarantine").fetchone()[0],
     }
+
+
+def _countries(con, spam: str, p: list) -> dict[str, Any]:
+    """The top source countries of spam, each with its share of all spam, and the share
+    of spam whose country is not known (None without spam)."""
+    rows = _rows(con, f"""
+        SELECT coalesce(client_cc, '??') AS country, count(*) AS messages,
+               count(*) / sum(count(*)) OVER () AS share FROM events WHERE {spam}
+        GROUP BY ALL ORDER BY messages DESC, country""", p)
+    unknown = [r["share"] for r in rows if r["country"] == "??"]
+    return {"spam_countries": [r for r in rows if r["country"] != "??"][:TOP_N],
+            "spam_country_unknown_share": unknown[0] if unknown else (0.0 if rows else None)}
 
 
 def _campaigns(con, names: list[str], p: list) -> list[dict[str, Any]]:
