@@ -26,3 +26,14 @@ def test_urls_among_text_in_other_scripts():
     markup = '<A hReF="http://y.example/ü">Ж</a>'
     assert find_urls(text, markup, 10) == [
         "http://y.example/ü", "www.Shop.example/скидка", "HTTPS://x.example"]
+
+
+def test_doctype_and_namespace_identifiers_are_not_links():
+    markup = ('<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Transitional//EN" '
+              '"http://www.w3.org/TR/xhtml1/DTD/xhtml1-transitional.dtd">'
+              '<html xmlns="http://www.w3.org/1999/xhtml" '
+              "XMLNS:m='http://schemas.microsoft.com/office/2004/12/omml'>"
+              '<a href="http://pay.example.net/login">pay</a> '
+              'see http://www.w3.org/standards/ for the rules</html>')
+    assert find_urls("pay", markup, 10) == [
+        "http://pay.example.net/login", "http://www.w3.org/standards/"]

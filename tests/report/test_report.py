@@ -33,3 +33,14 @@ def test_message_text_is_escaped_in_html(tmp_path):
     html = write_report(figures, tmp_path / "r", ("html",))[0].read_text()
     assert "<script>alert(1)</script>" not in html
     assert "&lt;script&gt;" in html
+
+
+def test_url_domain_table_lists_the_domains_of_spam_only(tmp_path):
+    store = Store(tmp_path / "s")
+    ham = make_message(subject="Minutes", body="Minutes at http://intranet.example.org/m")
+    spam = make_message(subject="Cheap pills", body="Buy now http://pills.example.net/x",
+                        message_id="<other.1@example.net>")
+    ingest(iter([RawMessage(data=ham, source="h", label="ham"),
+                 RawMessage(data=spam, source="s", label="spam")]), store)
+    figures = collect(store, "2007-04")
+    assert [r["domain"] for r in figures["top_url_domains"]] == ["example.net"]

@@ -14,6 +14,10 @@ _HREF = re.compile(r"""href\s*=\s*["']?\s*([^"'\s>]+)""", re.I)
 # checks for "://" or "s://"; its letters have no other case-folded forms).
 _STARTS = ("http", "www.")
 _TRAIL = ".,;:!?)]}'\""
+# Names, not places: a DOCTYPE's DTD and an XML namespace are identifiers that every page
+# of a kind carries (w3.org, schemas.microsoft.com), not links the message offers.
+_IDENTIFIERS = re.compile(
+    r"""<!DOCTYPE[^>]*>|\bxmlns(?::[\w.-]+)?\s*=\s*(?:"[^"]*"|'[^']*'|[^\s>]*)""", re.I)
 
 
 def _scan(text: str, low: str, starts: tuple[str, ...], pattern: re.Pattern[str]) -> list[str]:
@@ -50,10 +54,14 @@ def _lower(text: str) -> str:
 
 
 def find_urls(text: str, markup: str, limit: int) -> list[str]:
-    """URLs from plain text and from HTML ``href`` attributes, de-duplicated, in order."""
+    """URLs from plain text and from HTML ``href`` attributes, de-duplicated, in order;
+    the identifiers of DOCTYPE declarations and XML namespaces are not URLs here."""
     seen: dict[str, None] = {}
     if markup:
         low_markup = _lower(markup)
+        if "xmlns" in low_markup or "<!doctype" in low_markup:
+            markup = _IDENTIFIERS.sub(" ", markup)
+            low_markup = _lower(markup)
         sources = (_scan(markup, low_markup, ("href",), _HREF),
                    _scan(text, _lower(text), _STARTS, _URL),
                    _scan(markup, low_markup, _STARTS, _URL))

@@ -54,12 +54,12 @@ def _traffic(con, p: list, mixed: tuple[str, ...]) -> dict[str, Any]:
         **_countries(con, spam, p),
         "top_url_domains": _rows(con, f"""
             SELECT d AS domain, count(*) AS messages FROM
-              (SELECT unnest(url_domains) AS d FROM events WHERE {where})
+              (SELECT unnest(url_domains) AS d FROM events WHERE {spam})
             GROUP BY ALL ORDER BY messages DESC, domain LIMIT {TOP_N}""", p),
         "top_attachment_types": _rows(con, f"""
             SELECT coalesce(a.ext, '(none)') AS ext, a.sniffed_type AS sniffed_type,
                    count(*) AS attachments FROM
-              (SELECT unnest(attachments) AS a FROM events WHERE {where})
+              (SELECT unnest(attachments) AS a FROM events WHERE {spam})
             GROUP BY ALL ORDER BY attachments DESC, ext LIMIT {TOP_N}""", p),
         "quarantined": con.execute("SELECT count(*) FROM quarantine").fetchone()[0],
     }

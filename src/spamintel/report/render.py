@@ -151,8 +151,8 @@ def to_markdown(figures: dict[str, Any]) -> str:
                 ("Rates", f["rates"]), ("Categories", f["categories"]),
                 ("Countries", f["spam_countries"]), ("Networks (ASNs)", f["top_asns"]),
                 ("Campaigns of the month", _md_campaigns(f)), ("Sender clusters", f["clusters"]),
-                ("Top URL domains", f["top_url_domains"]),
-                ("Top attachment types", f["top_attachment_types"]))
+                ("Top URL domains in spam", f["top_url_domains"]),
+                ("Top attachment types in spam", f["top_attachment_types"]))
     for title, rows in sections:
         parts.append(f"## {title}\n\n" + _md_table(rows) + "\n")
     parts += ["## Methodology and confidence\n\n"] + [p + "\n\n" for p in f["methodology"]]
