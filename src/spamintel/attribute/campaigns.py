@@ -18,7 +18,8 @@ classified spam, or when at least ``min_spam_share`` of its content group was.
 Near-duplicate text alone over-merges: spammers reuse one content template for several
 campaigns, each advertising its own rotating pool of domains. A campaign is therefore
 content AND infrastructure: the messages of one content group whose domains fall in one
-pool (``domain_pools``). A message without a pool domain (no URL, or only a shortener)
+pool (``domain_pools``; a pool may span the alternative letters of one template,
+``families``). A message without a pool domain (no URL, or only a shortener)
 joins the pool most common among the mail of its content group sent by the same sender
 population on the same day; failing that, the rest of its content group, cut where the
 group falls silent for more than ``max_gap_days`` days.

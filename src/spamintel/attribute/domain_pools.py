@@ -32,6 +32,9 @@ week or more of days (a page-layout host such as w3.org, named in the markup of
 thousands of unrelated messages; a campaign's domain spreads that way too when its text
 varies too much for content groups, but only for the few days before it is burned), or
 when it is live on most days of its span (campaign domains are burned within days).
+"Content group" here means a template family (``families``): a template's alternative
+letters, each a content group of its own, advertise one pool, so their domains are
+neither generic nor split among the letters.
 """
 
 from __future__ import annotations
@@ -45,6 +48,7 @@ from scipy.sparse import csr_matrix
 from scipy.stats import chi2
 
 from spamintel.attribute._graph import components, dense, link_equal, pair_ids
+from spamintel.attribute.families import FamilyRules, template_families
 
 _DAY_BITS = 1 << 24
 
@@ -66,6 +70,7 @@ class PoolRules:
     fragment_share: float = 0.05
     neighbours: int = 2
     first_days: int = 3
+    family_domains: int = 3
 
 
 def domain_entries(content: np.ndarray, domains: pa.ChunkedArray | pa.Array
@@ -95,15 +100,29 @@ def generic_domains(rows: np.ndarray, dom: np.ndarray, content: np.ndarray,
     real = share >= rules.group_share
     groups = np.bincount(dom[first], weights=real.astype(float), minlength=nd)
     concentration = np.bincount(dom[first], weights=share * share, minlength=nd)
-    dday, _ = pair_ids(dom, day[rows])
-    days = np.bincount(dom[np.unique(dday, return_index=True)[1]], minlength=nd)
+    days = _live_days(rows, dom, day, nd)
     spread = (concentration * rules.max_shared_groups < 1.0) & (days >= rules.persistent_days)
+    return (groups > rules.max_shared_groups) | spread | persistent_domains(rows, dom, day, rules)
+
+
+def _live_days(rows: np.ndarray, dom: np.ndarray, day: np.ndarray, nd: int) -> np.ndarray:
+    """Per domain id, the number of days it carried mail."""
+    dday, _ = pair_ids(dom, day[rows])
+    return np.bincount(dom[np.unique(dday, return_index=True)[1]], minlength=nd)
+
+
+def persistent_domains(rows: np.ndarray, dom: np.ndarray, day: np.ndarray, rules: PoolRules
+                       ) -> np.ndarray:
+    """Per domain id: live on at least ``persistent_days`` days and on at least
+    ``persistent_share`` of the days of its span (campaign domains are burned within
+    days; shorteners and big sites are not)."""
+    nd = int(dom.max()) + 1 if len(dom) else 0
+    days = _live_days(rows, dom, day, nd)
     lo = np.full(nd, np.iinfo(np.int64).max)
     hi = np.full(nd, np.iinfo(np.int64).min)
     np.minimum.at(lo, dom, day[rows])
     np.maximum.at(hi, dom, day[rows])
-    persistent = (days >= rules.persistent_days) & (days >= rules.persistent_share * (hi - lo + 1))
-    return (groups > rules.max_shared_groups) | spread | persistent
+    return (days >= rules.persistent_days) & (days >= rules.persistent_share * (hi - lo + 1))
 
 
 def fragment_links(node: np.ndarray, dom: np.ndarray, share: float
@@ -291,6 +310,7 @@ def pool_labels(content: np.ndarray, domains: pa.ChunkedArray | pa.Array, day: n
     labels = np.full(len(content), -1, dtype=np.int64)
     rows, dom = domain_entries(content, domains)
     if len(dom):
+        content = _as_families(content, rows, dom, day, rules)
         keep = ~generic_domains(rows, dom, content, day, rules)[dom]
         rows, dom = rows[keep], dom[keep]
     if len(dom) == 0:
@@ -302,3 +322,16 @@ def pool_labels(content: np.ndarray, domains: pa.ChunkedArray | pa.Array, day: n
                       np.concatenate([e[1] for e in edges]))
     labels[rows] = pool[node]
     return labels
+
+
+def _as_families(content: np.ndarray, rows: np.ndarray, dom: np.ndarray, day: np.ndarray,
+                 rules: PoolRules) -> np.ndarray:
+    """``content`` with each content group replaced by its template family
+    (``families``); unchanged when ``family_domains`` is 0."""
+    if rules.family_domains <= 0:
+        return content
+    family = template_families(
+        content[rows], dom, day[rows], persistent_domains(rows, dom, day, rules),
+        int(content.max()) + 1, FamilyRules(share=rules.group_share,
+                                            min_domains=rules.family_domains))
+    return np.where(content >= 0, family[np.maximum(content, 0)], -1)

@@ -5,7 +5,7 @@ written as the analysis tables ``attribution``, ``campaigns``, ``campaign_daily`
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pyarrow as pa
@@ -80,8 +80,11 @@ def attribute(store: Store, cfg: AttributeConfig | None = None,
                      _col(table, "day_num"), dense(pc.fill_null(table.column("client_cc"), ""))[0],
                      _col(table, "f_header"))
     matches = match_signatures(table, sigs)
+    # While classes still mix botnets, a template family would let two botnets' pools of
+    # one template meet in one sender cell: sender clustering uses each letter's pools.
+    letters = replace(_pool_rules(cfg), family_domains=0)
     clusters = build_clusters(rows, matches, cfg, lambda classes: pool_labels(
-        mail, table.column("url_domains"), rows.day, classes, _pool_rules(cfg)))
+        mail, table.column("url_domains"), rows.day, classes, letters))
     result = assign(clusters, matches, rows.x, rows.ip, spam, cfg.cluster_confidence)
     labels = _campaigns(table, mail, result.index, clusters.labels, cfg)
     table = table.append_column("campaign_id", pa.array(campaign_ids(labels, sha), pa.string()))
@@ -116,7 +119,8 @@ def _campaigns(table: pa.Table, content: np.ndarray, botnet: np.ndarray, cluster
 
 
 def _pool_rules(cfg: AttributeConfig) -> PoolRules:
-    return PoolRules(max_shared_groups=cfg.max_groups_per_domain, gap_days=cfg.pool_gap_days)
+    return PoolRules(max_shared_groups=cfg.max_groups_per_domain, gap_days=cfg.pool_gap_days,
+                     family_domains=cfg.template_family_domains)
 
 
 def _write(store: Store, table: pa.Table, result: Assignment, clusters) -> None:

@@ -1,0 +1,91 @@
+"""Template families: content groups that advertise one pool of domains on the same days.
+
+A spam template often has whole alternative letters (a seminar, a mailing service, a
+sale of address lists), each far enough from the others in words that its messages form
+a content group of their own. The campaign behind them still sends every letter with one
+rotating pool of domains: the same domains, on the same days. Two content groups are put
+in one family when at least ``min_domains`` domains each carry a real share of both
+groups' mail (``share`` of the domain's mail in each), on mostly the same days (at least
+``overlap`` of the days of the smaller side). Unrelated campaigns that use one big site or
+image host do not meet that: they use it on their own days, and share no pool besides.
+Domains live on most days of their span (shorteners, big sites) are left out, and so is a
+domain with a real share in more than ``max_groups`` groups.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from spamintel.attribute._graph import components, pair_ids
+
+
+@dataclass(frozen=True)
+class FamilyRules:
+    """Thresholds of the family test (see the module docstring)."""
+
+    share: float = 0.05
+    overlap: float = 0.5
+    min_domains: int = 3
+    max_groups: int = 8
+
+
+def _real_nodes(content: np.ndarray, dom: np.ndarray, share: float
+                ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per entry, its (group, domain) node id, or -1 when the node holds less than
+    ``share`` of its domain's mail; and per node, its group and domain."""
+    node, n_nodes = pair_ids(content, dom)
+    mail = np.bincount(node, minlength=n_nodes)
+    first = np.unique(node, return_index=True)[1]
+    n_group, n_dom = content[first], dom[first]
+    real = mail >= share * np.bincount(dom, minlength=int(dom.max()) + 1)[n_dom]
+    return np.where(real[node], node, -1), n_group, n_dom
+
+
+def _co_days(node: np.ndarray, dom: np.ndarray, day: np.ndarray, n_nodes: int,
+             max_groups: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Pairs of real nodes of one domain (a, b), the days both were live, and each node's
+    live days; domains with more than ``max_groups`` real nodes are left out."""
+    cell = np.unique(np.stack([dom, day, node], axis=1), axis=0)
+    days = np.bincount(cell[:, 2], minlength=n_nodes)
+    per_dom = np.bincount(np.unique(cell[:, [0, 2]], axis=0)[:, 0])
+    cell = cell[per_dom[cell[:, 0]] <= max_groups]
+    key = cell[:, 0] * (int(day.max()) + 1) + cell[:, 1]
+    a_parts, b_parts = [], []
+    for step in range(1, max_groups):
+        same = np.flatnonzero(key[step:] == key[:-step])
+        a_parts.append(cell[same, 2])
+        b_parts.append(cell[same + step, 2])
+    a, b = np.concatenate(a_parts), np.concatenate(b_parts)
+    pair, n_pairs = pair_ids(a, b)
+    first = np.unique(pair, return_index=True)[1]
+    return a[first], b[first], np.bincount(pair, minlength=n_pairs), days
+
+
+def template_families(content: np.ndarray, dom: np.ndarray, day: np.ndarray,
+                      persistent: np.ndarray, n_groups: int,
+                      rules: FamilyRules | None = None) -> np.ndarray:
+    """Family label per content group (``n_groups`` of them), from one entry per
+    advertised domain of a message: its ``content`` group, ``dom`` id and ``day``;
+    ``persistent`` flags the domain ids live on most days of their span."""
+    rules = rules or FamilyRules()
+    family = np.arange(n_groups, dtype=np.int64)
+    keep = ~persistent[dom]
+    content, dom, day = content[keep], dom[keep], day[keep]
+    if len(dom) == 0:
+        return family
+    node, n_group, n_dom = _real_nodes(content, dom, rules.share)
+    real = node >= 0
+    if not real.any():
+        return family
+    a, b, both, days = _co_days(node[real], dom[real], day[real], len(n_group),
+                                rules.max_groups)
+    agree = both >= rules.overlap * np.minimum(days[a], days[b])
+    ga, gb = n_group[a[agree]], n_group[b[agree]]
+    lo, hi = np.minimum(ga, gb), np.maximum(ga, gb)
+    pair, n_pairs = pair_ids(lo, hi)
+    per_pair = np.unique(np.stack([pair, n_dom[a[agree]]], axis=1), axis=0)[:, 0]
+    strong = np.bincount(per_pair, minlength=n_pairs) >= rules.min_domains
+    first = np.unique(pair, return_index=True)[1]
+    return components(n_groups, lo[first][strong], hi[first][strong])
