@@ -151,10 +151,11 @@ class AttributeConfig:
     shortener, a big site) links no campaign; two domains join one campaign's pool only
     when they were first seen at most ``pool_gap_days`` active days apart (see
     ``attribute/domain_pools.py``). Content groups that share at least
-    ``template_family_domains`` domains, used on mostly the same days, are the letters of
-    one template and count as one group for campaigns (``attribute/families.py``; 0
-    turns it off). Mail the classifier let through takes part in campaigns when at least
-    ``campaign_min_spam_share`` of its content group is spam; a content group with no
+    ``template_family_links`` domains or subject lines, used on mostly the same days, are
+    the letters of one template and count as one group for campaigns
+    (``attribute/families.py``; 0 turns it off). Mail the classifier let through takes
+    part in campaigns when at least ``campaign_min_spam_share`` of its content group is
+    spam; a content group with no
     pool domain is cut where it falls silent for more than ``campaign_max_gap_days``.
     ``signature_dirs`` adds folders of ``*.yaml`` signatures to the built-in ones
     (``builtin_signatures``). Discovery fits up to
@@ -179,7 +180,7 @@ class AttributeConfig:
     lsh_rows: int = 5
     max_groups_per_domain: int = 2
     pool_gap_days: int = 5
-    template_family_domains: int = 3
+    template_family_links: int = 3
     campaign_min_spam_share: float = 0.5
     campaign_min_jaccard: float = 0.3
     campaign_max_gap_days: int = 7

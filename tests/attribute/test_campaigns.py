@@ -12,6 +12,7 @@ from spamintel.attribute.campaigns import (
     digest_rows,
     split_campaigns,
 )
+from spamintel.attribute.domain_pools import PoolRules
 from spamintel.fingerprint.minhash import body_minhash, normalise
 
 TEXTS = {
@@ -114,6 +115,43 @@ def test_content_without_domains_is_cut_at_a_long_silence():
                              np.array([0, 1, 20, 21]), np.zeros(4, dtype=np.int64),
                              max_gap_days=7)
     assert labels[0] == labels[1] and labels[2] == labels[3] and labels[1] != labels[2]
+
+
+def _letters(days: int, per_day: int, rng: np.random.Generator):
+    """One campaign writing four letters (content groups 0-3) with a rotating pool of
+    twenty domains, three live a day, and a list of six subject lines."""
+    content, doms, day, subjects = [], [], [], []
+    for d in range(days):
+        for _ in range(per_day):
+            content.append(int(rng.integers(4)))
+            doms.append([f"pool{(2 * d + int(rng.integers(3))) % 20}.example"])
+            day.append(d)
+            subjects.append(f"Offer number {int(rng.integers(6))}")
+    return (np.array(content), pa.array(doms, pa.list_(pa.string())), np.array(day),
+            pa.array(subjects))
+
+
+def test_the_letters_of_one_template_make_one_campaign():
+    content, domains, day, subjects = _letters(30, 120, np.random.default_rng(5))
+    sender = np.zeros(len(content), dtype=np.int64)
+    labels = split_campaigns(content, domains, day, sender)
+    assert len(set(labels.tolist())) == 1
+    # counted as four content groups, the pool's domains look generic (a real share in
+    # more than two groups) and the letters make separate campaigns
+    apart = split_campaigns(content, domains, day, sender, PoolRules(family_links=0))
+    assert len(set(apart.tolist())) >= 4
+
+
+def test_letters_without_links_join_by_their_subject_lines():
+    content, _, day, subjects = _letters(10, 40, np.random.default_rng(6))
+    none = pa.array([[]] * len(content), pa.list_(pa.string()))
+    sender = np.zeros(len(content), dtype=np.int64)
+    assert len(set(split_campaigns(content, none, day, sender).tolist())) == 4
+    joined = split_campaigns(content, none, day, sender, subjects=subjects)
+    assert len(set(joined.tolist())) == 1
+    # the same subject lines on other days: another campaign, not a letter of this one
+    late = day + np.where(content >= 2, 100, 0)
+    assert len(set(split_campaigns(content, none, late, sender, subjects=subjects).tolist())) == 2
 
 
 def test_ids_come_from_the_earliest_member_and_survive_new_mail():

@@ -159,15 +159,3 @@ def test_two_days_of_mail_count_as_two_days_of_evidence():
     seen = _labels_by_campaign(rows, pool_labels(*_arrays(rows), PoolRules()))
     assert seen["aaaa"].isdisjoint(seen["bbbb"])
 
-
-def test_the_letters_of_one_template_share_its_pool():
-    # one campaign writes four different letters (four content groups), all with the
-    # same rotating domains: its domains are not generic, and its mail is one pool
-    rng = np.random.default_rng(5)
-    rows = _rotation("aaaa", 0, 30, 120, 0, rng)
-    content, domains, day, sender = _arrays(rows)
-    content = np.arange(len(rows), dtype=np.int64) % 4
-    labels = pool_labels(content, domains, day, sender, PoolRules())
-    assert len(set(labels.tolist())) == 1 and labels[0] >= 0
-    apart = pool_labels(content, domains, day, sender, PoolRules(family_domains=0))
-    assert (apart == -1).all()

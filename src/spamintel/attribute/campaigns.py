@@ -37,8 +37,14 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from spamintel.attribute._graph import components, link_equal, pair_ids
-from spamintel.attribute.domain_pools import PoolRules, pool_labels
+from spamintel.attribute._graph import components, dense, link_equal, pair_ids
+from spamintel.attribute.domain_pools import (
+    PoolRules,
+    domain_entries,
+    persistent_domains,
+    pool_labels,
+)
+from spamintel.attribute.families import FamilyRules, template_families
 
 _MIX = np.uint64(0x9E3779B97F4A7C15)
 _PAIRS_PER_STEP = 1 << 16  # bounds the memory of the pairwise digest comparison
@@ -177,13 +183,17 @@ def _sessions(group: np.ndarray, day: np.ndarray, max_gap: int) -> np.ndarray:
 
 def split_campaigns(content: np.ndarray, domains: pa.ChunkedArray | pa.Array,
                     day: np.ndarray, sender: np.ndarray, rules: PoolRules | None = None,
-                    max_gap_days: int = 7) -> np.ndarray:
-    """Campaign label per row: content groups (-1 = none) split as the module doc says.
+                    max_gap_days: int = 7,
+                    subjects: pa.ChunkedArray | pa.Array | None = None) -> np.ndarray:
+    """Campaign label per row: content groups (-1 = none), gathered into template
+    families (``families``, from the domains and the ``subjects``), split as the module
+    doc says.
 
     ``day`` is an integer day per row; ``sender`` an integer sender population per row
     (-1 = unknown), such as the botnet and sender cluster of the message.
     """
     rules = rules or PoolRules()
+    content = _families(content, domains, subjects, day, rules)
     labels = pool_labels(content, domains, day, sender, rules)
     ok = np.flatnonzero(content >= 0)
     cell, n_cells = pair_ids(content[ok], pair_ids(day[ok], sender[ok] + 1)[0])
@@ -195,6 +205,43 @@ def split_campaigns(content: np.ndarray, domains: pa.ChunkedArray | pa.Array,
     base = int(labels.max()) + 1 if len(labels) else 0
     labels[left] = base + _sessions(content[left], day[left], max_gap_days)
     return labels
+
+
+def _families(content: np.ndarray, domains: pa.ChunkedArray | pa.Array,
+              subjects: pa.ChunkedArray | pa.Array | None, day: np.ndarray,
+              rules: PoolRules) -> np.ndarray:
+    """``content`` with each content group replaced by its template family; the marks
+    are the advertised domains (those live on most days of their span left out) and the
+    subject lines (case and spacing ignored). Unchanged when ``family_links`` is 0."""
+    ok = content >= 0
+    if rules.family_links <= 0 or not ok.any():
+        return content
+    rows, dom = domain_entries(content, domains)
+    excluded = persistent_domains(rows, dom, day, rules) if len(dom) else np.zeros(0, bool)
+    if subjects is not None:
+        s_rows, s_ids = _subject_entries(subjects, ok)
+        rows = np.concatenate([rows, s_rows])
+        dom = np.concatenate([dom, s_ids + len(excluded)])
+        excluded = np.concatenate([excluded, np.zeros(int(s_ids.max(initial=-1)) + 1, bool)])
+    if len(dom) == 0:
+        return content
+    family = template_families(content[rows], dom, day[rows], excluded,
+                               int(content.max()) + 1,
+                               FamilyRules(share=rules.group_share, min_links=rules.family_links))
+    return np.where(ok, family[np.maximum(content, 0)], -1)
+
+
+def _subject_entries(subjects: pa.ChunkedArray | pa.Array, ok: np.ndarray
+                     ) -> tuple[np.ndarray, np.ndarray]:
+    """(row, subject id) for the rows in ``ok`` with a non-empty subject line, the lines
+    lower-cased with runs of white space made one space."""
+    norm = pc.utf8_trim_whitespace(pc.replace_substring_regex(
+        pc.utf8_lower(subjects), r"\s+", " "))
+    valid = pc.fill_null(pc.not_equal(norm, ""), False).to_numpy(zero_copy_only=False)
+    rows = np.flatnonzero(valid & ok)
+    if len(rows) == 0:
+        return rows, np.empty(0, np.int64)
+    return rows, dense(np.asarray(norm.take(pa.array(rows)).to_pylist(), dtype=object))[0]
 
 
 def _fallback_keys(sub: pa.Table) -> np.ndarray:

@@ -32,9 +32,9 @@ week or more of days (a page-layout host such as w3.org, named in the markup of
 thousands of unrelated messages; a campaign's domain spreads that way too when its text
 varies too much for content groups, but only for the few days before it is burned), or
 when it is live on most days of its span (campaign domains are burned within days).
-"Content group" here means a template family (``families``): a template's alternative
-letters, each a content group of its own, advertise one pool, so their domains are
-neither generic nor split among the letters.
+For campaigns the content groups are template families (``families``): a template's
+alternative letters, each a content group of its own, advertise one pool, so their
+domains are neither generic nor split among the letters.
 """
 
 from __future__ import annotations
@@ -48,7 +48,6 @@ from scipy.sparse import csr_matrix
 from scipy.stats import chi2
 
 from spamintel.attribute._graph import components, dense, link_equal, pair_ids
-from spamintel.attribute.families import FamilyRules, template_families
 
 _DAY_BITS = 1 << 24
 
@@ -70,7 +69,7 @@ class PoolRules:
     fragment_share: float = 0.05
     neighbours: int = 2
     first_days: int = 3
-    family_domains: int = 3
+    family_links: int = 3
 
 
 def domain_entries(content: np.ndarray, domains: pa.ChunkedArray | pa.Array
@@ -310,7 +309,6 @@ def pool_labels(content: np.ndarray, domains: pa.ChunkedArray | pa.Array, day: n
     labels = np.full(len(content), -1, dtype=np.int64)
     rows, dom = domain_entries(content, domains)
     if len(dom):
-        content = _as_families(content, rows, dom, day, rules)
         keep = ~generic_domains(rows, dom, content, day, rules)[dom]
         rows, dom = rows[keep], dom[keep]
     if len(dom) == 0:
@@ -323,15 +321,3 @@ def pool_labels(content: np.ndarray, domains: pa.ChunkedArray | pa.Array, day: n
     labels[rows] = pool[node]
     return labels
 
-
-def _as_families(content: np.ndarray, rows: np.ndarray, dom: np.ndarray, day: np.ndarray,
-                 rules: PoolRules) -> np.ndarray:
-    """``content`` with each content group replaced by its template family
-    (``families``); unchanged when ``family_domains`` is 0."""
-    if rules.family_domains <= 0:
-        return content
-    family = template_families(
-        content[rows], dom, day[rows], persistent_domains(rows, dom, day, rules),
-        int(content.max()) + 1, FamilyRules(share=rules.group_share,
-                                            min_domains=rules.family_domains))
-    return np.where(content >= 0, family[np.maximum(content, 0)], -1)

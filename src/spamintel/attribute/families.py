@@ -1,15 +1,17 @@
-"""Template families: content groups that advertise one pool of domains on the same days.
+"""Template families: content groups that are the alternative letters of one template.
 
 A spam template often has whole alternative letters (a seminar, a mailing service, a
-sale of address lists), each far enough from the others in words that its messages form
-a content group of their own. The campaign behind them still sends every letter with one
-rotating pool of domains: the same domains, on the same days. Two content groups are put
-in one family when at least ``min_domains`` domains each carry a real share of both
-groups' mail (``share`` of the domain's mail in each), on mostly the same days (at least
-``overlap`` of the days of the smaller side). Unrelated campaigns that use one big site or
-image host do not meet that: they use it on their own days, and share no pool besides.
-Domains live on most days of their span (shorteners, big sites) are left out, and so is a
-domain with a real share in more than ``max_groups`` groups.
+sale of address lists; three advance-fee stories), each far enough from the others in
+words that its messages form a content group of their own. The campaign behind them still
+sends every letter with one rotating pool of domains and one list of subject lines: the
+same marks, on the same days. Two content groups are put in one family when at least
+``min_links`` marks (advertised domains, exact subject lines) each carry a real share of
+both groups' mail (``share`` of the mark's mail in each), on mostly the same days (at
+least ``overlap`` of the days of the smaller side). Unrelated campaigns that use one big
+site, image host or stock subject do not meet that: they use it on their own days, and
+share little besides. Marks the caller excludes (domains live on most days of their span:
+shorteners, big sites) are left out, and so is a mark with a real share in more than
+``max_groups`` groups (a subject such as "Re:").
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ class FamilyRules:
 
     share: float = 0.05
     overlap: float = 0.5
-    min_domains: int = 3
+    min_links: int = 3
     max_groups: int = 8
 
 
@@ -64,14 +66,14 @@ def _co_days(node: np.ndarray, dom: np.ndarray, day: np.ndarray, n_nodes: int,
 
 
 def template_families(content: np.ndarray, dom: np.ndarray, day: np.ndarray,
-                      persistent: np.ndarray, n_groups: int,
+                      excluded: np.ndarray, n_groups: int,
                       rules: FamilyRules | None = None) -> np.ndarray:
-    """Family label per content group (``n_groups`` of them), from one entry per
-    advertised domain of a message: its ``content`` group, ``dom`` id and ``day``;
-    ``persistent`` flags the domain ids live on most days of their span."""
+    """Family label per content group (``n_groups`` of them), from one entry per mark of
+    a message (an advertised domain, its subject line): its ``content`` group, the mark's
+    id ``dom`` and the ``day``; ``excluded`` flags the mark ids that link nothing."""
     rules = rules or FamilyRules()
     family = np.arange(n_groups, dtype=np.int64)
-    keep = ~persistent[dom]
+    keep = ~excluded[dom]
     content, dom, day = content[keep], dom[keep], day[keep]
     if len(dom) == 0:
         return family
@@ -86,6 +88,6 @@ def template_families(content: np.ndarray, dom: np.ndarray, day: np.ndarray,
     lo, hi = np.minimum(ga, gb), np.maximum(ga, gb)
     pair, n_pairs = pair_ids(lo, hi)
     per_pair = np.unique(np.stack([pair, n_dom[a[agree]]], axis=1), axis=0)[:, 0]
-    strong = np.bincount(per_pair, minlength=n_pairs) >= rules.min_domains
+    strong = np.bincount(per_pair, minlength=n_pairs) >= rules.min_links
     first = np.unique(pair, return_index=True)[1]
     return components(n_groups, lo[first][strong], hi[first][strong])

@@ -5,7 +5,7 @@ written as the analysis tables ``attribution``, ``campaigns``, ``campaign_daily`
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 import numpy as np
 import pyarrow as pa
@@ -80,11 +80,8 @@ def attribute(store: Store, cfg: AttributeConfig | None = None,
                      _col(table, "day_num"), dense(pc.fill_null(table.column("client_cc"), ""))[0],
                      _col(table, "f_header"))
     matches = match_signatures(table, sigs)
-    # While classes still mix botnets, a template family would let two botnets' pools of
-    # one template meet in one sender cell: sender clustering uses each letter's pools.
-    letters = replace(_pool_rules(cfg), family_domains=0)
     clusters = build_clusters(rows, matches, cfg, lambda classes: pool_labels(
-        mail, table.column("url_domains"), rows.day, classes, letters))
+        mail, table.column("url_domains"), rows.day, classes, _pool_rules(cfg)))
     result = assign(clusters, matches, rows.x, rows.ip, spam, cfg.cluster_confidence)
     labels = _campaigns(table, mail, result.index, clusters.labels, cfg)
     table = table.append_column("campaign_id", pa.array(campaign_ids(labels, sha), pa.string()))
@@ -115,12 +112,13 @@ def _campaigns(table: pa.Table, content: np.ndarray, botnet: np.ndarray, cluster
     """Campaign label per row; the sender population of a row is its botnet and cluster."""
     sender, _ = pair_ids(botnet + 1, cluster + 1)
     return split_campaigns(content, table.column("url_domains"), _col(table, "day_num"),
-                           sender, _pool_rules(cfg), cfg.campaign_max_gap_days)
+                           sender, _pool_rules(cfg), cfg.campaign_max_gap_days,
+                           table.column("subject"))
 
 
 def _pool_rules(cfg: AttributeConfig) -> PoolRules:
     return PoolRules(max_shared_groups=cfg.max_groups_per_domain, gap_days=cfg.pool_gap_days,
-                     family_domains=cfg.template_family_domains)
+                     family_links=cfg.template_family_links)
 
 
 def _write(store: Store, table: pa.Table, result: Assignment, clusters) -> None:
