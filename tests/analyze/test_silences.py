@@ -124,3 +124,20 @@ def test_quiet_days_of_a_bursty_sender_are_no_pause_but_a_steady_one_s_are():
     big[40:44] = 0.0
     kinds = [e["type"] for e in silence_events(big, DAYS, {}, 0.05, 7, 7, dispersion=0.3)]
     assert kinds == ["pause", "resume"]
+
+
+def test_a_small_sender_s_empty_evening_does_not_date_its_pause_a_day_early():
+    # fifteen messages a day, any hour; the last one on 30 December at 18:00, none
+    # from 31 December: too few expected in the evening to call it the stop
+    days = [date(2010, 12, 1) + timedelta(d) for d in range(40)]
+    x = np.full(40, 15.0)
+    x[30:36] = 0
+    hourly = {datetime(2010, 12, 1, tzinfo=UTC) + timedelta(hours=h): 15 / 24
+              for h in range(24 * 29)}
+    hourly.update({datetime(2010, 12, 30, h, tzinfo=UTC): 15 / 18 for h in range(19)})
+    pause = silence_events(x, days, hourly, 0.05, 7, 7)[0]
+    assert pause["type"] == "pause" and pause["date"] == date(2010, 12, 31)
+    # the same stop at a hundred times the volume is dated on the 30th
+    big = {h: 100 * n for h, n in hourly.items()}
+    pause = silence_events(100 * x, days, big, 0.05, 7, 7)[0]
+    assert pause["date"] == date(2010, 12, 30)

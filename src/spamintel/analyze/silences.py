@@ -16,7 +16,9 @@ Dates are refined on the hourly series: the hour a single Poisson mean-shift spl
 within the two days around the daily transition, so a takedown at 14:45 is dated that
 day even though the day itself still carried half a day of spam. An event in the last
 hours of a day, after which less than ``MIN_DAY_SHARE`` of the sender's usual day is
-left, is dated the next day (the first its mail changes).
+left, is dated the next day (the first its mail changes); so is a stop whose rest of the
+day would have carried fewer than ``MIN_EXPECTED`` messages, where an empty evening is
+chance.
 """
 
 from __future__ import annotations
@@ -222,11 +224,7 @@ def silence_events(x: np.ndarray, days: list[date], hourly: dict[datetime, float
         else:
             continue
         first = days[run.start]
-        at = split_hour(hourly, first - timedelta(days=1), rising=False)
-        if at is not None:
-            at = first_expected_hour(hourly, at)
-        if at is not None and not (first - timedelta(days=1) <= at.date() <= first):
-            at = None
+        at = _stop_hour(hourly, first, _expected(obs, run.start - window, run.start, 1))
         edge = days.index(at.date()) if at else run.start
         before = _mean(x, edge - window, edge)
         after = _mean(x, run.start, min(run.stop, run.start + window))
@@ -235,6 +233,27 @@ def silence_events(x: np.ndarray, days: list[date], hourly: dict[datetime, float
         if not at_end:
             out.append(_onset("resume", x, days, hourly, run.stop, window))
     return out
+
+
+def _stop_hour(hourly: dict[datetime, float], first: date, per_day: float) -> datetime | None:
+    """The hour a sender stopped, for a silence from day ``first``: the split of the
+    hourly series (``split_hour``), moved to the first hour the sender is normally active
+    (``first_expected_hour``). The stop is placed in the day before ``first`` only when
+    the rest of that day would have carried at least ``MIN_EXPECTED`` messages at the
+    sender's level (``per_day`` messages a day seen, spread by its hour-of-day profile):
+    a small sender's empty evening is chance, not a stop."""
+    at = split_hour(hourly, first - timedelta(days=1), rising=False)
+    if at is None:
+        return None
+    at = first_expected_hour(hourly, at)
+    if not first - timedelta(days=1) <= at.date() <= first:
+        return None
+    if at.date() < first:
+        profile = _hour_profile(hourly)
+        if per_day * profile[at.hour:].sum() < MIN_EXPECTED * profile.sum():
+            midnight = datetime(first.year, first.month, first.day, tzinfo=UTC)
+            return first_expected_hour(hourly, midnight)
+    return at
 
 
 def _above_floor(x: np.ndarray, run: Run) -> int:

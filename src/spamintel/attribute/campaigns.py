@@ -37,7 +37,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from spamintel.attribute._graph import components, dense, link_equal, pair_ids
+from spamintel.attribute._graph import components, link_equal, pair_ids
 from spamintel.attribute.domain_pools import (
     PoolRules,
     domain_entries,
@@ -225,8 +225,7 @@ def _families(content: np.ndarray, domains: pa.ChunkedArray | pa.Array,
         excluded = np.concatenate([excluded, np.zeros(int(s_ids.max(initial=-1)) + 1, bool)])
     if len(dom) == 0:
         return content
-    family = template_families(content[rows], dom, day[rows], excluded,
-                               int(content.max()) + 1,
+    family = template_families(content[rows], dom, day[rows], excluded, int(content.max()) + 1,
                                FamilyRules(share=rules.group_share, min_links=rules.family_links))
     return np.where(ok, family[np.maximum(content, 0)], -1)
 
@@ -239,9 +238,10 @@ def _subject_entries(subjects: pa.ChunkedArray | pa.Array, ok: np.ndarray
         pc.utf8_lower(subjects), r"\s+", " "))
     valid = pc.fill_null(pc.not_equal(norm, ""), False).to_numpy(zero_copy_only=False)
     rows = np.flatnonzero(valid & ok)
-    if len(rows) == 0:
-        return rows, np.empty(0, np.int64)
-    return rows, dense(np.asarray(norm.take(pa.array(rows)).to_pylist(), dtype=object))[0]
+    taken = norm.take(pa.array(rows, pa.int64()))
+    if isinstance(taken, pa.ChunkedArray):
+        taken = taken.combine_chunks()
+    return rows, taken.dictionary_encode().indices.to_numpy().astype(np.int64)
 
 
 def _fallback_keys(sub: pa.Table) -> np.ndarray:

@@ -320,4 +320,3 @@ def pool_labels(content: np.ndarray, domains: pa.ChunkedArray | pa.Array, day: n
                       np.concatenate([e[1] for e in edges]))
     labels[rows] = pool[node]
     return labels
-

@@ -33,26 +33,27 @@ class FamilyRules:
     max_groups: int = 8
 
 
-def _real_nodes(content: np.ndarray, dom: np.ndarray, share: float
+def _real_nodes(content: np.ndarray, mark: np.ndarray, share: float
                 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Per entry, its (group, domain) node id, or -1 when the node holds less than
-    ``share`` of its domain's mail; and per node, its group and domain."""
-    node, n_nodes = pair_ids(content, dom)
+    """Per entry, its (group, mark) node id, or -1 when the node holds less than
+    ``share`` of its mark's mail; and per node, its group and mark."""
+    node, n_nodes = pair_ids(content, mark)
     mail = np.bincount(node, minlength=n_nodes)
     first = np.unique(node, return_index=True)[1]
-    n_group, n_dom = content[first], dom[first]
-    real = mail >= share * np.bincount(dom, minlength=int(dom.max()) + 1)[n_dom]
-    return np.where(real[node], node, -1), n_group, n_dom
+    n_group, n_mark = content[first], mark[first]
+    real = mail >= share * np.bincount(mark, minlength=int(mark.max()) + 1)[n_mark]
+    return np.where(real[node], node, -1), n_group, n_mark
 
 
-def _co_days(node: np.ndarray, dom: np.ndarray, day: np.ndarray, n_nodes: int,
+def _co_days(node: np.ndarray, mark: np.ndarray, day: np.ndarray, n_nodes: int,
              max_groups: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Pairs of real nodes of one domain (a, b), the days both were live, and each node's
-    live days; domains with more than ``max_groups`` real nodes are left out."""
-    cell = np.unique(np.stack([dom, day, node], axis=1), axis=0)
+    """Pairs of real nodes of one mark (a, b), the days both were live, and each node's
+    live days; marks with more than ``max_groups`` real nodes are left out."""
+    day = day - day.min()
+    cell = np.unique(np.stack([mark, day, node], axis=1), axis=0)
     days = np.bincount(cell[:, 2], minlength=n_nodes)
-    per_dom = np.bincount(np.unique(cell[:, [0, 2]], axis=0)[:, 0])
-    cell = cell[per_dom[cell[:, 0]] <= max_groups]
+    per_mark = np.bincount(np.unique(cell[:, [0, 2]], axis=0)[:, 0])
+    cell = cell[per_mark[cell[:, 0]] <= max_groups]
     key = cell[:, 0] * (int(day.max()) + 1) + cell[:, 1]
     a_parts, b_parts = [], []
     for step in range(1, max_groups):
@@ -65,29 +66,29 @@ def _co_days(node: np.ndarray, dom: np.ndarray, day: np.ndarray, n_nodes: int,
     return a[first], b[first], np.bincount(pair, minlength=n_pairs), days
 
 
-def template_families(content: np.ndarray, dom: np.ndarray, day: np.ndarray,
+def template_families(content: np.ndarray, mark: np.ndarray, day: np.ndarray,
                       excluded: np.ndarray, n_groups: int,
                       rules: FamilyRules | None = None) -> np.ndarray:
     """Family label per content group (``n_groups`` of them), from one entry per mark of
-    a message (an advertised domain, its subject line): its ``content`` group, the mark's
-    id ``dom`` and the ``day``; ``excluded`` flags the mark ids that link nothing."""
+    a message (an advertised domain, its subject line): its ``content`` group, the
+    ``mark`` id and the ``day``; ``excluded`` flags the mark ids that link nothing."""
     rules = rules or FamilyRules()
     family = np.arange(n_groups, dtype=np.int64)
-    keep = ~excluded[dom]
-    content, dom, day = content[keep], dom[keep], day[keep]
-    if len(dom) == 0:
+    keep = ~excluded[mark]
+    content, mark, day = content[keep], mark[keep], day[keep]
+    if len(mark) == 0:
         return family
-    node, n_group, n_dom = _real_nodes(content, dom, rules.share)
+    node, n_group, n_mark = _real_nodes(content, mark, rules.share)
     real = node >= 0
     if not real.any():
         return family
-    a, b, both, days = _co_days(node[real], dom[real], day[real], len(n_group),
+    a, b, both, days = _co_days(node[real], mark[real], day[real], len(n_group),
                                 rules.max_groups)
     agree = both >= rules.overlap * np.minimum(days[a], days[b])
     ga, gb = n_group[a[agree]], n_group[b[agree]]
     lo, hi = np.minimum(ga, gb), np.maximum(ga, gb)
     pair, n_pairs = pair_ids(lo, hi)
-    per_pair = np.unique(np.stack([pair, n_dom[a[agree]]], axis=1), axis=0)[:, 0]
+    per_pair = np.unique(np.stack([pair, n_mark[a[agree]]], axis=1), axis=0)[:, 0]
     strong = np.bincount(per_pair, minlength=n_pairs) >= rules.min_links
     first = np.unique(pair, return_index=True)[1]
     return components(n_groups, lo[first][strong], hi[first][strong])
