@@ -37,3 +37,9 @@ def test_doctype_and_namespace_identifiers_are_not_links():
               'see http://www.w3.org/standards/ for the rules</html>')
     assert find_urls("pay", markup, 10) == [
         "http://pay.example.net/login", "http://www.w3.org/standards/"]
+
+
+def test_an_identifier_left_open_does_not_hide_the_links_after_it():
+    markup = '<html xmlns="http://www.w3.org/1999/xhtml ' + "x" * 400 + (
+        ' <a href="http://pay.example.net/login">pay</a>')
+    assert find_urls("", markup, 10) == ["http://pay.example.net/login"]

@@ -15,9 +15,12 @@ _HREF = re.compile(r"""href\s*=\s*["']?\s*([^"'\s>]+)""", re.I)
 _STARTS = ("http", "www.")
 _TRAIL = ".,;:!?)]}'\""
 # Names, not places: a DOCTYPE's DTD and an XML namespace are identifiers that every page
-# of a kind carries (w3.org, schemas.microsoft.com), not links the message offers.
+# of a kind carries (w3.org, schemas.microsoft.com), not links the message offers. Their
+# lengths are bounded and closing characters optional: markup that never closes one can
+# neither hide the links after it nor make the search go quadratic.
 _IDENTIFIERS = re.compile(
-    r"""<!DOCTYPE[^>]*>|\bxmlns(?::[\w.-]+)?\s*=\s*(?:"[^"]*"|'[^']*'|[^\s>]*)""", re.I)
+    r"""<!DOCTYPE[^>]{0,500}>?|\bxmlns(?::[\w.-]{1,40})?\s*=\s*"""
+    r"""(?:"[^"]{0,300}"?|'[^']{0,300}'?|[^\s>]{0,300})""", re.I)
 
 
 def _scan(text: str, low: str, starts: tuple[str, ...], pattern: re.Pattern[str]) -> list[str]:
