@@ -101,7 +101,7 @@ def generic_domains(rows: np.ndarray, dom: np.ndarray, content: np.ndarray,
     concentration = np.bincount(dom[first], weights=share * share, minlength=nd)
     days = _live_days(rows, dom, day, nd)
     spread = (concentration * rules.max_shared_groups < 1.0) & (days >= rules.persistent_days)
-    return (groups > rules.max_shared_groups) | spread | persistent_domains(rows, dom, day, rules)
+    return (groups > rules.max_shared_groups) | spread | _persistent(days, rows, dom, day, rules)
 
 
 def _live_days(rows: np.ndarray, dom: np.ndarray, day: np.ndarray, nd: int) -> np.ndarray:
@@ -116,7 +116,13 @@ def persistent_domains(rows: np.ndarray, dom: np.ndarray, day: np.ndarray, rules
     ``persistent_share`` of the days of its span (campaign domains are burned within
     days; shorteners and big sites are not)."""
     nd = int(dom.max()) + 1 if len(dom) else 0
-    days = _live_days(rows, dom, day, nd)
+    return _persistent(_live_days(rows, dom, day, nd), rows, dom, day, rules)
+
+
+def _persistent(days: np.ndarray, rows: np.ndarray, dom: np.ndarray, day: np.ndarray,
+                rules: PoolRules) -> np.ndarray:
+    """``persistent_domains`` from each domain's number of live ``days``."""
+    nd = len(days)
     lo = np.full(nd, np.iinfo(np.int64).max)
     hi = np.full(nd, np.iinfo(np.int64).min)
     np.minimum.at(lo, dom, day[rows])
