@@ -59,3 +59,32 @@ def test_campaign_owner_is_the_class_sending_most_of_it():
     labels = np.array([0, 0, 1, 1, 1, -1, 2])
     campaign = np.array([5, 5, 5, 7, 7, 5, -1])
     assert campaign_owners(labels, campaign).tolist() == [0, 0, 0, 1, 1, -1, -1]
+
+
+def _large_world(rng: np.random.Generator, extra_share: float) -> tuple[dict, np.ndarray]:
+    """Like ``_world`` at twenty times the mail: the second population (8,000 messages on
+    A's campaigns) sits in A's networks but sends ``extra_share`` of its mail from a
+    network A does not use (another population mixed into the piece)."""
+    n_extra = int(8000 * extra_share)
+    parts = [_part(rng, 0, 80_000, 0, range(0, 20), range(0, 10)),
+             _part(rng, 1, 20_000, 1_000_000, range(30, 40), range(20, 30)),
+             _part(rng, 1, 8000 - n_extra, 2_000_000, range(0, 20), range(0, 10)),
+             _part(rng, 1, n_extra, 3_000_000, range(45, 46), range(0, 10))]
+    cols = {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}
+    second = np.zeros(len(cols["label"]), dtype=bool)
+    second[-8000:] = True
+    return cols, second
+
+
+def test_a_large_piece_a_few_hundredths_off_its_owners_networks_moves():
+    cols, second = _large_world(np.random.default_rng(4), 0.07)
+    out = _move(cols)
+    assert (out[second] == 0).all()
+    assert (out[~second] == cols["label"][~second]).all()
+
+
+def test_a_piece_farther_than_the_tolerance_stays():
+    cols, _ = _large_world(np.random.default_rng(5), 0.25)
+    assert (_move(cols) == cols["label"]).all()
+    cols, _ = _large_world(np.random.default_rng(4), 0.07)
+    assert (_move(cols, BorrowRules(network_tolerance=0.0)) == cols["label"]).all()

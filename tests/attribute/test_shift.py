@@ -24,3 +24,8 @@ def test_a_small_sample_needs_a_larger_shift():
     rest = np.repeat(np.arange(4), 1000)
     few = np.array([0, 0, 1])  # total variation 0.5, but three values are little evidence
     assert not departs(few, rest, 4, 0.3)
+
+
+def test_within_a_tolerance_accepts_a_small_shift_chance_alone_rejects():
+    shift = (0.06, 0.01)
+    assert not within(shift) and within(shift, 0.1) and not within(shift, 0.05)

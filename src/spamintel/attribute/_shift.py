@@ -29,11 +29,11 @@ def beyond(shift: tuple[float, float], min_shift: float) -> bool:
     return tv >= max(min_shift, 2.0 * chance)
 
 
-def within(shift: tuple[float, float]) -> bool:
+def within(shift: tuple[float, float], tolerance: float = 0.0) -> bool:
     """Whether a ``value_shift`` result is no more than twice what chance gives (the two
-    samples could share one mix)."""
+    samples could share one mix), or no more than ``tolerance``."""
     tv, chance = shift
-    return tv <= 2.0 * chance
+    return tv <= max(2.0 * chance, tolerance)
 
 
 def departs(mine: np.ndarray, rest: np.ndarray, k: int, min_shift: float) -> bool:

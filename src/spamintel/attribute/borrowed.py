@@ -9,9 +9,11 @@ mail. The mail a class sends on campaigns another class owns moves to that class
 - together it holds at least ``min_messages`` messages from ``min_ips`` IPs, and less
   than half of its class's mail (a second population, not the class itself);
 - its senders sit in the owner's networks (total variation distance at most twice what
-  chance gives a sample of its size) and not in those of the rest of their class (at
-  least twice chance, and farther than from the owner). Networks are counted once per
-  sender IP.
+  chance gives a sample of its size, or at most ``network_tolerance``: on a large
+  sample chance is small, and a piece that carries some other senders' mail, or bots of
+  another season, differs from its owner by a few hundredths) and not in those of the
+  rest of their class (at least twice chance, and at least twice as far as from the
+  owner). Networks are counted once per sender IP.
 
 A botnet hired for a campaign that a bigger botnet also sends keeps its mail: its bots
 sit in its own networks. Work: one sort of the (campaign, class) pairs, then one network
@@ -35,6 +37,7 @@ class BorrowRules:
 
     min_messages: int = 50
     min_ips: int = 20
+    network_tolerance: float = 0.1
 
 
 def campaign_owners(labels: np.ndarray, campaign: np.ndarray) -> np.ndarray:
@@ -83,17 +86,18 @@ def move_borrowed(labels: np.ndarray, ip: np.ndarray, has_ip: np.ndarray,
         in_rest[mine] = False
         rest = np.flatnonzero(in_rest)
         theirs = np.flatnonzero((labels == target) & has_ip)
-        if _same_networks(senders, rest, theirs, ip, network):
+        if _same_networks(senders, rest, theirs, ip, network, rules.network_tolerance):
             out[mine] = target
     return out
 
 
 def _same_networks(mine: np.ndarray, rest: np.ndarray, theirs: np.ndarray, ip: np.ndarray,
-                   network: np.ndarray) -> bool:
-    """Whether the senders of rows ``mine`` sit in the networks of rows ``theirs`` and not
-    in those of rows ``rest``."""
+                   network: np.ndarray, tolerance: float) -> bool:
+    """Whether the senders of rows ``mine`` sit in the networks of rows ``theirs`` (up to
+    ``tolerance``) and not in those of rows ``rest``."""
     if len(mine) == 0 or len(rest) == 0 or len(theirs) == 0:
         return False
     to_target = network_shift(mine, theirs, ip, network)
     to_rest = network_shift(mine, rest, ip, network)
-    return within(to_target) and beyond(to_rest, 0.0) and to_rest[0] > to_target[0]
+    return within(to_target, tolerance) and beyond(to_rest, 0.0) and \
+        to_rest[0] >= 2.0 * to_target[0]
