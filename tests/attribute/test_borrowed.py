@@ -24,9 +24,14 @@ def _world(rng: np.random.Generator, second_networks: range) -> tuple[dict, np.n
     parts = [_part(rng, 0, 4000, 0, range(0, 20), range(0, 10)),
              _part(rng, 1, 2000, 100_000, range(30, 40), range(20, 30)),
              _part(rng, 1, 400, 200_000, second_networks, range(0, 10))]
+    return _joined(parts, 400)
+
+
+def _joined(parts: list[dict[str, np.ndarray]], n_second: int) -> tuple[dict, np.ndarray]:
+    """The parts' columns end to end, and the mask of the last ``n_second`` rows."""
     cols = {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}
     second = np.zeros(len(cols["label"]), dtype=bool)
-    second[-400:] = True
+    second[-n_second:] = True
     return cols, second
 
 
@@ -70,10 +75,7 @@ def _large_world(rng: np.random.Generator, extra_share: float) -> tuple[dict, np
              _part(rng, 1, 20_000, 1_000_000, range(30, 40), range(20, 30)),
              _part(rng, 1, 8000 - n_extra, 2_000_000, range(0, 20), range(0, 10)),
              _part(rng, 1, n_extra, 3_000_000, range(45, 46), range(0, 10))]
-    cols = {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}
-    second = np.zeros(len(cols["label"]), dtype=bool)
-    second[-8000:] = True
-    return cols, second
+    return _joined(parts, 8000)
 
 
 def test_a_large_piece_a_few_hundredths_off_its_owners_networks_moves():

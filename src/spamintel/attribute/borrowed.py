@@ -33,7 +33,8 @@ from spamintel.attribute.split import network_shift
 
 @dataclass(frozen=True)
 class BorrowRules:
-    """How much borrowed mail a class must hold before it is moved (see module doc)."""
+    """How much borrowed mail a class must hold before it is moved, and how far its
+    networks may stand from its owner's beyond chance (see module doc)."""
 
     min_messages: int = 50
     min_ips: int = 20
