@@ -3,6 +3,7 @@ from datetime import UTC, date, datetime, timedelta
 import numpy as np
 
 from spamintel.analyze.silences import (
+    best_split,
     event_day,
     first_expected_hour,
     first_sustained,
@@ -108,6 +109,32 @@ def test_strays_pooled_into_a_low_level_do_not_hide_a_new_botnet():
     x[40:] = np.minimum(np.arange(50) + 1, 10) * 100.0
     events = silence_events(x, DAYS, {}, 0.05, 7, 7)
     assert [(e["type"], e["date"]) for e in events] == [("new_botnet", DAYS[40])]
+
+
+def test_strays_on_some_days_do_not_hide_a_new_botnet():
+    # another botnet's messages named after it on a third of the days before it
+    # appeared (too many, and too often, to count as isolated), then a ramp from day 40
+    x = np.zeros(90)
+    x[np.arange(1, 40, 3)] = 3.0
+    x[40:] = np.minimum(np.arange(50) + 1, 10) * 10.0
+    events = silence_events(x, DAYS, {}, 0.05, 7, 7)
+    assert [(e["type"], e["date"]) for e in events] == [("new_botnet", DAYS[40])]
+
+
+def test_a_slow_ramp_from_nothing_is_dated_from_its_first_trickle():
+    # no strays before it: a new botnet's first days of one or two messages are its start
+    x = np.zeros(90)
+    x[40:] = np.round(1.3 ** np.arange(50)).clip(1, 300)
+    events = silence_events(x, DAYS, {}, 0.05, 7, 7)
+    assert [(e["type"], e["date"]) for e in events] == [("new_botnet", DAYS[40])]
+
+
+def test_best_split_finds_a_rise_and_its_evidence():
+    y = np.r_[np.full(20, 1.0), np.full(10, 20.0)]
+    k, gain = best_split(y, rising=True)
+    assert k == 20 and gain > 50
+    assert best_split(y, rising=False)[0] != 20
+    assert best_split(np.full(30, 5.0), rising=True)[1] < 1e-9
 
 
 def test_quiet_days_of_a_bursty_sender_are_no_pause_but_a_steady_one_s_are():

@@ -7,7 +7,7 @@ Runs of silent days become events:
 
 - a silent run at the start followed by activity: ``new_botnet`` on the first active day
   (its first trickle, but not a low level that strays kept up before it, see
-  ``_above_floor``);
+  ``_own_start``);
 - a silent run in the middle lasting at least ``MIN_PAUSE_DAYS``: ``pause`` then ``resume``;
 - a silent run reaching the end of the data: ``takedown`` when it lasts at least
   ``takedown_min_days``, else a ``pause`` (not yet known to be final).
@@ -34,6 +34,7 @@ MIN_LEAD_DAYS = 3
 QUIET_HOUR = 0.2
 MIN_EXPECTED = 10.0
 MIN_DAY_SHARE = 0.1
+SPLIT_Z = 3.0
 
 
 @dataclass(frozen=True)
@@ -95,26 +96,33 @@ def silent_runs(x: np.ndarray, fraction: float) -> list[Run]:
     return runs
 
 
+def best_split(y: np.ndarray, rising: bool) -> tuple[int | None, float]:
+    """Where one change of Poisson level splits ``y`` best: the index ``k`` of the first
+    value after the change (only changes in the asked direction), and the gain in
+    log-likelihood over a single level (``None`` and 0 when no split rises or falls so)."""
+    total = float(y.sum())
+    if len(y) < 2 or total <= 0:
+        return None, 0.0
+    k = np.arange(1, len(y))
+    n1 = np.cumsum(y)[:-1]
+    n2 = total - n1
+    m1, m2 = n1 / k, n2 / (len(y) - k)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ll = np.where(n1 > 0, n1 * np.log(m1), 0.0) + np.where(n2 > 0, n2 * np.log(m2), 0.0)
+    ll = np.where((m2 > m1) == rising, ll, -np.inf)
+    best = int(np.argmax(ll))
+    if not np.isfinite(ll[best]):
+        return None, 0.0
+    return int(k[best]), float(ll[best] - total * math.log(total / len(y)))
+
+
 def split_hour(hourly: dict[datetime, float], first: date, rising: bool) -> datetime | None:
     """Hour where a one-change Poisson model splits best over the 48 h from ``first``."""
     t0 = datetime(first.year, first.month, first.day, tzinfo=UTC)
     hours = [t0 + timedelta(hours=h) for h in range(48)]
     y = np.array([hourly.get(h, 0.0) for h in hours], dtype=float)
-    if y.sum() <= 0:
-        return None
-    best, best_k = -math.inf, None
-    c = np.cumsum(y)
-    total = c[-1]
-    for k in range(1, 48):
-        n1, n2 = c[k - 1], total - c[k - 1]
-        m1, m2 = n1 / k, n2 / (48 - k)
-        if (m2 > m1) != rising:
-            continue
-        ll = (n1 * math.log(m1) if n1 > 0 else 0.0) + (n2 * math.log(m2) if n2 > 0 else 0.0)
-        ll -= n1 + n2
-        if ll > best:
-            best, best_k = ll, k
-    return hours[best_k] if best_k is not None else None
+    k, _ = best_split(y, rising)
+    return hours[k] if k is not None else None
 
 
 def first_sustained(x: np.ndarray, limit: int, span: int = 7, min_days: int = 3,
@@ -209,7 +217,7 @@ def silence_events(x: np.ndarray, days: list[date], hourly: dict[datetime, float
     for run in silent_runs(x, fraction):
         at_end, at_start = run.stop == len(x), run.start == 0
         if at_start and not at_end:
-            first = first_sustained(x, run.stop, start=_above_floor(x, run))
+            first = first_sustained(x, run.stop, start=_own_start(obs, run, window))
             if first >= MIN_LEAD_DAYS and _expected(obs, first, first + window,
                                                     first) >= MIN_EXPECTED:
                 out.append(_onset("new_botnet", x, days, hourly, first, window))
@@ -256,15 +264,31 @@ def _stop_hour(hourly: dict[datetime, float], first: date, per_day: float) -> da
     return at
 
 
-def _above_floor(x: np.ndarray, run: Run) -> int:
-    """Where a new sender's trickle may begin in the silent ``run`` before it: after the
-    run's last day at or below the run's median. Strays attributed to it on most days
-    before it appeared (pooled by the smoothing into a low, steady level) are not its
-    start; when the median is 0, the run's start."""
-    floor = float(np.median(x[run.start:run.stop]))
-    if floor <= 0:
+def _own_start(obs: np.ndarray, run: Run, window: int) -> int:
+    """Where a new sender's own mail may begin in the silent ``run`` before it: its
+    earliest clear rise (``_earliest_rise``), moved back over the days just before it
+    that already carry at least twice the rate of the days before them (a ramp's first
+    trickle). Strays of other senders attributed to it before it appeared, on most days
+    or on a few, stay the lower level; without a clear rise, the run's start."""
+    rise = _earliest_rise(obs, run, window)
+    if rise is None:
         return run.start
-    return run.start + int(np.flatnonzero(x[run.start:run.stop] <= floor)[-1]) + 1
+    floor = obs[run.start:rise].mean() if rise > run.start else 0.0
+    while rise > run.start and obs[rise - 1] > 0 and obs[rise - 1] >= 2 * floor:
+        rise -= 1
+    return min(rise, run.stop)
+
+
+def _earliest_rise(obs: np.ndarray, run: Run, window: int) -> int | None:
+    """The rise that best splits the messages of ``run`` and of the ``window`` days after
+    it into two Poisson levels, then the best rise before that one, and so on while each
+    is clear (log-likelihood gain of ``SPLIT_Z``²/2); ``None`` when none is."""
+    found, stop = None, run.stop + window
+    while True:
+        k, gain = best_split(obs[run.start:stop], rising=True)
+        if k is None or 2 * gain < SPLIT_Z ** 2:
+            return found
+        found = stop = run.start + k
 
 
 def _onset(kind: str, x: np.ndarray, days: list[date], hourly: dict[datetime, float],
