@@ -29,6 +29,8 @@ from datetime import UTC, date, datetime, timedelta
 
 import numpy as np
 
+from spamintel.analyze import smooth
+
 MIN_PAUSE_DAYS = 2
 MIN_LEAD_DAYS = 3
 QUIET_HOUR = 0.2
@@ -106,14 +108,12 @@ def best_split(y: np.ndarray, rising: bool) -> tuple[int | None, float]:
     k = np.arange(1, len(y))
     n1 = np.cumsum(y)[:-1]
     n2 = total - n1
-    m1, m2 = n1 / k, n2 / (len(y) - k)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        ll = np.where(n1 > 0, n1 * np.log(m1), 0.0) + np.where(n2 > 0, n2 * np.log(m2), 0.0)
-    ll = np.where((m2 > m1) == rising, ll, -np.inf)
+    ll = -(smooth.piece_cost(n1, k) + smooth.piece_cost(n2, len(y) - k))
+    ll = np.where((n2 / (len(y) - k) > n1 / k) == rising, ll, -np.inf)
     best = int(np.argmax(ll))
     if not np.isfinite(ll[best]):
         return None, 0.0
-    return int(k[best]), float(ll[best] - total * math.log(total / len(y)))
+    return int(k[best]), float(ll[best] + smooth.piece_cost(np.array([total]), len(y))[0])
 
 
 def split_hour(hourly: dict[datetime, float], first: date, rising: bool) -> datetime | None:

@@ -45,7 +45,7 @@ class Fit:
     period: np.ndarray
 
 
-def _cost(n: np.ndarray, e: np.ndarray) -> np.ndarray:
+def piece_cost(n: np.ndarray, e: np.ndarray) -> np.ndarray:
     """Poisson deviance part of pieces with totals ``n`` (counts) and ``e`` (exposure)."""
     with np.errstate(divide="ignore", invalid="ignore"):
         c = np.where(n > 0, -n * np.log(np.where(e > 0, n / e, 1.0)) + n, 0.0)
@@ -86,7 +86,7 @@ def segment(n: np.ndarray, e: np.ndarray, penalty: float | None = None,
                 continue
             i = np.arange(0, hi + 1)
             cn, ce = pre[p]
-            cost = sum(_cost(cn[k, j] - cn[k, i], ce[k, j] - ce[k, i]) for k in range(p))
+            cost = sum(piece_cost(cn[k, j] - cn[k, i], ce[k, j] - ce[k, i]) for k in range(p))
             total = best[i] + cost + brk[i] + beta * (p - 1)
             m = int(np.argmin(total))
             if total[m] < best[j]:
