@@ -164,7 +164,8 @@ class AttributeConfig:
     ``min_signature_share`` of its mail matches the family's signatures and its profile
     is within ``family_tau`` bits of the family's largest class. Any other class is
     reported as a botnet (``unknown-<n>``) when it holds at least ``min_botnet_ips``
-    client IPs in ``min_botnet_asns`` networks, at most ``max_server_share`` of its
+    client IPs in ``min_botnet_asns`` networks (or over ``min_botnet_prefixes`` IPv4 /16
+    or IPv6 /32 prefixes), at most ``max_server_share`` of its
     mail comes from mail servers (``attribute/hostnames.py``), and at most
     ``max_rare_template_share`` of its mail is on header templates that each carry under
     1% of it (a catch-all of many senders' leftovers, see ``attribute/discovery.py``).
@@ -192,6 +193,7 @@ class AttributeConfig:
     new_botnet_lead_days: int = 7
     min_new_messages: int = 50
     min_botnet_asns: int = 5
+    min_botnet_prefixes: int = 20
     max_server_share: float = 0.5
     max_rare_template_share: float = 1 / 3
     cluster_confidence: float = 0.8

@@ -53,8 +53,8 @@ def test_botnet_like_needs_spread_and_a_non_server_dialect():
     ip = np.concatenate([np.arange(30), np.zeros(30, dtype=int), np.arange(100, 130)])
     asn = np.concatenate([np.arange(30) % 10, np.zeros(30, dtype=int), np.arange(30) % 10])
     server = np.concatenate([np.zeros(60, dtype=bool), np.ones(30, dtype=bool)])
-    like = botnet_like(cluster_stats(labels, ip, asn, server, np.zeros(90, dtype=int)),
-                       20, 5, 0.5, 1 / 3)
+    like = botnet_like(cluster_stats(labels, ip, asn, asn, server, np.zeros(90, dtype=int)),
+                       20, 5, 20, 0.5, 1 / 3)
     assert like.tolist() == [True, False, False]
 
 
@@ -64,6 +64,18 @@ def test_a_catch_all_of_many_header_templates_is_not_a_botnet():
     labels = np.repeat([0, 1], 300)
     ip, asn = np.arange(600), np.arange(600) % 30
     template = np.concatenate([np.arange(300) % 3, 100 + np.arange(300) // 2])
-    stats = cluster_stats(labels, ip, asn, np.zeros(600, dtype=bool), template)
+    stats = cluster_stats(labels, ip, asn, asn, np.zeros(600, dtype=bool), template)
     assert stats.rare_template_share.tolist() == [0.0, 1.0]
-    assert botnet_like(stats, 20, 5, 0.5, 1 / 3).tolist() == [True, False]
+    assert botnet_like(stats, 20, 5, 20, 0.5, 1 / 3).tolist() == [True, False]
+
+
+def test_bots_of_one_incumbent_are_spread_over_its_prefixes():
+    # 200 bots in two ASNs but 100 /16 prefixes (home lines of two national incumbents),
+    # against 200 hosts in two ASNs and four prefixes (a hosting range)
+    labels = np.repeat([0, 1], 200)
+    ip, asn = np.arange(400), np.arange(400) % 2
+    prefix = np.concatenate([np.arange(200) % 100, 1000 + np.arange(200) % 4])
+    stats = cluster_stats(labels, ip, asn, prefix, np.zeros(400, dtype=bool),
+                          np.zeros(400, dtype=int))
+    assert stats.prefixes.tolist() == [100, 4]
+    assert botnet_like(stats, 20, 5, 20, 0.5, 1 / 3).tolist() == [True, False]

@@ -36,7 +36,7 @@ def _clusters(*populations: np.ndarray, signed: int | None = None):
     x = np.stack([np.unique(rows[:, j], return_inverse=True)[1] for j in range(6)], axis=1)
     inputs = RowInputs(x, np.ones(n, dtype=bool), rows[:, 6], rows[:, 3],
                        np.zeros(n, dtype=bool), np.array([f"{i:064x}" for i in range(n)]),
-                       np.ones(n, dtype=bool), rows[:, 7], rows[:, 8], x[:, 1])
+                       np.ones(n, dtype=bool), rows[:, 7], rows[:, 8], x[:, 1], rows[:, 3])
     bounds = np.cumsum([0] + [len(p) for p in populations])
     mask = np.zeros((n, 1 if signed is not None else 0), dtype=bool)
     if signed is not None:
@@ -129,7 +129,7 @@ def test_a_software_piece_holding_two_botnets_on_one_campaign_is_split_again():
     rows = RowInputs(x, np.ones(n, dtype=bool), np.concatenate(ip), x[:, 3],
                      np.zeros(n, dtype=bool), np.array([f"{i:064x}" for i in range(n)]),
                      np.ones(n, dtype=bool), np.zeros(n, dtype=np.int64),
-                     np.zeros(n, dtype=np.int64), x[:, 1])
+                     np.zeros(n, dtype=np.int64), x[:, 1], x[:, 3])
     out, origin = _split_piece_populations(labels, rows, {1: 0}, AttributeConfig())
     assert (out[x[:, 0] == 2] == 1).all()
     strays = out[x[:, 0] == 3]

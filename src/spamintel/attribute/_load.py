@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pyarrow as pa
 
-from spamintel.attribute.features import dialect_sql, feature_sql
+from spamintel.attribute.features import PREFIX_KEY_SQL, dialect_sql, feature_sql
 from spamintel.store import Store
 from spamintel.store.spam import mixed_sensors, not_ham_sql
 
@@ -18,7 +18,8 @@ COLUMNS = ("event_id", "msg_sha256", "observed_at", "day", "client_ip", "client_
 def load_events(store: Store, extra: tuple[str, ...] = (), mixed: tuple[str, ...] = ()
                 ) -> pa.Table:
     """Events in time order (observed_at, then sha256): ``COLUMNS`` plus the ``extra``
-    event columns, with ``is_spam``, the sender features, ``ip_key`` and ``day_num``.
+    event columns, with ``is_spam``, the sender features, ``ip_key``, ``prefix_key`` (the
+    client's IPv4 /16 or IPv6 /32) and ``day_num``.
 
     ``is_spam``: not called ham (by the classifier, else by its source), or seen by a trap
     that is not one of the sensors that see all mail (``mixed``, else found from the
@@ -38,6 +39,7 @@ def load_events(store: Store, extra: tuple[str, ...] = (), mixed: tuple[str, ...
                          FROM events WHERE smtp_dialect_fp IS NOT NULL GROUP BY ALL))
         SELECT {cols}, {is_spam} AS is_spam, {feature_sql("f")},
                CAST(hash(e.client_ip) >> 1 AS BIGINT) AS ip_key,
+               CAST({PREFIX_KEY_SQL} AS BIGINT) AS prefix_key,
                CAST(coalesce(TRY_CAST(e.day AS DATE), DATE '1970-01-01') - DATE '1970-01-01'
                     AS BIGINT) AS day_num
         FROM events e LEFT JOIN f ON f.smtp_dialect_fp = e.smtp_dialect_fp

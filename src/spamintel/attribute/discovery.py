@@ -31,6 +31,7 @@ class ClusterStats:
     messages: np.ndarray
     ips: np.ndarray
     asns: np.ndarray
+    prefixes: np.ndarray
     server_share: np.ndarray
     first_row: np.ndarray
     rare_template_share: np.ndarray
@@ -91,17 +92,17 @@ def discover(x: np.ndarray, w: np.ndarray, cards: list[int], *, max_classes: int
     return fit.resp.argmax(axis=1)
 
 
-def cluster_stats(labels: np.ndarray, ip: np.ndarray, asn: np.ndarray,
+def cluster_stats(labels: np.ndarray, ip: np.ndarray, asn: np.ndarray, prefix: np.ndarray,
                   server: np.ndarray, template: np.ndarray) -> ClusterStats:
-    """Messages, distinct IPs and ASNs, share of mail from mail servers, first row, and
-    share of mail on header templates that each carry under ``RARE_TEMPLATE`` of the
-    cluster's mail."""
+    """Messages, distinct IPs, ASNs and address prefixes, share of mail from mail servers,
+    first row, and share of mail on header templates that each carry under
+    ``RARE_TEMPLATE`` of the cluster's mail."""
     ok = np.flatnonzero(labels >= 0)
     n = int(labels.max()) + 1 if len(ok) else 0
     lab = labels[ok]
     messages = np.bincount(lab, minlength=n)
     counts = []
-    for values in (ip[ok], asn[ok]):
+    for values in (ip[ok], asn[ok], prefix[ok]):
         vid, nv = dense(values)
         pairs = np.unique(lab * max(nv, 1) + vid)
         counts.append(np.bincount(pairs // max(nv, 1), minlength=n))
@@ -110,7 +111,7 @@ def cluster_stats(labels: np.ndarray, ip: np.ndarray, asn: np.ndarray,
     first_row = np.full(n, -1, dtype=np.int64)
     present, first = np.unique(lab, return_index=True)
     first_row[present] = ok[first]
-    return ClusterStats(messages, counts[0], counts[1], server_share, first_row,
+    return ClusterStats(messages, counts[0], counts[1], counts[2], server_share, first_row,
                         _rare_share(lab, template[ok], messages))
 
 
@@ -124,14 +125,18 @@ def _rare_share(lab: np.ndarray, template: np.ndarray, messages: np.ndarray) -> 
     return share / np.maximum(messages, 1)
 
 
-def botnet_like(stats: ClusterStats, min_ips: int, min_asns: int,
+def botnet_like(stats: ClusterStats, min_ips: int, min_asns: int, min_prefixes: int,
                 max_server_share: float, max_rare_template_share: float) -> np.ndarray:
-    """Which clusters look like botnets: many IPs spread over many networks, not speaking
+    """Which clusters look like botnets: many IPs spread over many networks (at least
+    ``min_asns`` ASNs, or at least ``min_prefixes`` address prefixes: the bots of a country
+    whose home lines are mostly one or two incumbents' sit in few ASNs but all over their
+    address space, where a hosting range or a provider's mail pool fills a few), not speaking
     SMTP like a mail server named as one (a webmail pool, a hosting range or hijacked
     servers fail; ``server`` per row comes from ``hostnames``), and not a catch-all: a
     botnet's spamming program writes its mail from a few header templates, so a cluster
     with more than ``max_rare_template_share`` of its mail on templates that each carry
     under ``RARE_TEMPLATE`` of it gathers many senders' leftovers."""
-    return ((stats.ips >= min_ips) & (stats.asns >= min_asns)
+    spread = (stats.asns >= min_asns) | (stats.prefixes >= min_prefixes)
+    return ((stats.ips >= min_ips) & spread
             & (stats.server_share <= max_server_share)
             & (stats.rare_template_share <= max_rare_template_share))

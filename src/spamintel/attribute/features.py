@@ -30,17 +30,17 @@ DIALECT_FEATURES: dict[str, str] = {
     "f_habit": f"hash({_dialect('prelude')}, {_dialect('extra_verbs')}) >> 1",
 }
 # The network of a client without a known AS: its IPv4 /16 or IPv6 /32, as a negative key.
-_PREFIX_KEY = ("CASE WHEN client_ip IS NULL THEN -1 WHEN contains(client_ip, ':') THEN -2 - "
-               "(hash(split_part(client_ip, ':', 1), split_part(client_ip, ':', 2)) >> 2) "
-               "ELSE -2 - (hash(split_part(client_ip, '.', 1), split_part(client_ip, '.', 2))"
-               " >> 2) END")
+PREFIX_KEY_SQL = ("CASE WHEN client_ip IS NULL THEN -1 WHEN contains(client_ip, ':') THEN -2 - "
+                  "(hash(split_part(client_ip, ':', 1), split_part(client_ip, ':', 2)) >> 2) "
+                  "ELSE -2 - (hash(split_part(client_ip, '.', 1), split_part(client_ip, '.', 2))"
+                  " >> 2) END")
 ROW_FEATURES: dict[str, str] = {
     "f_header": "hash(header_order_fp) >> 1",
     "f_msgid": "hash(regexp_replace(message_id_shape, '[0-9]+', '', 'g')) >> 1",
     "f_date": "hash(date_shape) >> 1",
     "f_mailer": "hash(x_mailer) >> 1",
     "f_rcpt": "least(coalesce(rcpt_count, 0), 10)",
-    "f_asn": f"coalesce(client_asn, {_PREFIX_KEY})",
+    "f_asn": f"coalesce(client_asn, {PREFIX_KEY_SQL})",
 }
 SERVER_SQL = (f"coalesce({_dialect('helo_form')} = 'fqdn' AND {_dialect('helo_verb')} = 'EHLO'"
               f" AND regexp_matches({_dialect('mail_shape')}, '(SIZE|BODY)='), false)")

@@ -69,7 +69,8 @@ class Clusters:
 class RowInputs:
     """Per-row arrays the clustering needs (``has_ip``: the client IP is known; ``day``:
     integer day; ``country``: integer id of the client's country; ``template``: the
-    header template, rare ones kept apart, unlike in ``x``)."""
+    header template, rare ones kept apart, unlike in ``x``; ``prefix``: the client's
+    IPv4 /16 or IPv6 /32)."""
 
     x: np.ndarray
     spam: np.ndarray
@@ -81,6 +82,7 @@ class RowInputs:
     day: np.ndarray
     country: np.ndarray
     template: np.ndarray
+    prefix: np.ndarray
 
 
 def discover_classes(rows: RowInputs, cfg: AttributeConfig) -> np.ndarray:
@@ -170,12 +172,13 @@ def build_clusters(rows: RowInputs, matches: FamilyMatches, cfg: AttributeConfig
 
 def _botnet_like(labels: np.ndarray, rows: RowInputs, cfg: AttributeConfig) -> np.ndarray:
     """Per class, whether it looks like a botnet (``discovery.botnet_like``)."""
-    return _like(cluster_stats(labels, rows.ip, rows.asn, rows.server, rows.template), cfg)
+    return _like(cluster_stats(labels, rows.ip, rows.asn, rows.prefix, rows.server,
+                               rows.template), cfg)
 
 
 def _like(stats: ClusterStats, cfg: AttributeConfig) -> np.ndarray:
-    return botnet_like(stats, cfg.min_botnet_ips, cfg.min_botnet_asns, cfg.max_server_share,
-                       cfg.max_rare_template_share)
+    return botnet_like(stats, cfg.min_botnet_ips, cfg.min_botnet_asns, cfg.min_botnet_prefixes,
+                       cfg.max_server_share, cfg.max_rare_template_share)
 
 
 def _family_shares(labels: np.ndarray, matches: FamilyMatches, n: int) -> np.ndarray:
@@ -251,7 +254,7 @@ def name_clusters(labels: np.ndarray, rows: RowInputs, matches: FamilyMatches,
     """Figures and names of the clusters ``labels`` defines; a botnet-like class in
     ``twins`` (class → family index) that no signature names takes its family's name."""
     cards = _cards(rows.x)
-    stats = cluster_stats(labels, rows.ip, rows.asn, rows.server, rows.template)
+    stats = cluster_stats(labels, rows.ip, rows.asn, rows.prefix, rows.server, rows.template)
     n = len(stats.messages)
     prof = profiles(rows.x, labels, np.ones(len(labels)), n, cards)
     names = np.full(n, None, dtype=object)

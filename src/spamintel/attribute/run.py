@@ -78,7 +78,7 @@ def attribute(store: Store, cfg: AttributeConfig | None = None,
                      _col(table, "f_asn"), _server(table), sha,
                      table.column("client_ip").is_valid().to_numpy(zero_copy_only=False),
                      _col(table, "day_num"), dense(pc.fill_null(table.column("client_cc"), ""))[0],
-                     _col(table, "f_header"))
+                     _col(table, "f_header"), _col(table, "prefix_key"))
     matches = match_signatures(table, sigs)
     clusters = build_clusters(rows, matches, cfg, lambda classes: pool_labels(
         mail, table.column("url_domains"), rows.day, classes, _pool_rules(cfg)))
