@@ -138,19 +138,34 @@ def test_best_split_finds_a_rise_and_its_evidence():
 
 
 def test_quiet_days_of_a_bursty_sender_are_no_pause_but_a_steady_one_s_are():
-    # three messages a day on average; four days without any: a pause for a steady
-    # (Poisson) sender, chance for one whose days scatter by τ² = 0.3 around its level
+    # four messages a day on average; four days without any: a pause for a steady
+    # (Poisson) sender, chance for one whose days scatter by τ² = 0.6 around its level
     rng = np.random.default_rng(5)
-    x = rng.poisson(3.0, 90).astype(float)
+    x = rng.poisson(4.0, 90).astype(float)
     x[x == 0] = 1.0
     x[40:44] = 0.0
     pauses = [e["type"] for e in silence_events(x, DAYS, {}, 0.05, 7, 7)]
     assert pauses == ["pause", "resume"]
-    assert silence_events(x, DAYS, {}, 0.05, 7, 7, dispersion=0.3) == []
+    assert silence_events(x, DAYS, {}, 0.05, 7, 7, dispersion=0.6) == []
     big = rng.poisson(300.0, 90).astype(float)
     big[40:44] = 0.0
-    kinds = [e["type"] for e in silence_events(big, DAYS, {}, 0.05, 7, 7, dispersion=0.3)]
+    kinds = [e["type"] for e in silence_events(big, DAYS, {}, 0.05, 7, 7, dispersion=0.6)]
     assert kinds == ["pause", "resume"]
+
+
+def test_gaps_of_a_small_steady_sender_are_no_pause():
+    # one to three messages a day, Poisson, five months, a hundred senders: runs of empty
+    # days after a week that ran high come by chance and are no pause; a ten-day stop of
+    # a sender of five a day is
+    days = [date(2011, 1, 1) + timedelta(d) for d in range(150)]
+    for level in (1.0, 2.0, 3.0):
+        for seed in range(100):
+            x = np.random.default_rng(seed).poisson(level, 150).astype(float)
+            assert silence_events(x, days, {}, 0.05, 7, 7) == []
+    x = np.random.default_rng(0).poisson(5.0, 150).astype(float)
+    x[70:80] = 0.0
+    kinds = [(e["type"], e["date"]) for e in silence_events(x, days, {}, 0.05, 7, 7)]
+    assert kinds == [("pause", days[70]), ("resume", days[80])]
 
 
 def test_a_small_sender_s_empty_evening_does_not_date_its_pause_a_day_early():

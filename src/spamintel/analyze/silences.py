@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
 import numpy as np
+from scipy import stats
 
 from spamintel.analyze import smooth
 
@@ -191,13 +192,24 @@ def _expected(obs: np.ndarray, lo: int, hi: int, days: int) -> float:
     return _mean(obs, lo, hi) * days
 
 
-def _evidence(obs: np.ndarray, lo: int, hi: int, days: int, tau2: float) -> float:
-    """−log of the chance that ``days`` days at the level of obs[lo:hi] show no message,
-    when a day's count varies beyond Poisson by ``tau2`` (gamma-Poisson: a day's chance
-    of zero is ``(1 + μτ²)^(−1/τ²)``); without it, the expected count (``_expected``)."""
-    if tau2 <= 0:
-        return _expected(obs, lo, hi, days)
-    return days * math.log1p(_mean(obs, lo, hi) * tau2) / tau2
+def _evidence(obs: np.ndarray, lo: int, hi: int, start: int, days: int, tau2: float) -> float:
+    """−log of the chance that ``days`` days from ``start`` show no more messages than
+    they did (the strays of a silence count: a trickle of a small sender is no silence),
+    at the level of obs[lo:hi]. That level is itself a count: the chance is the
+    predictive one (negative binomial), so a week that ran high by chance does not make
+    the quiet days after it a pause. For a series whose days vary beyond Poisson by
+    ``tau2`` it is also the gamma-Poisson chance at that level, and the larger of the
+    two counts."""
+    lo, hi = max(lo, 0), min(hi, len(obs))
+    before, seen = float(obs[lo:hi].sum()), float(obs[start:start + days].sum())
+    if before <= 0 or hi <= lo:
+        return 0.0
+    evidence = -float(stats.nbinom.logcdf(seen, before, (hi - lo) / (hi - lo + days)))
+    if tau2 > 0:
+        mean = before / (hi - lo)
+        evidence = min(evidence, -float(stats.nbinom.logcdf(seen, days / tau2,
+                                                            1.0 / (1.0 + mean * tau2))))
+    return evidence
 
 
 def silence_events(x: np.ndarray, days: list[date], hourly: dict[datetime, float],
@@ -206,11 +218,10 @@ def silence_events(x: np.ndarray, days: list[date], hourly: dict[datetime, float
     """Events found from the silent runs of one series (see module docstring).
 
     ``obs`` holds the observed message counts behind ``x``: a silence is only reported
-    when at least ``MIN_EXPECTED`` messages would have been seen at the level around it
-    (so Poisson zeros of a small botnet are not pauses), or, for a series whose counts
-    scatter beyond Poisson by ``dispersion`` (τ², ``smooth.dispersion``), when its
-    silence is as unlikely as that (``_evidence``): a bursty sender's quiet days are not
-    pauses either.
+    when so few messages (its strays) at the level before it have a chance under
+    e^−``MIN_EXPECTED`` (``_evidence``): Poisson gaps of a small botnet are not pauses,
+    and, for a series whose counts scatter beyond Poisson by ``dispersion`` (τ²,
+    ``smooth.dispersion``), neither are a bursty sender's quiet days.
     """
     obs = x if obs is None else obs
     out = []
@@ -221,7 +232,7 @@ def silence_events(x: np.ndarray, days: list[date], hourly: dict[datetime, float
             if first >= MIN_LEAD_DAYS and _expected(obs, first, first + window,
                                                     first) >= MIN_EXPECTED:
                 out.append(_onset("new_botnet", x, days, hourly, first, window))
-        if at_start or _evidence(obs, run.start - window, run.start,
+        if at_start or _evidence(obs, run.start - window, run.start, run.start,
                                  min(run.days, takedown_days), dispersion) < MIN_EXPECTED:
             continue
         if at_end:
