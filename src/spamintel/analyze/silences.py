@@ -232,8 +232,8 @@ def silence_events(x: np.ndarray, days: list[date], hourly: dict[datetime, float
             if first >= MIN_LEAD_DAYS and _expected(obs, first, first + window,
                                                     first) >= MIN_EXPECTED:
                 out.append(_onset("new_botnet", x, days, hourly, first, window))
-        if at_start or _evidence(obs, run.start - window, run.start, run.start,
-                                 min(run.days, takedown_days), dispersion) < MIN_EXPECTED:
+        if at_start or _evidence(obs, run.start - window, run.start, run.start, run.days,
+                                 dispersion) < MIN_EXPECTED:
             continue
         if at_end:
             kind = "takedown" if run.days >= takedown_days else "pause"
