@@ -24,7 +24,7 @@ def test_a_campaign_lists_its_senders_by_share_and_leaves_out_strays():
     assert got["botnets"] == ["Bagle", "Lethic"]
     shares = {s["botnet"]: s["share"] for s in got["botnet_shares"]}
     assert shares == {"Bagle": 0.75, "Lethic": 0.24, "Rustock": 0.005, None: 0.005}
-    assert senders(got) == "Bagle 75.0%, Lethic 24.0%, no botnet 0.5%, 1 other under 1.0% each"
+    assert senders(got) == "Bagle 75.0%, Lethic 24.0%, no botnet 0.5%, 1 other under 1.0%"
 
 
 def test_figures_without_shares_still_render():

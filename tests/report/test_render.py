@@ -1,4 +1,5 @@
 import copy
+import re
 
 from spamintel.report.render import to_html, to_markdown, write_report
 
@@ -31,3 +32,13 @@ def test_markdown_and_all_formats(march, tmp_path):
     assert "## Top botnets" in md and "| Rustock |" in md.replace("| Rustock", "| Rustock |")
     paths = write_report(march, tmp_path, ("html", "md", "json"))
     assert [p.suffix for p in paths] == [".html", ".md", ".json"]
+
+
+def test_markdown_tables_show_readable_figures(march):
+    # shares as percentages and rates with their interval, as the HTML shows them, not
+    # raw floating-point values
+    md = to_markdown(march)
+    assert not re.search(r"\d\.\d{5,}", md)
+    share = march["categories"][0]["share"]
+    assert f"| {march['categories'][0]['category']} | {100 * share:.1f}% |" in md
+    assert "| metric | value | 95% interval | count / of | basis |" in md

@@ -10,6 +10,7 @@ from spamintel.config import AnalyzeConfig
 from spamintel.report import intel
 from spamintel.report.methodology import methodology
 from spamintel.report.narrative import narrative
+from spamintel.report.traits import describe
 from spamintel.store import Store
 from spamintel.store.spam import spam_sql
 
@@ -133,7 +134,7 @@ def _clusters(con, names: list[str]) -> list[dict[str, Any]]:
             traits = json.loads(r["traits"] or "{}")
         except ValueError:
             traits = {}
-        r["traits"] = "; ".join(f"{k}: {v}" for k, v in list(traits.items())[:6])[:400]
+        r["traits"] = describe(traits) if isinstance(traits, dict) else ""
     return rows
 
 

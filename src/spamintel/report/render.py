@@ -64,7 +64,8 @@ def senders(campaign: dict[str, Any]) -> str:
         parts.append(f"no botnet {pct(none)}")
     if stray:
         others = "1 other" if len(stray) == 1 else f"{len(stray)} others"
-        parts.append(f"{others} under {pct(MIN_SENDER_SHARE)} each")
+        each = "" if len(stray) == 1 else " each"
+        parts.append(f"{others} under {pct(MIN_SENDER_SHARE)}{each}")
     return ", ".join(parts)
 
 
@@ -103,7 +104,9 @@ def headline_cards(f: dict[str, Any]) -> list[dict[str, str]]:
 
 
 def _md_cell(value: Any) -> str:
-    if isinstance(value, list | tuple):
+    if isinstance(value, float):
+        value = str(int(value)) if value.is_integer() else _num(value)
+    elif isinstance(value, list | tuple):
         value = ", ".join(str(v) for v in value[:8] if v is not None) + (
             ", ..." if len(value) > 8 else "")
     elif value is None:
@@ -119,6 +122,20 @@ def _md_table(rows: list[dict[str, Any]]) -> str:
     lines = ["| " + " | ".join(cols) + " |", "|" + "---|" * len(cols)]
     lines += ["| " + " | ".join(r) + " |" for r in esc]
     return "\n".join(lines) + "\n"
+
+
+def _md_shares(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Rows with their ``share`` column as a percentage, as the HTML shows it."""
+    return [{k: pct(v) if k == "share" and v is not None else v for k, v in r.items()}
+            for r in rows]
+
+
+def _md_rates(f: dict[str, Any]) -> list[dict[str, Any]]:
+    return [{"metric": r["metric"], "value": _num(r["value"]),
+             "95% interval": "" if r["low"] is None and r["high"] is None
+             else f"{_num(r['low'])}–{_num(r['high'])}",
+             "count / of": f"{amount(r['numerator'])} / {amount(r['denominator'])}",
+             "basis": r["basis"]} for r in f["rates"]]
 
 
 def _md_botnets(f: dict[str, Any]) -> list[dict[str, Any]]:
@@ -148,8 +165,9 @@ def to_markdown(figures: dict[str, Any]) -> str:
     parts += [f"- **{c['value']}** {c['label']} {c['change']}\n" for c in headline_cards(f)]
     parts += ["\n## Summary\n\n"] + [p + "\n\n" for p in f["narrative"]]
     sections = (("Top botnets", _md_botnets(f)), ("Events", _md_events(f)),
-                ("Rates", f["rates"]), ("Categories", f["categories"]),
-                ("Countries", f["spam_countries"]), ("Networks (ASNs)", f["top_asns"]),
+                ("Rates", _md_rates(f)), ("Categories", _md_shares(f["categories"])),
+                ("Countries", _md_shares(f["spam_countries"])),
+                ("Networks (ASNs)", _md_shares(f["top_asns"])),
                 ("Campaigns of the month", _md_campaigns(f)), ("Sender clusters", f["clusters"]),
                 ("Top URL domains in spam", f["top_url_domains"]),
                 ("Top attachment types in spam", f["top_attachment_types"]))
