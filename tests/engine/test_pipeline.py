@@ -96,3 +96,25 @@ def test_event_id_is_the_same_whether_read_before_or_after_the_hash():
     expected = hashlib.sha256(f"{a.sha256}|trap-a|{when.isoformat()}".encode()).hexdigest()[:32]
     assert first == expected
     assert Pipeline(Config()).process(a).event_id == first
+
+
+def test_a_value_arrow_cannot_store_quarantines_its_message_alone():
+    pipe = Pipeline(Config())
+    raws = _raws(4)
+    events = [pipe.process(r) for r in raws]
+    events[1].subject = "bad \udc80 text"  # no UTF-8 store can hold a lone surrogate
+    quarantine: list[dict] = []
+    batch = Pipeline._to_batch(events, quarantine)
+    assert batch.num_rows == 3
+    assert events[1].msg_sha256 not in batch.column("msg_sha256").to_pylist()
+    assert [q["msg_sha256"] for q in quarantine] == [events[1].msg_sha256]
+    assert quarantine[0]["reason"].startswith("pipeline_error: UnicodeEncodeError")
+
+
+def test_utf7_text_that_decodes_to_lone_surrogates_is_stored():
+    # UTF-7 can name a lone surrogate; the text keeps a replacement character instead
+    data = (b"From: a@example.com\r\nSubject: =?utf-7?Q?+3g8-?=\r\nMIME-Version: 1.0\r\n"
+            b"Content-Type: text/plain; charset=utf-7\r\n\r\nhello +3g8- there\r\n")
+    batch, quarantine = Pipeline(Config()).process_batch([RawMessage(data=data, source="u7")])
+    assert quarantine == [] and batch.num_rows == 1
+    assert "\ufffd" in batch.column("subject").to_pylist()[0]

@@ -1,4 +1,4 @@
-from spamintel.parse.headers import parse_fields, split_message
+from spamintel.parse.headers import decode_value, parse_fields, split_message
 
 
 def test_folded_values_are_unfolded_with_one_space_whatever_the_line_ends():
@@ -40,3 +40,16 @@ def test_names_are_lower_case_however_many_different_names_arrive():
     assert fields[:10_000] == [(f"x-made-up-{i}", f"Value {i}") for i in range(10_000)]
     long_name = b"X-" + b"Long" * 50_000
     assert parse_fields(long_name + b": v", 10)[0] == [(long_name.decode().lower(), "v")]
+
+
+def test_broken_encoded_words_are_a_defect_and_decoded_leniently():
+    # base64 without its padding, base64 with a stray character, an unknown charset:
+    # what a lenient mail reader shows, with a defect, never an exception
+    defects: list[str] = []
+    assert decode_value("=?utf-8?B?SGVsbG8?= world", defects) == "Hello world"
+    assert decode_value("=?GB2312?B?1cXPyMn?= <a@example.com>", defects).endswith(
+        " <a@example.com>")
+    assert decode_value("=?x-bogus?Q?caf=E9?=", defects) == "café"
+    assert defects and all(d.startswith("bad_encoded_word:") for d in defects)
+    assert decode_value("=?rot13?B?!!!?=", []) == ""
+    assert decode_value("=?i\u00e3so-8859-1?Q?caf=E9?=", []) == "café"  # no charset name

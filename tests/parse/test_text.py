@@ -27,3 +27,14 @@ def test_decode_bytes_reports_unknown_and_mismatched_charsets():
     assert decode_bytes("é".encode("latin-1"), "x-unknown", defects) == "\ufffd"
     assert defects == ["unknown_charset", "charset_mismatch"]
     assert decode_bytes("é".encode("latin-1"), "iso-8859-1", []) == "é"
+
+
+def test_charset_names_that_no_codec_accepts_and_codecs_that_make_surrogates():
+    # a NUL inside the name; UTF-7 and unicode_escape, which decode to lone surrogates
+    defects: list[str] = []
+    assert decode_bytes(b"hi", "utf\x00-8", defects) == "hi"
+    assert defects == ["unknown_charset"]
+    defects = []
+    assert decode_bytes(b"a +3g8- b", "utf-7", defects) == "a \ufffd b"
+    assert decode_bytes(b"\\ud800", "unicode_escape", defects) == "\ufffd"
+    assert defects == ["lone_surrogate", "lone_surrogate"]

@@ -78,12 +78,31 @@ class Pipeline:
             for i in range(0, len(raws), STAGE_CHUNK):
                 events.extend(self._process_chunk(raws[i:i + STAGE_CHUNK], quarantine))
             t0 = time.process_time()
-            batch = events_to_batch(events)
+            batch = self._to_batch(events, quarantine)
             self.stage_seconds["arrow"] += time.process_time() - t0
             return batch, quarantine
         finally:
             if was_enabled:
                 gc.enable()
+
+    @staticmethod
+    def _to_batch(events: list[Event], quarantine: list[dict]) -> pa.RecordBatch:
+        """The events as one Arrow batch; when a value will not convert, the events are
+        converted one by one and only the one that fails goes to quarantine."""
+        try:
+            return events_to_batch(events)
+        except (pa.ArrowException, ValueError, TypeError, OverflowError):
+            pass
+        kept = []
+        for ev in events:
+            try:
+                events_to_batch([ev])
+                kept.append(ev)
+            except (pa.ArrowException, ValueError, TypeError, OverflowError) as exc:
+                quarantine.append(quarantine_row(
+                    ev.event_id, ev.msg_sha256, ev.sensor, ev.source, ev.size_bytes,
+                    f"pipeline_error: {type(exc).__name__}: {exc}"))
+        return events_to_batch(kept)
 
     def _process_chunk(self, raws: Sequence[RawMessage], quarantine: list[dict]) -> list[Event]:
         t0 = time.process_time()

@@ -6,12 +6,17 @@ carries (bare LF, NUL bytes, 8-bit bytes, missing header/body separator, header 
 
 from __future__ import annotations
 
+import binascii
+import quopri
 import re
+from email.errors import MessageError
 from email.header import decode_header, make_header
 
 from spamintel.memo import Memo
+from spamintel.parse.text import without_surrogates
 
 _ENCODED_WORD = re.compile(r"=\?[^?]+\?[bBqQ]\?")
+_WHOLE_WORD = re.compile(r"=\?([^?*]+)(?:\*[^?]*)?\?([bBqQ])\?([^?]*)\?=")
 
 
 def split_message(data: bytes) -> tuple[bytes, int, list[str]]:
@@ -76,14 +81,46 @@ def parse_fields(block: bytes, max_headers: int) -> tuple[list[tuple[str, str]],
 
 
 def decode_value(value: str, defects: list[str]) -> str:
-    """Decode RFC 2047 encoded words; unknown charsets become a defect, not an error."""
+    """Decode RFC 2047 encoded words; a broken one (unknown charset, bad base64) becomes a
+    defect, not an error, and is decoded as a lenient mail reader would
+    (``_lenient_words``)."""
     if not _ENCODED_WORD.search(value):
         return value
     try:
-        return str(make_header(decode_header(value)))
-    except (LookupError, UnicodeError, ValueError, AssertionError) as exc:
+        text = str(make_header(decode_header(value)))
+    except (LookupError, UnicodeError, ValueError, AssertionError, MessageError) as exc:
         defects.append(f"bad_encoded_word:{type(exc).__name__}")
-        return value
+        text = _lenient_words(value)
+    return without_surrogates(text, defects)
+
+
+def _lenient_word(match: re.Match) -> str:
+    charset, kind, payload = match.group(1), match.group(2).upper(), match.group(3)
+    if kind == "B":
+        payload = re.sub(r"[^A-Za-z0-9+/]", "", payload)
+        payload += "=" * (-len(payload) % 4)
+        if len(payload) % 4 == 1:  # one stray character cannot be a byte
+            payload = payload[:-1]
+        data = binascii.a2b_base64(payload) if payload else b""
+    else:
+        data = quopri.decodestring(payload.replace("_", " ").encode("latin-1", "replace"),
+                                   header=True)
+    try:
+        return data.decode(charset, errors="replace")
+    except LookupError:
+        return data.decode("latin-1")
+
+
+def _lenient_words(value: str) -> str:
+    """Each encoded word decoded on its own: base64 with its padding mended and stray
+    characters dropped, an unknown charset read as Latin-1, bytes a charset cannot map
+    replaced; words that will not decode even so stay as they came."""
+    def word(match: re.Match) -> str:
+        try:
+            return _lenient_word(match)
+        except (ValueError, binascii.Error):
+            return match.group(0)
+    return _WHOLE_WORD.sub(word, value)
 
 
 def all_values(headers: list[tuple[str, str]], name: str) -> list[str]:

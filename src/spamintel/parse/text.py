@@ -13,6 +13,22 @@ _SCRIPT = re.compile(r"<(script|style|head)\b[^<]*+(?:<(?!/\1\s*>)[^<]*+)*+</\1\
                      re.I | re.S)
 _TAG = re.compile(r"<[^>]{0,2000}>", re.S)
 _BLOCK = re.compile(r"<(?:br|p|div|tr|li|h\d)\b[^>]*>", re.I)
+# Codecs that never decode to a lone surrogate (the common ones: no scan needed).
+_SAFE_CODECS = frozenset({"utf-8", "utf8", "us-ascii", "ascii", "iso-8859-1", "latin-1",
+                          "latin1", "windows-1252", "cp1252"})
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def without_surrogates(text: str, defects: list[str]) -> str:
+    """``text`` with lone surrogates replaced by U+FFFD (a defect): some codecs a message
+    may name (UTF-7, ``unicode_escape``) decode bytes to them, and no UTF-8 store or
+    page can hold them."""
+    if not _SURROGATE.search(text):
+        return text
+    defects.append("lone_surrogate")
+    return _SURROGATE.sub("\ufffd", text)
 
 
 def decode_bytes(content: bytes, charset: str | None, defects: list[str]) -> str:
@@ -20,17 +36,18 @@ def decode_bytes(content: bytes, charset: str | None, defects: list[str]) -> str
     name = (charset or "").strip().lower() or "utf-8"
     try:
         codecs.lookup(name)
-    except LookupError:
+    except (LookupError, ValueError):  # ValueError: a NUL in the name
         defects.append("unknown_charset")
         name = "utf-8"
     try:
-        return content.decode(name)
+        text = content.decode(name)
     except UnicodeDecodeError:
         defects.append("charset_mismatch")
-        return content.decode(name, errors="replace")
+        text = content.decode(name, errors="replace")
     except (LookupError, ValueError):
         defects.append("unknown_charset")
         return content.decode("utf-8", errors="replace")
+    return text if name in _SAFE_CODECS else without_surrogates(text, defects)
 
 
 def html_to_text(markup: str) -> str:
