@@ -1,8 +1,8 @@
-from datetime import date
+from datetime import date, timedelta
 
 import duckdb
 
-from spamintel.analyze.series import daily_counts, spam_view
+from spamintel.analyze.series import daily_counts, period, spam_view
 
 
 def _con():
@@ -31,3 +31,16 @@ def test_daily_counts_follow_the_spam_rule_and_the_unit():
                                (day, "feed-1", "Bagle"): 1}
     assert counts.amount[(day, "trap-a", "Rustock")] == 3.0
     assert counts.botnets == ["Bagle", "Rustock"]
+
+
+def test_the_period_keeps_short_gaps_and_drops_decades_of_nothing():
+    # a message whose clock read 1971, mail from 1 to 10 April 2007 with two days
+    # missing, then a sensor down for three weeks
+    days = ([date(1971, 1, 1)] + [date(2007, 4, d) for d in range(1, 11) if d not in (4, 5)]
+            + [date(2007, 5, 1)])
+    con = duckdb.connect()
+    con.execute("CREATE TABLE events (day DATE)")
+    con.executemany("INSERT INTO events VALUES (?)", [(d,) for d in days] + [(None,)])
+    got = period(con)
+    assert got[0] == date(1971, 1, 1) and got[1] == date(2007, 4, 1)
+    assert got[1:] == [date(2007, 4, 1) + timedelta(k) for k in range(31)]

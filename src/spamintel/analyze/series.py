@@ -17,6 +17,8 @@ from spamintel.store.spam import spam_sql
 BOTNET_SQL = ("CASE WHEN botnet IS NULL OR botnet IN ('', 'none', 'unknown') OR "
               "starts_with(botnet, 'nonbotnet') THEN NULL ELSE botnet END")
 UNITS = {"messages": "1", "recipients": "greatest(coalesce(rcpt_count, 1), 1)"}
+# Longest run of days without any event kept in the analysis's calendar.
+MAX_GAP_DAYS = 62
 
 
 def unit_sql(unit: str) -> str:
@@ -45,12 +47,19 @@ def spam_view(con, unit: str, mixed: tuple[str, ...] | list[str] = ()) -> None:
         FROM events WHERE {spam_sql(mixed)} AND day IS NOT NULL""")
 
 
-def period(con) -> list[date]:
-    """Every day from the first to the last day with any event."""
-    lo, hi = con.execute("SELECT min(day), max(day) FROM events WHERE day IS NOT NULL").fetchone()
-    if lo is None:
-        return []
-    return [lo + timedelta(d) for d in range((hi - lo).days + 1)]
+def period(con, max_gap: int = MAX_GAP_DAYS) -> list[date]:
+    """Every day from the first to the last day with any event, except gaps of more than
+    ``max_gap`` days without any event: a message whose clock read 1971 makes one more
+    day of the analysis, not thirty-six years of empty ones (whose series every later
+    step would carry). Shorter gaps, such as sensors down for a few weeks, stay as days."""
+    days = [d for (d,) in con.execute("SELECT DISTINCT day FROM events WHERE day IS NOT NULL "
+                                      "ORDER BY 1").fetchall()]
+    out: list[date] = []
+    for day in days:
+        if out and 1 < (day - out[-1]).days <= max_gap + 1:
+            out += [out[-1] + timedelta(k) for k in range(1, (day - out[-1]).days)]
+        out.append(day)
+    return out
 
 
 def daily_counts(con) -> DailyCounts:
