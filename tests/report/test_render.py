@@ -42,3 +42,16 @@ def test_markdown_tables_show_readable_figures(march):
     share = march["categories"][0]["share"]
     assert f"| {march['categories'][0]['category']} | {100 * share:.1f}% |" in md
     assert "| metric | value | 95% interval | count / of | basis |" in md
+
+
+def test_markdown_carries_no_tag_or_link_from_a_message(march):
+    f = copy.deepcopy(march)
+    f["campaigns"] = [{"campaign_id": "c1", "messages": 3, "category": EVIL, "botnets": [EVIL],
+                       "subject": "[win](javascript:alert(1)) " + EVIL,
+                       "first_day": "2011-03-01", "last_day": "2011-03-02"}]
+    f["top_url_domains"] = [{"domain": "<img src=x onerror=alert(1)>", "messages": 1}]
+    f["narrative"] = [EVIL + " ![x](http://evil.example/x.png)"]
+    md = to_markdown(f)
+    assert "<script" not in md and "<img" not in md
+    assert not re.search(r"(?<!\\)\]\(", md)  # every "](" escaped: no link, no image
+    assert "&lt;script&gt;" in md and "\\[win\\]" in md

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from datetime import date, datetime
 from pathlib import Path
 from types import SimpleNamespace
@@ -103,6 +104,18 @@ def headline_cards(f: dict[str, Any]) -> list[dict[str, str]]:
     return [{"value": v, "label": lab, "change": c + vs if c else ""} for v, lab, c in cards]
 
 
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]|!])")
+
+
+def md_escape(text: str) -> str:
+    """Text safe in Markdown: HTML's ``& < >`` as entities (a renderer that passes inline
+    HTML through gets no tag from a message) and the characters that make emphasis,
+    code, links, images and table cells backslash-escaped, so a subject line such as
+    ``[click](javascript:...)`` shows as written and links nowhere."""
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return _MD_SPECIAL.sub(r"\\\1", text)
+
+
 def _md_cell(value: Any) -> str:
     if isinstance(value, float):
         value = str(int(value)) if value.is_integer() else _num(value)
@@ -111,7 +124,7 @@ def _md_cell(value: Any) -> str:
             ", ..." if len(value) > 8 else "")
     elif value is None:
         value = ""
-    return str(value).replace("|", "\\|").replace("\n", " ")[:300]
+    return md_escape(" ".join(str(value)[:300].split("\n")))
 
 
 def _md_table(rows: list[dict[str, Any]]) -> str:
@@ -163,7 +176,7 @@ def to_markdown(figures: dict[str, Any]) -> str:
     f = figures
     parts = [f"# Spam and botnet intelligence — {month_name(f['month'])}\n\n"]
     parts += [f"- **{c['value']}** {c['label']} {c['change']}\n" for c in headline_cards(f)]
-    parts += ["\n## Summary\n\n"] + [p + "\n\n" for p in f["narrative"]]
+    parts += ["\n## Summary\n\n"] + [md_escape(p) + "\n\n" for p in f["narrative"]]
     sections = (("Top botnets", _md_botnets(f)), ("Events", _md_events(f)),
                 ("Rates", _md_rates(f)), ("Categories", _md_shares(f["categories"])),
                 ("Countries", _md_shares(f["spam_countries"])),
@@ -173,7 +186,8 @@ def to_markdown(figures: dict[str, Any]) -> str:
                 ("Top attachment types in spam", f["top_attachment_types"]))
     for title, rows in sections:
         parts.append(f"## {title}\n\n" + _md_table(rows) + "\n")
-    parts += ["## Methodology and confidence\n\n"] + [p + "\n\n" for p in f["methodology"]]
+    parts += ["## Methodology and confidence\n\n"] + [md_escape(p) + "\n\n"
+                                                      for p in f["methodology"]]
     return "".join(parts)
 
 
