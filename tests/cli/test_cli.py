@@ -30,3 +30,11 @@ def test_ingest_query_report(tmp_path):
 def test_bad_sql_is_a_clear_error(tmp_path):
     res = runner.invoke(app, ["query", "--store", str(tmp_path), "SELEC nonsense"])
     assert res.exit_code != 0 and "Traceback" not in res.output
+
+
+def test_query_table_prints_hostile_values_as_text(tmp_path):
+    res = runner.invoke(app, ["query", "--store", str(tmp_path),
+                              "SELECT '[/x] [bold]hi[/bold]' AS \"[/s]\", 'a\x1b[2Jb' AS t"])
+    assert res.exit_code == 0, res.output
+    assert "[/x] [bold]hi[/bold]" in res.stdout and "[/s]" in res.stdout
+    assert "\x1b[2J" not in res.stdout

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 import sys
 from pathlib import Path
 
 import typer
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from spamintel.cli._app import app
 from spamintel.store import Store
@@ -37,7 +39,19 @@ def query_cmd(
         for row in rows:
             print(json.dumps(dict(zip(names, row, strict=True)), default=str))
     else:
-        table = Table(*names)
+        # Text, not str: a subject such as "[/b]" is rich markup (and an error).
+        table = Table()
+        for name in names:
+            table.add_column(Text(_printable(name)))
         for row in rows:
-            table.add_row(*("" if v is None else str(v) for v in row))
+            table.add_row(*(Text("" if v is None else _printable(str(v))) for v in row))
         Console().print(table)
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def _printable(value: str) -> str:
+    """``value`` with control characters shown as ``\\xNN``: a message's escape sequences
+    never reach the terminal."""
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", value)
