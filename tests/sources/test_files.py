@@ -1,6 +1,7 @@
 import bz2
 import gzip
 import io
+import random
 import tarfile
 import zipfile
 
@@ -110,3 +111,20 @@ def test_sessions_sidecar_is_attached_not_read_as_mail(tmp_path):
         "trap-a", "trap", "192.0.2.9", ("a@trap.example", "b@trap.example"))
     assert first.received_at.isoformat() == "2011-03-16T10:00:00+00:00"
     assert second.session is None and second.source_kind == "archive"
+
+
+def test_a_corrupt_deflate_stream_is_a_failure_row_not_an_exception(tmp_path):
+    # an mbox.gz whose deflate data goes bad (zlib's "invalid distance too far back"):
+    # one failure row for the rest of the archive, and the ingest goes on
+    rng = random.Random(0)
+    words = (b"cheap", b"meds", b"now", b"buy", b"http://x.example/", b"offer")
+    mbox = b"".join(b"From x@y Mon Jan  1 00:00:00 2007\nSubject: m%d\n\n%s\n\n"
+                    % (i, b" ".join(rng.choice(words) for _ in range(500))) for i in range(40))
+    packed = bytearray(gzip.compress(mbox))
+    packed[200:264] = bytes(64)
+    (tmp_path / "a.mbox.gz").write_bytes(bytes(packed))
+    (tmp_path / "b.eml").write_bytes(make_message())
+    items = list(iter_sources([tmp_path / "a.mbox.gz", tmp_path / "b.eml"]))
+    failures = [i.reason for i in items if isinstance(i, SourceFailure)]
+    assert len(failures) == 1 and failures[0].startswith("unreadable_container: error")
+    assert items[-1].source.endswith("b.eml") and isinstance(items[-1], RawMessage)

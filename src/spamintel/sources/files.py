@@ -14,6 +14,7 @@ import io
 import os
 import tarfile
 import zipfile
+import zlib
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import IO
@@ -73,7 +74,8 @@ class _Reader:
             return
         try:
             yield from self._dispatch(buffered, head, source, depth)
-        except (OSError, EOFError, tarfile.TarError, zipfile.BadZipFile, ValueError) as exc:
+        except (OSError, EOFError, tarfile.TarError, zipfile.BadZipFile, ValueError,
+                zlib.error) as exc:  # zlib.error: a corrupt deflate stream (gzip, zip)
             yield self.failure(source, f"unreadable_container: {type(exc).__name__}: {exc}")
 
     def _dispatch(self, buf: IO[bytes], head: bytes, source: str, depth: int
