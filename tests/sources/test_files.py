@@ -128,3 +128,45 @@ def test_a_corrupt_deflate_stream_is_a_failure_row_not_an_exception(tmp_path):
     failures = [i.reason for i in items if isinstance(i, SourceFailure)]
     assert len(failures) == 1 and failures[0].startswith("unreadable_container: error")
     assert items[-1].source.endswith("b.eml") and isinstance(items[-1], RawMessage)
+
+
+def _tar_gz(members: list[bytes]) -> bytes:
+    buf = io.BytesIO()
+    with tarfile.open(fileobj=buf, mode="w:gz") as tar:
+        for i, data in enumerate(members):
+            info = tarfile.TarInfo(f"d/{i}.eml")
+            info.size = len(data)
+            tar.addfile(info, io.BytesIO(data))
+    return buf.getvalue()
+
+
+def test_damaged_archives_give_messages_and_failure_rows_only(tmp_path):
+    # seeded damage (flipped, cut, padded bytes) to every kind of container: reading never
+    # raises, whatever the damage
+    mails = [make_message(subject=f"m{i}") for i in range(12)]
+    bases = {"a.mbox.gz": gzip.compress(_mbox(*mails)), "a.mbox.bz2": bz2.compress(_mbox(*mails)),
+             "a.tar.gz": _tar_gz(mails), "n.tar.gz": _tar_gz([_tar_gz(mails[:4])])}
+    zbuf = io.BytesIO()
+    with zipfile.ZipFile(zbuf, "w", zipfile.ZIP_DEFLATED) as zf:
+        for i, m in enumerate(mails):
+            zf.writestr(f"{i}.eml", m)
+    bases["a.zip"] = zbuf.getvalue()
+    rng = random.Random(7)
+    for k in range(200):
+        name, data = rng.choice(sorted(bases.items()))
+        path = tmp_path / f"{k}_{name}"
+        path.write_bytes(_damaged(rng, data))
+        items = list(iter_sources([path]))
+        assert all(isinstance(i, RawMessage | SourceFailure) for i in items)
+
+
+def _damaged(rng: random.Random, data: bytes) -> bytes:
+    """``data`` with 8 bytes overwritten, cut short, or 40 random bytes inserted."""
+    b, at, kind = bytearray(data), rng.randrange(len(data)), rng.randrange(3)
+    if kind == 0:
+        b[at:at + 8] = rng.randbytes(8)
+    elif kind == 1:
+        del b[at:]
+    else:
+        b[at:at] = rng.randbytes(40)
+    return bytes(b)
