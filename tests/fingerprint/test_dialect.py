@@ -119,3 +119,15 @@ def test_features_json_is_compact_sorted_json():
     feats = {"b": [1, "x\u00e9"], "a": None, "c": {"z": True, "y": 1.5}}
     assert features_json(feats) == '{"a":null,"b":[1,"x\\u00e9"],"c":{"y":1.5,"z":true}}'
     assert json.loads(features_json(feats)) == feats
+
+
+@pytest.mark.parametrize("field,value", [
+    ("transcript", 5), ("transcript", "EHLO x"), ("transcript", [[1e309, "C", "EHLO x\r\n"]]),
+    ("rcpt_to", -5), ("rcpt_to", "a@b.example"), ("index_in_session", float("inf")),
+    ("helo", 7), ("client_ip", ["1.2.3.4"]), ("tls", "yes")])
+def test_a_record_with_fields_of_the_wrong_type_still_has_a_dialect(field, value):
+    # records also come from other writers' sidecars: a wrong type is read as absent
+    record = {"client_ip": "192.0.2.1", "helo": "x", "rcpt_to": ["a@b.example"],
+              "transcript": [[0, "S", "220 hi\r\n"], [5, "C", "EHLO x\r\n"]], field: value}
+    fp, feats = dialect_fingerprint(record)
+    assert len(fp) == 16 and isinstance(feats["rcpt_count"], int)

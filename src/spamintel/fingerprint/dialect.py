@@ -67,7 +67,7 @@ def dialect_fingerprint(session: dict) -> tuple[str, dict]:
         "data_before_354": _data_before_354(entries),
         "after_error": _after_error(entries),
         "tls": bool(session.get("tls")),
-        "rcpt_count": len(session.get("rcpt_to") or []),
+        "rcpt_count": _count(session.get("rcpt_to")),
         "index_in_session": _int(session.get("index_in_session")),
         "errors": sum(1 for _, who, text in entries if who == "S" and text[:1] in "45"),
     }
@@ -112,7 +112,9 @@ def shape(line: str) -> str:
 
 def _entries(raw: Any) -> list[tuple[int, str, str]]:
     out: list[tuple[int, str, str]] = []
-    for item in raw or ():
+    if not isinstance(raw, list | tuple):  # a record from another writer may hold anything
+        return out
+    for item in raw:
         # list first: JSON gives lists, and the abstract-class check is slow
         if isinstance(item, (list, Sequence)) and len(item) >= 3 and item[1] in ("C", "S"):
             ms = item[0] if type(item[0]) is int else _int(item[0])  # JSON gives ints
@@ -123,8 +125,15 @@ def _entries(raw: Any) -> list[tuple[int, str, str]]:
 def _int(value: Any) -> int:
     try:
         return int(value)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         return 0
+
+
+def _count(value: Any) -> int:
+    """Recipients in a record's ``rcpt_to``: a list's length, one for a lone string."""
+    if isinstance(value, str):
+        return 1 if value else 0
+    return len(value) if isinstance(value, list | tuple) else 0
 
 
 def _strip(text: str) -> str:

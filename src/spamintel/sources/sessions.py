@@ -19,7 +19,7 @@ from __future__ import annotations
 import gzip
 import json
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -54,27 +54,43 @@ def iter_session_records(path: Path) -> Iterator[dict[str, Any]]:
 
 
 def _when(value: Any) -> datetime | None:
+    """An ISO-8601 time; one without a zone is UTC, as every writer means it."""
     if not isinstance(value, str):
         return None
     try:
-        return datetime.fromisoformat(value.replace("Z", "+00:00"))
+        when = datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:
         return None
+    return when if when.tzinfo else when.replace(tzinfo=UTC)
+
+
+def _text(value: Any) -> str | None:
+    """A field that must be a string: anything else (a number, a list) is left out."""
+    return value if isinstance(value, str) else None
+
+
+def _recipients(value: Any) -> tuple[str, ...]:
+    if isinstance(value, str):
+        return (value,)
+    if isinstance(value, list | tuple):
+        return tuple(r for r in value if isinstance(r, str))
+    return ()
 
 
 def with_session(raw: RawMessage, session: dict[str, Any]) -> RawMessage:
-    """Return ``raw`` as a trap-witnessed message carrying ``session``'s envelope data."""
-    rcpts = session.get("rcpt_to") or []
+    """Return ``raw`` as a trap-witnessed message carrying ``session``'s envelope data.
+    A record is read as it is found: a field of the wrong type is left out, not an
+    error (records also come from other writers' sidecars)."""
     return RawMessage(
         data=raw.data,
         source=raw.source,
-        sensor=str(session.get("sensor") or raw.sensor),
+        sensor=_text(session.get("sensor")) or raw.sensor,
         source_kind="trap",
         received_at=_when(session.get("received_at")),
-        envelope_from=session.get("mail_from"),
-        envelope_rcpts=tuple(str(r) for r in rcpts),
-        client_ip=session.get("client_ip"),
-        client_helo=session.get("helo"),
+        envelope_from=_text(session.get("mail_from")),
+        envelope_rcpts=_recipients(session.get("rcpt_to")),
+        client_ip=_text(session.get("client_ip")),
+        client_helo=_text(session.get("helo")),
         session=session,
         label=raw.label,
     )
