@@ -46,3 +46,9 @@ def test_country_shares_are_of_all_spam_and_the_unknown_rest_is_stated():
     assert [(c["country"], c["share"]) for c in got["spam_countries"]] == [("BR", 0.2),
                                                                            ("US", 0.1)]
     assert got["spam_country_unknown_share"] == 0.7
+
+
+def test_a_sliver_of_unattributed_mail_is_not_shown_as_zero():
+    got = {"botnets": ["Bagle"], "botnet_shares": [{"botnet": "Bagle", "share": 0.9996},
+                                                   {"botnet": None, "share": 0.0004}]}
+    assert senders(got) == "Bagle 100.0%, no botnet under 0.1%"

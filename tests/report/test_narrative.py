@@ -1,10 +1,11 @@
-from spamintel.report.narrative import amount, day_name, month_name, narrative
+from spamintel.report.narrative import amount, day_name, month_name, narrative, per_day
 
 
 def test_formatting():
     assert amount(13.82e9) == "13.82bn" and amount(4_100_000) == "4.10m" and amount(12) == "12"
     assert amount(None) == "n/a"
     assert month_name("2011-03") == "March 2011" and day_name("2011-03-16") == "16 March"
+    assert per_day(1.23) == "1.2" and per_day(12.4) == "12" and per_day(3.2e9) == "3.20bn"
 
 
 def test_story_names_dates_and_magnitudes(march):

@@ -22,6 +22,11 @@ def amount(x: float | None, unit: str = "") -> str:
     return f"{x:.0f}{unit}"
 
 
+def per_day(x: float | None) -> str:
+    """A daily figure: ``amount``, with a decimal below ten (1.2 messages a day, not 1)."""
+    return f"{x:.1f}" if x is not None and abs(x) < 10 else amount(x)
+
+
 def pct(x: float | None, digits: int = 1) -> str:
     """A share as a percentage."""
     return "n/a" if x is None else f"{100 * x:.{digits}f}%"
@@ -55,7 +60,7 @@ def _volume(f: dict[str, Any]) -> str:
                 f"{amount(g['value'])} spam {g['unit']} per day worldwide (95% interval "
                 f"{amount(g['low'])}–{amount(g['high'])})"
                 f"{_change(ch['global_spam_per_day_relative'], ' on ' + prev)}.")
-    return (f"In {month_name(f['month'])} the sensors saw {amount(g['value'])} spam messages "
+    return (f"In {month_name(f['month'])} the sensors saw {per_day(g['value'])} spam messages "
             f"per day{_change(ch['global_spam_per_day_relative'], ' on ' + prev)}; no "
             "calibration was given, so no world total is estimated.")
 

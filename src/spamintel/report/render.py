@@ -15,7 +15,7 @@ from markupsafe import Markup
 
 from spamintel.report.charts import botnet_daily_svg, daily_volume_svg
 from spamintel.report.figures import MIN_SENDER_SHARE
-from spamintel.report.narrative import amount, month_name, pct
+from spamintel.report.narrative import amount, month_name, pct, per_day
 
 FORMATS = ("html", "pdf", "md", "json")
 
@@ -62,7 +62,7 @@ def senders(campaign: dict[str, Any]) -> str:
     none = sum(s["share"] for s in shares if s["botnet"] is None)
     stray = [s for s in shares if s["botnet"] is not None and s["botnet"] not in named]
     if none:
-        parts.append(f"no botnet {pct(none)}")
+        parts.append(f"no botnet {pct(none) if none >= 0.0005 else 'under 0.1%'}")
     if stray:
         others = "1 other" if len(stray) == 1 else f"{len(stray)} others"
         each = "" if len(stray) == 1 else " each"
@@ -91,7 +91,7 @@ def headline_cards(f: dict[str, Any]) -> list[dict[str, str]]:
     g = h["global_spam_per_day"]
     vs = f" vs {prev}"
     cards = [
-        (amount(g["value"]), f"spam {g['unit']} / day",
+        (per_day(g["value"]), f"spam {g['unit']} / day",
          _rel(ch["global_spam_per_day_relative"])),
         (pct(h["spam_rate"]), "spam rate", _points(ch["spam_rate_points"])),
         (pct(h["botnet_share"]), "spam from botnets", _points(ch["botnet_share_points"])),
