@@ -118,3 +118,24 @@ def test_a_botnet_that_slowed_down_took_nothing_over_whatever_its_share():
     series.daily["Slower"], series.observed["Slower"] = steady * 1e6, steady
     series.global_daily = gone * 1e6 + steady * 1e6
     assert [d["botnet"] for d in displacement(series, event, AnalyzeConfig())] == ["Slower"]
+
+
+def test_botnets_stopping_together_share_one_loss_and_take_nothing_from_each_other():
+    from datetime import timedelta
+
+    from spamintel.analyze.changes import SeriesSet, detect
+    from spamintel.config import AnalyzeConfig
+
+    # two botnets stop on the same day (3,000 and 1,000 a day); a third grows by 1,000
+    days = [date(2011, 4, 1) + timedelta(days=i) for i in range(40)]
+    big = np.r_[np.full(20, 3000.0), np.zeros(20)]
+    small = np.r_[np.full(20, 1000.0), np.zeros(20)]
+    taker = np.r_[np.full(20, 2000.0), np.full(20, 3000.0)]
+    daily = {"Big": big, "Small": small, "Taker": taker}
+    series = SeriesSet(days, daily, big + small + taker, {}, {}, "messages",
+                       observed=dict(daily))
+    stops = [e for e in detect(series, AnalyzeConfig()) if e["type"] == "takedown"]
+    assert sorted(e["botnet"] for e in stops) == ["Big", "Small"]
+    for e in stops:
+        assert [d["botnet"] for d in e["displaced_to"]] == ["Taker"]
+        assert e["displaced_to"][0]["share_of_loss"] == pytest.approx(0.25, abs=0.01)

@@ -32,3 +32,14 @@ def test_story_says_how_much_spam_has_no_known_country(march):
     assert "BR (1.0%)" in text and "source country of 98.0% of spam is not known" in text
     f["spam_country_unknown_share"] = 0.0
     assert "not known" not in " ".join(narrative(f))
+
+
+def test_botnets_taken_down_together_are_one_sentence(march):
+    f = dict(march)
+    (rustock,) = [e for e in march["events"] if e["type"] == "takedown"]
+    other = {**rustock, "botnet": "Mega-D", "magnitude": -2.0e9}
+    f["events"] = [rustock, other]
+    text = " ".join(narrative(f))
+    assert text.count("stopped sending") == 1 and text.count("Taking over") <= 1
+    assert "Rustock and Mega-D stopped sending" in text
+    assert f"(Rustock {amount(-rustock['magnitude'])}, Mega-D 2.00bn)" in text

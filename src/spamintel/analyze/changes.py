@@ -78,18 +78,23 @@ def _shares(s: SeriesSet, x: np.ndarray, i: int, w: int) -> tuple[float, float]:
     return (x[b].sum() / gb if gb > 0 else 0.0), (x[a].sum() / ga if ga > 0 else 0.0)
 
 
-def displacement(s: SeriesSet, event: dict, cfg: AnalyzeConfig) -> list[dict]:
+def displacement(s: SeriesSet, event: dict, cfg: AnalyzeConfig,
+                 stopped: list[dict] | None = None) -> list[dict]:
     """Botnets that took over after ``event``'s botnet stopped: those whose output grew
     (z of at least ``T_MIN`` and ``displacement_min_ratio``) or whose share of all
     spam rose by ``displacement_min_share_points`` while their output held (not lower
     at 95% confidence: when every botnet slows down, as at Christmas, the shares of those
-    left rise, but none took anything over); largest share gain first."""
+    left rise, but none took anything over); largest share gain first. ``stopped``: every
+    stop of that day (``event`` among them); when several botnets stop together, what the
+    others took over is a share of their loss together, and none of them is a taker."""
     i = s.days.index(event["date"])
-    lost = max(event["level_before"] - event["level_after"], 0.0)
+    stopped = stopped or [event]
+    lost = sum(max(e["level_before"] - e["level_after"], 0.0) for e in stopped)
+    gone = {e["botnet"] for e in stopped}
     w = cfg.window_days
     out = []
     for name, x in s.daily.items():
-        if name == event["botnet"]:
+        if name in gone:
             continue
         before, after, t = _window_change(x, i, w)
         obs = s.observed.get(name)
@@ -176,8 +181,14 @@ def detect(s: SeriesSet, cfg: AnalyzeConfig) -> list[dict]:
     for e in events:
         if e["type"] in STOPS:
             _refine_stop(s, e, w)
+    stops_on: dict[date, list[dict]] = {}
+    for e in events:
+        if e["type"] in STOPS:
+            stops_on.setdefault(e["date"], []).append(e)
+    for e in events:
         e["unit"] = s.unit
         e["global_change"] = _global_change(s, e["date"], w) if e["date"] in s.days else None
-        e["displaced_to"] = displacement(s, e, cfg) if e["type"] in STOPS else []
+        e["displaced_to"] = (displacement(s, e, cfg, stops_on[e["date"]])
+                             if e["type"] in STOPS else [])
         e["event_id"] = f"{e['type']}:{e['botnet'] or 'global'}:{e['date'].isoformat()}"
     return sorted(events, key=lambda e: (e["date"], e["type"], e["botnet"] or ""))

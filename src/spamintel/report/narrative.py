@@ -104,19 +104,32 @@ def _taker(d: dict[str, Any]) -> str:
     return text + f" (+{amount(d.get('increase'))}/day)"
 
 
-def _event(e: dict[str, Any]) -> str:
+def _when(e: dict[str, Any]) -> str:
     when = day_name(e["date"])
-    if e["time"]:
-        when += f" (about {e['time'][11:16]} UTC)"
-    name = e["botnet"] or "All spam"
+    return when + (f" (about {e['time'][11:16]} UTC)" if e["time"] else "")
+
+
+def _takedown(group: list[dict[str, Any]]) -> str:
+    """One sentence for the botnets taken down together (same day and hour), largest
+    first: their loss together, and who took over (the same takers for all of them)."""
+    group = sorted(group, key=lambda e: e["magnitude"] or 0)
+    names = [e["botnet"] or "All spam" for e in group]
+    lost = sum(abs(e["magnitude"] or 0) for e in group)
+    who = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+    s = (f"On {_when(group[0])} {who} stopped sending and stayed silent: a loss of about "
+         f"{amount(lost)} per day")
+    if len(group) > 1:
+        s += " (" + ", ".join(f"{n} {amount(abs(e['magnitude'] or 0))}"
+                              for n, e in zip(names, group, strict=True)) + ")"
+    if group[0]["global_change"] is not None:
+        s += f"; all spam {_change(group[0]['global_change'])[2:]} week on week"
+    moved = [_taker(d) for d in group[0]["displaced_to"]]
+    return s + (". Taking over: " + "; ".join(moved) + "." if moved else ".")
+
+
+def _event(e: dict[str, Any]) -> str:
+    when, name = _when(e), e["botnet"] or "All spam"
     lvl = amount(abs(e["magnitude"] or 0))
-    if e["type"] == "takedown":
-        s = (f"On {when} {name} stopped sending and stayed silent: a loss of about {lvl} "
-             f"per day")
-        if e["global_change"] is not None:
-            s += f"; all spam {_change(e['global_change'])[2:]} week on week"
-        moved = [_taker(d) for d in e["displaced_to"]]
-        return s + (". Taking over: " + "; ".join(moved) + "." if moved else ".")
     texts = {
         "pause": f"On {when} {name} paused (about {lvl} per day before).",
         "resume": f"On {when} {name} resumed sending (about {lvl} per day).",
@@ -155,7 +168,13 @@ def narrative(f: dict[str, Any]) -> list[str]:
     order = {"takedown": 0, "new_botnet": 1, "pause": 2, "resume": 3, "surge": 4,
              "content_switch": 5}
     events.sort(key=lambda e: (order.get(e["type"], 9), e["date"]))
-    if events:
-        paras.append(" ".join(_event(e) for e in events))
+    together: dict[tuple, list[dict[str, Any]]] = {}
+    for e in events:
+        if e["type"] == "takedown":
+            together.setdefault((e["date"], e["time"]), []).append(e)
+    told = [_takedown(g) for g in together.values()]
+    told += [_event(e) for e in events if e["type"] != "takedown"]
+    if told:
+        paras.append(" ".join(told))
     paras += [_categories(f), _geography(f)]
     return [p for p in paras if p]
