@@ -1,6 +1,7 @@
 from datetime import UTC, date, datetime, timedelta
 
 import numpy as np
+import pytest
 
 from spamintel.analyze.silences import (
     best_split,
@@ -183,3 +184,13 @@ def test_a_small_sender_s_empty_evening_does_not_date_its_pause_a_day_early():
     big = {h: 100 * n for h, n in hourly.items()}
     pause = silence_events(100 * x, days, big, 0.05, 7, 7)[0]
     assert pause["date"] == date(2010, 12, 30)
+
+
+def test_a_resume_after_a_short_pause_is_measured_from_the_silence():
+    # a hundred a day, silent for four days: the resume brings back a hundred a day, not
+    # a hundred less the three busy days a week-long window would mix in
+    x = np.full(60, 100.0)
+    x[30:34] = 0.0
+    resume = [e for e in silence_events(x, DAYS[:60], {}, 0.05, 7, 7) if e["type"] == "resume"]
+    assert [e["date"] for e in resume] == [DAYS[34]]
+    assert resume[0]["magnitude"] == pytest.approx(100.0)

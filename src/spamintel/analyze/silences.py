@@ -231,7 +231,7 @@ def silence_events(x: np.ndarray, days: list[date], hourly: dict[datetime, float
             first = first_sustained(x, run.stop, start=_own_start(obs, run, window))
             if first >= MIN_LEAD_DAYS and _expected(obs, first, first + window,
                                                     first) >= MIN_EXPECTED:
-                out.append(_onset("new_botnet", x, days, hourly, first, window))
+                out.append(_onset("new_botnet", x, days, hourly, first, window, run.start))
         if at_start or _evidence(obs, run.start - window, run.start, run.start, run.days,
                                  dispersion) < MIN_EXPECTED:
             continue
@@ -250,7 +250,7 @@ def silence_events(x: np.ndarray, days: list[date], hourly: dict[datetime, float
         out.append(_event(kind, event_day(at, first, hourly, days), at, conf, before, after,
                           f"silent for {run.days} day(s) from {first.isoformat()}"))
         if not at_end:
-            out.append(_onset("resume", x, days, hourly, run.stop, window))
+            out.append(_onset("resume", x, days, hourly, run.stop, window, run.start))
     return out
 
 
@@ -303,14 +303,17 @@ def _earliest_rise(obs: np.ndarray, run: Run, window: int) -> int | None:
 
 
 def _onset(kind: str, x: np.ndarray, days: list[date], hourly: dict[datetime, float],
-           i: int, window: int) -> dict:
+           i: int, window: int, quiet_from: int) -> dict:
+    """A sender starting (again) on day ``i`` after the silent days from ``quiet_from``:
+    its level before is that of the silence (the week before, at most), so a pause
+    shorter than a week does not mix the level it paused from into the change."""
     first = days[i]
     at = split_hour(hourly, first - timedelta(days=1), rising=True)
     if at is not None and not (first - timedelta(days=1) <= at.date() <= first):
         at = None
     active = int(np.sum(x[i:i + 2 * window] > 0))
     conf = 0.5 + 0.5 * min(1.0, active / window)
-    before = _mean(x, i - window, i)
+    before = _mean(x, max(i - window, quiet_from), i)
     after = _mean(x, i + 1, i + 1 + window)
     day = event_day(at, first, hourly, days)
     return _event(kind, day, at, conf, before, after, f"active from {day.isoformat()}")
