@@ -27,3 +27,8 @@ def test_missing_or_malformed_traits_leave_their_part_out():
                      "client_cc": {"DE": "x", "FR": 1.0}}) == "countries: FR 100%"
     long = "M" * 200
     assert describe({"x_mailer": {long: 1.0}}) == f"X-Mailer: {'M' * 59}… 100%"
+
+
+def test_a_cluster_on_as_many_campaigns_as_are_kept_may_have_more():
+    top = {f"c-{i}": 0.1 for i in range(8)}
+    assert describe({"campaign_id": top}) == "8+ campaigns of 1%+ of its mail"
