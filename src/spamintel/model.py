@@ -16,6 +16,10 @@ from typing import Any
 import pyarrow as pa
 
 VERDICTS = ("ham", "spam", "phish", "malware")
+# The ``traits`` JSON of a sender cluster (``botnet_clusters``): per trait, the shares of
+# its most common values, at most TRAIT_TOP_VALUES of them; an absent value is TRAIT_NULL.
+TRAIT_TOP_VALUES = 8
+TRAIT_NULL = "(null)"
 
 
 @dataclass(frozen=True, slots=True)

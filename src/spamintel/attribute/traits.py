@@ -14,11 +14,13 @@ from collections import defaultdict
 import duckdb
 import pyarrow as pa
 
+from spamintel.model import TRAIT_NULL, TRAIT_TOP_VALUES
+
 TRAIT_COLUMNS = ("smtp_dialect_fp", "header_order_fp", "message_id_shape", "date_shape",
                  "x_mailer", "boundary_shape", "content_type", "client_cc", "client_asn",
                  "campaign_id")
-TOP_VALUES = 8
-NULL = "(null)"
+TOP_VALUES = TRAIT_TOP_VALUES
+NULL = TRAIT_NULL
 
 
 def _top_values(con: duckdb.DuckDBPyConnection, column: str) -> dict[int, dict[str, float]]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from spamintel.attribute.traits import NULL, TOP_VALUES
+from spamintel.model import TRAIT_NULL, TRAIT_TOP_VALUES
 
 MAX_VALUE_CHARS = 60
 MIN_CAMPAIGN_SHARE = 0.01
@@ -28,19 +28,19 @@ def _shares(values: Any, top: int) -> str:
 
 
 def _short(value: str) -> str:
-    if value == NULL:
+    if value == TRAIT_NULL:
         return "none"
     return value if len(value) <= MAX_VALUE_CHARS else value[:MAX_VALUE_CHARS - 1] + "…"
 
 
 def _campaigns(values: Any) -> str:
     """How many campaigns carry 1% or more of the cluster's mail; the store keeps its
-    ``TOP_VALUES`` largest, so when all of those do, there may be more ("8+")."""
+    ``TRAIT_TOP_VALUES`` largest, so when all of those do, there may be more ("8+")."""
     if not isinstance(values, dict):
         return ""
     n = sum(1 for v, s in values.items()
-            if v != NULL and isinstance(s, int | float) and s >= MIN_CAMPAIGN_SHARE)
-    more = "+" if n >= TOP_VALUES else ""
+            if v != TRAIT_NULL and isinstance(s, int | float) and s >= MIN_CAMPAIGN_SHARE)
+    more = "+" if n >= TRAIT_TOP_VALUES else ""
     return "" if n == 0 else f"{n}{more} campaign{'s' if n > 1 else ''} of 1%+ of its mail"
 
 
