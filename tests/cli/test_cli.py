@@ -38,3 +38,11 @@ def test_query_table_prints_hostile_values_as_text(tmp_path):
     assert res.exit_code == 0, res.output
     assert "[/x] [bold]hi[/bold]" in res.stdout and "[/s]" in res.stdout
     assert "\x1b[2J" not in res.stdout
+
+
+def test_a_mistyped_month_is_an_error_not_an_empty_report(tmp_path):
+    for month in ("2011-13", "March", "2011-03\r-x"):
+        res = runner.invoke(app, ["report", "--store", str(tmp_path), "--month", month,
+                                  "--out", str(tmp_path / "r")])
+        assert res.exit_code != 0 and "YYYY-MM" in res.output and "Traceback" not in res.output
+    assert not (tmp_path / "r").exists()

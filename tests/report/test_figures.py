@@ -1,3 +1,5 @@
+import pytest
+
 """Campaigns of the month: who sent each, by share, without strays listed as senders."""
 
 from datetime import date
@@ -52,3 +54,12 @@ def test_a_sliver_of_unattributed_mail_is_not_shown_as_zero():
     got = {"botnets": ["Bagle"], "botnet_shares": [{"botnet": "Bagle", "share": 0.9996},
                                                    {"botnet": None, "share": 0.0004}]}
     assert senders(got) == "Bagle 100.0%, no botnet under 0.1%"
+
+
+def test_months_are_read_leniently_and_written_one_way():
+    from spamintel.report.figures import normalize_month
+
+    assert normalize_month("2011-3") == "2011-03" == normalize_month(" 2011-03\r\n")
+    for bad in ("2011-00", "2011-13", "11-03", "2011/03", ""):
+        with pytest.raises(ValueError, match="YYYY-MM"):
+            normalize_month(bad)

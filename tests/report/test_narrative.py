@@ -43,3 +43,11 @@ def test_botnets_taken_down_together_are_one_sentence(march):
     assert text.count("stopped sending") == 1 and text.count("Taking over") <= 1
     assert "Rustock and Mega-D stopped sending" in text
     assert f"(Rustock {amount(-rustock['magnitude'])}, Mega-D 2.00bn)" in text
+
+
+def test_a_month_without_spam_says_so(march):
+    f = dict(march)
+    f["headline"] = dict(march["headline"])
+    f["headline"]["global_spam_per_day"] = {"value": None, "low": None, "high": None,
+                                            "unit": None, "basis": "observed"}
+    assert narrative(f)[0] == "In March 2011 the sensors saw no spam."

@@ -8,6 +8,7 @@ import typer
 
 from spamintel.cli._app import app
 from spamintel.report import collect, write_report
+from spamintel.report.figures import normalize_month
 from spamintel.store import Store
 
 
@@ -19,6 +20,10 @@ def report_cmd(
     formats: str = typer.Option("html,md,json", "--format", help="Comma-separated formats."),
 ) -> None:
     """Write the month's report in the requested formats and print their paths."""
+    try:
+        month = normalize_month(month)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--month") from exc
     figures = collect(Store(store), month)
     for path in write_report(figures, out, tuple(f.strip() for f in formats.split(","))):
         typer.echo(str(path))

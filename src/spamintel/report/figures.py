@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import date
 from typing import Any
 
@@ -16,6 +17,18 @@ from spamintel.store.spam import spam_sql
 
 TOP_N = 10
 MIN_SENDER_SHARE = 0.01  # a campaign's botnets: those sending at least this share of it
+
+
+_MONTH = re.compile(r"\s*(\d{4})-(\d{1,2})\s*")
+
+
+def normalize_month(month: str) -> str:
+    """``month`` as ``YYYY-MM`` ("2011-3 " → "2011-03"); ValueError for anything else, so
+    a mistyped month is an error rather than a report of nothing."""
+    m = _MONTH.fullmatch(month)
+    if not m or not 1 <= int(m.group(2)) <= 12:
+        raise ValueError(f"month must be YYYY-MM, not {month!r}")
+    return f"{int(m.group(1)):04d}-{int(m.group(2)):02d}"
 
 
 def month_bounds(month: str) -> tuple[date, date]:
@@ -140,6 +153,7 @@ def _clusters(con, names: list[str]) -> list[dict[str, Any]]:
 
 def collect(store: Store, month: str, acfg: AnalyzeConfig | None = None) -> dict[str, Any]:
     """All figures of ``month``: traffic, headline, botnets, events, series, narrative."""
+    month = normalize_month(month)
     start, end = month_bounds(month)
     con = store.connect()
     p = [start, end]

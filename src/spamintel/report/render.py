@@ -91,7 +91,7 @@ def headline_cards(f: dict[str, Any]) -> list[dict[str, str]]:
     g = h["global_spam_per_day"]
     vs = f" vs {prev}"
     cards = [
-        (per_day(g["value"]), f"spam {g['unit']} / day",
+        (per_day(g["value"]), f"spam {g['unit'] or 'messages'} / day",
          _rel(ch["global_spam_per_day_relative"])),
         (pct(h["spam_rate"]), "spam rate", _points(ch["spam_rate_points"])),
         (pct(h["botnet_share"]), "spam from botnets", _points(ch["botnet_share_points"])),
