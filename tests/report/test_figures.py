@@ -1,10 +1,10 @@
-import pytest
 
 """Campaigns of the month: who sent each, by share, without strays listed as senders."""
 
 from datetime import date
 
 import duckdb
+import pytest
 
 from spamintel.report.figures import _senders, _traffic
 from spamintel.report.render import senders
