@@ -45,4 +45,7 @@ def test_a_mistyped_month_is_an_error_not_an_empty_report(tmp_path):
         res = runner.invoke(app, ["report", "--store", str(tmp_path), "--month", month,
                                   "--out", str(tmp_path / "r")])
         assert res.exit_code != 0 and "YYYY-MM" in res.output and "Traceback" not in res.output
+    res = runner.invoke(app, ["report", "--store", str(tmp_path), "--month", "2011-03",
+                              "--out", str(tmp_path / "r"), "--format", "html,xls"])
+    assert res.exit_code != 0 and "unknown format 'xls'" in res.output
     assert not (tmp_path / "r").exists()
