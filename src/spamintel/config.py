@@ -212,27 +212,53 @@ class Config:
     attribute: AttributeConfig = field(default_factory=AttributeConfig)
 
 
-def _build(cls: type[T], data: dict[str, Any], where: str) -> T:
+class ConfigError(ValueError):
+    """A configuration file that cannot be read, or a key or value it may not hold."""
+
+
+def _kind_ok(value: Any, default: Any) -> bool:
+    """Whether ``value`` from a file may replace ``default``: the same kind of value (a
+    whole number where a number is expected, any list where a list is)."""
+    if default is None:
+        return True
+    if isinstance(default, bool):
+        return isinstance(value, bool)
+    if isinstance(default, int | float):
+        return isinstance(value, int | float) and not isinstance(value, bool) and (
+            isinstance(default, float) or isinstance(value, int))
+    if isinstance(default, tuple):
+        return isinstance(value, list | tuple)
+    return isinstance(value, type(default))
+
+
+def _build(cls: type[T], data: Any, where: str) -> T:
+    if not isinstance(data, dict):
+        raise ConfigError(f"config {where.rstrip('.') or 'file'} must be a table")
     known = {f.name: f for f in dataclasses.fields(cls)}  # type: ignore[arg-type]
     kwargs: dict[str, Any] = {}
     for key, value in data.items():
         if key not in known:
-            raise ValueError(f"unknown config key {where}{key}")
+            raise ConfigError(f"unknown config key {where}{key}")
         default = getattr(cls(), key)
         if dataclasses.is_dataclass(default):
             kwargs[key] = _build(type(default), value, f"{where}{key}.")
-        elif isinstance(default, tuple):
-            kwargs[key] = tuple(value)
+        elif not _kind_ok(value, default):
+            raise ConfigError(f"config key {where}{key} takes a {type(default).__name__}, "
+                              f"not {value!r}")
         else:
-            kwargs[key] = value
+            kwargs[key] = tuple(value) if isinstance(default, tuple) else value
     return cls(**kwargs)
 
 
 def load_config(path: str | Path | None = None) -> Config:
-    """Load a TOML config file; ``None`` gives the built-in defaults."""
+    """Load a TOML config file; ``None`` gives the built-in defaults. A file that cannot
+    be read or parsed, an unknown key or a value of the wrong kind is a ``ConfigError``."""
     if path is None:
         return Config()
-    with open(path, "rb") as fh:
-        data = tomllib.load(fh)
+    try:
+        with open(path, "rb") as fh:
+            data = tomllib.load(fh)
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise ConfigError(f"cannot read config {path}: {exc}") from exc
     data.pop("trap", None)  # the trap sensor's table: spamintel.sources.trap.load_trap_config
     return _build(Config, data, "")

@@ -49,3 +49,21 @@ def test_a_mistyped_month_is_an_error_not_an_empty_report(tmp_path):
                               "--out", str(tmp_path / "r"), "--format", "html,xls"])
     assert res.exit_code != 0 and "unknown format 'xls'" in res.output
     assert not (tmp_path / "r").exists()
+
+
+def test_wrong_options_are_usage_errors_not_tracebacks(tmp_path):
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[analyze]\nwindow_days = 'x'\n")
+    broken = tmp_path / "bad.json"
+    broken.write_text("{not json")
+    store = tmp_path / "s"
+    store.mkdir()
+    for args, hint in ((["analyze", "--store", str(store), "--config", str(bad)], "window_days"),
+                       (["analyze", "--store", str(store), "--calibration", str(broken)],
+                        "cannot read calibration"),
+                       (["analyze", "--store", str(tmp_path / "typo")], "no store at"),
+                       (["query", "--store", str(tmp_path / "typo"), "SELECT 1"], "no store at"),
+                       (["classify", str(bad), "--config", str(bad)], "window_days")):
+        res = runner.invoke(app, args)
+        assert res.exit_code == 2 and "Traceback" not in res.output, args
+        assert hint in " ".join(res.output.split()), (args, res.output)

@@ -9,8 +9,7 @@ import typer
 
 from spamintel.analyze import analyze
 from spamintel.analyze.calibration import load_calibration, with_calibration
-from spamintel.cli._app import app
-from spamintel.config import load_config
+from spamintel.cli._app import app, config_from, existing_store
 from spamintel.store import Store
 
 
@@ -24,12 +23,16 @@ def analyze_cmd(
                                      help="Run botnet attribution first."),
 ) -> None:
     """Analyse the store and write the result tables; print a summary."""
-    cfg = load_config(config)
+    cfg = config_from(config)
     if calibration:
-        cfg = with_calibration(cfg, load_calibration(calibration))
+        try:
+            cfg = with_calibration(cfg, load_calibration(calibration))
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            raise typer.BadParameter(f"cannot read calibration {calibration}: {exc}",
+                                     param_hint="--calibration") from exc
     if not attribution:
         cfg = replace(cfg, analyze=replace(cfg.analyze, run_attribution=False))
-    summary = analyze(Store(store), cfg)
+    summary = analyze(Store(existing_store(store)), cfg)
     typer.echo(f"{summary.days} days, {len(summary.botnets)} botnets "
                f"({', '.join(summary.botnets[:12])}), {summary.events} events; "
                f"calibration: {summary.calibration}, unit: {summary.unit}; mixed sensors: "

@@ -9,8 +9,7 @@ from pathlib import Path
 import typer
 
 from spamintel.classify.run import classify_sources
-from spamintel.cli._app import app
-from spamintel.config import load_config
+from spamintel.cli._app import app, config_from
 
 
 @app.command("classify")
@@ -21,7 +20,7 @@ def classify_cmd(
     config: Path | None = typer.Option(None, "--config", help="TOML configuration file."),
 ) -> None:
     """Classify messages without storing them: spam/ham/phish/malware, score, category."""
-    cfg = load_config(config)
+    cfg = config_from(config)
     if model is not None:
         cfg = dataclasses.replace(
             cfg, classify=dataclasses.replace(cfg.classify, model_path=str(model)))

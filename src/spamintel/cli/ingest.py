@@ -7,8 +7,7 @@ from pathlib import Path
 import typer
 from rich.console import Console
 
-from spamintel.cli._app import app
-from spamintel.config import load_config
+from spamintel.cli._app import app, config_from
 from spamintel.engine import ingest as run_ingest
 from spamintel.sources import iter_sources, load_labels
 from spamintel.store import Store
@@ -32,7 +31,7 @@ def ingest_cmd(
 
         follow_forever(sources[0], store, config, workers)
         return
-    cfg = load_config(config)
+    cfg = config_from(config)
     labeler = load_labels(labels) if labels else None
     items = iter_sources(sources, sensor=sensor, cfg=cfg.sources, labeler=labeler)
     stats = run_ingest(items, Store(store), cfg, workers=workers, progress=progress)

@@ -13,7 +13,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from spamintel.cli._app import app
+from spamintel.cli._app import app, existing_store
 from spamintel.store import Store
 
 
@@ -24,7 +24,7 @@ def query_cmd(
     fmt: str = typer.Option("table", "--format", help="table|csv|json"),
 ) -> None:
     """Run SQL against the store and print the result."""
-    con = Store(store).connect()
+    con = Store(existing_store(store)).connect()
     try:
         cur = con.execute(sql)
     except Exception as exc:  # noqa: BLE001 - show DuckDB's message, not a traceback

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from spamintel.cli._app import app
+from spamintel.cli._app import app, existing_store
 from spamintel.report import collect, write_report
 from spamintel.report.figures import normalize_month
 from spamintel.report.render import FORMATS
@@ -30,6 +30,6 @@ def report_cmd(
     if unknown:
         raise typer.BadParameter(f"unknown format {unknown[0]!r}; choose from "
                                  f"{', '.join(FORMATS)}", param_hint="--format")
-    figures = collect(Store(store), month)
+    figures = collect(Store(existing_store(store)), month)
     for path in write_report(figures, out, wanted):
         typer.echo(str(path))
