@@ -27,8 +27,11 @@ def methodology(f: dict[str, Any]) -> list[str]:
     return [
         volume,
         f"Spam, virus and phishing rates are measured on mail of the sensors that see all "
-        f"mail ({basis}), with Wilson 95% intervals; trap sensors see only spam and are left "
-        "out of them. Malicious links are counted over spam from all sensors.",
+        f"mail ({basis}), with 95% intervals; trap sensors see only spam and are left "
+        "out of them. The intervals cover sampling only: legitimate mail the classifier "
+        "calls spam, which no sensor can measure, raises the spam rate beyond them, and "
+        "with it the virus and phishing rates, which are shares of spam times the spam "
+        "rate. Malicious links are counted over spam from all sensors.",
         "Botnet names come from analyst-readable signatures and from unsupervised sender "
         "clustering; clusters without a matching signature are reported as unknown-<n>. "
         "The share of spam from botnets counts spam attributed to any of them.",
