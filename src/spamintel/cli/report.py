@@ -9,7 +9,7 @@ import typer
 from spamintel.cli._app import app, existing_store
 from spamintel.report import collect, write_report
 from spamintel.report.figures import normalize_month
-from spamintel.report.render import FORMATS
+from spamintel.report.render import check_formats
 from spamintel.store import Store
 
 
@@ -25,11 +25,10 @@ def report_cmd(
         month = normalize_month(month)
     except ValueError as exc:
         raise typer.BadParameter(str(exc), param_hint="--month") from exc
-    wanted = tuple(f.strip() for f in formats.split(","))
-    unknown = [f for f in wanted if f not in FORMATS]
-    if unknown:
-        raise typer.BadParameter(f"unknown format {unknown[0]!r}; choose from "
-                                 f"{', '.join(FORMATS)}", param_hint="--format")
+    try:
+        wanted = check_formats(tuple(f.strip() for f in formats.split(",")))
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--format") from exc
     figures = collect(Store(existing_store(store)), month)
     for path in write_report(figures, out, wanted):
         typer.echo(str(path))

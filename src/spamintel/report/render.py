@@ -206,13 +206,19 @@ def to_html(figures: dict[str, Any]) -> str:
         botnet_chart=botnet_chart, class_chart=class_chart)
 
 
+def check_formats(formats: tuple[str, ...]) -> tuple[str, ...]:
+    """``formats`` when each is one of ``FORMATS``; ValueError naming the first that is not."""
+    unknown = [f for f in formats if f not in FORMATS]
+    if unknown:
+        raise ValueError(f"unknown format {unknown[0]!r}; choose from {', '.join(FORMATS)}")
+    return formats
+
+
 def write_report(figures: dict[str, Any], out: Path, formats: tuple[str, ...]) -> list[Path]:
     """Write the requested formats into ``out``; return the written paths."""
     from spamintel.report.pdf import write_pdf
 
-    unknown = [f for f in formats if f not in FORMATS]
-    if unknown:
-        raise ValueError(f"unknown format {unknown[0]!r}; choose from {', '.join(FORMATS)}")
+    check_formats(formats)
     out.mkdir(parents=True, exist_ok=True)
     writers = {"html": to_html, "md": to_markdown, "json": to_json}
     paths = []
