@@ -32,3 +32,16 @@ def test_train_on_own_mail_then_classify_with_it(tmp_path):
     result = runner.invoke(app, ["classify", "--model", str(out), "--json",
                                  str(tmp_path / "spam" / "0.eml")])
     assert '"verdict": "spam"' in result.output
+
+
+def test_training_mail_without_a_class_it_needs_is_a_usage_error(tmp_path):
+    # an empty corpora folder, and ham folders with an empty spam folder
+    (tmp_path / "ham").mkdir()
+    (tmp_path / "ham" / "0.eml").write_bytes(make_message())
+    (tmp_path / "spam").mkdir()
+    runner = CliRunner()
+    for args in (["--corpus", str(tmp_path / "spam")],
+                 ["--ham", str(tmp_path / "ham"), "--spam", str(tmp_path / "spam")]):
+        result = runner.invoke(app, ["train", "--out", str(tmp_path / "m.npz"), *args])
+        assert result.exit_code == 2 and "Traceback" not in result.output, result.output
+        assert "needs both ham and spam" in " ".join(result.output.split())

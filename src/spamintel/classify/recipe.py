@@ -71,10 +71,24 @@ def train(examples: Sequence[Example], version: str, params: TrainParams | None 
     return fit_model(train_ex, params, meta)
 
 
+class TrainingDataError(ValueError):
+    """The mail given for training lacks a class it needs (ham, or spam/phishing)."""
+
+
+def _check_classes(messages: Sequence[Labelled], where: str) -> Counter:
+    counts = Counter(m.label for m in messages)
+    if counts["ham"] == 0 or counts["spam"] + counts["phish"] == 0:
+        raise TrainingDataError(f"training needs both ham and spam (or phish) messages; "
+                                f"{where} gave {dict(counts) or 'none'}")
+    return counts
+
+
 def train_from_corpora(root: Path, out: Path, version: str, names: tuple[str, ...] = CORPORA,
                        workers: int = 2, params: TrainParams | None = None) -> LinearModel:
     """Read the corpora under ``root``, train, and save the model to ``out``."""
-    examples = build_examples(load_corpora(root, names), workers=workers)
+    messages = load_corpora(root, names)
+    _check_classes(messages, f"the corpora under {root}")
+    examples = build_examples(messages, workers=workers)
     return _save(train(examples, version, params, {"manifest": manifest(root, examples)}), out)
 
 
@@ -96,9 +110,7 @@ def train_from_folders(folders: dict[str, Sequence[str | Path]], out: Path, vers
     """Train on a user's own labelled mail and save the model to ``out``. One site's
     mail: the model also learns from its relay and recipient header fields."""
     messages = folder_messages(folders)
-    counts = Counter(m.label for m in messages)
-    if counts["ham"] == 0 or counts["spam"] + counts["phish"] == 0:
-        raise ValueError("training needs both ham and spam (or phish) messages")
+    counts = _check_classes(messages, "the folders")
     examples = build_examples(messages, workers=workers, cache=False, site_headers=True)
     meta = {"manifest": {"own_mail": dict(counts)}}
     return _save(train(examples, version, params or SITE_PARAMS, meta, site_headers=True),

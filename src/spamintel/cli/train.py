@@ -29,7 +29,11 @@ def train_cmd(
         "Robinson probability (default: on for your own mail, off for --corpus)."),
 ) -> None:
     """Train the spam, phishing and category models and compile them into one file."""
-    from spamintel.classify.recipe import train_from_corpora, train_from_folders  # sklearn: slow
+    from spamintel.classify.recipe import (  # sklearn: slow
+        TrainingDataError,
+        train_from_corpora,
+        train_from_folders,
+    )
     from spamintel.classify.train import TrainParams
 
     if corpus is None and not (ham and (spam or phish)):
@@ -37,10 +41,13 @@ def train_cmd(
     fisher = corpus is None if fisher_tokens is None else fisher_tokens
     params = TrainParams(c_spam=tuple(spam_c), spam_damping=tuple(spam_damping),
                          fisher_tokens=fisher)
-    if corpus is not None:
-        model = train_from_corpora(corpus, out, version, tuple(only), workers, params)
-    else:
-        model = train_from_folders({"ham": ham, "spam": spam, "phish": phish}, out, version,
-                                   workers, params)
+    try:
+        if corpus is not None:
+            model = train_from_corpora(corpus, out, version, tuple(only), workers, params)
+        else:
+            model = train_from_folders({"ham": ham, "spam": spam, "phish": phish}, out,
+                                       version, workers, params)
+    except TrainingDataError as exc:
+        raise typer.BadParameter(str(exc)) from exc
     typer.echo(f"model {model.version}: {len(model.tokens)} tokens, "
                f"thresholds {model.meta.get('thresholds')}, written to {out}")
