@@ -63,7 +63,9 @@ def test_wrong_options_are_usage_errors_not_tracebacks(tmp_path):
                         "cannot read calibration"),
                        (["analyze", "--store", str(tmp_path / "typo")], "no store at"),
                        (["query", "--store", str(tmp_path / "typo"), "SELECT 1"], "no store at"),
-                       (["classify", str(bad), "--config", str(bad)], "window_days")):
+                       (["classify", str(bad), "--config", str(bad)], "window_days"),
+                       (["ingest", str(store), "--store", str(store), "--labels",
+                         str(tmp_path / "none")], "does not exist")):
         res = runner.invoke(app, args)
         assert res.exit_code == 2 and "Traceback" not in res.output, args
         assert hint in " ".join(res.output.split()), (args, res.output)

@@ -19,7 +19,8 @@ def ingest_cmd(
     store: Path = typer.Option(..., "--store", help="Event store directory."),
     sensor: str = typer.Option("default", "--sensor", help="Name of the sensor or feed."),
     workers: int = typer.Option(1, "--workers", min=1, help="Parallel worker processes."),
-    labels: Path | None = typer.Option(None, "--labels", help="TREC-style index: 'label path'."),
+    labels: Path | None = typer.Option(None, "--labels", exists=True, dir_okay=False,
+                                       help="TREC-style index: 'label path'."),
     config: Path | None = typer.Option(None, "--config", help="TOML configuration file."),
     progress: bool = typer.Option(True, "--progress/--no-progress", help="Show a progress bar."),
     follow: bool = typer.Option(False, "--follow", help="SOURCES is one trap spool: keep "
