@@ -68,4 +68,4 @@ def test_wrong_options_are_usage_errors_not_tracebacks(tmp_path):
                          str(tmp_path / "none")], "does not exist")):
         res = runner.invoke(app, args)
         assert res.exit_code == 2 and "Traceback" not in res.output, args
-        assert hint in " ".join(res.output.split()), (args, res.output)
+        assert hint in " ".join(res.output.replace("│", " ").split()), (args, res.output)
