@@ -22,6 +22,18 @@ TRAIT_TOP_VALUES = 8
 TRAIT_NULL = "(null)"
 
 
+def session_recipients(session: dict[str, Any]) -> tuple[str, ...]:
+    """The envelope recipients of a session record (``rcpt_to``, see
+    ``spamintel.sources.sessions``), read as found: a lone string is one recipient, and
+    anything but a list of strings (a record from another writer) gives none of it."""
+    value = session.get("rcpt_to")
+    if isinstance(value, str):
+        return (value,) if value else ()
+    if isinstance(value, list | tuple):
+        return tuple(r for r in value if isinstance(r, str))
+    return ()
+
+
 @dataclass(frozen=True, slots=True)
 class RawMessage:
     """One message as a source delivered it, before any parsing.

@@ -178,12 +178,10 @@ def detect(s: SeriesSet, cfg: AnalyzeConfig) -> list[dict]:
                           cfg.surge_ratio):
         e["botnet"], e["scope"] = None, "global"
         events.append(e)
-    for e in events:
-        if e["type"] in STOPS:
-            _refine_stop(s, e, w)
     stops_on: dict[date, list[dict]] = {}
     for e in events:
         if e["type"] in STOPS:
+            _refine_stop(s, e, w)
             stops_on.setdefault(e["date"], []).append(e)
     for e in events:
         e["unit"] = s.unit

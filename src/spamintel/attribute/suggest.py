@@ -9,7 +9,7 @@ import math
 import yaml
 
 from spamintel.attribute.signatures import parse_signature
-from spamintel.attribute.traits import NULL
+from spamintel.model import TRAIT_NULL
 from spamintel.store import Store
 
 HEADER_TRAITS = ("header_order_fp", "message_id_shape", "date_shape", "x_mailer")
@@ -32,9 +32,9 @@ def _covering(shares: dict[str, float], coverage: float, max_values: int) -> lis
 
 
 def _condition(values: list[str]) -> object | None:
-    if values == [NULL]:
+    if values == [TRAIT_NULL]:
         return {"is_null": True}
-    if NULL in values:
+    if TRAIT_NULL in values:
         return None
     return values[0] if len(values) == 1 else {"in": values}
 

@@ -19,18 +19,17 @@ from spamintel.model import TRAIT_NULL, TRAIT_TOP_VALUES
 TRAIT_COLUMNS = ("smtp_dialect_fp", "header_order_fp", "message_id_shape", "date_shape",
                  "x_mailer", "boundary_shape", "content_type", "client_cc", "client_asn",
                  "campaign_id")
-TOP_VALUES = TRAIT_TOP_VALUES
-NULL = TRAIT_NULL
 
 
 def _top_values(con: duckdb.DuckDBPyConnection, column: str) -> dict[int, dict[str, float]]:
     rows = con.execute(f"""
-        WITH c AS (SELECT cluster, coalesce(CAST({column} AS VARCHAR), '{NULL}') AS v,
+        WITH c AS (SELECT cluster, coalesce(CAST({column} AS VARCHAR), '{TRAIT_NULL}') AS v,
                           count(*) AS n FROM t WHERE cluster >= 0 GROUP BY ALL),
              r AS (SELECT *, n / sum(n) OVER (PARTITION BY cluster) AS share,
                           row_number() OVER (PARTITION BY cluster ORDER BY n DESC, v) AS k
                    FROM c)
-        SELECT cluster, v, share FROM r WHERE k <= {TOP_VALUES} ORDER BY cluster, k""").fetchall()
+        SELECT cluster, v, share FROM r WHERE k <= {TRAIT_TOP_VALUES}
+        ORDER BY cluster, k""").fetchall()
     out: dict[int, dict[str, float]] = defaultdict(dict)
     for cluster, value, share in rows:
         out[cluster][value] = round(float(share), 4)
@@ -57,7 +56,7 @@ def _dialect_features(con: duckdb.DuckDBPyConnection) -> dict[int, dict[str, dic
             slot = counts[cluster][key]
             slot[sval] = slot.get(sval, 0) + n / totals[cluster]
     return {c: {k: dict(sorted(((v, round(s, 4)) for v, s in vals.items()),
-                               key=lambda kv: -kv[1])[:TOP_VALUES])
+                               key=lambda kv: -kv[1])[:TRAIT_TOP_VALUES])
                 for k, vals in feats.items()} for c, feats in counts.items()}
 
 

@@ -31,6 +31,8 @@ from collections.abc import Sequence
 from functools import lru_cache
 from typing import Any
 
+from spamintel.model import session_recipients
+
 FP_CHARS = 16
 _VERB = re.compile(r"[A-Za-z]+")
 _ANGLE = re.compile(r"<[^>]+>")  # an empty "<>" (the null sender) is kept as it is
@@ -67,7 +69,7 @@ def dialect_fingerprint(session: dict) -> tuple[str, dict]:
         "data_before_354": _data_before_354(entries),
         "after_error": _after_error(entries),
         "tls": bool(session.get("tls")),
-        "rcpt_count": _count(session.get("rcpt_to")),
+        "rcpt_count": len(session_recipients(session)),
         "index_in_session": _int(session.get("index_in_session")),
         "errors": sum(1 for _, who, text in entries if who == "S" and text[:1] in "45"),
     }
@@ -127,13 +129,6 @@ def _int(value: Any) -> int:
         return int(value)
     except (TypeError, ValueError, OverflowError):
         return 0
-
-
-def _count(value: Any) -> int:
-    """Recipients in a record's ``rcpt_to``: a list's length, one for a lone string."""
-    if isinstance(value, str):
-        return 1 if value else 0
-    return len(value) if isinstance(value, list | tuple) else 0
 
 
 def _strip(text: str) -> str:

@@ -17,6 +17,7 @@ from spamintel.parse.text import without_surrogates
 
 _ENCODED_WORD = re.compile(r"=\?[^?]+\?[bBqQ]\?")
 _WHOLE_WORD = re.compile(r"=\?([^?*]+)(?:\*[^?]*)?\?([bBqQ])\?([^?]*)\?=")
+_NOT_BASE64 = re.compile(r"[^A-Za-z0-9+/]")
 
 
 def split_message(data: bytes) -> tuple[bytes, int, list[str]]:
@@ -97,7 +98,7 @@ def decode_value(value: str, defects: list[str]) -> str:
 def _lenient_word(match: re.Match) -> str:
     charset, kind, payload = match.group(1), match.group(2).upper(), match.group(3)
     if kind == "B":
-        payload = re.sub(r"[^A-Za-z0-9+/]", "", payload)
+        payload = _NOT_BASE64.sub("", payload)
         payload += "=" * (-len(payload) % 4)
         if len(payload) % 4 == 1:  # one stray character cannot be a byte
             payload = payload[:-1]

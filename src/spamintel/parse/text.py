@@ -16,8 +16,6 @@ _BLOCK = re.compile(r"<(?:br|p|div|tr|li|h\d)\b[^>]*>", re.I)
 # Codecs that never decode to a lone surrogate (the common ones: no scan needed).
 _SAFE_CODECS = frozenset({"utf-8", "utf8", "us-ascii", "ascii", "iso-8859-1", "latin-1",
                           "latin1", "windows-1252", "cp1252"})
-
-
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 

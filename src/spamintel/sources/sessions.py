@@ -23,7 +23,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from spamintel.model import RawMessage
+from spamintel.model import RawMessage, session_recipients
 
 SIDECAR_SUFFIX = ".sessions.jsonl"
 
@@ -69,14 +69,6 @@ def _text(value: Any) -> str | None:
     return value if isinstance(value, str) else None
 
 
-def _recipients(value: Any) -> tuple[str, ...]:
-    if isinstance(value, str):
-        return (value,)
-    if isinstance(value, list | tuple):
-        return tuple(r for r in value if isinstance(r, str))
-    return ()
-
-
 def with_session(raw: RawMessage, session: dict[str, Any]) -> RawMessage:
     """Return ``raw`` as a trap-witnessed message carrying ``session``'s envelope data.
     A record is read as it is found: a field of the wrong type is left out, not an
@@ -88,7 +80,7 @@ def with_session(raw: RawMessage, session: dict[str, Any]) -> RawMessage:
         source_kind="trap",
         received_at=_when(session.get("received_at")),
         envelope_from=_text(session.get("mail_from")),
-        envelope_rcpts=_recipients(session.get("rcpt_to")),
+        envelope_rcpts=session_recipients(session),
         client_ip=_text(session.get("client_ip")),
         client_helo=_text(session.get("helo")),
         session=session,
