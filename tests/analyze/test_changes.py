@@ -139,3 +139,46 @@ def test_botnets_stopping_together_share_one_loss_and_take_nothing_from_each_oth
     for e in stops:
         assert [d["botnet"] for d in e["displaced_to"]] == ["Taker"]
         assert e["displaced_to"][0]["share_of_loss"] == pytest.approx(0.25, abs=0.01)
+
+
+def test_a_sender_is_new_only_where_the_sensors_were_watching_before_it():
+    from datetime import timedelta
+
+    from spamintel.analyze.changes import SeriesSet, detect
+    from spamintel.config import AnalyzeConfig
+
+    # an archive: three weeks of a stray message a day, then the feed proper, in which a
+    # botnet sends a fifth of the spam from its first day (the rest is no botnet's)
+    days = [date(2009, 2, 1) + timedelta(days=i) for i in range(120)]
+    sender = np.r_[np.zeros(21), np.full(99, 10.0)]
+
+    def new_botnets(rest: np.ndarray) -> list[tuple[str, date]]:
+        series = SeriesSet(days, {"Sender": sender * 1e6}, (rest + sender) * 1e6, {}, {},
+                           "messages", observed={"Sender": sender},
+                           observed_global=rest + sender)
+        return [(e["botnet"], e["date"]) for e in detect(series, AnalyzeConfig())
+                if e["type"] == "new_botnet"]
+
+    assert new_botnets(np.r_[np.ones(21), np.full(99, 40.0)]) == []
+    # the same botnet after three weeks in which the sensors saw the rest of the spam
+    assert new_botnets(np.full(120, 40.0)) == [("Sender", date(2009, 2, 22))]
+
+
+def test_a_botnet_ramping_up_is_one_arrival_at_the_level_it_reaches():
+    from datetime import timedelta
+
+    from spamintel.analyze.changes import SeriesSet, detect
+    from spamintel.config import AnalyzeConfig
+
+    days = [date(2011, 8, 1) + timedelta(days=i) for i in range(60)]
+    steady = np.full(60, 400.0)
+    # a steep ramp (its end reads as a surge) and a gentle one (no surge)
+    for low in (10.0, 60.0):
+        ramp = np.r_[np.zeros(15), np.linspace(low, 130.0, 7), np.full(38, 140.0)]
+        daily = {"Steady": steady * 1e6, "Ramp": ramp * 1e6}
+        series = SeriesSet(days, daily, sum(daily.values()), {}, {}, "messages",
+                           observed={"Steady": steady, "Ramp": ramp},
+                           observed_global=steady + ramp)
+        found = [e for e in detect(series, AnalyzeConfig()) if e["botnet"] == "Ramp"]
+        assert [(e["type"], e["date"]) for e in found] == [("new_botnet", date(2011, 8, 16))]
+        assert found[0]["magnitude"] == pytest.approx(140e6, rel=0.05), low

@@ -6,6 +6,15 @@ def test_formatting():
     assert amount(None) == "n/a"
     assert month_name("2011-03") == "March 2011" and day_name("2011-03-16") == "16 March"
     assert per_day(1.23) == "1.2" and per_day(12.4) == "12" and per_day(3.2e9) == "3.20bn"
+    # a message a month in a month of 31 days, and a loss of one
+    assert per_day(1 / 31) == "0.032" and per_day(-1 / 31) == "-0.032" and per_day(0) == "0.0"
+
+
+def test_a_small_botnet_reads_at_its_size_not_as_nothing(march):
+    f = dict(march)
+    f["botnets"] = [{**march["botnets"][0], "spam_per_day": {
+        "value": 1 / 31, "low": 0.001, "high": 0.18, "unit": "messages observed"}}]
+    assert "(0.032/day," in " ".join(narrative(f))
 
 
 def test_story_names_dates_and_magnitudes(march):

@@ -44,6 +44,19 @@ def test_markdown_tables_show_readable_figures(march):
     assert "| metric | value | 95% interval | count / of | basis |" in md
 
 
+def test_small_daily_figures_read_at_their_size(march, tmp_path):
+    # an archive's month: one botnet message in 31 days, against a spam a day
+    f = copy.deepcopy(march)
+    f["botnets"] = [{**f["botnets"][0], "spam_per_day": {
+        "value": 1 / 31, "low": 0.001, "high": 0.18, "unit": "messages observed"}}]
+    share = next(r for r in f["rates"] if r["metric"] == "botnet_share")
+    share.update(numerator=1 / 31, denominator=1.0)
+    md = to_markdown(f)
+    assert re.search(r"\|\s*0\.032\s*\|", md) and re.search(r"\|\s*0\.032 / 1\s*\|", md)
+    html = write_report(f, tmp_path, ("html",))[0].read_text()
+    assert "0.032 (0.001–0.2)" in html and "0.032 / 1<" in html
+
+
 def test_markdown_carries_no_tag_or_link_from_a_message(march):
     f = copy.deepcopy(march)
     f["campaigns"] = [{"campaign_id": "c1", "messages": 3, "category": EVIL, "botnets": [EVIL],

@@ -26,7 +26,12 @@ import numpy as np
 
 from spamintel.analyze.estimate import Z95, count_ratio_z
 from spamintel.analyze.levels import content_switches, level_shifts
-from spamintel.analyze.silences import first_sustained, silence_events, silent_runs
+from spamintel.analyze.silences import (
+    MIN_EXPECTED,
+    first_sustained,
+    silence_events,
+    silent_runs,
+)
 from spamintel.config import AnalyzeConfig
 
 T_MIN = 3.0
@@ -38,7 +43,8 @@ class SeriesSet:
     """Inputs of change detection: daily values per botnet and global, hourly counts per
     botnet, daily category counts per botnet; per botnet the messages of every sensor
     (``observed``), those of the sensors behind its estimate (``behind``), which silences
-    are tested on, and its counts' scatter beyond Poisson (``dispersion``, τ²)."""
+    are tested on, and its counts' scatter beyond Poisson (``dispersion``, τ²); the
+    messages of all spam per day (``observed_global``)."""
 
     days: list[date]
     daily: dict[str, np.ndarray]
@@ -52,6 +58,7 @@ class SeriesSet:
     observed: dict[str, np.ndarray] = field(default_factory=dict)
     behind: dict[str, np.ndarray] = field(default_factory=dict)
     dispersion: dict[str, float] = field(default_factory=dict)
+    observed_global: np.ndarray | None = None
 
 
 def _active(x: np.ndarray, fraction: float) -> np.ndarray:
@@ -144,6 +151,54 @@ def _global_change(s: SeriesSet, day: date, w: int) -> float | None:
     return (after - before) / before if before > 0 else None
 
 
+def watched_before(s: SeriesSet, name: str, day: date, w: int) -> bool:
+    """Whether the sensors saw enough spam before a new sender's first ``day`` to have
+    seen the sender there had it been sending: at its share of all spam from that day (the
+    lower of its first ``w`` days and all its days), the days before would have held
+    ``MIN_EXPECTED`` of its messages. A sender present from the start of a feed whose
+    first weeks are thin (an archive's first strays) is not new."""
+    seen, total = s.observed.get(name), s.observed_global
+    if seen is None or total is None:
+        return True
+    i = s.days.index(day)
+    shares = [seen[i:j].sum() / total[i:j].sum() for j in (i + w, len(total))
+              if total[i:j].sum() > 0]
+    return min(shares, default=0.0) * total[:i].sum() >= MIN_EXPECTED
+
+
+def _settle(start: dict, level: float, since: date) -> None:
+    before = start["level_before"]
+    start.update(level_after=level, magnitude=level - before,
+                 magnitude_relative=level / before - 1 if before > 0 else None,
+                 detail=f"{start['detail']}, at its level from {since.isoformat()}")
+
+
+def fold_ramps(found: list[dict], days: list[date], x: np.ndarray,
+               obs: np.ndarray | None, w: int) -> list[dict]:
+    """``found`` (one series' events) with each sender's arrival told once, at the level
+    it reached. A start is measured on the ``w`` days after it, and a new sender that
+    recruits its bots over those days reaches its level only in the next ``w``: a surge
+    within ``2 w`` days of a start (``new_botnet``) or a return (``resume``) is taken into
+    it, and a new sender's second ``w`` days, when their messages are clearly more than
+    its first (Poisson z of at least ``T_MIN``), give its level."""
+    starts = [e for e in found if e["type"] in ("new_botnet", "resume")]
+    for e in starts:
+        i = days.index(e["date"])
+        first, second = slice(i + 1, i + 1 + w), slice(i + 1 + w, i + 1 + 2 * w)
+        if (e["type"] == "new_botnet" and obs is not None and i + 1 + 2 * w <= len(x)
+                and count_ratio_z(obs[second].sum(), obs[first].sum()) >= T_MIN):
+            _settle(e, float(x[second].mean()), days[i + 1 + w])
+    out = []
+    for e in found:
+        start = next((s for s in starts if e["type"] == "surge"
+                      and 0 < (e["date"] - s["date"]).days <= 2 * w), None)
+        if start is None:
+            out.append(e)
+        elif e["level_after"] > start["level_after"]:
+            _settle(start, e["level_after"], e["date"])
+    return out
+
+
 def _without_strays(x: np.ndarray, fraction: float) -> np.ndarray:
     """``x`` with the isolated days before its first sustained activity set to zero: a
     stray message attributed to a botnet weeks before it appears does not hide its onset.
@@ -168,9 +223,12 @@ def detect(s: SeriesSet, cfg: AnalyzeConfig) -> list[dict]:
                                cfg.takedown_min_days, w,
                                s.behind.get(name, s.observed.get(name)),
                                s.dispersion.get(name, 0.0))
+        found = [e for e in found
+                 if e["type"] != "new_botnet" or watched_before(s, name, e["date"], w)]
         found += level_shifts(x, s.days, active, w, cfg.surge_ratio, s.observed.get(name))
         found += content_switches(s.categories.get(name, []), s.days, active, w,
                                   cfg.content_switch_distance)
+        found = fold_ramps(found, s.days, x, s.observed.get(name), w)
         for e in found:
             e["botnet"], e["scope"] = name, "botnet"
         events += found

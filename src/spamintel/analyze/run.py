@@ -76,8 +76,12 @@ def _series_set(days: list[date], daily: list[dict], hourly: list[tuple], cats: 
                 r["calibrated_messages"] if r["raw_estimated"] is not None else r["messages"])
     dispersion = {r["botnet"]: r["dispersion"] for r in daily
                   if r["scope"] == estimate.BOTNET and r.get("dispersion")}
+    seen_glob = np.zeros(len(days))
+    for r in daily:
+        if r["scope"] == estimate.GLOBAL:
+            seen_glob[index[r["day"]]] = r["messages"]
     return changes.SeriesSet(days, per, glob, hours, categories, unit, pooled, pieces,
-                             pooled_glob, observed, behind, dispersion)
+                             pooled_glob, observed, behind, dispersion, seen_glob)
 
 
 def _pooled(days: list[date], daily: list[dict]):

@@ -23,8 +23,11 @@ def amount(x: float | None, unit: str = "") -> str:
 
 
 def per_day(x: float | None) -> str:
-    """A daily figure: ``amount``, with a decimal below ten (1.2 messages a day, not 1)."""
-    return f"{x:.1f}" if x is not None and abs(x) < 10 else amount(x)
+    """A daily figure: ``amount``, with a decimal below ten (1.2 messages a day, not 1)
+    and two significant digits below 0.1 (a message a month reads 0.032, not 0)."""
+    if x is None or abs(x) >= 10:
+        return amount(x)
+    return f"{x:.2g}" if 0 < abs(x) < 0.1 else f"{x:.1f}"
 
 
 def pct(x: float | None, digits: int = 1) -> str:
@@ -91,7 +94,7 @@ def _botnets(f: dict[str, Any]) -> str:
         return "No spam was attributed to a botnet this month."
     pts = ch["botnet_share_points"]
     trend = "" if pts is None else f" ({'up' if pts >= 0 else 'down'} {abs(pts) * 100:.1f} points)"
-    top = ", ".join(f"{b['name']} ({amount(b['spam_per_day']['value'])}/day, "
+    top = ", ".join(f"{b['name']} ({per_day(b['spam_per_day']['value'])}/day, "
                     f"{pct(b['share'])})" for b in bots[:4])
     return f"Botnets sent {pct(h['botnet_share'])} of spam{trend}. The largest were {top}."
 
@@ -101,9 +104,9 @@ def _taker(d: dict[str, Any]) -> str:
     if d.get("share_before") is not None:
         text += f" (share of spam {pct(d['share_before'])} → {pct(d['share_after'])}"
         if d.get("increase", 0) > 0 and d.get("ratio"):
-            text += f", output +{amount(d['increase'])}/day"
+            text += f", output +{per_day(d['increase'])}/day"
         return text + ")"
-    return text + f" (+{amount(d.get('increase'))}/day)"
+    return text + f" (+{per_day(d.get('increase'))}/day)"
 
 
 def _when(e: dict[str, Any]) -> str:
@@ -119,9 +122,9 @@ def _takedown(group: list[dict[str, Any]]) -> str:
     lost = sum(abs(e["magnitude"] or 0) for e in group)
     who = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
     s = (f"On {_when(group[0])} {who} stopped sending and stayed silent: a loss of about "
-         f"{amount(lost)} per day")
+         f"{per_day(lost)} per day")
     if len(group) > 1:
-        s += " (" + ", ".join(f"{n} {amount(abs(e['magnitude'] or 0))}"
+        s += " (" + ", ".join(f"{n} {per_day(abs(e['magnitude'] or 0))}"
                               for n, e in zip(names, group, strict=True)) + ")"
     if group[0]["global_change"] is not None:
         s += f"; all spam {_change(group[0]['global_change'])[2:]} week on week"
@@ -131,7 +134,7 @@ def _takedown(group: list[dict[str, Any]]) -> str:
 
 def _event(e: dict[str, Any]) -> str:
     when, name = _when(e), e["botnet"] or "All spam"
-    lvl = amount(abs(e["magnitude"] or 0))
+    lvl = per_day(abs(e["magnitude"] or 0))
     texts = {
         "pause": f"On {when} {name} paused (about {lvl} per day before).",
         "resume": f"On {when} {name} resumed sending (about {lvl} per day).",

@@ -11,7 +11,7 @@ from typing import Any
 from matplotlib.backends.backend_pdf import PdfPages
 
 from spamintel.report.charts import botnet_daily_figure, plt
-from spamintel.report.narrative import amount, month_name, pct
+from spamintel.report.narrative import amount, month_name, pct, per_day
 
 A4 = (8.27, 11.69)
 LINES_PER_PAGE = 70
@@ -53,13 +53,13 @@ def _text_lines(f: dict[str, Any]) -> list[str]:
     for b in f["botnets"]:
         ch = b["change_vs_previous_month"]
         lines.append(f"  {b['name'][:16]:<16}{amount(b['bots']['value']):>10}"
-                     f"{amount(b['spam_per_day']['value']):>12}{pct(b['share']):>9}"
+                     f"{per_day(b['spam_per_day']['value']):>12}{pct(b['share']):>9}"
                      f"{'n/a' if ch is None else f'x{ch:.2f}':>9}")
     lines += ["", "Events"]
     for e in f["events"]:
         moved = ", ".join(d["botnet"] for d in e["displaced_to"])
         lines.append(f"  {e['date']} {e['type']:<15}{(e['botnet'] or 'all spam')[:16]:<17}"
-                     f"{amount(e['magnitude']):>10}  conf {e['confidence']}"
+                     f"{per_day(e['magnitude']):>10}  conf {e['confidence']}"
                      + (f"  -> {moved}" if moved else ""))
     lines += ["", "Categories"] + [f"  {c['category']:<16}{pct(c['share']):>8}"
                                    for c in f["categories"]]

@@ -47,6 +47,12 @@ def _num(x: float | None) -> str:
     return f"{x:.3g}" if abs(x) < 1000 else amount(x)
 
 
+def _count(x: float | None) -> str:
+    """A rate's numerator or denominator: a count of messages, or a figure per day (the
+    botnet share's), which keeps its decimals when small."""
+    return amount(x) if x is None or float(x).is_integer() else per_day(x)
+
+
 def _ratio(x: float | None) -> str:
     return "n/a" if x is None else f"x{x:.2f}"
 
@@ -70,7 +76,8 @@ def senders(campaign: dict[str, Any]) -> str:
     return ", ".join(parts)
 
 
-FMT = SimpleNamespace(amount=amount, pct=pct, num=_num, ratio=_ratio, senders=senders)
+FMT = SimpleNamespace(amount=amount, per_day=per_day, count=_count, pct=pct, num=_num,
+                      ratio=_ratio, senders=senders)
 
 
 def _points(x: float | None) -> str:
@@ -147,13 +154,13 @@ def _md_rates(f: dict[str, Any]) -> list[dict[str, Any]]:
     return [{"metric": r["metric"], "value": _num(r["value"]),
              "95% interval": "" if r["low"] is None and r["high"] is None
              else f"{_num(r['low'])}–{_num(r['high'])}",
-             "count / of": f"{amount(r['numerator'])} / {amount(r['denominator'])}",
+             "count / of": f"{_count(r['numerator'])} / {_count(r['denominator'])}",
              "basis": r["basis"]} for r in f["rates"]]
 
 
 def _md_botnets(f: dict[str, Any]) -> list[dict[str, Any]]:
     return [{"botnet": b["name"], "bots": amount(b["bots"]["value"]),
-             "spam/day": amount(b["spam_per_day"]["value"]), "share": pct(b["share"]),
+             "spam/day": per_day(b["spam_per_day"]["value"]), "share": pct(b["share"]),
              "vs previous month": _ratio(b["change_vs_previous_month"])} for b in f["botnets"]]
 
 
@@ -166,7 +173,7 @@ def _md_campaigns(f: dict[str, Any]) -> list[dict[str, Any]]:
 
 def _md_events(f: dict[str, Any]) -> list[dict[str, Any]]:
     return [{"date": e["date"], "type": e["type"], "series": e["botnet"] or "all spam",
-             "magnitude/day": amount(e["magnitude"]), "confidence": e["confidence"],
+             "magnitude/day": per_day(e["magnitude"]), "confidence": e["confidence"],
              "displaced to": ", ".join(d["botnet"] for d in e["displaced_to"])}
             for e in f["events"]]
 
