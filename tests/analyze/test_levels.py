@@ -1,3 +1,4 @@
+import re
 from datetime import date, timedelta
 
 import numpy as np
@@ -48,4 +49,4 @@ def test_content_switch_found_and_stable_mix_quiet():
         cats[i] = {"casino": int(rng.poisson(90)), "replica": int(rng.poisson(10))}
     found = content_switches(cats, DAYS, ON, 7, 0.4)
     assert [(e["type"], e["date"]) for e in found] == [("content_switch", DAYS[70])]
-    assert "pharma -> casino" in found[0]["detail"]
+    assert re.search(r"pharma \d+% → \d+%, casino \d+% → \d+%", found[0]["detail"])

@@ -62,6 +62,18 @@ def test_short_silence_at_the_end_is_a_pause_not_a_takedown():
     assert [e["type"] for e in silence_events(x, DAYS, {}, 0.05, 7, 7)] == ["pause"]
 
 
+def test_the_end_of_a_sender_seen_briefly_is_a_takedown_of_low_confidence():
+    # an established sender stops, and one seen for twelve days (a run of a campaign)
+    x = _series(np.random.default_rng(7))
+    x[60:] = 0
+    (long,) = silence_events(x, DAYS, {}, 0.05, 7, 7)
+    assert long["type"] == "takedown" and long["confidence"] == 0.99
+    assert long["detail"].endswith("60 day(s) after it was first seen")
+    x[:48] = 0
+    (brief,) = [e for e in silence_events(x, DAYS, {}, 0.05, 7, 7) if e["type"] == "takedown"]
+    assert brief["date"] == DAYS[60] and brief["confidence"] < 0.5
+
+
 def test_stop_during_the_nightly_rest_is_dated_when_silence_becomes_unusual():
     start = datetime(2011, 3, 14, tzinfo=UTC)
     hourly = {start + timedelta(days=d, hours=h): 30.0 for d in range(2) for h in range(6, 20)}
@@ -194,3 +206,10 @@ def test_a_resume_after_a_short_pause_is_measured_from_the_silence():
     resume = [e for e in silence_events(x, DAYS[:60], {}, 0.05, 7, 7) if e["type"] == "resume"]
     assert [e["date"] for e in resume] == [DAYS[34]]
     assert resume[0]["magnitude"] == pytest.approx(100.0)
+
+
+def test_a_sender_that_appears_in_the_last_weeks_of_a_long_period_is_new():
+    days = [date(2011, 1, 1) + timedelta(d) for d in range(200)]
+    x = np.r_[np.zeros(188), np.random.default_rng(8).poisson(300, 12)].astype(float)
+    events = silence_events(x, days, {}, 0.05, 7, 7)
+    assert [(e["type"], e["date"]) for e in events] == [("new_botnet", days[188])]

@@ -60,3 +60,10 @@ def test_a_month_without_spam_says_so(march):
     f["headline"]["global_spam_per_day"] = {"value": None, "low": None, "high": None,
                                             "unit": None, "basis": "observed"}
     assert narrative(f)[0] == "In March 2011 the sensors saw no spam."
+
+
+def test_rates_read_as_one_in_n():
+    from spamintel.report.narrative import one_in
+
+    assert one_in(208.93) == "1 in 208.9" and one_in(25635.0) == "1 in 25,635"
+    assert one_in(None) == "n/a"

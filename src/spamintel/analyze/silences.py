@@ -10,7 +10,10 @@ Runs of silent days become events:
   ``_own_start``);
 - a silent run in the middle lasting at least ``MIN_PAUSE_DAYS``: ``pause`` then ``resume``;
 - a silent run reaching the end of the data: ``takedown`` when it lasts at least
-  ``takedown_min_days``, else a ``pause`` (not yet known to be final).
+  ``takedown_min_days``, else a ``pause`` (not yet known to be final). The sure
+  takedown is of a sender seen for ``ESTABLISHED_WEEKS`` of its own weeks or more; the
+  end of one seen for less (a run of a campaign's senders) has its confidence scaled
+  down in proportion.
 
 Dates are refined on the hourly series: the hour a single Poisson mean-shift splits best
 within the two days around the daily transition, so a takedown at 14:45 is dated that
@@ -33,6 +36,7 @@ from scipy import stats
 from spamintel.analyze import smooth
 
 MIN_PAUSE_DAYS = 2
+ESTABLISHED_WEEKS = 4
 MIN_LEAD_DAYS = 3
 QUIET_HOUR = 0.2
 MIN_EXPECTED = 10.0
@@ -53,10 +57,12 @@ class Run:
 
 
 def typical_level(x: np.ndarray, fraction: float) -> float:
-    """Median of the active days (two passes from the 90th percentile)."""
+    """Median of the active days (two passes from the 90th percentile of the days with
+    any mail: a sender active on fewer than a tenth of the days, one that appeared in
+    the last weeks of a long period, has a level too)."""
     if not len(x) or not np.any(x > 0):
         return 0.0
-    level = float(np.percentile(x, 90))
+    level = float(np.percentile(x[x > 0], 90))
     for _ in range(2):
         on = x >= fraction * level
         level = float(np.median(x[on])) if on.any() else level
@@ -235,23 +241,34 @@ def silence_events(x: np.ndarray, days: list[date], hourly: dict[datetime, float
         if at_start or _evidence(obs, run.start - window, run.start, run.start, run.days,
                                  dispersion) < MIN_EXPECTED:
             continue
-        if at_end:
-            kind = "takedown" if run.days >= takedown_days else "pause"
-            conf = 0.5 + 0.5 * min(1.0, run.days / (2 * takedown_days))
-        elif run.days >= MIN_PAUSE_DAYS:
-            kind, conf = "pause", 1.0 - math.exp(-run.days)
-        else:
+        stop = _stop_kind(x, run, at_end, takedown_days)
+        if stop is None:
             continue
+        kind, conf, note = stop
         first = days[run.start]
         at = _stop_hour(hourly, first, _expected(obs, run.start - window, run.start, 1))
         edge = days.index(at.date()) if at else run.start
         before = _mean(x, edge - window, edge)
         after = _mean(x, run.start, min(run.stop, run.start + window))
         out.append(_event(kind, event_day(at, first, hourly, days), at, conf, before, after,
-                          f"silent for {run.days} day(s) from {first.isoformat()}"))
+                          f"silent for {run.days} day(s) from {first.isoformat()}{note}"))
         if not at_end:
             out.append(_onset("resume", x, days, hourly, run.stop, window, run.start))
     return out
+
+
+def _stop_kind(x: np.ndarray, run: Run, at_end: bool, takedown_days: int
+               ) -> tuple[str, float, str] | None:
+    """The kind of the stop that begins ``run``, its confidence and a note on it; None
+    when the silence is too short to be a pause."""
+    if not at_end:
+        return ("pause", 1.0 - math.exp(-run.days), "") if run.days >= MIN_PAUSE_DAYS else None
+    conf = 0.5 + 0.5 * min(1.0, run.days / (2 * takedown_days))
+    if run.days < takedown_days:
+        return "pause", conf, ""
+    life = run.start - first_sustained(x, run.start)
+    conf *= min(1.0, life / (ESTABLISHED_WEEKS * takedown_days))
+    return "takedown", conf, f", {life} day(s) after it was first seen"
 
 
 def _stop_hour(hourly: dict[datetime, float], first: date, per_day: float) -> datetime | None:

@@ -30,6 +30,14 @@ def per_day(x: float | None) -> str:
     return f"{x:.2g}" if 0 < abs(x) < 0.1 else f"{x:.1f}"
 
 
+def one_in(x: float | None) -> str:
+    """A rate as "1 in N": one decimal below a thousand (1 in 208.9), whole numbers with
+    thousands separators above (1 in 25,635)."""
+    if x is None:
+        return "n/a"
+    return f"1 in {x:,.0f}" if x >= 1000 else f"1 in {x:.1f}"
+
+
 def pct(x: float | None, digits: int = 1) -> str:
     """A share as a percentage."""
     return "n/a" if x is None else f"{100 * x:.{digits}f}%"
@@ -78,9 +86,9 @@ def _rates(f: dict[str, Any]) -> str:
         trend = "" if pts is None else f" ({'+' if pts >= 0 else '−'}{abs(pts) * 100:.1f} points)"
         parts.append(f"The spam rate of mixed mail feeds was {pct(h['spam_rate'])}{trend}.")
     if h["virus_rate_1_in"]:
-        parts.append(f"One in {h['virus_rate_1_in']:.1f} messages carried malware")
+        parts.append(f"{one_in(h['virus_rate_1_in']).capitalize()} messages carried malware")
         if h["phishing_rate_1_in"]:
-            parts[-1] += f" and one in {h['phishing_rate_1_in']:.1f} was phishing"
+            parts[-1] += f" and {one_in(h['phishing_rate_1_in'])} was phishing"
         parts[-1] += "."
     if h["malicious_link_share"] is not None:
         parts.append(f"{pct(h['malicious_link_share'])} of spam linked to a known malicious "

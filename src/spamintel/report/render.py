@@ -15,7 +15,7 @@ from markupsafe import Markup
 
 from spamintel.report.charts import botnet_daily_svg, daily_volume_svg
 from spamintel.report.figures import MIN_SENDER_SHARE
-from spamintel.report.narrative import amount, month_name, pct, per_day
+from spamintel.report.narrative import amount, month_name, one_in, pct, per_day
 
 FORMATS = ("html", "pdf", "md", "json")
 
@@ -88,10 +88,6 @@ def _rel(x: float | None) -> str:
     return "" if x is None else f"{'+' if x >= 0 else '−'}{abs(x) * 100:.1f}%"
 
 
-def _one_in(v: float | None) -> str:
-    return "n/a" if v is None else f"1 in {v:.1f}"
-
-
 def headline_cards(f: dict[str, Any]) -> list[dict[str, str]]:
     """Headline figures as (value, label, change vs previous month) strings."""
     h, ch, prev = f["headline"], f["headline_change"], f["previous_month"]
@@ -102,8 +98,8 @@ def headline_cards(f: dict[str, Any]) -> list[dict[str, str]]:
          _rel(ch["global_spam_per_day_relative"])),
         (pct(h["spam_rate"]), "spam rate", _points(ch["spam_rate_points"])),
         (pct(h["botnet_share"]), "spam from botnets", _points(ch["botnet_share_points"])),
-        (_one_in(h["virus_rate_1_in"]), "virus rate", _rel(ch["virus_rate_1_in_relative"])),
-        (_one_in(h["phishing_rate_1_in"]), "phishing rate",
+        (one_in(h["virus_rate_1_in"]), "virus rate", _rel(ch["virus_rate_1_in_relative"])),
+        (one_in(h["phishing_rate_1_in"]), "phishing rate",
          _rel(ch["phishing_rate_1_in_relative"])),
         (pct(h["malicious_link_share"]), "spam with malicious links",
          _points(ch["malicious_link_share_points"])),
