@@ -60,6 +60,10 @@ def test_a_month_without_spam_says_so(march):
     f["headline"]["global_spam_per_day"] = {"value": None, "low": None, "high": None,
                                             "unit": None, "basis": "observed"}
     assert narrative(f)[0] == "In March 2011 the sensors saw no spam."
+    # a month of a ham-only feed: its spam series exists and is zero
+    f["headline"]["global_spam_per_day"] = {"value": 0.0, "low": 0.0, "high": 0.0,
+                                            "unit": "messages", "basis": "observed"}
+    assert narrative(f)[0] == "In March 2011 the sensors saw no spam."
 
 
 def test_rates_read_as_one_in_n():

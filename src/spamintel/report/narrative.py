@@ -71,7 +71,7 @@ def _volume(f: dict[str, Any]) -> str:
                 f"{amount(g['value'])} spam {g['unit']} per day worldwide (95% interval "
                 f"{amount(g['low'])}–{amount(g['high'])})"
                 f"{_change(ch['global_spam_per_day_relative'], ' on ' + prev)}.")
-    if g.get("value") is None:
+    if not g.get("value"):
         return f"In {month_name(f['month'])} the sensors saw no spam."
     return (f"In {month_name(f['month'])} the sensors saw {per_day(g['value'])} spam messages "
             f"per day{_change(ch['global_spam_per_day_relative'], ' on ' + prev)}; no "
