@@ -142,6 +142,23 @@ def test_a_slow_ramp_from_nothing_is_dated_from_its_first_trickle():
     assert [(e["type"], e["date"]) for e in events] == [("new_botnet", DAYS[40])]
 
 
+def test_a_stray_days_before_a_sender_begins_is_not_its_start():
+    from spamintel.analyze.changes import SeriesSet, detect
+    from spamintel.config import AnalyzeConfig
+
+    # one message of another botnet four days before this one's mail begins at four a
+    # day; a slow start (a message every three days, then more) keeps its first day
+    steady = np.full(90, 400.0)
+    for first, x in ((44, np.r_[np.zeros(40), 1.0, 0, 0, 0, 4, 3, 0, 5, np.full(42, 4.0)]),
+                     (40, np.r_[np.zeros(40), 1.0, 0, 0, 1, 0, 0, 1, 2, np.full(42, 4.0)])):
+        series = SeriesSet(DAYS, {"Steady": steady, "New": x}, steady + x, {}, {},
+                           "messages", observed={"Steady": steady, "New": x},
+                           observed_global=steady + x)
+        found = [(e["type"], e["date"]) for e in detect(series, AnalyzeConfig())
+                 if e["botnet"] == "New" and e["type"] == "new_botnet"]
+        assert found == [("new_botnet", DAYS[first])]
+
+
 def test_best_split_finds_a_rise_and_its_evidence():
     y = np.r_[np.full(20, 1.0), np.full(10, 20.0)]
     k, gain = best_split(y, rising=True)

@@ -41,6 +41,7 @@ MIN_LEAD_DAYS = 3
 QUIET_HOUR = 0.2
 MIN_EXPECTED = 10.0
 MIN_DAY_SHARE = 0.1
+STRAY_GAP = 5.0
 SPLIT_Z = 3.0
 
 
@@ -135,12 +136,25 @@ def split_hour(hourly: dict[datetime, float], first: date, rising: bool) -> date
 def first_sustained(x: np.ndarray, limit: int, span: int = 7, min_days: int = 3,
                     start: int = 0) -> int:
     """First day (from ``start`` up to ``limit``) with activity that goes on: at least
-    ``min_days`` active days among the ``span`` days from it. A botnet ramping up is dated
+    ``min_days`` active days among the ``span`` days from it, and no gap after it that
+    the level after the gap makes unlikely (``_stray``). A botnet ramping up is dated
     from its first trickle, while an isolated stray message is not."""
     for i in range(start, limit + 1):
-        if x[i] > 0 and np.count_nonzero(x[i:i + span]) >= min_days:
+        if x[i] > 0 and np.count_nonzero(x[i:i + span]) >= min_days and not _stray(x, i, span):
             return i
     return limit
+
+
+def _stray(x: np.ndarray, i: int, span: int) -> bool:
+    """Whether active day ``i`` is followed by quiet days in which the level of the
+    ``span`` days after them would have sent at least ``STRAY_GAP`` times what day ``i``
+    did: one message four days before a sender's mail begins at four a day is another
+    sender's stray, while a slow start's days that far apart are its first trickle."""
+    later = np.flatnonzero(x[i + 1:i + 1 + span] > 0)
+    if not len(later) or later[0] == 0:
+        return False
+    after = i + 1 + int(later[0])
+    return float(x[after:after + span].mean()) * int(later[0]) >= STRAY_GAP * float(x[i])
 
 
 def _hour_profile(hourly: dict[datetime, float]) -> np.ndarray:
