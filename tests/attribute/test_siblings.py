@@ -142,3 +142,32 @@ def test_a_botnet_whose_piece_sits_in_a_larger_class_is_not_its_sibling():
     rest = {k: v[100:] for k, v in other.items()}
     rest["ip"][:300] = stray["ip"].repeat(3)
     assert list(_join(big, rest)) == [0, 1]
+
+
+def test_a_piece_in_other_networks_on_the_main_campaigns_that_pauses_with_it_joins():
+    rng = np.random.default_rng(11)
+    days = [d for d in range(90) if not 20 <= d < 36]          # a Christmas pause
+    big = _class(rng, 4000, np.arange(0, 40), days, 0, campaigns=(1, 2, 3))
+    # the bots of one software version, infected elsewhere: other networks, no bot
+    # shared, the same campaigns and the same pause
+    piece = _class(rng, 1500, np.arange(40, 60), days, 10_000, campaigns=(1, 2, 3))
+    assert list(_join(big, piece)) == [0, 0]
+    # a botnet in those networks on the same affiliate's campaigns, pausing on its own
+    own = [d for d in range(90) if not 50 <= d < 60]
+    other = _class(rng, 1500, np.arange(40, 60), own, 10_000, campaigns=(1, 2, 3))
+    assert list(_join(big, other)) == [0, 1]
+    # and one that pauses with it but sends its own campaigns
+    alike = _class(rng, 1500, np.arange(40, 60), days, 10_000, campaigns=(7,))
+    assert list(_join(big, alike)) == [0, 1]
+
+
+def test_a_new_botnet_whose_first_days_fall_in_the_pause_did_not_pause_with_it():
+    rng = np.random.default_rng(11)
+    days = [d for d in range(90) if not 20 <= d < 36]
+    big = _class(rng, 4000, np.arange(0, 40), days, 0, campaigns=(1, 2, 3))
+    # on the same affiliate's campaigns, from other networks: one message on day 30, in
+    # the pause, then its mail from day 36
+    ramp = np.r_[np.full(1, 30), np.arange(36, 90).repeat(28)]
+    new = {**_class(rng, len(ramp), np.arange(40, 60), days, 10_000, campaigns=(1, 2, 3)),
+           "day": ramp}
+    assert list(_join(big, new)) == [0, 1]
