@@ -151,7 +151,7 @@ def _global_change(s: SeriesSet, day: date, w: int) -> float | None:
     return (after - before) / before if before > 0 else None
 
 
-def watched_before(s: SeriesSet, name: str, day: date, w: int) -> bool:
+def _watched_before(s: SeriesSet, name: str, day: date, w: int) -> bool:
     """Whether the sensors saw enough spam before a new sender's first ``day`` to have
     seen the sender there had it been sending: at its share of all spam from that day (the
     lower of its first ``w`` days and all its days), the days before would have held
@@ -173,7 +173,7 @@ def _settle(start: dict, level: float, since: date) -> None:
                  detail=f"{start['detail']}, at its level from {since.isoformat()}")
 
 
-def fold_ramps(found: list[dict], days: list[date], x: np.ndarray,
+def _fold_ramps(found: list[dict], days: list[date], x: np.ndarray,
                obs: np.ndarray | None, w: int) -> list[dict]:
     """``found`` (one series' events) with each sender's arrival told once, at the level
     it reached. A start is measured on the ``w`` days after it, and a new sender that
@@ -213,25 +213,30 @@ def _without_strays(x: np.ndarray, fraction: float) -> np.ndarray:
     return out
 
 
+def _botnet_events(s: SeriesSet, name: str, x: np.ndarray, cfg: AnalyzeConfig) -> list[dict]:
+    """One botnet's events: its silences (a start only where the sensors were watching),
+    level shifts and content switches, with a ramp told as one arrival."""
+    w, frac = cfg.window_days, cfg.silent_fraction
+    active = _active(x, frac)
+    found = silence_events(_without_strays(x, frac), s.days, s.hourly.get(name, {}), frac,
+                           cfg.takedown_min_days, w, s.behind.get(name, s.observed.get(name)),
+                           s.dispersion.get(name, 0.0))
+    found = [e for e in found
+             if e["type"] != "new_botnet" or _watched_before(s, name, e["date"], w)]
+    found += level_shifts(x, s.days, active, w, cfg.surge_ratio, s.observed.get(name))
+    found += content_switches(s.categories.get(name, []), s.days, active, w,
+                              cfg.content_switch_distance)
+    return _fold_ramps(found, s.days, x, s.observed.get(name), w)
+
+
 def detect(s: SeriesSet, cfg: AnalyzeConfig) -> list[dict]:
     """All events of all series, sorted by date, each with a stable ``event_id``."""
     w, frac = cfg.window_days, cfg.silent_fraction
     events: list[dict] = []
     for name, x in sorted(s.daily.items()):
-        active = _active(x, frac)
-        found = silence_events(_without_strays(x, frac), s.days, s.hourly.get(name, {}), frac,
-                               cfg.takedown_min_days, w,
-                               s.behind.get(name, s.observed.get(name)),
-                               s.dispersion.get(name, 0.0))
-        found = [e for e in found
-                 if e["type"] != "new_botnet" or watched_before(s, name, e["date"], w)]
-        found += level_shifts(x, s.days, active, w, cfg.surge_ratio, s.observed.get(name))
-        found += content_switches(s.categories.get(name, []), s.days, active, w,
-                                  cfg.content_switch_distance)
-        found = fold_ramps(found, s.days, x, s.observed.get(name), w)
-        for e in found:
+        for e in _botnet_events(s, name, x, cfg):
             e["botnet"], e["scope"] = name, "botnet"
-        events += found
+            events.append(e)
     for e in level_shifts(s.global_daily, s.days, _active(s.global_daily, frac), w,
                           cfg.surge_ratio):
         e["botnet"], e["scope"] = None, "global"

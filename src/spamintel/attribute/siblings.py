@@ -153,9 +153,7 @@ def _distance(small: _Class, big: _Class, k: int, rules: SiblingRules) -> float 
     both = chance * np.sqrt(1.0 + len(small.networks) / len(big.networks))
     main = on_main_campaigns(small.campaigns, big.campaigns, rules.main_campaign)
     silent = _silent_together(small, big, rules)
-    if within((tv, both)) and (tv <= rules.max_tv or main or silent):
-        return tv
-    if main and silent:
+    if (within((tv, both)) and (tv <= rules.max_tv or main or silent)) or (main and silent):
         return tv
     return tv if _share_bots(small, big, rules) and _on_larger_campaigns(small, big) else None
 
