@@ -182,3 +182,22 @@ def test_a_botnet_ramping_up_is_one_arrival_at_the_level_it_reaches():
         found = [e for e in detect(series, AnalyzeConfig()) if e["botnet"] == "Ramp"]
         assert [(e["type"], e["date"]) for e in found] == [("new_botnet", date(2011, 8, 16))]
         assert found[0]["magnitude"] == pytest.approx(140e6, rel=0.05), low
+
+
+def test_a_change_two_weeks_after_a_botnet_arrived_is_its_own():
+    from datetime import timedelta
+
+    from spamintel.analyze.changes import SeriesSet, detect
+    from spamintel.config import AnalyzeConfig
+
+    # a three-day ramp, a week and a half at its level, then half as much again
+    days = [date(2011, 8, 1) + timedelta(days=i) for i in range(60)]
+    steady = np.full(60, 400.0)
+    x = np.r_[np.zeros(15), 40.0, 90.0, 130.0, np.full(11, 140.0), np.full(31, 210.0)]
+    daily = {"Steady": steady * 1e6, "New": x * 1e6}
+    series = SeriesSet(days, daily, sum(daily.values()), {}, {}, "messages",
+                       observed={"Steady": steady, "New": x}, observed_global=steady + x)
+    found = [e for e in detect(series, AnalyzeConfig()) if e["botnet"] == "New"]
+    assert [(e["type"], e["date"]) for e in found] == [("new_botnet", date(2011, 8, 16)),
+                                                        ("surge", date(2011, 8, 30))]
+    assert found[0]["magnitude"] == pytest.approx(140e6, rel=0.1)

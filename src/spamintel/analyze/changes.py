@@ -178,9 +178,10 @@ def _fold_ramps(found: list[dict], days: list[date], x: np.ndarray,
     """``found`` (one series' events) with each sender's arrival told once, at the level
     it reached. A start is measured on the ``w`` days after it, and a new sender that
     recruits its bots over those days reaches its level only in the next ``w``: a surge
-    within ``2 w`` days of a start (``new_botnet``) or a return (``resume``) is taken into
-    it, and a new sender's second ``w`` days, when their messages are clearly more than
-    its first (Poisson z of at least ``T_MIN``), give its level."""
+    measured against those first days (at most ``w`` + 1 days after a start,
+    ``new_botnet``, or a return, ``resume``) is taken into it, and a new sender's second
+    ``w`` days, when their messages are clearly more than its first (Poisson z of at
+    least ``T_MIN``), give its level. A later surge is a change of its own."""
     starts = [e for e in found if e["type"] in ("new_botnet", "resume")]
     for e in starts:
         i = days.index(e["date"])
@@ -191,7 +192,7 @@ def _fold_ramps(found: list[dict], days: list[date], x: np.ndarray,
     out = []
     for e in found:
         start = next((s for s in starts if e["type"] == "surge"
-                      and 0 < (e["date"] - s["date"]).days <= 2 * w), None)
+                      and 0 < (e["date"] - s["date"]).days <= w + 1), None)
         if start is None:
             out.append(e)
         elif e["level_after"] > start["level_after"]:
