@@ -43,6 +43,16 @@ def test_story_says_how_much_spam_has_no_known_country(march):
     assert "not known" not in " ".join(narrative(f))
 
 
+def test_the_end_of_a_sender_seen_briefly_is_told_as_such(march):
+    f = dict(march)
+    (rustock,) = [e for e in march["events"] if e["type"] == "takedown"]
+    f["events"] = [rustock]
+    assert "short run" not in " ".join(narrative(f))
+    f["events"] = [{**rustock, "botnet": "unknown-11", "confidence": 0.29}]
+    assert "unknown-11 stopped sending and stayed silent after a short run" in \
+        " ".join(narrative(f))
+
+
 def test_botnets_taken_down_together_are_one_sentence(march):
     f = dict(march)
     (rustock,) = [e for e in march["events"] if e["type"] == "takedown"]

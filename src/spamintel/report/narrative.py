@@ -10,6 +10,7 @@ from datetime import date
 from typing import Any
 
 UNKNOWN_COUNTRY_NOTE = 0.05  # say how much spam has no known source country above this
+BRIEF_CONFIDENCE = 0.5  # a takedown below this confidence ended a sender seen only briefly
 
 
 def amount(x: float | None, unit: str = "") -> str:
@@ -129,7 +130,9 @@ def _takedown(group: list[dict[str, Any]]) -> str:
     names = [e["botnet"] or "All spam" for e in group]
     lost = sum(abs(e["magnitude"] or 0) for e in group)
     who = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
-    s = (f"On {_when(group[0])} {who} stopped sending and stayed silent: a loss of about "
+    brief = max(e["confidence"] or 0 for e in group) < BRIEF_CONFIDENCE
+    short = " after a short run (perhaps a campaign's end, not a botnet's)" if brief else ""
+    s = (f"On {_when(group[0])} {who} stopped sending and stayed silent{short}: a loss of about "
          f"{per_day(lost)} per day")
     if len(group) > 1:
         s += " (" + ", ".join(f"{n} {per_day(abs(e['magnitude'] or 0))}"
