@@ -54,13 +54,14 @@ def _series_set(days: list[date], daily: list[dict], hourly: list[tuple], cats: 
                 unit: str) -> changes.SeriesSet:
     index = {d: i for i, d in enumerate(days)}
     per: dict[str, np.ndarray] = {}
-    glob = np.zeros(len(days))
+    glob, seen_glob = np.zeros(len(days)), np.zeros(len(days))
     for r in daily:
         value = r["raw_estimated"] if r["raw_estimated"] is not None else r["observed"]
         if r["scope"] == estimate.BOTNET:
             per.setdefault(r["botnet"], np.zeros(len(days)))[index[r["day"]]] = value
         elif r["scope"] == estimate.GLOBAL:
             glob[index[r["day"]]] = value
+            seen_glob[index[r["day"]]] = r["messages"]
     hours: dict[str, dict] = {}
     for hour, botnet, n, _ in hourly:
         if botnet is not None:
@@ -76,10 +77,6 @@ def _series_set(days: list[date], daily: list[dict], hourly: list[tuple], cats: 
                 r["calibrated_messages"] if r["raw_estimated"] is not None else r["messages"])
     dispersion = {r["botnet"]: r["dispersion"] for r in daily
                   if r["scope"] == estimate.BOTNET and r.get("dispersion")}
-    seen_glob = np.zeros(len(days))
-    for r in daily:
-        if r["scope"] == estimate.GLOBAL:
-            seen_glob[index[r["day"]]] = r["messages"]
     return changes.SeriesSet(days, per, glob, hours, categories, unit, pooled, pieces,
                              pooled_glob, observed, behind, dispersion, seen_glob)
 
