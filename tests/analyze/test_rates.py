@@ -47,18 +47,20 @@ def test_botnet_share_and_categories(tables):
 
 def _events(rows: list[tuple]) -> duckdb.DuckDBPyConnection:
     """An in-memory ``events`` view: (sensor, source_kind, verdict, is_virus, count[,
-    category[, n_urls[, url domain[, has_malicious_link]]]]); From is at shop.example."""
+    category[, n_urls[, url domain[, has_malicious_link[, campaign]]]]]); From is at
+    shop.example."""
     con = duckdb.connect()
     con.execute("""CREATE TABLE events (day DATE, sensor VARCHAR, source_kind VARCHAR,
         verdict VARCHAR, label VARCHAR, is_virus BOOLEAN, is_phish BOOLEAN,
         has_malicious_link BOOLEAN, category VARCHAR, botnet VARCHAR, n_urls INTEGER,
-        n_attachments SMALLINT, from_addr VARCHAR, url_domains VARCHAR[])""")
+        n_attachments SMALLINT, from_addr VARCHAR, url_domains VARCHAR[], campaign_id VARCHAR)""")
     for sensor, kind, verdict, virus, count, *more in rows:
-        cat, urls, domain, bad = (more + [None, 1, "elsewhere.example", False][len(more):])
+        cat, urls, domain, bad, campaign = (
+            more + [None, 1, "elsewhere.example", False, None][len(more):])
         con.executemany("INSERT INTO events VALUES (?, ?, ?, ?, NULL, ?, FALSE, ?, ?, NULL, "
-                        "?, 0, 'no-reply@mail.shop.example', ?)",
+                        "?, 0, 'no-reply@mail.shop.example', ?, ?)",
                         [(date(2011, 3, 5), sensor, kind, verdict, virus, bad, cat, urls,
-                          [domain] if urls else [])] * count)
+                          [domain] if urls else [], campaign)] * count)
     return con
 
 
@@ -86,6 +88,35 @@ def test_spam_rate_is_corrected_for_the_recall_measured_at_the_traps():
     virus = rows["virus_rate_1_in"]
     assert virus["value"] == pytest.approx(1 / (20 / 2720 * 0.8))
     assert virus["low"] < virus["value"] < virus["high"]
+
+
+def _in(campaign: str) -> list:
+    return [None, 1, "elsewhere.example", False, campaign]
+
+
+def _feed_flags_wanted_mail() -> duckdb.DuckDBPyConnection:
+    # feed: 800 spam of two campaigns the traps received (720 flagged), 200 wanted mail of
+    # which the classifier flags 100 (a shop's order confirmations, never sent to a trap);
+    # traps: 2,000 spam of those campaigns, 1,800 flagged.
+    return _events([("feed", "feed", "spam", False, 420, *_in("c1")),
+                    ("feed", "feed", "ham", False, 40, *_in("c1")),
+                    ("feed", "feed", "spam", False, 300, *_in("c2")),
+                    ("feed", "feed", "ham", False, 40, *_in("c2")),
+                    ("feed", "feed", "spam", False, 100, *_in("orders")),
+                    ("feed", "feed", "ham", False, 100),
+                    ("trap", "trap", "spam", False, 1000, *_in("c1")),
+                    ("trap", "trap", "spam", False, 800, *_in("c2")),
+                    ("trap", "trap", "ham", False, 200, *_in("c2"))])
+
+
+def test_spam_rate_leaves_out_wanted_mail_the_classifier_flags():
+    rows = {r["metric"]: r for r in monthly_rates(_feed_flags_wanted_mail(), ["feed"], {})}
+    assert rows["spam_rate_recall"]["value"] == pytest.approx(0.82 / 0.9), "flags count"
+    spam = rows["spam_rate"]
+    assert spam["value"] == pytest.approx(0.8) and "campaigns the traps" in spam["basis"]
+    assert spam["low"] < 0.8 < spam["high"]
+    assert rows["spam_rate_corroborated"]["value"] == spam["value"]
+    assert rows["trap_coverage"]["value"] == 1.0
 
 
 def test_no_correction_without_enough_trap_mail():

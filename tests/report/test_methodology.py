@@ -4,7 +4,18 @@ from spamintel.report.methodology import methodology
 def test_the_rates_paragraph_says_what_its_intervals_leave_out(march):
     text = " ".join(methodology(march))
     assert "mx-feed" in text  # the sensors the rates come from, by name
-    assert "The intervals cover sampling only" in text
+    assert "intervals cover sampling only" in text
+    # spam at the feed was corroborated by the traps' campaigns
+    assert "wanted mail the classifier flags is left out" in text
+    assert "aimed only at the feed's own users" in text
+
+
+def test_a_spam_rate_from_the_classifier_says_flagged_wanted_mail_raises_it(march):
+    f = dict(march)
+    f["rates"] = [dict(r, basis="mixed feeds: mx-feed / classifier spam recall at the traps")
+                  if r["metric"] == "spam_rate" else r for r in march["rates"]]
+    text = " ".join(methodology(f))
+    assert "wanted mail the classifier calls spam raises the spam rate" in text
 
 
 def test_without_calibration_volumes_are_said_to_be_observed(march):

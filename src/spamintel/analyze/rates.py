@@ -3,28 +3,39 @@ spam carrying a malicious link, the share of spam sent by botnets, and category 
 
 Rates "of all mail" (spam, virus, phishing) need sensors that see all mail: the mixed
 sensors named in the calibration, or else those where at least 1% of messages are ham.
-On a mixed feed the spam count is the classifier's: spam it misses would lower the rate.
-Every message a trap receives is spam, so the share of trap mail the classifier flags is
-its spam recall, measured the same month on mail it was not tuned on; the spam rate is
-the flagged share divided by that recall (``spam_rate``; the flagged share alone is
-``spam_rate_flagged``, the recall ``classifier_recall_traps``). Ham the classifier flags
-is not corrected for (no sensor measures it). Virus and phishing rates combine the spam
-rate with the share of spam carrying malware or phishing over all sensors (see
-``monthly_rates``). Without mixed sensors, virus and phishing rates are computed over all
-observed mail and say so in ``basis``, and the spam rate is left empty. Intervals are
-Wilson 95% score intervals, and for products and ratios of two proportions 95% intervals
-of the log (delta method).
+The spam rate of a mixed feed is measured two ways, each with its own bias:
+
+- by corroboration (``spam_rate_corroborated``, ``analyze/corroboration.py``): the feed's
+  mail in campaigns the traps also received, over the share of spam those campaigns
+  cover. Wanted mail the classifier flags stays out; spam aimed at the feed's users that
+  traps never receive would be missed.
+- by the classifier (``spam_rate_recall``): the flagged share divided by the classifier's
+  spam recall, measured the same month at the traps (every message a trap receives is
+  spam) on mail it was not tuned on. Wanted mail the classifier flags counts as spam.
+
+``spam_rate`` is the corroborated rate where the month's traps received at least
+``MIN_RECALL_SAMPLE`` messages covering at least ``MIN_COVERAGE`` of spam, else the
+recall-corrected one (else the flagged share, ``spam_rate_flagged``). Virus and phishing
+rates combine the spam rate with the share of spam carrying malware or phishing over all
+sensors (see ``monthly_rates``). Without mixed sensors, virus and phishing rates are
+computed over all observed mail and say so in ``basis``, and the spam rate is left empty.
+Intervals are Wilson 95% score intervals, and for products and ratios 95% intervals of the
+log (delta method).
 """
 
 from __future__ import annotations
 
 import math
 
+from spamintel.analyze.corroboration import Corroboration, trap_condition, trap_corroboration
 from spamintel.analyze.estimate import Z95
 from spamintel.store.spam import VERDICT_SPAM_SQL, spam_sql
 
-# Trap messages a month needs before its classifier recall corrects the spam rate.
+# Trap messages a month needs before its classifier recall corrects the spam rate, or its
+# campaigns corroborate a mixed feed's spam.
 MIN_RECALL_SAMPLE = 200
+# Share of spam the traps' campaigns must cover before corroboration measures the rate.
+MIN_COVERAGE = 0.5
 # Phishing: the phishing verdict, or unwanted mail the category rules call phishing (the
 # same messages the category table counts as phishing), that leads to someone else: an
 # attachment (a form), a link flagged malicious (feed, look-alike or homoglyph host), or a
@@ -98,6 +109,21 @@ def corrected_spam_rate(flagged: int, n: int, recall: tuple[int, int] | None
     return value, lo, min(1.0, hi), var
 
 
+def corroborated_spam_rate(c: Corroboration | None
+                           ) -> tuple[float, float, float, float] | None:
+    """Spam rate of a mixed feed from its mail in campaigns the traps received, over the
+    traps' coverage of spam (``analyze/corroboration.py``): ``(rate, low, high, var of
+    log)``. None when the month's traps received fewer than ``MIN_RECALL_SAMPLE``
+    messages, covered less than ``MIN_COVERAGE`` of spam, or corroborated nothing."""
+    if (c is None or c.trap_messages < MIN_RECALL_SAMPLE or c.coverage < MIN_COVERAGE
+            or not c.corroborated):
+        return None
+    value = min(1.0, c.corroborated / c.feed_messages / c.coverage)
+    var = _log_var(c.corroborated, c.feed_messages) + c.coverage_log_var
+    lo, hi = _log_interval(value, [var])
+    return value, lo, min(1.0, hi), var
+
+
 def _via_spam(month, metric, k_spam, spam_all, rate, basis):
     """1 in N of all mail as (share of spam, all sensors) x (spam rate, mixed feeds)."""
     value_rate, _, _, rate_var = rate
@@ -111,22 +137,20 @@ def _via_spam(month, metric, k_spam, spam_all, rate, basis):
 def trap_recall(con, mixed: list[str]) -> dict[str, tuple[int, int]]:
     """Month -> (trap messages the classifier calls spam, all trap messages), over the
     traps that are not mixed feeds: the classifier's spam recall on that month's spam."""
-    names = ", ".join("'" + m.replace("'", "''") + "'" for m in mixed) or "''"
     return {m: (int(k), int(n)) for m, k, n in con.execute(f"""
         SELECT strftime(day, '%Y-%m'), count(*) FILTER (WHERE {VERDICT_SPAM_SQL}), count(*)
-        FROM events WHERE day IS NOT NULL AND source_kind = 'trap'
-          AND sensor NOT IN ({names}) GROUP BY 1""").fetchall()}
+        FROM events WHERE day IS NOT NULL AND {trap_condition(mixed)} GROUP BY 1""").fetchall()}
 
 
 def monthly_rates(con, mixed: list[str], botnet_share: dict[str, tuple[float, float]]
                   ) -> list[dict]:
     """Rate rows per month; ``botnet_share`` maps month to (botnet spam, all spam).
 
-    With mixed feeds, the spam rate is corrected for the classifier's spam recall at the
-    traps (module docstring), and virus and phishing rates of all mail are the share of
-    spam carrying them (over every sensor: a far larger sample) times that spam rate, on
-    the premise that such mail arrives as spam; the direct count on the mixed feeds alone
-    is kept as ``*_direct``.
+    With mixed feeds, the spam rate is measured by corroboration or corrected for the
+    classifier's spam recall at the traps (module docstring), and virus and phishing rates
+    of all mail are the share of spam carrying them (over every sensor: a far larger
+    sample) times that spam rate, on the premise that such mail arrives as spam; the
+    direct count on the mixed feeds alone is kept as ``*_direct``.
     """
     if not mixed:
         return _unmixed_rates(con) + _common_rows(con, mixed, botnet_share)
@@ -137,27 +161,23 @@ def monthly_rates(con, mixed: list[str], botnet_share: dict[str, tuple[float, fl
                    count(*) FILTER (WHERE {phish_sql})
             FROM events WHERE day IS NOT NULL AND {spam_sql(mixed)} GROUP BY 1""").fetchall()}
     recall = trap_recall(con, mixed)
+    corroboration = trap_corroboration(con, mixed)
     rows = []
     for month, n, spam, virus, phish in con.execute(f"""
             SELECT strftime(day, '%Y-%m'), count(*), count(*) FILTER (WHERE {spam_sql(mixed)}),
                    count(*) FILTER (WHERE is_virus), count(*) FILTER (WHERE {phish_sql})
             FROM events WHERE day IS NOT NULL AND sensor IN (SELECT unnest(?))
             GROUP BY 1 ORDER BY 1""", [mixed]).fetchall():
-        rows += _mixed_month(month, n, spam, virus, phish, spam_all.get(month),
-                             recall.get(month), basis)
+        measures = (recall.get(month), corroboration.get(month))
+        rows += _mixed_month(month, n, spam, virus, phish, spam_all.get(month), measures,
+                             basis)
     return rows + _common_rows(con, mixed, botnet_share)
 
 
-def _mixed_month(month, n, spam, virus, phish, spam_all, recall, basis) -> list[dict]:
-    """The spam, virus and phishing rows of one month at the mixed feeds."""
-    rate = corrected_spam_rate(spam, n, recall)
-    used = recall is not None and recall[1] >= MIN_RECALL_SAMPLE and spam > 0
-    rows = [_row(month, "spam_rate", *rate[:3], spam, n,
-                 basis + (" / classifier spam recall at the traps" if used else ""))]
-    rows.append(_row(month, "spam_rate_flagged", *wilson(spam, n), spam, n, basis))
-    if recall:
-        rows.append(_row(month, "classifier_recall_traps", *wilson(*recall), *recall,
-                         "trap mail called spam by the classifier"))
+def _mixed_month(month, n, spam, virus, phish, spam_all, measures, basis) -> list[dict]:
+    """The spam, virus and phishing rows of one month at the mixed feeds; ``measures`` is
+    the month's trap recall and corroboration (either may be None)."""
+    rows, rate = _spam_rate_rows(month, n, spam, *measures, basis)
     if spam_all:
         sn, sv, sp = spam_all
         via = f"share of spam (all sensors) x spam rate ({basis})"
@@ -166,6 +186,31 @@ def _mixed_month(month, n, spam, virus, phish, spam_all, recall, basis) -> list[
     rows.append(_one_in(month, "virus_rate_1_in_direct", virus, n, basis))
     rows.append(_one_in(month, "phishing_rate_1_in_direct", phish, n, basis))
     return rows
+
+
+def _spam_rate_rows(month, n, spam, recall, corroboration, basis) -> tuple[list[dict], tuple]:
+    """The spam rate rows of one month, and the rate the virus and phishing rates use."""
+    rows = [_row(month, "spam_rate_flagged", *wilson(spam, n), spam, n, basis)]
+    by_recall = corrected_spam_rate(spam, n, recall)
+    if recall:
+        rows.append(_row(month, "classifier_recall_traps", *wilson(*recall), *recall,
+                         "trap mail called spam by the classifier"))
+    recall_basis = basis
+    if recall is not None and recall[1] >= MIN_RECALL_SAMPLE and spam > 0:
+        recall_basis += " / classifier spam recall at the traps"
+        rows.append(_row(month, "spam_rate_recall", *by_recall[:3], spam, n, recall_basis))
+    corroborated = corroborated_spam_rate(corroboration)
+    if corroboration is not None and corroboration.trap_messages:
+        c = corroboration
+        rows.append(_row(month, "trap_coverage", c.coverage, None, None,
+                         c.trap_messages - c.trap_singletons, c.trap_messages,
+                         "trap mail in campaigns the traps received more than once"))
+    if corroborated is None:
+        return [_row(month, "spam_rate", *by_recall[:3], spam, n, recall_basis)] + rows, by_recall
+    c_basis = basis + " / mail of campaigns the traps received, over the traps' coverage"
+    c_rows = [_row(month, name, *corroborated[:3], corroboration.corroborated, n, c_basis)
+              for name in ("spam_rate", "spam_rate_corroborated")]
+    return c_rows[:1] + rows + c_rows[1:], corroborated
 
 
 def _unmixed_rates(con) -> list[dict]:

@@ -27,11 +27,9 @@ def methodology(f: dict[str, Any]) -> list[str]:
     return [
         volume,
         f"Spam, virus and phishing rates are measured on mail of the sensors that see all "
-        f"mail ({basis}), with 95% intervals; trap sensors see only spam and are left "
-        "out of them. The intervals cover sampling only: legitimate mail the classifier "
-        "calls spam, which no sensor can measure, raises the spam rate beyond them, and "
-        "with it the virus and phishing rates, which are shares of spam times the spam "
-        "rate. Malicious links are counted over spam from all sensors.",
+        f"mail ({basis}), with 95% intervals; virus and phishing rates are shares of spam "
+        f"times the spam rate. {_spam_rate_bias(basis)} Malicious links are counted over "
+        "spam from all sensors.",
         "Botnet names come from analyst-readable signatures and from unsupervised sender "
         "clustering; clusters without a matching signature are reported as unknown-<n>. "
         "The share of spam from botnets counts spam attributed to any of them.",
@@ -46,3 +44,17 @@ def methodology(f: dict[str, Any]) -> list[str]:
         "hourly series. Displacement compares other botnets' output in the week after a "
         "stop with the week before.",
     ]
+
+
+def _spam_rate_bias(basis: str) -> str:
+    """What the spam rate's interval leaves out, for the way it was measured."""
+    if "campaigns the traps received" in basis:
+        return ("Spam there is the mail of campaigns the trap sensors also received, scaled "
+                "up by the share of spam the traps' campaigns cover; wanted mail the "
+                "classifier flags is left out, but spam aimed only at the feed's own users, "
+                "which traps never receive, would be missed, and the intervals cover "
+                "sampling only.")
+    return ("Spam there is what the classifier flags (corrected for the spam it misses at "
+            "the traps, where measured); the intervals cover sampling only, and wanted mail "
+            "the classifier calls spam raises the spam rate beyond them, and with it the "
+            "virus and phishing rates.")
