@@ -1,24 +1,37 @@
+from datetime import date, datetime
+
+import duckdb
+import numpy as np
 import pytest
 
-from spamintel.analyze.populations import chapman
+from spamintel.analyze.populations import chao2, populations
 
 
-def test_chapman_matches_the_textbook_example():
-    est, low, high = chapman(50, 40, 10)
-    assert est == pytest.approx(51 * 41 / 11 - 1)
-    assert 80 <= low < est < high
+def test_chao2_adds_the_bots_seen_on_no_occasion():
+    # 31 daily occasions; 400 IPs seen, 300 of them on one day and 60 on two
+    est, low, high = chao2(400, 300, 60, 31)
+    assert est == pytest.approx(400 + 30 / 31 * 300 * 299 / (2 * 61))
+    assert 400 < low < est < high
 
 
-def test_chapman_never_below_what_was_seen():
-    est, low, high = chapman(100, 100, 100)
-    assert est == low == high == 100
+def test_chao2_interval_narrows_as_more_bots_are_seen_twice():
+    _, low_few, high_few = chao2(400, 300, 10, 31)
+    _, low_many, high_many = chao2(400, 300, 90, 31)
+    assert high_many - low_many < high_few - low_few
+
+
+def test_chao2_never_below_what_was_seen():
+    assert chao2(100, 0, 40, 31) == (100, 100, 100), "no bot seen once: all were seen"
+    assert chao2(100, 1, 0, 31) == (100, 100, 100)
+    assert chao2(100, 60, 10, 1) == (100, 100, 100), "one occasion tells nothing"
 
 
 def test_population_rows_are_consistent(tables):
     days = [r for r in tables["populations"] if r["period"] == "day"]
     assert days and all(r["low"] <= r["estimate"] <= r["high"] for r in days)
     assert all(r["estimate"] >= r["ips_observed"] - 1e-6 for r in days)
-    assert all(r["method"] == "chapman:sensors" for r in days)
+    assert all(r["method"] == "chao2:hours" for r in days)
+    assert all(r["seen_once"] + r["seen_twice"] <= r["ips_observed"] for r in days)
 
 
 def test_population_estimate_is_larger_than_the_sample_and_below_the_botnet(tables, world):
@@ -33,3 +46,20 @@ def test_spam_per_bot_per_minute_and_churn(tables):
                and r["botnet"] == "Rustock" and str(r["start"]) == "2011-03-01")
     assert row["spam_per_bot_per_min"] > 0
     assert 0 <= row["churn"] <= 1 and row["new_ips"] >= 0
+
+
+def test_a_closed_botnet_of_equal_senders_is_recovered_within_its_interval():
+    # 3,000 bots; each is caught on a given March day with probability 0.02, so about
+    # 1,400 are ever seen
+    rng = np.random.default_rng(5)
+    seen = rng.random((3000, 31)) < 0.02
+    bots, days = np.nonzero(seen)
+    con = duckdb.connect()
+    con.execute("CREATE TABLE _spam (day DATE, hour TIMESTAMP, botnet VARCHAR, client_ip VARCHAR)")
+    rows = [(date(2011, 3, d + 1), datetime(2011, 3, d + 1, 12), f"10.0.{b // 250}.{b % 250}")
+            for b, d in zip(bots.tolist(), days.tolist(), strict=True)]
+    con.executemany("INSERT INTO _spam VALUES (?, ?, 'B', ?)", rows)
+    month = next(r for r in populations(con, {}) if r["period"] == "month")
+    assert month["ips_observed"] < 1500
+    assert month["low"] < 3000 < month["high"]
+    assert month["estimate"] == pytest.approx(3000, rel=0.1)

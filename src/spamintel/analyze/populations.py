@@ -1,14 +1,18 @@
 """Bot populations: distinct bot IPs per botnet and day (or month), churn, and an estimate
-of the bots the sensors did not see, by capture–recapture.
+of the bots the sensors did not see.
 
-Two capture occasions are formed from the data: the busiest sensor against all other
-sensors when a botnet was seen by two or more, otherwise even against odd hours of the
-same period. Chapman's estimator ``(n1+1)(n2+1)/(m+1) - 1`` gives the population, with
-Chao's log-normal 95% interval (never below the count actually seen). Assumptions:
-a closed population within the period and independent occasions; bots that send more
-are likelier to be caught twice, which biases the estimate low (heterogeneity), and one
-IP can hide several bots behind NAT or be reused by DHCP churn. Rates per bot are the
-world estimate per day divided by the estimated bots, per minute of the day.
+How often the seen bots were seen tells how many were never seen. A period is cut into
+sampling occasions, the days of a month or the hours of a day (those on which any spam
+arrived), and ``Q1`` and ``Q2`` count the IPs seen on exactly one and exactly two of its
+``T`` occasions. Chao's bias-corrected incidence estimator (Chao2) adds
+``(T-1)/T * Q1 (Q1-1) / (2 (Q2+1))`` unseen bots to the ``S`` seen, with Chao's
+log-normal 95% interval (never below ``S``). It assumes a closed population over the
+period: with churn it counts every bot active at some time in it. Bots that send more are
+likelier to be seen, and the light senders that are never seen leave no trace in ``Q1``
+and ``Q2``, so the estimate is a lower bound where sending rates differ (Chao, 1987),
+as they do in botnets; one IP can also hide several bots behind NAT or be reused by DHCP
+churn. Rates per bot are the world estimate per day divided by the estimated bots, per
+minute of the day.
 """
 
 from __future__ import annotations
@@ -18,41 +22,32 @@ import math
 from spamintel.analyze.estimate import Z95
 
 
-def chapman(n1: int, n2: int, m: int) -> tuple[float, float, float]:
-    """Chapman population estimate with Chao's log-normal 95% interval."""
-    seen = n1 + n2 - m
-    est = (n1 + 1) * (n2 + 1) / (m + 1) - 1
-    var = (n1 + 1) * (n2 + 1) * (n1 - m) * (n2 - m) / ((m + 1) ** 2 * (m + 2))
-    f0 = est - seen
-    if f0 <= 0 or var <= 0:
-        return float(max(est, seen)), float(seen), float(max(est, seen))
+def chao2(seen: int, q1: int, q2: int, occasions: int) -> tuple[float, float, float]:
+    """Chao2 population estimate (bias-corrected) with its log-normal 95% interval, from
+    ``seen`` IPs of which ``q1`` were seen on one and ``q2`` on two of ``occasions``."""
+    a = (occasions - 1) / occasions if occasions > 1 else 0.0
+    f0 = a * q1 * (q1 - 1) / (2 * (q2 + 1))
+    if f0 <= 0:
+        return float(seen), float(seen), float(seen)
+    var = (f0 + a * a * q1 * (2 * q1 - 1) ** 2 / (4 * (q2 + 1) ** 2)
+           + a * a * q1 * q1 * q2 * (q1 - 1) ** 2 / (4 * (q2 + 1) ** 4))
     c = math.exp(Z95 * math.sqrt(math.log(1 + var / f0 ** 2)))
-    return float(est), float(seen + f0 / c), float(seen + f0 * c)
-
-
-def _occasions(con) -> str:
-    """SQL (per botnet) naming the busiest sensor, or NULL when a botnet has only one."""
-    return """CREATE OR REPLACE TEMP TABLE _occ AS
-        SELECT botnet, CASE WHEN count(DISTINCT sensor) > 1 THEN arg_max(sensor, n) END AS a
-        FROM (SELECT botnet, sensor, count(*) AS n FROM _spam WHERE botnet IS NOT NULL
-              GROUP BY ALL) GROUP BY botnet"""
+    return float(seen + f0), float(seen + f0 / c), float(seen + f0 * c)
 
 
 def _captures(con, grain: str) -> list[tuple]:
-    """(period start, botnet, ips, n1, n2, m, two_sensors) per period."""
+    """(period start, botnet, ips, occasions, q1, q2) per period: occasions are the days
+    of a month or the hours of a day on which any spam arrived."""
     period = "day" if grain == "day" else "date_trunc('month', day)::DATE"
-    con.execute(_occasions(con))
+    occasion = "hour" if grain == "day" else "day"
     return con.execute(f"""
         WITH ip AS (
-          SELECT {period} AS p, s.botnet, client_ip,
-                 bool_or(CASE WHEN o.a IS NULL THEN hour(hour) % 2 = 0 ELSE sensor = o.a END) x,
-                 bool_or(CASE WHEN o.a IS NULL THEN hour(hour) % 2 = 1 ELSE sensor <> o.a END) y,
-                 any_value(o.a IS NOT NULL) AS two
-          FROM _spam s JOIN _occ o USING (botnet)
-          WHERE s.botnet IS NOT NULL AND client_ip IS NOT NULL GROUP BY ALL)
-        SELECT p, botnet, count(*), count(*) FILTER (WHERE x), count(*) FILTER (WHERE y),
-               count(*) FILTER (WHERE x AND y), any_value(two)
-        FROM ip GROUP BY ALL ORDER BY 1, 2""").fetchall()
+          SELECT {period} AS p, botnet, client_ip, count(DISTINCT {occasion}) AS k
+          FROM _spam WHERE botnet IS NOT NULL AND client_ip IS NOT NULL GROUP BY ALL),
+        occ AS (SELECT {period} AS p, count(DISTINCT {occasion}) AS t FROM _spam GROUP BY 1)
+        SELECT p, botnet, count(*), any_value(t), count(*) FILTER (WHERE k = 1),
+               count(*) FILTER (WHERE k = 2)
+        FROM ip JOIN occ USING (p) GROUP BY ALL ORDER BY 1, 2""").fetchall()
 
 
 def _churn(con) -> dict[tuple, tuple[int, float | None]]:
@@ -81,11 +76,12 @@ def populations(con, daily_est: dict[tuple, float | None]) -> list[dict]:
     churn = _churn(con)
     rows = []
     for grain in ("day", "month"):
-        for start, botnet, ips, n1, n2, m, two in _captures(con, grain):
-            est, low, high = chapman(n1, n2, m)
+        for start, botnet, ips, occasions, q1, q2 in _captures(con, grain):
+            est, low, high = chao2(ips, q1, q2, occasions)
             row = {"period": grain, "start": start, "botnet": botnet, "ips_observed": ips,
-                   "n1": n1, "n2": n2, "recaptured": m, "estimate": est, "low": low,
-                   "high": high, "method": "chapman:" + ("sensors" if two else "hours"),
+                   "occasions": occasions, "seen_once": q1, "seen_twice": q2,
+                   "estimate": est, "low": low, "high": high,
+                   "method": "chao2:" + ("hours" if grain == "day" else "days"),
                    "new_ips": None, "churn": None, "spam_per_bot_per_min": None}
             if grain == "day":
                 row["new_ips"], row["churn"] = churn.get((start, botnet), (0, None))

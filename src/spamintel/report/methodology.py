@@ -33,10 +33,11 @@ def methodology(f: dict[str, Any]) -> list[str]:
         "Botnet names come from analyst-readable signatures and from unsupervised sender "
         "clustering; clusters without a matching signature are reported as unknown-<n>. "
         "The share of spam from botnets counts spam attributed to any of them.",
-        "Bot populations count distinct sending IP addresses; the unseen population is "
-        "estimated by capture–recapture (Chapman) between sensors, or between even and odd "
-        "hours when one sensor saw a botnet. Bots that send more are likelier to be seen "
-        "twice, so estimates lean low; NAT and dynamic addresses blur IPs and bots.",
+        "Bot populations count distinct sending IP addresses over the month; the bots "
+        "never seen are estimated from how many were seen on exactly one and on exactly "
+        "two of its days (Chao's incidence estimator). Bots that send more are likelier "
+        "to be seen, and the light senders never seen leave no trace, so the figures are "
+        "lower bounds; NAT and dynamic addresses blur IPs and bots.",
         "Events are found on each botnet's daily series: silences (takedown when silent to "
         "the end of the data for at least a week, pause and resume otherwise, new botnet "
         "when a series starts mid-period), sustained level shifts between 7-day windows "
