@@ -38,6 +38,8 @@ def test_new_botnet_within_a_day_and_content_switch(tables):
     assert new["botnet"] == "Newbot" and new["date"] == date(2011, 2, 7)
     (switch,) = _events(tables, "content_switch")
     assert switch["botnet"] == "Lethic" and abs((switch["date"] - date(2011, 2, 14)).days) <= 1
+    assert 0 < switch["magnitude"] <= 1 and switch["unit"] == "share of the category mix"
+    assert new["unit"] == "messages"
 
 
 def test_no_events_for_steady_botnets(tables):

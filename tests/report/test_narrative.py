@@ -1,4 +1,11 @@
-from spamintel.report.narrative import amount, day_name, month_name, narrative, per_day
+from spamintel.report.narrative import (
+    amount,
+    day_name,
+    event_magnitude,
+    month_name,
+    narrative,
+    per_day,
+)
 
 
 def test_formatting():
@@ -81,3 +88,8 @@ def test_rates_read_as_one_in_n():
 
     assert one_in(208.93) == "1 in 208.9" and one_in(25635.0) == "1 in 25,635"
     assert one_in(None) == "n/a"
+
+
+def test_an_event_magnitude_says_its_unit():
+    assert event_magnitude({"type": "takedown", "magnitude": -13.58e9}) == "-13.58bn/day"
+    assert event_magnitude({"type": "content_switch", "magnitude": 0.62}) == "62% of mix"

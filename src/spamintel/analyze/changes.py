@@ -6,7 +6,9 @@ Event types: ``takedown``, ``pause``, ``resume``, ``new_botnet`` (from silences,
 (see ``levels``). The global series only yields surges and drops. Magnitudes are in the
 series' unit per day (world estimates when calibrated): ``magnitude`` is the change of
 the level (after minus before), ``magnitude_relative`` the same as a fraction of before,
-``global_change`` the relative change of all spam over the same windows.
+``global_change`` the relative change of all spam over the same windows. A content
+switch's magnitude is the share of the category mix that moved (total variation distance,
+0 to 1), its unit ``MIX_UNIT``.
 
 Displacement: after a botnet stops (takedown or pause), every other botnet's mean over the
 ``w`` days after the stop day is compared with the ``w`` days before it; those that grew
@@ -36,6 +38,7 @@ from spamintel.config import AnalyzeConfig
 
 T_MIN = 3.0
 STOPS = ("takedown", "pause")
+MIX_UNIT = "share of the category mix"
 
 
 @dataclass
@@ -248,7 +251,7 @@ def detect(s: SeriesSet, cfg: AnalyzeConfig) -> list[dict]:
             _refine_stop(s, e, w)
             stops_on.setdefault(e["date"], []).append(e)
     for e in events:
-        e["unit"] = s.unit
+        e["unit"] = MIX_UNIT if e["type"] == "content_switch" else s.unit
         e["global_change"] = _global_change(s, e["date"], w) if e["date"] in s.days else None
         e["displaced_to"] = (displacement(s, e, cfg, stops_on[e["date"]])
                              if e["type"] in STOPS else [])

@@ -31,6 +31,14 @@ def per_day(x: float | None) -> str:
     return f"{x:.2g}" if 0 < abs(x) < 0.1 else f"{x:.1f}"
 
 
+def event_magnitude(e: dict) -> str:
+    """An event's magnitude as the events table shows it: the change of level per day, or
+    for a content switch the share of the category mix that moved."""
+    if e["type"] == "content_switch":
+        return f"{pct(e['magnitude'], 0)} of mix"
+    return f"{per_day(e['magnitude'])}/day"
+
+
 def one_in(x: float | None) -> str:
     """A rate as "1 in N": one decimal below a thousand (1 in 208.9), whole numbers with
     thousands separators above (1 in 25,635)."""

@@ -11,7 +11,7 @@ from typing import Any
 from matplotlib.backends.backend_pdf import PdfPages
 
 from spamintel.report.charts import botnet_daily_figure, plt
-from spamintel.report.narrative import amount, month_name, pct, per_day
+from spamintel.report.narrative import amount, event_magnitude, month_name, pct, per_day
 
 A4 = (8.27, 11.69)
 LINES_PER_PAGE = 70
@@ -59,7 +59,7 @@ def _text_lines(f: dict[str, Any]) -> list[str]:
     for e in f["events"]:
         moved = ", ".join(d["botnet"] for d in e["displaced_to"])
         lines.append(f"  {e['date']} {e['type']:<15}{(e['botnet'] or 'all spam')[:16]:<17}"
-                     f"{per_day(e['magnitude']):>10}  conf {e['confidence']}"
+                     f"{event_magnitude(e):>14}  conf {e['confidence']}"
                      + (f"  -> {moved}" if moved else ""))
     lines += ["", "Categories"] + [f"  {c['category']:<16}{pct(c['share']):>8}"
                                    for c in f["categories"]]

@@ -15,7 +15,14 @@ from markupsafe import Markup
 
 from spamintel.report.charts import botnet_daily_svg, daily_volume_svg
 from spamintel.report.figures import MIN_SENDER_SHARE
-from spamintel.report.narrative import amount, month_name, one_in, pct, per_day
+from spamintel.report.narrative import (
+    amount,
+    event_magnitude,
+    month_name,
+    one_in,
+    pct,
+    per_day,
+)
 
 FORMATS = ("html", "pdf", "md", "json")
 
@@ -77,7 +84,7 @@ def senders(campaign: dict[str, Any]) -> str:
 
 
 FMT = SimpleNamespace(amount=amount, per_day=per_day, count=_count, pct=pct, num=_num,
-                      ratio=_ratio, senders=senders)
+                      ratio=_ratio, senders=senders, event_magnitude=event_magnitude)
 
 
 def _points(x: float | None) -> str:
@@ -169,7 +176,7 @@ def _md_campaigns(f: dict[str, Any]) -> list[dict[str, Any]]:
 
 def _md_events(f: dict[str, Any]) -> list[dict[str, Any]]:
     return [{"date": e["date"], "type": e["type"], "series": e["botnet"] or "all spam",
-             "magnitude/day": per_day(e["magnitude"]), "confidence": e["confidence"],
+             "magnitude": event_magnitude(e), "confidence": e["confidence"],
              "displaced to": ", ".join(d["botnet"] for d in e["displaced_to"])}
             for e in f["events"]]
 
