@@ -203,3 +203,30 @@ def test_a_change_two_weeks_after_a_botnet_arrived_is_its_own():
     assert [(e["type"], e["date"]) for e in found] == [("new_botnet", date(2011, 8, 16)),
                                                         ("surge", date(2011, 8, 30))]
     assert found[0]["magnitude"] == pytest.approx(140e6, rel=0.1)
+
+
+def test_a_ramp_the_pooled_series_steps_through_gives_the_level_reached():
+    from datetime import timedelta
+
+    from spamintel.analyze.changes import SeriesSet, detect
+    from spamintel.config import AnalyzeConfig
+
+    # a week-long ramp seen through few messages: its second week is not clearly above
+    # its first, but the pooled series steps up inside the first
+    days = [date(2011, 8, 1) + timedelta(days=i) for i in range(60)]
+    steady = np.full(60, 400.0)
+    x = np.r_[np.zeros(15), np.linspace(20.0, 140.0, 7), np.full(38, 140.0)]
+    pooled = np.r_[np.zeros(15), np.full(4, 50.0), np.full(41, 140.0)]
+    daily = {"Steady": steady * 1e6, "New": x * 1e6}
+
+    def arrival(**extra) -> dict:
+        series = SeriesSet(days, daily, sum(daily.values()), {}, {}, "messages",
+                           observed={"Steady": steady, "New": x / 10},
+                           observed_global=steady + x / 10, **extra)
+        (e,) = [e for e in detect(series, AnalyzeConfig()) if e["botnet"] == "New"]
+        return e
+
+    assert arrival()["magnitude"] < 0.8 * 140e6, "the first week alone is mid-ramp"
+    e = arrival(pooled={"Steady": steady * 1e6, "New": pooled * 1e6})
+    assert e["type"] == "new_botnet" and e["magnitude"] == pytest.approx(140e6, rel=0.02)
+    assert e["detail"].count("at its level from") == 1

@@ -39,6 +39,7 @@ from spamintel.config import AnalyzeConfig
 T_MIN = 3.0
 STOPS = ("takedown", "pause")
 MIX_UNIT = "share of the category mix"
+_SETTLED = ", at its level from "
 
 
 @dataclass
@@ -171,27 +172,44 @@ def _watched_before(s: SeriesSet, name: str, day: date, w: int) -> bool:
 
 def _settle(start: dict, level: float, since: date) -> None:
     before = start["level_before"]
+    told = start["detail"].split(_SETTLED)[0]
     start.update(level_after=level, magnitude=level - before,
                  magnitude_relative=level / before - 1 if before > 0 else None,
-                 detail=f"{start['detail']}, at its level from {since.isoformat()}")
+                 detail=f"{told}{_SETTLED}{since.isoformat()}")
+
+
+def _level_reached(i: int, x: np.ndarray, obs: np.ndarray | None,
+                   pooled: np.ndarray | None, w: int) -> tuple[float, int] | None:
+    """(level, from day index) a sender that started on day ``i`` reached after a ramp,
+    where above the mean of its first ``w`` days: the higher of the pooled level at their
+    end when its series, cut into pieces of one level (``analyze/smooth.py``), steps up
+    inside them, and the mean of the next ``w`` days when their messages are clearly
+    more (Poisson z of at least ``T_MIN``)."""
+    first, second = slice(i + 1, i + 1 + w), slice(i + 1 + w, i + 1 + 2 * w)
+    found = [(float(x[first].mean()), -1)]
+    if pooled is not None and i + w < len(pooled) and pooled[i + w] > pooled[i + 1]:
+        found.append((float(pooled[i + w]), i + w))
+    if (obs is not None and i + 1 + 2 * w <= len(x)
+            and count_ratio_z(obs[second].sum(), obs[first].sum()) >= T_MIN):
+        found.append((float(x[second].mean()), i + 1 + w))
+    best = max(found)
+    return best if best[1] >= 0 else None
 
 
 def _fold_ramps(found: list[dict], days: list[date], x: np.ndarray,
-               obs: np.ndarray | None, w: int) -> list[dict]:
+                obs: np.ndarray | None, pooled: np.ndarray | None, w: int) -> list[dict]:
     """``found`` (one series' events) with each sender's arrival told once, at the level
     it reached. A start is measured on the ``w`` days after it, and a new sender that
-    recruits its bots over those days reaches its level only in the next ``w``: a surge
-    measured against those first days (at most ``w`` + 1 days after a start,
-    ``new_botnet``, or a return, ``resume``) is taken into it, and a new sender's second
-    ``w`` days, when their messages are clearly more than its first (Poisson z of at
-    least ``T_MIN``), give its level. A later surge is a change of its own."""
+    recruits its bots over those days reaches its level only at their end or in the
+    next ``w`` (``_level_reached``): a surge measured against those first days (at most
+    ``w`` + 1 days after a start, ``new_botnet``, or a return, ``resume``) is taken into
+    it. A later surge is a change of its own."""
     starts = [e for e in found if e["type"] in ("new_botnet", "resume")]
     for e in starts:
         i = days.index(e["date"])
-        first, second = slice(i + 1, i + 1 + w), slice(i + 1 + w, i + 1 + 2 * w)
-        if (e["type"] == "new_botnet" and obs is not None and i + 1 + 2 * w <= len(x)
-                and count_ratio_z(obs[second].sum(), obs[first].sum()) >= T_MIN):
-            _settle(e, float(x[second].mean()), days[i + 1 + w])
+        reached = _level_reached(i, x, obs, pooled, w) if e["type"] == "new_botnet" else None
+        if reached is not None:
+            _settle(e, reached[0], days[reached[1]])
     out = []
     for e in found:
         start = next((s for s in starts if e["type"] == "surge"
@@ -230,7 +248,7 @@ def _botnet_events(s: SeriesSet, name: str, x: np.ndarray, cfg: AnalyzeConfig) -
     found += level_shifts(x, s.days, active, w, cfg.surge_ratio, s.observed.get(name))
     found += content_switches(s.categories.get(name, []), s.days, active, w,
                               cfg.content_switch_distance)
-    return _fold_ramps(found, s.days, x, s.observed.get(name), w)
+    return _fold_ramps(found, s.days, x, s.observed.get(name), s.pooled.get(name), w)
 
 
 def detect(s: SeriesSet, cfg: AnalyzeConfig) -> list[dict]:
