@@ -50,3 +50,18 @@ def test_content_switch_found_and_stable_mix_quiet():
     found = content_switches(cats, DAYS, ON, 7, 0.4)
     assert [(e["type"], e["date"]) for e in found] == [("content_switch", DAYS[70])]
     assert re.search(r"pharma \d+% → \d+%, casino \d+% → \d+%", found[0]["detail"])
+
+
+def test_a_small_senders_switch_is_dated_where_its_mix_changed():
+    # seven messages a day, a few more on the days just before the switch: the windows
+    # around it hold fewer than those a day or two earlier, the date must not follow them
+    counts = [7] * 90
+    counts[66:70] = [9, 9, 9, 9]
+    cats = [{"stock": n} if i < 70 else {"casino": n} for i, n in enumerate(counts)]
+    found = content_switches(cats, DAYS[:90], ON[:90], 7, 0.4)
+    assert [(e["type"], e["date"]) for e in found] == [("content_switch", DAYS[70])]
+
+
+def test_a_handful_of_messages_is_no_switch():
+    cats = [{"stock": 1} if i < 70 else {"casino": 1} for i in range(90)]
+    assert content_switches(cats, DAYS[:90], ON[:90], 7, 0.4) == []

@@ -6,7 +6,10 @@ short burst cycles average out. A level shift is reported where the log ratio of
 window means is a local extreme, exceeds ``log(ratio)``, stands out from the series' own
 noise (robust z of at least ``Z_MIN``) and holds for a further window. A content switch
 is reported where the category mix of the two windows differs by at least ``distance``
-(total variation) and a chi-square test rejects "same mix" at ``P_MAX``.
+(total variation), most there within a window either side, and a chi-square test rejects
+"same mix" at ``P_MAX``. The distance is taken wherever each window holds
+``MIN_WINDOW_MESSAGES``: a small sender's switch is dated by where its mix changed most,
+not by the first day around it with more mail; the test keeps chance apart.
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ from spamintel.analyze.estimate import count_ratio_z
 
 Z_MIN = 4.0
 P_MAX = 1e-6
-MIN_MESSAGES = 50
+MIN_WINDOW_MESSAGES = 10
 
 
 def _window_means(x: np.ndarray, w: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -97,7 +100,8 @@ def content_switches(cats: list[dict[str, int]], days: list[date], active: np.nd
     tv = np.zeros(len(days))
     for i in range(w, len(days) - w + 1):
         a, b = c[i + w] - c[i], c[i] - c[i - w]
-        if active[i - w:i + w].all() and a.sum() >= MIN_MESSAGES and b.sum() >= MIN_MESSAGES:
+        if (active[i - w:i + w].all() and a.sum() >= MIN_WINDOW_MESSAGES
+                and b.sum() >= MIN_WINDOW_MESSAGES):
             tv[i] = 0.5 * np.abs(a / a.sum() - b / b.sum()).sum()
     out = []
     for i in np.flatnonzero(tv >= distance):
