@@ -171,3 +171,19 @@ def test_a_new_botnet_whose_first_days_fall_in_the_pause_did_not_pause_with_it()
     new = {**_class(rng, len(ramp), np.arange(40, 60), days, 10_000, campaigns=(1, 2, 3)),
            "day": ramp}
     assert list(_join(big, new)) == [0, 1]
+
+
+def test_an_unnamed_piece_joins_a_named_botnet_only_on_both_signs():
+    rng = np.random.default_rng(12)
+    days = [d for d in range(90) if not 20 <= d < 36]
+    named = _class(rng, 4000, np.arange(0, 40), days, 0, campaigns=(1, 2, 3))
+    # its mail in a template variant its signatures miss: its campaigns, its pause
+    variant = _class(rng, 90, np.arange(0, 40), days, 10_000, campaigns=(1,))
+    assert list(_join(named, variant, family=[0, -1])) == [0, 0]
+    # the same networks and campaigns without the pause, or the pause without them
+    busy = _class(rng, 90, np.arange(0, 40), range(90), 10_000, campaigns=(1,))
+    assert list(_join(named, busy, family=[0, -1])) == [0, 1]
+    own = _class(rng, 90, np.arange(0, 40), days, 10_000, campaigns=(7,))
+    assert list(_join(named, own, family=[0, -1])) == [0, 1]
+    # a named piece never joins an unnamed botnet
+    assert list(_join(variant, named, family=[0, -1])) == [0, 1]
