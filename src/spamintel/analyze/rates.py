@@ -2,7 +2,8 @@
 spam carrying a malicious link, the share of spam sent by botnets, and category shares.
 
 Rates "of all mail" (spam, virus, phishing) need sensors that see all mail: the mixed
-sensors named in the calibration, or else those where at least 1% of messages are ham.
+sensors named in the calibration, or else those where the classifier calls at least
+``store.spam.HAM_MIN_SHARE`` of the mail ham.
 The spam rate of a mixed feed is measured two ways, each with its own bias:
 
 - by corroboration (``spam_rate_corroborated``, ``analyze/corroboration.py``): the feed's

@@ -146,10 +146,10 @@ def _on_larger_campaigns(small: _Class, big: _Class) -> bool:
 
 
 def _distance(small: _Class, big: _Class, k: int, rules: SiblingRules,
-              named_to_unnamed: bool = False) -> float | None:
+              into_named: bool = False) -> float | None:
     """How far apart the networks of ``small`` and the larger ``big`` are (total variation
     distance), when the two are siblings (see module doc); None otherwise. An unnamed
-    ``small`` and a named ``big`` (``named_to_unnamed``) need both signs."""
+    ``small`` joining a named ``big`` (``into_named``) needs both signs."""
     if len(small.networks) == 0 or len(big.networks) == 0:
         return None
     if small.per_day[big.per_day > 0].sum() < rules.min_overlap * len(small.rows):
@@ -160,7 +160,7 @@ def _distance(small: _Class, big: _Class, k: int, rules: SiblingRules,
     silent = _silent_together(small, big, rules)
     if main and silent:
         return tv
-    if named_to_unnamed:
+    if into_named:
         return None
     if within((tv, both)) and (tv <= rules.max_tv or main or silent):
         return tv
@@ -188,9 +188,9 @@ def join_siblings(labels: np.ndarray, candidates: np.ndarray, family: np.ndarray
     parent: dict[int, int] = {}
     for i, c in enumerate(order):
         found = [(d, b) for b in order[i + 1:]
-                 if family[b] == family[c] or (family[c] < 0 <= family[b])
-                 if (d := _distance(info[c], info[b], k, rules, family[b] != family[c]))
-                 is not None]
+                 if family[b] == family[c] or family[c] < 0 <= family[b]
+                 if (d := _distance(info[c], info[b], k, rules,
+                                    into_named=family[b] != family[c])) is not None]
         if found:
             parent[c] = min(found)[1]
     out = labels.copy()

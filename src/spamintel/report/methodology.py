@@ -28,7 +28,7 @@ def methodology(f: dict[str, Any]) -> list[str]:
         volume,
         f"Spam, virus and phishing rates are measured on mail of the sensors that see all "
         f"mail ({basis}), with 95% intervals; virus and phishing rates are shares of spam "
-        f"times the spam rate. {_spam_rate_bias(basis)} Malicious links are counted over "
+        f"times the spam rate. {_spam_rate_bias(f['rates'])} Malicious links are counted over "
         "spam from all sensors.",
         "Botnet names come from analyst-readable signatures and from unsupervised sender "
         "clustering; clusters without a matching signature are reported as unknown-<n>. "
@@ -47,9 +47,10 @@ def methodology(f: dict[str, Any]) -> list[str]:
     ]
 
 
-def _spam_rate_bias(basis: str) -> str:
-    """What the spam rate's interval leaves out, for the way it was measured."""
-    if "campaigns the traps received" in basis:
+def _spam_rate_bias(rates: list[dict[str, Any]]) -> str:
+    """What the spam rate's interval leaves out, for the way it was measured: by
+    corroboration when the month has a corroborated rate, else by the classifier."""
+    if any(r["metric"] == "spam_rate_corroborated" for r in rates):
         return ("Spam there is the mail of campaigns the trap sensors also received, scaled "
                 "up by the share of spam the traps' campaigns cover; wanted mail the "
                 "classifier flags is left out, but spam aimed only at the feed's own users, "
