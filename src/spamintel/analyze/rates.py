@@ -200,18 +200,17 @@ def _spam_rate_rows(month, n, spam, recall, corroboration, basis) -> tuple[list[
     if recall is not None and recall[1] >= MIN_RECALL_SAMPLE and spam > 0:
         recall_basis += " / classifier spam recall at the traps"
         rows.append(_row(month, "spam_rate_recall", *by_recall[:3], spam, n, recall_basis))
-    corroborated = corroborated_spam_rate(corroboration)
-    if corroboration is not None and corroboration.trap_messages:
-        c = corroboration
+    c = corroboration
+    if c is not None and c.trap_messages:
         rows.append(_row(month, "trap_coverage", c.coverage, None, None,
                          c.trap_messages - c.trap_singletons, c.trap_messages,
                          "trap mail in campaigns the traps received more than once"))
-    if corroborated is None:
-        return [_row(month, "spam_rate", *by_recall[:3], spam, n, recall_basis)] + rows, by_recall
-    c_basis = basis + " / mail of campaigns the traps received, over the traps' coverage"
-    c_rows = [_row(month, name, *corroborated[:3], corroboration.corroborated, n, c_basis)
-              for name in ("spam_rate", "spam_rate_corroborated")]
-    return c_rows[:1] + rows + c_rows[1:], corroborated
+    rate, k, rate_basis = by_recall, spam, recall_basis
+    if (corroborated := corroborated_spam_rate(c)) is not None:
+        rate, k = corroborated, c.corroborated
+        rate_basis = basis + " / mail of campaigns the traps received, over the traps' coverage"
+        rows.append(_row(month, "spam_rate_corroborated", *rate[:3], k, n, rate_basis))
+    return [_row(month, "spam_rate", *rate[:3], k, n, rate_basis)] + rows, rate
 
 
 def _unmixed_rates(con) -> list[dict]:
