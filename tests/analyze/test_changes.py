@@ -230,3 +230,25 @@ def test_a_ramp_the_pooled_series_steps_through_gives_the_level_reached():
     e = arrival(pooled={"Steady": steady * 1e6, "New": pooled * 1e6})
     assert e["type"] == "new_botnet" and e["magnitude"] == pytest.approx(140e6, rel=0.02)
     assert e["detail"].count("at its level from") == 1
+
+
+def test_a_two_week_ramp_without_a_surge_of_its_own_reads_at_its_end():
+    from datetime import timedelta
+
+    from spamintel.analyze.changes import SeriesSet, detect
+    from spamintel.config import AnalyzeConfig
+
+    # recruiting over two weeks, seen through a few messages a day: the pooled series
+    # steps up twice, the second time after the first week
+    days = [date(2011, 1, 1) + timedelta(days=i) for i in range(60)]
+    steady = np.full(60, 400.0)
+    x = np.r_[np.zeros(15), np.linspace(10.0, 140.0, 14), np.full(31, 140.0)]
+    pooled = np.r_[np.zeros(15), np.full(5, 30.0), np.full(5, 80.0), np.full(35, 140.0)]
+    daily = {"Steady": steady * 1e6, "New": x * 1e6}
+    series = SeriesSet(days, daily, sum(daily.values()), {}, {}, "messages",
+                       pooled={"Steady": steady * 1e6, "New": pooled * 1e6},
+                       observed={"Steady": steady, "New": x / 20},
+                       observed_global=steady + x / 20)
+    (e,) = [e for e in detect(series, AnalyzeConfig()) if e["botnet"] == "New"]
+    assert e["type"] == "new_botnet" and e["magnitude"] == pytest.approx(140e6, rel=0.02)
+    assert e["detail"].endswith("at its level from 2011-01-30")

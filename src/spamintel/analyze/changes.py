@@ -179,20 +179,22 @@ def _settle(start: dict, level: float, since: date) -> None:
 
 
 def _level_reached(i: int, x: np.ndarray, obs: np.ndarray | None,
-                   pooled: np.ndarray | None, w: int) -> tuple[float, int] | None:
-    """(level, from day index) a sender that started on day ``i`` reached after a ramp,
-    where above the mean of its first ``w`` days: the higher of the pooled level at their
-    end when its series, cut into pieces of one level (``analyze/smooth.py``), steps up
-    inside them, and the mean of the next ``w`` days when their messages are clearly
-    more (Poisson z of at least ``T_MIN``)."""
+                   pooled: np.ndarray | None, w: int, ends: int) -> tuple[float, int] | None:
+    """(level, from day index) a sender that started on day ``i`` reached after a ramp
+    that ``ends`` within ``w`` or ``2 w`` days, where above the mean of its first ``w``
+    days: the highest of the pooled level at the ramp's end when its series, cut into
+    pieces of one level (``analyze/smooth.py``), has stepped up since its first day, and
+    the mean of the next ``w`` days when their messages are clearly more (Poisson z of
+    at least ``T_MIN``)."""
     first, second = slice(i + 1, i + 1 + w), slice(i + 1 + w, i + 1 + 2 * w)
     found = [(float(x[first].mean()), -1)]
-    if pooled is not None and i + w < len(pooled) and pooled[i + w] > pooled[i + 1]:
-        found.append((float(pooled[i + w]), i + w))
+    for end in (i + w, i + ends):
+        if pooled is not None and end < len(pooled) and pooled[end] > pooled[i + 1]:
+            found.append((float(pooled[end]), end))
     if (obs is not None and i + 1 + 2 * w <= len(x)
             and count_ratio_z(obs[second].sum(), obs[first].sum()) >= T_MIN):
         found.append((float(x[second].mean()), i + 1 + w))
-    best = max(found)
+    best = max(found, key=lambda f: (f[0], -f[1]))  # the earliest day of the highest level
     return best if best[1] >= 0 else None
 
 
@@ -201,13 +203,18 @@ def _fold_ramps(found: list[dict], days: list[date], x: np.ndarray,
     """``found`` (one series' events) with each sender's arrival told once, at the level
     it reached. A start is measured on the ``w`` days after it, and a new sender that
     recruits its bots over those days reaches its level only at their end or in the
-    next ``w`` (``_level_reached``): a surge measured against those first days (at most
-    ``w`` + 1 days after a start, ``new_botnet``, or a return, ``resume``) is taken into
-    it. A later surge is a change of its own."""
+    next ``w`` (``_level_reached``; the ramp may run into them unless a surge there is a
+    change of its own): a surge measured against those first days (at most ``w`` + 1
+    days after a start, ``new_botnet``, or a return, ``resume``) is taken into it. A
+    later surge is a change of its own."""
     starts = [e for e in found if e["type"] in ("new_botnet", "resume")]
     for e in starts:
+        if e["type"] != "new_botnet":
+            continue
         i = days.index(e["date"])
-        reached = _level_reached(i, x, obs, pooled, w) if e["type"] == "new_botnet" else None
+        later = any(s["type"] == "surge" and w + 1 < (s["date"] - e["date"]).days <= 2 * w
+                    for s in found)
+        reached = _level_reached(i, x, obs, pooled, w, w if later else 2 * w)
         if reached is not None:
             _settle(e, reached[0], days[reached[1]])
     out = []
