@@ -208,9 +208,7 @@ def _fold_ramps(found: list[dict], days: list[date], x: np.ndarray,
     days after a start, ``new_botnet``, or a return, ``resume``) is taken into it. A
     later surge is a change of its own."""
     starts = [e for e in found if e["type"] in ("new_botnet", "resume")]
-    for e in starts:
-        if e["type"] != "new_botnet":
-            continue
+    for e in (s for s in starts if s["type"] == "new_botnet"):
         i = days.index(e["date"])
         later = any(s["type"] == "surge" and w + 1 < (s["date"] - e["date"]).days <= 2 * w
                     for s in found)
