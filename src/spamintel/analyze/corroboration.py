@@ -24,6 +24,8 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
+from spamintel.store.spam import trap_sql
+
 
 class Corroboration(NamedTuple):
     """One month's counts: mixed-feed mail, the part of it in campaigns the traps saw that
@@ -52,12 +54,6 @@ class Corroboration(NamedTuple):
         return (n1 * (1 - n1 / n) + 2 * n2) / (n * n) / self.coverage ** 2
 
 
-def trap_condition(mixed: list[str]) -> str:
-    """SQL condition for mail of a trap that is not one of the ``mixed`` feeds."""
-    names = ", ".join("'" + m.replace("'", "''") + "'" for m in mixed) or "''"
-    return f"(source_kind = 'trap' AND sensor NOT IN ({names}))"
-
-
 def trap_corroboration(con, mixed: list[str]) -> dict[str, Corroboration]:
     """Month -> :class:`Corroboration` of the ``mixed`` feeds against the traps' campaigns
     of the same month (the ``events`` view with its ``campaign_id``)."""
@@ -66,7 +62,7 @@ def trap_corroboration(con, mixed: list[str]) -> dict[str, Corroboration]:
     rows = con.execute(f"""
         WITH trap AS (
           SELECT strftime(day, '%Y-%m') m, campaign_id, count(*) k FROM events
-          WHERE day IS NOT NULL AND {trap_condition(mixed)} GROUP BY ALL),
+          WHERE day IS NOT NULL AND {trap_sql(mixed)} GROUP BY ALL),
         cover AS (
           SELECT m, sum(k) n, sum(CASE WHEN campaign_id IS NULL OR k = 1 THEN k ELSE 0 END) n1,
                  count(*) FILTER (WHERE campaign_id IS NOT NULL AND k = 2) n2

@@ -28,9 +28,9 @@ from __future__ import annotations
 
 import math
 
-from spamintel.analyze.corroboration import Corroboration, trap_condition, trap_corroboration
+from spamintel.analyze.corroboration import Corroboration, trap_corroboration
 from spamintel.analyze.estimate import Z95
-from spamintel.store.spam import VERDICT_SPAM_SQL, spam_sql
+from spamintel.store.spam import VERDICT_SPAM_SQL, spam_sql, trap_sql
 
 # Trap messages a month needs before its classifier recall corrects the spam rate, or its
 # campaigns corroborate a mixed feed's spam.
@@ -140,7 +140,7 @@ def trap_recall(con, mixed: list[str]) -> dict[str, tuple[int, int]]:
     traps that are not mixed feeds: the classifier's spam recall on that month's spam."""
     return {m: (int(k), int(n)) for m, k, n in con.execute(f"""
         SELECT strftime(day, '%Y-%m'), count(*) FILTER (WHERE {VERDICT_SPAM_SQL}), count(*)
-        FROM events WHERE day IS NOT NULL AND {trap_condition(mixed)} GROUP BY 1""").fetchall()}
+        FROM events WHERE day IS NOT NULL AND {trap_sql(mixed)} GROUP BY 1""").fetchall()}
 
 
 def monthly_rates(con, mixed: list[str], botnet_share: dict[str, tuple[float, float]]

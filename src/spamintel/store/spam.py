@@ -18,16 +18,21 @@ VERDICT_SPAM_SQL = ("(verdict IN ('spam', 'phish', 'malware') OR (verdict IS NUL
 HAM_MIN_SHARE = 0.05
 
 
+def trap_sql(mixed: tuple[str, ...] | list[str] = ()) -> str:
+    """SQL condition for mail of a trap that is not one of the ``mixed`` sensors (a sensor
+    may be labelled a trap and still see wanted mail)."""
+    if not mixed:
+        return "(source_kind = 'trap')"
+    names = ", ".join("'" + m.replace("'", "''") + "'" for m in mixed)
+    return f"(source_kind = 'trap' AND (sensor IS NULL OR sensor NOT IN ({names})))"
+
+
 def spam_sql(mixed: tuple[str, ...] | list[str] = ()) -> str:
     """SQL condition for spam: a spam-like verdict, a ``spam`` label without verdict, or any
     message a trap saw (a ham verdict there is a classifier miss), except on ``mixed``
     sensors, which see wanted mail too and are trusted to the verdict."""
-    trap = "source_kind = 'trap'"
-    if mixed:
-        names = ", ".join("'" + m.replace("'", "''") + "'" for m in mixed)
-        trap += f" AND (sensor IS NULL OR sensor NOT IN ({names}))"
     return (f"(verdict IN ('spam', 'phish', 'malware') OR (verdict IS NULL AND label = 'spam')"
-            f" OR ({trap}))")
+            f" OR {trap_sql(mixed)})")
 
 
 def not_ham_sql(mixed: tuple[str, ...] | list[str] = ()) -> str:
