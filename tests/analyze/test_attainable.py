@@ -19,14 +19,15 @@ DAYS = [date(2011, 1, 20) + timedelta(d) for d in range(20)]
 
 
 def _world(tmp_path: Path, per_day: dict[str, float], share: float = 1e-6,
-           visibility: dict | None = None, segments: tuple[str, ...] = ()) -> Path:
+           visibility: dict | None = None, segments: tuple[str, ...] = (),
+           feed_share: float = 0.0) -> Path:
     tmp_path.mkdir(parents=True, exist_ok=True)
     rows = [{"day": d, "botnet": b, "kind": "botnet", "category": "pharma", "messages": v}
             for b, v in per_day.items() for d in DAYS]
     pq.write_table(pa.Table.from_pylist(rows), tmp_path / "daily.parquet")
     sensors = [{"name": "trap-a", "kind": "trap", "share": share / 10,
                 "effective_share": share, "visibility": visibility or {}},
-               {"name": "feed-1", "kind": "feed", "share": 1.0, "visibility": {}}]
+               {"name": "feed-1", "kind": "feed", "share": feed_share, "visibility": {}}]
     scenario = {"sensors": sensors, "events": [],
                 "scenario": {"segments": [{"from": f} for f in ("2011-01-01", *segments)]}}
     (tmp_path / "scenario.json").write_text(json.dumps(scenario))
@@ -53,11 +54,17 @@ def test_pieces_start_at_month_starts_and_changes():
 
 
 def test_large_botnets_reach_the_target_and_small_ones_do_not(tmp_path):
-    """Only traps count: the mixed feed's share of 1.0 would make every botnet large."""
     world = _world(tmp_path, {"Big": 1e10, "Small": 1e6})
     got = attainable_accuracy(world)
     assert got["Big"] > 0.99
     assert got["Small"] < 0.5
+
+
+def test_a_mixed_feed_adds_its_sample_to_the_traps(tmp_path):
+    traps = attainable_accuracy(_world(tmp_path / "a", {"B": 1e8}))["B"]
+    both = attainable_accuracy(_world(tmp_path / "b", {"B": 1e8}, feed_share=1e-6))["B"]
+    doubled = attainable_accuracy(_world(tmp_path / "c", {"B": 1e8}), multiplier=2.0)["B"]
+    assert traps < both == pytest.approx(doubled)
 
 
 def test_a_trap_with_a_biased_view_of_a_botnet_adds_nothing(tmp_path):

@@ -1,6 +1,12 @@
-import numpy as np
+from datetime import date
 
-from spamintel.analyze.daily import select_sensors
+import numpy as np
+import pytest
+
+from spamintel.analyze.daily import daily_estimates, select_sensors
+from spamintel.analyze.estimate import Scaler
+from spamintel.analyze.series import DailyCounts
+from spamintel.config import CalibrationConfig
 
 
 def test_a_sensor_with_a_biased_view_of_a_family_is_left_out():
@@ -22,3 +28,29 @@ def test_a_sensor_that_never_sees_a_series_is_the_one_left_out():
     assert select_sensors(n, e).tolist() == [True, False, True, True]
     n[0] *= 2
     assert select_sensors(n, e).tolist() == [False, False, True, True]
+
+
+def _counts(days, per_sensor: dict[str, float]) -> DailyCounts:
+    messages = {(d, s, "B"): int(k) for s, k in per_sensor.items() for d in days}
+    return DailyCounts(days, list(per_sensor), ["B"], messages,
+                       {k: float(v) for k, v in messages.items()})
+
+
+def test_a_mixed_feed_adds_a_botnets_mail_scaled_by_the_classifiers_recall():
+    # the trap sees 1e-6 of the world, the feed 5e-7 but counts only the 60% flagged
+    days = [date(2011, 3, d) for d in range(1, 29)] + [date(2011, 4, d) for d in range(1, 4)]
+    counts = _counts(days, {"trap-a": 1000, "feed-1": 300})
+    scaler = Scaler(CalibrationConfig(sensor_shares={"trap-a": 1e-6, "feed-1": 5e-7}))
+    active = {d: {"trap-a", "feed-1"} for d in days}
+    rows = daily_estimates(counts, active, scaler, mixed=["feed-1"],
+                           recall={("B", "2011-03"): 0.6})
+    by_day = {r["day"]: r for r in rows if r["scope"] == "botnet"}
+    march, april = by_day[date(2011, 3, 10)], by_day[date(2011, 4, 2)]
+    assert march["calibrated_messages"] == 1300
+    assert march["raw_estimated"] == pytest.approx(1e9)
+    # no measured recall in April: the feed is left out, not counted at full share
+    assert april["calibrated_messages"] == 1000
+    assert april["raw_estimated"] == pytest.approx(1e9)
+    # without a measured recall the feed is not used at all
+    alone = daily_estimates(counts, active, scaler, mixed=["feed-1"])
+    assert {r["calibrated_messages"] for r in alone if r["scope"] == "botnet"} == {1000}

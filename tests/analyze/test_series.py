@@ -2,7 +2,7 @@ from datetime import date, timedelta
 
 import duckdb
 
-from spamintel.analyze.series import daily_counts, period, spam_view
+from spamintel.analyze.series import botnet_recall, daily_counts, period, spam_view
 
 
 def _con():
@@ -44,3 +44,18 @@ def test_the_period_keeps_short_gaps_and_drops_decades_of_nothing():
     got = period(con)
     assert got[0] == date(1971, 1, 1) and got[1] == date(2007, 4, 1)
     assert got[1:] == [date(2007, 4, 1) + timedelta(k) for k in range(31)]
+
+
+def test_botnet_recall_is_the_flagged_share_of_its_trap_mail_per_month():
+    con = duckdb.connect()
+    con.execute("""CREATE TABLE events AS SELECT
+            'trap' AS source_kind,
+            CASE WHEN i % 4 = 0 THEN 'ham' ELSE 'spam' END AS verdict, NULL AS label,
+            CASE WHEN i < 80 THEN 'trap-a' ELSE 'feed-1' END AS sensor,
+            CASE WHEN i < 60 THEN 'Cutwail' ELSE 'Rare' END AS botnet,
+            DATE '2011-03-01' AS day
+        FROM range(100) r(i)""")
+    # Cutwail: 60 trap messages, a quarter called ham; Rare: 20 at the trap, too few;
+    # the feed's own mail is not a trap's
+    assert botnet_recall(con, ["feed-1"]) == {("Cutwail", "2011-03"): 0.75}
+    assert botnet_recall(con, []) == {}

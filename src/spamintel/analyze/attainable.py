@@ -1,17 +1,18 @@
 """What a simulated world's sample allows its daily estimates (evaluation only: reads truth).
 
-A trap sees a Poisson sample of each botnet's mail, ``share × visibility × volume``
-messages a day. The reference estimator here knows, from the scenario, every time at
-which a botnet's level may change (segment starts, month starts, its own events) and the
-shape of its mail within each piece (periodic bursts, ramps), and estimates each piece's
-level from every message the traps saw in it. Its error on a day is then the relative
+A sensor (a trap, or a mixed feed) sees a Poisson sample of each botnet's mail,
+``share × visibility × volume`` messages a day. The reference estimator here knows, from
+the scenario, every time at which a botnet's level may change (segment starts, month
+starts, its own events) and the shape of its mail within each piece (periodic bursts,
+ramps), and estimates each piece's
+level from every message the sensors saw in it. Its error on a day is then the relative
 Poisson error of the piece's count, so the chance that the day lands within ±5% is exact;
 the mean over the botnet's days is the share of days within ±5% the reference reaches on
 average.
 
 It is a reference, not a bound: it pays for every change, however small, while an
 estimator that pools across a change of 1-2% may do better. A real estimator also has to
-find the changes. ``scale_needed`` asks how many times the traps' sample would have to
+find the changes. ``scale_needed`` asks how many times the sensors' sample would have to
 grow before the reference reaches a target share.
 """
 
@@ -79,25 +80,26 @@ def within_probability(expected: float) -> float:
     return float(poisson.cdf(hi, expected) - poisson.cdf(lo, expected))
 
 
-def _trap_share(sensors: list[dict], botnet: str) -> float:
-    """Share of the botnet's mail the usable traps see: those whose view of it is within
+def _sensor_share(sensors: list[dict], botnet: str) -> float:
+    """Share of the botnet's mail the usable sensors see: those whose view of it is within
     the sensor check's tolerance of their declared share (the estimator leaves the
-    others out, ``daily.select_sensors``)."""
-    usable = [s for s in sensors if s.get("kind") == "trap"
-              and abs(math.log(s.get("visibility", {}).get(botnet, 1.0) or 1e-9))
+    others out, ``daily.select_sensors``). Traps and mixed feeds both count; a feed's count
+    of a botnet also depends on the classifier, which the reference takes as perfect."""
+    usable = [s for s in sensors
+              if abs(math.log(s.get("visibility", {}).get(botnet, 1.0) or 1e-9))
               <= OUTLIER_TOLERANCE]
     return sum(s.get("effective_share") or s["share"] for s in usable)
 
 
 def _piece_counts(truth_dir: Path) -> dict[str, tuple[np.ndarray, np.ndarray]]:
-    """Per botnet: expected trap messages per piece, and the piece of each live day."""
+    """Per botnet: expected sensor messages per piece, and the piece of each live day."""
     scenario = json.loads((truth_dir / "scenario.json").read_text(encoding="utf-8"))
     out = {}
     for botnet, (days, volume) in _truth_series(truth_dir).items():
         if not (volume > 0).any():
             continue
         piece = pieces(days, _change_times(scenario, botnet))
-        expected = volume * _trap_share(scenario["sensors"], botnet)
+        expected = volume * _sensor_share(scenario["sensors"], botnet)
         out[botnet] = (np.bincount(piece, weights=expected), piece[volume > 0])
     return out
 
@@ -110,7 +112,7 @@ def _mean_chance(counts: tuple[np.ndarray, np.ndarray], multiplier: float) -> fl
 
 def attainable_accuracy(truth_dir: Path, multiplier: float = 1.0) -> dict[str, float]:
     """Per botnet, the expected share of days within ±5% with known change days and the
-    traps' sample multiplied by ``multiplier``."""
+    sensors' sample multiplied by ``multiplier``."""
     return {b: _mean_chance(c, multiplier) for b, c in _piece_counts(truth_dir).items()}
 
 

@@ -1,6 +1,8 @@
 """Daily world estimates per series (each botnet, non-botnet spam, and their sum).
 
-Volumes come from the traps when there are any (see ``volume_sensors``). For each series
+Volumes come from the traps when there are any (see ``volume_sensors``); a botnet's also
+from the mixed feeds, whose count of its mail is scaled by the classifier's recall on it
+(``with_mixed_feeds``). For each series
 the sensors are first checked against each other: a sensor whose rate
 per unit of share differs strongly from the other sensors' pooled rate (a harvested
 address list that a botnet over- or under-targets) is left out for that series, when at
@@ -89,6 +91,31 @@ def volume_sensors(counts: DailyCounts, scaler: Scaler,
     return traps
 
 
+def with_mixed_feeds(arrays: tuple[np.ndarray, np.ndarray], e_sd: np.ndarray,
+                     volume_ok: np.ndarray, counts: DailyCounts,
+                     mixed: tuple[str, ...] | list[str], recall: dict[str, float]
+                     ) -> tuple[tuple[np.ndarray, np.ndarray], np.ndarray, np.ndarray]:
+    """Counts and amounts, exposure and volume mask of one botnet's series with the mixed
+    feeds added.
+
+    A mixed feed counts a botnet's mail only when the classifier flags it, so its exposure
+    in a month is its share times the classifier's recall on that botnet's trap mail then
+    (``recall``, by month). Months without a measured recall leave the feed out."""
+    if volume_ok.all() or not recall:
+        return arrays, e_sd, volume_ok
+    months = [d.strftime("%Y-%m") for d in counts.days]
+    factor = np.array([recall.get(m, 0.0) for m in months])
+    n_sd, a_sd = arrays[0].copy(), arrays[1].copy()
+    e_sd, volume_ok = e_sd.copy(), volume_ok.copy()
+    for i, sensor in enumerate(counts.sensors):
+        if sensor in mixed and e_sd[i].any():
+            e_sd[i] *= factor
+            n_sd[i] = np.where(e_sd[i] > 0, n_sd[i], 0.0)
+            a_sd[i] = np.where(e_sd[i] > 0, a_sd[i], 0.0)
+            volume_ok[i] = True
+    return (n_sd, a_sd), e_sd, volume_ok
+
+
 def _exposure(counts: DailyCounts, active: dict[date, set[str]], scaler: Scaler
               ) -> np.ndarray:
     """Share of the world each sensor represents on each day (0 when it was down)."""
@@ -147,9 +174,12 @@ def _series(n_sd, a_sd, e_sd, scaler: Scaler, do_smooth: bool,
 
 
 def daily_estimates(counts: DailyCounts, active: dict[date, set[str]], scaler: Scaler,
-                    do_smooth: bool = True, mixed: tuple[str, ...] | list[str] = ()
-                    ) -> list[dict]:
-    """One row per day and series (global, non-botnet, each botnet), zeros filled in."""
+                    do_smooth: bool = True, mixed: tuple[str, ...] | list[str] = (),
+                    recall: dict[tuple[str, str], float] | None = None) -> list[dict]:
+    """One row per day and series (global, non-botnet, each botnet), zeros filled in.
+
+    ``recall`` maps (botnet, month) to the classifier's recall on the botnet's trap mail
+    (``series.botnet_recall``); with it the mixed feeds add to the botnets' volumes."""
     e_sd = _exposure(counts, active, scaler)
     volume_ok = volume_sensors(counts, scaler, mixed)
     keys = [(NONBOTNET, None)] + [(BOTNET, b) for b in counts.botnets]
@@ -160,9 +190,14 @@ def daily_estimates(counts: DailyCounts, active: dict[date, set[str]], scaler: S
     shared = (shared_breaks([n_sd for n_sd, _ in arrays], e_sd, volume_ok)
               if do_smooth and scaler.mode != "none" and counts.days else None)
     for (scope, name), (n_sd, a_sd) in zip(keys, arrays, strict=True):
-        s = (_series(n_sd, a_sd, e_sd, scaler, do_smooth, volume_ok, shared)
-             if scaler.mode != "none" else None)
         msgs, obs = n_sd.sum(0), a_sd.sum(0)
+        e_series, ok = e_sd, volume_ok
+        if scope == BOTNET and scaler.mode == "shares":
+            by_month = {m: r for (b, m), r in (recall or {}).items() if b == name}
+            (n_sd, a_sd), e_series, ok = with_mixed_feeds((n_sd, a_sd), e_sd, volume_ok,
+                                                          counts, mixed, by_month)
+        s = (_series(n_sd, a_sd, e_series, scaler, do_smooth, ok, shared)
+             if scaler.mode != "none" else None)
         total["msgs"] += msgs
         total["obs"] += obs
         if s is not None:

@@ -149,7 +149,8 @@ def compute(store: Store, acfg: AnalyzeConfig, timer: dict[str, float] | None = 
     counts = series.daily_counts(con)
     scaler = estimate.make_scaler(cal, counts)
     active = series.active_sensors(con)
-    daily = daily_mod.daily_estimates(counts, active, scaler, mixed=mixed)
+    daily = daily_mod.daily_estimates(counts, active, scaler, mixed=mixed,
+                                      recall=series.botnet_recall(con, mixed))
     monthly = estimate.monthly_estimates(daily, scaler)
     hourly = series.hourly_counts(con)
     timer["series"] = time.perf_counter() - t

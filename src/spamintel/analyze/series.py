@@ -12,13 +12,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from spamintel.store.spam import spam_sql
+from spamintel.store.spam import flagged_sql, spam_sql, trap_sql
 
 BOTNET_SQL = ("CASE WHEN botnet IS NULL OR botnet IN ('', 'none', 'unknown') OR "
               "starts_with(botnet, 'nonbotnet') THEN NULL ELSE botnet END")
 UNITS = {"messages": "1", "recipients": "greatest(coalesce(rcpt_count, 1), 1)"}
 # Longest run of days without any event kept in the analysis's calendar.
 MAX_GAP_DAYS = 62
+# Fewest trap messages of a botnet in a month to measure the classifier's recall on it.
+MIN_RECALL_MESSAGES = 50
 
 
 def unit_sql(unit: str) -> str:
@@ -72,6 +74,19 @@ def daily_counts(con) -> DailyCounts:
                                          ).fetchall()]
     botnets = sorted({b for _, _, b in messages if b is not None})
     return DailyCounts(period(con), sensors, botnets, messages, amount)
+
+
+def botnet_recall(con, mixed: tuple[str, ...] | list[str]) -> dict[tuple[str, str], float]:
+    """(botnet, month) -> share of the botnet's trap mail that the classifier flags: the
+    chance that its mail at a mixed feed counts as spam there. Months in which the traps
+    saw fewer than ``MIN_RECALL_MESSAGES`` of its messages are left out."""
+    if not mixed:
+        return {}
+    rows = con.execute(f"""SELECT {BOTNET_SQL} AS b, strftime(day, '%Y-%m'), count(*),
+            count(*) FILTER (WHERE {flagged_sql()})
+        FROM events WHERE day IS NOT NULL AND {trap_sql(mixed)} GROUP BY ALL""").fetchall()
+    return {(b, m): k / n for b, m, n, k in rows
+            if b is not None and n >= MIN_RECALL_MESSAGES}
 
 
 def active_sensors(con) -> dict[date, set[str]]:

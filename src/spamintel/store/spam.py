@@ -27,12 +27,17 @@ def trap_sql(mixed: tuple[str, ...] | list[str] = ()) -> str:
     return f"(source_kind = 'trap' AND (sensor IS NULL OR sensor NOT IN ({names})))"
 
 
+def flagged_sql() -> str:
+    """SQL condition for mail flagged as spam without the trap rule: a spam-like verdict, or
+    a ``spam`` label without verdict. It is what a mixed feed's spam is."""
+    return "(verdict IN ('spam', 'phish', 'malware') OR (verdict IS NULL AND label = 'spam'))"
+
+
 def spam_sql(mixed: tuple[str, ...] | list[str] = ()) -> str:
-    """SQL condition for spam: a spam-like verdict, a ``spam`` label without verdict, or any
-    message a trap saw (a ham verdict there is a classifier miss), except on ``mixed``
-    sensors, which see wanted mail too and are trusted to the verdict."""
-    return (f"(verdict IN ('spam', 'phish', 'malware') OR (verdict IS NULL AND label = 'spam')"
-            f" OR {trap_sql(mixed)})")
+    """SQL condition for spam: mail ``flagged_sql`` flags, or any message a trap saw (a ham
+    verdict there is a classifier miss), except on ``mixed`` sensors, which see wanted mail
+    too and are trusted to the verdict."""
+    return f"({flagged_sql()} OR {trap_sql(mixed)})"
 
 
 def not_ham_sql(mixed: tuple[str, ...] | list[str] = ()) -> str:
