@@ -111,3 +111,28 @@ def test_dispersion_widens_intervals_to_hold_a_noisy_true_level():
 def test_dispersion_of_a_series_the_pieces_hold_exactly_is_zero():
     n, e = np.array([5.0, 0.0, 7.0]), np.ones(3)
     assert dispersion(n, e, fit(n, e, penalty=0.0)) == 0.0
+
+
+def test_a_cycle_that_runs_on_through_level_changes_keeps_one_pattern():
+    # a 3-day burst cycle whose level rises 13% on day 21 and 8.4% more on day 49; fitted
+    # as two periodic pieces, each estimates the cycle's days again from a few weeks
+    cycle = np.tile([330.0, 190.0, 60.0], 22)[:65]
+    level = cycle * np.r_[np.ones(21), np.full(28, 1.13), np.full(16, 1.13 * 1.084)]
+    e = np.ones(len(level))
+    err, one_piece = [], 0
+    for seed in range(20):
+        n = np.random.default_rng(seed).poisson(level).astype(float)
+        f = fit(n, e)
+        err.append(np.abs(f.rate / level - 1).mean())
+        one_piece += len(set(f.piece.tolist())) == 1
+    assert one_piece >= 15
+    assert np.mean(err) < 0.025
+
+
+def test_a_cycle_that_restarts_out_of_phase_keeps_two_patterns():
+    first, second = np.tile([500.0, 250.0, 60.0], 10), np.tile([60.0, 500.0, 250.0], 10)
+    level = np.r_[first, second]
+    n = np.random.default_rng(3).poisson(level).astype(float)
+    f = fit(n, np.ones(len(n)))
+    assert len(set(f.piece.tolist())) == 2
+    assert np.mean(np.abs(f.rate / level - 1) < 0.15) > 0.9

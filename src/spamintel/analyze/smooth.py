@@ -61,6 +61,16 @@ def _prefix(x: np.ndarray, p: int) -> np.ndarray:
     return out
 
 
+def break_costs(t: int, beta: float, shared: np.ndarray | None) -> np.ndarray:
+    """Cost of a piece starting on each day: ``beta``, less on ``shared`` days, none on the
+    first (it follows no other)."""
+    brk = np.full(t + 1, beta)
+    if shared is not None:
+        brk[:t][np.asarray(shared, dtype=bool)] = min(SHARED_BREAK_PENALTY, beta)
+    brk[0] = 0.0
+    return brk
+
+
 def segment(n: np.ndarray, e: np.ndarray, penalty: float | None = None,
             shared: np.ndarray | None = None, max_period: int = MAX_PERIOD) -> list[tuple]:
     """Optimal pieces ``(start, stop, period)`` of a count series with exposures.
@@ -71,10 +81,7 @@ def segment(n: np.ndarray, e: np.ndarray, penalty: float | None = None,
     """
     t = len(n)
     beta = PENALTY_FACTOR * math.log(max(t, 2)) if penalty is None else penalty
-    brk = np.full(t + 1, beta)
-    if shared is not None:
-        brk[:t][np.asarray(shared, dtype=bool)] = min(SHARED_BREAK_PENALTY, beta)
-    brk[0] = 0.0  # the first piece follows no other
+    brk = break_costs(t, beta, shared)
     pre = {p: (_prefix(n, p), _prefix(e, p)) for p in range(1, max_period + 1)}
     best = np.full(t + 1, np.inf)
     best[0] = 0.0
@@ -130,6 +137,46 @@ def pattern_levels(n: np.ndarray, e: np.ndarray, piece: tuple, penalty: float,
     return [(i + a, i + b) for a, b, _ in segment(n[i:j], exposure, penalty, part, 1)]
 
 
+def _levels_cost(n: np.ndarray, e: np.ndarray, piece: tuple, levels: list[tuple[int, int]],
+                 beta: float, brk: np.ndarray) -> float:
+    """Penalised cost of a periodic ``piece`` fitted as ``levels`` times one pattern: the
+    Poisson part (as ``piece_cost``), the pattern's ``p − 1`` parameters and each level's
+    start but the first."""
+    i, j, p = piece
+    pattern = _pattern(n[i:j], e[i:j], p)
+    cost = beta * (p - 1) + sum(brk[a] for a, _ in levels[1:])
+    for a, b in levels:
+        adjusted = e[a:b] * pattern[a - i:b - i]
+        level = n[a:b].sum() / adjusted.sum() if adjusted.sum() > 0 else 0.0
+        with np.errstate(divide="ignore", invalid="ignore"):
+            rate = level * pattern[a - i:b - i]
+            cost += float(np.where(n[a:b] > 0, adjusted * level - n[a:b] * np.log(rate),
+                                   adjusted * level).sum())
+    return cost
+
+
+def regions(n: np.ndarray, e: np.ndarray, pieces: list[tuple], beta: float,
+            shared: np.ndarray | None = None) -> list[tuple[tuple, list[tuple[int, int]]]]:
+    """Each piece with its levels (``pattern_levels``), where adjacent periodic pieces of one
+    period become one piece with one pattern when that costs less than their own patterns:
+    a burst cycle that runs on through level changes gets its pattern from all its days."""
+    brk = break_costs(len(n), beta, shared)
+    out: list[tuple[tuple, list[tuple[int, int]]]] = []
+    for piece in pieces:
+        levels = pattern_levels(n, e, piece, beta, shared)
+        if out and piece[2] > 1 and out[-1][0][2] == piece[2] and out[-1][0][1] == piece[0]:
+            before, before_levels = out[-1]
+            union = (before[0], piece[1], piece[2])
+            joined = pattern_levels(n, e, union, beta, shared)
+            apart = (_levels_cost(n, e, before, before_levels, beta, brk) + brk[piece[0]]
+                     + _levels_cost(n, e, piece, levels, beta, brk))
+            if _levels_cost(n, e, union, joined, beta, brk) < apart:
+                out[-1] = (union, joined)
+                continue
+        out.append((piece, levels))
+    return out
+
+
 def fit(n: np.ndarray, e: np.ndarray, amount: np.ndarray | None = None,
         penalty: float | None = None, shared: np.ndarray | None = None) -> Fit:
     """Pooled rate per day from the optimal pieces (``amount`` defaults to ``n``;
@@ -138,8 +185,8 @@ def fit(n: np.ndarray, e: np.ndarray, amount: np.ndarray | None = None,
     beta = PENALTY_FACTOR * math.log(max(len(n), 2)) if penalty is None else penalty
     out = Fit(*(np.zeros(len(n)) for _ in range(3)), np.zeros(len(n), dtype=np.int64),
               np.ones(len(n), dtype=np.int64))
-    for idx, piece in enumerate(segment(n, e, beta, shared)):
-        levels = pattern_levels(n, e, piece, beta, shared)
+    for idx, (piece, levels) in enumerate(regions(n, e, segment(n, e, beta, shared), beta,
+                                                  shared)):
         if len(levels) == 1:
             _pool_classes(out, n, e, amount, piece)
         else:
