@@ -159,6 +159,26 @@ def test_a_stray_days_before_a_sender_begins_is_not_its_start():
         assert found == [("new_botnet", DAYS[first])]
 
 
+def test_a_stray_is_judged_on_its_messages_not_on_its_sensors_weight():
+    # one message three days before a sender's mail begins at a message a day, then six:
+    # seen by a sensor with a smaller share, the stray weighs more in the estimate than
+    # each later message, but the gap is as unlikely at the later level either way
+    from spamintel.analyze.changes import SeriesSet, detect
+    from spamintel.config import AnalyzeConfig
+
+    counts = np.r_[np.zeros(40), 1.0, 0, 0, 0, np.ones(6), np.full(40, 6.0)]
+    x = counts * 3.0
+    x[40] = 3.6
+    steady = np.full(90, 400.0)
+    series = SeriesSet(DAYS, {"Steady": steady, "New": x}, steady + x, {}, {}, "messages",
+                       observed={"Steady": steady, "New": counts},
+                       behind={"Steady": steady, "New": counts},
+                       observed_global=steady + counts)
+    found = [(e["type"], e["date"]) for e in detect(series, AnalyzeConfig())
+             if e["botnet"] == "New" and e["type"] == "new_botnet"]
+    assert found == [("new_botnet", DAYS[44])]
+
+
 def test_best_split_finds_a_rise_and_its_evidence():
     y = np.r_[np.full(20, 1.0), np.full(10, 20.0)]
     k, gain = best_split(y, rising=True)

@@ -226,13 +226,14 @@ def _fold_ramps(found: list[dict], days: list[date], x: np.ndarray,
     return out
 
 
-def _without_strays(x: np.ndarray, fraction: float) -> np.ndarray:
-    """``x`` with the isolated days before its first sustained activity set to zero: a
-    stray message attributed to a botnet weeks before it appears does not hide its onset.
-    Only when the days before are silent next to the days after (their mean below
-    ``fraction`` of the later mean): a series that trickles along at one low rate has
-    no onset."""
-    start = first_sustained(x, len(x) - 1) if len(x) else 0
+def _without_strays(x: np.ndarray, fraction: float, counts: np.ndarray | None = None
+                    ) -> np.ndarray:
+    """``x`` with the isolated days before its first sustained activity (``counts``: the
+    messages behind it) set to zero: a stray message attributed to a botnet weeks before
+    it appears does not hide its onset. Only when the days before are silent next to the
+    days after (their mean below ``fraction`` of the later mean): a series that trickles
+    along at one low rate has no onset."""
+    start = first_sustained(x, len(x) - 1, counts=counts) if len(x) else 0
     if start == 0 or not np.any(x[start:] > 0) or x[:start].mean() > fraction * x[start:].mean():
         return x
     out = x.copy()
@@ -245,9 +246,9 @@ def _botnet_events(s: SeriesSet, name: str, x: np.ndarray, cfg: AnalyzeConfig) -
     level shifts and content switches, with a ramp told as one arrival."""
     w, frac = cfg.window_days, cfg.silent_fraction
     active = _active(x, frac)
-    found = silence_events(_without_strays(x, frac), s.days, s.hourly.get(name, {}), frac,
-                           cfg.takedown_min_days, w, s.behind.get(name, s.observed.get(name)),
-                           s.dispersion.get(name, 0.0))
+    counts = s.behind.get(name, s.observed.get(name))
+    found = silence_events(_without_strays(x, frac, counts), s.days, s.hourly.get(name, {}),
+                           frac, cfg.takedown_min_days, w, counts, s.dispersion.get(name, 0.0))
     found = [e for e in found
              if e["type"] != "new_botnet" or _watched_before(s, name, e["date"], w)]
     found += level_shifts(x, s.days, active, w, cfg.surge_ratio, s.observed.get(name))

@@ -134,13 +134,17 @@ def split_hour(hourly: dict[datetime, float], first: date, rising: bool) -> date
 
 
 def first_sustained(x: np.ndarray, limit: int, span: int = 7, min_days: int = 3,
-                    start: int = 0) -> int:
+                    start: int = 0, counts: np.ndarray | None = None) -> int:
     """First day (from ``start`` up to ``limit``) with activity that goes on: at least
     ``min_days`` active days among the ``span`` days from it, and no gap after it that
-    the level after the gap makes unlikely (``_stray``). A botnet ramping up is dated
-    from its first trickle, while an isolated stray message is not."""
+    the level after the gap makes unlikely (``_stray``, on the message ``counts`` behind
+    ``x`` when given: a message of a sensor with a smaller share weighs more in ``x``, not
+    in the chance of a gap). A botnet ramping up is dated from its first trickle, while an
+    isolated stray message is not."""
+    counts = x if counts is None else counts
     for i in range(start, limit + 1):
-        if x[i] > 0 and np.count_nonzero(x[i:i + span]) >= min_days and not _stray(x, i, span):
+        if (x[i] > 0 and np.count_nonzero(x[i:i + span]) >= min_days
+                and not _stray(counts, i, span)):
             return i
     return limit
 
@@ -248,7 +252,8 @@ def silence_events(x: np.ndarray, days: list[date], hourly: dict[datetime, float
     for run in silent_runs(x, fraction):
         at_end, at_start = run.stop == len(x), run.start == 0
         if at_start and not at_end:
-            first = first_sustained(x, run.stop, start=_own_start(obs, run, window))
+            first = first_sustained(x, run.stop, start=_own_start(obs, run, window),
+                                    counts=obs)
             if first >= MIN_LEAD_DAYS and _expected(obs, first, first + window,
                                                     first) >= MIN_EXPECTED:
                 out.append(_onset("new_botnet", x, days, hourly, first, window, run.start))
