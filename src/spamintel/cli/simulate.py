@@ -41,15 +41,8 @@ def simulate_cmd(
 ) -> None:
     """Generate what trap and feed sensors would have seen, with SMTP sessions and truth."""
     console = Console(stderr=True)
-    cfg = SimConfig(
-        out=out,
-        scenario=scenario,
-        seed=seed,
-        scale=scale,
-        start=_day(start),
-        end=_day(end),
-        fmt=fmt,
-    )
+    cfg = SimConfig(out=out, scenario=scenario, seed=seed, scale=scale, start=_day(start),
+                    end=_day(end), fmt=fmt)
     try:
         stats = simulate(cfg)
     except ScenarioError as exc:
@@ -61,17 +54,14 @@ def simulate_cmd(
         f"{stats.calibration_ok}/{stats.calibration_targets} targets within tolerance"
     )
     if replay_to:
-        host, _, port = replay_to.rpartition(":")
-        rs = replay(
-            ReplayConfig(
-                world=out,
-                host=host or "127.0.0.1",
-                port=int(port),
-                max_sessions=max_sessions,
-                xclient=xclient,
-            )
-        )
-        console.print(
-            f"replayed {rs.messages} messages in {rs.sessions} sessions "
-            f"({rs.errors} errors) to {replay_to}"
-        )
+        _replay(console, out, replay_to, max_sessions, xclient)
+
+
+def _replay(console: Console, world: Path, target: str, max_sessions: int, xclient: bool
+            ) -> None:
+    """Replay the written sessions of ``world`` over SMTP to ``target`` (HOST:PORT)."""
+    host, _, port = target.rpartition(":")
+    rs = replay(ReplayConfig(world=world, host=host or "127.0.0.1", port=int(port),
+                             max_sessions=max_sessions, xclient=xclient))
+    console.print(f"replayed {rs.messages} messages in {rs.sessions} sessions "
+                  f"({rs.errors} errors) to {target}")
