@@ -4,11 +4,10 @@ A sensor (a trap, or a mixed feed) sees a Poisson sample of each botnet's mail,
 ``share × visibility × volume`` messages a day. The reference estimator here knows, from
 the scenario, every time at which a botnet's level may change (segment starts, month
 starts, its own events) and the shape of its mail within each piece (periodic bursts,
-ramps), and estimates each piece's
-level from every message the sensors saw in it. Its error on a day is then the relative
-Poisson error of the piece's count, so the chance that the day lands within ±5% is exact;
-the mean over the botnet's days is the share of days within ±5% the reference reaches on
-average.
+ramps), and estimates each piece's level from every message the sensors saw in it. Its
+error on a day is then the relative Poisson error of the piece's count, so the chance
+that the day lands within ±5% is exact; the mean over the botnet's days is the share of
+days within ±5% the reference reaches on average.
 
 It is a reference, not a bound: it pays for every change, however small, while an
 estimator that pools across a change of 1-2% may do better. A real estimator also has to
