@@ -43,6 +43,18 @@ def test_two_dialects_of_one_botnet_are_one_class():
     assert out[2] == 2
 
 
+def test_a_class_holding_a_tenth_of_another_botnets_mail_still_joins_its_sibling():
+    rng = np.random.default_rng(6)
+    nets = np.arange(0, 30)
+    a = _class(rng, 8000, nets, range(0, 90), 0)
+    own = _class(rng, 3700, nets, range(0, 90), 10_000)
+    strays = _class(rng, 300, np.arange(60, 90), range(0, 90), 50_000)
+    b = {k: np.concatenate([own[k], strays[k]]) for k in own}
+    other = _class(rng, 9000, np.arange(60, 90), range(0, 90), 60_000)
+    assert list(_join(a, b, other)) == [0, 0, 2]
+    assert list(_join(a, b, other, rules=SiblingRules(network_tolerance=0.0))) == [0, 1, 2]
+
+
 def test_botnets_whose_networks_differ_stay_apart_even_when_chance_is_large():
     rng = np.random.default_rng(2)
     # a small class crowding into the other end of the same networks: within twice what

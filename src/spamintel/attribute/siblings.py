@@ -10,7 +10,10 @@ chance gives, while the two classes of one botnet are within twice what chance g
 
 Two botnet-like classes are joined when the networks of their senders (counted once per
 sender IP) are within twice what chance gives two samples of their sizes from one mix
-(``_shift.within``, widened for the larger sample's own noise) and either within
+(``_shift.within``, widened for the larger sample's own noise), or within
+``network_tolerance`` (a class that also holds a tenth of another botnet's mail differs
+from its sibling by about that much; half the smallest distance between two botnets),
+and either within
 ``max_tv`` or the smaller class mostly sends the larger one's main campaigns (each at
 least ``main_campaign`` of its mail: a few hundred bots cannot show their networks to
 better than about 0.2) or falls silent on the days the larger one does (a pause of the
@@ -62,6 +65,7 @@ class SiblingRules:
     """When two classes are one botnet's (see module doc)."""
 
     max_tv: float = 0.15
+    network_tolerance: float = 0.1
     min_overlap: float = 0.8
     main_campaign: float = 0.05
     min_silent_expected: float = 10.0
@@ -162,7 +166,7 @@ def _distance(small: _Class, big: _Class, k: int, rules: SiblingRules,
         return tv
     if into_named:
         return None
-    if within((tv, both)) and (tv <= rules.max_tv or main or silent):
+    if within((tv, both), rules.network_tolerance) and (tv <= rules.max_tv or main or silent):
         return tv
     return tv if _share_bots(small, big, rules) and _on_larger_campaigns(small, big) else None
 
