@@ -43,7 +43,7 @@ def test_a_mixed_feed_adds_a_botnets_mail_scaled_by_the_classifiers_recall():
     scaler = Scaler(CalibrationConfig(sensor_shares={"trap-a": 1e-6, "feed-1": 5e-7}))
     active = {d: {"trap-a", "feed-1"} for d in days}
     rows = daily_estimates(counts, active, scaler, mixed=["feed-1"],
-                           recall={("B", "2011-03"): 0.6})
+                           recall={"B": {"2011-03": 0.6}})
     by_day = {r["day"]: r for r in rows if r["scope"] == "botnet"}
     march, april = by_day[date(2011, 3, 10)], by_day[date(2011, 4, 2)]
     assert march["calibrated_messages"] == 1300

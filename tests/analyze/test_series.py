@@ -57,5 +57,5 @@ def test_botnet_recall_is_the_flagged_share_of_its_trap_mail_per_month():
         FROM range(100) r(i)""")
     # Cutwail: 60 trap messages, a quarter called ham; Rare: 20 at the trap, too few;
     # the feed's own mail is not a trap's
-    assert botnet_recall(con, ["feed-1"]) == {("Cutwail", "2011-03"): 0.75}
+    assert botnet_recall(con, ["feed-1"]) == {"Cutwail": {"2011-03": 0.75}}
     assert botnet_recall(con, []) == {}

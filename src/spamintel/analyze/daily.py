@@ -175,10 +175,10 @@ def _series(n_sd, a_sd, e_sd, scaler: Scaler, do_smooth: bool,
 
 def daily_estimates(counts: DailyCounts, active: dict[date, set[str]], scaler: Scaler,
                     do_smooth: bool = True, mixed: tuple[str, ...] | list[str] = (),
-                    recall: dict[tuple[str, str], float] | None = None) -> list[dict]:
+                    recall: dict[str, dict[str, float]] | None = None) -> list[dict]:
     """One row per day and series (global, non-botnet, each botnet), zeros filled in.
 
-    ``recall`` maps (botnet, month) to the classifier's recall on the botnet's trap mail
+    ``recall`` maps botnet and month to the classifier's recall on the botnet's trap mail
     (``series.botnet_recall``); with it the mixed feeds add to the botnets' volumes."""
     e_sd = _exposure(counts, active, scaler)
     volume_ok = volume_sensors(counts, scaler, mixed)
@@ -193,9 +193,9 @@ def daily_estimates(counts: DailyCounts, active: dict[date, set[str]], scaler: S
         msgs, obs = n_sd.sum(0), a_sd.sum(0)
         e_series, ok = e_sd, volume_ok
         if scope == BOTNET and scaler.mode == "shares":
-            by_month = {m: r for (b, m), r in (recall or {}).items() if b == name}
             (n_sd, a_sd), e_series, ok = with_mixed_feeds((n_sd, a_sd), e_sd, volume_ok,
-                                                          counts, mixed, by_month)
+                                                          counts, mixed,
+                                                          (recall or {}).get(name, {}))
         s = (_series(n_sd, a_sd, e_series, scaler, do_smooth, ok, shared)
              if scaler.mode != "none" else None)
         total["msgs"] += msgs

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from spamintel.store.spam import flagged_sql, spam_sql, trap_sql
+from spamintel.store.spam import FLAGGED_SQL, spam_sql, trap_sql
 
 BOTNET_SQL = ("CASE WHEN botnet IS NULL OR botnet IN ('', 'none', 'unknown') OR "
               "starts_with(botnet, 'nonbotnet') THEN NULL ELSE botnet END")
@@ -76,17 +76,20 @@ def daily_counts(con) -> DailyCounts:
     return DailyCounts(period(con), sensors, botnets, messages, amount)
 
 
-def botnet_recall(con, mixed: tuple[str, ...] | list[str]) -> dict[tuple[str, str], float]:
-    """(botnet, month) -> share of the botnet's trap mail that the classifier flags: the
+def botnet_recall(con, mixed: tuple[str, ...] | list[str]) -> dict[str, dict[str, float]]:
+    """Botnet -> month -> share of the botnet's trap mail that the classifier flags: the
     chance that its mail at a mixed feed counts as spam there. Months in which the traps
     saw fewer than ``MIN_RECALL_MESSAGES`` of its messages are left out."""
     if not mixed:
         return {}
     rows = con.execute(f"""SELECT {BOTNET_SQL} AS b, strftime(day, '%Y-%m'), count(*),
-            count(*) FILTER (WHERE {flagged_sql()})
+            count(*) FILTER (WHERE {FLAGGED_SQL})
         FROM events WHERE day IS NOT NULL AND {trap_sql(mixed)} GROUP BY ALL""").fetchall()
-    return {(b, m): k / n for b, m, n, k in rows
-            if b is not None and n >= MIN_RECALL_MESSAGES}
+    out: dict[str, dict[str, float]] = {}
+    for b, m, n, k in rows:
+        if b is not None and n >= MIN_RECALL_MESSAGES:
+            out.setdefault(b, {})[m] = k / n
+    return out
 
 
 def active_sensors(con) -> dict[date, set[str]]:

@@ -13,8 +13,11 @@ August).
 
 from __future__ import annotations
 
-VERDICT_SPAM_SQL = ("(verdict IN ('spam', 'phish', 'malware') OR (verdict IS NULL AND "
-                    "(label = 'spam' OR source_kind = 'trap')))")
+# Mail flagged as spam without the trap rule: a spam-like verdict, or a ``spam`` label
+# without verdict. It is what a mixed feed's spam is.
+FLAGGED_SQL = "(verdict IN ('spam', 'phish', 'malware') OR (verdict IS NULL AND label = 'spam'))"
+# Flagged, or trap mail that was never classified.
+VERDICT_SPAM_SQL = f"({FLAGGED_SQL} OR (verdict IS NULL AND source_kind = 'trap'))"
 HAM_MIN_SHARE = 0.05
 
 
@@ -27,17 +30,11 @@ def trap_sql(mixed: tuple[str, ...] | list[str] = ()) -> str:
     return f"(source_kind = 'trap' AND (sensor IS NULL OR sensor NOT IN ({names})))"
 
 
-def flagged_sql() -> str:
-    """SQL condition for mail flagged as spam without the trap rule: a spam-like verdict, or
-    a ``spam`` label without verdict. It is what a mixed feed's spam is."""
-    return "(verdict IN ('spam', 'phish', 'malware') OR (verdict IS NULL AND label = 'spam'))"
-
-
 def spam_sql(mixed: tuple[str, ...] | list[str] = ()) -> str:
-    """SQL condition for spam: mail ``flagged_sql`` flags, or any message a trap saw (a ham
+    """SQL condition for spam: mail ``FLAGGED_SQL`` flags, or any message a trap saw (a ham
     verdict there is a classifier miss), except on ``mixed`` sensors, which see wanted mail
     too and are trusted to the verdict."""
-    return f"({flagged_sql()} OR {trap_sql(mixed)})"
+    return f"({FLAGGED_SQL} OR {trap_sql(mixed)})"
 
 
 def not_ham_sql(mixed: tuple[str, ...] | list[str] = ()) -> str:
