@@ -260,7 +260,7 @@ def silence_events(x: np.ndarray, days: list[date], hourly: dict[datetime, float
         if at_start or _evidence(obs, run.start - window, run.start, run.start, run.days,
                                  dispersion) < MIN_EXPECTED:
             continue
-        stop = _stop_kind(x, run, at_end, takedown_days)
+        stop = _stop_kind(x, run, at_end, takedown_days, obs)
         if stop is None:
             continue
         kind, conf, note = stop
@@ -276,16 +276,17 @@ def silence_events(x: np.ndarray, days: list[date], hourly: dict[datetime, float
     return out
 
 
-def _stop_kind(x: np.ndarray, run: Run, at_end: bool, takedown_days: int
-               ) -> tuple[str, float, str] | None:
-    """The kind of the stop that begins ``run``, its confidence and a note on it; None
-    when the silence is too short to be a pause."""
+def _stop_kind(x: np.ndarray, run: Run, at_end: bool, takedown_days: int,
+               counts: np.ndarray | None = None) -> tuple[str, float, str] | None:
+    """The kind of the stop that begins ``run``, its confidence and a note on it (the
+    sender's life from its first sustained day, strays judged on ``counts``); None when
+    the silence is too short to be a pause."""
     if not at_end:
         return ("pause", 1.0 - math.exp(-run.days), "") if run.days >= MIN_PAUSE_DAYS else None
     conf = 0.5 + 0.5 * min(1.0, run.days / (2 * takedown_days))
     if run.days < takedown_days:
         return "pause", conf, ""
-    life = run.start - first_sustained(x, run.start)
+    life = run.start - first_sustained(x, run.start, counts=counts)
     conf *= min(1.0, life / (ESTABLISHED_WEEKS * takedown_days))
     return "takedown", conf, f", {life} day(s) after it was first seen"
 
