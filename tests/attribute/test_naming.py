@@ -28,9 +28,9 @@ def _population(rng: np.random.Generator, first_ip: int, days: range, dialect: i
     return np.array(rows, dtype=np.int64).reshape(-1, _COLUMNS)
 
 
-def _clusters(*populations: np.ndarray, signed: int | None = None):
-    """Labels per population (and the clusters); population number ``signed`` is the
-    mail a family's signature matches."""
+def _clusters(*populations: np.ndarray, signed: dict[int, str] | None = None):
+    """Labels per population (and the clusters); ``signed`` maps a population number to
+    the family whose signature matches its mail."""
     rows = np.vstack(populations)
     n = len(rows)
     x = np.stack([np.unique(rows[:, j], return_inverse=True)[1] for j in range(6)], axis=1)
@@ -38,12 +38,13 @@ def _clusters(*populations: np.ndarray, signed: int | None = None):
                        np.zeros(n, dtype=bool), np.array([f"{i:064x}" for i in range(n)]),
                        np.ones(n, dtype=bool), rows[:, 7], rows[:, 8], x[:, 1], rows[:, 3])
     bounds = np.cumsum([0] + [len(p) for p in populations])
-    mask = np.zeros((n, 1 if signed is not None else 0), dtype=bool)
-    if signed is not None:
-        mask[bounds[signed]:bounds[signed + 1], 0] = True
-    matches = FamilyMatches(["Newbot"] if signed is not None else [], mask,
-                            mask.any(axis=1) * 0.95, ["newbot-1"] if signed is not None else [])
-    clusters = build_clusters(inputs, matches, AttributeConfig(use_signatures=signed is not None),
+    families = sorted(set((signed or {}).values()))
+    mask = np.zeros((n, len(families)), dtype=bool)
+    for population, family in (signed or {}).items():
+        mask[bounds[population]:bounds[population + 1], families.index(family)] = True
+    matches = FamilyMatches(families, mask, mask.any(axis=1) * 0.95,
+                            [f"{f.lower()}-1" for f in families])
+    clusters = build_clusters(inputs, matches, AttributeConfig(use_signatures=bool(families)),
                               lambda labels: x[:, 5].copy())
     return [clusters.labels[a:b] for a, b in zip(bounds[:-1], bounds[1:], strict=True)], clusters
 
@@ -84,7 +85,7 @@ def test_a_new_botnet_s_bots_on_software_no_signature_describes_take_its_name(se
                                 [20, 21, 22], 500)
     old = _population(rng, 0, range(0, 45), 1, 1, range(10, 20), [0, 1, 2, 3], [0, 1, 2], 100)
     (described_l, _, twin_l, stranger_l, _), clusters = _clusters(
-        described, strays, other_dialect, late_stranger, old, signed=0)
+        described, strays, other_dialect, late_stranger, old, signed={0: "Newbot"})
     assert set(twin_l) != set(described_l), "discovery keeps the two dialects apart"
     assert {clusters.names[c] for c in set(described_l) | set(twin_l)} == {"Newbot"}
     assert clusters.names[stranger_l[0]] != "Newbot", "other campaigns: not the same botnet"
@@ -104,11 +105,26 @@ def test_a_new_botnet_s_bots_that_send_one_of_its_campaigns_on_other_software(se
                            [20, 21, 22], 200)
     old = _population(rng, 0, range(0, 45), 1, 1, range(10, 20), [0, 1, 2, 3], [0, 1, 2], 100)
     (described_l, twin_l, stranger_l, _), clusters = _clusters(
-        described, twin, stranger, old, signed=0)
+        described, twin, stranger, old, signed={0: "Newbot"})
     assert set(twin_l) != set(described_l), "discovery keeps the two programs apart"
     assert {clusters.names[c] for c in set(twin_l)} == {"Newbot"}
     assert {clusters.names[c] for c in set(stranger_l)} != {"Newbot"}
 
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_a_botnet_whose_signed_mail_is_split_between_two_families_is_reported(seed):
+    # one botnet's bots run one of two known programs (Alpha's or Beta's dialect) and send
+    # on their family's header template or on a third; each family's signatures match
+    # only its own template, under a third of the mail: a botnet of its own
+    rng = np.random.default_rng(seed)
+    parts = [_population(rng, 100_000 * (d - 1), range(0, 40), d, h, range(10, 20),
+                         [0, 1, 2], [0, 1, 2], 100, per_day=n)
+             for d, h, n in [(1, 1, 30), (2, 2, 30), (1, 3, 20), (2, 3, 20)]]
+    other = _population(rng, 300_000, range(0, 40), 5, 5, range(30, 40), [5, 6],
+                        [20, 21, 22], 200)
+    labels, clusters = _clusters(*parts, other, signed={0: "Alpha", 1: "Beta"})
+    names = {clusters.names[c] for part in labels[:4] for c in set(part)}
+    assert len(names) == 1 and names.pop().startswith("unknown-")
 
 def test_a_software_piece_holding_two_botnets_on_one_campaign_is_split_again():
     # class 1 was split off class 0 as one piece because a new botnet (dialect 2) and an

@@ -261,7 +261,7 @@ def name_clusters(labels: np.ndarray, rows: RowInputs, matches: FamilyMatches,
     sigs = np.full(n, None, dtype=object)
     _name_families(names, sigs, labels, matches, prof, stats, cfg)
     like = _like(stats, cfg)
-    like &= _signed_share(labels, matches, n) < cfg.min_signature_share
+    like &= _top_family_share(labels, matches, n) < cfg.min_signature_share
     for c, f in (twins or {}).items():
         if names[c] is None and like[c]:
             names[c] = matches.families[f]
@@ -275,13 +275,13 @@ def name_clusters(labels: np.ndarray, rows: RowInputs, matches: FamilyMatches,
     return Clusters(labels, ids, names, sigs, stats.ips, stats.messages, stats.first_row)
 
 
-def _signed_share(labels: np.ndarray, matches: FamilyMatches, n: int) -> np.ndarray:
-    """Per class, the share of its mail some family's signatures match (that mail is
-    named by its signatures, so such a class is no new botnet)."""
-    ok = labels >= 0
-    signed = np.bincount(labels[ok], weights=matches.mask[ok].any(axis=1).astype(float),
-                         minlength=n)
-    return signed / np.maximum(np.bincount(labels[ok], minlength=n), 1)
+def _top_family_share(labels: np.ndarray, matches: FamilyMatches, n: int) -> np.ndarray:
+    """Per class, the largest share of its mail one family's signatures match (a class
+    that one family's signatures mostly match is that family, no new botnet; a class
+    whose signed mail is split between families runs their software, see ``contest``)."""
+    if len(matches.families) == 0:
+        return np.zeros(n)
+    return _family_shares(labels, matches, n).max(axis=1)
 
 
 def _name_families(names: np.ndarray, sigs: np.ndarray, labels: np.ndarray,
