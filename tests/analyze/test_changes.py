@@ -252,3 +252,29 @@ def test_a_two_week_ramp_without_a_surge_of_its_own_reads_at_its_end():
     (e,) = [e for e in detect(series, AnalyzeConfig()) if e["botnet"] == "New"]
     assert e["type"] == "new_botnet" and e["magnitude"] == pytest.approx(140e6, rel=0.02)
     assert e["detail"].endswith("at its level from 2011-01-30")
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_a_burst_cycle_that_surges_is_dated_and_measured_on_its_pieces(seed):
+    from datetime import timedelta
+
+    from spamintel.analyze.changes import SeriesSet, detect
+    from spamintel.analyze.smooth import fit
+    from spamintel.config import AnalyzeConfig
+
+    # a four-day burst cycle grows by half on day 43, a quiet day of the cycle: two
+    # windows of seven days hold the cycle unevenly and peak on the next burst
+    days = [date(2011, 6, 1) + timedelta(days=i) for i in range(90)]
+    cycle = np.tile([1.5, 1.2, 0.8, 0.5], 23)[:90]
+    level = np.r_[np.full(43, 300.0), np.full(47, 450.0)] * cycle
+    n = np.random.default_rng(seed).poisson(level).astype(float)
+    steady = np.full(90, 400.0)
+    f = fit(n, np.ones(90))
+    daily = {"Steady": steady * 1e6, "Burst": f.rate * 1e6}
+    series = SeriesSet(days, daily, sum(daily.values()), {}, {}, "messages",
+                       pooled=dict(daily), pieces={"Burst": (f.piece, f.period)},
+                       observed={"Steady": steady, "Burst": n},
+                       observed_global=steady + n)
+    (e,) = [e for e in detect(series, AnalyzeConfig()) if e["botnet"] == "Burst"]
+    assert (e["type"], e["date"]) == ("surge", days[43])
+    assert e["magnitude"] == pytest.approx(150e6, rel=0.1)

@@ -124,7 +124,7 @@ def test_a_cycle_that_runs_on_through_level_changes_keeps_one_pattern():
         n = np.random.default_rng(seed).poisson(level).astype(float)
         f = fit(n, e)
         err.append(np.abs(f.rate / level - 1).mean())
-        one_piece += len(set(f.piece.tolist())) == 1
+        one_piece += len(set(f.pattern.tolist())) == 1
     assert one_piece >= 15
     assert np.mean(err) < 0.025
 
@@ -134,5 +134,5 @@ def test_a_cycle_that_restarts_out_of_phase_keeps_two_patterns():
     level = np.r_[first, second]
     n = np.random.default_rng(3).poisson(level).astype(float)
     f = fit(n, np.ones(len(n)))
-    assert len(set(f.piece.tolist())) == 2
+    assert len(set(f.pattern.tolist())) == 2
     assert np.mean(np.abs(f.rate / level - 1) < 0.15) > 0.9

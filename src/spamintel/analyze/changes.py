@@ -123,22 +123,27 @@ def displacement(s: SeriesSet, event: dict, cfg: AnalyzeConfig,
     return sorted(out, key=lambda d: -d["share_gain"])
 
 
-def _pooled_level(s: SeriesSet, name: str, i: int, min_days: int, max_days: int = 28
-                  ) -> float | None:
-    """Mean pooled level over whole cycles of the piece that ends before day ``i``, when
-    that piece spans at least ``min_days`` (else None: the window mean stands)."""
-    if name not in s.pooled or name not in s.pieces or i < 1:
+def _pooled_level(s: SeriesSet, name: str, i: int, min_days: int, max_days: int = 28,
+                  after: bool = False) -> float | None:
+    """Mean pooled level over whole cycles of the piece that ends before day ``i`` (or,
+    ``after``, that starts on it), when that piece spans at least ``min_days`` (else
+    None: the window mean stands)."""
+    if name not in s.pooled or name not in s.pieces or i < 1 or i >= len(s.days):
         return None
     piece, period = s.pieces[name]
-    j = i - 1
-    start = j
-    while start > 0 and piece[start - 1] == piece[j] and j - start + 1 < max_days:
-        start -= 1
-    if j - start + 1 < min_days:
+    j = i if after else i - 1
+    step = 1 if after else -1
+    end = j
+    while 0 <= end + step < len(piece) and piece[end + step] == piece[j] \
+            and abs(end - j) + 1 < max_days:
+        end += step
+    span = abs(end - j) + 1
+    if span < min_days:
         return None
     p = max(int(period[j]), 1)
-    length = (j - start + 1) // p * p or (j - start + 1)
-    return float(s.pooled[name][j - length + 1:j + 1].mean())
+    length = span // p * p or span
+    first = j if after else j - length + 1
+    return float(s.pooled[name][first:first + length].mean())
 
 
 def _refine_stop(s: SeriesSet, e: dict, w: int) -> None:
@@ -241,6 +246,35 @@ def _without_strays(x: np.ndarray, fraction: float, counts: np.ndarray | None = 
     return out
 
 
+def _at_break(s: SeriesSet, name: str, shifts: list[dict]) -> list[dict]:
+    """``shifts`` (one botnet's level shifts) each dated at the nearest break of the
+    series' pieces (``analyze/smooth.py``) less than a burst cycle away, where the pooled
+    level over a cycle moves the same way, and measured on the pieces' levels. Two
+    windows of ``w`` days hold a cycle of another period unevenly, so their ratio peaks
+    where the later window starts on a burst, up to a cycle after the change, and their
+    means are off by the burst they hold; the break is where the level changed."""
+    if name not in s.pieces or name not in s.pooled:
+        return shifts
+    piece, period = s.pieces[name]
+    for e in shifts:
+        i = s.days.index(e["date"])
+        p = int(period[max(i - 1, 0):i + 1].max())
+        breaks = [j for j in range(max(i - p + 1, 1), min(i + p, len(piece)))
+                  if piece[j] != piece[j - 1]]
+        levels = {j: (_pooled_level(s, name, j, p), _pooled_level(s, name, j, p, after=True))
+                  for j in breaks}
+        moved = [j for j, (b, a) in levels.items()
+                 if b and a and (a > b) == (e["type"] == "surge")]
+        if p > 1 and moved:
+            j = min(moved, key=lambda j: (abs(j - i), j))
+            before, after = levels[j]
+            e.update(date=s.days[j], level_before=before, level_after=after,
+                     magnitude=after - before, magnitude_relative=after / before - 1,
+                     detail=f"level x{after / before:.2f} over whole cycles of {p} days, "
+                            f"{e['detail']}")
+    return shifts
+
+
 def _botnet_events(s: SeriesSet, name: str, x: np.ndarray, cfg: AnalyzeConfig) -> list[dict]:
     """One botnet's events: its silences (a start only where the sensors were watching),
     level shifts and content switches, with a ramp told as one arrival."""
@@ -251,7 +285,8 @@ def _botnet_events(s: SeriesSet, name: str, x: np.ndarray, cfg: AnalyzeConfig) -
                            frac, cfg.takedown_min_days, w, counts, s.dispersion.get(name, 0.0))
     found = [e for e in found
              if e["type"] != "new_botnet" or _watched_before(s, name, e["date"], w)]
-    found += level_shifts(x, s.days, active, w, cfg.surge_ratio, s.observed.get(name))
+    found += _at_break(s, name, level_shifts(x, s.days, active, w, cfg.surge_ratio,
+                                            s.observed.get(name)))
     found += content_switches(s.categories.get(name, []), s.days, active, w,
                               cfg.content_switch_distance)
     return _fold_ramps(found, s.days, x, s.observed.get(name), s.pooled.get(name), w)

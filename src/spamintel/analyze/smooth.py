@@ -36,13 +36,16 @@ SHARED_BREAK_PENALTY = 1.0
 
 @dataclass(frozen=True)
 class Fit:
-    """Per day: pooled rate (amount per unit exposure), pooled count and exposure, piece."""
+    """Per day: pooled rate (amount per unit exposure), pooled count and exposure, the
+    piece of one level it belongs to, the period of its pattern and the pattern (one
+    periodic pattern may run through several levels, see ``regions``)."""
 
     rate: np.ndarray
     pooled_count: np.ndarray
     pooled_exposure: np.ndarray
     piece: np.ndarray
     period: np.ndarray
+    pattern: np.ndarray
 
 
 def piece_cost(n: np.ndarray, e: np.ndarray) -> np.ndarray:
@@ -184,14 +187,17 @@ def fit(n: np.ndarray, e: np.ndarray, amount: np.ndarray | None = None,
     amount = n if amount is None else amount
     beta = PENALTY_FACTOR * math.log(max(len(n), 2)) if penalty is None else penalty
     out = Fit(*(np.zeros(len(n)) for _ in range(3)), np.zeros(len(n), dtype=np.int64),
-              np.ones(len(n), dtype=np.int64))
+              np.ones(len(n), dtype=np.int64), np.zeros(len(n), dtype=np.int64))
+    level_id = 0
     for idx, (piece, levels) in enumerate(regions(n, e, segment(n, e, beta, shared), beta,
                                                   shared)):
         if len(levels) == 1:
             _pool_classes(out, n, e, amount, piece)
         else:
             _pool_levels(out, n, e, amount, piece, levels)
-        out.piece[piece[0]:piece[1]] = idx
+        for a, b in levels:
+            out.piece[a:b], level_id = level_id, level_id + 1
+        out.pattern[piece[0]:piece[1]] = idx
         out.period[piece[0]:piece[1]] = piece[2]
     return out
 
