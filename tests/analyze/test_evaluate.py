@@ -15,9 +15,12 @@ DAY = date(2011, 3, 1)
 
 @pytest.fixture()
 def scored(tmp_path):
-    """A store where discovery found one true botnet as two classes, and its truth."""
-    found = ["unknown-1"] * 3 + ["unknown-2"] * 2 + ["unknown-3"] * 3
-    truth = ["unnamed-4"] * 5 + ["unnamed-2", "unnamed-4", "unnamed-2"]
+    """A store where discovery found one true botnet as two classes, and another under a
+    known family's name (its software), and its truth (which also holds Bagle)."""
+    found = ["unknown-1"] * 3 + ["unknown-2"] * 2 + ["unknown-3"] * 3 + ["Cutwail"] * 2 \
+        + ["Bagle"] * 2
+    truth = ["unnamed-4"] * 5 + ["unnamed-2", "unnamed-4", "unnamed-2"] + ["Tesk"] * 2 \
+        + ["Bagle"] * 2
     n = len(found)
     events = {name: [None] * n for name in EVENT_SCHEMA.names}
     events.update(event_id=[f"e{i}" for i in range(n)], msg_sha256=[f"m{i}" for i in range(n)],
@@ -46,7 +49,8 @@ def scored(tmp_path):
 def test_discovered_names_take_the_majority_true_botnet(scored):
     store, truth_dir = scored
     assert discovered_names(store, truth_dir) == {
-        "unknown-1": "unnamed-4", "unknown-2": "unnamed-4", "unknown-3": "unnamed-2"}
+        "unknown-1": "unnamed-4", "unknown-2": "unnamed-4", "unknown-3": "unnamed-2",
+        "Cutwail": "Tesk"}
 
 
 def test_classes_of_one_botnet_are_summed_before_scoring(scored):

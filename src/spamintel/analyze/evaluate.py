@@ -54,11 +54,12 @@ def truth_daily(truth_dir: Path) -> dict[tuple[date, str], float]:
 
 
 def discovered_names(store: Store, truth_dir: Path) -> dict[str, str]:
-    """Each botnet the analysis found without a name (``unknown-<n>``) → the true botnet
-    that sent most of its mail (ties: the first name)."""
+    """Each botnet the analysis found under a name no true botnet of the world has (an
+    ``unknown-<n>``, or a known family's name where that family's software runs another
+    botnet) → the true botnet that sent most of its mail (ties: the first name)."""
     rows = _joined(store, truth_dir).execute("""SELECT found, truth FROM (
         SELECT found, botnet AS truth, count(*) AS n FROM joined
-        WHERE starts_with(found, 'unknown-') GROUP BY ALL)
+        WHERE found NOT IN (SELECT DISTINCT botnet FROM joined) GROUP BY ALL)
         QUALIFY row_number() OVER (PARTITION BY found ORDER BY n DESC, truth) = 1
         """).fetchall()
     return {found: true for found, true in rows}
