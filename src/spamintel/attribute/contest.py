@@ -1,8 +1,8 @@
 """Software shared with a botnet no signature describes.
 
 A signature describes a family's software: its SMTP dialect and header templates. When
-discovery finds a botnet-like class whose mail mostly matches no signature (an
-``unknown-<n>`` cluster), and some of that class's mail does match a family's signature,
+discovery finds a botnet-like class whose mail no one family's signatures mostly match
+(an ``unknown-<n>`` cluster), and some of that class's mail does match a family's signature,
 then the class's botnet and the family run the same software, and the signature alone
 cannot tell whose each message is. The traits the software does not fix (recipients,
 networks, content, advertised domains) can: each message of such a class goes to the

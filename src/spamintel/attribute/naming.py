@@ -4,7 +4,8 @@ class, see ``onset``, is a class of its own; mail a class sends for another clas
 campaigns from that class's networks moves there, see ``borrowed``; a piece of a class
 that runs other software is a class of its own, see ``software``). A discovered class is
 named after the family whose signatures match most of its mail, else ``unknown-<n>`` when
-it looks like a botnet and its mail is mostly unmatched, else nothing (not a botnet)."""
+it looks like a botnet (its signed mail, if any, split between families whose software it
+runs), else nothing (not a botnet)."""
 
 from __future__ import annotations
 
