@@ -278,3 +278,25 @@ def test_a_burst_cycle_that_surges_is_dated_and_measured_on_its_pieces(seed):
     (e,) = [e for e in detect(series, AnalyzeConfig()) if e["botnet"] == "Burst"]
     assert (e["type"], e["date"]) == ("surge", days[43])
     assert e["magnitude"] == pytest.approx(150e6, rel=0.1)
+
+
+def test_a_surge_the_pieces_find_in_steps_is_measured_through_them():
+    from datetime import timedelta
+
+    from spamintel.analyze.changes import SeriesSet, detect
+    from spamintel.config import AnalyzeConfig
+
+    # the segmentation put the first week after the change a little low, as its own piece
+    days = [date(2011, 6, 1) + timedelta(days=i) for i in range(90)]
+    cycle = np.tile([1.5, 1.2, 0.8, 0.5], 23)[:90]
+    level = np.r_[np.full(43, 300.0), np.full(7, 420.0), np.full(40, 450.0)] * cycle
+    piece = np.r_[np.zeros(43), np.ones(7), np.full(40, 2)].astype(np.int64)
+    steady = np.full(90, 400.0)
+    daily = {"Steady": steady * 1e6, "Burst": level * 1e6}
+    series = SeriesSet(days, daily, sum(daily.values()), {}, {}, "messages",
+                       pooled=dict(daily), pieces={"Burst": (piece, np.full(90, 4))},
+                       observed={"Steady": steady, "Burst": level},
+                       observed_global=steady + level)
+    (e,) = [e for e in detect(series, AnalyzeConfig()) if e["botnet"] == "Burst"]
+    assert (e["type"], e["date"]) == ("surge", days[43])
+    assert e["magnitude"] == pytest.approx(150e6, rel=0.06)

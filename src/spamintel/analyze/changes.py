@@ -123,27 +123,22 @@ def displacement(s: SeriesSet, event: dict, cfg: AnalyzeConfig,
     return sorted(out, key=lambda d: -d["share_gain"])
 
 
-def _pooled_level(s: SeriesSet, name: str, i: int, min_days: int, max_days: int = 28,
-                  after: bool = False) -> float | None:
-    """Mean pooled level over whole cycles of the piece that ends before day ``i`` (or,
-    ``after``, that starts on it), when that piece spans at least ``min_days`` (else
-    None: the window mean stands)."""
-    if name not in s.pooled or name not in s.pieces or i < 1 or i >= len(s.days):
+def _pooled_level(s: SeriesSet, name: str, i: int, min_days: int, max_days: int = 28
+                  ) -> float | None:
+    """Mean pooled level over whole cycles of the piece that ends before day ``i``, when
+    that piece spans at least ``min_days`` (else None: the window mean stands)."""
+    if name not in s.pooled or name not in s.pieces or i < 1:
         return None
     piece, period = s.pieces[name]
-    j = i if after else i - 1
-    step = 1 if after else -1
-    end = j
-    while 0 <= end + step < len(piece) and piece[end + step] == piece[j] \
-            and abs(end - j) + 1 < max_days:
-        end += step
-    span = abs(end - j) + 1
-    if span < min_days:
+    j = i - 1
+    start = j
+    while start > 0 and piece[start - 1] == piece[j] and j - start + 1 < max_days:
+        start -= 1
+    if j - start + 1 < min_days:
         return None
     p = max(int(period[j]), 1)
-    length = span // p * p or span
-    first = j if after else j - length + 1
-    return float(s.pooled[name][first:first + length].mean())
+    length = (j - start + 1) // p * p or (j - start + 1)
+    return float(s.pooled[name][j - length + 1:j + 1].mean())
 
 
 def _refine_stop(s: SeriesSet, e: dict, w: int) -> None:
@@ -246,10 +241,29 @@ def _without_strays(x: np.ndarray, fraction: float, counts: np.ndarray | None = 
     return out
 
 
+def _level_after(s: SeriesSet, name: str, j: int, p: int, up: bool, max_days: int = 28
+                 ) -> float | None:
+    """Mean pooled level over whole cycles of ``p`` days from the break on day ``j``,
+    through the pieces after it while each next break moves the same way (``up``): the
+    segmentation may find one change in steps, the first of them a few days long. At
+    most ``max_days``; None when under a cycle."""
+    piece, level = s.pieces[name][0], s.pooled[name]
+    end = j + 1
+    while end < min(len(piece), j + max_days):
+        if piece[end] != piece[end - 1] and \
+                (level[end:end + p].mean() > level[end - p:end].mean()) != up:
+            break
+        end += 1
+    if end - j < p:
+        return None
+    return float(level[j:j + (end - j) // p * p].mean())
+
+
 def _at_break(s: SeriesSet, name: str, shifts: list[dict]) -> list[dict]:
     """``shifts`` (one botnet's level shifts) each dated at the nearest break of the
     series' pieces (``analyze/smooth.py``) less than a burst cycle away, where the pooled
-    level over a cycle moves the same way, and measured on the pieces' levels. Two
+    level over a cycle moves the same way, and measured on the pieces' levels (before:
+    the last piece; after: ``_level_after``). Two
     windows of ``w`` days hold a cycle of another period unevenly, so their ratio peaks
     where the later window starts on a burst, up to a cycle after the change, and their
     means are off by the burst they hold; the break is where the level changed."""
@@ -261,8 +275,8 @@ def _at_break(s: SeriesSet, name: str, shifts: list[dict]) -> list[dict]:
         p = int(period[max(i - 1, 0):i + 1].max())
         breaks = [j for j in range(max(i - p + 1, 1), min(i + p, len(piece)))
                   if piece[j] != piece[j - 1]]
-        levels = {j: (_pooled_level(s, name, j, p), _pooled_level(s, name, j, p, after=True))
-                  for j in breaks}
+        levels = {j: (_pooled_level(s, name, j, p),
+                      _level_after(s, name, j, p, e["type"] == "surge")) for j in breaks}
         moved = [j for j, (b, a) in levels.items()
                  if b and a and (a > b) == (e["type"] == "surge")]
         if p > 1 and moved:
