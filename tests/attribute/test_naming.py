@@ -126,6 +126,7 @@ def test_a_botnet_whose_signed_mail_is_split_between_two_families_is_reported(se
     names = {clusters.names[c] for part in labels[:4] for c in set(part)}
     assert len(names) == 1 and names.pop().startswith("unknown-")
 
+
 def test_a_software_piece_holding_two_botnets_on_one_campaign_is_split_again():
     # class 1 was split off class 0 as one piece because a new botnet (dialect 2) and an
     # old one's strays (dialect 3, other networks) send one campaign; class 0 itself also

@@ -263,10 +263,10 @@ def _at_break(s: SeriesSet, name: str, shifts: list[dict]) -> list[dict]:
     """``shifts`` (one botnet's level shifts) each dated at the nearest break of the
     series' pieces (``analyze/smooth.py``) less than a burst cycle away, where the pooled
     level over a cycle moves the same way, and measured on the pieces' levels (before:
-    the last piece; after: ``_level_after``). Two
-    windows of ``w`` days hold a cycle of another period unevenly, so their ratio peaks
-    where the later window starts on a burst, up to a cycle after the change, and their
-    means are off by the burst they hold; the break is where the level changed."""
+    the last piece; after: ``_level_after``). Two windows of ``w`` days hold a cycle of
+    another period unevenly, so their ratio peaks where the later window starts on a
+    burst, up to a cycle after the change, and their means are off by the burst they
+    hold; the break is where the level changed."""
     if name not in s.pieces or name not in s.pooled:
         return shifts
     piece, period = s.pieces[name]
