@@ -135,7 +135,8 @@ EVENT_COLUMNS: tuple[Column, ...] = (
     Column("rcpt_count", pa.int32(), "Recipients in the envelope (trap) or To+Cc count."),
     Column("size_bytes", pa.int64(), "Size of the raw message in bytes."),
     Column("header_count", pa.int32(), "Number of header fields."),
-    Column("header_order", _S, "Header names in order, lower-case, ':'-joined, after hops."),
+    Column("header_order", _S, "Header names in order, lower-case, ':'-joined, after hops;"
+           " a name repeated on the next line once."),
     Column("header_order_fp", _S, "Short hash of header_order."),
     Column("message_id_shape", _S, "Message-ID reduced to a shape, e.g. <D.D@H>."),
     Column("date_shape", _S, "Date header reduced to a shape, e.g. 'Www, N Mmm D4 N:N:N +D4'."),

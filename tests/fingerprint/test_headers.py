@@ -4,10 +4,12 @@ from spamintel.fingerprint.headers import header_order, header_order_fp
 
 
 def _plain_order(headers):
-    """The definition: sender-written names in order, each cut to 40, at most 60."""
+    """The definition: sender-written names in order, each cut to 40, a repeat on the
+    next line dropped, at most 60."""
     transit = {"received", "return-path", "x-spam-status", "content-length", "status"}
     names = [n[:40] for n, _ in headers
              if n not in transit and not n.startswith(("x-spam", "x-virus", "from "))]
+    names = [n for i, n in enumerate(names) if i == 0 or n != names[i - 1]]
     return ":".join(names[:60])
 
 
@@ -17,6 +19,15 @@ def test_transit_fields_are_dropped_and_order_kept():
                ("message-id", "<1@x>")]
     assert header_order(headers) == "from:to:subject:message-id"
     assert header_order_fp(header_order(headers)) == header_order_fp("from:to:subject:message-id")
+
+
+def test_a_duplicated_line_is_the_same_template():
+    template = [("message-id", "<1@x>"), ("from", "a"), ("to", "b"), ("subject", "s"),
+                ("date", "d")]
+    duplicated = template[:2] + [("to", "b"), ("received", "x")] + template[2:]
+    assert header_order(duplicated) == header_order(template)
+    # a field written again further down is part of the template
+    assert header_order(template + [("to", "c")]) == "message-id:from:to:subject:date:to"
 
 
 @pytest.mark.parametrize("headers", [

@@ -20,13 +20,16 @@ _NAME = itemgetter(0)
 
 
 def header_order(headers: list[tuple[str, str]]) -> str:
-    """Sender-written header names in order (transit fields dropped), ':'-joined."""
+    """Sender-written header names in order (transit fields dropped), ':'-joined; a name
+    repeated on the next line counts once: a duplicated line (malformed mail) or a field
+    a server writes several times in a row does not make another template."""
     return _ORDERS[tuple(map(_NAME, headers))]
 
 
 def _order(names: tuple[str, ...]) -> str:
     kept = [name[:40] for name in names
             if name not in _TRANSIT and not name.startswith(_TRANSIT_PREFIXES)]
+    kept = [name for i, name in enumerate(kept) if i == 0 or name != kept[i - 1]]
     return ":".join(kept[:60])
 
 
