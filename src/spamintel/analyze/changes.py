@@ -251,7 +251,7 @@ def _level_after(s: SeriesSet, name: str, j: int, p: int, up: bool, max_days: in
     end = j + 1
     while end < min(len(piece), j + max_days):
         if piece[end] != piece[end - 1] and \
-                (level[end:end + p].mean() > level[end - p:end].mean()) != up:
+                (level[end:end + p].mean() > level[max(end - p, 0):end].mean()) != up:
             break
         end += 1
     if end - j < p:
