@@ -30,10 +30,10 @@ def test_a_sensor_that_never_sees_a_series_is_the_one_left_out():
     assert select_sensors(n, e).tolist() == [False, False, True, True]
 
 
-def _counts(days, per_sensor: dict[str, float]) -> DailyCounts:
+def _counts(days, per_sensor: dict[str, float], clumping: float = 1.0) -> DailyCounts:
     messages = {(d, s, "B"): int(k) for s, k in per_sensor.items() for d in days}
     return DailyCounts(days, list(per_sensor), ["B"], messages,
-                       {k: float(v) for k, v in messages.items()})
+                       {k: float(v) for k, v in messages.items()}, {"B": clumping})
 
 
 def test_a_mixed_feed_adds_a_botnets_mail_scaled_by_the_classifiers_recall():
@@ -54,3 +54,19 @@ def test_a_mixed_feed_adds_a_botnets_mail_scaled_by_the_classifiers_recall():
     # without a measured recall the feed is not used at all
     alone = daily_estimates(counts, active, scaler, mixed=["feed-1"])
     assert {r["calibrated_messages"] for r in alone if r["scope"] == "botnet"} == {1000}
+
+
+def test_messages_that_come_in_sessions_widen_the_interval_not_the_estimate():
+    # four messages per connection: a day's count varies four times as much as Poisson's
+    days = [date(2011, 3, d) for d in range(1, 29)]
+    scaler = Scaler(CalibrationConfig(sensor_shares={"trap-a": 1e-6}))
+    active = {d: {"trap-a"} for d in days}
+
+    def row(clumping: float) -> dict:
+        rows = daily_estimates(_counts(days, {"trap-a": 100}, clumping), active, scaler)
+        return next(r for r in rows if r["scope"] == "botnet" and r["day"] == days[10])
+
+    alone, sessions = row(1.0), row(4.0)
+    assert sessions["estimated"] == alone["estimated"]
+    width = (sessions["high"] - sessions["low"]) / (alone["high"] - alone["low"])
+    assert width == pytest.approx(2.0, rel=0.1)

@@ -59,3 +59,17 @@ def test_botnet_recall_is_the_flagged_share_of_its_trap_mail_per_month():
     # the feed's own mail is not a trap's
     assert botnet_recall(con, ["feed-1"]) == {"Cutwail": {"2011-03": 0.75}}
     assert botnet_recall(con, []) == {}
+
+
+def test_clumping_is_how_many_messages_a_message_comes_with_in_its_session():
+    con = duckdb.connect()
+    # Cutwail: 30 connections of 3 messages each; Rare: 40 single messages; no address: 1
+    con.execute("""CREATE TABLE events AS SELECT
+            'trap' AS source_kind, 'spam' AS verdict, NULL AS label, 'trap-a' AS sensor,
+            CASE WHEN i < 90 THEN 'Cutwail' ELSE 'Rare' END AS botnet,
+            CASE WHEN i < 90 THEN '10.0.0.' || (i // 3) ELSE '10.1.0.' || i END AS client_ip,
+            TIMESTAMP '2011-03-01 10:00:00' + to_minutes(CAST(i // 3 AS BIGINT)) AS observed_at,
+            DATE '2011-03-01' AS day, NULL::VARCHAR AS category, 1 AS rcpt_count
+        FROM range(130) r(i)""")
+    spam_view(con, "messages")
+    assert daily_counts(con).clumping == {"Cutwail": 3.0, "Rare": 1.0}

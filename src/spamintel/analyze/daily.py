@@ -15,6 +15,7 @@ combining theirs in quadrature.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from datetime import date
 
@@ -142,7 +143,11 @@ def shared_breaks(parts: list[np.ndarray], e_sd: np.ndarray, volume_ok: np.ndarr
 
 
 def _series(n_sd, a_sd, e_sd, scaler: Scaler, do_smooth: bool,
-            volume_ok: np.ndarray, shared: np.ndarray | None) -> dict[str, np.ndarray]:
+            volume_ok: np.ndarray, shared: np.ndarray | None, clump: float = 1.0
+            ) -> dict[str, np.ndarray]:
+    """One series' estimates; in its intervals and dispersion a message counts as
+    1/``clump`` of an independent draw (``series.clumping``: bots that send several
+    messages per connection make the counts vary more than Poisson's)."""
     if scaler.mode == "reference":
         n, a, e = n_sd.sum(0), a_sd.sum(0), e_sd.sum(0)
     else:
@@ -156,12 +161,14 @@ def _series(n_sd, a_sd, e_sd, scaler: Scaler, do_smooth: bool,
     tau2 = 0.0
     if do_smooth:
         f = smooth.fit(n, e, a, shared=shared)
-        est, pooled_n, pooled_e = f.rate, f.pooled_count, f.pooled_exposure
-        piece, period = f.piece, f.period
-        tau2 = smooth.dispersion(n, e, f)
+        est, piece, period = f.rate, f.piece, f.period
+        f = dataclasses.replace(f, pooled_count=f.pooled_count / clump,
+                                pooled_exposure=f.pooled_exposure / clump)
+        pooled_n, pooled_e = f.pooled_count, f.pooled_exposure
+        tau2 = smooth.dispersion(n / clump, e / clump, f)
         rel = math.hypot(rel, math.sqrt(tau2))
     else:
-        est, pooled_n, pooled_e = raw, n, e
+        est, pooled_n, pooled_e = raw, n / clump, e / clump
     low, high = np.zeros(len(n)), np.zeros(len(n))
     for d in range(len(n)):
         lo, hi = poisson_interval(pooled_n[d])
@@ -196,8 +203,8 @@ def daily_estimates(counts: DailyCounts, active: dict[date, set[str]], scaler: S
             (n_sd, a_sd), e_series, ok = with_mixed_feeds((n_sd, a_sd), e_sd, volume_ok,
                                                           counts, mixed,
                                                           (recall or {}).get(name, {}))
-        s = (_series(n_sd, a_sd, e_series, scaler, do_smooth, ok, shared)
-             if scaler.mode != "none" else None)
+        s = (_series(n_sd, a_sd, e_series, scaler, do_smooth, ok, shared,
+                     counts.clumping.get(name, 1.0)) if scaler.mode != "none" else None)
         total["msgs"] += msgs
         total["obs"] += obs
         if s is not None:

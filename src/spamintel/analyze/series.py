@@ -9,7 +9,7 @@ not to come from a botnet).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from spamintel.store.spam import FLAGGED_SQL, spam_sql, trap_sql
@@ -39,12 +39,14 @@ class DailyCounts:
     botnets: list[str]
     messages: dict[tuple[date, str, str | None], int]
     amount: dict[tuple[date, str, str | None], float]
+    clumping: dict[str | None, float] = field(default_factory=dict)
 
 
 def spam_view(con, unit: str, mixed: tuple[str, ...] | list[str] = ()) -> None:
     """Create the temporary view ``_spam`` (day, hour, sensor, botnet, amount, category)."""
     con.execute(f"""CREATE OR REPLACE TEMP VIEW _spam AS
-        SELECT day, date_trunc('hour', observed_at) AS hour, sensor, client_ip, category,
+        SELECT day, date_trunc('hour', observed_at) AS hour,
+               date_trunc('minute', observed_at) AS minute, sensor, client_ip, category,
                {BOTNET_SQL} AS botnet, {unit_sql(unit)} AS amount
         FROM events WHERE {spam_sql(mixed)} AND day IS NOT NULL""")
 
@@ -73,7 +75,18 @@ def daily_counts(con) -> DailyCounts:
     sensors = [r[0] for r in con.execute("SELECT DISTINCT sensor FROM events ORDER BY 1"
                                          ).fetchall()]
     botnets = sorted({b for _, _, b in messages if b is not None})
-    return DailyCounts(period(con), sensors, botnets, messages, amount)
+    return DailyCounts(period(con), sensors, botnets, messages, amount, clumping(con))
+
+
+def clumping(con) -> dict[str | None, float]:
+    """Botnet (None: non-botnet spam) -> messages a message comes with, on average, in
+    its SMTP session (sum of k² over sum of k, for k messages one address sent one
+    sensor in one minute; 1 without addresses). A bot that sends several messages per
+    connection makes a day's count vary that many times more than Poisson's."""
+    rows = con.execute("""SELECT botnet, sum(k * k) / sum(k) FROM (
+        SELECT botnet, sensor, client_ip, minute, count(*) AS k FROM _spam
+        WHERE client_ip IS NOT NULL GROUP BY ALL) GROUP BY botnet""").fetchall()
+    return {b: max(float(c), 1.0) for b, c in rows}
 
 
 def botnet_recall(con, mixed: tuple[str, ...] | list[str]) -> dict[str, dict[str, float]]:
