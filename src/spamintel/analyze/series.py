@@ -43,7 +43,8 @@ class DailyCounts:
 
 
 def spam_view(con, unit: str, mixed: tuple[str, ...] | list[str] = ()) -> None:
-    """Create the temporary view ``_spam`` (day, hour, sensor, botnet, amount, category)."""
+    """Create the temporary view ``_spam`` (day, hour, minute, sensor, client_ip, category,
+    botnet, amount)."""
     con.execute(f"""CREATE OR REPLACE TEMP VIEW _spam AS
         SELECT day, date_trunc('hour', observed_at) AS hour,
                date_trunc('minute', observed_at) AS minute, sensor, client_ip, category,
