@@ -273,13 +273,14 @@ def _at_break(s: SeriesSet, name: str, shifts: list[dict]) -> list[dict]:
     for e in shifts:
         i = s.days.index(e["date"])
         p = int(period[max(i - 1, 0):i + 1].max())
-        breaks = [j for j in range(max(i - p + 1, 1), min(i + p, len(piece)))
-                  if piece[j] != piece[j - 1]]
-        levels = {j: (_pooled_level(s, name, j, p),
-                      _level_after(s, name, j, p, e["type"] == "surge")) for j in breaks}
-        moved = [j for j, (b, a) in levels.items()
-                 if b and a and (a > b) == (e["type"] == "surge")]
-        if p > 1 and moved:
+        if p < 2:
+            continue
+        up = e["type"] == "surge"
+        levels = {j: (_pooled_level(s, name, j, p), _level_after(s, name, j, p, up))
+                  for j in range(max(i - p + 1, 1), min(i + p, len(piece)))
+                  if piece[j] != piece[j - 1]}
+        moved = [j for j, (b, a) in levels.items() if b and a and (a > b) == up]
+        if moved:
             j = min(moved, key=lambda j: (abs(j - i), j))
             before, after = levels[j]
             e.update(date=s.days[j], level_before=before, level_after=after,
