@@ -2,18 +2,23 @@ import hashlib
 import json
 import re
 from datetime import date
+from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
+import yaml
 
 from spamintel.simulate.generate import SimConfig, simulate
-from spamintel.simulate.loader import load_scenario
+from spamintel.simulate.loader import build_scenario, load_scenario
 from spamintel.simulate.scenario import ScenarioError
 
 
 def _digest(root) -> dict[str, str]:
-    return {str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(root.rglob("*")) if p.is_file() and p.suffix != ".json"}
+    return {
+        str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(root.rglob("*"))
+        if p.is_file() and p.suffix != ".json"
+    }
 
 
 def test_layout(small_world):
@@ -21,8 +26,13 @@ def test_layout(small_world):
         for day in ("2011-03-16", "2011-03-17"):
             assert (small_world / "mail" / sensor / f"{day}.mbox").stat().st_size > 0
             assert (small_world / "mail" / sensor / f"{day}.sessions.jsonl").is_file()
-    for name in ("messages.parquet", "daily.parquet", "populations.parquet",
-                 "countries.parquet", "scenario.json"):
+    for name in (
+        "messages.parquet",
+        "daily.parquet",
+        "populations.parquet",
+        "countries.parquet",
+        "scenario.json",
+    ):
         assert (small_world / "truth" / name).is_file()
     resolved = json.loads((small_world / "truth" / "scenario.json").read_text())
     shares = {s["name"]: s["effective_share"] for s in resolved["sensors"]}
@@ -93,8 +103,6 @@ def test_eml_tree(tmp_path, make_world):
 
 
 def test_a_user_scenario_file_runs(tmp_path):
-    from pathlib import Path
-
     scen = Path(__file__).with_name("minimal.yaml")
     stats = simulate(SimConfig(out=tmp_path / "m", scenario=scen))
     assert stats.days == 3 and stats.by_sensor["t1"] > 100 and stats.by_sensor["f1"] > 100
@@ -104,3 +112,31 @@ def test_a_user_scenario_file_runs(tmp_path):
     assert cats >= {"casino"} and cats <= {"casino", "malware", "phishing"}
     resolved = json.loads((tmp_path / "m" / "truth" / "scenario.json").read_text())
     assert resolved["calibration"][0]["ok"]
+
+
+def test_a_software_update_changes_the_dialect_of_the_same_bots(tmp_path):
+    data = yaml.safe_load(Path(__file__).with_name("minimal.yaml").read_text())
+    data["groups"][0]["bots"] = 300  # a small pool, so hosts recur on both sides
+    data["events"] = [
+        {
+            "type": "content_switch",
+            "group": "Tinybot",
+            "at": "2012-06-02",
+            "dialects": {"ehlo_machine_pipe_lf": 1.0},
+        }
+    ]
+    (tmp_path / "s.yaml").write_text(yaml.safe_dump(data))
+    assert build_scenario(data).events[0].params["dialects"]
+    simulate(SimConfig(out=tmp_path / "m", scenario=tmp_path / "s.yaml"))
+    truth = pq.read_table(tmp_path / "m" / "truth" / "messages.parquet").to_pylist()
+    bot = {r["msg_sha256"] for r in truth if r["botnet"] == "Tinybot"}
+    speech: dict[str, list[tuple[bool, str]]] = {"2012-06-01": [], "2012-06-03": []}
+    for day, seen in speech.items():
+        for line in (tmp_path / "m" / "mail" / "t1" / f"{day}.sessions.jsonl").open():
+            rec = json.loads(line)
+            if rec["msg_sha256"] in bot:
+                seen.append((rec["esmtp"], rec["client_ip"]))
+    ehlo = {day: sum(e for e, _ in seen) / len(seen) for day, seen in speech.items()}
+    assert ehlo["2012-06-01"] < 0.1 and ehlo["2012-06-03"] > 0.9  # a session may deviate
+    hosts = [{ip for _, ip in seen} for seen in speech.values()]
+    assert hosts[0] & hosts[1]

@@ -149,8 +149,10 @@ class DayGenerator:
         weights = self.kit.world.slots[gi, d]
         slot = nrng.choice(SLOTS, size=len(sizes), p=weights / weights.sum())
         t = d + (slot + nrng.random(len(sizes))) / SLOTS
-        bots = self.kit.pops[g.name].draw(nrng, t)
-        headers = cum_table(effective(self.kit.scen, g, day)[3])
+        conduct = effective(self.kit.scen, g, day)
+        pop = self.kit.pops[g.name]
+        bots = pop.updated(pop.draw(nrng, t), conduct.dialects)
+        headers = cum_table(conduct.headers)
         out: list[Message] = []
         pos = 0
         for k, (n, when) in enumerate(zip(sizes, t, strict=True)):

@@ -9,12 +9,13 @@ a stable seed for its HELO name and one SMTP dialect of its group.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
 from spamintel.simulate.ipspace import IPSpace
 from spamintel.simulate.scenario import Group, Scenario
+from spamintel.simulate.world import switches
 
 NO_RDNS_SHARE = 0.35
 _M1, _M2 = np.uint64(0xBF58476D1CE4E5B9), np.uint64(0x94D049BB133111EB)
@@ -43,7 +44,15 @@ class Bots:
 class Population:
     """A group's pool of ``size`` bots, born over ``[first, last]`` days (period axis)."""
 
-    def __init__(self, g: Group, space: IPSpace, seed: int, days: int, start_offset: float):
+    def __init__(
+        self,
+        g: Group,
+        space: IPSpace,
+        seed: int,
+        days: int,
+        start_offset: float,
+        later_dialects: tuple[str, ...] = (),
+    ):
         self.group, self.space = g, space
         self.life = max(g.lifetime_days, 0.5)
         lead = 0.5 * self.life if start_offset > 0 else 2 * self.life
@@ -56,9 +65,17 @@ class Population:
             raise ValueError(f"group {g.name}: none of its countries has IP prefixes")
         p = np.array([g.countries[cc] for cc in ccs], dtype=float)
         self.ccs, self.cc_cum = ccs, np.cumsum(p / p.sum())
-        names = tuple(g.dialects)
-        q = np.array([g.dialects[k] for k in names], dtype=float)
-        self.dialect_names, self.dialect_cum = names, np.cumsum(q / q.sum())
+        later = tuple(k for k in dict.fromkeys(later_dialects) if k not in g.dialects)
+        self.dialect_names = tuple(g.dialects) + later
+        self.dialect_cum = self._dialect_table(g.dialects)
+
+    def _dialect_table(self, weights: dict[str, float]) -> np.ndarray:
+        q = np.array([weights.get(k, 0.0) for k in self.dialect_names], dtype=float)
+        return np.cumsum(q / q.sum())
+
+    def _dialect(self, idx: np.ndarray, table: np.ndarray) -> np.ndarray:
+        u = self._u(idx, 8)
+        return np.searchsorted(table, u, side="right").clip(0, len(self.dialect_names) - 1)
 
     def _u(self, idx: np.ndarray, lane: int) -> np.ndarray:
         """Uniform [0, 1) per bot for attribute ``lane``."""
@@ -114,10 +131,12 @@ class Population:
         helo = (_mix(idx.astype(np.uint64) + self.salt + np.uint64(99)) >> np.uint64(33)).astype(
             np.int64
         )
-        dialect = np.searchsorted(self.dialect_cum, self._u(idx, 8), side="right").clip(
-            0, len(self.dialect_names) - 1
-        )
-        return Bots(idx, ips, asns, rdns, helo, dialect)
+        return Bots(idx, ips, asns, rdns, helo, self._dialect(idx, self.dialect_cum))
+
+    def updated(self, bots: Bots, dialects: dict[str, float]) -> Bots:
+        """``bots`` after a software update to the SMTP ``dialects`` mix: the same hosts,
+        each now speaking one of the new dialects."""
+        return replace(bots, dialect=self._dialect(bots.index, self._dialect_table(dialects)))
 
     def expected_alive(self, t: np.ndarray) -> np.ndarray:
         """Expected number of bots alive at times ``t`` (births uniform, exponential lives)."""
@@ -133,7 +152,9 @@ def build_population(
 ) -> Population:
     """The pool of a group. ``start_offset`` (days) delays births for groups that appear
     mid-period (a new botnet)."""
-    return Population(g, space, seed, (scen.end - scen.start).days + 1, start_offset)
+    later = tuple(k for ev in switches(scen, g) for k in ev.params.get("dialects", {}))
+    days = (scen.end - scen.start).days + 1
+    return Population(g, space, seed, days, start_offset, later)
 
 
 def _key(name: str) -> int:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from typing import NamedTuple
 
 import numpy as np
 
@@ -201,8 +202,11 @@ def _categories(scen: Scenario, days: list[date], slots: np.ndarray) -> np.ndarr
         total = vol[:, d].sum()
         params = [effective(scen, g, day) for g in scen.groups]
         carve = np.zeros(n_g)
-        for cat, per, key in ((MALWARE, r.virus_1_in, 1), (PHISHING, r.phish_1_in, 2)):
-            w = np.array([p[key] for p in params]) * vol[:, d]
+        for cat, per, weight in (
+            (MALWARE, r.virus_1_in, [p.malware_weight for p in params]),
+            (PHISHING, r.phish_1_in, [p.phish_weight for p in params]),
+        ):
+            w = np.array(weight) * vol[:, d]
             if w.sum() > 0:
                 out[:, d, cat] = total / per * w / w.sum()
                 carve += out[:, d, cat]
@@ -211,23 +215,48 @@ def _categories(scen: Scenario, days: list[date], slots: np.ndarray) -> np.ndarr
             if g.kind == "legit":
                 out[gi, d, HAM] = rest
                 continue
-            mix = params[gi][0]
+            mix = params[gi].mix
             norm = sum(mix.values()) or 1.0
             for cat, w in mix.items():
                 out[gi, d, WORLD_CATEGORIES.index(cat)] += rest * w / norm
     return out
 
 
-def effective(
-    scen: Scenario, g: Group, day: date
-) -> tuple[dict[str, float], float, float, dict[str, float]]:
-    """A group's (mix, malware weight, phishing weight, header mix) on ``day`` after
-    any content switch that happened on or before that day."""
-    mix, mal, phish, headers = g.mix, g.malware_weight, g.phish_weight, g.headers
-    for ev in sorted(scen.events, key=lambda e: e.at):
-        if ev.group == g.name and ev.type == "content_switch" and ev.at.date() <= day:
-            mix = {str(k): float(v) for k, v in ev.params.get("mix", mix).items()}
-            mal = float(ev.params.get("malware_weight", mal))
-            phish = float(ev.params.get("phish_weight", phish))
-            headers = {str(k): float(v) for k, v in ev.params.get("headers", headers).items()}
-    return mix, mal, phish, headers
+class Conduct(NamedTuple):
+    """What a group sends and with which software on one day."""
+
+    mix: dict[str, float]
+    malware_weight: float
+    phish_weight: float
+    headers: dict[str, float]
+    dialects: dict[str, float]
+
+
+def effective(scen: Scenario, g: Group, day: date) -> Conduct:
+    """A group's conduct on ``day`` after any content switch that happened on or before
+    that day. A switch that names ``dialects`` is a software update: the same bots speak
+    the new SMTP dialects from then on."""
+    now = Conduct(g.mix, g.malware_weight, g.phish_weight, g.headers, g.dialects)
+    for ev in switches(scen, g):
+        if ev.at.date() <= day:
+            p = ev.params
+            now = Conduct(
+                _weights(p.get("mix", now.mix)),
+                float(p.get("malware_weight", now.malware_weight)),
+                float(p.get("phish_weight", now.phish_weight)),
+                _weights(p.get("headers", now.headers)),
+                _weights(p.get("dialects", now.dialects)),
+            )
+    return now
+
+
+def switches(scen: Scenario, g: Group) -> list[Event]:
+    """The content switches of group ``g`` in time order."""
+    return sorted(
+        (ev for ev in scen.events if ev.group == g.name and ev.type == "content_switch"),
+        key=lambda e: e.at,
+    )
+
+
+def _weights(d: dict) -> dict[str, float]:
+    return {str(k): float(v) for k, v in d.items()}
