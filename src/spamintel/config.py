@@ -133,6 +133,7 @@ class AnalyzeConfig:
     takedown_min_days: int = 7
     surge_ratio: float = 1.5
     content_switch_distance: float = 0.4
+    software_switch_distance: float = 0.4
     displacement_min_ratio: float = 1.05
     displacement_min_share_points: float = 0.02
     run_attribution: bool = True

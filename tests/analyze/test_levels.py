@@ -3,7 +3,7 @@ from datetime import date, timedelta
 
 import numpy as np
 
-from spamintel.analyze.levels import content_switches, level_shifts
+from spamintel.analyze.levels import content_switches, level_shifts, software_switches
 
 DAYS = [date(2011, 1, 1) + timedelta(d) for d in range(120)]
 ON = np.ones(120, bool)
@@ -65,3 +65,33 @@ def test_a_small_senders_switch_is_dated_where_its_mix_changed():
 def test_a_handful_of_messages_is_no_switch():
     cats = [{"stock": 1} if i < 70 else {"casino": 1} for i in range(90)]
     assert content_switches(cats, DAYS[:90], ON[:90], 7, 0.4) == []
+
+
+def _software(rng, dialects: dict[str, float], templates: dict[str, float]):
+    return ({k: int(rng.poisson(100 * p)) for k, p in dialects.items()},
+            {k: int(rng.poisson(100 * p)) for k, p in templates.items()})
+
+
+def test_a_software_update_is_one_switch_of_dialect_and_template():
+    rng = np.random.default_rng(5)
+    old_dialects = {"ehlo {word} / mail from:<a>": 0.8, "HELO {word} / MAIL FROM:<a>": 0.2}
+    old_templates = {"message-id:date:from:user-agent:to:subject": 0.6,
+                     "date:from:x-mailer:message-id:to:subject": 0.4}
+    # a rare variant (a session that deviates) comes and goes without counting
+    days = [_software(rng, {**old_dialects, "EHLO {word} / MAIL FROM:<a>": 0.01 * (d % 3)},
+                      old_templates) for d in range(120)]
+    assert software_switches(*zip(*days, strict=True), DAYS, ON, 7, 0.4) == []
+    for d in range(80, 120):
+        days[d] = _software(rng, {"HELO {bare} / MAIL FROM: <a>": 1.0},
+                            {"from:to:subject:date:message-id:x-mailer": 1.0})
+    dialects, templates = (list(x) for x in zip(*days, strict=True))
+    found = software_switches(dialects, templates, DAYS, ON, 7, 0.4)
+    assert [(e["type"], e["date"]) for e in found] == [("software_switch", DAYS[80])]
+    assert found[0]["magnitude"] > 0.95
+    assert "SMTP dialect mix changed" in found[0]["detail"]
+    assert "HELO {bare} / MAIL FROM: <a> 0% → 100%" in found[0]["detail"]
+    assert "header template mix changed" in found[0]["detail"]
+    # a template change alone (the botnet forges another mailer) is a switch too
+    only = software_switches(dialects[:80] + dialects[:40], templates, DAYS, ON, 7, 0.4)
+    assert [e["date"] for e in only] == [DAYS[80]]
+    assert "SMTP dialect" not in only[0]["detail"]

@@ -1,8 +1,9 @@
 from datetime import date, timedelta
 
 import duckdb
+import pytest
 
-from spamintel.analyze.series import botnet_recall, daily_counts, period, spam_view
+from spamintel.analyze.series import botnet_recall, daily_counts, daily_mix, period, spam_view
 
 
 def _con():
@@ -16,7 +17,7 @@ def _con():
     con.execute("ALTER TABLE events ADD COLUMN day DATE DEFAULT DATE '2011-03-01'")
     con.execute("ALTER TABLE events ADD COLUMN observed_at TIMESTAMP "
                 "DEFAULT TIMESTAMP '2011-03-01 10:00:00'")
-    for col in ("client_ip", "category"):
+    for col in ("client_ip", "category", "smtp_dialect", "header_order"):
         con.execute(f"ALTER TABLE events ADD COLUMN {col} VARCHAR")
     return con
 
@@ -69,7 +70,27 @@ def test_clumping_is_how_many_messages_a_message_comes_with_in_its_session():
             CASE WHEN i < 90 THEN 'Cutwail' ELSE 'Rare' END AS botnet,
             CASE WHEN i < 90 THEN '10.0.0.' || (i // 3) ELSE '10.1.0.' || i END AS client_ip,
             TIMESTAMP '2011-03-01 10:00:00' + to_minutes(CAST(i // 3 AS BIGINT)) AS observed_at,
-            DATE '2011-03-01' AS day, NULL::VARCHAR AS category, 1 AS rcpt_count
+            DATE '2011-03-01' AS day, NULL::VARCHAR AS category, 1 AS rcpt_count,
+            NULL::VARCHAR AS smtp_dialect, NULL::VARCHAR AS header_order
         FROM range(130) r(i)""")
     spam_view(con, "messages")
     assert daily_counts(con).clumping == {"Cutwail": 3.0, "Rare": 1.0}
+
+
+def test_the_software_mix_names_the_dialect_and_the_template_without_its_mime_fields():
+    con = _con()
+    con.execute("""UPDATE events SET
+        smtp_dialect = '{"helo_shape": "HELO {word}", "mail_shape": "MAIL FROM:<a>"}',
+        header_order = 'message-id:from:mime-version:to:content-type:subject'
+        WHERE botnet = 'Rustock'""")
+    con.execute("UPDATE events SET smtp_dialect = '{not json' WHERE botnet = 'Bagle'")
+    spam_view(con, "messages", ["feed-1"])
+    day = date(2011, 3, 1)
+    assert daily_mix(con, "dialect") == {("Rustock", day): {"HELO {word} / MAIL FROM:<a>": 1},
+                                         ("Bagle", day): {"no SMTP session": 1}}
+    assert daily_mix(con, "template") == {("Rustock", day): {"message-id:from:to:subject": 1},
+                                          ("Bagle", day): {"none": 1}}
+    assert daily_mix(con, "category") == {("Rustock", day): {"other": 1},
+                                          ("Bagle", day): {"other": 1}}
+    with pytest.raises(ValueError):
+        daily_mix(con, "botnet; DROP TABLE events")

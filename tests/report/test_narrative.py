@@ -93,3 +93,14 @@ def test_rates_read_as_one_in_n():
 def test_an_event_magnitude_says_its_unit():
     assert event_magnitude({"type": "takedown", "magnitude": -13.58e9}) == "-13.58bn/day"
     assert event_magnitude({"type": "content_switch", "magnitude": 0.62}) == "62% of mix"
+    assert event_magnitude({"type": "software_switch", "magnitude": 0.98}) == "98% of mix"
+
+
+def test_a_software_switch_is_told_with_what_changed(march):
+    switch = {"type": "software_switch", "botnet": "Cutwail", "scope": "botnet",
+              "date": "2011-03-08", "time": None, "magnitude": 0.97, "magnitude_relative": None,
+              "detail": "SMTP dialect mix changed by 97%: ehlo {word} / mail from:<a> 97% → 0%, "
+                        "HELO {bare} / MAIL FROM: <a> 0% → 96%", "displaced_to": []}
+    text = " ".join(narrative({**march, "events": [switch]}))
+    assert "On 8 March Cutwail's bots changed the software they send with" in text
+    assert "HELO {bare} / MAIL FROM: <a> 0% → 96%" in text

@@ -2,13 +2,15 @@
 magnitude, confidence and (for stops) a displacement analysis.
 
 Event types: ``takedown``, ``pause``, ``resume``, ``new_botnet`` (from silences, see
-``silences``), ``surge`` and ``drop`` (sustained level shifts) and ``content_switch``
-(see ``levels``). The global series only yields surges and drops. Magnitudes are in the
+``silences``), ``surge`` and ``drop`` (sustained level shifts), ``content_switch`` and
+``software_switch`` (the botnet's bots send with another SMTP dialect or header template,
+so signatures written for the old software stop matching; see ``levels``). The global
+series only yields surges and drops. Magnitudes are in the
 series' unit per day (world estimates when calibrated): ``magnitude`` is the change of
 the level (after minus before), ``magnitude_relative`` the same as a fraction of before,
 ``global_change`` the relative change of all spam over the same windows. A content
-switch's magnitude is the share of the category mix that moved (total variation distance,
-0 to 1), its unit ``MIX_UNIT``.
+or software switch's magnitude is the share of the mix that moved (total variation
+distance, 0 to 1), its unit in ``MIX_UNITS``.
 
 Displacement: after a botnet stops (takedown or pause), every other botnet's mean over the
 ``w`` days after the stop day is compared with the ``w`` days before it; those that grew
@@ -27,7 +29,7 @@ from datetime import date, datetime
 import numpy as np
 
 from spamintel.analyze.estimate import Z95, count_ratio_z
-from spamintel.analyze.levels import content_switches, level_shifts
+from spamintel.analyze.levels import content_switches, level_shifts, software_switches
 from spamintel.analyze.silences import (
     MIN_EXPECTED,
     first_sustained,
@@ -38,7 +40,8 @@ from spamintel.config import AnalyzeConfig
 
 T_MIN = 3.0
 STOPS = ("takedown", "pause")
-MIX_UNIT = "share of the category mix"
+MIX_UNITS = {"content_switch": "share of the category mix",
+             "software_switch": "share of the SMTP dialect or header template mix"}
 _SETTLED = ", at its level from "
 
 
@@ -48,7 +51,8 @@ class SeriesSet:
     botnet, daily category counts per botnet; per botnet the messages of every sensor
     (``observed``), those of the sensors behind its estimate (``behind``), which silences
     are tested on, and its counts' scatter beyond Poisson (``dispersion``, τ²); the
-    messages of all spam per day (``observed_global``)."""
+    messages of all spam per day (``observed_global``); per botnet its daily counts by
+    SMTP dialect (``dialects``) and header template (``templates``)."""
 
     days: list[date]
     daily: dict[str, np.ndarray]
@@ -63,6 +67,8 @@ class SeriesSet:
     behind: dict[str, np.ndarray] = field(default_factory=dict)
     dispersion: dict[str, float] = field(default_factory=dict)
     observed_global: np.ndarray | None = None
+    dialects: dict[str, list[dict[str, int]]] = field(default_factory=dict)
+    templates: dict[str, list[dict[str, int]]] = field(default_factory=dict)
 
 
 def _active(x: np.ndarray, fraction: float) -> np.ndarray:
@@ -292,7 +298,7 @@ def _at_break(s: SeriesSet, name: str, shifts: list[dict]) -> list[dict]:
 
 def _botnet_events(s: SeriesSet, name: str, x: np.ndarray, cfg: AnalyzeConfig) -> list[dict]:
     """One botnet's events: its silences (a start only where the sensors were watching),
-    level shifts and content switches, with a ramp told as one arrival."""
+    level shifts, content and software switches, with a ramp told as one arrival."""
     w, frac = cfg.window_days, cfg.silent_fraction
     active = _active(x, frac)
     counts = s.behind.get(name, s.observed.get(name))
@@ -304,6 +310,8 @@ def _botnet_events(s: SeriesSet, name: str, x: np.ndarray, cfg: AnalyzeConfig) -
                                             s.observed.get(name)))
     found += content_switches(s.categories.get(name, []), s.days, active, w,
                               cfg.content_switch_distance)
+    found += software_switches(s.dialects.get(name, []), s.templates.get(name, []), s.days,
+                               active, w, cfg.software_switch_distance)
     return _fold_ramps(found, s.days, x, s.observed.get(name), s.pooled.get(name), w)
 
 
@@ -325,7 +333,7 @@ def detect(s: SeriesSet, cfg: AnalyzeConfig) -> list[dict]:
             _refine_stop(s, e, w)
             stops_on.setdefault(e["date"], []).append(e)
     for e in events:
-        e["unit"] = MIX_UNIT if e["type"] == "content_switch" else s.unit
+        e["unit"] = MIX_UNITS.get(e["type"], s.unit)
         e["global_change"] = _global_change(s, e["date"], w) if e["date"] in s.days else None
         e["displaced_to"] = (displacement(s, e, cfg, stops_on[e["date"]])
                              if e["type"] in STOPS else [])

@@ -15,6 +15,7 @@ not by the first day around it with more mail; the test keeps chance apart.
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from datetime import date
 
 import numpy as np
@@ -25,6 +26,8 @@ from spamintel.analyze.estimate import count_ratio_z
 Z_MIN = 4.0
 P_MAX = 1e-6
 MIN_WINDOW_MESSAGES = 10
+# Share of a botnet's mail below which a dialect or header template counts as "other".
+MIN_VALUE_SHARE = 0.02
 
 
 def _window_means(x: np.ndarray, w: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -83,22 +86,52 @@ def _holds(x: np.ndarray, i: int, w: int, before: float, up: bool, ratio: float)
 
 
 def _moves(names: list[str], before: np.ndarray, after: np.ndarray) -> str:
-    """The category whose share fell most and the one whose share rose most, with their
+    """The value whose share fell most and the one whose share rose most, with their
     shares before and after ("pharma 62% → 8%, stock 3% → 49%")."""
     fell, rose = int(np.argmin(after - before)), int(np.argmax(after - before))
-    return ", ".join(f"{names[k]} {before[k]:.0%} → {after[k]:.0%}" for k in (fell, rose))
+    return ", ".join(f"{_short(names[k])} {before[k]:.0%} → {after[k]:.0%}" for k in (fell, rose))
 
 
-def content_switches(cats: list[dict[str, int]], days: list[date], active: np.ndarray, w: int,
-                     distance: float) -> list[dict]:
-    """Days where the category mix changes for good (local maximum of the distance)."""
-    names = sorted({c for day in cats for c in day})
-    if len(names) < 2 or len(days) < 2 * w + 1:
+def _short(label: str, width: int = 48) -> str:
+    return label if len(label) <= width else label[:width - 1] + "…"
+
+
+@dataclass(frozen=True)
+class MixChange:
+    """A day where a daily mix of values changed: the index of the day, the total variation
+    distance between the windows either side, the chi-square p-value and what moved."""
+
+    day: int
+    distance: float
+    p: float
+    moves: str
+
+
+def _mix_matrix(mix: list[dict[str, int]], min_share: float) -> tuple[list[str], np.ndarray]:
+    """Values × days counts; values under ``min_share`` of all the mail join "(others)"."""
+    total: dict[str, int] = {}
+    for day in mix:
+        for v, n in day.items():
+            total[v] = total.get(v, 0) + n
+    whole = sum(total.values())
+    names = sorted(v for v, n in total.items() if n >= min_share * whole)
+    rare = [v for v in total if v not in names]
+    m = np.array([[day.get(v, 0) for v in names] + [sum(day.get(v, 0) for v in rare)]
+                  for day in mix], dtype=float)
+    return names + ["(others)"], m
+
+
+def mix_changes(mix: list[dict[str, int]], active: np.ndarray, w: int, distance: float,
+                min_share: float = 0.0) -> list[MixChange]:
+    """Days where a daily mix of values changes for good: the distance between the ``w``
+    days before and from the day is at least ``distance``, a local maximum, and a
+    chi-square test rejects one mix at ``P_MAX``."""
+    names, m = _mix_matrix(mix, min_share)
+    if np.count_nonzero(m.sum(axis=0)) < 2 or len(mix) < 2 * w + 1:
         return []
-    m = np.array([[day.get(c, 0) for c in names] for day in cats], dtype=float)
     c = np.vstack([np.zeros(len(names)), np.cumsum(m, axis=0)])
-    tv = np.zeros(len(days))
-    for i in range(w, len(days) - w + 1):
+    tv = np.zeros(len(mix))
+    for i in range(w, len(mix) - w + 1):
         a, b = c[i + w] - c[i], c[i] - c[i - w]
         if (active[i - w:i + w].all() and a.sum() >= MIN_WINDOW_MESSAGES
                 and b.sum() >= MIN_WINDOW_MESSAGES):
@@ -109,13 +142,48 @@ def content_switches(cats: list[dict[str, int]], days: list[date], active: np.nd
             continue
         a, b = c[i + w] - c[i], c[i] - c[i - w]
         keep = (a + b) > 0
-        p = chi2_contingency(np.vstack([b[keep], a[keep]]))[1]
-        if p > P_MAX:
-            continue
-        out.append({"type": "content_switch", "date": days[i], "event_time": None,
-                    "magnitude": float(tv[i]), "magnitude_relative": None,
-                    "level_before": None, "level_after": None,
-                    "confidence": round(min(0.99, 1 - p), 3),
-                    "detail": f"category mix changed by {tv[i]:.0%}: "
-                              f"{_moves(names, b / b.sum(), a / a.sum())}"})
+        p = float(chi2_contingency(np.vstack([b[keep], a[keep]]))[1])
+        if p <= P_MAX:
+            out.append(MixChange(int(i), float(tv[i]), p,
+                                 _moves(names, b / b.sum(), a / a.sum())))
+    return out
+
+
+def _switch(kind: str, day: date, distance: float, p: float, detail: str) -> dict:
+    return {"type": kind, "date": day, "event_time": None, "magnitude": distance,
+            "magnitude_relative": None, "level_before": None, "level_after": None,
+            "confidence": round(min(0.99, 1 - p), 3), "detail": detail}
+
+
+def content_switches(cats: list[dict[str, int]], days: list[date], active: np.ndarray, w: int,
+                     distance: float) -> list[dict]:
+    """Days where the category mix changes for good."""
+    return [_switch("content_switch", days[c.day], c.distance, c.p,
+                    f"category mix changed by {c.distance:.0%}: {c.moves}")
+            for c in mix_changes(cats, active, w, distance)]
+
+
+def software_switches(dialects: list[dict[str, int]], templates: list[dict[str, int]],
+                      days: list[date], active: np.ndarray, w: int, distance: float) -> list[dict]:
+    """Days where a botnet's bots change the software they send with: the mix of SMTP
+    dialects or of header templates changes for good (values under ``MIN_VALUE_SHARE`` of
+    the botnet's mail are pooled, so a rare variant's noise does not count). Changes of
+    both within ``w`` days are one switch, dated where the larger one is."""
+    found = sorted([(c, "SMTP dialect") for c in mix_changes(dialects, active, w, distance,
+                                                              MIN_VALUE_SHARE)]
+                   + [(c, "header template") for c in mix_changes(templates, active, w, distance,
+                                                                   MIN_VALUE_SHARE)],
+                   key=lambda cw: cw[0].day)
+    groups: list[list[tuple[MixChange, str]]] = []
+    for cw in found:
+        if groups and cw[0].day - groups[-1][-1][0].day <= w:
+            groups[-1].append(cw)
+        else:
+            groups.append([cw])
+    out = []
+    for g in groups:
+        top = max(g, key=lambda cw: cw[0].distance)[0]
+        detail = "; ".join(f"{what} mix changed by {c.distance:.0%}: {c.moves}" for c, what in g)
+        out.append(_switch("software_switch", days[top.day], top.distance,
+                           max(c.p for c, _ in g), detail))
     return out

@@ -50,8 +50,9 @@ def _attribute(store: Store, cfg: Config) -> Any:
     return attribute(store, cfg.attribute, cfg.analyze.calibration.mixed_sensors)
 
 
-def _series_set(days: list[date], daily: list[dict], hourly: list[tuple], cats: dict,
+def _series_set(days: list[date], daily: list[dict], hourly: list[tuple], mixes: dict,
                 unit: str) -> changes.SeriesSet:
+    """The inputs of change detection; ``mixes`` holds ``series.daily_mix`` per column."""
     index = {d: i for i, d in enumerate(days)}
     per: dict[str, np.ndarray] = {}
     glob, seen_glob = np.zeros(len(days)), np.zeros(len(days))
@@ -66,7 +67,8 @@ def _series_set(days: list[date], daily: list[dict], hourly: list[tuple], cats: 
     for hour, botnet, n, _ in hourly:
         if botnet is not None:
             hours.setdefault(botnet, {})[hour] = float(n)
-    categories = {b: [cats.get((b, d), {}) for d in days] for b in per}
+    mix = {c: {b: [mixes.get(c, {}).get((b, d), {}) for d in days] for b in per}
+           for c in series.MIX_COLUMNS}
     pooled, pieces, pooled_glob = _pooled(days, daily)
     observed: dict[str, np.ndarray] = {b: np.zeros(len(days)) for b in per}
     behind: dict[str, np.ndarray] = {b: np.zeros(len(days)) for b in per}
@@ -77,8 +79,9 @@ def _series_set(days: list[date], daily: list[dict], hourly: list[tuple], cats: 
                 r["calibrated_messages"] if r["raw_estimated"] is not None else r["messages"])
     dispersion = {r["botnet"]: r["dispersion"] for r in daily
                   if r["scope"] == estimate.BOTNET and r.get("dispersion")}
-    return changes.SeriesSet(days, per, glob, hours, categories, unit, pooled, pieces,
-                             pooled_glob, observed, behind, dispersion, seen_glob)
+    return changes.SeriesSet(days, per, glob, hours, mix["category"], unit, pooled, pieces,
+                             pooled_glob, observed, behind, dispersion, seen_glob,
+                             mix["dialect"], mix["template"])
 
 
 def _pooled(days: list[date], daily: list[dict]):
@@ -161,7 +164,7 @@ def compute(store: Store, acfg: AnalyzeConfig, timer: dict[str, float] | None = 
     rate_rows = rates.monthly_rates(con, mixed, share)
     covered = [d for d in counts.days if active.get(d)]
     sset = _series_set(covered, [r for r in daily if r["day"] in active], hourly,
-                       series.daily_categories(con), cal.unit)
+                       {c: series.daily_mix(con, c) for c in series.MIX_COLUMNS}, cal.unit)
     events = changes.detect(sset, acfg)
     timer["rates_events"] = time.perf_counter() - t - timer["series"] - timer["populations"]
     return {"series_daily": daily, "series_hourly": _hourly_rows(hourly),

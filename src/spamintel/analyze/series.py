@@ -16,6 +16,16 @@ from spamintel.store.spam import FLAGGED_SQL, spam_sql, trap_sql
 
 BOTNET_SQL = ("CASE WHEN botnet IS NULL OR botnet IN ('', 'none', 'unknown') OR "
               "starts_with(botnet, 'nonbotnet') THEN NULL ELSE botnet END")
+_DIALECT = "CASE WHEN json_valid(smtp_dialect) THEN smtp_dialect END"
+# The client's SMTP dialect as an analyst reads it: its greeting and MAIL command shapes.
+DIALECT_SQL = (f"coalesce(json_extract_string({_DIALECT}, '$.helo_shape') || ' / ' || "
+               f"json_extract_string({_DIALECT}, '$.mail_shape'), 'no SMTP session')")
+# The header template: the order of the header fields a mailer writes, less the MIME fields,
+# whose presence follows the body.
+MIME_FIELDS = ("mime-version", "content-type", "content-transfer-encoding")
+TEMPLATE_SQL = ("coalesce(array_to_string(list_filter(string_split(header_order, ':'), "
+                f"lambda f: f NOT IN {MIME_FIELDS}), ':'), 'none')")
+MIX_COLUMNS = ("category", "dialect", "template")
 UNITS = {"messages": "1", "recipients": "greatest(coalesce(rcpt_count, 1), 1)"}
 # Longest run of days without any event kept in the analysis's calendar.
 MAX_GAP_DAYS = 62
@@ -44,11 +54,12 @@ class DailyCounts:
 
 def spam_view(con, unit: str, mixed: tuple[str, ...] | list[str] = ()) -> None:
     """Create the temporary view ``_spam`` (day, hour, minute, sensor, client_ip, category,
-    botnet, amount)."""
+    dialect, template, botnet, amount)."""
     con.execute(f"""CREATE OR REPLACE TEMP VIEW _spam AS
         SELECT day, date_trunc('hour', observed_at) AS hour,
-               date_trunc('minute', observed_at) AS minute, sensor, client_ip, category,
-               {BOTNET_SQL} AS botnet, {unit_sql(unit)} AS amount
+               date_trunc('minute', observed_at) AS minute, sensor, client_ip,
+               coalesce(category, 'other') AS category, {DIALECT_SQL} AS dialect,
+               {TEMPLATE_SQL} AS template, {BOTNET_SQL} AS botnet, {unit_sql(unit)} AS amount
         FROM events WHERE {spam_sql(mixed)} AND day IS NOT NULL""")
 
 
@@ -122,10 +133,13 @@ def hourly_counts(con) -> list[tuple[datetime, str | None, int, float]]:
         "GROUP BY ALL ORDER BY 1").fetchall()]
 
 
-def daily_categories(con) -> dict[tuple[str, date], dict[str, int]]:
-    """Spam messages per (botnet, day) and category."""
+def daily_mix(con, column: str) -> dict[tuple[str, date], dict[str, int]]:
+    """Spam messages per (botnet, day) and value of a ``_spam`` column: ``category``, or
+    the software that sent them, ``dialect`` or header ``template``."""
+    if column not in MIX_COLUMNS:
+        raise ValueError(f"no mix of {column!r}; choose from {', '.join(MIX_COLUMNS)}")
     out: dict[tuple[str, date], dict[str, int]] = {}
-    for b, d, c, n in con.execute("SELECT botnet, day, coalesce(category, 'other'), count(*) "
-                                  "FROM _spam WHERE botnet IS NOT NULL GROUP BY ALL").fetchall():
+    for b, d, c, n in con.execute(f"SELECT botnet, day, {column}, count(*) FROM _spam "
+                                  "WHERE botnet IS NOT NULL GROUP BY ALL").fetchall():
         out.setdefault((b, d), {})[c] = int(n)
     return out

@@ -16,7 +16,8 @@ from matplotlib.figure import Figure  # noqa: E402
 _COLORS = {"spam": "#c0392b", "ham": "#27ae60", "phish": "#8e44ad", "malware": "#2c3e50",
            "unknown": "#95a5a6"}
 _EVENT_COLORS = {"takedown": "#c0392b", "pause": "#e67e22", "resume": "#27ae60",
-                 "new_botnet": "#2980b9", "surge": "#8e44ad", "content_switch": "#7f8c8d"}
+                 "new_botnet": "#2980b9", "surge": "#8e44ad", "content_switch": "#7f8c8d",
+                 "software_switch": "#16a085"}
 MAX_STACKED = 8
 _MARKED = ("takedown", "pause", "resume", "new_botnet")
 

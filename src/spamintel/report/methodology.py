@@ -41,7 +41,9 @@ def methodology(f: dict[str, Any]) -> list[str]:
         "Events are found on each botnet's daily series: silences (takedown when silent to "
         "the end of the data for at least a week, pause and resume otherwise, new botnet "
         "when a series starts mid-period), sustained level shifts between 7-day windows "
-        "(so weekday cycles cancel), and changes of the category mix. Times come from the "
+        "(so weekday cycles cancel), changes of the category mix (content switch), and "
+        "changes of the mix of SMTP dialects or header templates its bots send with "
+        "(software switch). Times come from the "
         "hourly series. Displacement compares other botnets' output in the week after a "
         "stop with the week before.",
     ]

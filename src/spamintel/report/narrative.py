@@ -33,8 +33,8 @@ def per_day(x: float | None) -> str:
 
 def event_magnitude(e: dict) -> str:
     """An event's magnitude as the events table shows it: the change of level per day, or
-    for a content switch the share of the category mix that moved."""
-    if e["type"] == "content_switch":
+    for a content or software switch the share of the mix that moved."""
+    if e["type"] in ("content_switch", "software_switch"):
         return f"{pct(e['magnitude'], 0)} of mix"
     return f"{per_day(e['magnitude'])}/day"
 
@@ -161,6 +161,8 @@ def _event(e: dict[str, Any]) -> str:
         "surge": f"From {when} {name} rose{_change(e['magnitude_relative'])} ({e['detail']}).",
         "drop": f"From {when} {name} fell{_change(e['magnitude_relative'])} ({e['detail']}).",
         "content_switch": f"On {when} {name} switched content: {e['detail']}.",
+        "software_switch": f"On {when} {name}'s bots changed the software they send with "
+                           f"(signatures written for the old one stop matching): {e['detail']}.",
     }
     return texts.get(e["type"], f"{when}: {e['type']} of {name}.")
 
@@ -190,7 +192,7 @@ def narrative(f: dict[str, Any]) -> list[str]:
     paras = [_volume(f), _rates(f), _botnets(f)]
     events = [e for e in f["events"] if e["scope"] == "botnet"]
     order = {"takedown": 0, "new_botnet": 1, "pause": 2, "resume": 3, "surge": 4,
-             "content_switch": 5}
+             "content_switch": 5, "software_switch": 6}
     events.sort(key=lambda e: (order.get(e["type"], 9), e["date"]))
     together: dict[tuple, list[dict[str, Any]]] = {}
     for e in events:
