@@ -9,13 +9,17 @@ its class. The latent class model assumes a botnet's software independent of wha
 bots send: every campaign of a botnet comes with the same mix of dialects and header
 templates. A piece of at least ``min_messages`` messages from ``min_ips`` IPs, holding
 less than half of its class's mail, whose mix of (dialect, header template) differs
-from the rest of its class by a total variation distance of at least ``min_shift`` and
-twice what a sample of its size drawn from the rest would show by chance, is another
-population and becomes a class of its own (it is not joined to a class it resembles: it
-came from one class and may resemble two; mail of its botnet in other classes is
-gathered by ``borrowed`` first, when its networks tell). A botnet that switched software
-and campaigns at once also shows up as such a piece; the continuation test of ``onset``,
-against the class it came from alone, gives it back to its botnet.
+from the rest of its class sent on the same days (at least ``min_messages`` of it) by a
+total variation distance of at least ``min_shift`` and twice what a sample of its size
+drawn from that rest would show by chance, is another population and becomes a class of
+its own (it is not joined to a class it resembles: it came from one class and may
+resemble two; mail of its botnet in other classes is gathered by ``borrowed`` first, when
+its networks tell). Only mail sent alongside counts: a botnet that updates its software
+sends one mix before and another after, and a piece of its mail from the last days before
+the update differs from the class as a whole but not from what the class sent on those
+days. A botnet that updated only some of its bots, or switched software and campaigns at
+once while old bots still ran, also shows up as such a piece; the continuation test of
+``onset``, against the class it came from alone, gives it back to its botnet.
 
 Work: one sort per link key and one connected-components pass, then one comparison per
 candidate piece.
@@ -67,10 +71,14 @@ def split_software(labels: np.ndarray, software: np.ndarray, ip: np.ndarray,
         mine = rows[piece == p]
         if len(np.unique(ip[mine][has_ip[mine]])) < min_ips:
             continue
-        rest = rows[(labels[rows] == owner[p]) & (piece != p)]
-        if departs(software[mine], software[rest], k, min_shift):
+        rest = _alongside(rows[(labels[rows] == owner[p]) & (piece != p)], day, mine)
+        if len(rest) >= min_messages and departs(software[mine], software[rest], k, min_shift):
             out[mine] = nxt
             origin[nxt] = int(owner[p])
             nxt += 1
     return out, origin
 
+
+def _alongside(rest: np.ndarray, day: np.ndarray, mine: np.ndarray) -> np.ndarray:
+    """The rows of ``rest`` sent on the days ``mine`` was sent."""
+    return rest[np.isin(day[rest], np.unique(day[mine]))]
