@@ -92,7 +92,7 @@ def _moves(names: list[str], before: np.ndarray, after: np.ndarray) -> str:
     return ", ".join(f"{_short(names[k])} {before[k]:.0%} → {after[k]:.0%}" for k in (fell, rose))
 
 
-def _short(label: str, width: int = 48) -> str:
+def _short(label: str, width: int = 160) -> str:
     return label if len(label) <= width else label[:width - 1] + "…"
 
 
@@ -122,10 +122,12 @@ def _mix_matrix(mix: list[dict[str, int]], min_share: float) -> tuple[list[str],
 
 
 def mix_changes(mix: list[dict[str, int]], active: np.ndarray, w: int, distance: float,
-                min_share: float = 0.0) -> list[MixChange]:
+                min_share: float = 0.0, hold: bool = False) -> list[MixChange]:
     """Days where a daily mix of values changes for good: the distance between the ``w``
     days before and from the day is at least ``distance``, a local maximum, and a
-    chi-square test rejects one mix at ``P_MAX``."""
+    chi-square test rejects one mix at ``P_MAX``. With ``hold``, the ``w`` days after
+    those must differ from the days before by ``distance`` too, where they hold
+    ``MIN_WINDOW_MESSAGES``: a mix that swings back is no change."""
     names, m = _mix_matrix(mix, min_share)
     if np.count_nonzero(m.sum(axis=0)) < 2 or len(mix) < 2 * w + 1:
         return []
@@ -143,10 +145,21 @@ def mix_changes(mix: list[dict[str, int]], active: np.ndarray, w: int, distance:
         a, b = c[i + w] - c[i], c[i] - c[i - w]
         keep = (a + b) > 0
         p = float(chi2_contingency(np.vstack([b[keep], a[keep]]))[1])
-        if p <= P_MAX:
+        if p <= P_MAX and not (hold and _swings_back(c, i, w, b, distance)):
             out.append(MixChange(int(i), float(tv[i]), p,
                                  _moves(names, b / b.sum(), a / a.sum())))
     return out
+
+
+def _swings_back(c: np.ndarray, i: int, w: int, before: np.ndarray, distance: float) -> bool:
+    """Whether the ``w`` days after the window from day ``i`` (cumulative counts ``c``)
+    hold enough mail and are within ``distance`` of the mix ``before`` the day."""
+    if i + 2 * w >= len(c):
+        return False
+    later = c[i + 2 * w] - c[i + w]
+    if later.sum() < MIN_WINDOW_MESSAGES:
+        return False
+    return 0.5 * np.abs(later / later.sum() - before / before.sum()).sum() < distance
 
 
 def _switch(kind: str, day: date, distance: float, p: float, detail: str) -> dict:
@@ -166,13 +179,13 @@ def content_switches(cats: list[dict[str, int]], days: list[date], active: np.nd
 def software_switches(dialects: list[dict[str, int]], templates: list[dict[str, int]],
                       days: list[date], active: np.ndarray, w: int, distance: float) -> list[dict]:
     """Days where a botnet's bots change the software they send with: the mix of SMTP
-    dialects or of header templates changes for good (values under ``MIN_VALUE_SHARE`` of
-    the botnet's mail are pooled, so a rare variant's noise does not count). Changes of
-    both within ``w`` days are one switch, dated where the larger one is."""
-    found = sorted([(c, "SMTP dialect") for c in mix_changes(dialects, active, w, distance,
-                                                              MIN_VALUE_SHARE)]
-                   + [(c, "header template") for c in mix_changes(templates, active, w, distance,
-                                                                   MIN_VALUE_SHARE)],
+    dialects or of header templates changes and holds (``mix_changes`` with ``hold``;
+    values under ``MIN_VALUE_SHARE`` of the botnet's mail are pooled, so a rare variant's
+    noise does not count). Changes of both within ``w`` days are one switch, dated where
+    the larger one is."""
+    found = sorted([(c, what) for mix, what in ((dialects, "SMTP dialect"),
+                                                (templates, "header template"))
+                    for c in mix_changes(mix, active, w, distance, MIN_VALUE_SHARE, hold=True)],
                    key=lambda cw: cw[0].day)
     groups: list[list[tuple[MixChange, str]]] = []
     for cw in found:
