@@ -5,12 +5,12 @@ Event types: ``takedown``, ``pause``, ``resume``, ``new_botnet`` (from silences,
 ``silences``), ``surge`` and ``drop`` (sustained level shifts), ``content_switch`` and
 ``software_switch`` (the botnet's bots send with another SMTP dialect or header template,
 so signatures written for the old software stop matching; see ``levels``). The global
-series only yields surges and drops. Magnitudes are in the
-series' unit per day (world estimates when calibrated): ``magnitude`` is the change of
-the level (after minus before), ``magnitude_relative`` the same as a fraction of before,
-``global_change`` the relative change of all spam over the same windows. A content
-or software switch's magnitude is the share of the mix that moved (total variation
-distance, 0 to 1), its unit in ``MIX_UNITS``.
+series only yields surges and drops. Magnitudes are in the series' unit per day (world
+estimates when calibrated): ``magnitude`` is the change of the level (after minus
+before), ``magnitude_relative`` the same as a fraction of before, ``global_change`` the
+relative change of all spam over the same windows. A content or software switch's
+magnitude is the share of the mix that moved (total variation distance, 0 to 1), its
+unit in ``MIX_UNITS``.
 
 Displacement: after a botnet stops (takedown or pause), every other botnet's mean over the
 ``w`` days after the stop day is compared with the ``w`` days before it; those that grew

@@ -1,4 +1,5 @@
-"""Sustained level shifts (surge, drop) and content switches inside active periods.
+"""Sustained level shifts (surge, drop), content and software switches inside active
+periods.
 
 Both compare a window of ``w`` days before each candidate day with ``w`` days from it.
 With ``w = 7`` every window holds each weekday once, so weekday/weekend cycles cancel;
@@ -9,7 +10,9 @@ is reported where the category mix of the two windows differs by at least ``dist
 (total variation), most there within a window either side, and a chi-square test rejects
 "same mix" at ``P_MAX``. The distance is taken wherever each window holds
 ``MIN_WINDOW_MESSAGES``: a small sender's switch is dated by where its mix changed most,
-not by the first day around it with more mail; the test keeps chance apart.
+not by the first day around it with more mail; the test keeps chance apart. A software
+switch is the same test on the mix of SMTP dialects or of header templates, which must
+also hold a further window.
 """
 
 from __future__ import annotations
@@ -26,7 +29,7 @@ from spamintel.analyze.estimate import count_ratio_z
 Z_MIN = 4.0
 P_MAX = 1e-6
 MIN_WINDOW_MESSAGES = 10
-# Share of a botnet's mail below which a dialect or header template counts as "other".
+# Share of a botnet's mail below which a dialect or header template joins "(others)".
 MIN_VALUE_SHARE = 0.02
 
 
