@@ -3,7 +3,7 @@ from datetime import date
 import numpy as np
 import pytest
 
-from spamintel.analyze.daily import daily_estimates, select_sensors
+from spamintel.analyze.daily import daily_estimates, select_sensors, sensor_spread
 from spamintel.analyze.estimate import Scaler
 from spamintel.analyze.series import DailyCounts
 from spamintel.config import CalibrationConfig
@@ -70,3 +70,31 @@ def test_messages_that_come_in_sessions_widen_the_interval_not_the_estimate():
     assert sessions["estimated"] == alone["estimated"]
     width = (sessions["high"] - sessions["low"]) / (alone["high"] - alone["low"])
     assert width == pytest.approx(2.0, rel=0.1)
+
+
+def test_two_sensors_that_disagree_widen_the_interval_to_cover_either():
+    # the world sends 1e9 a day; trap-b's lists draw this botnet at 0.3 of its share, and
+    # with two sensors nothing says which one is right
+    days = [date(2011, 3, d) for d in range(1, 29)]
+    scaler = Scaler(CalibrationConfig(sensor_shares={"trap-a": 2e-7, "trap-b": 1e-7}))
+    active = {d: {"trap-a", "trap-b"} for d in days}
+
+    def day(per_sensor: dict[str, float]) -> dict:
+        rows = daily_estimates(_counts(days, per_sensor), active, scaler)
+        return next(r for r in rows if r["scope"] == "botnet" and r["day"] == days[10])
+
+    agree, disagree = day({"trap-a": 200, "trap-b": 100}), day({"trap-a": 200, "trap-b": 30})
+    assert agree["low"] < 1e9 < agree["high"]
+    assert disagree["estimated"] == pytest.approx(0.767e9, rel=0.01)
+    assert disagree["low"] < 0.3e9 * 1.1 and disagree["high"] > 1e9
+    assert agree["high"] - agree["low"] < 0.1e9
+
+
+def test_the_sensor_spread_is_nothing_for_one_sensor_or_for_sensors_that_agree():
+    e = np.array([[2.0], [1.0]]) * np.ones((2, 30))
+    assert sensor_spread(e[:1] * 100, e[:1]) == 0.0
+    assert sensor_spread(e * 100, e) == 0.0
+    biased = e * 100 * np.array([[1.0], [0.3]])
+    assert sensor_spread(biased, e) > 0.1
+    # counted as sessions of ten messages, less of the same gap is beyond chance
+    assert sensor_spread(biased, e, clump=10.0) < sensor_spread(biased, e)

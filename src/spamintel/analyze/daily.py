@@ -9,7 +9,9 @@ address list that a botnet over- or under-targets) is left out for that series, 
 least three sensors saw it. The remaining counts are pooled over sensors and smoothed
 over days by ``smooth.fit`` (days of one level share their counts), where every series
 may follow the level changes of all spam together (``shared_breaks``); the raw one-day
-estimate is kept beside it. The global series is the sum of the others, its interval
+estimate is kept beside it. Where the pooled sensors still disagree beyond chance (two
+sensors cannot be checked against each other), their spread widens the interval
+(``sensor_spread``). The global series is the sum of the others, its interval
 combining theirs in quadrature.
 """
 
@@ -63,6 +65,27 @@ def select_sensors(n: np.ndarray, e: np.ndarray) -> np.ndarray:
             break
         used[worst] = False
     return used
+
+
+def sensor_spread(n_sd: np.ndarray, e_sd: np.ndarray, clump: float = 1.0) -> float:
+    """Relative variance that the sensors' disagreement adds to their pooled estimate.
+
+    Each sensor sees a series at a rate per unit of share of its own (the lists it was
+    seeded on draw some botnets more than others); when the pooled sensors' rates over the
+    series differ beyond what their counts allow, their spread is a variance of its own
+    (τ² of DerSimonian and Laird's random effects, on rates relative to the pooled one,
+    a message counting as 1/``clump`` of a draw), and the pooled estimate, which weighs
+    each sensor by its share, carries ``τ² Σ (eₛ/E)²`` of it. Zero with one sensor or when
+    the sensors agree."""
+    ns, es = n_sd.sum(axis=1) / clump, e_sd.sum(axis=1) / clump
+    keep = es > 0
+    if keep.sum() < 2 or ns[keep].sum() <= 0:
+        return 0.0
+    ns, es = ns[keep], es[keep]
+    w = es * (ns.sum() / es.sum())
+    q = float(((ns - w) ** 2 / w).sum())
+    tau2 = max(0.0, (q - (len(w) - 1)) / (w.sum() - (w ** 2).sum() / w.sum()))
+    return tau2 * float(((es / es.sum()) ** 2).sum())
 
 
 def _arrays(counts: DailyCounts, name: str | None) -> tuple[np.ndarray, np.ndarray]:
@@ -158,6 +181,8 @@ def _series(n_sd, a_sd, e_sd, scaler: Scaler, do_smooth: bool,
         raw = np.where(e > 0, a / e, np.nan)
     piece, period = np.arange(len(n)), np.ones(len(n), dtype=np.int64)
     rel = scaler.cal.share_rel_error if scaler.mode == "shares" else scaler.factor_rel_err
+    if scaler.mode == "shares":
+        rel = math.hypot(rel, math.sqrt(sensor_spread(n_sd[used], e_sd[used], clump)))
     tau2 = 0.0
     if do_smooth:
         f = smooth.fit(n, e, a, shared=shared)
