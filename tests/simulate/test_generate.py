@@ -140,3 +140,12 @@ def test_a_software_update_changes_the_dialect_of_the_same_bots(tmp_path):
     assert ehlo["2012-06-01"] < 0.1 and ehlo["2012-06-03"] > 0.9  # a session may deviate
     hosts = [{ip for _, ip in seen} for seen in speech.values()]
     assert hosts[0] & hosts[1]
+
+
+def test_a_scenario_naming_software_that_does_not_exist_is_an_error(tmp_path):
+    data = yaml.safe_load(Path(__file__).with_name("minimal.yaml").read_text())
+    data["events"] = [{"type": "content_switch", "group": "Tinybot", "at": "2012-06-02",
+                       "dialects": {"ehlo_nonesuch": 1.0}}]
+    (tmp_path / "s.yaml").write_text(yaml.safe_dump(data))
+    with pytest.raises(ScenarioError, match="Tinybot: unknown dialect 'ehlo_nonesuch'"):
+        simulate(SimConfig(out=tmp_path / "m", scenario=tmp_path / "s.yaml"))

@@ -88,7 +88,22 @@ def _kit(scen: Scenario, seed: int, cfg: SimConfig) -> Kit:
         offset = (starts[g.name].date() - scen.start).days if g.name in starts else 0.0
         pops[g.name] = build_population(g, scen, space, seed, float(offset))
     dialects, headers = load_profiles()
+    _check_profiles(scen, dialects, headers)
     return Kit(scen, world, space, pops, seed, cfg.scale, load_templates(), dialects, headers)
+
+
+def _check_profiles(scen: Scenario, dialects: dict, headers: dict) -> None:
+    """Every SMTP dialect and header template a group or a switch names must exist."""
+    named = [(g.name, "dialect", k) for g in scen.groups for k in g.dialects]
+    named += [(g.name, "header template", k) for g in scen.groups for k in g.headers]
+    for ev in scen.events:
+        named += [(ev.group, "dialect", k) for k in ev.params.get("dialects", {})]
+        named += [(ev.group, "header template", k) for k in ev.params.get("headers", {})]
+    known = {"dialect": dialects, "header template": headers}
+    unknown = sorted({f"{group}: unknown {kind} {name!r}" for group, kind, name in named
+                      if name not in known[kind]})
+    if unknown:
+        raise ScenarioError("; ".join(unknown))
 
 
 def _days(scen: Scenario, start: date | None, end: date | None) -> list[date]:
