@@ -98,3 +98,17 @@ def test_the_sensor_spread_is_nothing_for_one_sensor_or_for_sensors_that_agree()
     assert sensor_spread(biased, e) > 0.1
     # counted as sessions of ten messages, less of the same gap is beyond chance
     assert sensor_spread(biased, e, clump=10.0) < sensor_spread(biased, e)
+
+
+def test_without_traps_a_feed_counts_at_its_share_times_the_recall_measured_there():
+    # the feed sees 1e-6 of the world and flags 80% of the botnet's mail in March; no
+    # recall is known for April, so April's count is taken as it is
+    days = [date(2011, 3, d) for d in range(1, 29)] + [date(2011, 4, d) for d in range(1, 4)]
+    counts = _counts(days, {"feed-1": 800})
+    scaler = Scaler(CalibrationConfig(sensor_shares={"feed-1": 1e-6}))
+    active = {d: {"feed-1"} for d in days}
+    rows = daily_estimates(counts, active, scaler, mixed=["feed-1"],
+                           recall={"B": {"2011-03": 0.8}})
+    by_day = {r["day"]: r for r in rows if r["scope"] == "botnet"}
+    assert by_day[date(2011, 3, 10)]["raw_estimated"] == pytest.approx(1e9)
+    assert by_day[date(2011, 4, 2)]["raw_estimated"] == pytest.approx(8e8)

@@ -1,9 +1,17 @@
 from datetime import date, timedelta
 
 import duckdb
+import numpy as np
 import pytest
 
-from spamintel.analyze.series import botnet_recall, daily_counts, daily_mix, period, spam_view
+from spamintel.analyze.series import (
+    botnet_recall,
+    daily_counts,
+    daily_mix,
+    period,
+    spam_view,
+    truncated_recall,
+)
 
 
 def _con():
@@ -94,3 +102,39 @@ def test_the_software_mix_names_the_dialect_and_the_template_without_its_mime_fi
                                           ("Bagle", day): {"other": 1}}
     with pytest.raises(ValueError):
         daily_mix(con, "botnet; DROP TABLE events")
+
+
+def test_without_traps_the_recall_is_read_from_what_a_bot_sent_beside_its_flagged_mail():
+    # two feeds, no trap; Cutwail's bots send four messages a day each, the classifier
+    # flags three of four (the first message of every address is flagged); a sender
+    # that flagged nothing is not known as a bot and says nothing
+    con = duckdb.connect()
+    con.execute("""CREATE TABLE events AS SELECT
+            'smtp' AS source_kind, NULL AS label,
+            CASE WHEN i % 2 = 0 THEN 'feed-1' ELSE 'feed-2' END AS sensor,
+            '10.0.' || (i // 8) || '.' || (i % 2) AS client_ip,
+            CASE WHEN (i // 2) % 4 = 3 THEN 'ham' ELSE 'spam' END AS verdict,
+            CASE WHEN (i // 2) % 4 = 3 THEN NULL ELSE 'Cutwail' END AS botnet,
+            DATE '2011-03-01' + CAST(i // 400 AS INTEGER) AS day
+        FROM range(800) r(i)""")
+    recall = botnet_recall(con, ["feed-1", "feed-2"])
+    assert recall["Cutwail"]["2011-03"] == pytest.approx(0.75, abs=0.01)
+    # with a trap in the store (all its mail attributed, called ham or not), its mail
+    # alone measures the recall
+    con.execute("UPDATE events SET source_kind = 'trap', botnet = 'Cutwail' "
+                "WHERE sensor = 'feed-2'")
+    assert botnet_recall(con, ["feed-1"])["Cutwail"]["2011-03"] == pytest.approx(0.75)
+
+
+def test_the_truncated_recall_undoes_seeing_only_senders_with_a_flagged_message():
+    rng = np.random.default_rng(4)
+    for r in (0.6, 0.95):
+        groups = []
+        for k in (2, 3, 6):
+            flagged = rng.binomial(k, r, size=4000)
+            flagged = flagged[flagged > 0]
+            groups.append((k, len(flagged), int(flagged.sum())))
+        naive = sum(f for _, _, f in groups) / sum(k * n for k, n, _ in groups)
+        assert truncated_recall(groups) == pytest.approx(r, abs=0.01)
+        assert naive > r + 0.01 or r > 0.9
+    assert truncated_recall([(3, 10, 30)]) == pytest.approx(1.0, abs=1e-6)

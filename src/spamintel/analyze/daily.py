@@ -123,12 +123,15 @@ def with_mixed_feeds(arrays: tuple[np.ndarray, np.ndarray], e_sd: np.ndarray,
     feeds added.
 
     A mixed feed counts a botnet's mail only when the classifier flags it, so its exposure
-    in a month is its share times the classifier's recall on that botnet's trap mail then
-    (``recall``, by month). Months without a measured recall leave the feed out."""
-    if volume_ok.all() or not recall:
+    in a month is its share times the classifier's recall on that botnet's mail then
+    (``recall``, by month). Months without a measured recall leave the feed out; without
+    traps (every sensor already counts) they keep it at its share, as nothing better is
+    known."""
+    if not recall:
         return arrays, e_sd, volume_ok
     months = [d.strftime("%Y-%m") for d in counts.days]
-    factor = np.array([recall.get(m, 0.0) for m in months])
+    unknown = 1.0 if volume_ok.all() else 0.0
+    factor = np.array([recall.get(m, unknown) for m in months])
     n_sd, a_sd = arrays[0].copy(), arrays[1].copy()
     e_sd, volume_ok = e_sd.copy(), volume_ok.copy()
     for i, sensor in enumerate(counts.sensors):

@@ -104,17 +104,69 @@ def clumping(con) -> dict[str | None, float]:
 def botnet_recall(con, mixed: tuple[str, ...] | list[str]) -> dict[str, dict[str, float]]:
     """Botnet -> month -> share of the botnet's trap mail that the classifier flags: the
     chance that its mail at a mixed feed counts as spam there. Months in which the traps
-    saw fewer than ``MIN_RECALL_MESSAGES`` of its messages are left out."""
+    saw fewer than ``MIN_RECALL_MESSAGES`` of its messages are left out. Without any trap
+    mail, the recall is measured at the feeds themselves (``_recall_alongside``)."""
     if not mixed:
         return {}
     rows = con.execute(f"""SELECT {BOTNET_SQL} AS b, strftime(day, '%Y-%m'), count(*),
             count(*) FILTER (WHERE {FLAGGED_SQL})
         FROM events WHERE day IS NOT NULL AND {trap_sql(mixed)} GROUP BY ALL""").fetchall()
+    if not rows:
+        rows = _recall_alongside(con, mixed)
     out: dict[str, dict[str, float]] = {}
     for b, m, n, k in rows:
         if b is not None and n >= MIN_RECALL_MESSAGES:
             out.setdefault(b, {})[m] = k / n
     return out
+
+
+def _recall_alongside(con, mixed: tuple[str, ...] | list[str]) -> list[tuple]:
+    """(botnet, month, messages, flagged) at the mixed feeds, from the mail a bot sent a
+    feed alongside its flagged mail: on a day an address sent a feed mail the classifier
+    flagged and the attribute stage gave to one botnet, its other messages there that day
+    are that botnet's too (a bot sends no wanted mail), flagged or not. Such an address is
+    seen only because at least one of its messages was flagged, so the recall is the one
+    under which the flagged counts, given at least one, are likeliest (``truncated_recall``);
+    ``flagged`` is returned as that recall times ``messages``. An address that sent one
+    message says nothing, and ``messages`` counts the others."""
+    names = ", ".join("'" + m.replace("'", "''") + "'" for m in mixed)
+    rows = con.execute(f"""
+        WITH m AS (SELECT {BOTNET_SQL} AS b, sensor, client_ip, day, {FLAGGED_SQL} AS f
+                   FROM events WHERE day IS NOT NULL AND client_ip IS NOT NULL
+                     AND sensor IN ({names})),
+        s AS (SELECT day, count(*) AS k, count(*) FILTER (WHERE f) AS flagged,
+                     count(DISTINCT b) FILTER (WHERE f) AS botnets,
+                     any_value(b) FILTER (WHERE f AND b IS NOT NULL) AS b
+              FROM m GROUP BY sensor, client_ip, day)
+        SELECT b, strftime(day, '%Y-%m'), k, count(*), sum(flagged) FROM s
+        WHERE botnets = 1 AND k >= 2 GROUP BY ALL""").fetchall()
+    groups: dict[str, list[tuple[int, int, int]]] = {}
+    months: dict[str, set[str]] = {}
+    for b, month, k, n, flagged in rows:
+        groups.setdefault(b, []).append((int(k), int(n), int(flagged)))
+        months.setdefault(b, set()).add(month)
+    out = []
+    for b, g in groups.items():
+        messages = sum((k - 1) * n for k, n, _ in g)
+        out += [(b, m, messages, truncated_recall(g) * messages) for m in months[b]]
+    return out
+
+
+def truncated_recall(groups: list[tuple[int, int, int]]) -> float:
+    """The per-message chance ``r`` of being flagged under which ``n`` senders of ``k``
+    messages each, every one with at least one flagged, flag ``flagged`` messages in all,
+    for each ``(k, n, flagged)`` (the likelihood of a zero-truncated binomial: the
+    expected count ``n k r / (1 - (1 - r)^k)`` rises with ``r``, so the root is bisected)."""
+    total = sum(f for _, _, f in groups)
+
+    def expected(r: float) -> float:
+        return sum(n * k * r / (1.0 - (1.0 - r) ** k) for k, n, _ in groups)
+
+    lo, hi = 1e-9, 1.0
+    for _ in range(60):
+        mid = 0.5 * (lo + hi)
+        lo, hi = (mid, hi) if expected(mid) < total else (lo, mid)
+    return 0.5 * (lo + hi)
 
 
 def active_sensors(con) -> dict[date, set[str]]:
