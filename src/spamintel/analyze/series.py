@@ -126,9 +126,11 @@ def _recall_alongside(con, mixed: tuple[str, ...] | list[str]) -> list[tuple]:
     flagged and the attribute stage gave to one botnet, its other messages there that day
     are that botnet's too (a bot sends no wanted mail), flagged or not. Such an address is
     seen only because at least one of its messages was flagged, so the recall is the one
-    under which the flagged counts, given at least one, are likeliest (``truncated_recall``);
-    ``flagged`` is returned as that recall times ``messages``. An address that sent one
-    message says nothing, and ``messages`` counts the others."""
+    under which the flagged counts, given at least one, are likeliest (``truncated_recall``).
+    A feed holds few such addresses a month, so one recall per botnet is read over the
+    whole period and given for every month it sent such mail, with ``flagged`` as that
+    recall times ``messages``. An address that sent one message says nothing, and
+    ``messages`` counts the others."""
     names = ", ".join("'" + m.replace("'", "''") + "'" for m in mixed)
     rows = con.execute(f"""
         WITH m AS (SELECT {BOTNET_SQL} AS b, sensor, client_ip, day, {FLAGGED_SQL} AS f
