@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from spamintel.store.spam import FLAGGED_SQL, spam_sql, trap_sql
+from spamintel.store.spam import FLAGGED_SQL, sensor_in_sql, spam_sql, trap_sql
 
 BOTNET_SQL = ("CASE WHEN botnet IS NULL OR botnet IN ('', 'none', 'unknown') OR "
               "starts_with(botnet, 'nonbotnet') THEN NULL ELSE botnet END")
@@ -131,11 +131,10 @@ def _recall_alongside(con, mixed: tuple[str, ...] | list[str]) -> list[tuple]:
     whole period and given for every month it sent such mail, with ``flagged`` as that
     recall times ``messages``. An address that sent one message says nothing, and
     ``messages`` counts the others."""
-    names = ", ".join("'" + m.replace("'", "''") + "'" for m in mixed)
     rows = con.execute(f"""
         WITH m AS (SELECT {BOTNET_SQL} AS b, sensor, client_ip, day, {FLAGGED_SQL} AS f
                    FROM events WHERE day IS NOT NULL AND client_ip IS NOT NULL
-                     AND sensor IN ({names})),
+                     AND {sensor_in_sql(mixed)}),
         s AS (SELECT day, count(*) AS k, count(*) FILTER (WHERE f) AS flagged,
                      count(DISTINCT b) FILTER (WHERE f) AS botnets,
                      any_value(b) FILTER (WHERE f AND b IS NOT NULL) AS b

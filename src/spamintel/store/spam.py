@@ -21,13 +21,20 @@ VERDICT_SPAM_SQL = f"({FLAGGED_SQL} OR (verdict IS NULL AND source_kind = 'trap'
 HAM_MIN_SHARE = 0.05
 
 
+def sensor_in_sql(sensors: tuple[str, ...] | list[str]) -> str:
+    """SQL condition for mail of one of ``sensors`` (names quoted; none: false)."""
+    if not sensors:
+        return "false"
+    names = ", ".join("'" + m.replace("'", "''") + "'" for m in sensors)
+    return f"(sensor IN ({names}))"
+
+
 def trap_sql(mixed: tuple[str, ...] | list[str] = ()) -> str:
     """SQL condition for mail of a trap that is not one of the ``mixed`` sensors (a sensor
     may be labelled a trap and still see wanted mail)."""
     if not mixed:
         return "(source_kind = 'trap')"
-    names = ", ".join("'" + m.replace("'", "''") + "'" for m in mixed)
-    return f"(source_kind = 'trap' AND (sensor IS NULL OR sensor NOT IN ({names})))"
+    return f"(source_kind = 'trap' AND (sensor IS NULL OR NOT {sensor_in_sql(mixed)}))"
 
 
 def spam_sql(mixed: tuple[str, ...] | list[str] = ()) -> str:
