@@ -112,7 +112,7 @@ def botnet_recall(con, mixed: tuple[str, ...] | list[str]) -> dict[str, dict[str
             count(*) FILTER (WHERE {FLAGGED_SQL})
         FROM events WHERE day IS NOT NULL AND {trap_sql(mixed)} GROUP BY ALL""").fetchall()
     if not rows:
-        rows = _recall_alongside(con, mixed)
+        return _recall_alongside(con, mixed)
     out: dict[str, dict[str, float]] = {}
     for b, m, n, k in rows:
         if b is not None and n >= MIN_RECALL_MESSAGES:
@@ -120,17 +120,17 @@ def botnet_recall(con, mixed: tuple[str, ...] | list[str]) -> dict[str, dict[str
     return out
 
 
-def _recall_alongside(con, mixed: tuple[str, ...] | list[str]) -> list[tuple]:
-    """(botnet, month, messages, flagged) at the mixed feeds, from the mail a bot sent a
-    feed alongside its flagged mail: on a day an address sent a feed mail the classifier
+def _recall_alongside(con, mixed: tuple[str, ...] | list[str]) -> dict[str, dict[str, float]]:
+    """Botnet -> month -> recall at the mixed feeds, from the mail a bot sent a feed
+    alongside its flagged mail: on a day an address sent a feed mail the classifier
     flagged and the attribute stage gave to one botnet, its other messages there that day
     are that botnet's too (a bot sends no wanted mail), flagged or not. Such an address is
     seen only because at least one of its messages was flagged, so the recall is the one
     under which the flagged counts, given at least one, are likeliest (``truncated_recall``).
     A feed holds few such addresses a month, so one recall per botnet is read over the
-    whole period and given for every month it sent such mail, with ``flagged`` as that
-    recall times ``messages``. An address that sent one message says nothing, and
-    ``messages`` counts the others."""
+    whole period, when its addresses sent at least ``MIN_RECALL_MESSAGES`` messages beside
+    the first, and given for every month they sent such mail. An address that sent one
+    message says nothing."""
     rows = con.execute(f"""
         WITH m AS (SELECT {BOTNET_SQL} AS b, sensor, client_ip, day, {FLAGGED_SQL} AS f
                    FROM events WHERE day IS NOT NULL AND client_ip IS NOT NULL
@@ -146,11 +146,8 @@ def _recall_alongside(con, mixed: tuple[str, ...] | list[str]) -> list[tuple]:
     for b, month, k, n, flagged in rows:
         groups.setdefault(b, []).append((int(k), int(n), int(flagged)))
         months.setdefault(b, set()).add(month)
-    out = []
-    for b, g in groups.items():
-        messages = sum((k - 1) * n for k, n, _ in g)
-        out += [(b, m, messages, truncated_recall(g) * messages) for m in months[b]]
-    return out
+    return {b: dict.fromkeys(months[b], truncated_recall(g)) for b, g in groups.items()
+            if sum((k - 1) * n for k, n, _ in g) >= MIN_RECALL_MESSAGES}
 
 
 def truncated_recall(groups: list[tuple[int, int, int]]) -> float:
