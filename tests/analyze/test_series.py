@@ -7,7 +7,7 @@ import pytest
 from spamintel.analyze.series import (
     botnet_recall,
     daily_counts,
-    daily_mix,
+    daily_mixes,
     period,
     spam_view,
     truncated_recall,
@@ -94,14 +94,15 @@ def test_the_software_mix_names_the_dialect_and_the_template_without_its_mime_fi
     con.execute("UPDATE events SET smtp_dialect = '{not json' WHERE botnet = 'Bagle'")
     spam_view(con, "messages", ["feed-1"])
     day = date(2011, 3, 1)
-    assert daily_mix(con, "dialect") == {("Rustock", day): {"HELO {word} / MAIL FROM:<a>": 1},
-                                         ("Bagle", day): {"no SMTP session": 1}}
-    assert daily_mix(con, "template") == {("Rustock", day): {"message-id:from:to:subject": 1},
-                                          ("Bagle", day): {"none": 1}}
-    assert daily_mix(con, "category") == {("Rustock", day): {"other": 1},
-                                          ("Bagle", day): {"other": 1}}
+    mixes = daily_mixes(con)
+    assert mixes["dialect"] == {("Rustock", day): {"HELO {word} / MAIL FROM:<a>": 1},
+                                ("Bagle", day): {"no SMTP session": 1}}
+    assert mixes["template"] == {("Rustock", day): {"message-id:from:to:subject": 1},
+                                 ("Bagle", day): {"none": 1}}
+    assert mixes["category"] == {("Rustock", day): {"other": 1},
+                                 ("Bagle", day): {"other": 1}}
     with pytest.raises(ValueError):
-        daily_mix(con, "botnet; DROP TABLE events")
+        daily_mixes(con, ("botnet; DROP TABLE events",))
 
 
 def test_without_traps_the_recall_is_read_from_what_a_bot_sent_beside_its_flagged_mail():

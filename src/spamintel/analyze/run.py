@@ -52,7 +52,7 @@ def _attribute(store: Store, cfg: Config) -> Any:
 
 def _series_set(days: list[date], daily: list[dict], hourly: list[tuple], mixes: dict,
                 unit: str) -> changes.SeriesSet:
-    """The inputs of change detection; ``mixes`` holds ``series.daily_mix`` per column."""
+    """The inputs of change detection; ``mixes`` is ``series.daily_mixes``."""
     index = {d: i for i, d in enumerate(days)}
     per: dict[str, np.ndarray] = {}
     glob, seen_glob = np.zeros(len(days)), np.zeros(len(days))
@@ -164,7 +164,7 @@ def compute(store: Store, acfg: AnalyzeConfig, timer: dict[str, float] | None = 
     rate_rows = rates.monthly_rates(con, mixed, share)
     covered = [d for d in counts.days if active.get(d)]
     sset = _series_set(covered, [r for r in daily if r["day"] in active], hourly,
-                       {c: series.daily_mix(con, c) for c in series.MIX_COLUMNS}, cal.unit)
+                       series.daily_mixes(con), cal.unit)
     events = changes.detect(sset, acfg)
     timer["rates_events"] = time.perf_counter() - t - timer["series"] - timer["populations"]
     return {"series_daily": daily, "series_hourly": _hourly_rows(hourly),

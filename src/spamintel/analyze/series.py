@@ -183,13 +183,21 @@ def hourly_counts(con) -> list[tuple[datetime, str | None, int, float]]:
         "GROUP BY ALL ORDER BY 1").fetchall()]
 
 
-def daily_mix(con, column: str) -> dict[tuple[str, date], dict[str, int]]:
-    """Spam messages per (botnet, day) and value of a ``_spam`` column: ``category``, or
-    the software that sent them, ``dialect`` or header ``template``."""
-    if column not in MIX_COLUMNS:
-        raise ValueError(f"no mix of {column!r}; choose from {', '.join(MIX_COLUMNS)}")
-    out: dict[tuple[str, date], dict[str, int]] = {}
-    for b, d, c, n in con.execute(f"SELECT botnet, day, {column}, count(*) FROM _spam "
-                                  "WHERE botnet IS NOT NULL GROUP BY ALL").fetchall():
-        out.setdefault((b, d), {})[c] = int(n)
+def daily_mixes(con, columns: tuple[str, ...] = MIX_COLUMNS
+                ) -> dict[str, dict[tuple[str, date], dict[str, int]]]:
+    """Per ``_spam`` column (``category``, or the software that sent the mail, ``dialect``
+    and header ``template``), spam messages per (botnet, day) and value of the column, all
+    in one pass over the view."""
+    unknown = [c for c in columns if c not in MIX_COLUMNS]
+    if unknown or not columns:
+        raise ValueError(f"no mix of {unknown!r}; choose from {', '.join(MIX_COLUMNS)}")
+    sets = ", ".join(f"(botnet, day, {c})" for c in columns)
+    rows = con.execute(f"SELECT botnet, day, {', '.join(columns)}, count(*), "
+                       f"grouping({', '.join(columns)}) FROM _spam WHERE botnet IS NOT NULL "
+                       f"GROUP BY GROUPING SETS ({sets})").fetchall()
+    out: dict[str, dict[tuple[str, date], dict[str, int]]] = {c: {} for c in columns}
+    for row in rows:
+        b, d, values, n, absent = row[0], row[1], row[2:-2], row[-2], row[-1]
+        k = next(i for i in range(len(columns)) if not absent >> (len(columns) - 1 - i) & 1)
+        out[columns[k]].setdefault((b, d), {})[values[k]] = int(n)
     return out
