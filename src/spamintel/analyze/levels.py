@@ -140,7 +140,7 @@ def mix_changes(mix: list[dict[str, int]], active: np.ndarray, w: int, distance:
         a, b = c[i + w] - c[i], c[i] - c[i - w]
         if (active[i - w:i + w].all() and a.sum() >= MIN_WINDOW_MESSAGES
                 and b.sum() >= MIN_WINDOW_MESSAGES):
-            tv[i] = 0.5 * np.abs(a / a.sum() - b / b.sum()).sum()
+            tv[i] = _distance(a, b)
     out = []
     for i in np.flatnonzero(tv >= distance):
         if tv[i] < tv[max(0, i - w):i + w + 1].max():
@@ -162,7 +162,12 @@ def _swings_back(c: np.ndarray, i: int, w: int, before: np.ndarray, distance: fl
     later = c[i + 2 * w] - c[i + w]
     if later.sum() < MIN_WINDOW_MESSAGES:
         return False
-    return 0.5 * np.abs(later / later.sum() - before / before.sum()).sum() < distance
+    return _distance(later, before) < distance
+
+
+def _distance(a: np.ndarray, b: np.ndarray) -> float:
+    """Total variation distance between the mixes of counts ``a`` and ``b``."""
+    return float(0.5 * np.abs(a / a.sum() - b / b.sum()).sum())
 
 
 def _switch(kind: str, day: date, distance: float, p: float, detail: str) -> dict:
