@@ -23,3 +23,12 @@ def test_without_calibration_volumes_are_said_to_be_observed(march):
     f["headline"]["global_spam_per_day"] = {"value": 5.0, "unit": "messages observed",
                                             "basis": "observed"}
     assert methodology(f)[0].startswith("No calibration was configured")
+
+
+def test_without_a_mixed_feed_the_rates_are_said_to_be_of_the_mail_seen(march):
+    f = dict(march)
+    f["rates"] = [{"metric": "spam_rate", "value": None, "low": None, "high": None,
+                   "numerator": 900, "denominator": 900, "basis": "all observed mail"}]
+    text = " ".join(methodology(f))
+    assert "no spam rate is measured" in text and "not rates of all mail" in text
+    assert "spam times the spam rate" not in text

@@ -104,3 +104,12 @@ def test_a_software_switch_is_told_with_what_changed(march):
     text = " ".join(narrative({**march, "events": [switch]}))
     assert "On 8 March Cutwail's bots changed the software they send with" in text
     assert "HELO {bare} / MAIL FROM: <a> 0% → 96%" in text
+
+
+def test_without_a_spam_rate_the_virus_rate_is_not_told_as_one_of_all_mail(march):
+    f = dict(march)
+    f["headline"] = {**march["headline"], "spam_rate": None}
+    text = " ".join(narrative(f))
+    assert "No sensor sees all mail, so these rates are of the mail the sensors saw" in text
+    assert "messages carried malware" in text
+    assert "these rates are of the mail" not in " ".join(narrative(march))

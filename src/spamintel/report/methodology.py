@@ -22,14 +22,9 @@ def methodology(f: dict[str, Any]) -> list[str]:
     else:
         volume = ("No calibration was configured, so volumes are what the sensors observed, "
                   f"in {unit}, not world totals.")
-    rates = next((r for r in f["rates"] if r["metric"] == "spam_rate"), None)
-    basis = rates["basis"] if rates else "no data"
     return [
         volume,
-        f"Spam, virus and phishing rates are measured on mail of the sensors that see all "
-        f"mail ({basis}), with 95% intervals; virus and phishing rates are shares of spam "
-        f"times the spam rate. {_spam_rate_bias(f['rates'])} Malicious links are counted over "
-        "spam from all sensors.",
+        _rates(f["rates"]),
         "Botnet names come from analyst-readable signatures and from unsupervised sender "
         "clustering; clusters without a matching signature are reported as unknown-<n>. "
         "The share of spam from botnets counts spam attributed to any of them.",
@@ -47,6 +42,21 @@ def methodology(f: dict[str, Any]) -> list[str]:
         "hourly series. Displacement compares other botnets' output in the week after a "
         "stop with the week before.",
     ]
+
+
+def _rates(rates: list[dict[str, Any]]) -> str:
+    """How the spam, virus and phishing rates were measured, and on which sensors."""
+    spam_rate = next((r for r in rates if r["metric"] == "spam_rate"), None)
+    links = " Malicious links are counted over spam from all sensors."
+    if spam_rate is not None and spam_rate["value"] is None and spam_rate["denominator"]:
+        return ("No sensor sees all mail (there is no mixed feed), so no spam rate is "
+                "measured, and the virus and phishing rates, with 95% intervals, are shares "
+                f"of the mail the sensors saw ({spam_rate['basis']}), mostly spam: they are "
+                "not rates of all mail and read higher than a mail provider's would." + links)
+    basis = spam_rate["basis"] if spam_rate else "no data"
+    return (f"Spam, virus and phishing rates are measured on mail of the sensors that see all "
+            f"mail ({basis}), with 95% intervals; virus and phishing rates are shares of spam "
+            f"times the spam rate. {_spam_rate_bias(rates)}" + links)
 
 
 def _spam_rate_bias(rates: list[dict[str, Any]]) -> str:

@@ -95,6 +95,9 @@ def _rates(f: dict[str, Any]) -> str:
         trend = "" if pts is None else f" ({'+' if pts >= 0 else '−'}{abs(pts) * 100:.1f} points)"
         parts.append(f"The spam rate of mixed mail feeds was {pct(h['spam_rate'])}{trend}.")
     if h["virus_rate_1_in"]:
+        if h["spam_rate"] is None:
+            parts.append("No sensor sees all mail, so these rates are of the mail the sensors "
+                         "saw, mostly spam, not of all mail:")
         parts.append(f"{one_in(h['virus_rate_1_in']).capitalize()} messages carried malware")
         if h["phishing_rate_1_in"]:
             parts[-1] += f" and {one_in(h['phishing_rate_1_in'])} was phishing"
