@@ -68,10 +68,11 @@ def test_the_end_of_a_sender_seen_briefly_is_a_takedown_of_low_confidence():
     x[60:] = 0
     (long,) = silence_events(x, DAYS, {}, 0.05, 7, 7)
     assert long["type"] == "takedown" and long["confidence"] == 0.99
-    assert long["detail"].endswith("60 day(s) after it was first seen")
+    assert long["detail"].endswith("60 day(s) after the data begin, when it was sending")
     x[:48] = 0
     (brief,) = [e for e in silence_events(x, DAYS, {}, 0.05, 7, 7) if e["type"] == "takedown"]
     assert brief["date"] == DAYS[60] and brief["confidence"] < 0.5
+    assert brief["detail"].endswith("12 day(s) after it was first seen")
 
 
 def test_stop_during_the_nightly_rest_is_dated_when_silence_becomes_unusual():

@@ -54,9 +54,9 @@ def test_the_end_of_a_sender_seen_briefly_is_told_as_such(march):
     f = dict(march)
     (rustock,) = [e for e in march["events"] if e["type"] == "takedown"]
     f["events"] = [rustock]
-    assert "short run" not in " ".join(narrative(f))
+    assert "short time" not in " ".join(narrative(f))
     f["events"] = [{**rustock, "botnet": "unknown-11", "confidence": 0.29}]
-    assert "unknown-11 stopped sending and stayed silent after a short run" in \
+    assert "unknown-11 stopped sending and stayed silent after a short time in the data" in \
         " ".join(narrative(f))
 
 

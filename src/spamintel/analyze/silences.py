@@ -288,6 +288,8 @@ def _stop_kind(x: np.ndarray, run: Run, at_end: bool, takedown_days: int,
         return "pause", conf, ""
     life = run.start - first_sustained(x, run.start, counts=counts)
     conf *= min(1.0, life / (ESTABLISHED_WEEKS * takedown_days))
+    if x[0] > 0:  # already sending when the data begin: its life is longer than seen
+        return "takedown", conf, f", {run.start} day(s) after the data begin, when it was sending"
     return "takedown", conf, f", {life} day(s) after it was first seen"
 
 
