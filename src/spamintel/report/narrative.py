@@ -142,7 +142,8 @@ def _takedown(group: list[dict[str, Any]]) -> str:
     lost = sum(abs(e["magnitude"] or 0) for e in group)
     who = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
     brief = max(e["confidence"] or 0 for e in group) < BRIEF_CONFIDENCE
-    short = " after a short time in the data (perhaps a campaign's end, not a botnet's)" if brief else ""
+    short = (" after a short time in the data (perhaps a campaign's end, not a botnet's)"
+             if brief else "")
     s = (f"On {_when(group[0])} {who} stopped sending and stayed silent{short}: a loss of about "
          f"{per_day(lost)} per day")
     if len(group) > 1:
