@@ -169,7 +169,7 @@ class AttributeConfig:
     or IPv6 /32 prefixes), at most ``max_server_share`` of its
     mail comes from mail servers (``attribute/hostnames.py``), and at most
     ``max_rare_template_share`` of its mail is on header templates that each carry under
-    1% of it (a catch-all of many senders' leftovers, see ``attribute/discovery.py``).
+    2% of it (a catch-all of many senders' leftovers, see ``attribute/discovery.py``).
     Inside a class, a separate population of IPs and campaigns that starts at least
     ``new_botnet_lead_days`` after the class, with at least ``min_new_messages`` messages
     from ``min_botnet_ips`` IPs, is a class of its own (a new botnet; see ``attribute/onset.py``).

@@ -105,6 +105,23 @@ def test_the_software_mix_names_the_dialect_and_the_template_without_its_mime_fi
         daily_mixes(con, ("botnet; DROP TABLE events",))
 
 
+def test_the_template_is_the_senders_without_the_stamps_of_a_route():
+    # Rustock's one template, a third of it stamped by a filter on the way in; the stamp
+    # is known as one because the same happens to the mail of many other senders
+    con = duckdb.connect()
+    con.execute("""CREATE TABLE events AS SELECT 'trap' AS source_kind, 'spam' AS verdict,
+            NULL AS label, 'trap-a' AS sensor, DATE '2011-03-01' AS day,
+            TIMESTAMP '2011-03-01 10:00:00' AS observed_at, NULL AS client_ip,
+            NULL AS category, NULL AS smtp_dialect, 1 AS rcpt_count,
+            CASE WHEN i % 10 = 0 THEN 'Rustock' END AS botnet,
+            'from:to:subject:x-sender-' || (i % 10)
+              || CASE WHEN i % 3 = 0 THEN ':x-miltered:x-uuid' ELSE '' END AS header_order
+        FROM range(300) t(i)""")
+    spam_view(con, "messages")
+    assert daily_mixes(con, ("template",))["template"] == {
+        ("Rustock", date(2011, 3, 1)): {"from:to:subject:x-sender-0": 30}}
+
+
 def test_without_traps_the_recall_is_read_from_what_a_bot_sent_beside_its_flagged_mail():
     # two feeds, no trap; Cutwail's bots send four messages a day each, the classifier
     # flags three of four (the first message of every address is flagged); a sender

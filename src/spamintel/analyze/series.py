@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
+from spamintel.fingerprint.stamps import ORDER_COUNTS_SQL, route_stamps
 from spamintel.store.spam import FLAGGED_SQL, sensor_in_sql, spam_sql, trap_sql
 
 BOTNET_SQL = ("CASE WHEN botnet IS NULL OR botnet IN ('', 'none', 'unknown') OR "
@@ -23,8 +24,14 @@ DIALECT_SQL = (f"coalesce(json_extract_string({_DIALECT}, '$.helo_shape') || ' /
 # The header template: the order of the header fields a mailer writes, less the MIME fields,
 # whose presence follows the body.
 MIME_FIELDS = ("mime-version", "content-type", "content-transfer-encoding")
-TEMPLATE_SQL = ("coalesce(array_to_string(list_filter(string_split(header_order, ':'), "
-                f"lambda f: f NOT IN {MIME_FIELDS}), ':'), 'none')")
+
+
+def template_sql(order: str = "header_order") -> str:
+    """SQL expression of the header template of an ``order`` expression (MIME fields out)."""
+    return (f"coalesce(array_to_string(list_filter(string_split({order}, ':'), "
+            f"lambda f: f NOT IN {MIME_FIELDS}), ':'), 'none')")
+
+
 MIX_COLUMNS = ("category", "dialect", "template")
 UNITS = {"messages": "1", "recipients": "greatest(coalesce(rcpt_count, 1), 1)"}
 # Longest run of days without any event kept in the analysis's calendar.
@@ -54,12 +61,15 @@ class DailyCounts:
 
 def spam_view(con, unit: str, mixed: tuple[str, ...] | list[str] = ()) -> None:
     """Create the temporary view ``_spam`` (day, hour, minute, sensor, client_ip, category,
-    dialect, template, botnet, amount)."""
+    dialect, template, botnet, amount). The template is the sender's: the store's route
+    stamps (``fingerprint.stamps``) are taken off."""
+    stamps = route_stamps(dict(con.execute(ORDER_COUNTS_SQL).fetchall()))
     con.execute(f"""CREATE OR REPLACE TEMP VIEW _spam AS
         SELECT day, date_trunc('hour', observed_at) AS hour,
                date_trunc('minute', observed_at) AS minute, sensor, client_ip,
                coalesce(category, 'other') AS category, {DIALECT_SQL} AS dialect,
-               {TEMPLATE_SQL} AS template, {BOTNET_SQL} AS botnet, {unit_sql(unit)} AS amount
+               {template_sql(stamps.sql("header_order"))} AS template,
+               {BOTNET_SQL} AS botnet, {unit_sql(unit)} AS amount
         FROM events WHERE {spam_sql(mixed)} AND day IS NOT NULL""")
 
 

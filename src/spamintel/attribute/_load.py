@@ -5,6 +5,8 @@ from __future__ import annotations
 import pyarrow as pa
 
 from spamintel.attribute.features import PREFIX_KEY_SQL, dialect_sql, feature_sql
+from spamintel.fingerprint.headers import header_order_fp
+from spamintel.fingerprint.stamps import ORDER_COUNTS_SQL, route_stamps
 from spamintel.store import Store
 from spamintel.store.spam import mixed_sensors, not_ham_sql
 
@@ -33,6 +35,7 @@ def load_events(store: Store, extra: tuple[str, ...] = (), mixed: tuple[str, ...
     con = store.connect()
     con.execute("SET enable_progress_bar = false")
     is_spam = not_ham_sql(mixed_sensors(con, mixed))
+    con.register("_sender", sender_templates(con))
     return con.sql(f"""
         WITH f AS (SELECT smtp_dialect_fp, {dialect_sql()}
                    FROM (SELECT smtp_dialect_fp, any_value(smtp_dialect) AS smtp_dialect
@@ -43,4 +46,17 @@ def load_events(store: Store, extra: tuple[str, ...] = (), mixed: tuple[str, ...
                CAST(coalesce(TRY_CAST(e.day AS DATE), DATE '1970-01-01') - DATE '1970-01-01'
                     AS BIGINT) AS day_num
         FROM events e LEFT JOIN f ON f.smtp_dialect_fp = e.smtp_dialect_fp
+             LEFT JOIN _sender s ON s.header_order = e.header_order
         ORDER BY e.observed_at NULLS LAST, e.msg_sha256, e.event_id""").to_arrow_table()
+
+
+def sender_templates(con) -> pa.Table:
+    """``header_order`` → ``sender_fp``, the fingerprint of the sender's own order, for the
+    orders that carry the store's route stamps (``fingerprint.stamps``)."""
+    counts = dict(con.execute(ORDER_COUNTS_SQL).fetchall())
+    stamps = route_stamps(counts)
+    own = {order: stamps.own(order) for order in counts}
+    changed = [(order, header_order_fp(s)) for order, s in own.items() if s != order]
+    return pa.table({"header_order": [o for o, _ in changed],
+                     "sender_fp": [f for _, f in changed]},
+                    schema=pa.schema([("header_order", pa.string()), ("sender_fp", pa.string())]))

@@ -21,7 +21,7 @@ from scipy.sparse.csgraph import connected_components
 from spamintel.attribute._graph import dense
 from spamintel.attribute.mixture import em, farthest_seeds, hard_init
 
-RARE_TEMPLATE = 0.01
+RARE_TEMPLATE = 0.02
 
 
 @dataclass(frozen=True)

@@ -35,7 +35,8 @@ PREFIX_KEY_SQL = ("CASE WHEN client_ip IS NULL THEN -1 WHEN contains(client_ip, 
                   "ELSE -2 - (hash(split_part(client_ip, '.', 1), split_part(client_ip, '.', 2))"
                   " >> 2) END")
 ROW_FEATURES: dict[str, str] = {
-    "f_header": "hash(header_order_fp) >> 1",
+    # the sender's own order: without the route stamps some of its mail picked up
+    "f_header": "hash(coalesce(sender_fp, header_order_fp)) >> 1",
     "f_msgid": "hash(regexp_replace(message_id_shape, '[0-9]+', '', 'g')) >> 1",
     "f_date": "hash(date_shape) >> 1",
     "f_mailer": "hash(x_mailer) >> 1",
