@@ -8,6 +8,7 @@ import math
 
 import yaml
 
+from spamintel.attribute._load import sender_events
 from spamintel.attribute.signatures import parse_signature
 from spamintel.model import TRAIT_NULL
 from spamintel.store import Store
@@ -82,8 +83,8 @@ def suggest_signature(store: Store, cluster_id: str, coverage: float = 0.97) -> 
                            f"{messages} messages); review before use.",
             "match": conditions_from_traits(json.loads(traits or "{}"), coverage)}
     sig = parse_signature(data, f"cluster {cluster_id}")
-    hits = con.execute(f"SELECT count(*), count(*) FILTER (WHERE botnet = ?) FROM events "
-                       f"WHERE {sig.sql()}", [botnet]).fetchone()
+    hits = con.execute(f"SELECT count(*), count(*) FILTER (WHERE botnet = ?) "
+                       f"FROM ({sender_events(con)}) WHERE {sig.sql()}", [botnet]).fetchone()
     head = (f"# Matches {hits[0]} messages in this store, {hits[1]} of them attributed "
             f"to {botnet}.\n")
     return head + yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100,
