@@ -24,20 +24,18 @@ DIALECT_SQL = (f"coalesce(json_extract_string({_DIALECT}, '$.helo_shape') || ' /
 # The header template: the order of the header fields a mailer writes, less the MIME fields,
 # whose presence follows the body.
 MIME_FIELDS = ("mime-version", "content-type", "content-transfer-encoding")
-
-
-def template_sql(order: str = "header_order") -> str:
-    """SQL expression of the header template of an ``order`` expression (MIME fields out)."""
-    return (f"coalesce(array_to_string(list_filter(string_split({order}, ':'), "
-            f"lambda f: f NOT IN {MIME_FIELDS}), ':'), 'none')")
-
-
 MIX_COLUMNS = ("category", "dialect", "template")
 UNITS = {"messages": "1", "recipients": "greatest(coalesce(rcpt_count, 1), 1)"}
 # Longest run of days without any event kept in the analysis's calendar.
 MAX_GAP_DAYS = 62
 # Fewest trap messages of a botnet in a month to measure the classifier's recall on it.
 MIN_RECALL_MESSAGES = 50
+
+
+def template_sql(order: str = "header_order") -> str:
+    """SQL expression of the header template of an ``order`` expression (MIME fields out)."""
+    return (f"coalesce(array_to_string(list_filter(string_split({order}, ':'), "
+            f"lambda f: f NOT IN {MIME_FIELDS}), ':'), 'none')")
 
 
 def unit_sql(unit: str) -> str:
