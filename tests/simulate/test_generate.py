@@ -149,3 +149,16 @@ def test_a_scenario_naming_software_that_does_not_exist_is_an_error(tmp_path):
     (tmp_path / "s.yaml").write_text(yaml.safe_dump(data))
     with pytest.raises(ScenarioError, match="Tinybot: unknown dialect 'ehlo_nonesuch'"):
         simulate(SimConfig(out=tmp_path / "m", scenario=tmp_path / "s.yaml"))
+
+
+def test_a_sensor_behind_a_stamping_filter_stamps_part_of_its_mail(tmp_path):
+    data = yaml.safe_load(Path(__file__).with_name("minimal.yaml").read_text())
+    data["sensors"][0]["stamps"] = {"fields": ["X-Miltered", "X-UUID"], "share": 0.3}
+    (tmp_path / "s.yaml").write_text(yaml.safe_dump(data))
+    simulate(SimConfig(out=tmp_path / "m", scenario=tmp_path / "s.yaml"))
+    for sensor, low, high in (("t1", 0.2, 0.4), ("f1", 0.0, 0.0)):
+        mbox = b"".join(p.read_bytes() for p in (tmp_path / "m" / "mail" / sensor).glob("*.mbox"))
+        heads = [m.split(b"\r\n\r\n", 1)[0] for m in re.split(rb"\nFrom \S+ ", mbox) if m]
+        stamped = [h for h in heads if b"\r\nX-Miltered: mx.t1.example.net " in h]
+        assert low <= len(stamped) / len(heads) <= high
+        assert all(h.split(b"\r\n")[-1].startswith(b"X-UUID: ") for h in stamped)

@@ -29,3 +29,18 @@ def test_validation_names_the_problem():
         build_scenario(bad)
     with pytest.raises(ScenarioError, match="missing"):
         build_scenario({"period": {}})
+
+
+def test_route_stamps_of_a_sensor_are_read_and_checked():
+    raw = load_scenario("march-2011").raw
+    sensors = [dict(raw["sensors"][0], stamps={"fields": ["X-Miltered", "X-UUID"],
+                                                "share": 0.2})] + raw["sensors"][1:]
+    sensor = build_scenario(dict(raw, sensors=sensors)).sensors[0]
+    assert (sensor.stamps, sensor.stamp_share) == (("X-Miltered", "X-UUID"), 0.2)
+    assert build_scenario(raw).sensors[0].stamp_share == 0.0
+    for stamps, problem in (({"fields": ["X: bad"], "share": 0.2}, "not a header field name"),
+                            ({"fields": ["X-A"], "share": 1.5}, "not within 0..1"),
+                            ({"share": 0.5}, "needs stamps.fields")):
+        bad = [dict(raw["sensors"][0], stamps=stamps)] + raw["sensors"][1:]
+        with pytest.raises(ScenarioError, match=problem):
+            build_scenario(dict(raw, sensors=bad))

@@ -21,7 +21,7 @@ from spamintel.simulate.content import DomainPool, Template, render_content
 from spamintel.simulate.headers import Ctx
 from spamintel.simulate.ipspace import IPSpace
 from spamintel.simulate.population import Bots, Population
-from spamintel.simulate.received import trap_received_line
+from spamintel.simulate.received import stamped, trap_received_line
 from spamintel.simulate.scenario import Campaign, Group, Scenario, Sensor
 from spamintel.simulate.senders import sender_address
 from spamintel.simulate.smtp import before_first_mail, transaction
@@ -230,6 +230,8 @@ class DayGenerator:
         line = trap_received_line(
             c.helo, c.rdns, c.ip, sensor.host, c.esmtp, qid, rcpts[0], received
         )
+        if sensor.stamp_share and rng.random() < sensor.stamp_share:
+            body = stamped(body, sensor.stamps, sensor.host, received, qid)
         data = line.encode("ascii", "replace") + body
         sha = hashlib.sha256(data).hexdigest()
         rec = c.record(sha, sensor, qid, start, received, mail_from, rcpts, index)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -112,6 +113,7 @@ HOUR_PROFILES: dict[str, tuple[float, ...]] = {
 }
 
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_FIELD_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9-]{0,75}")
 
 
 def builtin_scenarios() -> list[str]:
@@ -242,6 +244,8 @@ def _sensor(d: dict[str, Any]) -> Sensor:
         int(d.get("addresses", 2000)),
         float(d["share"]),
         {str(k): float(v) for k, v in (d.get("visibility") or {}).items()},
+        tuple(str(x) for x in (d.get("stamps") or {}).get("fields", ())),
+        float((d.get("stamps") or {}).get("share", 0.0)),
     )
 
 
@@ -283,5 +287,17 @@ def _validate(scen: Scenario) -> None:
         problems.append("legit_weekly needs 7 positive weights, Monday first")
     if scen.end < scen.start:
         problems.append("period.end is before period.start")
+    problems += [f"sensor {s.name}: {p}" for s in scen.sensors for p in _stamp_problems(s)]
     if problems:
         raise ScenarioError("; ".join(problems))
+
+
+def _stamp_problems(sensor: Sensor) -> list[str]:
+    """What is wrong with a sensor's route stamps: field names and a share in 0..1."""
+    bad = [f for f in sensor.stamps if not _FIELD_NAME.fullmatch(f)]
+    out = [f"stamps.fields: {f!r} is not a header field name" for f in bad]
+    if not 0.0 <= sensor.stamp_share <= 1.0:
+        out.append(f"stamps.share {sensor.stamp_share} is not within 0..1")
+    if sensor.stamp_share > 0 and not sensor.stamps:
+        out.append("stamps.share needs stamps.fields")
+    return out

@@ -1,7 +1,9 @@
-"""The Received line a trap prepends to each message it accepts (RFC 5321 §4.4)."""
+"""What the receiving side writes into a message: the Received line a trap prepends to
+each message it accepts (RFC 5321 §4.4), and the stamps a filter on its route appends."""
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 
 _DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
@@ -39,3 +41,18 @@ def trap_received_line(
         f"\tby {trap_host} with {proto} id {queue_id}{eol}"
         f"\tfor <{rcpt}>; {rfc5322_date(when)}{eol}"
     )
+
+
+_BLANK_LINE = re.compile(rb"\r?\n\r?\n")
+
+
+def stamped(message: bytes, fields: tuple[str, ...], host: str, when: datetime,
+            token: str) -> bytes:
+    """``message`` with the stamps a receiving filter appends to the header (one field per
+    name in ``fields``, after the sender's last field, in the header's own line ending)."""
+    blank = _BLANK_LINE.search(message)
+    at = blank.start() if blank else len(message)
+    eol = b"\r\n" if message[at:at + 1] == b"\r" or not blank else b"\n"
+    lines = b"".join(eol + f"{name}: {host} {token} {rfc5322_date(when)}".encode("ascii")
+                     for name in fields)
+    return message[:at] + lines + message[at:]

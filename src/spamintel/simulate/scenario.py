@@ -133,6 +133,9 @@ class Sensor:
     addresses: int
     share: float
     visibility: dict[str, float] = field(default_factory=dict)
+    # header fields a filter on the route to this sensor appends to ``stamp_share`` of its mail
+    stamps: tuple[str, ...] = ()
+    stamp_share: float = 0.0
 
 
 @dataclass(frozen=True)
