@@ -37,12 +37,11 @@ def stamped_store(tmp_path) -> Store:
 
 
 def test_mail_that_picked_up_a_route_stamp_keeps_its_senders_template(stamped_store):
-    store = stamped_store
-    mapping = sender_templates(store.connect()).to_pydict()
+    mapping = sender_templates(stamped_store.connect()).to_pydict()
     assert len(mapping["header_order"]) == 10
     assert all(o.endswith(STAMP) for o in mapping["header_order"])
 
-    loaded = load_events(store, extra=("header_order",)).to_pydict()
+    loaded = load_events(stamped_store, extra=("header_order",)).to_pydict()
     # every message reads as its sender wrote it, and one template is one feature value
     assert loaded["header_order"] == [SENDERS[i % 10] for i in range(600)]
     assert loaded["header_order_fp"] == [header_order_fp(o) for o in loaded["header_order"]]

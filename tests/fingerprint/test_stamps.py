@@ -37,7 +37,7 @@ def test_a_senders_own_optional_field_is_not_a_stamp():
 
 
 def test_stacked_stamps_are_stripped_whatever_their_order():
-    counts = _archive("x-antivirus", 6) | {f"{o}:x-miltered" : 10 for o in SENDERS[2:]}
+    counts = _archive("x-antivirus", 6) | {f"{o}:x-miltered": 10 for o in SENDERS[2:]}
     counts |= {f"{o}:x-antivirus:x-miltered": 5 for o in SENDERS}
     stamps = route_stamps(counts)
     assert set(stamps.suffixes) == {"x-antivirus", "x-miltered"}  # not their pair again
