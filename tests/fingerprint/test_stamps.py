@@ -32,8 +32,11 @@ def test_a_stamp_above_the_senders_fields_is_found_too():
 def test_a_senders_own_optional_field_is_not_a_stamp():
     # one sender writes X-Priority in some of its mail: one order with and without it
     assert route_stamps(_archive("x-priority", MIN_TEMPLATES - 1)) == RouteStamps()
-    # MIME fields follow the body, whoever adds them
+    # the message's own fields, MIME ones following the body, or a Date that malformed
+    # mail lacks or a relay adds, come and go for many senders and are still theirs
     assert route_stamps(_archive("content-transfer-encoding", 8)) == RouteStamps()
+    assert route_stamps(_archive("date", 8, at_start=True)) == RouteStamps()
+    assert route_stamps(_archive("message-id", 8)) == RouteStamps()
 
 
 def test_stacked_stamps_are_stripped_whatever_their_order():

@@ -10,8 +10,11 @@ with it and without it, for many different senders. A block of one to ``MAX_BLOC
 at the end (or at the start) of the order is a route stamp when at least
 ``MIN_TEMPLATES`` distinct orders are each seen ``MIN_MESSAGES`` times alone and
 ``MIN_MESSAGES`` times with the block. A sender's own optional field does not pass: it
-varies within its own few templates only. MIME fields never count, since their presence
-follows the body (one template writes ``Content-Transfer-Encoding`` only for some bodies).
+varies within its own few templates only. The message's own fields (RFC 5322 and MIME)
+never count, however often they come and go: the presence of MIME fields follows the body
+(one template writes ``Content-Transfer-Encoding`` only for some bodies), and a ``Date`` or
+``Message-ID`` that one relay adds when the sender left it out, or that malformed mail
+lacks, is still the sender's field to write.
 """
 
 from __future__ import annotations
@@ -24,7 +27,11 @@ from dataclasses import dataclass
 MIN_TEMPLATES = 5
 MIN_MESSAGES = 3
 MAX_BLOCK = 6
-_MIME_PREFIXES = ("mime-version", "content-")
+# The message's own fields (RFC 5322 section 3.6, MIME): never a route stamp.
+_MESSAGE_FIELDS = frozenset({
+    "date", "from", "sender", "reply-to", "to", "cc", "bcc", "message-id", "in-reply-to",
+    "references", "subject", "comments", "keywords", "mime-version"})
+_MESSAGE_PREFIXES = ("content-", "resent-")
 
 
 @dataclass(frozen=True)
@@ -59,6 +66,10 @@ def _strip(order: str, blocks: tuple[str, ...], end: bool) -> str:
     return re.sub(_pattern(blocks, end), "", order)
 
 
+def _own_field(name: str) -> bool:
+    return name in _MESSAGE_FIELDS or name.startswith(_MESSAGE_PREFIXES)
+
+
 def route_stamps(counts: Mapping[str, int]) -> RouteStamps:
     """The route stamps of an archive whose header orders occur ``counts`` times each."""
     return RouteStamps(_blocks(counts, end=True), _blocks(counts, end=False))
@@ -78,7 +89,7 @@ def _blocks(counts: Mapping[str, int], end: bool) -> tuple[str, ...]:
         names = order.split(":")
         for k in range(1, min(MAX_BLOCK, len(names) - 1) + 1):
             block, rest = (names[-k:], names[:-k]) if end else (names[:k], names[k:])
-            if any(name.startswith(_MIME_PREFIXES) for name in block):
+            if any(_own_field(name) for name in block):
                 break
             if counts.get(":".join(rest), 0) >= MIN_MESSAGES:
                 pairs[":".join(block)] += 1
