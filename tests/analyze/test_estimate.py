@@ -5,7 +5,15 @@ import numpy as np
 import pytest
 
 from spamintel.analyze import compute, series
-from spamintel.analyze.estimate import count_ratio_z, make_scaler, poisson_interval, widen
+from spamintel.analyze.daily import daily_estimates
+from spamintel.analyze.estimate import (
+    Scaler,
+    count_ratio_z,
+    make_scaler,
+    monthly_estimates,
+    poisson_interval,
+    widen,
+)
 from spamintel.analyze.synthetic import truth_daily
 from spamintel.config import AnalyzeConfig, CalibrationConfig
 
@@ -62,19 +70,34 @@ def test_global_daily_estimate_within_5_percent_on_95_percent_of_days(tables, wo
     assert np.mean(np.abs(err) < 0.05) >= 0.95
 
 
-def test_a_sensor_that_was_down_does_not_bias_the_estimate(synth_store, acfg, world):
-    con = synth_store.connect()
+def _estimates_with_sensors_down(store, acfg, day: date, down: set[str] | None) -> list[dict]:
+    """Daily estimates of ``store`` as if the ``down`` sensors (all when None) had stored
+    nothing on ``day``."""
+    con = store.connect()
     series.spam_view(con, "messages")
     counts = series.daily_counts(con)
     active = series.active_sensors(con)
-    day = date(2011, 3, 3)
-    for key in [k for k in counts.messages if k[0] == day and k[1] == "trap-a"]:
+    down = set(counts.sensors) if down is None else down
+    for key in [k for k in counts.messages if k[0] == day and k[1] in down]:
         del counts.messages[key], counts.amount[key]
-    active[day].discard("trap-a")
-    from spamintel.analyze.daily import daily_estimates
-    rows = daily_estimates(counts, active, make_scaler(acfg.calibration, counts))
+    active[day] -= down
+    return daily_estimates(counts, active, make_scaler(acfg.calibration, counts))
+
+
+def test_a_sensor_that_was_down_does_not_bias_the_estimate(synth_store, acfg, world):
+    day = date(2011, 3, 3)
+    rows = _estimates_with_sensors_down(synth_store, acfg, day, {"trap-a"})
     est = next(r for r in rows if r["day"] == day and r["scope"] == "global")["estimated"]
     assert est == pytest.approx(truth_daily(world)[(day, "*")], rel=0.06)
+
+
+def test_a_day_every_sensor_was_down_has_no_estimate_and_no_interval(synth_store, acfg):
+    day = date(2011, 3, 3)
+    rows = _estimates_with_sensors_down(synth_store, acfg, day, None)
+    blind = [r for r in rows if r["day"] == day]
+    assert blind and all(r["estimated"] is None and r["low"] is None and r["high"] is None
+                         for r in blind)
+    assert all(r["estimated"] is not None for r in rows if r["day"] == date(2011, 3, 4))
 
 
 def test_reference_calibration_reproduces_the_reference_total(synth_store):
@@ -100,3 +123,23 @@ def test_monthly_estimate_matches_truth(tables, world):
                and r["scope"] == "global")
     assert row["value"] == pytest.approx(np.mean(march), rel=0.02)
     assert row["low"] < row["value"] < row["high"] and row["unit"] == "messages"
+
+
+def test_a_month_with_days_no_sensor_saw_is_the_mean_of_the_days_seen():
+    scaler = Scaler(CalibrationConfig(sensor_shares={"trap": 1e-8}))
+    days = [date(2011, 6, d) for d in range(1, 11)]
+    down = (4, 5)  # every sensor was down on 5 and 6 June
+    daily = [{"day": d, "scope": "global", "botnet": None,
+              "observed": 0.0 if i in down else 300.0, "messages": 0 if i in down else 300,
+              "calibrated_messages": 0 if i in down else 300,
+              "estimated": None if i in down else 3e10 + i * 1e8,
+              "high": None if i in down else 3.3e10} for i, d in enumerate(days)]
+    (row,) = monthly_estimates(daily, scaler)
+    seen = [3e10 + i * 1e8 for i in range(10) if i not in down]
+    assert (row["days"], row["days_estimated"]) == (10, 8)
+    assert row["value"] == pytest.approx(np.mean(seen))
+    assert row["low"] < row["value"] < row["high"]
+    assert row["observed_per_day"] == pytest.approx(240.0)  # what the sensors saw, all days
+    # a month no sensor saw at all has no estimate
+    blind = [dict(r, estimated=None, high=None) for r in daily]
+    assert monthly_estimates(blind, scaler)[0]["value"] is None

@@ -113,3 +113,14 @@ def test_without_a_spam_rate_the_virus_rate_is_not_told_as_one_of_all_mail(march
     assert "No sensor sees all mail, so these rates are of the mail the sensors saw" in text
     assert "messages carried malware" in text
     assert "these rates are of the mail" not in " ".join(narrative(march))
+
+
+def test_days_no_sensor_saw_are_named_beside_the_months_volume(march):
+    assert "No sensor saw any mail" not in " ".join(narrative(march))
+    f = dict(march)
+    blind = {"2011-03-05", "2011-03-06"}
+    f["daily_totals"] = [dict(d, estimated=None, low=None, high=None, observed=0.0)
+                         if d["series"] == "global" and d["day"] in blind else d
+                         for d in march["daily_totals"]]
+    assert ("No sensor saw any mail on 2 of its days (5 March and 6 March): the figures per "
+            "day are means over the days the sensors saw.") in narrative(f)[0]

@@ -256,15 +256,17 @@ def _num(x: float) -> float | None:
 
 
 def _rows(days, scope, name, msgs, obs, s, unit) -> list[dict]:
+    """One row per day; a day without an estimate (no sensor could see) has no interval."""
     out = []
     for d, day in enumerate(days):
+        seen = bool(s) and np.isfinite(s["est"][d])
         out.append({"day": day, "scope": scope, "botnet": name, "messages": int(msgs[d]),
                     "observed": float(obs[d]),
                     "calibrated_messages": int(s["n"][d]) if s else 0,
                     "estimated": _num(s["est"][d]) if s else None,
                     "raw_estimated": _num(s["raw"][d]) if s else None,
-                    "low": _num(max(s["low"][d], 0.0)) if s else None,
-                    "high": _num(s["high"][d]) if s else None, "unit": unit,
+                    "low": _num(max(s["low"][d], 0.0)) if seen else None,
+                    "high": _num(s["high"][d]) if seen else None, "unit": unit,
                     "piece": int(s["piece"][d]) if s and "piece" in s else None,
                     "period": int(s["period"][d]) if s and "period" in s else None,
                     "dispersion": float(s["dispersion"]) if s and "dispersion" in s else None})

@@ -108,30 +108,33 @@ GLOBAL, BOTNET, NONBOTNET = "global", "botnet", "nonbotnet"
 
 
 def monthly_estimates(daily: list[dict], scaler: Scaler) -> list[dict]:
-    """Per month and series: observed and estimated per day (mean over the month's days)."""
+    """Per month and series: observed per day (mean over the month's days) and estimated per
+    day (mean over the days with an estimate: a day no sensor could see, all of them down,
+    says nothing of the world and is left out, not counted as nothing). ``days_estimated``
+    says how many days the estimate covers."""
     acc: dict[tuple[str, str, str | None], list] = {}
     for r in daily:
         key = (r["day"].strftime("%Y-%m"), r["scope"], r["botnet"])
-        a = acc.setdefault(key, [0, 0.0, 0, 0.0, 0.0, True])
-        n_used = r["calibrated_messages"] if scaler.mode == "shares" else r["messages"]
+        a = acc.setdefault(key, [0, 0.0, 0, 0.0, 0.0, 0])
+        seen = r["estimated"] is not None
         a[0] += 1
         a[1] += r["observed"]
-        a[2] += n_used
+        a[2] += (r["calibrated_messages"] if scaler.mode == "shares" else r["messages"]) * seen
         a[3] += r["estimated"] or 0.0
-        a[4] += r["high"] or 0.0
-        a[5] &= r["estimated"] is not None
+        a[4] += (r["high"] or 0.0) * seen
+        a[5] += seen
     rows = []
-    for (month, scope, name), (days, obs, n, est, high_sum, ok) in sorted(
+    for (month, scope, name), (days, obs, n, est, high_sum, covered) in sorted(
             acc.items(), key=lambda kv: (kv[0][0], kv[0][1], kv[0][2] or "")):
         value = low = high = None
-        if ok:
-            value = est / days
+        if covered:
+            value = est / covered
             lo, hi = poisson_interval(n)
-            per_count = est / n if n else high_sum / days / hi
+            per_count = est / n if n else high_sum / covered / hi
             rel = scaler.cal.share_rel_error if scaler.mode == "shares" else scaler.factor_rel_err
-            low, high = widen(value, lo * per_count / days, hi * per_count / days, rel)
+            low, high = widen(value, lo * per_count / covered, hi * per_count / covered, rel)
         rows.append({"month": month, "scope": scope, "botnet": name, "metric": "spam_per_day",
-                     "days": days, "observed_per_day": obs / days, "value": value,
-                     "low": low, "high": high, "unit": scaler.cal.unit,
+                     "days": days, "days_estimated": covered, "observed_per_day": obs / days,
+                     "value": value, "low": low, "high": high, "unit": scaler.cal.unit,
                      "calibration": scaler.mode})
     return rows

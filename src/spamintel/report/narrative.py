@@ -71,6 +71,18 @@ def _change(rel: float | None, word: str = "") -> str:
     return f", {direction} {abs(rel) * 100:.1f}%{word}"
 
 
+def _blind_days(f: dict[str, Any]) -> str:
+    """A sentence naming the days of the month no sensor saw (all down), if any."""
+    blind = [d["day"] for d in f["daily_totals"]
+             if d["series"] == "global" and d["estimated"] is None]
+    if not blind:
+        return ""
+    names = [day_name(d) for d in blind[:5]] + (["others"] if len(blind) > 5 else [])
+    listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+    return (f" No sensor saw any mail on {len(blind)} of its days ({listed}): the figures per "
+            "day are means over the days the sensors saw.")
+
+
 def _volume(f: dict[str, Any]) -> str:
     h, ch = f["headline"], f["headline_change"]
     g = h["global_spam_per_day"]
@@ -79,7 +91,8 @@ def _volume(f: dict[str, Any]) -> str:
         return (f"In {month_name(f['month'])} the sensors' sample implies "
                 f"{amount(g['value'])} spam {g['unit']} per day worldwide (95% interval "
                 f"{amount(g['low'])}–{amount(g['high'])})"
-                f"{_change(ch['global_spam_per_day_relative'], ' on ' + prev)}.")
+                f"{_change(ch['global_spam_per_day_relative'], ' on ' + prev)}."
+                f"{_blind_days(f)}")
     if not g.get("value"):
         return f"In {month_name(f['month'])} the sensors saw no spam."
     return (f"In {month_name(f['month'])} the sensors saw {per_day(g['value'])} spam messages "
