@@ -80,3 +80,8 @@ def test_silences_weigh_the_counts_of_the_sensors_behind_the_estimate():
                     [], {}, "messages")
     assert s.behind["Rustock"].tolist() == [6.0, 10.0]
     assert s.observed["Rustock"].tolist() == [10.0, 10.0]
+    # without an estimate, a day the sensors were up for half of counts twice what they saw
+    half = _series_set([date(2011, 1, 1), date(2011, 1, 2)], [row(1, None), row(2, None)],
+                       [], {}, "messages", {date(2011, 1, 2): 0.5})
+    assert half.daily["Rustock"].tolist() == [10.0, 20.0]
+    assert half.observed["Rustock"].tolist() == [10.0, 10.0]

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+from collections.abc import Mapping
 from datetime import date
 
 import numpy as np
@@ -143,21 +144,48 @@ def with_mixed_feeds(arrays: tuple[np.ndarray, np.ndarray], e_sd: np.ndarray,
     return (n_sd, a_sd), e_sd, volume_ok
 
 
-def _exposure(counts: DailyCounts, active: dict[date, set[str]], scaler: Scaler
-              ) -> np.ndarray:
-    """Share of the world each sensor represents on each day (0 when it was down)."""
-    e = np.zeros((len(counts.sensors), len(counts.days)))
-    for i, s in enumerate(counts.sensors):
-        for j, d in enumerate(counts.days):
-            if s in active.get(d, ()):
-                if scaler.mode == "shares":
-                    e[i, j] = scaler.cal.sensor_shares.get(s, 0.0)
-                elif scaler.mode == "reference":
-                    e[i, j] = 1.0 / scaler.factor
-    if scaler.mode == "reference":
-        e = np.where(e.sum(axis=0) > 0, 1.0 / scaler.factor, 0.0)[None, :] * (
-            np.arange(len(counts.sensors)) == 0)[:, None]
+def _exposure(counts: DailyCounts, active: dict[date, set[str]], scaler: Scaler,
+              uptime: Mapping[tuple[date, str], float] | None = None) -> np.ndarray:
+    """Share of the world each sensor represents on each day: 0 when it was down, times
+    the day's ``uptime`` (``analyze/uptime.py``) when it was down for part of it. With a
+    reference total the sensors are pooled in the first row: a day's exposure is the
+    calibration's, times the part of all the mail the sensors up that day receive (each
+    sensor weighed by its share of the store's mail)."""
+    up = _uptimes(counts, active, uptime)
+    if scaler.mode == "shares":
+        return up * np.array([scaler.cal.sensor_shares.get(s, 0.0)
+                              for s in counts.sensors])[:, None]
+    e = np.zeros_like(up)
+    if scaler.mode == "reference" and len(counts.sensors):
+        e[0] = coverage(counts, active, uptime) / scaler.factor
     return e
+
+
+def coverage(counts: DailyCounts, active: dict[date, set[str]],
+             uptime: Mapping[tuple[date, str], float] | None = None) -> np.ndarray:
+    """Per day, the part of the store's usual mail the sensors were up to receive: each
+    sensor's uptime (0 when down) weighed by its share of all the mail. 1 on a day every
+    sensor was up all day."""
+    if not counts.sensors:
+        return np.zeros(len(counts.days))
+    return (_mail_shares(counts)[:, None] * _uptimes(counts, active, uptime)).sum(axis=0)
+
+
+def _uptimes(counts: DailyCounts, active: dict[date, set[str]],
+             uptime: Mapping[tuple[date, str], float] | None) -> np.ndarray:
+    """Sensors × days: the part of each day the sensor was up (0 when down all day)."""
+    uptime = uptime or {}
+    return np.array([[uptime.get((d, s), 1.0) if s in active.get(d, ()) else 0.0
+                      for d in counts.days] for s in counts.sensors]).reshape(
+                          len(counts.sensors), len(counts.days))
+
+
+def _mail_shares(counts: DailyCounts) -> np.ndarray:
+    """Each sensor's share of all the spam the store holds (equal shares when none)."""
+    n = np.zeros(len(counts.sensors))
+    for (_day, sensor, _botnet), k in counts.messages.items():
+        n[counts.sensors.index(sensor)] += k
+    return n / n.sum() if n.sum() else np.full(len(n), 1.0 / len(n))
 
 
 def shared_breaks(parts: list[np.ndarray], e_sd: np.ndarray, volume_ok: np.ndarray
@@ -210,12 +238,14 @@ def _series(n_sd, a_sd, e_sd, scaler: Scaler, do_smooth: bool,
 
 def daily_estimates(counts: DailyCounts, active: dict[date, set[str]], scaler: Scaler,
                     do_smooth: bool = True, mixed: tuple[str, ...] | list[str] = (),
-                    recall: dict[str, dict[str, float]] | None = None) -> list[dict]:
+                    recall: dict[str, dict[str, float]] | None = None,
+                    uptime: Mapping[tuple[date, str], float] | None = None) -> list[dict]:
     """One row per day and series (global, non-botnet, each botnet), zeros filled in.
 
     ``recall`` maps botnet and month to the classifier's recall on the botnet's trap mail
-    (``series.botnet_recall``); with it the mixed feeds add to the botnets' volumes."""
-    e_sd = _exposure(counts, active, scaler)
+    (``series.botnet_recall``); with it the mixed feeds add to the botnets' volumes.
+    ``uptime`` is the part of a day each sensor was receiving (``uptime.sensor_uptime``)."""
+    e_sd = _exposure(counts, active, scaler, uptime)
     volume_ok = volume_sensors(counts, scaler, mixed)
     keys = [(NONBOTNET, None)] + [(BOTNET, b) for b in counts.botnets]
     rows: list[dict] = []

@@ -22,6 +22,7 @@ import pyarrow as pa
 
 from spamintel.analyze import changes, estimate, populations, rates, series
 from spamintel.analyze import daily as daily_mod
+from spamintel.analyze.uptime import sensor_uptime
 from spamintel.config import AnalyzeConfig, Config
 from spamintel.store import Store
 from spamintel.store.spam import mixed_sensors
@@ -51,13 +52,17 @@ def _attribute(store: Store, cfg: Config) -> Any:
 
 
 def _series_set(days: list[date], daily: list[dict], hourly: list[tuple], mixes: dict,
-                unit: str) -> changes.SeriesSet:
-    """The inputs of change detection; ``mixes`` is ``series.daily_mixes``."""
+                unit: str, coverage: dict[date, float] | None = None) -> changes.SeriesSet:
+    """The inputs of change detection; ``mixes`` is ``series.daily_mixes``. Without world
+    estimates a day's observed count is divided by its ``coverage`` (``daily.coverage``),
+    so a day the sensors were down for part of does not read as a drop."""
     index = {d: i for i, d in enumerate(days)}
+    coverage = coverage or {}
     per: dict[str, np.ndarray] = {}
     glob, seen_glob = np.zeros(len(days)), np.zeros(len(days))
     for r in daily:
-        value = r["raw_estimated"] if r["raw_estimated"] is not None else r["observed"]
+        value = (r["raw_estimated"] if r["raw_estimated"] is not None
+                 else r["observed"] / coverage.get(r["day"], 1.0))
         if r["scope"] == estimate.BOTNET:
             per.setdefault(r["botnet"], np.zeros(len(days)))[index[r["day"]]] = value
         elif r["scope"] == estimate.GLOBAL:
@@ -152,8 +157,9 @@ def compute(store: Store, acfg: AnalyzeConfig, timer: dict[str, float] | None = 
     counts = series.daily_counts(con)
     scaler = estimate.make_scaler(cal, counts)
     active = series.active_sensors(con)
+    uptime = sensor_uptime(con)
     daily = daily_mod.daily_estimates(counts, active, scaler, mixed=mixed,
-                                      recall=series.botnet_recall(con, mixed))
+                                      recall=series.botnet_recall(con, mixed), uptime=uptime)
     monthly = estimate.monthly_estimates(daily, scaler)
     hourly = series.hourly_counts(con)
     timer["series"] = time.perf_counter() - t
@@ -163,8 +169,9 @@ def compute(store: Store, acfg: AnalyzeConfig, timer: dict[str, float] | None = 
     share = _botnet_share(monthly)
     rate_rows = rates.monthly_rates(con, mixed, share)
     covered = [d for d in counts.days if active.get(d)]
+    part = dict(zip(counts.days, daily_mod.coverage(counts, active, uptime), strict=True))
     sset = _series_set(covered, [r for r in daily if r["day"] in active], hourly,
-                       series.daily_mixes(con), cal.unit)
+                       series.daily_mixes(con), cal.unit, part)
     events = changes.detect(sset, acfg)
     timer["rates_events"] = time.perf_counter() - t - timer["series"] - timer["populations"]
     return {"series_daily": daily, "series_hourly": _hourly_rows(hourly),
