@@ -89,6 +89,9 @@ def test_a_sensor_that_was_down_does_not_bias_the_estimate(synth_store, acfg, wo
     rows = _estimates_with_sensors_down(synth_store, acfg, day, {"trap-a"})
     est = next(r for r in rows if r["day"] == day and r["scope"] == "global")["estimated"]
     assert est == pytest.approx(truth_daily(world)[(day, "*")], rel=0.06)
+    # every row says what part of the usual mail its day's sensors were up to receive
+    assert all(0 < r["coverage"] < 1 for r in rows if r["day"] == day)
+    assert all(r["coverage"] == pytest.approx(1.0) for r in rows if r["day"] != day)
 
 
 def test_a_day_every_sensor_was_down_has_no_estimate_and_no_interval(synth_store, acfg):

@@ -124,3 +124,7 @@ def test_days_no_sensor_saw_are_named_beside_the_months_volume(march):
                          for d in march["daily_totals"]]
     assert ("No sensor saw any mail on 2 of its days (5 March and 6 March): the figures per "
             "day are means over the days the sensors saw.") in narrative(f)[0]
+    f["daily_totals"] = [dict(d, coverage=0.6) if d["series"] == "global"
+                         and d["day"] == "2011-03-09" else d for d in march["daily_totals"]]
+    assert ("On 1 of its days (9 March) the sensors were down for part of the day, and their "
+            "counts are scaled to the hours they were up.") in narrative(f)[0]

@@ -244,7 +244,8 @@ def daily_estimates(counts: DailyCounts, active: dict[date, set[str]], scaler: S
 
     ``recall`` maps botnet and month to the classifier's recall on the botnet's trap mail
     (``series.botnet_recall``); with it the mixed feeds add to the botnets' volumes.
-    ``uptime`` is the part of a day each sensor was receiving (``uptime.sensor_uptime``)."""
+    ``uptime`` is the part of a day each sensor was receiving (``uptime.sensor_uptime``);
+    every row carries its day's ``coverage`` (``coverage``)."""
     e_sd = _exposure(counts, active, scaler, uptime)
     volume_ok = volume_sensors(counts, scaler, mixed)
     keys = [(NONBOTNET, None)] + [(BOTNET, b) for b in counts.botnets]
@@ -277,8 +278,12 @@ def daily_estimates(counts: DailyCounts, active: dict[date, set[str]], scaler: S
         glob = {"n": total["n"], "est": total["est"], "raw": total["raw"],
                 "low": total["est"] - np.sqrt(total["lo2"]),
                 "high": total["est"] + np.sqrt(total["hi2"])}
-    return _rows(counts.days, GLOBAL, None, total["msgs"], total["obs"], glob,
+    rows = _rows(counts.days, GLOBAL, None, total["msgs"], total["obs"], glob,
                  scaler.cal.unit) + rows
+    cover = dict(zip(counts.days, coverage(counts, active, uptime).tolist(), strict=True))
+    for r in rows:
+        r["coverage"] = cover[r["day"]]
+    return rows
 
 
 def _num(x: float) -> float | None:

@@ -169,7 +169,7 @@ def compute(store: Store, acfg: AnalyzeConfig, timer: dict[str, float] | None = 
     share = _botnet_share(monthly)
     rate_rows = rates.monthly_rates(con, mixed, share)
     covered = [d for d in counts.days if active.get(d)]
-    part = dict(zip(counts.days, daily_mod.coverage(counts, active, uptime), strict=True))
+    part = {r["day"]: r["coverage"] for r in daily if r["scope"] == estimate.GLOBAL}
     sset = _series_set(covered, [r for r in daily if r["day"] in active], hourly,
                        series.daily_mixes(con), cal.unit, part)
     events = changes.detect(sset, acfg)

@@ -152,7 +152,7 @@ def daily(a: dict[str, list[dict]], month: str) -> tuple[list[dict], list[dict]]
         if r["scope"] == "botnet":
             rows.append(item)
         else:
-            other.append({**item, "series": r["scope"]})
+            other.append({**item, "series": r["scope"], "coverage": r.get("coverage")})
     return rows, other
 
 

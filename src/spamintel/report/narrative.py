@@ -71,16 +71,31 @@ def _change(rel: float | None, word: str = "") -> str:
     return f", {direction} {abs(rel) * 100:.1f}%{word}"
 
 
+# A day whose sensors were up for less than this part of the usual mail is told of.
+PART_DAY_COVERAGE = 0.95
+
+
 def _blind_days(f: dict[str, Any]) -> str:
-    """A sentence naming the days of the month no sensor saw (all down), if any."""
-    blind = [d["day"] for d in f["daily_totals"]
-             if d["series"] == "global" and d["estimated"] is None]
-    if not blind:
-        return ""
-    names = [day_name(d) for d in blind[:5]] + (["others"] if len(blind) > 5 else [])
-    listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
-    return (f" No sensor saw any mail on {len(blind)} of its days ({listed}): the figures per "
-            "day are means over the days the sensors saw.")
+    """Sentences naming the days of the month no sensor saw (all down), and those the
+    sensors saw for part of only, if any."""
+    days = [d for d in f["daily_totals"] if d["series"] == "global"]
+    blind = [d["day"] for d in days if d["estimated"] is None]
+    part = [d["day"] for d in days if d["estimated"] is not None
+            and (d.get("coverage") or 1.0) < PART_DAY_COVERAGE]
+    out = ""
+    if blind:
+        out += (f" No sensor saw any mail on {len(blind)} of its days ({_days(blind)}): the "
+                "figures per day are means over the days the sensors saw.")
+    if part:
+        out += (f" On {len(part)} of its days ({_days(part)}) the sensors were down for part "
+                "of the day, and their counts are scaled to the hours they were up.")
+    return out
+
+
+def _days(isos: list[str]) -> str:
+    """Up to five days by name, joined as a reader would list them."""
+    names = [day_name(d) for d in isos[:5]] + (["others"] if len(isos) > 5 else [])
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
 def _volume(f: dict[str, Any]) -> str:
