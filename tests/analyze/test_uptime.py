@@ -1,4 +1,4 @@
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import duckdb
 import numpy as np
@@ -22,10 +22,10 @@ def _store(per_hour: int, down: dict[date, range]) -> duckdb.DuckDBPyConnection:
             if h in down.get(day, ()):
                 continue
             n = per_hour * (3 if 12 <= h < 18 else 1)
-            at = datetime(day.year, day.month, day.day, h, 30)
+            at = datetime(day.year, day.month, day.day, h, 30, tzinfo=UTC)
             rows += [("trap-a", day, at)] * n
     con = duckdb.connect()
-    con.execute("CREATE TABLE events (sensor VARCHAR, day DATE, observed_at TIMESTAMP)")
+    con.execute("CREATE TABLE events (sensor VARCHAR, day DATE, observed_at TIMESTAMPTZ)")
     con.executemany("INSERT INTO events VALUES (?, ?, ?)", rows)
     return con
 
@@ -46,9 +46,9 @@ def test_a_quiet_sensors_empty_hours_are_chance_not_downtime():
 
 def _quiet() -> duckdb.DuckDBPyConnection:
     con = duckdb.connect()
-    con.execute("CREATE TABLE events (sensor VARCHAR, day DATE, observed_at TIMESTAMP)")
+    con.execute("CREATE TABLE events (sensor VARCHAR, day DATE, observed_at TIMESTAMPTZ)")
     rng = np.random.default_rng(3)
-    rows = [("trap-b", d, datetime(d.year, d.month, d.day, int(h), 0))
+    rows = [("trap-b", d, datetime(d.year, d.month, d.day, int(h), 0, tzinfo=UTC))
             for d in DAYS for h in rng.integers(0, 24, size=6)]
     con.executemany("INSERT INTO events VALUES (?, ?, ?)", rows)
     return con

@@ -26,8 +26,10 @@ MIN_EXPECTED = 20.0
 # mailbox's Saturday is measured against Saturdays).
 LEVEL_WEEKS = 3
 
-HOURS_SQL = ("SELECT sensor, day, extract(hour FROM observed_at) AS h, count(*) FROM events "
-             "WHERE day IS NOT NULL AND observed_at IS NOT NULL GROUP BY ALL")
+# Hours in UTC, as the days are, whatever the session's time zone.
+HOURS_SQL = ("SELECT sensor, day, extract(hour FROM timezone('UTC', observed_at)) AS h, "
+             "count(*) FROM events WHERE day IS NOT NULL AND observed_at IS NOT NULL "
+             "GROUP BY ALL")
 
 
 def sensor_uptime(con) -> dict[tuple[date, str], float]:
