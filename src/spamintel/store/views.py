@@ -37,6 +37,9 @@ def connect(store: Store) -> duckdb.DuckDBPyConnection:
     """Open an in-memory DuckDB connection with the store's views defined."""
     con = duckdb.connect()
     con.execute("SET enable_progress_bar = false")
+    # Days and hours are UTC's everywhere, whatever the machine's zone (a half-hour zone
+    # would otherwise cut hours at :30).
+    con.execute("SET TimeZone = 'UTC'")
     events = _source(con, "events", store.event_files(), EVENT_SCHEMA)
     tables = store.table_names()
     if "attribution" in tables:
