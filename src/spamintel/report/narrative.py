@@ -93,8 +93,12 @@ def _blind_days(f: dict[str, Any]) -> str:
 
 
 def _days(isos: list[str]) -> str:
-    """Up to five days by name, joined as a reader would list them."""
-    names = [day_name(d) for d in isos[:5]] + (["others"] if len(isos) > 5 else [])
+    """Up to five days by name, listed as a reader would."""
+    return _listed([day_name(d) for d in isos[:5]] + (["others"] if len(isos) > 5 else []))
+
+
+def _listed(names: list[str]) -> str:
+    """"a", "a and b", "a, b and c"."""
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
@@ -168,7 +172,7 @@ def _takedown(group: list[dict[str, Any]]) -> str:
     group = sorted(group, key=lambda e: e["magnitude"] or 0)
     names = [e["botnet"] or "All spam" for e in group]
     lost = sum(abs(e["magnitude"] or 0) for e in group)
-    who = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+    who = _listed(names)
     brief = max(e["confidence"] or 0 for e in group) < BRIEF_CONFIDENCE
     short = (" after a short time in the data (perhaps a campaign's end, not a botnet's)"
              if brief else "")
