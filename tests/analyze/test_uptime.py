@@ -4,7 +4,7 @@ import duckdb
 import numpy as np
 import pytest
 
-from spamintel.analyze.daily import _exposure, coverage
+from spamintel.analyze.daily import _exposure, coverage, uptimes
 from spamintel.analyze.estimate import Scaler
 from spamintel.analyze.series import DailyCounts
 from spamintel.analyze.uptime import sensor_uptime
@@ -65,9 +65,10 @@ def test_a_part_day_scales_the_sensors_exposure_and_the_pooled_coverage():
     active = {d: {"trap-a", "trap-b"} for d in counts.days}
     uptime = {(DAYS[1], "trap-a"): 0.5}
     shares = Scaler(CalibrationConfig(sensor_shares={"trap-a": 2e-8, "trap-b": 1e-8}))
-    e = _exposure(counts, active, shares, uptime)
+    up = uptimes(counts, active, uptime)
+    e = _exposure(counts, up, shares)
     assert e.tolist() == [[2e-8, 1e-8], [1e-8, 1e-8]]
     # pooled: trap-a carries three quarters of the mail, up half of day two
-    assert coverage(counts, active, uptime).tolist() == [1.0, 0.625]
+    assert coverage(counts, up).tolist() == [1.0, 0.625]
     reference = Scaler(CalibrationConfig(), factor=1e9)
-    assert _exposure(counts, active, reference, uptime)[0].tolist() == [1e-9, 0.625e-9]
+    assert _exposure(counts, up, reference)[0].tolist() == [1e-9, 0.625e-9]

@@ -144,36 +144,33 @@ def with_mixed_feeds(arrays: tuple[np.ndarray, np.ndarray], e_sd: np.ndarray,
     return (n_sd, a_sd), e_sd, volume_ok
 
 
-def _exposure(counts: DailyCounts, active: dict[date, set[str]], scaler: Scaler,
-              uptime: Mapping[tuple[date, str], float] | None = None) -> np.ndarray:
-    """Share of the world each sensor represents on each day: 0 when it was down, times
-    the day's ``uptime`` (``analyze/uptime.py``) when it was down for part of it. With a
+def _exposure(counts: DailyCounts, up: np.ndarray, scaler: Scaler) -> np.ndarray:
+    """Share of the world each sensor represents on each day, from the part of each day
+    it was up (``uptimes``: 0 when down, the day's uptime when down for part of it). With a
     reference total the sensors are pooled in the first row: a day's exposure is the
-    calibration's, times the part of all the mail the sensors up that day receive (each
-    sensor weighed by its share of the store's mail)."""
-    up = _uptimes(counts, active, uptime)
+    calibration's, times the day's ``coverage``."""
     if scaler.mode == "shares":
         return up * np.array([scaler.cal.sensor_shares.get(s, 0.0)
                               for s in counts.sensors])[:, None]
     e = np.zeros_like(up)
     if scaler.mode == "reference" and len(counts.sensors):
-        e[0] = coverage(counts, active, uptime) / scaler.factor
+        e[0] = coverage(counts, up) / scaler.factor
     return e
 
 
-def coverage(counts: DailyCounts, active: dict[date, set[str]],
-             uptime: Mapping[tuple[date, str], float] | None = None) -> np.ndarray:
+def coverage(counts: DailyCounts, up: np.ndarray) -> np.ndarray:
     """Per day, the part of the store's usual mail the sensors were up to receive: each
-    sensor's uptime (0 when down) weighed by its share of all the mail. 1 on a day every
-    sensor was up all day."""
+    sensor's part of the day up (``uptimes``) weighed by its share of all the mail. 1 on a
+    day every sensor was up all day."""
     if not counts.sensors:
         return np.zeros(len(counts.days))
-    return (_mail_shares(counts)[:, None] * _uptimes(counts, active, uptime)).sum(axis=0)
+    return (_mail_shares(counts)[:, None] * up).sum(axis=0)
 
 
-def _uptimes(counts: DailyCounts, active: dict[date, set[str]],
-             uptime: Mapping[tuple[date, str], float] | None) -> np.ndarray:
-    """Sensors × days: the part of each day the sensor was up (0 when down all day)."""
+def uptimes(counts: DailyCounts, active: dict[date, set[str]],
+            uptime: Mapping[tuple[date, str], float] | None = None) -> np.ndarray:
+    """Sensors × days: the part of each day the sensor was up: 0 when it stored nothing,
+    its ``uptime`` (``analyze/uptime.py``) when it was down for part of the day, else 1."""
     uptime = uptime or {}
     return np.array([[uptime.get((d, s), 1.0) if s in active.get(d, ()) else 0.0
                       for d in counts.days] for s in counts.sensors]).reshape(
@@ -246,7 +243,8 @@ def daily_estimates(counts: DailyCounts, active: dict[date, set[str]], scaler: S
     (``series.botnet_recall``); with it the mixed feeds add to the botnets' volumes.
     ``uptime`` is the part of a day each sensor was receiving (``uptime.sensor_uptime``);
     every row carries its day's ``coverage`` (``coverage``)."""
-    e_sd = _exposure(counts, active, scaler, uptime)
+    up = uptimes(counts, active, uptime)
+    e_sd = _exposure(counts, up, scaler)
     volume_ok = volume_sensors(counts, scaler, mixed)
     keys = [(NONBOTNET, None)] + [(BOTNET, b) for b in counts.botnets]
     rows: list[dict] = []
@@ -280,7 +278,7 @@ def daily_estimates(counts: DailyCounts, active: dict[date, set[str]], scaler: S
                 "high": total["est"] + np.sqrt(total["hi2"])}
     rows = _rows(counts.days, GLOBAL, None, total["msgs"], total["obs"], glob,
                  scaler.cal.unit) + rows
-    cover = dict(zip(counts.days, coverage(counts, active, uptime).tolist(), strict=True))
+    cover = dict(zip(counts.days, coverage(counts, up).tolist(), strict=True))
     for r in rows:
         r["coverage"] = cover[r["day"]]
     return rows
