@@ -40,12 +40,12 @@ def sensor_uptime(con) -> dict[tuple[date, str], float]:
         hours[sensor].setdefault(day, np.zeros(24))[int(h)] += n
     out: dict[tuple[date, str], float] = {}
     for sensor, by_day in hours.items():
-        for day, share in _uptimes(by_day).items():
+        for day, share in _one_sensor(by_day).items():
             out[(day, sensor)] = share
     return out
 
 
-def _uptimes(by_day: dict[date, np.ndarray]) -> dict[date, float]:
+def _one_sensor(by_day: dict[date, np.ndarray]) -> dict[date, float]:
     """Uptime under 1 of one sensor's days, from its hourly counts per day."""
     days = sorted(by_day)
     counts = np.array([by_day[d] for d in days])
