@@ -236,6 +236,7 @@ def _event(d: dict[str, Any]) -> Event:
 
 
 def _sensor(d: dict[str, Any]) -> Sensor:
+    stamps = d.get("stamps") or {}
     return Sensor(
         str(d["name"]),
         str(d.get("kind", "trap")),
@@ -244,8 +245,8 @@ def _sensor(d: dict[str, Any]) -> Sensor:
         int(d.get("addresses", 2000)),
         float(d["share"]),
         {str(k): float(v) for k, v in (d.get("visibility") or {}).items()},
-        tuple(str(x) for x in (d.get("stamps") or {}).get("fields", ())),
-        float((d.get("stamps") or {}).get("share", 0.0)),
+        tuple(str(x) for x in stamps.get("fields", ())),
+        float(stamps.get("share", 0.0)),
     )
 
 
