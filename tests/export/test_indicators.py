@@ -1,0 +1,81 @@
+"""Which IPs, domains and hashes a window yields (events in conftest.EVENTS)."""
+
+from datetime import date
+
+import pytest
+
+from spamintel.export import NotAnalysedError, Selection, Window, export_window, select
+
+
+def _values(found):
+    return [i.value for i in found]
+
+
+def test_default_window_is_the_data_s_last_week(store):
+    assert export_window(store) == Window(date(2011, 3, 10), date(2011, 3, 16))
+    assert export_window(store, days=1).first == date(2011, 3, 16)
+    assert export_window(store, since=date(2011, 3, 1)).first == date(2011, 3, 1)
+    with pytest.raises(ValueError):
+        export_window(store, since=date(2011, 3, 20), until=date(2011, 3, 1))
+
+
+def test_bot_ips_by_the_rules(store):
+    ips = select(store, export_window(store)).ips
+    assert _values(ips) == ["91.200.12.1", "91.200.12.2", "91.200.12.5", "91.200.12.7",
+                            "91.200.12.8", "91.200.12.11"]
+    first = ips[0]
+    assert (first.botnet, first.messages, first.asn, first.country) == ("Rustock", 2, 12345,
+                                                                        "RU")
+    assert first.first_seen.date() == date(2011, 3, 15)
+    assert first.last_seen.date() == date(2011, 3, 16)
+
+
+def test_ham_sender_private_and_documentation_ips_never_listed(store):
+    listed = set(_values(select(store, Window(date(2011, 3, 1), date(2011, 3, 31))).ips))
+    assert "91.200.12.3" not in listed  # delivered ham in the window
+    assert not listed & {"10.1.2.3", "203.0.113.9"}
+    assert "91.200.12.6" not in listed  # spam, but no botnet
+
+
+def test_window_respected(store):
+    assert "91.200.12.4" not in _values(select(store, export_window(store)).ips)
+    early = select(store, Window(date(2011, 3, 1), date(2011, 3, 1)))
+    assert _values(early.ips) == ["91.200.12.4"]  # 91.200.12.5 sent ham that day
+
+
+def test_confidence_threshold(store):
+    window = export_window(store)
+    assert "91.200.12.2" in _values(select(store, window, Selection(0.6)).ips)
+    strict = select(store, window, Selection(0.7))
+    assert "91.200.12.2" not in _values(strict.ips)
+    assert all(i.confidence >= 0.7 for i in strict.ips)
+
+
+def test_trusted_relays_never_listed(store):
+    found = select(store, export_window(store), Selection(trusted_relays=("91.200.12.7/32",)))
+    assert "91.200.12.7" not in _values(found.ips)
+
+
+def test_domains_of_phishing_not_in_ham_and_safe(store):
+    domains = select(store, export_window(store)).domains
+    assert _values(domains) == ["evil-login.ru", "xn--bcher-kva.ru"]
+    assert domains[0].botnet == "Cutwail"
+    assert domains[1].botnet is None
+
+
+def test_hashes_of_malware_not_in_ham(store, known):
+    hashes = select(store, export_window(store)).hashes
+    assert _values(hashes) == [known.evil]
+    assert known.ham_attachment not in _values(hashes)
+    assert hashes[0].botnet == "Rustock"
+
+
+def test_empty_window_gives_nothing(store):
+    found = select(store, Window(date(2012, 1, 1), date(2012, 1, 7)))
+    assert found.all() == ()
+    assert found.botnets() == []
+
+
+def test_unanalysed_store_is_an_error(unanalysed):
+    with pytest.raises(NotAnalysedError, match="spamintel analyze"):
+        select(unanalysed, export_window(unanalysed))
