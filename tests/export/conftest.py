@@ -87,3 +87,17 @@ def unanalysed(tmp_path_factory) -> Store:
 def known() -> SimpleNamespace:
     """The values of ``EVENTS`` that tests look for."""
     return SimpleNamespace(evil=EVIL, ham_attachment=HAM_ATTACHMENT, hostile=HOSTILE_DOMAINS)
+
+
+@pytest.fixture(scope="session")
+def found(store):
+    """The indicators of the default window."""
+    from spamintel.export import export_window, select
+
+    return select(store, export_window(store))
+
+
+@pytest.fixture(scope="session")
+def now() -> datetime:
+    """The export time every writer test stamps."""
+    return datetime(2011, 3, 17, 6, 0, tzinfo=UTC)

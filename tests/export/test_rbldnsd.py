@@ -1,0 +1,40 @@
+"""The rbldnsd ip4set file: directives, a default value, one parseable line per bot IP."""
+
+import ipaddress
+import re
+from datetime import date
+
+from spamintel.export import Indicators, Window, to_rbldnsd
+
+ENTRY = re.compile(r"(\S+) :127\.0\.0\.2:Listed by spamintel: botnet ([A-Za-z0-9._ -]+), "
+                   r"last seen (\d{4}-\d\d-\d\d)")
+
+
+def _entries(text):
+    return [line for line in text.splitlines() if line[:1] not in ("#", "$", ":")]
+
+
+def test_every_line_parses_sorted(found, now):
+    text = to_rbldnsd(found, zone="bl.example.org", now=now)
+    lines = text.splitlines()
+    assert lines[1].startswith("$SOA 3600 ns.bl.example.org. hostmaster.bl.example.org. ")
+    assert lines[2] == "$NS 3600 ns.bl.example.org."
+    assert lines[3].startswith(":127.0.0.2:Listed by spamintel")
+    entries = [ENTRY.fullmatch(line) for line in _entries(text)]
+    assert all(entries)
+    ips = [ipaddress.ip_address(m.group(1)) for m in entries]
+    assert [str(ip) for ip in ips] == [i.value for i in found.ips]
+    assert ips == sorted(ips)
+
+
+def test_txt_names_botnet_and_last_seen(found, now):
+    text = to_rbldnsd(found, zone="bl.example.org", now=now)
+    assert "91.200.12.1 :127.0.0.2:Listed by spamintel: botnet Rustock, last seen 2011-03-16" \
+        in text.splitlines()
+
+
+def test_empty_window_is_a_valid_empty_set(now):
+    text = to_rbldnsd(Indicators(Window(date(2012, 1, 1), date(2012, 1, 7))),
+                      zone="bl.example.org", now=now)
+    assert _entries(text) == []
+    assert "$SOA" in text
