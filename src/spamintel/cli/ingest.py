@@ -2,15 +2,27 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from enum import StrEnum
 from pathlib import Path
 
 import typer
 from rich.console import Console
 
 from spamintel.cli._app import app, config_from
+from spamintel.config import Config
+from spamintel.engine import IngestStats
 from spamintel.engine import ingest as run_ingest
+from spamintel.model import RawMessage, SourceFailure
 from spamintel.sources import iter_sources, load_labels
 from spamintel.store import Store
+
+
+class Engine(StrEnum):
+    """Where the per-message stages run."""
+
+    local = "local"
+    spark = "spark"
 
 
 @app.command("ingest")
@@ -25,8 +37,14 @@ def ingest_cmd(
     progress: bool = typer.Option(True, "--progress/--no-progress", help="Show a progress bar."),
     follow: bool = typer.Option(False, "--follow", help="SOURCES is one trap spool: keep "
                                 "ingesting what the trap accepts until stopped (resumes)."),
+    engine: Engine = typer.Option(Engine.local, "--engine", help="local: a process pool of "
+                                  "--workers; spark: executors of --spark-master."),
+    spark_master: str = typer.Option("local[2]", "--spark-master",
+                                     help="Spark master URL: local[N] or spark://host:7077."),
 ) -> None:
     """Parse, fingerprint and store every message; re-runs add nothing already stored."""
+    if follow and engine is Engine.spark:
+        raise typer.BadParameter("--follow runs on the local engine", param_hint="--engine")
     if follow:
         from spamintel.sources.trap.feeder import follow_forever
 
@@ -35,8 +53,22 @@ def ingest_cmd(
     cfg = config_from(config)
     labeler = load_labels(labels) if labels else None
     items = iter_sources(sources, sensor=sensor, cfg=cfg.sources, labeler=labeler)
-    stats = run_ingest(items, Store(store), cfg, workers=workers, progress=progress)
+    if engine is Engine.spark:
+        stats = _on_spark(items, Store(store), cfg, spark_master, progress)
+    else:
+        stats = run_ingest(items, Store(store), cfg, workers=workers, progress=progress)
     Console(stderr=True).print(
         f"stored {stats.stored} events, skipped {stats.skipped} already stored, "
         f"quarantined {stats.quarantined}; parse paths {stats.parse_paths}"
     )
+
+
+def _on_spark(items: Iterator[RawMessage | SourceFailure], store: Store, cfg: Config,
+              master: str, progress: bool) -> IngestStats:
+    """The Spark engine's ingest; Spark that cannot start is a usage error."""
+    from spamintel.engine.spark import SparkUnavailable, ingest_spark
+
+    try:
+        return ingest_spark(items, store, cfg, master=master, progress=progress)
+    except SparkUnavailable as exc:
+        raise typer.BadParameter(str(exc), param_hint="--engine") from exc
