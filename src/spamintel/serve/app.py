@@ -1,0 +1,92 @@
+"""The dashboard application: pages, JSON API, static files and security headers over one
+store, which it only reads."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import FastAPI, Request, Response
+from fastapi.exception_handlers import (
+    http_exception_handler,
+    request_validation_exception_handler,
+)
+from fastapi.exceptions import RequestValidationError
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException
+
+from spamintel.serve import api, pages, resolve
+from spamintel.serve.snapshot import SnapshotCache
+from spamintel.store import Store
+
+STATIC = Path(__file__).parent / "static"
+SECURITY_HEADERS = {
+    "Content-Security-Policy": "default-src 'self'; script-src 'self'; style-src 'self'; "
+                               "img-src 'self' data:; object-src 'none'; base-uri 'none'; "
+                               "form-action 'self'; frame-ancestors 'none'",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "X-Frame-Options": "DENY",
+}
+JSON_PATHS = ("/api/", "/openapi.json")
+
+
+async def _secure(request: Request, call_next: Callable[[Request], Awaitable[Response]]
+                  ) -> Response:
+    """Add ``SECURITY_HEADERS`` to every response (pages, API and static files)."""
+    response = await call_next(request)
+    response.headers.update(SECURITY_HEADERS)
+    return response
+
+
+async def _http_error(request: Request, exc: Exception) -> Response:
+    """A 404 or other HTTP error: JSON under the API, an HTML page elsewhere."""
+    assert isinstance(exc, HTTPException)
+    if request.url.path.startswith(JSON_PATHS):
+        return await http_exception_handler(request, exc)
+    title = "not found" if exc.status_code == 404 else "error"
+    return pages.render(request, "error.html.j2", status=exc.status_code,
+                        code=exc.status_code, title=title, detail=exc.detail, months=[])
+
+
+async def _invalid(request: Request, exc: Exception) -> Response:
+    """A malformed parameter (422): FastAPI's JSON under the API, an HTML page elsewhere."""
+    assert isinstance(exc, RequestValidationError)
+    if request.url.path.startswith(JSON_PATHS):
+        return await request_validation_exception_handler(request, exc)
+    detail = "; ".join(f"{'.'.join(str(p) for p in e['loc'][1:])}: {e['msg']}"
+                       for e in exc.errors())
+    return pages.render(request, "error.html.j2", status=422, code=422, title="bad request",
+                        detail=detail, months=[])
+
+
+def _warm(cache: SnapshotCache) -> None:
+    """Read every month's figures, latest first, so pages come from the cache."""
+    snap = cache.current()
+    for month in reversed(resolve.months(snap)):
+        snap.figures(month)
+
+
+def create_app(store: Store | str | Path, warm: bool = True) -> FastAPI:
+    """The dashboard and JSON API over ``store``; with ``warm`` every month's figures are
+    read in the background at startup (about two seconds a month on 270k events)."""
+    cache = SnapshotCache(store if isinstance(store, Store) else Store(store))
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        if warm:
+            threading.Thread(target=_warm, args=(cache,), daemon=True).start()
+        yield
+
+    app = FastAPI(title="spamintel", summary="Botnet intelligence from spam traps and feeds.",
+                  docs_url=None, redoc_url=None, lifespan=lifespan)
+    app.state.snapshots = cache
+    app.middleware("http")(_secure)
+    app.add_exception_handler(HTTPException, _http_error)
+    app.add_exception_handler(RequestValidationError, _invalid)
+    app.include_router(api.router)
+    app.include_router(pages.router)
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    return app
