@@ -11,7 +11,8 @@ ENTRY = re.compile(r"(\S+) :127\.0\.0\.2:Listed by spamintel: botnet ([A-Za-z0-9
 
 
 def _entries(text):
-    return [line for line in text.splitlines() if line[:1] not in ("#", "$", ":")]
+    return [line for line in text.splitlines()
+            if line[:1] not in ("#", "$", ":") and not line.startswith("127.0.0.2 ")]
 
 
 def test_every_line_parses_sorted(found, now):
@@ -20,6 +21,7 @@ def test_every_line_parses_sorted(found, now):
     assert lines[1].startswith("$SOA 3600 ns.bl.example.org. hostmaster.bl.example.org. ")
     assert lines[2] == "$NS 3600 ns.bl.example.org."
     assert lines[3].startswith(":127.0.0.2:Listed by spamintel")
+    assert lines[4].startswith("127.0.0.2 :127.0.0.2:")  # RFC 5782 test point
     entries = [ENTRY.fullmatch(line) for line in _entries(text)]
     assert all(entries)
     ips = [ipaddress.ip_address(m.group(1)) for m in entries]

@@ -14,7 +14,7 @@ Selection rules (``docs/export.md`` has them for users):
 
 from __future__ import annotations
 
-import ipaddress
+import socket
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
@@ -179,7 +179,10 @@ def _records(kind: str, rows: Iterable[tuple], check: Callable[[object], str | N
 
 
 def _sort_key(ind: Indicator) -> tuple:
-    if ind.kind == "ip":
-        ip = ipaddress.ip_address(ind.value)
-        return (ip.version, int(ip))
-    return (ind.value,)
+    """IPs in numeric order, IPv4 first (from their canonical text, without parsing
+    them again with ``ipaddress``), other values in text order."""
+    if ind.kind != "ip":
+        return (ind.value,)
+    if ":" in ind.value:
+        return (6, socket.inet_pton(socket.AF_INET6, ind.value))
+    return (4, socket.inet_aton(ind.value))

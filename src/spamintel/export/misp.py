@@ -8,6 +8,7 @@ import json
 import uuid
 from datetime import datetime
 
+from spamintel.export._ids import uuid5
 from spamintel.export.indicators import Indicator, Indicators
 
 NAMESPACE = uuid.UUID("2b0f6d8e-7c1a-5e3b-8d4f-1a6c9e2f7b30")
@@ -27,7 +28,7 @@ def to_misp(indicators: Indicators, *, now: datetime) -> str:
     window = indicators.window
     stamp = str(int(now.timestamp()))
     event = {
-        "uuid": str(uuid.uuid5(NAMESPACE, f"event:{window.first}:{window.last}")),
+        "uuid": uuid5(NAMESPACE, f"event:{window.first}:{window.last}"),
         "info": f"spamintel: botnet spam indicators {window.first}..{window.last} "
                 f"({len(indicators.ips)} bot IPs, {len(indicators.domains)} domains, "
                 f"{len(indicators.hashes)} file hashes)",
@@ -48,7 +49,7 @@ def _attribute(ind: Indicator, stamp: str) -> dict:
     if ind.country:
         comment += f" {ind.country}"
     attribute = {
-        "uuid": str(uuid.uuid5(NAMESPACE, f"{ind.kind}:{ind.value}")), "type": kind,
+        "uuid": uuid5(NAMESPACE, f"{ind.kind}:{ind.value}"), "type": kind,
         "category": category, "value": ind.value, "to_ids": True, "comment": comment,
         "first_seen": ind.first_seen.isoformat(), "last_seen": ind.last_seen.isoformat(),
         "timestamp": stamp, "distribution": "5",

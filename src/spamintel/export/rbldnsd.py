@@ -12,18 +12,20 @@ from spamintel.export._zone import serial
 from spamintel.export.indicators import Indicator, Indicators
 
 A_VALUE = "127.0.0.2"
+TEST_POINT = "127.0.0.2"  # RFC 5782 section 5: an IPv4 DNSBL lists it, and never 127.0.0.1
 TTL = 3600
 
 
 def to_rbldnsd(indicators: Indicators, *, zone: str, now: datetime) -> str:
-    """The ip4set text: ``$SOA``/``$NS`` for ``zone``, a default value, one IP a line
-    (sorted) with its own TXT."""
+    """The ip4set text: ``$SOA``/``$NS`` for ``zone``, a default value, the RFC 5782 test
+    point, then one IP a line (sorted) with its own TXT."""
     head = [
         f"# spamintel bot IPs seen {indicators.window.first}..{indicators.window.last}: "
         f"{len(indicators.ips)} listed",
         f"$SOA {TTL} ns.{zone}. hostmaster.{zone}. {serial(now)} 3600 600 604800 {TTL}",
         f"$NS {TTL} ns.{zone}.",
         f":{A_VALUE}:Listed by spamintel: botnet activity from $",
+        f"{TEST_POINT} :{A_VALUE}:Test entry (RFC 5782 section 5)",
     ]
     return "\n".join(head + [_line(ip) for ip in indicators.ips]) + "\n"
 

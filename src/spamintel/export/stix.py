@@ -15,9 +15,11 @@ from __future__ import annotations
 import json
 import uuid
 from datetime import UTC, datetime
+from functools import lru_cache
 
 import stix2
 
+from spamintel.export._ids import uuid5
 from spamintel.export.indicators import Indicator, Indicators
 
 NAMESPACE = uuid.UUID("6f1c2a4e-3b2d-5f0a-9c1e-5a9d7e2b8c41")
@@ -34,7 +36,12 @@ _TYPES = {"ip": ["compromised"], "domain": ["malicious-activity"],
 
 def stix_id(kind: str, key: str) -> str:
     """A stable STIX id: ``kind--uuid5(NAMESPACE, kind:key)``."""
-    return f"{kind}--{uuid.uuid5(NAMESPACE, f'{kind}:{key}')}"
+    return f"{kind}--{uuid5(NAMESPACE, f'{kind}:{key}')}"
+
+
+@lru_cache(maxsize=1024)
+def _malware_id(name: str) -> str:
+    return stix_id("malware", name)
 
 
 def pattern(ind: Indicator) -> str:
@@ -55,13 +62,14 @@ def to_stix(indicators: Indicators, *, now: datetime) -> str:
                                           "intelligence.")
     objects = [_plain(identity)]
     objects += [_plain(stix2.Malware(
-        id=stix_id("malware", name), name=name, is_family=True, malware_types=["bot"],
+        id=_malware_id(name), name=name, is_family=True, malware_types=["bot"],
         created_by_ref=identity.id, created=stamp, modified=stamp))
         for name in indicators.botnets()]
+    until = timestamp(indicators.window.end)
     for ind in indicators.all():
-        objects.append(_indicator(ind, indicators, identity.id, stamp))
+        objects.append(_indicator(ind, until, identity.id, stamp))
         if ind.botnet:
-            objects.append(_indicates(objects[-1]["id"], stix_id("malware", ind.botnet),
+            objects.append(_indicates(objects[-1]["id"], _malware_id(ind.botnet),
                                       identity.id, stamp))
     _validate_samples(objects)
     bundle = {"type": "bundle", "id": stix_id("bundle", f"{indicators.window}|{stamp}"),
@@ -71,16 +79,16 @@ def to_stix(indicators: Indicators, *, now: datetime) -> str:
 
 def timestamp(when: datetime) -> str:
     """RFC 3339 UTC with milliseconds, as STIX 2.1 wants for created and modified."""
-    return when.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
+    return when.astimezone(UTC).replace(tzinfo=None).isoformat(timespec="milliseconds") + "Z"
 
 
 def _plain(obj: stix2.base._STIXBase) -> dict:
     return json.loads(obj.serialize())
 
 
-def _indicator(ind: Indicator, indicators: Indicators, producer: str, stamp: str) -> dict:
-    seen = (f"{ind.messages} message(s) between {timestamp(ind.first_seen)} and "
-            f"{timestamp(ind.last_seen)}")
+def _indicator(ind: Indicator, until: str, producer: str, stamp: str) -> dict:
+    first = timestamp(ind.first_seen)
+    seen = f"{ind.messages} message(s) between {first} and {timestamp(ind.last_seen)}"
     obj = {
         "type": "indicator", "spec_version": "2.1", "id": stix_id("indicator", ind.value),
         "created_by_ref": producer, "created": stamp, "modified": stamp,
@@ -88,8 +96,7 @@ def _indicator(ind: Indicator, indicators: Indicators, producer: str, stamp: str
         "description": f"{seen}" + (f"; botnet {ind.botnet}" if ind.botnet else ""),
         "indicator_types": _TYPES[ind.kind], "pattern": pattern(ind),
         "pattern_type": "stix", "pattern_version": "2.1",
-        "valid_from": timestamp(ind.first_seen),
-        "valid_until": timestamp(indicators.window.end),
+        "valid_from": first, "valid_until": until,
     }
     if ind.confidence is not None:
         obj["confidence"] = round(ind.confidence * 100)
