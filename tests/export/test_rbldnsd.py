@@ -2,6 +2,7 @@
 
 import ipaddress
 import re
+from dataclasses import replace
 from datetime import date
 
 from spamintel.export import Indicators, Window, to_rbldnsd
@@ -40,3 +41,10 @@ def test_empty_window_is_a_valid_empty_set(now):
                       zone="bl.example.org", now=now)
     assert _entries(text) == []
     assert "$SOA" in text
+
+
+def test_ipv6_left_out_of_the_ip4set(found, now):
+    v6 = replace(found.ips[0], value="2a00:1450::1")
+    text = to_rbldnsd(replace(found, ips=(*found.ips, v6)), zone="bl.example.org", now=now)
+    assert "2a00" not in text
+    assert f"{len(found.ips)} listed, 1 IPv6 left out" in text.splitlines()[0]

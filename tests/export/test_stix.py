@@ -59,3 +59,9 @@ def test_empty_window_is_a_valid_bundle(found, now):
     empty = replace(found, ips=(), domains=(), hashes=())
     bundle = stix2.parse(to_stix(empty, now=now))
     assert [o.type for o in bundle.objects] == ["identity"]
+
+
+def test_ipv6_bot_gets_an_ipv6_pattern(found):
+    text = pattern(replace(found.ips[0], value="2a00:1450::1"))
+    assert text == "[ipv6-addr:value = '2a00:1450::1']"
+    assert validate(text, stix_version="2.1", print_errs=False)

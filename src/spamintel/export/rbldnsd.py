@@ -18,16 +18,18 @@ TTL = 3600
 
 def to_rbldnsd(indicators: Indicators, *, zone: str, now: datetime) -> str:
     """The ip4set text: ``$SOA``/``$NS`` for ``zone``, a default value, the RFC 5782 test
-    point, then one IP a line (sorted) with its own TXT."""
+    point, then one IPv4 address a line (sorted) with its own TXT (an ip4set holds no
+    IPv6: those are left out and counted in the first line)."""
+    ips = [ip for ip in indicators.ips if ":" not in ip.value]
     head = [
         f"# spamintel bot IPs seen {indicators.window.first}..{indicators.window.last}: "
-        f"{len(indicators.ips)} listed",
+        f"{len(ips)} listed, {len(indicators.ips) - len(ips)} IPv6 left out",
         f"$SOA {TTL} ns.{zone}. hostmaster.{zone}. {serial(now)} 3600 600 604800 {TTL}",
         f"$NS {TTL} ns.{zone}.",
         f":{A_VALUE}:Listed by spamintel: botnet activity from $",
         f"{TEST_POINT} :{A_VALUE}:Test entry (RFC 5782 section 5)",
     ]
-    return "\n".join(head + [_line(ip) for ip in indicators.ips]) + "\n"
+    return "\n".join(head + [_line(ip) for ip in ips]) + "\n"
 
 
 def _line(ip: Indicator) -> str:
