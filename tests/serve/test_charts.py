@@ -32,6 +32,7 @@ def test_botnet_series_with_interval():
     assert labels == ["estimated messages / day", "95% interval (low)", "95% interval",
                       "observed"]
     assert cfg["data"]["datasets"][2]["fill"] == "-1"
+    assert cfg["data"]["datasets"][1]["hiddenInLegend"] is True
     assert cfg["data"]["datasets"][3]["yAxisID"] == "y1"
     assert cfg["data"]["labels"] == ["2011-03-01", "2011-03-02"]
 
@@ -47,6 +48,7 @@ def test_bots_series():
              "high": None}]
     cfg = charts.bots_series(rows)
     assert [d["label"] for d in cfg["data"]["datasets"]] == ["bots (estimate)", "IPs observed"]
+    assert cfg["data"]["datasets"][1]["yAxisID"] == "y1"
 
 
 def test_colours_repeat():

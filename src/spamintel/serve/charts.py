@@ -16,6 +16,8 @@ PALETTE = ("#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948", "#b
            "#66a61e", "#e6ab02")
 BAND = "rgba(78, 121, 167, 0.18)"
 Config = dict[str, Any]
+# A dataset with ``hiddenInLegend`` (the lower edge of an interval band) gets no legend
+# entry: dashboard.js filters it out, as a function cannot travel in JSON.
 
 
 def color(i: int) -> str:
@@ -65,7 +67,7 @@ def _band(rows: list[Row], keys: tuple[str, str, str], label: str) -> list[Confi
         return [line]
     return [line,
             {"label": "95% interval (low)", "data": low, "borderWidth": 0, "pointRadius": 0,
-             "fill": False, "yAxisID": "y", "order": 2},
+             "fill": False, "yAxisID": "y", "order": 2, "hiddenInLegend": True},
             {"label": "95% interval", "data": high, "borderWidth": 0, "pointRadius": 0,
              "backgroundColor": BAND, "fill": "-1", "yAxisID": "y", "order": 1}]
 
@@ -88,11 +90,12 @@ def botnet_series(rows: list[Row]) -> Config:
 
 
 def bots_series(rows: list[Row]) -> Config:
-    """Bots per day: the population estimate with its interval and the IPs seen."""
+    """Bots per day: the population estimate with its interval and the IPs seen (on an
+    axis of their own: a day's sample sees a small part of the population)."""
     days = [str(r["day"]) for r in rows]
     lines = _band(rows, ("estimate", "low", "high"), "bots (estimate)")
     seen = {"label": "IPs observed", "data": [r["ips_observed"] for r in rows],
             "borderColor": color(1), "backgroundColor": color(1), "pointRadius": 0,
-            "borderWidth": 1.5, "yAxisID": "y", "order": 0}
+            "borderWidth": 1.5, "yAxisID": "y1", "order": 0}
     return {"type": "line", "data": {"labels": days, "datasets": [*lines, seen]},
-            "options": _options("bots")}
+            "options": _options("bots (estimate)", y1_title="IPs observed")}

@@ -45,6 +45,7 @@ class Snapshot:
         self._con_lock = threading.Lock()
         self._report_lock = threading.Lock()
         self._memo_lock = threading.Lock()
+        self._month_locks: dict[str, threading.Lock] = {}
         self._figures: dict[str, tuple[dict[str, Any], str]] = {}
         self._memo: dict[str, Any] = {}
 
@@ -71,7 +72,9 @@ class Snapshot:
             return self._memo[key]
 
     def _report(self, month: str) -> tuple[dict[str, Any], str]:
-        with self._report_lock:
+        with self._report_lock:  # one lock a month: a month waits only for itself
+            lock = self._month_locks.setdefault(month, threading.Lock())
+        with lock:
             if month not in self._figures:
                 figures = collect(self.store, month)
                 self._figures[month] = (figures, to_json(figures))

@@ -22,6 +22,12 @@
         scales[id].ticks = Object.assign({}, scales[id].ticks, { callback: tickFormat });
       }
     }
+    const legend = ((config.options || {}).plugins || {}).legend;
+    if (legend) {
+      legend.labels = Object.assign({}, legend.labels, {
+        filter: (item, data) => !data.datasets[item.datasetIndex].hiddenInLegend,
+      });
+    }
     new Chart(canvas, config);
   }
 
