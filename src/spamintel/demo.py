@@ -2,9 +2,10 @@
 
 Simulate the default scenario (February and March 2011, so March has a previous month to
 compare with) → ingest with two workers → analyze (attribution, series, estimates calibrated
-from the scenario's declared sensor shares, events) → the March 2011 report. The figures
-are simulated. Without the simulator the demo falls back to real mail (a slice of TREC
-2007) or a built-in sample corpus.
+from the scenario's declared sensor shares, events) → the March 2011 report → the feeds of
+the data's last week (blocklists and threat intelligence). The figures are simulated.
+Without the simulator the demo falls back to real mail (a slice of TREC 2007) or a
+built-in sample corpus.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import shutil
 import time
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +22,8 @@ from spamintel.analyze import analyze
 from spamintel.analyze.calibration import load_calibration, with_calibration
 from spamintel.config import Config, default_corpora_dir
 from spamintel.engine import ingest
+from spamintel.export import FORMATS as FEED_FORMATS
+from spamintel.export import export, export_window
 from spamintel.report import collect, write_report
 from spamintel.sources import iter_sources, load_labels
 from spamintel.store import Store
@@ -31,6 +34,7 @@ DEMO_MONTH = "2011-03"
 DEMO_START, DEMO_END = date(2011, 2, 1), date(2011, 3, 31)
 DEMO_SCALE = 0.8
 FORMATS = ("html", "pdf", "md", "json")
+FEED_DAYS = 7
 
 
 @dataclass
@@ -40,6 +44,7 @@ class DemoResult:
     paths: list[Path]
     figures: dict[str, Any]
     source: str
+    feeds: list[Path] = field(default_factory=list)
     seconds: dict[str, float] = field(default_factory=dict)
 
 
@@ -109,4 +114,8 @@ def run_demo(out: Path, scale: float = DEMO_SCALE, formats: tuple[str, ...] = FO
     figures = collect(store, month, cfg.analyze)
     paths = write_report(figures, out / "report", formats)
     seconds["report"] = time.perf_counter() - t
-    return DemoResult(paths, figures, source, seconds)
+    t = time.perf_counter()
+    feeds = export(store, out / "feeds", tuple(FEED_FORMATS),
+                   export_window(store, FEED_DAYS, None, None), now=datetime.now(UTC)).paths
+    seconds["export"] = time.perf_counter() - t
+    return DemoResult(paths, figures, source, feeds, seconds)

@@ -28,4 +28,7 @@ def demo_cmd(
         typer.echo(f"  {line}")
     for path in result.paths:
         typer.echo(f"report: {path}")
+    for path in result.feeds:
+        typer.echo(f"feed: {path}")
+    typer.echo(f"dashboard: spamintel serve --store {out / 'store'}")
     typer.echo("timings: " + ", ".join(f"{k} {v:.0f}s" for k, v in result.seconds.items()))
