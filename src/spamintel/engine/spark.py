@@ -39,7 +39,7 @@ if TYPE_CHECKING:
 
 __all__ = ["SparkUnavailable", "ingest_spark", "spark_session"]
 
-JOBS_IN_FLIGHT = 2
+JOBS_IN_FLIGHT = 3
 
 
 def ingest_spark(items: Iterable[RawMessage | SourceFailure], store: Store,
