@@ -34,10 +34,20 @@ EVENTS = [
     ("91.200.12.6", 11, "spam", None, None, {}),              # no botnet
     ("91.200.12.7", 11, "spam", "Rustock", 0.95, {}),         # a trusted relay
     ("91.200.12.8", 12, "phish", "Cutwail", 0.95, {
-        "is_phish": True,
-        "url_domains": ["evil-login.ru", "paypal.com", *HOSTILE_DOMAINS]}),
+        "is_phish": True, "url_domains": ["evil-login.ru", "paypal.com", *HOSTILE_DOMAINS],
+        "classify_reasons": ["link_text_mismatch:paypal.com->evil-login.ru",
+                             "homoglyph_domain:evil-login.ru"]}),
     ("91.200.12.9", 12, "spam", None, None, {
-        "has_malicious_link": True, "url_domains": ["Xn--Bcher-Kva.ru"]}),
+        "has_malicious_link": True, "url_domains": ["Xn--Bcher-Kva.ru"],
+        "classify_reasons": ["feed:urlhaus:www.xn--bcher-kva.ru"]}),
+    ("91.200.12.12", 15, "phish", None, None, {              # decoys and a shared host
+        "is_phish": True, "url_domains": ["google.com", "imgur.com", "d1x.cloudfront.net",
+                                          "shared-cdn.net", "kit-host.ru"],
+        "classify_reasons": ["lookalike_domain:fonts.googleapis.com"]}),
+    ("91.200.12.13", 15, "spam", None, None, {"url_domains": ["shared-cdn.net"]}),
+    ("91.200.12.14", 15, "phish", None, None, {                # one tenant of a host
+        "is_phish": True, "url_domains": ["hosting-shared.net"],
+        "classify_reasons": ["lookalike_domain:paypal.account.hosting-shared.net"]}),
     ("91.200.12.10", 10, "ham", None, None, {"url_domains": ["paypal.com"], "attachments": [
         {"filename": "report.pdf", "sha256": HAM_ATTACHMENT}]}),
     ("91.200.12.11", 13, "malware", "Rustock", 0.95, {"is_virus": True, "attachments": [

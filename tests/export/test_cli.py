@@ -16,7 +16,7 @@ def test_writes_the_files(store, tmp_path):
     paths = result.stdout.split()
     assert sorted(paths) == sorted(str(p) for p in tmp_path.iterdir())
     assert len(paths) == 5
-    assert "6 bot IPs, 2 domains, 1 file hashes" in result.stderr
+    assert "6 bot IPs, 5 domains, 1 file hashes" in result.stderr
     assert "91.200.12.1" in (tmp_path / "spamintel-bots.rbldnsd").read_text()
 
 
@@ -36,6 +36,16 @@ def test_relays_from_the_config(store, tmp_path):
                   "--config", config)
     assert result.exit_code == 0, result.output
     assert "91.200.12.7" not in (tmp_path / "spamintel-bots.csv").read_text()
+
+
+def test_allow_list_file(store, tmp_path):
+    allow = tmp_path / "allow.txt"
+    allow.write_text("# ours\nkit-host.ru\n")
+    result = _run("--store", store.path, "--format", "rpz", "--out", tmp_path / "f",
+                  "--allow", allow)
+    assert result.exit_code == 0, result.output
+    rpz = (tmp_path / "f" / "spamintel.rpz").read_text()
+    assert "evil-login.ru CNAME ." in rpz and "kit-host.ru" not in rpz
 
 
 def test_unanalysed_store(unanalysed, tmp_path):

@@ -58,9 +58,36 @@ def test_trusted_relays_never_listed(store):
 
 def test_domains_of_phishing_not_in_ham_and_safe(store):
     domains = select(store, export_window(store)).domains
-    assert _values(domains) == ["evil-login.ru", "xn--bcher-kva.ru"]
+    assert _values(domains) == ["evil-login.ru", "hosting-shared.net", "kit-host.ru",
+                                "paypal.account.hosting-shared.net", "xn--bcher-kva.ru"]
     assert domains[0].botnet == "Cutwail"
-    assert domains[1].botnet is None
+    assert domains[2].botnet is None
+
+
+def test_a_domain_a_link_rule_or_feed_named_is_direct_evidence(store):
+    direct = {d.value: d.direct for d in select(store, export_window(store)).domains}
+    assert direct == {"evil-login.ru": True, "xn--bcher-kva.ru": True, "kit-host.ru": False,
+                      "hosting-shared.net": False, "paypal.account.hosting-shared.net": True}
+
+
+def test_a_lure_on_a_shared_host_is_listed_as_the_host_not_the_providers_domain(store):
+    domains = {d.value: d for d in select(store, export_window(store)).domains}
+    host = domains["paypal.account.hosting-shared.net"]
+    assert host.direct and host.messages == 1
+    assert not domains["hosting-shared.net"].direct
+
+
+def test_brands_platforms_and_domains_ordinary_spam_links_are_never_listed(store):
+    listed = _values(select(store, export_window(store)).domains)
+    for decoy in ("paypal.com", "google.com", "imgur.com", "d1x.cloudfront.net"):
+        assert decoy not in listed
+    assert "shared-cdn.net" not in listed  # ordinary spam links to it too
+
+
+def test_the_sites_allow_list_covers_a_domain_and_its_subdomains(store):
+    allowed = Selection(allow_domains=frozenset({"kit-host.ru", "bcher-kva.ru"}))
+    listed = _values(select(store, export_window(store), allowed).domains)
+    assert "kit-host.ru" not in listed and "xn--bcher-kva.ru" in listed
 
 
 def test_hashes_of_malware_not_in_ham(store, known):

@@ -20,7 +20,8 @@ def test_loads_with_typed_attributes(found, now):
     assert kinds == {("ip-src", "Network activity"): len(found.ips),
                      ("domain", "Network activity"): len(found.domains),
                      ("sha256", "Payload delivery"): len(found.hashes)}
-    assert all(a.to_ids for a in event.attributes)
+    assert [a.value for a in event.attributes if not a.to_ids] == ["hosting-shared.net",
+                                                                    "kit-host.ru"]
     assert [t.name for t in event.tags] == ["tlp:amber"]
     assert "2011-03-10..2011-03-16" in event.info
 

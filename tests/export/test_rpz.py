@@ -25,7 +25,12 @@ def test_parses_and_holds_the_domains(found, now):
             assert [r.target for r in rrs] == [dns.name.root]
     assert zone.get_rdataset(f"{ZONE}.", dns.rdatatype.SOA)
     cnames = [n for n, rds in zone.nodes.items() if rds.get_rdataset(1, dns.rdatatype.CNAME)]
-    assert len(cnames) == 2 * len(found.domains)
+    assert len(cnames) == 2 * sum(d.direct for d in found.domains) == 6
+
+
+def test_a_domain_only_linked_from_phishing_is_not_blocked(found, now):
+    assert "kit-host.ru" in [d.value for d in found.domains]
+    assert "kit-host.ru" not in to_rpz(found, zone=ZONE, now=now)
 
 
 def test_hostile_domain_never_reaches_the_zone(found, now, known):

@@ -35,6 +35,13 @@ def test_relationships_point_to_the_botnet(found, now):
     assert "[domain-name:value = 'xn--bcher-kva.ru']" not in links  # no botnet
 
 
+def test_a_domain_only_linked_is_anomalous_not_malicious(found, now):
+    types = {o.pattern: o.indicator_types for o in stix2.parse(to_stix(found, now=now)).objects
+             if o.type == "indicator"}
+    assert types["[domain-name:value = 'kit-host.ru']"] == ["anomalous-activity"]
+    assert types["[domain-name:value = 'evil-login.ru']"] == ["malicious-activity"]
+
+
 def test_validity_from_the_window(found, now):
     indicators = [o for o in stix2.parse(to_stix(found, now=now)).objects
                   if o.type == "indicator"]

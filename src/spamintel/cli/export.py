@@ -16,6 +16,7 @@ from spamintel.export import (
     check_zone,
     export,
     export_window,
+    load_allow_list,
 )
 from spamintel.export.run import DEFAULT_ZONE
 from spamintel.store import Store
@@ -42,6 +43,8 @@ def export_cmd(
                                          help="Least botnet attribution confidence."),
     zone: str = typer.Option(DEFAULT_ZONE, "--zone", help="DNSBL / RPZ zone name."),
     config: Path | None = typer.Option(None, "--config", help="TOML configuration file."),
+    allow: Path | None = typer.Option(None, "--allow", exists=True, dir_okay=False,
+                                      help="Domains never to list, one a line."),
 ) -> None:
     """Write one feed file per format into --out and print their paths."""
     wanted = _usage(check_formats, tuple(f.strip() for f in formats.split(",")), "--format")
@@ -49,7 +52,8 @@ def export_cmd(
     st = Store(existing_store(store))
     window = _usage(lambda _: export_window(st, days, since and since.date(),
                                             until and until.date()), None, "--since")
-    selection = Selection(min_confidence, config_from(config).parse.trusted_relays)
+    selection = Selection(min_confidence, config_from(config).parse.trusted_relays,
+                          load_allow_list(allow) if allow else frozenset())
     try:
         result = export(st, out, wanted, window, selection=selection, zone=zone,
                         now=datetime.now(UTC))

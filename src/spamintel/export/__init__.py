@@ -1,6 +1,7 @@
 """Export stage: blocklist and threat-intelligence feeds (rbldnsd, RPZ, CERT-style CSV,
 STIX 2.1, MISP) from a window of the analysed store."""
 
+from spamintel.export._never import load_allow_list
 from spamintel.export.csvfeed import to_csv
 from spamintel.export.indicators import (
     Indicator,
@@ -29,6 +30,7 @@ __all__ = [
     "check_zone",
     "export",
     "export_window",
+    "load_allow_list",
     "select",
     "to_csv",
     "to_misp",

@@ -7,7 +7,9 @@ Selection rules (``docs/export.md`` has them for users):
   botnet with at least the minimum confidence; it sent no ham in the window, it is a
   global unicast address, and it is not one of the sensors' trusted relays;
 * a **domain** is the registered domain of a URL in a phishing or malicious-link message
-  of the window, never seen in ham up to the window's end, and a valid LDH name;
+  of the window, never seen in ham up to the window's end, linked to by such messages at
+  least nine times in ten in the window, not a brand's, platform's or service's domain
+  (``_never.py``) nor on the site's allow list, and a valid LDH name;
 * a **hash** is the sha256 of an attachment of a message that carried malware in the
   window, never seen attached to ham up to the window's end.
 """
@@ -16,9 +18,14 @@ from __future__ import annotations
 
 import socket
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 
+import duckdb
+
+from spamintel.classify.phishing import lookalike
+from spamintel.domains import registered_domain, url_host
+from spamintel.export._never import never_listed
 from spamintel.export._safe import (
     relay_networks,
     safe_country,
@@ -32,6 +39,15 @@ from spamintel.store import Store
 _SPAM = "verdict IN ('spam', 'phish', 'malware')"
 _IN_WINDOW = "day BETWEEN $first AND $last"
 _CONFIDENT = "botnet IS NOT NULL AND botnet_confidence >= $conf"
+_MALICIOUS = ("coalesce(is_phish OR has_malicious_link OR verdict = 'phish', "
+              "false)")
+# Link rules that name a host as the lure. A link whose text shows another domain is left
+# out: legitimate bulk mail does it through every click tracker.
+_NAMING = "r LIKE 'lookalike_domain:%' OR r LIKE 'homoglyph_domain:%' OR r LIKE 'feed:%'"
+# A domain is listed when at least this share of the window's messages linking it are
+# phishing or carry a malicious link: one that ordinary spam links to as well is a
+# shared service, not the threat.
+MALICIOUS_SHARE = 0.9
 _SOURCES = {
     "ip": (f"SELECT lower(client_ip) v, botnet, botnet_confidence c, observed_at t, "
            f"client_asn asn, client_cc cc FROM events WHERE {_IN_WINDOW} AND {_SPAM} "
@@ -40,9 +56,11 @@ _SOURCES = {
            f"AND client_ip IS NOT NULL"),
     "domain": (f"SELECT lower(unnest(url_domains)) v, botnet, botnet_confidence c, "
                f"observed_at t, NULL::BIGINT asn, NULL cc FROM events WHERE {_IN_WINDOW} "
-               f"AND {_SPAM} AND (is_phish OR has_malicious_link OR verdict = 'phish')",
+               f"AND {_SPAM} AND {_MALICIOUS}",
                "SELECT v FROM (SELECT lower(unnest(url_domains)) v FROM events "
-               "WHERE verdict = 'ham' AND day <= $last) WHERE v IS NOT NULL"),
+               "WHERE verdict = 'ham' AND day <= $last) WHERE v IS NOT NULL UNION ALL "
+               f"SELECT v FROM (SELECT lower(unnest(url_domains)) v, {_MALICIOUS} m FROM "
+               f"events WHERE {_IN_WINDOW}) GROUP BY v HAVING avg(m::INT) < {MALICIOUS_SHARE}"),
     "sha256": ("SELECT lower(a.sha256) v, botnet, c, t, NULL::BIGINT asn, NULL cc FROM "
                "(SELECT unnest(attachments) a, botnet, botnet_confidence c, observed_at t "
                f"FROM events WHERE {_IN_WINDOW} AND {_SPAM} AND is_virus)",
@@ -99,6 +117,10 @@ class Indicator:
     messages: int
     asn: int | None = None
     country: str | None = None
+    # The mail itself shows the value malicious: the IP sent it, the file was the malware,
+    # a link rule or feed named the domain (or host). False for a domain only linked from
+    # such mail.
+    direct: bool = True
 
 
 @dataclass(frozen=True)
@@ -121,10 +143,12 @@ class Indicators:
 
 @dataclass(frozen=True)
 class Selection:
-    """How to choose: minimum attribution confidence and the relays never to list."""
+    """How to choose: minimum attribution confidence, the relays and the domains (with
+    their subdomains) never to list."""
 
     min_confidence: float = 0.5
     trusted_relays: tuple[str, ...] = ()
+    allow_domains: frozenset[str] = frozenset()
 
 
 def export_window(store: Store, days: int = 7, since: date | None = None,
@@ -153,16 +177,59 @@ def select(store: Store, window: Window, selection: Selection | None = None) -> 
     params = {"first": window.first, "last": window.last, "conf": selection.min_confidence}
     relays = relay_networks(selection.trusted_relays)
     checks: dict[str, Callable[[object], str | None]] = {
-        "ip": lambda v: safe_ip(v, relays), "domain": safe_domain, "sha256": safe_sha256}
+        "ip": lambda v: safe_ip(v, relays),
+        "domain": lambda v: _listable_domain(v, selection.allow_domains),
+        "sha256": safe_sha256}
     found = {}
     for kind, (hits, ham) in _SOURCES.items():
         rows = con.execute(_AGGREGATE.format(hits=hits, ham=ham), params).fetchall()
-        found[kind] = tuple(_records(kind, rows, checks[kind]))
-    return Indicators(window, found["ip"], found["domain"], found["sha256"])
+        found[kind] = tuple(_records(kind, rows, checks[kind], direct=kind != "domain"))
+    domains = _with_named_hosts(found["domain"], named_hosts(con, window),
+                                selection.allow_domains)
+    return Indicators(window, found["ip"], domains, found["sha256"])
 
 
-def _records(kind: str, rows: Iterable[tuple], check: Callable[[object], str | None]
-             ) -> list[Indicator]:
+def named_hosts(con: duckdb.DuckDBPyConnection, window: Window) -> frozenset[str]:
+    """Link hosts that a link rule (lookalike, homoglyph) or a URL feed named in the
+    window's malicious mail."""
+    rows = con.execute(f"SELECT DISTINCT r FROM (SELECT unnest(classify_reasons) r FROM "
+                       f"events WHERE {_IN_WINDOW} AND {_MALICIOUS}) WHERE {_NAMING}",
+                       {"first": window.first, "last": window.last}).fetchall()
+    out = set()
+    for (reason,) in rows:
+        kind, _, named = reason.partition(":")
+        if kind == "feed":
+            named = named.partition(":")[2]
+            named = url_host(named) if "://" in named else named
+        if named:
+            out.add(named.lower())
+    return frozenset(out)
+
+
+def _with_named_hosts(domains: tuple[Indicator, ...], hosts: frozenset[str],
+                      allow: frozenset[str]) -> tuple[Indicator, ...]:
+    """``domains`` with the named ones marked direct. A host on a domain that is not
+    itself the lure (``paypal.example.hosting.net``) is added as its own entry, so a
+    shared provider's domain is never blocked for one tenant's page."""
+    by_value = {d.value: d for d in domains}
+    for host in sorted(hosts):
+        reg = registered_domain(host) or host
+        if reg not in by_value:
+            continue  # seen in ham, linked by ordinary spam, or never listed
+        if lookalike(reg) or host in (reg, f"www.{reg}"):
+            by_value[reg] = replace(by_value[reg], direct=True)
+        elif (entry := _listable_domain(host, allow)) is not None:
+            by_value[entry] = replace(by_value[reg], value=entry, direct=True)
+    return tuple(sorted(by_value.values(), key=_sort_key))
+
+
+def _listable_domain(value: object, allow: frozenset[str]) -> str | None:
+    domain = safe_domain(value)
+    return None if domain is None or never_listed(domain, allow) else domain
+
+
+def _records(kind: str, rows: Iterable[tuple], check: Callable[[object], str | None],
+             direct: bool) -> list[Indicator]:
     out: dict[str, Indicator] = {}
     for value, botnet, conf, first, last, n, asn, cc in rows:
         safe = check(value)
@@ -174,7 +241,7 @@ def _records(kind: str, rows: Iterable[tuple], check: Callable[[object], str | N
             first_seen=datetime.fromtimestamp(first, UTC),
             last_seen=datetime.fromtimestamp(last, UTC), messages=int(n),
             asn=int(asn) if isinstance(asn, int) and asn > 0 else None,
-            country=safe_country(cc))
+            country=safe_country(cc), direct=direct)
     return sorted(out.values(), key=_sort_key)
 
 

@@ -15,7 +15,8 @@ NAMESPACE = uuid.UUID("2b0f6d8e-7c1a-5e3b-8d4f-1a6c9e2f7b30")
 EVENT_TAGS = ("tlp:amber",)
 _TYPES = {"ip": ("ip-src", "Network activity"), "domain": ("domain", "Network activity"),
           "sha256": ("sha256", "Payload delivery")}
-_WHAT = {"ip": "bot IP", "domain": "domain in phishing or malicious-link mail",
+_LINKED = "domain only linked from phishing or malicious-link mail"
+_WHAT = {"ip": "bot IP", "domain": "domain a link rule or feed named in malicious mail",
          "sha256": "malware attachment"}
 # MISP enumerations: threat level 2 = medium, analysis 2 = completed, distribution
 # 0 = this organisation only (the sharing decision is the importer's).
@@ -41,7 +42,8 @@ def to_misp(indicators: Indicators, *, now: datetime) -> str:
 
 def _attribute(ind: Indicator, stamp: str) -> dict:
     kind, category = _TYPES[ind.kind]
-    comment = f"{_WHAT[ind.kind]}, {ind.messages} message(s)"
+    what = _WHAT[ind.kind] if ind.direct else _LINKED
+    comment = f"{what}, {ind.messages} message(s)"
     if ind.botnet:
         comment += f", botnet {ind.botnet} (confidence {ind.confidence})"
     if ind.asn:
@@ -50,7 +52,7 @@ def _attribute(ind: Indicator, stamp: str) -> dict:
         comment += f" {ind.country}"
     attribute = {
         "uuid": uuid5(NAMESPACE, f"{ind.kind}:{ind.value}"), "type": kind,
-        "category": category, "value": ind.value, "to_ids": True, "comment": comment,
+        "category": category, "value": ind.value, "to_ids": ind.direct, "comment": comment,
         "first_seen": ind.first_seen.isoformat(), "last_seen": ind.last_seen.isoformat(),
         "timestamp": stamp, "distribution": "5",
     }

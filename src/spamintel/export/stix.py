@@ -94,7 +94,8 @@ def _indicator(ind: Indicator, until: str, producer: str, stamp: str) -> dict:
         "created_by_ref": producer, "created": stamp, "modified": stamp,
         "name": f"{_TITLES[ind.kind]} {ind.value}",
         "description": f"{seen}" + (f"; botnet {ind.botnet}" if ind.botnet else ""),
-        "indicator_types": _TYPES[ind.kind], "pattern": pattern(ind),
+        "indicator_types": _TYPES[ind.kind] if ind.direct else ["anomalous-activity"],
+        "pattern": pattern(ind),
         "pattern_type": "stix", "pattern_version": "2.1",
         "valid_from": first, "valid_until": until,
     }
