@@ -47,6 +47,18 @@ def test_lookalike_and_homoglyph_domains_and_shorteners():
     assert any(f.startswith("homoglyph_domain:") for f in flags)
 
 
+def test_a_brands_own_platform_and_top_level_domain_are_not_lookalikes():
+    for host in ("fonts.googleapis.com", "storage.googleapis.com", "m.media-amazon.com",
+                 "bucket-7.s3.us-east-2.amazonaws.com", "banco.bradesco", "www.paypal.com"):
+        assert lookalike(host) is None, host
+
+
+def test_the_brand_in_labels_the_sender_chose_is_a_lookalike():
+    assert lookalike("paypal-login.s3.amazonaws.com") == "paypal"  # a tenant's bucket
+    assert lookalike("paypal.com.secure-login.example") == "paypal"
+    assert lookalike("icloud.josten-tortechnik.de") == "icloud"
+
+
 def test_a_plain_international_domain_is_not_a_homoglyph():
     flags = flags_of(subject="x", text="см. http://xn--e1afmkfd.xn--p1ai/page")
     assert any(f.startswith("idn_domain:") for f in flags)

@@ -52,7 +52,10 @@ _BRAND_SIZES = tuple(sorted({len(b) for b in _LOOKALIKE_SET}))
 _LEGIT_LABELS = frozenset(label for legit in BRANDS.values() for label in legit) | {
     "paypalobjects", "googleapis", "googleusercontent", "googlemail", "appleid", "ebayimg",
     "ebaystatic", "amazonaws", "facebookmail", "linkedinmail", "microsoftstore", "netflixmail",
-    "steamcommunity", "steamstatic", "dhl-news", "itaucard",
+    "steamcommunity", "steamstatic", "dhl-news", "itaucard", "google-analytics",
+    "googletagmanager", "googleadservices", "googlesyndication", "media-amazon",
+    "images-amazon", "ssl-images-amazon", "amazon-adsystem", "ebayobjects", "ebayrtm",
+    "ebaydesc",
 }
 _HOST_PARTS = re.compile(r"[.\-_]")
 MAX_HTML = 20_000
@@ -97,12 +100,23 @@ def _impersonation(parsed: ParsedMessage) -> list[str]:
 
 def lookalike(host: str) -> str | None:
     """The brand a host name imitates (digit swaps, the brand inside a foreign domain or
-    in a sub-domain of one: ``paypal.com.secure-login.example``), or None."""
+    in a sub-domain of one: ``paypal.com.secure-login.example``), or None.
+
+    Only the labels the sender chose count: those below a brand's own domain
+    (``fonts.googleapis.com`` is Google's; ``paypal-login.s3.amazonaws.com`` is a
+    tenant's bucket) and above the public suffix (``banco.bradesco``: the brand owns its
+    top-level domain)."""
     domain = registered_domain(host) or host
-    label = _label(domain)
-    if label in _LEGIT_LABELS:
+    if _label(domain) in _LEGIT_LABELS:
         return None
-    for part in _HOST_PARTS.split(host.translate(_LEET)):
+    labels = host.split(".")
+    start, end = len(labels) - domain.count(".") - 1, len(labels) - domain.count(".")
+    # A private suffix (googleapis.com, s3.amazonaws.com) makes the registered domain
+    # longer than two labels: a brand's label among them ends what the sender chose.
+    owner = next((i for i in range(start, len(labels) - 1) if labels[i] in _LEGIT_LABELS),
+                 None)
+    chosen = labels[:owner] if owner is not None else labels[:end]
+    for part in _HOST_PARTS.split(".".join(chosen).translate(_LEET)):
         for size in _BRAND_SIZES:
             if part[:size] in _LOOKALIKE_SET:
                 return part[:size]
