@@ -1,5 +1,6 @@
 """The Spark engine stores what the local engine stores: the same events (every column),
-quarantine rows and spool, exactly once. One local[2] session serves the module."""
+quarantine rows and spool, exactly once, with the input read on the executors (files, an
+mbox, zips in parts, broken zips). One local[2] session serves the module."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from spamintel.engine import ingest
 from spamintel.engine.spark import ingest_spark, spark_session
 from spamintel.model import RawMessage
 from spamintel.sources import iter_sources
+from spamintel.sources.files import _Reader
 from spamintel.store import Store
 from spamintel.testing import hostile_messages, make_message, sample_corpus
 
@@ -33,22 +35,37 @@ def spark():
         yield session
 
 
+def _zip(members: list[tuple[str, bytes]], method: int = zipfile.ZIP_DEFLATED) -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", method) as zf:
+        for name, data in members:
+            zf.writestr(name, data)
+    return buf.getvalue()
+
+
+def _corrupt_member(data: bytes, index: int) -> bytes:
+    """A stored zip whose member ``index`` fails its CRC check when read."""
+    info = zipfile.ZipFile(io.BytesIO(data)).infolist()[index]
+    start = info.header_offset + 30 + len(info.filename.encode()) + len(info.extra)
+    at = start + info.file_size // 2
+    return data[:at] + bytes([data[at] ^ 0xFF]) + data[at + 1:]
+
+
 @pytest.fixture(scope="module")
 def mail(tmp_path_factory) -> Path:
-    """.eml files, an mbox, a zip, hostile messages and a corrupt zip (quarantined)."""
+    """.eml files, an mbox, zips (one with a copy of an .eml, one broken in a member, one
+    cut short), and hostile messages; the zips split into parts on Spark."""
     root = tmp_path_factory.mktemp("mail")
-    corpus = sample_corpus(150)
+    corpus = sample_corpus(170)
     for name, data in corpus[:70]:
         (root / name).write_bytes(data)
     (root / "box.mbox").write_bytes(b"".join(
         b"From sender@example.net Sat Apr  7 10:00:00 2007\n" + data + b"\n"
         for _, data in corpus[70:110]))
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
-        for name, data in corpus[110:]:
-            zf.writestr(name, data)
-    (root / "more.zip").write_bytes(buf.getvalue())
-    (root / "broken.zip").write_bytes(buf.getvalue()[: len(buf.getvalue()) // 2])
+    whole = _zip([*corpus[110:150], ("copy.eml", corpus[3][1])])  # read before msg00003.eml
+    (root / "more.zip").write_bytes(whole)
+    (root / "broken.zip").write_bytes(whole[: len(whole) // 2])
+    (root / "partly.zip").write_bytes(_corrupt_member(_zip(corpus[150:], zipfile.ZIP_STORED), 12))
     hostile = hostile_messages(big_bytes=1024)
     for name in ("nul_bytes", "broken_base64", "garbage_8bit_headers", "empty"):
         (root / f"hostile_{name}.eml").write_bytes(hostile[name])
@@ -68,7 +85,13 @@ def _trap_message() -> RawMessage:
 
 
 def _items(mail: Path):
+    """The local engine's input: the messages read here."""
     return chain(iter_sources([mail]), [_trap_message()])
+
+
+def _inputs(mail: Path) -> list:
+    """The Spark engine's input: the folder, read on the executors, and a trap delivery."""
+    return [mail, _trap_message()]
 
 
 def _events(store: Store) -> pa.Table:
@@ -107,29 +130,41 @@ def _assert_same_store(spark_store: Store, local_store: Store, layout: bool = Tr
             p.parent.name for p in local_store.event_files())
 
 
-def test_spark_stores_what_the_local_engine_stores(spark, mail, local_store, tmp_path):
+def test_spark_stores_what_the_local_engine_stores(spark, mail, local_store, tmp_path,
+                                                   monkeypatch):
+    def read_here(*args):
+        raise AssertionError("the driver read a source")
+
+    monkeypatch.setattr(_Reader, "unit", read_here)  # executors run their own Python
     store = Store(tmp_path / "spark")
-    stats = ingest_spark(_items(mail), store, CFG, spark=spark)
+    stats = ingest_spark(_inputs(mail), store, CFG, spark=spark)
     assert stats.stored == _events(local_store).num_rows
     assert pc.any(pc.equal(_events(store).column("source_kind"), "trap")).as_py()
+    reasons = _quarantine(store).column("reason").to_pylist()
+    assert any(r.startswith("unreadable_container: BadZipFile: Bad CRC-32") for r in reasons)
+    assert stats.skipped == 1  # the zip's copy of msg00003.eml came first
     _assert_same_store(store, local_store)
     files = sorted(store.path.rglob("*.parquet"))
-    again = ingest_spark(_items(mail), store, CFG, spark=spark)
-    assert (again.stored, again.quarantined, again.skipped) == (0, 0, stats.stored)
+    again = ingest_spark(_inputs(mail), store, CFG, spark=spark)
+    assert (again.stored, again.quarantined, again.skipped) == (0, 0, stats.stored + 1)
     assert sorted(store.path.rglob("*.parquet")) == files
 
 
-def test_a_stopped_spark_run_resumes_exactly_once(spark, mail, local_store, tmp_path):
+def test_a_stopped_spark_run_resumes_exactly_once(spark, mail, local_store, tmp_path,
+                                                  monkeypatch):
     store = Store(tmp_path / "spark")
+    write_events = store.write_events
+    calls = []
 
-    def stops_midway():
-        for i, item in enumerate(_items(mail)):
-            if i == 100:
-                raise KeyboardInterrupt
-            yield item
+    def stops_at_the_third_batch(batch):
+        calls.append(batch)
+        if len(calls) == 3:
+            raise KeyboardInterrupt
+        return write_events(batch)
 
+    monkeypatch.setattr(store, "write_events", stops_at_the_third_batch)
     with pytest.raises(KeyboardInterrupt):
-        ingest_spark(stops_midway(), store, CFG, spark=spark)
+        ingest_spark(_inputs(mail), store, CFG, spark=spark)
     assert 0 < len(store.existing_ids()) < _events(local_store).num_rows
-    ingest_spark(_items(mail), store, CFG, spark=spark)
-    _assert_same_store(store, local_store, layout=False)  # the resumed run's batches differ
+    ingest_spark(_inputs(mail), Store(store.path), CFG, spark=spark)
+    _assert_same_store(Store(store.path), local_store, layout=False)

@@ -1,5 +1,5 @@
-"""Raw messages reach the executors unchanged, and results come back as the events and
-quarantine rows the pipeline made."""
+"""Units reach the executors unchanged (a message handed in whole keeps its event id),
+and result rows give back the events, quarantine rows and spool packs they hold."""
 
 from __future__ import annotations
 
@@ -8,9 +8,21 @@ from datetime import UTC, datetime, timedelta, timezone
 import pyarrow as pa
 
 from spamintel.engine import Pipeline
-from spamintel.engine._wire import from_results, raws_from_batch, raws_to_table, to_results
+from spamintel.engine._wire import (
+    EVENT,
+    QUARANTINED,
+    events_of,
+    pack_table,
+    packs_of,
+    quarantine_of,
+    result_table,
+    unit_from_row,
+    units_to_batch,
+)
 from spamintel.engine.pipeline import quarantine_row
 from spamintel.model import EVENT_SCHEMA, RawMessage
+from spamintel.sources.units import ZIP_PART, Unit
+from spamintel.store.spool import make_pack
 from spamintel.testing import hostile_messages, make_message, make_raw_message
 
 
@@ -29,21 +41,27 @@ def _raws() -> list[RawMessage]:
     ]
 
 
-def test_raw_messages_travel_unchanged_with_their_event_ids():
-    raws = _raws()
-    back = raws_from_batch(raws_to_table(raws).to_batches()[0])
-    assert back == raws
-    assert [r.event_id for r in back] == [r.event_id for r in raws]
-    assert back[1].received_at.utcoffset() == timedelta(hours=-5)
+def test_units_and_messages_travel_unchanged_with_their_event_ids():
+    units = [Unit("a/b.zip", ZIP_PART, 5, 10), *_raws(), Unit("c.mbox")]
+    batch = units_to_batch(list(enumerate(units)))
+    back = [unit_from_row(row) for row in batch.to_pylist()]
+    assert back == units
+    assert [r.event_id for r in back[1:4]] == [r.event_id for r in units[1:4]]
+    assert back[2].received_at.utcoffset() == timedelta(hours=-5)
 
 
-def test_results_give_back_the_events_and_quarantine_rows():
+def test_results_give_back_the_events_quarantine_rows_and_packs():
     raws = _raws()
-    events, quarantine = Pipeline().process_batch(raws)
-    quarantine.append(quarantine_row("id1", "sha", "s", "x.eml", 3, "pipeline_error: test"))
-    results = pa.Table.from_batches([to_results(events, quarantine)])
-    assert results.num_rows == len(raws) + 1
-    got_events, got_quarantine = from_results(results)
-    assert got_events.schema == EVENT_SCHEMA
-    assert got_events.equals(pa.Table.from_batches([events]))
-    assert got_quarantine == quarantine
+    events, _ = Pipeline().process_batch(raws)
+    columns = dict(zip(events.schema.names, events.columns, strict=True))
+    columns["kind"] = pa.array([EVENT] * events.num_rows, pa.int8())
+    row = quarantine_row("id1", "sha", "s", "x.eml", 3, "pipeline_error: test")
+    failed = pa.Table.from_pylist([{"kind": QUARANTINED, "event_id": "id1", "quarantine": row}],
+                                  schema=result_table({}, 0).schema)
+    pack = make_pack((r.sha256, r.data) for r in raws)
+    results = pa.concat_tables([result_table(columns, events.num_rows), failed,
+                                pack_table(pack)])
+    got = events_of(results)
+    assert got.schema == EVENT_SCHEMA and got.equals(pa.Table.from_batches([events]))
+    assert quarantine_of(results) == [row]
+    assert packs_of(results) == [pack]

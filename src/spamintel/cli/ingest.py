@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from enum import StrEnum
 from pathlib import Path
 
@@ -13,8 +12,8 @@ from spamintel.cli._app import app, config_from
 from spamintel.config import Config
 from spamintel.engine import IngestStats
 from spamintel.engine import ingest as run_ingest
-from spamintel.model import RawMessage, SourceFailure
 from spamintel.sources import iter_sources, load_labels
+from spamintel.sources.files import Labeler
 from spamintel.store import Store
 
 
@@ -52,10 +51,10 @@ def ingest_cmd(
         return
     cfg = config_from(config)
     labeler = load_labels(labels) if labels else None
-    items = iter_sources(sources, sensor=sensor, cfg=cfg.sources, labeler=labeler)
     if engine is Engine.spark:
-        stats = _on_spark(items, Store(store), cfg, spark_master, progress)
+        stats = _on_spark(sources, Store(store), cfg, spark_master, progress, sensor, labeler)
     else:
+        items = iter_sources(sources, sensor=sensor, cfg=cfg.sources, labeler=labeler)
         stats = run_ingest(items, Store(store), cfg, workers=workers, progress=progress)
     Console(stderr=True).print(
         f"stored {stats.stored} events, skipped {stats.skipped} already stored, "
@@ -63,12 +62,14 @@ def ingest_cmd(
     )
 
 
-def _on_spark(items: Iterator[RawMessage | SourceFailure], store: Store, cfg: Config,
-              master: str, progress: bool) -> IngestStats:
-    """The Spark engine's ingest; Spark that cannot start is a usage error."""
+def _on_spark(sources: list[Path], store: Store, cfg: Config, master: str, progress: bool,
+              sensor: str, labeler: Labeler | None) -> IngestStats:
+    """The Spark engine's ingest (executors read the sources); Spark that cannot start is
+    a usage error."""
     from spamintel.engine.spark import SparkUnavailable, ingest_spark
 
     try:
-        return ingest_spark(items, store, cfg, master=master, progress=progress)
+        return ingest_spark(sources, store, cfg, sensor=sensor, labeler=labeler, master=master,
+                            progress=progress)
     except SparkUnavailable as exc:
         raise typer.BadParameter(str(exc), param_hint="--engine") from exc

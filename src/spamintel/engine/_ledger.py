@@ -55,12 +55,13 @@ def new_batches(items: Iterable[RawMessage | SourceFailure], store: Store, size:
         yield batch
 
 
-def commit_batch(store: Store, raws: list[RawMessage], events: pa.RecordBatch | pa.Table,
-                 quarantine: list[dict], spool: bool = True) -> BatchResult:
-    """Store one processed batch: its raw bytes (when ``spool``), events, quarantine rows."""
+def commit_batch(store: Store, events: pa.RecordBatch | pa.Table, quarantine: list[dict],
+                 spool: Iterable[tuple[str, bytes]] | None = None) -> BatchResult:
+    """Store one processed batch: its raw bytes (``spool``: sha256 and bytes, when
+    given), events, quarantine rows."""
     t0 = time.process_time()
-    if spool:
-        store.spool_put((r.sha256, r.data) for r in raws)
+    if spool is not None:
+        store.spool_put(spool)
     stored = store.write_events(events)
     quarantined = store.write_quarantine(quarantine)
     seconds = {"store": time.process_time() - t0}

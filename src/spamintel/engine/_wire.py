@@ -1,11 +1,17 @@
-"""The records the Spark engine ships, as Arrow: raw messages to the executors, and each
-message's event or quarantine row back to the driver.
+"""The records the Spark engine ships, as Arrow: input units to the executors, and each
+item's result back to the driver.
 
-Raw messages travel losslessly: ``received_at`` as its ISO text (an offset other than
-UTC survives, and with it the ``event_id``) and the session record as JSON. Results
-travel in one schema, one row per message: the event's columns, or, for a message the
-pipeline quarantined, a ``quarantine`` struct with the event columns null. Spark has no
-unsigned integers, so those columns travel as int64 and are cast back by the store.
+A unit row is a piece of file input (``spamintel.sources.units.Unit``: a path, read on
+the executor) or a message handed in whole (a trap delivery), which travels losslessly:
+``received_at`` as its ISO text (an offset other than UTC survives, and with it the
+``event_id``) and the session record as JSON. ``seq`` is the unit's place in the input.
+
+Results travel in one schema, one row per item of a unit (``unit``, ``pos``: where it was
+read) and one per spool pack. ``kind`` says which: an event (its columns), a message the
+pipeline quarantined or a source failure (the ``quarantine`` struct, and ``event_id``), a
+message already stored or met before on the executor (``event_id`` only), or a pack of
+raw bytes for the spool. Spark has no unsigned integers, so those columns travel as int64
+and are cast back by the store.
 """
 
 from __future__ import annotations
@@ -18,15 +24,19 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from spamintel.model import EVENT_SCHEMA, QUARANTINE_SCHEMA, RawMessage
+from spamintel.sources.units import Unit
+from spamintel.store.spool import Pack
 
-RAW_SCHEMA = pa.schema([
+EVENT, QUARANTINED, FAILURE, STORED, PACK = range(5)
+_RAW_FIELDS = [
     ("data", pa.binary()), ("source", pa.string()), ("sensor", pa.string()),
     ("source_kind", pa.string()), ("received_at", pa.string()),
     ("envelope_from", pa.string()), ("envelope_rcpts", pa.list_(pa.string())),
     ("client_ip", pa.string()), ("client_helo", pa.string()), ("session", pa.string()),
     ("label", pa.string()),
-])
-QUARANTINE_COLUMN = "quarantine"
+]
+UNIT_SCHEMA = pa.schema([("seq", pa.int64()), ("path", pa.string()), ("kind", pa.string()),
+                         ("first", pa.int64()), ("last", pa.int64()), *_RAW_FIELDS])
 
 
 def _signed(t: pa.DataType) -> pa.DataType:
@@ -42,57 +52,71 @@ def _signed(t: pa.DataType) -> pa.DataType:
 
 RESULT_SCHEMA = pa.schema(
     [f.with_type(_signed(f.type)) for f in EVENT_SCHEMA]
-    + [pa.field(QUARANTINE_COLUMN, pa.struct(list(QUARANTINE_SCHEMA)))])
+    + [pa.field("quarantine", pa.struct(list(QUARANTINE_SCHEMA))),
+       pa.field("unit", pa.int64()), pa.field("pos", pa.int64()), pa.field("kind", pa.int8()),
+       pa.field("pack", pa.binary()), pa.field("pack_shas", pa.list_(pa.string())),
+       pa.field("pack_lengths", pa.list_(pa.int64()))])
 
 
-def raws_to_table(raws: Sequence[RawMessage]) -> pa.Table:
-    """Raw messages as rows of ``RAW_SCHEMA``."""
-    cols = {
-        "data": [r.data for r in raws], "source": [r.source for r in raws],
-        "sensor": [r.sensor for r in raws], "source_kind": [r.source_kind for r in raws],
-        "received_at": [r.received_at.isoformat() if r.received_at else None for r in raws],
-        "envelope_from": [r.envelope_from for r in raws],
-        "envelope_rcpts": [list(r.envelope_rcpts) for r in raws],
-        "client_ip": [r.client_ip for r in raws], "client_helo": [r.client_helo for r in raws],
-        "session": [None if r.session is None else json.dumps(r.session) for r in raws],
-        "label": [r.label for r in raws],
-    }
-    return pa.table(cols, schema=RAW_SCHEMA)
+def _unit_row(seq: int, unit: Unit | RawMessage) -> dict:
+    if isinstance(unit, Unit):
+        return {"seq": seq, "path": unit.path, "kind": unit.kind, "first": unit.first,
+                "last": unit.last}
+    r = unit
+    return {"seq": seq, "data": r.data, "source": r.source, "sensor": r.sensor,
+            "source_kind": r.source_kind,
+            "received_at": r.received_at.isoformat() if r.received_at else None,
+            "envelope_from": r.envelope_from, "envelope_rcpts": list(r.envelope_rcpts),
+            "client_ip": r.client_ip, "client_helo": r.client_helo,
+            "session": None if r.session is None else json.dumps(r.session), "label": r.label}
 
 
-def raws_from_batch(batch: pa.RecordBatch) -> list[RawMessage]:
-    """The raw messages of rows of ``RAW_SCHEMA``, equal to the ones shipped."""
-    return [
-        RawMessage(
-            data=row["data"], source=row["source"], sensor=row["sensor"],
-            source_kind=row["source_kind"],
-            received_at=datetime.fromisoformat(row["received_at"]) if row["received_at"]
-            else None,
-            envelope_from=row["envelope_from"],
-            envelope_rcpts=tuple(row["envelope_rcpts"] or ()),
-            client_ip=row["client_ip"], client_helo=row["client_helo"],
-            session=None if row["session"] is None else json.loads(row["session"]),
-            label=row["label"],
-        )
-        for row in batch.to_pylist()
-    ]
+def units_to_batch(units: Sequence[tuple[int, Unit | RawMessage]]) -> pa.RecordBatch:
+    """Numbered units as rows of ``UNIT_SCHEMA``."""
+    return pa.RecordBatch.from_pylist([_unit_row(seq, u) for seq, u in units],
+                                      schema=UNIT_SCHEMA)
 
 
-def to_results(events: pa.RecordBatch, quarantine: list[dict]) -> pa.RecordBatch:
-    """One batch's events and quarantine rows as rows of ``RESULT_SCHEMA``."""
-    n, q = events.num_rows, len(quarantine)
-    cols = []
-    for f, column in zip(list(RESULT_SCHEMA)[:-1], events.columns, strict=True):
-        filler = pa.nulls(q, type=f.type)
-        cols.append(pa.concat_arrays([column.cast(f.type), filler]))
-    qtype = RESULT_SCHEMA.field(QUARANTINE_COLUMN).type
-    cols.append(pa.concat_arrays([pa.nulls(n, type=qtype), pa.array(quarantine, type=qtype)]))
-    return pa.RecordBatch.from_arrays(cols, schema=RESULT_SCHEMA)
+def unit_from_row(row: dict) -> Unit | RawMessage:
+    """The unit of a ``UNIT_SCHEMA`` row, equal to the one shipped."""
+    if row["path"] is not None:
+        return Unit(row["path"], row["kind"], row["first"], row["last"])
+    return RawMessage(
+        data=row["data"], source=row["source"], sensor=row["sensor"],
+        source_kind=row["source_kind"],
+        received_at=datetime.fromisoformat(row["received_at"]) if row["received_at"] else None,
+        envelope_from=row["envelope_from"], envelope_rcpts=tuple(row["envelope_rcpts"] or ()),
+        client_ip=row["client_ip"], client_helo=row["client_helo"],
+        session=None if row["session"] is None else json.loads(row["session"]),
+        label=row["label"])
 
 
-def from_results(results: pa.Table) -> tuple[pa.Table, list[dict]]:
-    """The events (``EVENT_SCHEMA``) and quarantine rows held in result rows."""
-    is_event = pc.is_null(results.column(QUARANTINE_COLUMN))
-    events = results.filter(is_event).select(EVENT_SCHEMA.names).cast(EVENT_SCHEMA)
-    quarantine = results.filter(pc.invert(is_event)).column(QUARANTINE_COLUMN)
-    return events, quarantine.to_pylist()
+def result_table(columns: dict[str, pa.Array], n: int) -> pa.Table:
+    """``n`` result rows from ``columns``; every other column null."""
+    return pa.table({f.name: columns[f.name].cast(f.type) if f.name in columns
+                     else pa.nulls(n, f.type) for f in RESULT_SCHEMA}, schema=RESULT_SCHEMA)
+
+
+def pack_table(pack: Pack) -> pa.Table:
+    """A spool pack as one result row."""
+    return pa.Table.from_pylist([{"kind": PACK, "pack": pack.blob, "pack_shas": pack.shas,
+                                  "pack_lengths": pack.lengths}], schema=RESULT_SCHEMA)
+
+
+def packs_of(results: pa.Table) -> list[Pack]:
+    """The spool packs among result rows."""
+    rows = results.filter(pc.equal(results.column("kind"), PACK))
+    return [Pack(r["pack"], r["pack_shas"], r["pack_lengths"])
+            for r in rows.select(["pack", "pack_shas", "pack_lengths"]).to_pylist()]
+
+
+def events_of(results: pa.Table) -> pa.Table:
+    """The events (``EVENT_SCHEMA``) among result rows."""
+    events = results.filter(pc.equal(results.column("kind"), EVENT))
+    return events.select(EVENT_SCHEMA.names).cast(EVENT_SCHEMA)
+
+
+def quarantine_of(results: pa.Table) -> list[dict]:
+    """The quarantine rows (pipeline and source failures) among result rows."""
+    mask = pc.is_in(results.column("kind"), pa.array([QUARANTINED, FAILURE], pa.int8()))
+    return results.filter(mask).column("quarantine").to_pylist()

@@ -32,7 +32,8 @@ def store_batch(pipeline: Pipeline, store: Store, raws: list[RawMessage]) -> Bat
     """Process one batch and commit it: spool, then events, then quarantine rows."""
     before = dict(pipeline.stage_seconds)
     batch, quarantine = pipeline.process_batch(raws)
-    result = commit_batch(store, raws, batch, quarantine, spool=pipeline.cfg.store.spool)
+    spool = ((r.sha256, r.data) for r in raws) if pipeline.cfg.store.spool else None
+    result = commit_batch(store, batch, quarantine, spool)
     for k, v in pipeline.stage_seconds.items():
         result.seconds[k] = v - before.get(k, 0.0)
     return result

@@ -1,37 +1,40 @@
-"""``ingest_spark``: the local engine's ingest with the per-message stages on Spark.
+"""``ingest_spark``: ingest with the reading of the input and the per-message stages on
+Spark executors, and the exactly-once ledger and the store's writes on the driver.
 
-The driver does what the local engine's main process does: it reads the sources, keeps
-the exactly-once ledger (``_ledger.new_batches``) and quarantines what a source could not
-read. Each batch of new messages becomes one Spark job: a DataFrame of the raw bytes and
-envelope fields, spread over the executors, where ``DataFrame.mapInArrow`` runs the local
-engine's batch function (``Pipeline.process_batch``) and sends back each message's event
-or quarantine row. The driver then commits the batch through the store's own writer:
-spool, events, quarantine, so a stopped run resumes and a re-run adds nothing. A few
-jobs are in flight at once, so executors never wait for the driver between batches.
-See docs/engine.md.
+The driver lists the input's units (files, spools, runs of a zip's members; see
+``spamintel.sources.units``) instead of reading messages, and groups them into jobs of
+about ``store.batch_size`` messages. In each job, ``DataFrame.mapInArrow`` reads the units
+on the executors with the sources stage's own code, skips what the store holds (the
+ledger is broadcast), runs the local engine's batch function (``Pipeline.process_batch``)
+and packs the raw bytes for the spool. The driver commits the results in input order
+(``_collect.Collector``), so a stopped run resumes and a re-run adds nothing. A few jobs
+are in flight at once, so executors never wait for the driver. See docs/engine.md.
 """
 
 from __future__ import annotations
 
+import os
 import time
 import uuid
 from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from functools import partial
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pyarrow as pa
-from rich.progress import Progress, TaskID
 
 from spamintel.config import Config
+from spamintel.engine._collect import Collector
 from spamintel.engine._executor import process_partition
-from spamintel.engine._ledger import commit_batch, new_batches
-from spamintel.engine._progress import advance, progress_bar
+from spamintel.engine._progress import progress_bar
 from spamintel.engine._session import SparkUnavailable, spark_session
-from spamintel.engine._wire import RESULT_SCHEMA, from_results, raws_to_table
+from spamintel.engine._wire import RESULT_SCHEMA, units_to_batch
 from spamintel.engine.stats import IngestStats
-from spamintel.model import RawMessage, SourceFailure
+from spamintel.model import RawMessage
+from spamintel.sources.files import Labeler
+from spamintel.sources.units import FILE, ZIP_PART, Unit, list_units
 from spamintel.store import Store
 
 if TYPE_CHECKING:
@@ -40,19 +43,26 @@ if TYPE_CHECKING:
 __all__ = ["SparkUnavailable", "ingest_spark", "spark_session"]
 
 JOBS_IN_FLIGHT = 3
+ZIP_PARTS_PER_JOB = 8  # a zip splits into runs of batch_size / 8 members
+BYTES_PER_MESSAGE = 8192  # to guess how many messages a file holds, for job sizes
+Job = list[tuple[int, Unit | RawMessage]]
 
 
-def ingest_spark(items: Iterable[RawMessage | SourceFailure], store: Store,
-                 cfg: Config | None = None, *, spark: SparkSession | None = None,
+def ingest_spark(inputs: Iterable[str | Path | RawMessage], store: Store,
+                 cfg: Config | None = None, *, sensor: str = "default",
+                 labeler: Labeler | None = None, spark: SparkSession | None = None,
                  master: str = "local[2]", progress: bool = False) -> IngestStats:
-    """Run every message through the pipeline on Spark into ``store``; return what happened.
+    """Ingest ``inputs`` on Spark into ``store``; return what happened.
 
-    ``spark`` is a session to run on (left running); without one a session on ``master``
-    is started and stopped. Raises ``SparkUnavailable`` when Spark cannot start.
+    An input is a path every executor can read (a file or folder, as for
+    ``iter_sources``, whose ``sensor`` and ``labeler`` apply) or a message handed in
+    whole. ``spark`` is a session to run on (left running); without one a session on
+    ``master`` is started and stopped. Raises ``SparkUnavailable`` when Spark cannot start.
     """
     if spark is None:
         with spark_session(master) as own:
-            return ingest_spark(items, store, cfg, spark=own, progress=progress)
+            return ingest_spark(inputs, store, cfg, sensor=sensor, labeler=labeler,
+                                spark=own, progress=progress)
     cfg = cfg or Config()
     stats = IngestStats()
     store.recover()
@@ -62,8 +72,14 @@ def ingest_spark(items: Iterable[RawMessage | SourceFailure], store: Store,
     if bar:
         bar.start()
     try:
-        batches = new_batches(items, store, cfg.store.batch_size, stats)
-        _run(spark, cfg, batches, store, stats, (bar, task))
+        ids = store.existing_ids()
+        ledger = spark.sparkContext.broadcast(frozenset(ids))
+        run = partial(process_partition, cfg, sensor, labeler, ledger)
+        try:
+            _run(spark, run, _jobs(inputs, cfg.store.batch_size),
+                 Collector(store, cfg.store.batch_size, ids, stats, (bar, task)))
+        finally:
+            ledger.destroy()
     finally:
         if bar:
             bar.stop()
@@ -71,19 +87,54 @@ def ingest_spark(items: Iterable[RawMessage | SourceFailure], store: Store,
     return stats
 
 
-def _run(spark: SparkSession, cfg: Config, batches: Iterator[list[RawMessage]], store: Store,
-         stats: IngestStats, bar: tuple[Progress | None, TaskID | None]) -> None:
-    """Submit a job per batch, at most ``JOBS_IN_FLIGHT`` at once; commit them in order."""
+def _weight(unit: Unit | RawMessage) -> int:
+    """About how many messages a unit holds."""
+    if isinstance(unit, RawMessage):
+        return 1
+    if unit.kind == ZIP_PART:
+        return unit.last - unit.first
+    try:
+        return max(1, os.path.getsize(unit.path) // BYTES_PER_MESSAGE) if unit.kind == FILE else 1
+    except OSError:
+        return 1
+
+
+def _jobs(inputs: Iterable[str | Path | RawMessage], size: int) -> Iterator[Job]:
+    """The inputs' units, numbered in input order, in jobs of about ``size`` messages."""
+    def units() -> Iterator[Unit | RawMessage]:
+        for item in inputs:
+            if isinstance(item, RawMessage):
+                yield item
+            else:
+                yield from list_units([item], max(1, size // ZIP_PARTS_PER_JOB))
+
+    job: Job = []
+    weight = 0
+    for seq, unit in enumerate(units()):
+        job.append((seq, unit))
+        weight += _weight(unit)
+        if weight >= size:
+            yield job
+            job, weight = [], 0
+    if job:
+        yield job
+
+
+def _run(spark: SparkSession, run: partial, jobs: Iterator[Job], collector: Collector) -> None:
+    """Submit a Spark job per job, at most ``JOBS_IN_FLIGHT`` at once; collect in order."""
     tag = f"spamintel-ingest-{uuid.uuid4().hex[:12]}"
-    pending: deque[tuple[list[RawMessage], Future[pa.Table]]] = deque()
+    pending: deque[tuple[Job, Future[pa.Table]]] = deque()
     pool = ThreadPoolExecutor(JOBS_IN_FLIGHT, thread_name_prefix="spamintel-spark")
     try:
-        for raws in batches:
-            pending.append((raws, pool.submit(_process, spark, cfg, raws, tag)))
+        for job in jobs:
+            pending.append((job, pool.submit(_process, spark, run, job, tag)))
             if len(pending) >= JOBS_IN_FLIGHT:
-                _commit(store, cfg, *pending.popleft(), stats, bar)
+                done, results = pending.popleft()
+                collector.take(dict(done), results.result())
         while pending:
-            _commit(store, cfg, *pending.popleft(), stats, bar)
+            done, results = pending.popleft()
+            collector.take(dict(done), results.result())
+        collector.finish()
     except BaseException:
         spark.interruptTag(tag)  # a stopped ingest stops its jobs, not others'
         raise
@@ -91,22 +142,13 @@ def _run(spark: SparkSession, cfg: Config, batches: Iterator[list[RawMessage]], 
         pool.shutdown(wait=True, cancel_futures=True)
 
 
-def _process(spark: SparkSession, cfg: Config, raws: list[RawMessage], tag: str) -> pa.Table:
-    """One batch through the per-message stages on the executors: its result rows."""
+def _process(spark: SparkSession, run: partial, job: Job, tag: str) -> pa.Table:
+    """One job's units read and processed on the executors: their result rows. Units are
+    dealt round-robin, one Arrow batch (so one partition) per share."""
     from pyspark.sql.pandas.types import from_arrow_schema
 
     spark.addTag(tag)
-    frame = spark.createDataFrame(raws_to_table(raws))
+    shares = min(len(job), 2 * spark.sparkContext.defaultParallelism)
+    table = pa.Table.from_batches([units_to_batch(job[i::shares]) for i in range(shares)])
     schema = from_arrow_schema(RESULT_SCHEMA, prefer_timestamp_ntz=False)
-    return frame.mapInArrow(partial(process_partition, cfg), schema).toArrow()
-
-
-def _commit(store: Store, cfg: Config, raws: list[RawMessage], job: Future[pa.Table],
-            stats: IngestStats, bar: tuple[Progress | None, TaskID | None]) -> None:
-    """Store a finished job's batch (spool, events, quarantine) on the driver."""
-    events, quarantine = from_results(job.result())
-    if events.num_rows + len(quarantine) != len(raws):
-        raise RuntimeError(f"Spark returned {events.num_rows + len(quarantine)} results for "
-                           f"{len(raws)} messages; nothing of this batch is stored")
-    stats.add(commit_batch(store, raws, events, quarantine, spool=cfg.store.spool))
-    advance(*bar, len(raws))
+    return spark.createDataFrame(table).mapInArrow(run, schema).toArrow()

@@ -3,7 +3,8 @@
 
 ``iter_sources(paths, ...)`` yields ``RawMessage`` for every message and
 ``SourceFailure`` for every piece of input that could not become one (a corrupt
-archive, an over-size or over-compressed member).
+archive, an over-size or over-compressed member). It reads the paths' units
+(``spamintel.sources.units``) in order; ``read_unit`` reads one, wherever it runs.
 """
 
 from __future__ import annotations
@@ -11,7 +12,6 @@ from __future__ import annotations
 import bz2
 import gzip
 import io
-import os
 import tarfile
 import zipfile
 import zlib
@@ -22,17 +22,15 @@ from typing import IO
 from spamintel.config import SourcesConfig
 from spamintel.model import RawMessage, SourceFailure
 from spamintel.sources._mbox import iter_mbox, looks_like_mbox
-from spamintel.sources.sessions import (
-    SIDECAR_SUFFIX,
-    iter_session_records,
-    sidecar_for,
-    with_session,
-)
-from spamintel.sources.spool import is_spool, iter_spool
+from spamintel.sources.sessions import iter_session_records, sidecar_for, with_session
+from spamintel.sources.spool import iter_spool
+from spamintel.sources.units import MISSING, SKIP_NAMES, SPOOL, ZIP_PART, Unit, list_units
 
 Item = RawMessage | SourceFailure
 Labeler = Callable[[str], str | None]
-_SKIP_NAMES = {"cmds", "index", ".DS_Store"}
+# What a broken container raises while read (zlib.error: a corrupt deflate stream).
+_CONTAINER_ERRORS = (OSError, EOFError, tarfile.TarError, zipfile.BadZipFile, ValueError,
+                     zlib.error)
 
 
 class _Reader:
@@ -72,11 +70,33 @@ class _Reader:
         if depth > self.cfg.max_archive_depth and _is_container(head):
             yield self.failure(source, "archive_too_deep")
             return
+        yield from self._guarded(self._dispatch(buffered, head, source, depth), source)
+
+    def _guarded(self, items: Iterator[Item], source: str) -> Iterator[Item]:
+        """``items``, ended by a failure of ``source`` when its container breaks."""
         try:
-            yield from self._dispatch(buffered, head, source, depth)
-        except (OSError, EOFError, tarfile.TarError, zipfile.BadZipFile, ValueError,
-                zlib.error) as exc:  # zlib.error: a corrupt deflate stream (gzip, zip)
+            yield from items
+        except _CONTAINER_ERRORS as exc:
             yield self.failure(source, f"unreadable_container: {type(exc).__name__}: {exc}")
+
+    def unit(self, unit: Unit) -> Iterator[Item]:
+        """Everything one unit holds (see ``spamintel.sources.units``)."""
+        if unit.kind == MISSING:
+            yield self.failure(unit.path, "not_found")
+            return
+        if unit.kind == SPOOL:  # a trap spool: messages with their recorded SMTP sessions
+            yield from iter_spool(unit.path)
+            return
+        try:
+            fh = open(unit.path, "rb")  # noqa: SIM115 - closed below, streams nest
+        except OSError as exc:
+            yield self.failure(unit.path, f"unreadable_file: {exc}")
+            return
+        with fh:
+            items = (self._guarded(self._zip(fh, unit.path, 0, slice(unit.first, unit.last)),
+                                   unit.path) if unit.kind == ZIP_PART
+                     else self.stream(fh, unit.path, 0))
+            yield from _with_sidecar(items, Path(unit.path))
 
     def _dispatch(self, buf: IO[bytes], head: bytes, source: str, depth: int
                   ) -> Iterator[Item]:
@@ -104,7 +124,7 @@ class _Reader:
     def _tar(self, buf: IO[bytes], source: str, depth: int) -> Iterator[Item]:
         with tarfile.open(fileobj=buf, mode="r|") as tar:
             for member in tar:
-                if not member.isfile() or Path(member.name).name in _SKIP_NAMES:
+                if not member.isfile() or Path(member.name).name in SKIP_NAMES:
                     continue
                 name = f"{source}!{member.name}"
                 if member.size > self.cfg.max_message_bytes:
@@ -114,12 +134,13 @@ class _Reader:
                 if fh is not None:
                     yield from self.stream(io.BytesIO(fh.read()), name, depth + 1)
 
-    def _zip(self, buf: IO[bytes], source: str, depth: int) -> Iterator[Item]:
+    def _zip(self, buf: IO[bytes], source: str, depth: int, members: slice = slice(None)
+             ) -> Iterator[Item]:
         # A zip's directory sits at its end: it needs a seekable file, so it is read whole
         # (within the size limit) when the stream is not one.
         fileobj: IO[bytes] = buf if buf.seekable() else io.BytesIO(buf.read())
         with zipfile.ZipFile(fileobj) as zf:
-            for info in zf.infolist():
+            for info in zf.infolist()[members]:
                 if info.is_dir():
                     continue
                 name = f"{source}!{info.filename}"
@@ -154,10 +175,6 @@ def _is_container(head: bytes) -> bool:
     )
 
 
-def _is_maildir(path: Path) -> bool:
-    return all((path / sub).is_dir() for sub in ("cur", "new"))
-
-
 def _with_sidecar(items: Iterator[Item], path: Path) -> Iterator[Item]:
     """Attach the SMTP session recorded beside an mbox to each of its messages."""
     side = sidecar_for(path)
@@ -170,22 +187,6 @@ def _with_sidecar(items: Iterator[Item], path: Path) -> Iterator[Item]:
         yield with_session(item, rec) if rec is not None else item
 
 
-def _walk(path: Path) -> Iterator[Path]:
-    if _is_maildir(path):
-        for sub in ("new", "cur"):
-            yield from sorted(p for p in (path / sub).iterdir() if p.is_file())
-        return
-    for root, dirs, files in os.walk(path):
-        dirs.sort()
-        for name in sorted(files):
-            if not name.startswith(".") and name not in _SKIP_NAMES and not _is_sidecar(name):
-                yield Path(root) / name
-
-
-def _is_sidecar(name: str) -> bool:
-    return name.endswith((SIDECAR_SUFFIX, SIDECAR_SUFFIX + ".gz"))
-
-
 def iter_sources(
     paths: Iterable[str | Path],
     sensor: str = "default",
@@ -194,19 +195,11 @@ def iter_sources(
 ) -> Iterator[Item]:
     """Yield every message (or failure) found under ``paths``, in a stable order."""
     reader = _Reader(sensor, cfg or SourcesConfig(), labeler)
-    for top in paths:
-        top = Path(top)
-        if not top.exists():
-            yield reader.failure(str(top), "not_found")
-            continue
-        if is_spool(top):  # a trap spool: messages with their recorded SMTP sessions
-            yield from iter_spool(top)
-            continue
-        for path in _walk(top) if top.is_dir() else [top]:
-            try:
-                fh = open(path, "rb")  # noqa: SIM115 - closed below, streams nest
-            except OSError as exc:
-                yield reader.failure(str(path), f"unreadable_file: {exc}")
-                continue
-            with fh:
-                yield from _with_sidecar(reader.stream(fh, str(path), 0), path)  # type: ignore[arg-type]
+    for unit in list_units(paths):
+        yield from reader.unit(unit)
+
+
+def read_unit(unit: Unit, sensor: str = "default", cfg: SourcesConfig | None = None,
+              labeler: Labeler | None = None) -> Iterator[Item]:
+    """Yield what one unit holds: the items ``iter_sources`` yields for it."""
+    return _Reader(sensor, cfg or SourcesConfig(), labeler).unit(unit)

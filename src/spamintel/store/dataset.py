@@ -25,7 +25,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from spamintel.model import EVENT_SCHEMA, QUARANTINE_SCHEMA
-from spamintel.store.spool import Spool
+from spamintel.store.spool import Pack, Spool
 
 _TMP = ".tmp-"
 # Columns whose values nearly all differ (hashes, digests, excerpts, times to the second):
@@ -121,6 +121,10 @@ class Store:
     def spool_put(self, items: Iterable[tuple[str, bytes]]) -> int:
         """Store raw messages by content address; ones already stored are skipped."""
         return self._spool.put(items)
+
+    def spool_put_pack(self, pack: Pack) -> int:
+        """Store a spool pack made elsewhere (``spamintel.store.spool.make_pack``)."""
+        return self._spool.put_pack(pack)
 
     def raw(self, sha: str) -> bytes:
         """The original bytes of a stored message (KeyError when unknown)."""

@@ -1,0 +1,41 @@
+"""Input units: a zip read in parts gives what the whole zip gives, and what cannot be
+split (a broken zip, a missing path) is one unit whose reader says why."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+from spamintel.sources import iter_sources
+from spamintel.sources.files import read_unit
+from spamintel.sources.units import FILE, MISSING, ZIP_PART, Unit, list_units
+from spamintel.testing import sample_corpus
+
+
+def _zip(tmp_path, n: int) -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, data in sample_corpus(n):
+            zf.writestr(name, data)
+    return buf.getvalue()
+
+
+def test_a_zip_read_in_parts_gives_what_it_gives_whole(tmp_path):
+    (tmp_path / "a.zip").write_bytes(_zip(tmp_path, 7))
+    (tmp_path / "b.eml").write_bytes(sample_corpus(1)[0][1])
+    units = list(list_units([tmp_path], zip_members=3))
+    assert [(u.kind, u.first, u.last) for u in units] == [
+        (ZIP_PART, 0, 3), (ZIP_PART, 3, 6), (ZIP_PART, 6, 7), (FILE, 0, 0)]
+    in_parts = [item for unit in units for item in read_unit(unit, sensor="s")]
+    assert in_parts == list(iter_sources([tmp_path], sensor="s"))
+    assert list(list_units([tmp_path])) == [Unit(str(tmp_path / "a.zip")),
+                                            Unit(str(tmp_path / "b.eml"))]
+
+
+def test_what_cannot_be_split_is_one_unit_read_as_its_failure(tmp_path):
+    data = _zip(tmp_path, 4)
+    (tmp_path / "cut.zip").write_bytes(data[: len(data) // 2])
+    units = list(list_units([tmp_path / "cut.zip", tmp_path / "nope"], zip_members=2))
+    assert units == [Unit(str(tmp_path / "cut.zip")), Unit(str(tmp_path / "nope"), MISSING)]
+    reasons = [item.reason for unit in units for item in read_unit(unit)]
+    assert reasons[0].startswith("unreadable_container: BadZipFile") and reasons[1] == "not_found"
