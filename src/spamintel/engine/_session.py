@@ -15,10 +15,9 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from pyspark.sql import SparkSession
 
-# Warnings and errors only; four warnings that say nothing about the run are hidden: no
-# native Hadoop library, the host name resolving to a loopback address, a long plan cut
-# short in a log line, and "a task of very large size" (every task carries its messages,
-# by design: see docs/engine.md).
+# Warnings and errors only; three warnings that say nothing about the run are hidden: no
+# native Hadoop library, the host name resolving to a loopback address, and a long plan
+# cut short in a log line.
 _LOG4J2 = """\
 rootLogger.level = warn
 rootLogger.appenderRef.stderr.ref = console
@@ -33,11 +32,6 @@ logger.utils.name = org.apache.spark.util.Utils
 logger.utils.level = error
 logger.plan.name = org.apache.spark.util.SparkStringUtils
 logger.plan.level = error
-logger.tasks.name = org.apache.spark.scheduler.TaskSetManager
-logger.tasks.filter.large.type = RegexFilter
-logger.tasks.filter.large.regex = .*task of very large size.*
-logger.tasks.filter.large.onMatch = DENY
-logger.tasks.filter.large.onMismatch = NEUTRAL
 """
 
 

@@ -99,7 +99,7 @@ class Spool:
 
     def put_pack(self, pack: Pack) -> int:
         """Write a pack made by ``make_pack`` (here or elsewhere), then its index."""
-        where = self._load()
+        where, size = self._load(), pack.size
         name = uuid.uuid4().hex[:16]
         path = self.packs / f"{name}.pack.zst"
         tmp = path.with_name(_TMP + path.name)
@@ -107,13 +107,13 @@ class Spool:
         os.replace(tmp, path)
         offsets = list(accumulate(pack.lengths, initial=0))[:-1]
         rows = {"msg_sha256": pack.shas, "pack": [name] * len(pack.shas), "offset": offsets,
-                "length": pack.lengths, "pack_size": [pack.size] * len(pack.shas)}
+                "length": pack.lengths, "pack_size": [size] * len(pack.shas)}
         index = self.index / f"{name}.parquet"
         tmp = index.with_name(_TMP + index.name)
         pq.write_table(pa.table(rows, schema=INDEX_SCHEMA), tmp)
         os.replace(tmp, index)  # the index names the pack only once the pack is whole
         for sha, off, n in zip(pack.shas, offsets, pack.lengths, strict=True):
-            where[sha] = (name, off, n, pack.size)
+            where[sha] = (name, off, n, size)
         return len(pack.shas)
 
     def get(self, sha: str) -> bytes:
