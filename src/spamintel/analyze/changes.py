@@ -29,6 +29,7 @@ from datetime import date, datetime
 import numpy as np
 
 from spamintel.analyze.estimate import Z95, count_ratio_z
+from spamintel.analyze.fragments import without_fragment_ends
 from spamintel.analyze.levels import content_switches, level_shifts, software_switches
 from spamintel.analyze.silences import (
     MIN_EXPECTED,
@@ -323,6 +324,7 @@ def detect(s: SeriesSet, cfg: AnalyzeConfig) -> list[dict]:
         for e in _botnet_events(s, name, x, cfg):
             e["botnet"], e["scope"] = name, "botnet"
             events.append(e)
+    events = without_fragment_ends(s, events, w)
     for e in level_shifts(s.global_daily, s.days, _active(s.global_daily, frac), w,
                           cfg.surge_ratio):
         e["botnet"], e["scope"] = None, "global"
