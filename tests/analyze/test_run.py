@@ -1,5 +1,6 @@
 import json
 
+import pyarrow as pa
 from typer.testing import CliRunner
 
 from spamintel.analyze import analyze
@@ -32,6 +33,16 @@ def test_analyze_on_an_empty_store(tmp_path):
     summary = analyze(Store(tmp_path / "empty"),
                       Config(analyze=AnalyzeConfig(run_attribution=False)))
     assert summary.days == 0 and summary.events == 0
+
+
+def test_a_table_the_analysis_found_no_rows_for_leaves_no_earlier_run_behind(tmp_path):
+    from spamintel.store import Store
+    store = Store(tmp_path / "empty")
+    store.write_table("populations", pa.table({"botnet": ["Rustock"], "day": ["2011-03-01"]}))
+    summary = analyze(store, Config(analyze=AnalyzeConfig(run_attribution=False)))
+    assert summary.tables["populations"] == 0
+    assert "populations" not in store.table_names()
+    assert "botnet_events" in store.table_names()
 
 
 def test_cli_reads_a_scenario_calibration(tmp_path):

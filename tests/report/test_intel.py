@@ -4,8 +4,27 @@ import json
 
 import pytest
 
-from spamintel.report.intel import previous_month
+from spamintel.report.intel import load_analysis, previous_month
 from spamintel.report.render import to_json
+
+
+def test_an_analysed_store_is_read_not_recomputed_when_a_table_has_no_rows(tmp_path):
+    from datetime import date
+
+    import pyarrow as pa
+
+    from spamintel.analyze.run import to_table
+    from spamintel.store import Store
+
+    store = Store(tmp_path / "s")  # no events: a recomputation would find nothing
+    store.write_table("botnet_events", to_table("botnet_events", [
+        {"event_id": "takedown:X:2011-03-16", "type": "takedown", "botnet": "X",
+         "date": date(2011, 3, 16)}]))
+    store.write_table("series_daily", pa.table({"day": [date(2011, 3, 16)], "botnet": ["X"]}))
+    tables = load_analysis(store)
+    assert [e["botnet"] for e in tables["botnet_events"]] == ["X"]
+    assert [r["botnet"] for r in tables["series_daily"]] == ["X"]
+    assert tables["populations"] == []
 
 
 def test_previous_month():

@@ -78,3 +78,11 @@ def test_small_and_large_tables_read_back_the_same(tmp_path):
         assert pq.read_table(path).equals(table)
         codec = pq.ParquetFile(path).metadata.row_group(0).column(0).compression
         assert (codec == "ZSTD") == (rows >= 1000)
+
+
+def test_drop_table_removes_an_analysis_table_and_tolerates_a_missing_one(tmp_path):
+    store = Store(tmp_path)
+    store.write_table("populations", pa.table({"n": [1]}))
+    store.drop_table("populations")
+    store.drop_table("populations")
+    assert "populations" not in store.table_names()

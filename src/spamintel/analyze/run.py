@@ -210,8 +210,10 @@ def analyze(store: Store, cfg: Config | None = None) -> AnalysisSummary:
     meta = tables.pop("_meta")[0]
     summary.calibration, summary.mixed_sensors = meta["mode"], meta["mixed"]
     for name, rows in tables.items():
-        if rows or name == "botnet_events":
+        if rows or name in SCHEMAS:
             store.write_table(name, to_table(name, rows))
+        else:
+            store.drop_table(name)
         summary.tables[name] = len(rows)
     summary.days = len({r["day"] for r in tables["series_daily"]})
     summary.botnets = sorted({r["botnet"] for r in tables["series_daily"] if r["botnet"]})

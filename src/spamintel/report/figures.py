@@ -155,7 +155,7 @@ def collect(store: Store, month: str, acfg: AnalyzeConfig | None = None) -> dict
     """All figures of ``month``: traffic, headline, botnets, events, series, narrative."""
     month = normalize_month(month)
     start, end = month_bounds(month)
-    con = store.connect()
+    con = store.connect(days=(start, end))
     p = [start, end]
     names = store.table_names()
     figures: dict[str, Any] = {"month": month, "previous_month": intel.previous_month(month)}

@@ -25,15 +25,17 @@ def previous_month(month: str) -> str:
 
 
 def load_analysis(store: Store, acfg: AnalyzeConfig | None = None) -> dict[str, list[dict]]:
-    """Analysis tables as rows: stored ones, else computed now (nothing written)."""
+    """Analysis tables as rows: stored ones (a table the analysis found no rows for is
+    not stored), else computed now (nothing written) when the store was never analysed."""
     names = set(store.table_names())
-    if all(t in names for t in TABLES):
+    if "botnet_events" in names:  # every analysis writes it
         con = store.connect()
-        out = {}
+        out: dict[str, list[dict]] = {t: [] for t in TABLES}
         for t in TABLES:
-            cur = con.execute(f"SELECT * FROM {t}")
-            cols = [d[0] for d in cur.description]
-            out[t] = [dict(zip(cols, row, strict=True)) for row in cur.fetchall()]
+            if t in names:
+                cur = con.execute(f"SELECT * FROM {t}")
+                cols = [d[0] for d in cur.description]
+                out[t] = [dict(zip(cols, row, strict=True)) for row in cur.fetchall()]
         return out
     out = compute(store, acfg or AnalyzeConfig(run_attribution=False))
     out.pop("_meta", None)

@@ -18,6 +18,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterable
+from datetime import date
 from pathlib import Path
 
 import pyarrow as pa
@@ -140,13 +141,19 @@ class Store:
         """Replace analysis table ``name`` atomically; it appears as a view of that name."""
         _atomic_write_parquet(table, self.table_path(name))
 
+    def drop_table(self, name: str) -> None:
+        """Remove analysis table ``name`` if there is one (a run that found no rows for it
+        must not leave an earlier run's)."""
+        self.table_path(name).unlink(missing_ok=True)
+
     def table_names(self) -> list[str]:
         """Names of the stored analysis tables."""
         return sorted(p.stem for p in (self.path / "tables").glob("*.parquet")
                       if not p.name.startswith(_TMP))
 
-    def connect(self):  # -> duckdb.DuckDBPyConnection
-        """A DuckDB connection with views ``events``, ``quarantine`` and one per table."""
+    def connect(self, days: tuple[date, date] | None = None):  # -> duckdb.DuckDBPyConnection
+        """A DuckDB connection with views ``events``, ``quarantine`` and one per table;
+        ``days`` (first included, last excluded) limits ``events`` to those days."""
         from spamintel.store.views import connect
 
-        return connect(self)
+        return connect(self, days)

@@ -3,6 +3,7 @@ one view per analysis table."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import TYPE_CHECKING
 
 import duckdb
@@ -33,14 +34,20 @@ def _source(con: duckdb.DuckDBPyConnection, name: str, files: list, schema: pa.S
     return f"_empty_{name}"
 
 
-def connect(store: Store) -> duckdb.DuckDBPyConnection:
-    """Open an in-memory DuckDB connection with the store's views defined."""
+def connect(store: Store, days: tuple[date, date] | None = None) -> duckdb.DuckDBPyConnection:
+    """Open an in-memory DuckDB connection with the store's views defined; with ``days``
+    (first included, last excluded) the ``events`` view holds those days' partitions
+    only, so a month of a store of years reads a month of files."""
     con = duckdb.connect()
     con.execute("SET enable_progress_bar = false")
     # Days and hours are UTC's everywhere, whatever the machine's zone (a half-hour zone
     # would otherwise cut hours at :30).
     con.execute("SET TimeZone = 'UTC'")
-    events = _source(con, "events", store.event_files(), EVENT_SCHEMA)
+    files = store.event_files()
+    if days is not None:
+        first, stop = (f"day={d.isoformat()}" for d in days)
+        files = [f for f in files if first <= f.parent.name < stop]
+    events = _source(con, "events", files, EVENT_SCHEMA)
     tables = store.table_names()
     if "attribution" in tables:
         attr = _quote(store.table_path("attribution"))
