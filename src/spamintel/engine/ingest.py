@@ -19,7 +19,7 @@ from rich.progress import Progress, TaskID
 
 from spamintel.config import Config
 from spamintel.engine._ledger import commit_batch, new_batches
-from spamintel.engine._progress import advance, progress_bar
+from spamintel.engine._progress import advance, shown
 from spamintel.engine.pipeline import Pipeline
 from spamintel.engine.stats import BatchResult, IngestStats
 from spamintel.model import RawMessage, SourceFailure
@@ -55,12 +55,8 @@ def ingest(items: Iterable[RawMessage | SourceFailure], store: Store, cfg: Confi
     cfg = cfg or Config()
     stats = IngestStats()
     store.recover()
-    bar = progress_bar() if progress else None
-    task = bar.add_task("ingest", total=None, rate=0.0) if bar else None
     t_start = time.perf_counter()
-    if bar:
-        bar.start()
-    try:
+    with shown("ingest", progress) as (bar, task):
         batches = new_batches(items, store, cfg.store.batch_size, stats)
         if workers <= 1:
             pipeline = Pipeline(cfg)
@@ -69,9 +65,6 @@ def ingest(items: Iterable[RawMessage | SourceFailure], store: Store, cfg: Confi
                 advance(bar, task, len(raws))
         else:
             _ingest_parallel(batches, stats, cfg, store.path, workers, bar, task)
-    finally:
-        if bar:
-            bar.stop()
     stats.seconds["total"] = time.perf_counter() - t_start
     return stats
 

@@ -28,7 +28,7 @@ import pyarrow as pa
 from spamintel.config import Config
 from spamintel.engine._collect import Collector
 from spamintel.engine._executor import process_partition
-from spamintel.engine._progress import progress_bar
+from spamintel.engine._progress import shown
 from spamintel.engine._session import SparkUnavailable, spark_session
 from spamintel.engine._wire import RESULT_SCHEMA, units_to_batch
 from spamintel.engine.stats import IngestStats
@@ -66,12 +66,8 @@ def ingest_spark(inputs: Iterable[str | Path | RawMessage], store: Store,
     cfg = cfg or Config()
     stats = IngestStats()
     store.recover()
-    bar = progress_bar() if progress else None
-    task = bar.add_task("ingest (spark)", total=None, rate=0.0) if bar else None
     t_start = time.perf_counter()
-    if bar:
-        bar.start()
-    try:
+    with shown("ingest (spark)", progress) as (bar, task):
         ids = store.existing_ids()
         ledger = spark.sparkContext.broadcast(frozenset(ids))
         run = partial(process_partition, cfg, sensor, labeler, ledger)
@@ -80,9 +76,6 @@ def ingest_spark(inputs: Iterable[str | Path | RawMessage], store: Store,
                  Collector(store, cfg.store.batch_size, ids, stats, (bar, task)))
         finally:
             ledger.destroy()
-    finally:
-        if bar:
-            bar.stop()
     stats.seconds["total"] = time.perf_counter() - t_start
     return stats
 
