@@ -25,7 +25,7 @@ def test_the_demo_writes_the_march_report_and_feeds_of_the_last_week(tmp_path):
     assert any(e["type"] == "takedown" and e["botnet"] == "Rustock" for e in report["events"])
     feeds = {p.name for p in (out / "feeds").iterdir()}
     assert {"spamintel-bots.rbldnsd", "spamintel.rpz", "spamintel.stix.json"} <= feeds
-    assert f"dashboard: spamintel serve --store {out / 'store'}" in res.stdout
+    assert f"serve --store {out / 'store'}" in res.stdout
 
     listed = _listed_ips((out / "feeds" / "spamintel-bots.rbldnsd").read_text())
     con = Store(out / "store").connect()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import typer
@@ -9,6 +10,12 @@ import typer
 from spamintel.cli._app import app
 from spamintel.demo import DEMO_SCALE, run_demo
 from spamintel.report.narrative import amount, month_name, pct
+
+
+def _command() -> str:
+    """How this command was called (``.venv/bin/spamintel`` from ``make demo``)."""
+    called = sys.argv[0] if sys.argv else ""
+    return called if Path(called).name == "spamintel" else "spamintel"
 
 
 @app.command("demo")
@@ -30,5 +37,5 @@ def demo_cmd(
         typer.echo(f"report: {path}")
     for path in result.feeds:
         typer.echo(f"feed: {path}")
-    typer.echo(f"dashboard: spamintel serve --store {out / 'store'}")
+    typer.echo(f"dashboard: {_command()} serve --store {out / 'store'}")
     typer.echo("timings: " + ", ".join(f"{k} {v:.0f}s" for k, v in result.seconds.items()))
