@@ -119,4 +119,4 @@ def test_openapi_lists_every_endpoint(client):
     paths = client.get("/openapi.json").json()["paths"]
     assert set(paths) == {"/api/months", "/api/report/{month}", "/api/botnets",
                           "/api/botnets/{name}", "/api/events", "/api/campaigns",
-                          "/api/daily"}
+                          "/api/daily", "/feeds/{name}"}

@@ -17,7 +17,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException
 
-from spamintel.serve import api, pages, resolve
+from spamintel.serve import api, feeds, pages, resolve
 from spamintel.serve.snapshot import SnapshotCache
 from spamintel.store import Store
 
@@ -30,7 +30,7 @@ SECURITY_HEADERS = {
     "Referrer-Policy": "no-referrer",
     "X-Frame-Options": "DENY",
 }
-JSON_PATHS = ("/api/", "/openapi.json")
+JSON_PATHS = ("/api/", "/openapi.json", "/feeds/")
 
 
 async def _secure(request: Request, call_next: Callable[[Request], Awaitable[Response]]
@@ -87,6 +87,7 @@ def create_app(store: Store | str | Path, warm: bool = True) -> FastAPI:
     app.add_exception_handler(HTTPException, _http_error)
     app.add_exception_handler(RequestValidationError, _invalid)
     app.include_router(api.router)
+    app.include_router(feeds.router)
     app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     return app
