@@ -9,7 +9,7 @@ import pyarrow.compute as pc
 
 from spamintel.config import Config
 from spamintel.engine import Pipeline
-from spamintel.engine._executor import process_partition
+from spamintel.engine._executor import read_and_process
 from spamintel.engine._wire import EVENT, PACK, QUARANTINED, STORED, units_to_batch
 from spamintel.sources.units import Unit
 from spamintel.testing import make_raw_message
@@ -23,7 +23,7 @@ class _Ledger:
 def _run(units: list, known: frozenset[str] = frozenset()) -> pa.Table:
     batches = [units_to_batch(list(enumerate(units))[::-1])]  # any order in a partition
     return pa.Table.from_batches(
-        list(process_partition(Config(), "s", None, _Ledger(known), iter(batches))))
+        list(read_and_process(Config(), "s", None, _Ledger(known), iter(batches))))
 
 
 def test_a_message_that_breaks_a_stage_comes_back_quarantined(monkeypatch):

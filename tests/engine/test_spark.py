@@ -1,10 +1,13 @@
 """The Spark engine stores what the local engine stores: the same events (every column),
 quarantine rows and spool, exactly once, with the input read on the executors (files, an
-mbox, zips in parts, broken zips). One local[2] session serves the module."""
+mbox, zips in parts, broken zips), and the messages of a big .tar.gz or mbox processed in
+several tasks. One local[2] session serves the module."""
 
 from __future__ import annotations
 
 import io
+import random
+import tarfile
 import zipfile
 from datetime import datetime, timedelta, timezone
 from itertools import chain
@@ -168,3 +171,44 @@ def test_a_stopped_spark_run_resumes_exactly_once(spark, mail, local_store, tmp_
     assert 0 < len(store.existing_ids()) < _events(local_store).num_rows
     ingest_spark(_inputs(mail), Store(store.path), CFG, spark=spark)
     _assert_same_store(Store(store.path), local_store, layout=False)
+
+
+@pytest.fixture(scope="module")
+def big(tmp_path_factory) -> list[Path]:
+    """A .tar.gz and an mbox big enough to be redistributed (each with a message twice),
+    and a .tar.gz cut short: each is one unit, read by one task."""
+    root = tmp_path_factory.mktemp("big")
+    rng = random.Random(7)
+    messages = [make_message(subject=f"big {i}", body=rng.randbytes(600).hex(),
+                             message_id=f"<{i}@big.example>") for i in range(500)]
+    tgz = io.BytesIO()
+    with tarfile.open(fileobj=tgz, mode="w:gz") as tar:
+        for i, data in enumerate([*messages[:250], messages[7]]):
+            info = tarfile.TarInfo(f"big/{i:04d}.eml")
+            info.size = len(data)
+            tar.addfile(info, io.BytesIO(data))
+    (root / "big.tar.gz").write_bytes(tgz.getvalue())
+    (root / "big.mbox").write_bytes(b"".join(
+        b"From sender@example.net Sat Apr  7 10:00:00 2007\n" + data + b"\n"
+        for data in [*messages[250:], messages[300]]))
+    (root / "cut.tar.gz").write_bytes(tgz.getvalue()[: len(tgz.getvalue()) // 2])
+    return [root / "big.tar.gz", root / "big.mbox", root / "cut.tar.gz"]
+
+
+def test_a_big_tar_gz_and_mbox_are_processed_in_several_tasks(spark, big, tmp_path,
+                                                              monkeypatch):
+    local = Store(tmp_path / "local")
+    local_runs = [ingest(iter_sources([path]), local, CFG) for path in big]
+
+    def read_here(*args):
+        raise AssertionError("the driver read a source")
+
+    monkeypatch.setattr(_Reader, "unit", read_here)
+    store = Store(tmp_path / "spark")
+    runs = [ingest_spark([path], store, CFG, spark=spark) for path in big]
+    assert [r.skipped for r in runs] == [r.skipped for r in local_runs]
+    assert runs[0].skipped == runs[1].skipped == 1 < runs[2].skipped  # a copy; the cut tar's
+    assert runs[0].tasks > 1 and runs[1].tasks > 1
+    reasons = _quarantine(store).column("reason").to_pylist()
+    assert any(r.startswith("unreadable_container") for r in reasons)
+    _assert_same_store(store, local)

@@ -46,11 +46,13 @@ class Collector:
         self.store, self.size, self.ids, self.stats, self.bar = store, batch_size, ids, stats, bar
         self.carry = RESULT_SCHEMA.empty_table()
         self.broken: dict[str, int] = {}  # zip read in parts -> unit where its reader broke
+        self.tasks: set[int] = set()  # the executor tasks that ran the stages
 
     def take(self, units: dict[int, Unit | RawMessage], results: pa.Table) -> None:
         """One job's results (``units``: its units by place); commit every full batch."""
         rows = results.filter(pc.not_equal(results.column("kind"), PACK))
         rows = rows.sort_by([("unit", "ascending"), ("pos", "ascending")])
+        self._count_tasks(rows)
         kept = self._unbroken(rows, units)
         self._spool(packs_of(results), None if kept.num_rows == rows.num_rows else kept)
         rows = self._new(kept)
@@ -64,6 +66,11 @@ class Collector:
         if self.carry.num_rows:
             self._commit(self.carry)
         self.carry = RESULT_SCHEMA.empty_table()
+
+    def _count_tasks(self, rows: pa.Table) -> None:
+        messages = rows.filter(pc.is_in(rows.column("kind"), _MESSAGES))
+        self.tasks.update(pc.unique(messages.column("task")).drop_null().to_pylist())
+        self.stats.tasks = len(self.tasks)
 
     def _count(self, key: str, seconds: float) -> None:
         self.stats.seconds[key] = self.stats.seconds.get(key, 0.0) + seconds

@@ -1,7 +1,12 @@
-"""What a Spark executor runs (``DataFrame.mapInArrow``): it reads its partition's units
-with the sources stage's own code, skips messages the store holds (the ledger the driver
-broadcast) or that it met before, runs the local engine's batch function over the rest,
-packs their raw bytes for the spool, and sends back one result row per item.
+"""What Spark executors run (``DataFrame.mapInArrow``), in two steps that run in one task
+or in two stages with the items redistributed between them (see ``spark.py``).
+
+``read_partition`` reads its partition's units with the sources stage's own code, in
+input order, and turns each item into an item row: a message to process (with its raw
+bytes), a source failure, or a message the store holds (the ledger the driver broadcast)
+or that the task met before. ``process_partition`` runs the local engine's batch function
+over the messages to process, in chunks, packs their raw bytes for the spool, and sends
+back one result row per item, tagged with the task that ran it.
 
 A Python worker keeps its ``Pipeline`` (IP tables, classifier model) between tasks, as a
 pool worker does between batches: Spark reuses its Python workers.
@@ -14,16 +19,21 @@ from operator import itemgetter
 from typing import TYPE_CHECKING
 
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from spamintel.config import Config
 from spamintel.engine._ledger import failure_row
 from spamintel.engine._wire import (
     EVENT,
     FAILURE,
+    ITEM_SCHEMA,
     QUARANTINED,
+    RAW,
     RESULT_SCHEMA,
     STORED,
     pack_table,
+    raw_from_row,
+    raw_row,
     result_table,
     unit_from_row,
 )
@@ -36,6 +46,7 @@ if TYPE_CHECKING:
     from pyspark import Broadcast
 
 _CACHED: tuple[Config, Pipeline] | None = None
+ITEM_BATCH_BYTES = 64 << 20  # an item batch's raw bytes stay well below Arrow's 2 GiB
 
 
 def _pipeline(cfg: Config) -> Pipeline:
@@ -46,14 +57,22 @@ def _pipeline(cfg: Config) -> Pipeline:
     return _CACHED[1]
 
 
-class _Task:
-    """One partition's items: new messages wait for a full chunk, the rest become rows."""
+def _task_id() -> int | None:
+    """The running Spark task's id (unique in the application), None outside Spark."""
+    from pyspark import TaskContext
 
-    def __init__(self, cfg: Config, known: frozenset[str]) -> None:
-        self.cfg, self.known = cfg, known
+    ctx = TaskContext.get()
+    return None if ctx is None else ctx.taskAttemptId()
+
+
+class _Items:
+    """One partition's items as rows: new messages to process, the rest skipped."""
+
+    def __init__(self, batch_size: int, known: frozenset[str]) -> None:
+        self.size, self.known = batch_size, known
         self.met: set[str] = set()
-        self.pending: list[tuple[int, int, RawMessage]] = []
         self.rows: list[dict] = []
+        self.bytes = 0
 
     def add(self, unit: int, pos: int, item: RawMessage | SourceFailure) -> None:
         """Take one item read from unit ``unit`` at ``pos``."""
@@ -66,59 +85,105 @@ class _Task:
                               "event_id": item.event_id})
         else:
             self.met.add(item.event_id)
-            self.pending.append((unit, pos, item))
+            self.rows.append({"unit": unit, "pos": pos, "kind": RAW, **raw_row(item)})
+            self.bytes += len(item.data)
 
     def full(self) -> bool:
-        """True when a chunk of items waits."""
-        return len(self.pending) + len(self.rows) >= self.cfg.store.batch_size
+        """True when a batch of rows waits."""
+        return len(self.rows) >= self.size or self.bytes >= ITEM_BATCH_BYTES
 
-    def flush(self) -> Iterator[pa.RecordBatch]:
-        """The waiting items' result rows, the new messages processed and packed."""
-        pending, self.pending = self.pending, []
-        rows, self.rows = self.rows, []
-        parts = [pa.Table.from_pylist(rows, schema=RESULT_SCHEMA)]
-        if pending:
-            parts += _processed(_pipeline(self.cfg), pending, self.cfg.store.spool)
-        yield from pa.concat_tables(parts).to_batches()
+    def flush(self) -> pa.RecordBatch:
+        """The waiting rows as one item batch."""
+        rows, self.rows, self.bytes = self.rows, [], 0
+        return pa.RecordBatch.from_pylist(rows, schema=ITEM_SCHEMA)
 
 
-def _processed(pipeline: Pipeline, pending: list[tuple[int, int, RawMessage]],
-               spool: bool) -> list[pa.Table]:
-    """New messages through the pipeline: their events, quarantine rows and spool pack."""
-    raws = [raw for _, _, raw in pending]
-    where = {raw.event_id: (unit, pos) for unit, pos, raw in pending}
-    events, quarantine = pipeline.process_batch(raws)
-    ids = events.column("event_id").to_pylist()
-    columns = dict(zip(events.schema.names, events.columns, strict=True))
-    columns.update(unit=pa.array([where[i][0] for i in ids], pa.int64()),
-                   pos=pa.array([where[i][1] for i in ids], pa.int64()),
-                   kind=pa.array([EVENT] * len(ids), pa.int8()))
-    failed = [{"unit": where[q["event_id"]][0], "pos": where[q["event_id"]][1],
-               "kind": QUARANTINED, "event_id": q["event_id"], "quarantine": q}
-              for q in quarantine]
-    parts = [result_table(columns, len(ids)), pa.Table.from_pylist(failed, schema=RESULT_SCHEMA)]
-    pack = make_pack((raw.sha256, raw.data) for raw in raws) if spool else None
-    return parts + [pack_table(pack)] if pack else parts
-
-
-def _items(row: dict, sensor: str, cfg: Config, labeler: Labeler | None
-           ) -> Iterable[RawMessage | SourceFailure]:
+def _read(row: dict, sensor: str, cfg: Config, labeler: Labeler | None
+          ) -> Iterable[RawMessage | SourceFailure]:
     unit = unit_from_row(row)
     if isinstance(unit, RawMessage):
         return [unit]
     return read_unit(unit, sensor, cfg.sources, labeler)
 
 
-def process_partition(cfg: Config, sensor: str, labeler: Labeler | None,
-                      ledger: Broadcast[frozenset[str]], batches: Iterator[pa.RecordBatch]
-                      ) -> Iterator[pa.RecordBatch]:
-    """Unit rows in (in any order), result rows out; see the module docstring."""
-    task = _Task(cfg, ledger.value)
+def read_partition(cfg: Config, sensor: str, labeler: Labeler | None,
+                   ledger: Broadcast[frozenset[str]], batches: Iterator[pa.RecordBatch]
+                   ) -> Iterator[pa.RecordBatch]:
+    """Unit rows in (in any order), item rows out; see the module docstring."""
+    items = _Items(cfg.store.batch_size, ledger.value)
     units = sorted((row for batch in batches for row in batch.to_pylist()),
                    key=itemgetter("seq"))
     for row in units:
-        for pos, item in enumerate(_items(row, sensor, cfg, labeler)):
-            task.add(row["seq"], pos, item)
-            if task.full():
-                yield from task.flush()
-    yield from task.flush()
+        for pos, item in enumerate(_read(row, sensor, cfg, labeler)):
+            items.add(row["seq"], pos, item)
+            if items.full():
+                yield items.flush()
+    if items.rows:
+        yield items.flush()
+
+
+def process_partition(cfg: Config, batches: Iterator[pa.RecordBatch]
+                      ) -> Iterator[pa.RecordBatch]:
+    """Item rows in (in any order), result rows out; see the module docstring."""
+    task = _task_id()
+    pending: list[tuple[int, int, RawMessage]] = []
+    for batch in batches:
+        raw = pc.equal(batch.column("kind"), RAW)
+        skipped = batch.filter(pc.invert(raw))
+        if skipped.num_rows:
+            columns = {f.name: skipped.column(f.name) for f in ITEM_SCHEMA if f.name in
+                       ("unit", "pos", "kind", "event_id", "quarantine")}
+            yield from result_table(columns, skipped.num_rows).to_batches()
+        pending += [(row["unit"], row["pos"], raw_from_row(row))
+                    for row in batch.filter(raw).to_pylist()]
+        if len(pending) >= cfg.store.batch_size:
+            yield from _processed(_pipeline(cfg), pending, cfg.store.spool, task)
+            pending = []
+    if pending:
+        yield from _processed(_pipeline(cfg), pending, cfg.store.spool, task)
+
+
+def read_and_process(cfg: Config, sensor: str, labeler: Labeler | None,
+                     ledger: Broadcast[frozenset[str]], batches: Iterator[pa.RecordBatch]
+                     ) -> Iterator[pa.RecordBatch]:
+    """Both steps in one task: unit rows in, result rows out."""
+    return process_partition(cfg, read_partition(cfg, sensor, labeler, ledger, batches))
+
+
+def _first_copies(pending: list[tuple[int, int, RawMessage]]
+                  ) -> tuple[list[RawMessage], dict[str, tuple[int, int]], list[dict]]:
+    """The messages to process, where each was read, and the later copies of a message
+    (read by two tasks before the items met here) as "met before" rows."""
+    raws: list[RawMessage] = []
+    where: dict[str, tuple[int, int]] = {}
+    copies: list[dict] = []
+    for unit, pos, raw in sorted(pending, key=itemgetter(0, 1)):
+        if raw.event_id in where:
+            copies.append({"unit": unit, "pos": pos, "kind": STORED, "event_id": raw.event_id})
+        else:
+            where[raw.event_id] = (unit, pos)
+            raws.append(raw)
+    return raws, where, copies
+
+
+def _processed(pipeline: Pipeline, pending: list[tuple[int, int, RawMessage]],
+               spool: bool, task: int | None) -> Iterator[pa.RecordBatch]:
+    """New messages through the pipeline: their events, quarantine rows and spool pack."""
+    raws, where, copies = _first_copies(pending)
+    if copies:
+        yield from pa.Table.from_pylist(copies, schema=RESULT_SCHEMA).to_batches()
+    events, quarantine = pipeline.process_batch(raws)
+    ids = events.column("event_id").to_pylist()
+    columns = dict(zip(events.schema.names, events.columns, strict=True))
+    columns.update(unit=pa.array([where[i][0] for i in ids], pa.int64()),
+                   pos=pa.array([where[i][1] for i in ids], pa.int64()),
+                   kind=pa.array([EVENT] * len(ids), pa.int8()),
+                   task=pa.array([task] * len(ids), pa.int64()))
+    failed = [{"unit": where[q["event_id"]][0], "pos": where[q["event_id"]][1],
+               "kind": QUARANTINED, "task": task, "event_id": q["event_id"], "quarantine": q}
+              for q in quarantine]
+    yield from result_table(columns, len(ids)).to_batches()
+    yield from pa.Table.from_pylist(failed, schema=RESULT_SCHEMA).to_batches()
+    pack = make_pack((raw.sha256, raw.data) for raw in raws) if spool else None
+    if pack:
+        yield from pack_table(pack).to_batches()

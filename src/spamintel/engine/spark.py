@@ -4,11 +4,15 @@ Spark executors, and the exactly-once ledger and the store's writes on the drive
 The driver lists the input's units (files, spools, runs of a zip's members; see
 ``spamintel.sources.units``) instead of reading messages, and groups them into jobs of
 about ``store.batch_size`` messages. In each job, ``DataFrame.mapInArrow`` reads the units
-on the executors with the sources stage's own code, skips what the store holds (the
-ledger is broadcast), runs the local engine's batch function (``Pipeline.process_batch``)
-and packs the raw bytes for the spool. The driver commits the results in input order
-(``_collect.Collector``), so a stopped run resumes and a re-run adds nothing. A few jobs
-are in flight at once, so executors never wait for the driver. See docs/engine.md.
+on the executors with the sources stage's own code and skips what the store holds (the
+ledger is broadcast); the local engine's batch function (``Pipeline.process_batch``) runs
+over the rest and their raw bytes are packed for the spool. A job with a big unit (a
+``.tar.gz``, a ``.gz``, an mbox that holds more than a zip part) is run in two stages: the
+messages read come back as rows of raw bytes, hashed on their place over all partitions,
+and processed there, so one unit's stages run on every executor core. The driver commits
+the results in input order (``_collect.Collector``), so a stopped run resumes and a re-run
+adds nothing. A few jobs are in flight at once, so executors never wait for the driver.
+See docs/engine.md.
 """
 
 from __future__ import annotations
@@ -27,10 +31,10 @@ import pyarrow as pa
 
 from spamintel.config import Config
 from spamintel.engine._collect import Collector
-from spamintel.engine._executor import process_partition
+from spamintel.engine._executor import process_partition, read_and_process, read_partition
 from spamintel.engine._progress import shown
 from spamintel.engine._session import SparkUnavailable, spark_session
-from spamintel.engine._wire import RESULT_SCHEMA, units_to_batch
+from spamintel.engine._wire import ITEM_SCHEMA, RESULT_SCHEMA, units_to_batch
 from spamintel.engine.stats import IngestStats
 from spamintel.model import RawMessage
 from spamintel.sources.files import Labeler
@@ -38,6 +42,7 @@ from spamintel.sources.units import FILE, ZIP_PART, Unit, list_units
 from spamintel.store import Store
 
 if TYPE_CHECKING:
+    from pyspark import Broadcast
     from pyspark.sql import SparkSession
 
 __all__ = ["SparkUnavailable", "ingest_spark", "spark_session"]
@@ -45,7 +50,25 @@ __all__ = ["SparkUnavailable", "ingest_spark", "spark_session"]
 JOBS_IN_FLIGHT = 3
 ZIP_PARTS_PER_JOB = 8  # a zip splits into runs of batch_size / 8 members
 BYTES_PER_MESSAGE = 8192  # to guess how many messages a file holds, for job sizes
+# A job whose biggest unit holds more than this share of batch_size messages (a zip
+# part's worth) has its items redistributed before the stages run.
+REDISTRIBUTE_ABOVE = 1 / ZIP_PARTS_PER_JOB
 Job = list[tuple[int, Unit | RawMessage]]
+
+
+class _Steps:
+    """What the executors run: both steps in one task, or each in its stage."""
+
+    def __init__(self, cfg: Config, sensor: str, labeler: Labeler | None,
+                 ledger: Broadcast[frozenset[str]]) -> None:
+        self.both = partial(read_and_process, cfg, sensor, labeler, ledger)
+        self.read = partial(read_partition, cfg, sensor, labeler, ledger)
+        self.process = partial(process_partition, cfg)
+        self.split_above = cfg.store.batch_size * REDISTRIBUTE_ABOVE
+
+    def redistributes(self, job: Job) -> bool:
+        """True when ``job`` holds a unit too big for one core."""
+        return max(_weight(unit) for _, unit in job) > self.split_above
 
 
 def ingest_spark(inputs: Iterable[str | Path | RawMessage], store: Store,
@@ -70,9 +93,8 @@ def ingest_spark(inputs: Iterable[str | Path | RawMessage], store: Store,
     with shown("ingest (spark)", progress) as (bar, task):
         ids = store.existing_ids()
         ledger = spark.sparkContext.broadcast(frozenset(ids))
-        run = partial(process_partition, cfg, sensor, labeler, ledger)
         try:
-            _run(spark, run, _jobs(inputs, cfg.store.batch_size),
+            _run(spark, _Steps(cfg, sensor, labeler, ledger), _jobs(inputs, cfg.store.batch_size),
                  Collector(store, cfg.store.batch_size, ids, stats, (bar, task)))
         finally:
             ledger.destroy()
@@ -113,14 +135,14 @@ def _jobs(inputs: Iterable[str | Path | RawMessage], size: int) -> Iterator[Job]
         yield job
 
 
-def _run(spark: SparkSession, run: partial, jobs: Iterator[Job], collector: Collector) -> None:
+def _run(spark: SparkSession, steps: _Steps, jobs: Iterator[Job], collector: Collector) -> None:
     """Submit a Spark job per job, at most ``JOBS_IN_FLIGHT`` at once; collect in order."""
     tag = f"spamintel-ingest-{uuid.uuid4().hex[:12]}"
     pending: deque[tuple[Job, Future[pa.Table]]] = deque()
     pool = ThreadPoolExecutor(JOBS_IN_FLIGHT, thread_name_prefix="spamintel-spark")
     try:
         for job in jobs:
-            pending.append((job, pool.submit(_process, spark, run, job, tag)))
+            pending.append((job, pool.submit(_process, spark, steps, job, tag)))
             if len(pending) >= JOBS_IN_FLIGHT:
                 done, results = pending.popleft()
                 collector.take(dict(done), results.result())
@@ -135,13 +157,20 @@ def _run(spark: SparkSession, run: partial, jobs: Iterator[Job], collector: Coll
         pool.shutdown(wait=True, cancel_futures=True)
 
 
-def _process(spark: SparkSession, run: partial, job: Job, tag: str) -> pa.Table:
+def _process(spark: SparkSession, steps: _Steps, job: Job, tag: str) -> pa.Table:
     """One job's units read and processed on the executors: their result rows. Units are
-    dealt round-robin, one Arrow batch (so one partition) per share."""
+    dealt round-robin, one Arrow batch (so one partition) per share; the items of a job
+    with a big unit are hashed on their place (unit, position) over as many partitions."""
     from pyspark.sql.pandas.types import from_arrow_schema
 
     spark.addTag(tag)
-    shares = min(len(job), 2 * spark.sparkContext.defaultParallelism)
+    parts = 2 * spark.sparkContext.defaultParallelism
+    shares = min(len(job), parts)
     table = pa.Table.from_batches([units_to_batch(job[i::shares]) for i in range(shares)])
-    schema = from_arrow_schema(RESULT_SCHEMA, prefer_timestamp_ntz=False)
-    return spark.createDataFrame(table).mapInArrow(run, schema).toArrow()
+    units = spark.createDataFrame(table)
+    results = from_arrow_schema(RESULT_SCHEMA, prefer_timestamp_ntz=False)
+    if not steps.redistributes(job):
+        return units.mapInArrow(steps.both, results).toArrow()
+    items = from_arrow_schema(ITEM_SCHEMA, prefer_timestamp_ntz=False)
+    return (units.mapInArrow(steps.read, items).repartition(parts, "unit", "pos")
+            .mapInArrow(steps.process, results).toArrow())

@@ -22,13 +22,15 @@ class IngestStats:
     ``seconds`` holds CPU seconds per stage (parse, fingerprint, classify, arrow = building
     the Arrow batch, store), summed over workers, and ``total``, the run's wall time. The
     Spark engine measures only ``store`` (on the driver) and ``total``: its stages run in
-    executors.
+    executors. ``tasks`` counts the Spark executor tasks that ran the stages on at least
+    one message (0 on the local engine).
     """
 
     seen: int = 0
     stored: int = 0
     skipped: int = 0
     quarantined: int = 0
+    tasks: int = 0
     parse_paths: dict[str, int] = field(default_factory=dict)
     seconds: dict[str, float] = field(default_factory=dict)
 
