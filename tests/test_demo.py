@@ -22,6 +22,8 @@ def test_the_demo_writes_the_march_report_and_feeds_of_the_last_week(tmp_path):
     assert res.stdout.startswith("March 2011 (simulated data)")
     report = json.loads((out / "report" / "report-2011-03.json").read_text())
     assert report["month"] == "2011-03" and report["botnets"]
+    assert report["data_source"].startswith("a simulated world (scenario march-2011, seed ")
+    assert report["narrative"][0].startswith("Simulated data: these figures come from")
     assert any(e["type"] == "takedown" and e["botnet"] == "Rustock" for e in report["events"])
     feeds = {p.name for p in (out / "feeds").iterdir()}
     assert {"spamintel-bots.rbldnsd", "spamintel.rpz", "spamintel.stix.json"} <= feeds

@@ -103,7 +103,9 @@ class CalibrationConfig:
     ``reference_start``..``reference_end`` (ISO dates, inclusive). ``unit`` is what is
     counted: ``messages`` (one per stored message) or ``recipients`` (envelope recipients).
     ``mixed_sensors`` names the sensors that see all mail (spam and ham) for the rates;
-    empty means: detect them from the data (sensors with ham).
+    empty means: detect them from the data (sensors with ham). ``data_source`` says what
+    the sensors are when they are not real ones (a simulated world); reports and the
+    dashboard carry it beside every figure.
     """
 
     unit: str = "messages"
@@ -113,6 +115,7 @@ class CalibrationConfig:
     reference_end: str = ""
     reference_per_day: float = 0.0
     mixed_sensors: tuple[str, ...] = ()
+    data_source: str = ""
 
 
 @dataclass(frozen=True)

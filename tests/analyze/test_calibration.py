@@ -18,6 +18,17 @@ def test_scenario_json_gives_sensor_shares_and_mixed_sensors(tmp_path):
     assert with_calibration(Config(), cal).analyze.calibration is cal
 
 
+def test_a_simulators_scenario_says_its_world_is_simulated(tmp_path):
+    path = tmp_path / "scenario.json"
+    path.write_text(json.dumps({"name": "march-2011", "seed": 7, "scale": 0.5,
+                                "sensors": [{"name": "trap-1", "kind": "trap", "share": 1e-6}]}))
+    assert load_calibration(path).data_source == (
+        "a simulated world (scenario march-2011, seed 7, scale 0.5)")
+    plain = tmp_path / "shares.json"
+    plain.write_text(json.dumps({"sensors": {"trap-1": 1e-6}}))
+    assert load_calibration(plain).data_source == ""
+
+
 def test_toml_calibration_and_unknown_keys(tmp_path):
     path = tmp_path / "c.toml"
     path.write_text('[analyze.calibration]\nunit = "recipients"\nreference_start = "2011-03-07"\n'

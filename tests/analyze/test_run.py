@@ -28,6 +28,14 @@ def test_analyze_writes_every_table_as_a_view(tmp_path):
     assert botnets == 5, "the events view still joins the attribution table"
 
 
+def test_the_run_records_its_calibration_and_a_simulated_source(tmp_path):
+    store, w = build_store(tmp_path / "s", _small_world())
+    cal = CalibrationConfig(sensor_shares=w.shares, data_source="a simulated world (x)")
+    analyze(store, Config(analyze=AnalyzeConfig(run_attribution=False, calibration=cal)))
+    row = store.connect().execute("SELECT * FROM analysis_run").fetchall()
+    assert row == [("shares", ["mx-feed"], "messages", "a simulated world (x)")]
+
+
 def test_analyze_on_an_empty_store(tmp_path):
     from spamintel.store import Store
     summary = analyze(Store(tmp_path / "empty"),

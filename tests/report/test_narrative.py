@@ -128,3 +128,10 @@ def test_days_no_sensor_saw_are_named_beside_the_months_volume(march):
                          and d["day"] == "2011-03-09" else d for d in march["daily_totals"]]
     assert ("On 1 of its days (9 March) the sensors were down for part of the day, and their "
             "counts are scaled to the hours they were up.") in narrative(f)[0]
+
+
+def test_the_story_of_a_simulated_world_opens_by_saying_so(march):
+    f = dict(march, data_source="a simulated world (scenario march-2011, seed 7, scale 1)")
+    assert narrative(f)[0] == ("Simulated data: these figures come from a simulated world "
+                               "(scenario march-2011, seed 7, scale 1), not from real mail.")
+    assert not narrative(march)[0].startswith("Simulated")

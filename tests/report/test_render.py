@@ -68,3 +68,14 @@ def test_markdown_carries_no_tag_or_link_from_a_message(march):
     assert "<script" not in md and "<img" not in md
     assert not re.search(r"(?<!\\)\]\(", md)  # every "](" escaped: no link, no image
     assert "&lt;script&gt;" in md and "\\[win\\]" in md
+
+
+def test_a_simulated_worlds_report_says_so_in_every_format(march):
+    assert march["data_source"] is None
+    assert "Simulated data" not in to_html(march) and "Simulated data" not in to_markdown(march)
+    f = copy.deepcopy(march)
+    f["data_source"] = "a simulated world (scenario march-2011, seed 7, scale 1)"
+    html, md = to_html(f), to_markdown(f)
+    assert "<strong>Simulated data</strong>: every figure below comes from a simulated world" \
+        in html
+    assert "> **Simulated data**: every figure below comes from a simulated world" in md

@@ -102,3 +102,29 @@ def test_links_follow_the_root_path(store):
     assert 'href="/intel/static/dashboard.css"' in text
     assert 'href="/intel/?month=2011-01"' in text
     assert not re.search(r'(href|src|action)="/(?!intel)', text)
+
+
+def test_pages_of_a_simulated_world_say_so(tmp_path):
+    from datetime import date
+
+    from fastapi.testclient import TestClient
+
+    from spamintel.analyze import analyze
+    from spamintel.analyze.synthetic import SynthWorld, build_store
+    from spamintel.config import AnalyzeConfig, CalibrationConfig, Config
+    from spamintel.serve import create_app
+
+    w = SynthWorld(start=date(2011, 3, 1), end=date(2011, 3, 31),
+                   shares={"trap-a": 1e-8, "trap-b": 5e-9, "mx-feed": 5e-9})
+    store, _ = build_store(tmp_path / "s", w)
+    cal = CalibrationConfig(sensor_shares=w.shares, data_source="a simulated world (<x>)")
+    analyze(store, Config(analyze=AnalyzeConfig(run_attribution=False, calibration=cal)))
+    with TestClient(create_app(store, warm=False)) as c:
+        for path in ("/", "/events", "/campaigns"):
+            page = c.get(path).text
+            assert "<strong>Simulated data</strong>: every figure here comes from a " \
+                   "simulated world (&lt;x&gt;)" in page, path
+
+
+def test_pages_of_real_sensors_carry_no_simulation_note(client):
+    assert "Simulated data" not in client.get("/").text

@@ -25,7 +25,16 @@ def calibration_from_scenario(path: str | Path, unit: str = "messages") -> Calib
     shares = {str(s["name"]): float(s.get("effective_share") or s["share"])
               for s in sensors if s.get("effective_share") or s.get("share")}
     mixed = tuple(str(s["name"]) for s in sensors if s.get("kind") not in (None, "trap"))
-    return CalibrationConfig(unit=unit, sensor_shares=shares, mixed_sensors=mixed)
+    return CalibrationConfig(unit=unit, sensor_shares=shares, mixed_sensors=mixed,
+                             data_source=_simulated(data))
+
+
+def _simulated(data: object) -> str:
+    """What a simulator's scenario file says of its world ('' for a plain share list)."""
+    if not isinstance(data, dict) or "seed" not in data:
+        return ""
+    return (f"a simulated world (scenario {data.get('name', '?')}, seed {data['seed']}, "
+            f"scale {data.get('scale', 1)})")
 
 
 def calibration_from_toml(path: str | Path) -> CalibrationConfig:

@@ -176,10 +176,17 @@ def compute(store: Store, acfg: AnalyzeConfig, timer: dict[str, float] | None = 
     timer["rates_events"] = time.perf_counter() - t - timer["series"] - timer["populations"]
     return {"series_daily": daily, "series_hourly": _hourly_rows(hourly),
             "populations": pops, "estimates": monthly, "rates": rate_rows,
-            "botnet_events": _event_rows(events), "_meta": [{"mode": scaler.mode, "mixed": mixed}]}
+            "botnet_events": _event_rows(events),
+            "analysis_run": [{"calibration": scaler.mode, "mixed_sensors": list(mixed),
+                              "unit": cal.unit, "data_source": cal.data_source or None}]}
 
 
 SCHEMAS: dict[str, pa.Schema] = {
+    # One row: how the analysis scaled (``shares``, ``reference`` or ``observed``), the
+    # mixed feeds, the unit, and what the sensors are when not real (a simulated world).
+    "analysis_run": pa.schema([
+        ("calibration", pa.string()), ("mixed_sensors", pa.list_(pa.string())),
+        ("unit", pa.string()), ("data_source", pa.string())]),
     "botnet_events": pa.schema([
         ("event_id", pa.string()), ("type", pa.string()), ("scope", pa.string()),
         ("botnet", pa.string()), ("date", pa.date32()),
@@ -207,8 +214,8 @@ def analyze(store: Store, cfg: Config | None = None) -> AnalysisSummary:
         summary.attribution = _attribute(store, cfg)
     summary.seconds["attribute"] = time.perf_counter() - t
     tables = compute(store, cfg.analyze, summary.seconds)
-    meta = tables.pop("_meta")[0]
-    summary.calibration, summary.mixed_sensors = meta["mode"], meta["mixed"]
+    meta = tables["analysis_run"][0]
+    summary.calibration, summary.mixed_sensors = meta["calibration"], meta["mixed_sensors"]
     for name, rows in tables.items():
         if rows or name in SCHEMAS:
             store.write_table(name, to_table(name, rows))

@@ -151,6 +151,15 @@ def _clusters(con, names: list[str]) -> list[dict[str, Any]]:
     return rows
 
 
+def _data_source(con, names: list[str], acfg: AnalyzeConfig | None) -> str | None:
+    """What the sensors are when they are not real (a simulated world), as the analysis
+    recorded it (or as ``acfg`` says, for a store analysed in memory); None for real."""
+    if "analysis_run" in names:
+        row = con.execute("SELECT data_source FROM analysis_run LIMIT 1").fetchone()
+        return row[0] if row else None
+    return (acfg.calibration.data_source or None) if acfg else None
+
+
 def collect(store: Store, month: str, acfg: AnalyzeConfig | None = None) -> dict[str, Any]:
     """All figures of ``month``: traffic, headline, botnets, events, series, narrative."""
     month = normalize_month(month)
@@ -158,7 +167,8 @@ def collect(store: Store, month: str, acfg: AnalyzeConfig | None = None) -> dict
     con = store.connect(days=(start, end))
     p = [start, end]
     names = store.table_names()
-    figures: dict[str, Any] = {"month": month, "previous_month": intel.previous_month(month)}
+    figures: dict[str, Any] = {"month": month, "previous_month": intel.previous_month(month),
+                               "data_source": _data_source(con, names, acfg)}
     figures.update(_traffic(con, p, acfg.calibration.mixed_sensors if acfg else ()))
     a = intel.load_analysis(store, acfg)
     figures["headline"] = intel.headline(a, month)

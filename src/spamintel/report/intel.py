@@ -38,7 +38,7 @@ def load_analysis(store: Store, acfg: AnalyzeConfig | None = None) -> dict[str, 
                 out[t] = [dict(zip(cols, row, strict=True)) for row in cur.fetchall()]
         return out
     out = compute(store, acfg or AnalyzeConfig(run_attribution=False))
-    out.pop("_meta", None)
+    out.pop("analysis_run", None)
     return out
 
 

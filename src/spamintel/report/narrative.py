@@ -223,9 +223,16 @@ def _geography(f: dict[str, Any]) -> str:
     return text
 
 
+def _source(f: dict[str, Any]) -> str:
+    """Where the figures come from, when not from real sensors."""
+    source = f.get("data_source")
+    return f"Simulated data: these figures come from {source}, not from real mail." if source \
+        else ""
+
+
 def narrative(f: dict[str, Any]) -> list[str]:
     """Paragraphs of the month's story."""
-    paras = [_volume(f), _rates(f), _botnets(f)]
+    paras = [_source(f), _volume(f), _rates(f), _botnets(f)]
     events = [e for e in f["events"] if e["scope"] == "botnet"]
     order = {"takedown": 0, "new_botnet": 1, "pause": 2, "resume": 3, "surge": 4,
              "content_switch": 5, "software_switch": 6}

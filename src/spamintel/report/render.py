@@ -185,6 +185,9 @@ def to_markdown(figures: dict[str, Any]) -> str:
     """Figures as a Markdown document."""
     f = figures
     parts = [f"# Spam and botnet intelligence — {month_name(f['month'])}\n\n"]
+    if f.get("data_source"):
+        parts.append(f"> **Simulated data**: every figure below comes from "
+                     f"{md_escape(f['data_source'])}, not from real mail.\n\n")
     parts += [f"- **{c['value']}** {c['label']} {c['change']}\n" for c in headline_cards(f)]
     parts += ["\n## Summary\n\n"] + [md_escape(p) + "\n\n" for p in f["narrative"]]
     sections = (("Top botnets", _md_botnets(f)), ("Events", _md_events(f)),

@@ -36,8 +36,10 @@ def render(request: Request, template: str, status: int = 200, **context: Any) -
 
 
 def _common(snap: Snapshot, month: str | None) -> dict[str, Any]:
-    """What every page's header needs: the months held and the one shown."""
-    return {"months": resolve.months(snap), "month": month}
+    """What every page's header needs: the months held, the one shown, and whether the
+    data is simulated."""
+    return {"months": resolve.months(snap), "month": month,
+            "data_source": resolve.data_source(snap)}
 
 
 @router.get("/", response_class=HTMLResponse)

@@ -39,6 +39,15 @@ def months(con: Con) -> list[str]:
         "WHERE day IS NOT NULL ORDER BY m").fetchall()]
 
 
+def data_source(con: Con) -> str | None:
+    """What the sensors are when not real (a simulated world), as the analysis recorded
+    it; None for real sensors or a store not analysed."""
+    if not has_table(con, "analysis_run"):
+        return None
+    row = con.execute("SELECT data_source FROM analysis_run LIMIT 1").fetchone()
+    return row[0] if row else None
+
+
 def botnet_names(con: Con) -> list[str]:
     """Every botnet named in the daily series, the events or the sender clusters."""
     parts = [f"SELECT botnet FROM {t}" for t in ("series_daily", "botnet_events",

@@ -22,6 +22,11 @@ def months(snap: Snapshot) -> list[str]:
     return snap.memo("months", lambda: snap.read(queries.months))
 
 
+def data_source(snap: Snapshot) -> str | None:
+    """The store's simulated-world note, if any (read once per snapshot)."""
+    return snap.memo("data_source", lambda: snap.read(queries.data_source))
+
+
 def botnet_names(snap: Snapshot) -> list[str]:
     """Every botnet the store names (read once per snapshot)."""
     return snap.memo("botnets", lambda: snap.read(queries.botnet_names))
