@@ -128,3 +128,16 @@ def test_pages_of_a_simulated_world_say_so(tmp_path):
 
 def test_pages_of_real_sensors_carry_no_simulation_note(client):
     assert "Simulated data" not in client.get("/").text
+
+
+def test_an_empty_store_says_how_to_fill_it(tmp_path):
+    from fastapi.testclient import TestClient
+
+    from spamintel.serve import create_app
+    from spamintel.store import Store
+
+    with TestClient(create_app(Store(tmp_path / "new"), warm=False)) as c:
+        page = c.get("/")
+        assert page.status_code == 200 and "<h1>No data yet</h1>" in page.text
+        assert "spamintel ingest MAIL... --store STORE" in page.text
+        assert c.get("/", params={"month": "2011-03"}).status_code == 404

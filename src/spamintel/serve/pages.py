@@ -44,7 +44,10 @@ def _common(snap: Snapshot, month: str | None) -> dict[str, Any]:
 
 @router.get("/", response_class=HTMLResponse)
 def overview(request: Request, snap: Snap, month: OptionalText = None) -> HTMLResponse:
-    """The month's headline, spam per day by botnet, top botnets, events and campaigns."""
+    """The month's headline, spam per day by botnet, top botnets, events and campaigns
+    (a page saying how to fill the store while it holds no events)."""
+    if month is None and not resolve.months(snap):
+        return render(request, "empty.html.j2", **_common(snap, None))
     month = resolve.month(snap, month)
     f = snap.figures(month)
     unit = next((r["unit"] for r in f["daily"] if r.get("unit")), "messages")
