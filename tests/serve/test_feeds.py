@@ -49,3 +49,19 @@ def test_a_store_never_analysed_has_no_feeds(tmp_path):
     with TestClient(create_app(Store(tmp_path / "bare"), warm=False)) as bare:
         got = bare.get("/feeds/rbldnsd")
     assert got.status_code == 404 and "spamintel analyze" in got.json()["detail"]
+
+
+def test_the_feeds_page_lists_each_feed_with_the_weeks_counts(client, store):
+    page = client.get("/feeds")
+    assert page.status_code == 200
+    found = select(store, export_window(store, 7), Selection(0.5))
+    assert f"{len(found.ips)} bot IPs" in page.text
+    for name in ("rbldnsd", "rpz", "spamhaus-csv", "stix", "misp"):
+        assert f'href="/feeds/{name}"' in page.text
+    assert client.get("/feeds/rbldnsd").status_code == 200  # after the page: no lock held
+
+
+def test_the_feeds_page_of_a_store_never_analysed_says_so(tmp_path):
+    with TestClient(create_app(Store(tmp_path / "bare"), warm=False)) as bare:
+        page = bare.get("/feeds")
+    assert page.status_code == 200 and "spamintel analyze" in page.text

@@ -9,7 +9,14 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, HTTPException, Path, Query
 from fastapi.responses import Response
 
-from spamintel.export import FORMATS, NotAnalysedError, Selection, export_window, select
+from spamintel.export import (
+    FORMATS,
+    Indicators,
+    NotAnalysedError,
+    Selection,
+    export_window,
+    select,
+)
 from spamintel.export.run import DEFAULT_ZONE
 from spamintel.serve import resolve
 from spamintel.serve.snapshot import Snapshot
@@ -40,9 +47,19 @@ def feed(snap: Snap,
                     headers={"Content-Disposition": f'attachment; filename="{file_name}"'})
 
 
+def indicators(snap: Snapshot, days: int, min_confidence: float) -> Indicators:
+    """The indicators of the data's last ``days`` days, selected once per state of the
+    store (404 for a store never analysed)."""
+    def pick() -> Indicators:
+        try:
+            window = export_window(snap.store, days)
+            return select(snap.store, window, Selection(min_confidence))
+        except NotAnalysedError as exc:
+            raise HTTPException(404, str(exc)) from exc
+
+    return snap.memo(f"indicators:{days}:{min_confidence}", pick)
+
+
 def _text(snap: Snapshot, name: str, days: int, min_confidence: float) -> str:
-    try:
-        found = select(snap.store, export_window(snap.store, days), Selection(min_confidence))
-    except NotAnalysedError as exc:
-        raise HTTPException(404, str(exc)) from exc
-    return FORMATS[name][1](found, DEFAULT_ZONE, datetime.now(UTC))
+    return FORMATS[name][1](indicators(snap, days, min_confidence), DEFAULT_ZONE,
+                            datetime.now(UTC))

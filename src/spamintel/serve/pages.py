@@ -6,18 +6,19 @@ from __future__ import annotations
 from typing import Annotated, Any
 from urllib.parse import quote
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, PackageLoader
 
 from spamintel.report.narrative import month_name
 from spamintel.report.render import FMT, headline_cards
-from spamintel.serve import charts, queries, resolve
+from spamintel.serve import charts, feeds, queries, resolve
 from spamintel.serve.snapshot import Snapshot
 
 router = APIRouter(include_in_schema=False)
 Snap = Annotated[Snapshot, Depends(resolve.snapshot)]
 OptionalText = Annotated[str | None, Query()]
+FEED_DAYS, FEED_CONFIDENCE = 7, 0.5
 
 _env = Environment(loader=PackageLoader("spamintel.serve", "templates"), autoescape=True,
                    trim_blocks=True, lstrip_blocks=True)
@@ -54,6 +55,18 @@ def overview(request: Request, snap: Snap, month: OptionalText = None) -> HTMLRe
     chart = charts.stacked_daily(f["daily"], [b["name"] for b in f["botnets"]], unit)
     return render(request, "overview.html.j2", **_common(snap, month), f=f,
                   cards=headline_cards(f), chart=chart)
+
+
+@router.get("/feeds", response_class=HTMLResponse)
+def feeds_page(request: Request, snap: Snap) -> HTMLResponse:
+    """The feeds of the data's last week: what each holds and its URL."""
+    try:
+        found = feeds.indicators(snap, FEED_DAYS, FEED_CONFIDENCE)
+    except HTTPException as exc:
+        return render(request, "feeds.html.j2", **_common(snap, None), found=None,
+                      note=exc.detail, days=FEED_DAYS)
+    return render(request, "feeds.html.j2", **_common(snap, None), found=found, note=None,
+                  days=FEED_DAYS, direct=sum(d.direct for d in found.domains))
 
 
 @router.get("/botnets/{name:path}", response_class=HTMLResponse)

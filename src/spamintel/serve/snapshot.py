@@ -44,7 +44,7 @@ class Snapshot:
         self._con = store.connect()
         self._con_lock = threading.Lock()
         self._report_lock = threading.Lock()
-        self._memo_lock = threading.Lock()
+        self._memo_lock = threading.RLock()  # a memo may read another (feeds: indicators)
         self._month_locks: dict[str, threading.Lock] = {}
         self._figures: dict[str, tuple[dict[str, Any], str]] = {}
         self._memo: dict[str, Any] = {}
