@@ -62,6 +62,12 @@ MAX_HTML = 20_000
 MAX_ANCHOR_HTML = 6_000
 
 
+def brand_labels() -> frozenset[str]:
+    """Labels of the registered domains that brands send from or link to: their own
+    (``paypal``, ``googleapis``, ``media-amazon``...)."""
+    return _LEGIT_LABELS
+
+
 def _label(domain: str) -> str:
     return domain.split(".", 1)[0]
 

@@ -8,16 +8,19 @@ from functools import cache
 from importlib import resources
 from pathlib import Path
 
+from spamintel.classify.phishing import brand_labels
 from spamintel.domains import registered_domain
 
 
 @cache
 def never_labels() -> frozenset[str]:
-    """The shipped labels (``google`` stands for google.com, google.co.uk, ...) and brand
-    top-level domains (``.google``)."""
+    """The labels never listed (``google`` stands for google.com, google.co.uk, ...): the
+    brands' own that the classifier knows, the shipped list's, and brand top-level domains
+    (``.google``)."""
     text = resources.files("spamintel.export").joinpath("data/never_list.txt").read_text()
-    return frozenset(word for line in text.splitlines() if not line.startswith("#")
-                     for word in line.split())
+    brands = frozenset(label for label in brand_labels() if "." not in label)
+    return brands | frozenset(word for line in text.splitlines()
+                              if not line.startswith("#") for word in line.split())
 
 
 def load_allow_list(path: Path) -> frozenset[str]:
