@@ -12,7 +12,7 @@ from spamintel.report import intel
 from spamintel.report.methodology import methodology
 from spamintel.report.narrative import narrative
 from spamintel.report.traits import describe
-from spamintel.store import Store
+from spamintel.store import Store, dict_rows
 from spamintel.store.spam import spam_sql
 
 TOP_N = 10
@@ -39,38 +39,32 @@ def month_bounds(month: str) -> tuple[date, date]:
     return start, end
 
 
-def _rows(con, sql: str, params: list) -> list[dict[str, Any]]:
-    cur = con.execute(sql, params)
-    names = [d[0] for d in cur.description]
-    return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
-
-
 def _traffic(con, p: list, mixed: tuple[str, ...]) -> dict[str, Any]:
     where = "day >= ? AND day < ?"
     cls = "coalesce(verdict, label, 'unknown')"
     is_spam = spam_sql(mixed)
     spam = f"{where} AND {is_spam}"
     return {
-        "totals": _rows(con, f"""
+        "totals": dict_rows(con, f"""
             SELECT count(*) AS messages, count(DISTINCT client_ip) AS client_ips,
                    count(DISTINCT client_asn) AS asns, sum(size_bytes) AS bytes,
                    count(*) FILTER (WHERE {is_spam}) AS spam
             FROM events WHERE {where}""", p)[0],
-        "daily_by_class": _rows(con, f"""
+        "daily_by_class": dict_rows(con, f"""
             SELECT day, {cls} AS class, count(*) AS messages FROM events
             WHERE {where} GROUP BY ALL ORDER BY day, class""", p),
-        "top_asns": _rows(con, f"""
+        "top_asns": dict_rows(con, f"""
             SELECT client_asn AS asn, any_value(client_as_org) AS org, count(*) AS messages,
                    count(DISTINCT client_ip) AS ips,
                    count(*) / sum(count(*)) OVER () AS share FROM events
             WHERE {spam} AND client_asn IS NOT NULL GROUP BY client_asn
             ORDER BY messages DESC, asn LIMIT {TOP_N}""", p),
         **_countries(con, spam, p),
-        "top_url_domains": _rows(con, f"""
+        "top_url_domains": dict_rows(con, f"""
             SELECT d AS domain, count(*) AS messages FROM
               (SELECT unnest(url_domains) AS d FROM events WHERE {spam})
             GROUP BY ALL ORDER BY messages DESC, domain LIMIT {TOP_N}""", p),
-        "top_attachment_types": _rows(con, f"""
+        "top_attachment_types": dict_rows(con, f"""
             SELECT coalesce(a.ext, '(none)') AS ext, a.sniffed_type AS sniffed_type,
                    count(*) AS attachments FROM
               (SELECT unnest(attachments) AS a FROM events WHERE {spam})
@@ -82,7 +76,7 @@ def _traffic(con, p: list, mixed: tuple[str, ...]) -> dict[str, Any]:
 def _countries(con, spam: str, p: list) -> dict[str, Any]:
     """The top source countries of spam, each with its share of all spam, and the share
     of spam whose country is not known (None without spam)."""
-    rows = _rows(con, f"""
+    rows = dict_rows(con, f"""
         SELECT coalesce(client_cc, '??') AS country, count(*) AS messages,
                count(*) / sum(count(*)) OVER () AS share FROM events WHERE {spam}
         GROUP BY ALL ORDER BY messages DESC, country""", p)
@@ -93,7 +87,7 @@ def _countries(con, spam: str, p: list) -> dict[str, Any]:
 
 def _campaigns(con, names: list[str], p: list) -> list[dict[str, Any]]:
     """The month's largest campaigns, each with its senders that month (``_senders``)."""
-    return _senders(con, _campaign_rows(con, names, p), p)
+    return _senders(con, _campaignrows(con, names, p), p)
 
 
 def _senders(con, rows: list[dict[str, Any]], p: list) -> list[dict[str, Any]]:
@@ -119,9 +113,9 @@ def _senders(con, rows: list[dict[str, Any]], p: list) -> list[dict[str, Any]]:
     return rows
 
 
-def _campaign_rows(con, names: list[str], p: list) -> list[dict[str, Any]]:
+def _campaignrows(con, names: list[str], p: list) -> list[dict[str, Any]]:
     if "campaign_daily" in names and "campaigns" in names:
-        return _rows(con, f"""
+        return dict_rows(con, f"""
             SELECT c.campaign_id, sum(d.messages) AS messages, any_value(c.category) AS category,
                    any_value(c.botnets) AS botnets, any_value(c.url_domains[1:5]) AS domains,
                    any_value(c.subject_example) AS subject, min(d.day) AS first_day,
@@ -129,7 +123,7 @@ def _campaign_rows(con, names: list[str], p: list) -> list[dict[str, Any]]:
             FROM campaign_daily d JOIN campaigns c USING (campaign_id)
             WHERE d.day >= ? AND d.day < ? GROUP BY c.campaign_id
             ORDER BY messages DESC, c.campaign_id LIMIT {TOP_N}""", p)
-    return _rows(con, f"""
+    return dict_rows(con, f"""
         SELECT campaign_id, count(*) AS messages, mode(category) AS category,
                list_distinct(list(botnet)) AS botnets, any_value(subject) AS subject,
                min(day) AS first_day, max(day) AS last_day
@@ -140,7 +134,7 @@ def _campaign_rows(con, names: list[str], p: list) -> list[dict[str, Any]]:
 def _clusters(con, names: list[str]) -> list[dict[str, Any]]:
     if "botnet_clusters" not in names:
         return []
-    rows = _rows(con, f"""SELECT cluster_id, botnet, signature, ips, messages, traits
+    rows = dict_rows(con, f"""SELECT cluster_id, botnet, signature, ips, messages, traits
                           FROM botnet_clusters ORDER BY messages DESC LIMIT {TOP_N}""", [])
     for r in rows:
         try:

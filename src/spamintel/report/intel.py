@@ -13,7 +13,7 @@ from typing import Any
 
 from spamintel.analyze import compute
 from spamintel.config import AnalyzeConfig
-from spamintel.store import Store
+from spamintel.store import Store, dict_rows
 
 TABLES = ("series_daily", "populations", "estimates", "rates", "botnet_events")
 
@@ -33,9 +33,7 @@ def load_analysis(store: Store, acfg: AnalyzeConfig | None = None) -> dict[str, 
         out: dict[str, list[dict]] = {t: [] for t in TABLES}
         for t in TABLES:
             if t in names:
-                cur = con.execute(f"SELECT * FROM {t}")
-                cols = [d[0] for d in cur.description]
-                out[t] = [dict(zip(cols, row, strict=True)) for row in cur.fetchall()]
+                out[t] = dict_rows(con, f"SELECT * FROM {t}")
         return out
     out = compute(store, acfg or AnalyzeConfig(run_attribution=False))
     out.pop("analysis_run", None)

@@ -13,15 +13,10 @@ from typing import Any
 import duckdb
 
 from spamintel.report.traits import describe
+from spamintel.store import dict_rows
 
 Con = duckdb.DuckDBPyConnection
 Row = dict[str, Any]
-
-
-def _rows(con: Con, sql: str, params: list[Any] | None = None) -> list[Row]:
-    cur = con.execute(sql, params or [])
-    names = [d[0] for d in cur.description]
-    return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
 
 
 def has_table(con: Con, name: str) -> bool:
@@ -66,7 +61,7 @@ def daily(con: Con, start: date | None = None, end: date | None = None,
     inclusive, observed messages and the estimate with its interval."""
     if not has_table(con, "series_daily"):
         return []
-    return _rows(con, """
+    return dict_rows(con, """
         SELECT day, scope, botnet, observed, estimated, low, high, unit FROM series_daily
         WHERE (?::DATE IS NULL OR day >= ?::DATE) AND (?::DATE IS NULL OR day <= ?::DATE)
           AND (?::VARCHAR IS NULL OR botnet = ?::VARCHAR)
@@ -77,7 +72,7 @@ def bots_daily(con: Con, botnet: str) -> list[Row]:
     """``botnet``'s bots per day: distinct IPs seen and the population estimate."""
     if not has_table(con, "populations"):
         return []
-    return _rows(con, """
+    return dict_rows(con, """
         SELECT start AS day, ips_observed, estimate, low, high, method FROM populations
         WHERE period = 'day' AND botnet = ? ORDER BY day""", [botnet])
 
@@ -86,7 +81,7 @@ def botnet_months(con: Con, botnet: str) -> list[Row]:
     """``botnet``'s spam per day (with interval) and bots, month by month."""
     if not (has_table(con, "estimates") and has_table(con, "populations")):
         return []
-    return _rows(con, """
+    return dict_rows(con, """
         SELECT e.month, e.observed_per_day, e.value AS spam_per_day, e.low, e.high, e.unit,
                p.estimate AS bots, p.low AS bots_low, p.high AS bots_high,
                p.ips_observed
@@ -102,7 +97,7 @@ def events(con: Con, type_: str | None = None, botnet: str | None = None,
     with the botnets that took over after it (``displaced_to``)."""
     if not has_table(con, "botnet_events"):
         return []
-    rows = _rows(con, """
+    rows = dict_rows(con, """
         SELECT type, scope, botnet, date, event_time AS time, magnitude, magnitude_relative,
                level_before, level_after, global_change, confidence, unit, detail,
                displaced_to
@@ -134,7 +129,7 @@ def campaigns(con: Con, month: str | None = None, botnet: str | None = None,
     optionally those ``botnet`` sent; subjects and domains are message text."""
     if not (has_table(con, "campaigns") and has_table(con, "campaign_daily")):
         return []
-    return _rows(con, """
+    return dict_rows(con, """
         SELECT c.campaign_id, sum(d.messages) AS messages, any_value(c.category) AS category,
                any_value(c.botnets) AS botnets, any_value(c.url_domains[1:10]) AS url_domains,
                any_value(len(c.url_domains)) AS n_url_domains,
@@ -151,7 +146,7 @@ def clusters(con: Con, botnet: str) -> list[Row]:
     """``botnet``'s sender clusters with their traits (as stored, and in words)."""
     if not has_table(con, "botnet_clusters"):
         return []
-    rows = _rows(con, """
+    rows = dict_rows(con, """
         SELECT cluster_id, signature, ips, messages, first_seen, traits FROM botnet_clusters
         WHERE botnet = ? ORDER BY messages DESC, cluster_id""", [botnet])
     for r in rows:

@@ -2,5 +2,6 @@
 and DuckDB views over them."""
 
 from spamintel.store.dataset import Store
+from spamintel.store.views import dict_rows
 
-__all__ = ["Store"]
+__all__ = ["Store", "dict_rows"]

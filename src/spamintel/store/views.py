@@ -4,7 +4,7 @@ one view per analysis table."""
 from __future__ import annotations
 
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import duckdb
 import pyarrow as pa
@@ -20,6 +20,14 @@ ATTRIBUTION_COLUMNS = {
     "botnet_method": "VARCHAR",
     "campaign_id": "VARCHAR",
 }
+
+
+def dict_rows(con: duckdb.DuckDBPyConnection, sql: str, params: list | dict | None = None
+         ) -> list[dict[str, Any]]:
+    """The result of ``sql`` (with bound ``params``) as one dict per row, by column name."""
+    cur = con.execute(sql, params or [])
+    names = [d[0] for d in cur.description]
+    return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
 
 
 def _quote(path: object) -> str:
