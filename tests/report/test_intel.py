@@ -75,3 +75,12 @@ def test_events_of_the_month_and_daily_rows(march):
     assert takedown["displaced_to"][0]["botnet"] == "Bagle"
     assert {r["day"][:7] for r in march["daily"]} == {"2011-03"}
     assert all(r["estimated"] is not None for r in march["daily"])
+
+
+def test_stored_displacement_reads_as_a_list_whatever_it_holds():
+    from spamintel.report.intel import parse_displaced
+
+    assert parse_displaced('[{"botnet": "Bagle"}]') == [{"botnet": "Bagle"}]
+    assert parse_displaced([{"botnet": "Bagle"}]) == [{"botnet": "Bagle"}]
+    assert parse_displaced(None) == [] and parse_displaced("{}") == []
+    assert parse_displaced("not json") == []

@@ -32,3 +32,10 @@ def test_missing_or_malformed_traits_leave_their_part_out():
 def test_a_cluster_on_as_many_campaigns_as_are_kept_may_have_more():
     top = {f"c-{i}": 0.1 for i in range(8)}
     assert describe({"campaign_id": top}) == "8+ campaigns of 1%+ of its mail"
+
+
+def test_stored_traits_that_are_not_a_json_object_read_as_none():
+    from spamintel.report.traits import parse_traits
+
+    assert parse_traits('{"x_mailer": {"Outlook": 1.0}}') == {"x_mailer": {"Outlook": 1.0}}
+    assert parse_traits(None) == {} and parse_traits("[1]") == {} and parse_traits("{") == {}

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 from datetime import date
 from typing import Any
@@ -11,7 +10,7 @@ from spamintel.config import AnalyzeConfig
 from spamintel.report import intel
 from spamintel.report.methodology import methodology
 from spamintel.report.narrative import narrative
-from spamintel.report.traits import describe
+from spamintel.report.traits import describe, parse_traits
 from spamintel.store import Store, dict_rows
 from spamintel.store.spam import spam_sql
 
@@ -137,11 +136,7 @@ def _clusters(con, names: list[str]) -> list[dict[str, Any]]:
     rows = dict_rows(con, f"""SELECT cluster_id, botnet, signature, ips, messages, traits
                           FROM botnet_clusters ORDER BY messages DESC LIMIT {TOP_N}""", [])
     for r in rows:
-        try:
-            traits = json.loads(r["traits"] or "{}")
-        except ValueError:
-            traits = {}
-        r["traits"] = describe(traits) if isinstance(traits, dict) else ""
+        r["traits"] = describe(parse_traits(r["traits"]))
     return rows
 
 
@@ -149,8 +144,7 @@ def _data_source(con, names: list[str], acfg: AnalyzeConfig | None) -> str | Non
     """What the sensors are when they are not real (a simulated world), as the analysis
     recorded it (or as ``acfg`` says, for a store analysed in memory); None for real."""
     if "analysis_run" in names:
-        row = con.execute("SELECT data_source FROM analysis_run LIMIT 1").fetchone()
-        return row[0] if row else None
+        return intel.data_source(con)
     return (acfg.calibration.data_source or None) if acfg else None
 
 

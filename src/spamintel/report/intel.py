@@ -11,6 +11,8 @@ import json
 from datetime import date
 from typing import Any
 
+import duckdb
+
 from spamintel.analyze import compute
 from spamintel.config import AnalyzeConfig
 from spamintel.store import Store, dict_rows
@@ -38,6 +40,29 @@ def load_analysis(store: Store, acfg: AnalyzeConfig | None = None) -> dict[str, 
     out = compute(store, acfg or AnalyzeConfig(run_attribution=False))
     out.pop("analysis_run", None)
     return out
+
+
+def data_source(con: duckdb.DuckDBPyConnection) -> str | None:
+    """What the sensors are when not real (a simulated world), as the analysis recorded
+    it in ``analysis_run``; None for real sensors or a store not analysed."""
+    found = con.execute("SELECT count(*) FROM duckdb_views() WHERE view_name = "
+                        "'analysis_run'").fetchone()
+    if not (found and found[0]):
+        return None
+    row = con.execute("SELECT data_source FROM analysis_run LIMIT 1").fetchone()
+    return row[0] if row else None
+
+
+def parse_displaced(value: Any) -> list[Any]:
+    """An event's stored ``displaced_to`` (JSON text, or a list already) as a list; ``[]``
+    for none or for text that is not a JSON list."""
+    if not isinstance(value, str):
+        return list(value or [])
+    try:
+        parsed = json.loads(value)
+    except ValueError:
+        return []
+    return parsed if isinstance(parsed, list) else []
 
 
 def _interval(row: dict | None, unit: str | None = None) -> dict[str, Any]:
@@ -127,8 +152,7 @@ def events(a: dict[str, list[dict]], month: str) -> list[dict[str, Any]]:
     for e in a["botnet_events"]:
         if e["date"].strftime("%Y-%m") != month:
             continue
-        displaced = e["displaced_to"]
-        displaced = json.loads(displaced) if isinstance(displaced, str) else displaced or []
+        displaced = parse_displaced(e["displaced_to"])
         out.append({"type": e["type"], "botnet": e["botnet"], "scope": e["scope"],
                     "date": e["date"].isoformat(),
                     "time": e["event_time"].isoformat() if e.get("event_time") else None,

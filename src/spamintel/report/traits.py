@@ -8,6 +8,7 @@ recipients a message has and how many campaigns they carry.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from spamintel.model import TRAIT_NULL, TRAIT_TOP_VALUES
@@ -55,3 +56,13 @@ def describe(traits: dict[str, Any]) -> str:
              ("recipients (median)", f"{rcpt['median']:g}" if "median" in rcpt else ""),
              ("", _campaigns(traits.get("campaign_id")))]
     return "; ".join(f"{k}: {v}" if k else v for k, v in parts if v)
+
+
+def parse_traits(text: Any) -> dict[str, Any]:
+    """A cluster's stored traits (JSON text) as a dict; ``{}`` for none or for text that
+    is not a JSON object."""
+    try:
+        traits = json.loads(text or "{}")
+    except (TypeError, ValueError):
+        return {}
+    return traits if isinstance(traits, dict) else {}

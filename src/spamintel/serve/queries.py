@@ -6,13 +6,13 @@ A table the store does not hold yet reads as no rows.
 
 from __future__ import annotations
 
-import json
 from datetime import date
 from typing import Any
 
 import duckdb
 
-from spamintel.report.traits import describe
+from spamintel.report.intel import parse_displaced
+from spamintel.report.traits import describe, parse_traits
 from spamintel.store import dict_rows
 
 Con = duckdb.DuckDBPyConnection
@@ -32,15 +32,6 @@ def months(con: Con) -> list[str]:
     return [r[0] for r in con.execute(
         f"SELECT DISTINCT strftime(day, '%Y-%m') AS m FROM {source} "
         "WHERE day IS NOT NULL ORDER BY m").fetchall()]
-
-
-def data_source(con: Con) -> str | None:
-    """What the sensors are when not real (a simulated world), as the analysis recorded
-    it; None for real sensors or a store not analysed."""
-    if not has_table(con, "analysis_run"):
-        return None
-    row = con.execute("SELECT data_source FROM analysis_run LIMIT 1").fetchone()
-    return row[0] if row else None
 
 
 def botnet_names(con: Con) -> list[str]:
@@ -109,18 +100,8 @@ def events(con: Con, type_: str | None = None, botnet: str | None = None,
                  [type_, type_, botnet, botnet, month, month])
     for r in rows:
         r["time"] = r["time"].isoformat() if r["time"] else None
-        r["displaced_to"] = _json_list(r["displaced_to"])
+        r["displaced_to"] = parse_displaced(r["displaced_to"])
     return rows
-
-
-def _json_list(text: Any) -> list[Any]:
-    if not isinstance(text, str):
-        return list(text or [])
-    try:
-        value = json.loads(text)
-    except ValueError:
-        return []
-    return value if isinstance(value, list) else []
 
 
 def campaigns(con: Con, month: str | None = None, botnet: str | None = None,
@@ -150,11 +131,7 @@ def clusters(con: Con, botnet: str) -> list[Row]:
         SELECT cluster_id, signature, ips, messages, first_seen, traits FROM botnet_clusters
         WHERE botnet = ? ORDER BY messages DESC, cluster_id""", [botnet])
     for r in rows:
-        try:
-            traits = json.loads(r["traits"] or "{}")
-        except ValueError:
-            traits = {}
-        r["traits"] = traits if isinstance(traits, dict) else {}
+        r["traits"] = parse_traits(r["traits"])
         r["summary"] = describe(r["traits"])
     return rows
 

@@ -7,6 +7,7 @@ from typing import Any
 
 from fastapi import HTTPException, Request
 
+from spamintel.report import intel
 from spamintel.report.figures import normalize_month
 from spamintel.serve import queries
 from spamintel.serve.snapshot import Snapshot
@@ -24,7 +25,7 @@ def months(snap: Snapshot) -> list[str]:
 
 def data_source(snap: Snapshot) -> str | None:
     """The store's simulated-world note, if any (read once per snapshot)."""
-    return snap.memo("data_source", lambda: snap.read(queries.data_source))
+    return snap.memo("data_source", lambda: snap.read(intel.data_source))
 
 
 def botnet_names(snap: Snapshot) -> list[str]:
