@@ -158,7 +158,7 @@ def collect(store: Store, month: str, acfg: AnalyzeConfig | None = None) -> dict
     figures: dict[str, Any] = {"month": month, "previous_month": intel.previous_month(month),
                                "data_source": _data_source(con, names, acfg)}
     figures.update(_traffic(con, p, acfg.calibration.mixed_sensors if acfg else ()))
-    a = intel.load_analysis(store, acfg)
+    a = intel.load_analysis(store, acfg, con)
     figures["headline"] = intel.headline(a, month)
     figures["headline_previous"] = intel.headline(a, figures["previous_month"])
     figures["headline_change"] = intel.headline_change(figures["headline"],

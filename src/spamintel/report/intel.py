@@ -26,12 +26,14 @@ def previous_month(month: str) -> str:
     return f"{year - (mon == 1)}-{(mon - 2) % 12 + 1:02d}"
 
 
-def load_analysis(store: Store, acfg: AnalyzeConfig | None = None) -> dict[str, list[dict]]:
+def load_analysis(store: Store, acfg: AnalyzeConfig | None = None,
+                  con: duckdb.DuckDBPyConnection | None = None) -> dict[str, list[dict]]:
     """Analysis tables as rows: stored ones (a table the analysis found no rows for is
-    not stored), else computed now (nothing written) when the store was never analysed."""
+    not stored), read on ``con`` when given, else computed now (nothing written) when
+    the store was never analysed."""
     names = set(store.table_names())
     if "botnet_events" in names:  # every analysis writes it
-        con = store.connect()
+        con = con or store.connect()
         out: dict[str, list[dict]] = {t: [] for t in TABLES}
         for t in TABLES:
             if t in names:
