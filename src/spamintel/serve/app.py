@@ -71,7 +71,7 @@ def _warm(cache: SnapshotCache) -> None:
 
 def create_app(store: Store | str | Path, warm: bool = True) -> FastAPI:
     """The dashboard and JSON API over ``store``; with ``warm`` every month's figures are
-    read in the background at startup (about a second a month on 270k events)."""
+    read in the background at startup (about half a second a month on 270k events)."""
     cache = SnapshotCache(store if isinstance(store, Store) else Store(store))
 
     @asynccontextmanager

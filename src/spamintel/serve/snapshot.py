@@ -2,7 +2,7 @@
 same.
 
 The store is only read here. What is costly and does not change while the files do not
-(the DuckDB views, the month's report figures, about a second a month on 270k events)
+(the DuckDB views, the month's report figures, about half a second a month on 270k events)
 is built once per state and reused; when an analysis or ingest replaces files, the next
 request sees a new state.
 """
