@@ -16,6 +16,7 @@ from spamintel.serve import create_app
 
 CHROMIUM, CHROMEDRIVER = "/usr/bin/chromium", "/usr/bin/chromedriver"
 SCREENSHOT = "/tmp/dash.png"
+TOKEN = "browser-test-token-0123456789"
 
 
 def _need_chromium() -> None:
@@ -28,10 +29,9 @@ def _need_chromium() -> None:
     pytest.skip(reason)
 
 
-@pytest.fixture(scope="module")
-def base_url(store):
-    """The dashboard served by uvicorn on a free loopback port, in a thread."""
-    server = uvicorn.Server(uvicorn.Config(create_app(store), host="127.0.0.1", port=0,
+def _served(app):
+    """``app`` served by uvicorn on a free loopback port, in a thread: its base URL."""
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=0,
                                            log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
@@ -43,6 +43,18 @@ def base_url(store):
     yield f"http://127.0.0.1:{port}"
     server.should_exit = True
     thread.join(10)
+
+
+@pytest.fixture(scope="module")
+def base_url(store):
+    """The dashboard over ``store``."""
+    yield from _served(create_app(store))
+
+
+@pytest.fixture(scope="module")
+def guarded_url(store):
+    """The dashboard over ``store`` with the access token ``TOKEN``."""
+    yield from _served(create_app(store, warm=False, tokens=(TOKEN,)))
 
 
 @pytest.fixture(scope="module")
@@ -120,3 +132,13 @@ def test_month_selector_switches_month(browser, base_url):
     Select(browser.find_element(By.NAME, "month")).select_by_value("2011-01")
     WebDriverWait(browser, 20).until(lambda b: b.current_url.endswith("month=2011-01"))
     assert "January 2011" in browser.find_element(By.TAG_NAME, "h1").text
+
+
+def test_a_guarded_dashboard_draws_with_basic_credentials(browser, guarded_url):
+    from selenium.webdriver.common.by import By
+
+    browser.get(guarded_url + "/")
+    assert browser.find_elements(By.ID, "daily-by-botnet") == []
+    browser.get(guarded_url.replace("://", f"://analyst:{TOKEN}@") + "/")
+    assert _datasets(browser, "daily-by-botnet") > 0
+    assert [e for e in _console_errors(browser) if "401" not in e] == []

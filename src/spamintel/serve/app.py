@@ -3,8 +3,9 @@ store, which it only reads."""
 
 from __future__ import annotations
 
+import asyncio
 import threading
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
 
@@ -18,6 +19,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException
 
 from spamintel.serve import api, feeds, pages, resolve
+from spamintel.serve.auth import token_guard
 from spamintel.serve.snapshot import SnapshotCache
 from spamintel.store import Store
 
@@ -62,27 +64,39 @@ async def _invalid(request: Request, exc: Exception) -> Response:
                         detail=detail, months=[])
 
 
-def _warm(cache: SnapshotCache) -> None:
-    """Read every month's figures, latest first, so pages come from the cache."""
+def _warm(cache: SnapshotCache, stop: threading.Event) -> None:
+    """Read every month's figures, latest first, so pages come from the cache; ``stop``
+    ends it between months."""
     snap = cache.current()
     for month in reversed(resolve.months(snap)):
+        if stop.is_set():
+            return
         snap.figures(month)
 
 
-def create_app(store: Store | str | Path, warm: bool = True) -> FastAPI:
+def create_app(store: Store | str | Path, warm: bool = True,
+               tokens: Sequence[str] = ()) -> FastAPI:
     """The dashboard and JSON API over ``store``; with ``warm`` every month's figures are
-    read in the background at startup (about half a second a month on 270k events)."""
+    read in the background at startup (about half a second a month on 270k events). With
+    ``tokens`` every request must present one of them (``serve.auth``)."""
     cache = SnapshotCache(store if isinstance(store, Store) else Store(store))
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        stop = threading.Event()
+        warming = threading.Thread(target=_warm, args=(cache, stop), daemon=True)
         if warm:
-            threading.Thread(target=_warm, args=(cache,), daemon=True).start()
+            warming.start()
         yield
+        stop.set()
+        if warming.is_alive():
+            await asyncio.to_thread(warming.join)
 
     app = FastAPI(title="spamintel", summary="Botnet intelligence from spam traps and feeds.",
                   docs_url=None, redoc_url=None, lifespan=lifespan)
     app.state.snapshots = cache
+    if tokens:
+        app.middleware("http")(token_guard(tuple(tokens), JSON_PATHS))
     app.middleware("http")(_secure)
     app.add_exception_handler(HTTPException, _http_error)
     app.add_exception_handler(RequestValidationError, _invalid)
