@@ -11,7 +11,8 @@ measure the estimators alone); otherwise the attribute stage runs. Calibration i
 sensors block of WORLD/truth/scenario.json. Writes
 ``bench/results/accuracy_analyze[_truth].json`` and prints the figures, with the reference
 of ``spamintel.analyze.attainable`` (the share of days within ±5% that pooling each true
-piece of the sample would reach, and the sample multiplier it needs for 95%).
+piece of the sample would reach, and the sample multiplier it needs for 95%), and the
+attribution scored day by day on the sensors' own counts (``observed_daily_within_5pct``).
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from spamintel.analyze.evaluate import (
     daily_accuracy,
     discovered_names,
     interval_coverage,
+    observed_accuracy,
     scenario_targets,
     truth_attribution,
     truth_daily,
@@ -102,6 +104,7 @@ def main() -> None:
         "daily_within_5pct_one_day": daily_accuracy(store, args.world / "truth",
                                                     "raw_estimated", names),
         "interval_coverage": interval_coverage(store, args.world / "truth", names),
+        "observed_daily_within_5pct": observed_accuracy(store, args.world / "truth", names),
         "discovered_as": dict(sorted(names.items())),
         "reference_within_5pct": attainable_accuracy(args.world / "truth"),
         "reference_scale_needed_for_95pct": scale_needed(args.world / "truth"),

@@ -6,11 +6,38 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from spamintel.analyze.evaluate import daily_accuracy, discovered_names, interval_coverage
+from spamintel.analyze.evaluate import (
+    daily_accuracy,
+    discovered_names,
+    interval_coverage,
+    observed_accuracy,
+)
 from spamintel.model import EVENT_SCHEMA
 from spamintel.store import Store
 
 DAY = date(2011, 3, 1)
+
+
+def _stored(tmp_path, found: list, truth: list, sensors: list[str] | None = None,
+            verdicts: list | None = None) -> tuple[Store, object]:
+    """A store of one message per entry of ``found`` (the analysis's botnet), and its
+    truth (``truth``), all on ``DAY``."""
+    n = len(found)
+    events = {name: [None] * n for name in EVENT_SCHEMA.names}
+    events.update(event_id=[f"e{i}" for i in range(n)], msg_sha256=[f"m{i}" for i in range(n)],
+                  sensor=sensors or ["trap-a"] * n, day=[DAY] * n, verdict=verdicts or [None] * n,
+                  source_kind=["trap"] * n,
+                  observed_at=[datetime(2011, 3, 1, 12, tzinfo=UTC)] * n)
+    store = Store(tmp_path / "store")
+    store.write_events(pa.table(events).cast(EVENT_SCHEMA))
+    store.write_table("attribution", pa.table({
+        "event_id": events["event_id"], "botnet": found, "botnet_confidence": [0.8] * n,
+        "botnet_method": ["cluster"] * n, "campaign_id": [None] * n}))
+    truth_dir = tmp_path / "truth"
+    truth_dir.mkdir()
+    pq.write_table(pa.table({"msg_sha256": events["msg_sha256"], "sensor": events["sensor"],
+                             "botnet": truth}), truth_dir / "messages.parquet")
+    return store, truth_dir
 
 
 @pytest.fixture()
@@ -21,20 +48,7 @@ def scored(tmp_path):
         + ["Bagle"] * 2
     truth = ["unnamed-4"] * 5 + ["unnamed-2", "unnamed-4", "unnamed-2"] + ["Tesk"] * 2 \
         + ["Bagle"] * 2
-    n = len(found)
-    events = {name: [None] * n for name in EVENT_SCHEMA.names}
-    events.update(event_id=[f"e{i}" for i in range(n)], msg_sha256=[f"m{i}" for i in range(n)],
-                  sensor=["trap-a"] * n, day=[DAY] * n,
-                  observed_at=[datetime(2011, 3, 1, 12, tzinfo=UTC)] * n)
-    store = Store(tmp_path / "store")
-    store.write_events(pa.table(events).cast(EVENT_SCHEMA))
-    store.write_table("attribution", pa.table({
-        "event_id": events["event_id"], "botnet": found, "botnet_confidence": [0.8] * n,
-        "botnet_method": ["cluster"] * n, "campaign_id": [None] * n}))
-    truth_dir = tmp_path / "truth"
-    truth_dir.mkdir()
-    pq.write_table(pa.table({"msg_sha256": events["msg_sha256"], "sensor": ["trap-a"] * n,
-                             "botnet": truth}), truth_dir / "messages.parquet")
+    store, truth_dir = _stored(tmp_path, found, truth)
     pq.write_table(pa.table({"day": [DAY, DAY], "botnet": ["unnamed-4", "unnamed-2"],
                              "kind": ["botnet", "botnet"], "category": ["pharma"] * 2,
                              "messages": [100.0, 40.0]}), truth_dir / "daily.parquet")
@@ -72,3 +86,28 @@ def test_interval_coverage_sums_the_classes_of_one_botnet_in_quadrature(scored):
     assert cov["unnamed-2"]["coverage"] == 1.0
     # without the names, no class has a true series to be scored against
     assert interval_coverage(store, truth_dir) == {}
+
+
+def test_observed_accuracy_scores_each_true_botnet_day_by_day(scored):
+    store, truth_dir = scored
+    acc = observed_accuracy(store, truth_dir, discovered_names(store, truth_dir))
+    # unnamed-4 sent 6 and 5 were found as it; unknown-3 (unnamed-2) holds 3 of its 2
+    assert acc["unnamed-4"] == {"within_5pct": 0.0, "median_abs_error": pytest.approx(1 / 6),
+                                "days": 1}
+    assert acc["unnamed-2"]["median_abs_error"] == pytest.approx(0.5)
+    assert acc["Tesk"]["within_5pct"] == acc["Bagle"]["within_5pct"] == 1.0
+    # without the names the classes count for no true botnet
+    assert observed_accuracy(store, truth_dir)["unnamed-4"]["median_abs_error"] == 1.0
+
+
+def test_observed_accuracy_leaves_out_what_attribution_does_not_read(tmp_path):
+    """A mixed feed's ham verdicts (the classifier's misses there are the series' recall
+    correction's) and mail of no botnet are not scored; a trap's ham verdict is."""
+    sensors = ["trap-a"] * 40 + ["feed-1"] * 22
+    verdicts = ["spam"] * 39 + ["ham"] + ["ham"] * 19 + ["spam"] * 3
+    found = ["Bagle"] * 40 + [None] * 19 + ["Bagle"] + [None] * 2
+    truth = ["Bagle"] * 40 + ["legit"] * 15 + ["Bagle"] * 5 + ["nonbotnet:webmail"] * 2
+    store, truth_dir = _stored(tmp_path, found, truth, sensors, verdicts)
+    # the feed's four missed Bagle messages would put Bagle 4 of 45 low
+    assert observed_accuracy(store, truth_dir) == {
+        "Bagle": {"within_5pct": 1.0, "median_abs_error": 0.0, "days": 1}}

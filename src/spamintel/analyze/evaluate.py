@@ -17,6 +17,7 @@ import numpy as np
 import pyarrow as pa
 
 from spamintel.store import Store
+from spamintel.store.spam import mixed_sensors, not_ham_sql
 
 TOLERANCE = 0.05
 
@@ -102,6 +103,35 @@ def daily_accuracy(store: Store, truth_dir: Path, column: str = "estimated",
                     "mean_truth_per_day": float(np.mean([v for (d, k), v in truth.items()
                                                          if k == key]))}
     return out
+
+
+def observed_accuracy(store: Store, truth_dir: Path, names: dict[str, str] | None = None
+                      ) -> dict[str, dict[str, float]]:
+    """Per true botnet: share of days on which the messages the analysis attributes to it
+    are within ±5% of the messages it truly sent among those attribution reads (a trap's
+    mail, a mixed feed's mail not called ham: ``store.spam``), median |error|, days
+    compared (those it sent on). This is the sensors' view, before any scaling to world
+    totals; a mixed feed's misses are the series' recall correction's. Classes ``names``
+    maps to one true botnet count as it."""
+    con = _joined(store, truth_dir)
+    read = not_ham_sql(mixed_sensors(con, ()))
+    rows = con.execute(f"""SELECT r.day, j.found, j.botnet, count(*) FROM joined j
+        JOIN (SELECT event_id, day FROM events WHERE {read}) r USING (event_id)
+        GROUP BY ALL""").fetchall()
+    attributed: dict[tuple[str, date], int] = {}
+    sent: dict[tuple[str, date], int] = {}
+    for day, found, true, n in rows:
+        if found is not None:
+            key = ((names or {}).get(found, found), day)
+            attributed[key] = attributed.get(key, 0) + n
+        if true is not None and true != "legit" and not true.startswith("nonbotnet:"):
+            sent[(true, day)] = sent.get((true, day), 0) + n
+    errs: dict[str, list[float]] = {}
+    for (botnet, day), n in sent.items():
+        errs.setdefault(botnet, []).append(attributed.get((botnet, day), 0) / n - 1)
+    return {botnet: {"within_5pct": float(np.mean(np.abs(e) <= TOLERANCE)),
+                     "median_abs_error": float(np.median(np.abs(e))), "days": len(e)}
+            for botnet, e in sorted(errs.items())}
 
 
 def interval_coverage(store: Store, truth_dir: Path, names: dict[str, str] | None = None
