@@ -43,6 +43,31 @@ def _family_scores(x: np.ndarray, unique_fam: np.ndarray, n_fam: int, cards: lis
     return out
 
 
+def pattern_log_priors(scores: np.ndarray, candidates: np.ndarray, rounds: int = 50
+                       ) -> np.ndarray:
+    """Log share of each candidate family among the rows with one set of ``candidates``,
+    estimated by EM from the rows' log-likelihoods ``scores`` (rows × families; 0 where a
+    family is no candidate). Without it a small family whose mail is concentrated in few
+    networks and campaigns wins rows of a large family that shares its signatures only
+    because each of its values is a larger share of its own, smaller mail."""
+    out = np.zeros_like(scores)
+    _, pattern = np.unique(candidates, axis=0, return_inverse=True)
+    for p in np.unique(pattern):
+        rows = np.flatnonzero(pattern.ravel() == p)
+        cand = candidates[rows[0]]
+        if cand.sum() < 2:
+            continue
+        s = scores[np.ix_(rows, np.flatnonzero(cand))]
+        share = np.full(s.shape[1], 1.0 / s.shape[1])
+        for _ in range(rounds):
+            z = s + np.log(share)
+            w = np.exp(z - z.max(axis=1, keepdims=True))
+            share = np.maximum((w / w.sum(axis=1, keepdims=True)).mean(axis=0), 1e-6)
+            share /= share.sum()
+        out[np.ix_(rows, np.flatnonzero(cand))] = np.log(share)
+    return out
+
+
 def resolve_rows(x: np.ndarray, mask: np.ndarray, context: list[int], class_family: np.ndarray,
                  class_weight: float = 2.0) -> np.ndarray:
     """Family index per row from its signatures (-1 = none matched): a unique match
@@ -65,6 +90,7 @@ def resolve_rows(x: np.ndarray, mask: np.ndarray, context: list[int], class_fami
         own = class_family[multi]
         scores[own >= 0, own[own >= 0]] += class_weight
         known = mask[multi] & (np.bincount(fam[fam >= 0], minlength=mask.shape[1]) > 0)
+        scores += pattern_log_priors(scores, known)
         best = np.where(known, scores, -np.inf).argmax(axis=1)
         own_ok = (own >= 0) & mask[multi, np.maximum(own, 0)]
         fam[multi] = np.where(known.any(axis=1), best, np.where(own_ok, own, -1))
