@@ -31,7 +31,7 @@ install: $(STAMP)
 demo: $(STAMP)
 	$(BIN)/spamintel demo --out $(DEMO_OUT)
 
-test: $(STAMP)
+test: lint
 	$(BIN)/python -m pytest
 
 bench: $(STAMP)
@@ -50,8 +50,10 @@ bench-accuracy: $(STAMP)
 	  || echo "note: Rspamd not installed; its rows are left out"
 	$(BIN)/python bench/bench_accuracy.py
 
+# Style and types: ruff over everything, mypy over the package (pyproject.toml [tool.mypy]).
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench
+	$(BIN)/mypy
 
 clean:
 	rm -rf $(DEMO_OUT) .pytest_cache build *.egg-info

@@ -21,6 +21,7 @@ import json
 import math
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
+from functools import partial
 from pathlib import Path
 
 import duckdb
@@ -34,7 +35,7 @@ TOLERANCE = 0.05
 
 def _truth_series(truth_dir: Path) -> dict[str, tuple[list[date], np.ndarray]]:
     """World messages per day of each botnet, days ascending."""
-    rows = duckdb.sql(f"""SELECT botnet, day, sum(messages) FROM
+    rows = duckdb.execute(f"""SELECT botnet, day, sum(messages) FROM
         read_parquet('{truth_dir}/daily.parquet') WHERE kind = 'botnet'
         AND category IS NOT NULL GROUP BY ALL ORDER BY botnet, day""").fetchall()
     out: dict[str, tuple[list[date], list[float]]] = {}
@@ -109,6 +110,10 @@ def _mean_chance(counts: tuple[np.ndarray, np.ndarray], multiplier: float) -> fl
     return float(chance[live_piece].mean())
 
 
+def _reaches(counts: tuple[np.ndarray, np.ndarray], target: float, multiplier: float) -> bool:
+    return _mean_chance(counts, multiplier) >= target
+
+
 def attainable_accuracy(truth_dir: Path, multiplier: float = 1.0) -> dict[str, float]:
     """Per botnet, the expected share of days within ±5% with known change days and the
     sensors' sample multiplied by ``multiplier``."""
@@ -119,7 +124,7 @@ def scale_needed(truth_dir: Path, target: float = 0.95, largest: float = 1000.0
                  ) -> dict[str, float | None]:
     """Per botnet, the smallest sample multiplier (doubling, then bisection to 5%) at
     which ``attainable_accuracy`` reaches ``target``; None beyond ``largest``."""
-    return {b: _smallest_multiplier(lambda m, c=c: _mean_chance(c, m) >= target, largest)
+    return {b: _smallest_multiplier(partial(_reaches, c, target), largest)
             for b, c in _piece_counts(truth_dir).items()}
 
 

@@ -286,10 +286,10 @@ def _at_break(s: SeriesSet, name: str, shifts: list[dict]) -> list[dict]:
         levels = {j: (_pooled_level(s, name, j, p), _level_after(s, name, j, p, up))
                   for j in range(max(i - p + 1, 1), min(i + p, len(piece)))
                   if piece[j] != piece[j - 1]}
-        moved = [j for j, (b, a) in levels.items() if b and a and (a > b) == up]
+        moved = {j: (b, a) for j, (b, a) in levels.items() if b and a and (a > b) == up}
         if moved:
             j = min(moved, key=lambda j: (abs(j - i), j))
-            before, after = levels[j]
+            before, after = moved[j]
             e.update(date=s.days[j], level_before=before, level_after=after,
                      magnitude=after - before, magnitude_relative=after / before - 1,
                      detail=f"level x{after / before:.2f} over whole cycles of {p} days, "

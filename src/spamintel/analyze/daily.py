@@ -256,7 +256,7 @@ def daily_estimates(counts: DailyCounts, active: dict[date, set[str]], scaler: S
     for (scope, name), (n_sd, a_sd) in zip(keys, arrays, strict=True):
         msgs, obs = n_sd.sum(0), a_sd.sum(0)
         e_series, ok = e_sd, volume_ok
-        if scope == BOTNET and scaler.mode == "shares":
+        if scope == BOTNET and name is not None and scaler.mode == "shares":
             (n_sd, a_sd), e_series, ok = with_mixed_feeds((n_sd, a_sd), e_sd, volume_ok,
                                                           counts, mixed,
                                                           (recall or {}).get(name, {}))

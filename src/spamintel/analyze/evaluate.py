@@ -44,7 +44,7 @@ def truth_attribution(store: Store, truth_dir: Path) -> pa.Table:
 def truth_daily(truth_dir: Path) -> dict[tuple[date, str], float]:
     """True world spam per (day, botnet) plus ``"*"`` (all spam) and ``"-"`` (non-botnet)."""
     out: dict[tuple[date, str], float] = {}
-    rows = duckdb.sql(f"""SELECT day, botnet, kind, sum(messages) FROM
+    rows = duckdb.execute(f"""SELECT day, botnet, kind, sum(messages) FROM
         read_parquet('{truth_dir}/daily.parquet') WHERE kind <> 'legit' AND category IS NOT NULL
         GROUP BY ALL""").fetchall()
     for day, botnet, kind, v in rows:

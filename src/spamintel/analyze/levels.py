@@ -142,7 +142,7 @@ def mix_changes(mix: list[dict[str, int]], active: np.ndarray, w: int, distance:
                 and b.sum() >= MIN_WINDOW_MESSAGES):
             tv[i] = _distance(a, b)
     out = []
-    for i in np.flatnonzero(tv >= distance):
+    for i in np.flatnonzero(tv >= distance).tolist():
         if tv[i] < tv[max(0, i - w):i + w + 1].max():
             continue
         a, b = c[i + w] - c[i], c[i] - c[i - w]

@@ -175,7 +175,10 @@ def monthly_rates(con, mixed: list[str], botnet_share: dict[str, tuple[float, fl
     return rows + _common_rows(con, mixed, botnet_share)
 
 
-def _mixed_month(month, n, spam, virus, phish, spam_all, measures, basis) -> list[dict]:
+def _mixed_month(month: str, n: int, spam: int, virus: int, phish: int,
+                 spam_all: tuple[int, int, int] | None,
+                 measures: tuple[tuple[int, int] | None, Corroboration | None],
+                 basis: str) -> list[dict]:
     """The spam, virus and phishing rows of one month at the mixed feeds; ``measures`` is
     the month's trap recall and corroboration (either may be None)."""
     rows, rate = _spam_rate_rows(month, n, spam, *measures, basis)
@@ -189,7 +192,9 @@ def _mixed_month(month, n, spam, virus, phish, spam_all, measures, basis) -> lis
     return rows
 
 
-def _spam_rate_rows(month, n, spam, recall, corroboration, basis) -> tuple[list[dict], tuple]:
+def _spam_rate_rows(month: str, n: int, spam: int, recall: tuple[int, int] | None,
+                    corroboration: Corroboration | None, basis: str
+                    ) -> tuple[list[dict], tuple]:
     """The spam rate rows of one month, and the rate the virus and phishing rates use."""
     rows = [_row(month, "spam_rate_flagged", *wilson(spam, n), spam, n, basis)]
     by_recall = corrected_spam_rate(spam, n, recall)
@@ -206,7 +211,7 @@ def _spam_rate_rows(month, n, spam, recall, corroboration, basis) -> tuple[list[
                          c.trap_messages - c.trap_singletons, c.trap_messages,
                          "trap mail in campaigns the traps received more than once"))
     rate, k, rate_basis = by_recall, spam, recall_basis
-    if (corroborated := corroborated_spam_rate(c)) is not None:
+    if c is not None and (corroborated := corroborated_spam_rate(c)) is not None:
         rate, k = corroborated, c.corroborated
         rate_basis = basis + " / mail of campaigns the traps received, over the traps' coverage"
         rows.append(_row(month, "spam_rate_corroborated", *rate[:3], k, n, rate_basis))

@@ -264,13 +264,13 @@ def silence_events(x: np.ndarray, days: list[date], hourly: dict[datetime, float
         if stop is None:
             continue
         kind, conf, note = stop
-        first = days[run.start]
-        at = _stop_hour(hourly, first, _expected(obs, run.start - window, run.start, 1))
+        first_day = days[run.start]
+        at = _stop_hour(hourly, first_day, _expected(obs, run.start - window, run.start, 1))
         edge = days.index(at.date()) if at else run.start
         before = _mean(x, edge - window, edge)
         after = _mean(x, run.start, min(run.stop, run.start + window))
-        out.append(_event(kind, event_day(at, first, hourly, days), at, conf, before, after,
-                          f"silent for {run.days} day(s) from {first.isoformat()}{note}"))
+        out.append(_event(kind, event_day(at, first_day, hourly, days), at, conf, before, after,
+                          f"silent for {run.days} day(s) from {first_day.isoformat()}{note}"))
         if not at_end:
             out.append(_onset("resume", x, days, hourly, run.stop, window, run.start))
     return out

@@ -48,7 +48,7 @@ class Fit:
     pattern: np.ndarray
 
 
-def piece_cost(n: np.ndarray, e: np.ndarray) -> np.ndarray:
+def piece_cost(n: np.ndarray, e: np.ndarray | float) -> np.ndarray:
     """Poisson deviance part of pieces with totals ``n`` (counts) and ``e`` (exposure)."""
     with np.errstate(divide="ignore", invalid="ignore"):
         c = np.where(n > 0, -n * np.log(np.where(e > 0, n / e, 1.0)) + n, 0.0)
@@ -103,9 +103,9 @@ def segment(n: np.ndarray, e: np.ndarray, penalty: float | None = None,
                 best[j], back[j] = total[m], (int(i[m]), p)
     pieces, j = [], t
     while j > 0:
-        i, p = back[j]
-        pieces.append((i, j, p))
-        j = i
+        start, period = back[j]
+        pieces.append((start, j, period))
+        j = start
     return pieces[::-1]
 
 
@@ -186,8 +186,9 @@ def fit(n: np.ndarray, e: np.ndarray, amount: np.ndarray | None = None,
     ``shared``: see ``segment``)."""
     amount = n if amount is None else amount
     beta = PENALTY_FACTOR * math.log(max(len(n), 2)) if penalty is None else penalty
-    out = Fit(*(np.zeros(len(n)) for _ in range(3)), np.zeros(len(n), dtype=np.int64),
-              np.ones(len(n), dtype=np.int64), np.zeros(len(n), dtype=np.int64))
+    t = len(n)
+    out = Fit(np.zeros(t), np.zeros(t), np.zeros(t), np.zeros(t, dtype=np.int64),
+              np.ones(t, dtype=np.int64), np.zeros(t, dtype=np.int64))
     level_id = 0
     for idx, (piece, levels) in enumerate(regions(n, e, segment(n, e, beta, shared), beta,
                                                   shared)):

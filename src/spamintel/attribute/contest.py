@@ -16,7 +16,10 @@ when families compete.
 
 from __future__ import annotations
 
+from typing import cast
+
 import numpy as np
+import numpy.typing as npt
 
 from spamintel.attribute.discovery import profiles
 
@@ -54,7 +57,7 @@ def contest(x: np.ndarray, fam: np.ndarray, mask: np.ndarray, labels: np.ndarray
     in_open[in_open] = open_class[labels[in_open]]
     if n_fam == 0 or not in_open.any():
         return fam
-    matched = mask.any(axis=1)
+    matched = cast(npt.NDArray[np.bool_], mask.any(axis=1))  # an array: mask is 2-D
     n_cls = len(open_class)
     present = np.zeros((n_cls, n_fam), dtype=bool)
     np.logical_or.at(present, labels[in_open], mask[in_open])

@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import json
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from sklearn.metrics import adjusted_rand_score
@@ -59,12 +60,13 @@ def evaluate(store: Store, truth: Path) -> dict:
     spam = true.astype(str) != "legit"
     named = np.array([p is not None for p in pred])
     pred_s = np.where(named, pred, "none").astype(str)
-    out = {"messages": int(len(t)), "family_messages": int(fam.sum()),
-           "accuracy_families": _ratio((pred_s == true.astype(str)) & fam, fam),
-           "false_attribution_nonbotnet": _ratio(named & spam & ~fam, spam & ~fam),
-           "false_attribution_legit": _ratio(named & ~spam, ~spam),
-           "botnet_share_pred": _ratio(named & spam, spam),
-           "botnet_share_truth": _ratio(fam, spam)}
+    out: dict[str, Any] = {
+        "messages": int(len(t)), "family_messages": int(fam.sum()),
+        "accuracy_families": _ratio((pred_s == true.astype(str)) & fam, fam),
+        "false_attribution_nonbotnet": _ratio(named & spam & ~fam, spam & ~fam),
+        "false_attribution_legit": _ratio(named & ~spam, ~spam),
+        "botnet_share_pred": _ratio(named & spam, spam),
+        "botnet_share_truth": _ratio(fam, spam)}
     out["ari_families"] = round(float(adjusted_rand_score(true[fam].astype(str),
                                                           pred_s[fam])), 4)
     out["ari_spam"] = round(float(adjusted_rand_score(

@@ -79,9 +79,9 @@ class CategoryRules:
 
     def relevant(self, tokens: set[str]) -> set[str]:
         """The tokens the rules read: ``match`` of them is ``match`` of all the tokens."""
-        return self._words.intersection(tokens)
+        return tokens.intersection(self._words)
 
-    def _scores(self, tokens: set[str], keys: set[str], prefix: str, weight: int,
+    def _scores(self, tokens: set[str], keys: frozenset[str], prefix: str, weight: int,
                 scores: dict[str, int], hits: dict[str, list[str]]) -> None:
         rules = self._by_prefix[prefix]
         for token in sorted(keys):  # sorted: reasons stable across runs

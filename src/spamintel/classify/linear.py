@@ -107,7 +107,8 @@ class LinearModel:
         if self.fisher is not None:
             values = np.hstack([values, self.fisher, (self.fisher[:, :1] != 0)])
         half = np.array_equal(values.astype(np.float16).astype(values.dtype), values)
-        self.index = TokenIndex(self.tokens, values.astype(np.float16 if half else np.float64))
+        self._values = values.astype(np.float16 if half else np.float64)
+        self.index = TokenIndex(self.tokens, self._values)
         self._exact_terms = self.index.exact_terms
         self._bias = (float(self.bias[0]), float(self.bias[1]))
         self._n_spammy = int((self.weights[:, 0] > 0).sum())
@@ -134,11 +135,11 @@ class LinearModel:
         norm = 1.0 / math.sqrt(max(len(tokens), 1))
         if len(found) > self._exact_terms:  # the sum depends on its order: the rows'
             rows = self.index.rows_of(found)
-            sums = [sum(col.tolist()) for col in self.index.values[rows].T]
+            sums = [sum(col.tolist()) for col in self._values[rows].T]
         elif len(found):
             sums = self.index.gather(found).sum(axis=0, dtype=np.float64).tolist()
         else:
-            sums = [0.0] * self.index.values.shape[1]
+            sums = [0.0] * self._values.shape[1]
         return self._scores(sums, found, norm)
 
     def _scores(self, sums: list[float], found: np.ndarray, norm: float) -> Scores:
@@ -194,7 +195,8 @@ class LinearModel:
         """Write the model (``.npz``) and its metadata beside it (``.json``)."""
         path = Path(path)
         buf = io.BytesIO()
-        extra = {} if self.fisher is None else {"fisher": self.fisher.astype(np.float16)}
+        extra: dict[str, Any] = ({} if self.fisher is None
+                                 else {"fisher": self.fisher.astype(np.float16)})
         np.savez_compressed(buf, vocab=np.array(self.tokens, dtype=np.str_),
                             weights=self.weights.astype(np.float16), bias=self.bias,
                             categories=np.array(self.categories, dtype=np.str_), **extra)

@@ -42,7 +42,8 @@ def validation_split(examples: Sequence[Example]) -> tuple[list[Example], list[E
     last: dict[str, int] = {}
     for ex in examples:
         last[ex.corpus] = max(last.get(ex.corpus, 0), ex.order)
-    fit, val = [], []
+    fit: list[Example] = []
+    val: list[Example] = []
     for ex in examples:
         (val if ex.order >= last[ex.corpus] * (1 - VALIDATION_SHARE) else fit).append(ex)
     return fit, val

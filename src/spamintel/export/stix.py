@@ -89,7 +89,7 @@ def _plain(obj: stix2.base._STIXBase) -> dict:
 def _indicator(ind: Indicator, until: str, producer: str, stamp: str) -> dict:
     first = timestamp(ind.first_seen)
     seen = f"{ind.messages} message(s) between {first} and {timestamp(ind.last_seen)}"
-    obj = {
+    obj: dict[str, object] = {
         "type": "indicator", "spec_version": "2.1", "id": stix_id("indicator", ind.value),
         "created_by_ref": producer, "created": stamp, "modified": stamp,
         "name": f"{_TITLES[ind.kind]} {ind.value}",

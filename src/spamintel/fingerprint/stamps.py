@@ -94,9 +94,9 @@ def _blocks(counts: Mapping[str, int], end: bool) -> tuple[str, ...]:
             if counts.get(":".join(rest), 0) >= MIN_MESSAGES:
                 pairs[":".join(block)] += 1
     kept: list[str] = []
-    for block in sorted((b for b, n in pairs.items() if n >= MIN_TEMPLATES),
-                        key=lambda b: (b.count(":"), b)):
-        whole = ":" + block if end else block + ":"
+    for joined in sorted((b for b, n in pairs.items() if n >= MIN_TEMPLATES),
+                         key=lambda b: (b.count(":"), b)):
+        whole = ":" + joined if end else joined + ":"
         if not kept or _strip(whole, tuple(kept), end):  # not just shorter ones stacked
-            kept.append(block)
+            kept.append(joined)
     return tuple(kept)

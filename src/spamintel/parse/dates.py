@@ -42,7 +42,7 @@ def to_utc(text: str | None) -> datetime | None:
 
 # Digit runs (at most four digits in the pattern above) → their value: the same few
 # hundred recur, and a dict hit costs a fraction of int().
-_INT = Memo(int, 4096)
+_INT: Memo[str, int] = Memo(int, 4096)
 
 
 def _from_common(m: re.Match[str]) -> datetime | None:

@@ -60,6 +60,7 @@ def find_urls(text: str, markup: str, limit: int) -> list[str]:
     """URLs from plain text and from HTML ``href`` attributes, de-duplicated, in order;
     the identifiers of DOCTYPE declarations and XML namespaces are not URLs here."""
     seen: dict[str, None] = {}
+    sources: tuple[list[str], ...]
     if markup:
         low_markup = _lower(markup)
         if "xmlns" in low_markup or "<!doctype" in low_markup:

@@ -8,8 +8,10 @@ from datetime import date
 from typing import Any
 
 import matplotlib
+import numpy as np
 
 matplotlib.use("Agg")
+import matplotlib.dates as mdates  # noqa: E402
 import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
@@ -79,7 +81,7 @@ def botnet_daily_figure(daily: list[dict[str, Any]], others: list[dict[str, Any]
                         events: list[dict[str, Any]], title: str) -> Figure:
     """Stacked daily spam by botnet, events marked by vertical lines."""
     days, stack, key = _stack(daily, others)
-    x = [date.fromisoformat(d) for d in days]
+    x = np.array([date.fromisoformat(d) for d in days])
     unit = next((r["unit"] for r in daily + others), "messages")
     top = max((max(v) for _, v in stack), default=0.0)
     div, prefix = (1e9, "bn ") if top >= 1e9 else ((1e6, "m ") if top >= 1e6 else (1, ""))
@@ -91,9 +93,10 @@ def botnet_daily_figure(daily: list[dict[str, Any]], others: list[dict[str, Any]
     shown = {n for n, _ in stack}
     for e in events:
         if (e["scope"] == "botnet" and e["type"] in _MARKED and e["botnet"] in shown):
-            ax.axvline(date.fromisoformat(e["date"]), color=_EVENT_COLORS[e["type"]],
-                       linestyle="--", linewidth=1)
-            ax.annotate(f"{e['type']}: {e['botnet']}", (date.fromisoformat(e["date"]), 0),
+            day = date.fromisoformat(e["date"])
+            ax.axvline(mdates.date2num(day), color=_EVENT_COLORS[e["type"]], linestyle="--",
+                       linewidth=1)
+            ax.annotate(f"{e['type']}: {e['botnet']}", (day, 0),
                         xytext=(2, 4), textcoords="offset points", rotation=90, fontsize=7)
     ax.set_title(title)
     ax.set_ylabel(f"{prefix}{unit} / day ({key})")

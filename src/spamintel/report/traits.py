@@ -45,10 +45,15 @@ def _campaigns(values: Any) -> str:
     return "" if n == 0 else f"{n}{more} campaign{'s' if n > 1 else ''} of 1%+ of its mail"
 
 
+def _mapping(value: Any) -> dict[str, Any]:
+    """``value`` when it is a dict (a trait stored as named fields), else an empty one."""
+    return value if isinstance(value, dict) else {}
+
+
 def describe(traits: dict[str, Any]) -> str:
     """Readable summary of one cluster's traits (``attribute.traits.cluster_traits``)."""
-    dialect = traits.get("smtp_dialect") if isinstance(traits.get("smtp_dialect"), dict) else {}
-    rcpt = traits.get("rcpt_count") if isinstance(traits.get("rcpt_count"), dict) else {}
+    dialect = _mapping(traits.get("smtp_dialect"))
+    rcpt = _mapping(traits.get("rcpt_count"))
     parts = [("HELO", _shares(dialect.get("helo_shape"), 2)),
              ("X-Mailer", _shares(traits.get("x_mailer"), 2)),
              ("Message-ID", _shares(traits.get("message_id_shape"), 1)),

@@ -21,9 +21,10 @@ BotnetQ = Annotated[str | None, Query(description="Only this botnet.", examples=
 TypeQ = Annotated[str | None, Query(alias="type", description="Only events of this type.",
                                     pattern=r"^[a-z_]{1,40}$", examples=["takedown"])]
 LimitQ = Annotated[int, Query(ge=1, le=1000, description="Most rows to return.")]
-JSON_OK = {200: {"content": {"application/json": {}}, "description": "JSON object"}}
-ERRORS = {404: {"description": "Unknown month or botnet: `{\"detail\": \"...\"}`"},
-          422: {"description": "Malformed parameter: `{\"detail\": ...}`"}}
+Responses = dict[int | str, dict[str, Any]]  # FastAPI's ``responses=`` (OpenAPI per status)
+JSON_OK: Responses = {200: {"content": {"application/json": {}}, "description": "JSON object"}}
+ERRORS: Responses = {404: {"description": "Unknown month or botnet: `{\"detail\": \"...\"}`"},
+                     422: {"description": "Malformed parameter: `{\"detail\": ...}`"}}
 
 
 def _json(data: dict[str, Any]) -> Response:

@@ -43,7 +43,8 @@ def draw(world: World, out: Path) -> Path:
     """Draw the stacked daily chart with the scenario's events marked."""
     labels, series = stacked_series(world)
     fig, ax = plt.subplots(figsize=(11, 5.2), dpi=110)
-    ax.stackplot(world.days, series, labels=labels, linewidth=0)
+    ax.stackplot(np.array(world.days, dtype="datetime64[D]"), series, labels=labels,
+                 linewidth=0)
     marks: dict = {}
     for ev in world.scenario.events:
         marks.setdefault(ev.at, []).append(f"{ev.type} {ev.group}")

@@ -115,10 +115,10 @@ class IPSpace:
             groups.setdefault(by_asn[asn].cc, []).append((lo, hi, asn))
         for cc, items in groups.items():
             items.sort()
-            lo = np.array([r[0] for r in items], dtype=np.int64)
+            starts = np.array([r[0] for r in items], dtype=np.int64)
             size = np.array([r[1] - r[0] + 1 for r in items], dtype=np.int64)
-            asn = np.array([r[2] for r in items], dtype=np.int64)
-            self.by_cc[cc] = (lo, size, np.cumsum(size), asn)
+            asns = np.array([r[2] for r in items], dtype=np.int64)
+            self.by_cc[cc] = (starts, size, np.cumsum(size), asns)
 
     @classmethod
     def load(cls, asn_csv: Path | None = None) -> IPSpace:

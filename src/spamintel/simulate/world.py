@@ -217,8 +217,8 @@ def _categories(scen: Scenario, days: list[date], slots: np.ndarray) -> np.ndarr
                 continue
             mix = params[gi].mix
             norm = sum(mix.values()) or 1.0
-            for cat, w in mix.items():
-                out[gi, d, WORLD_CATEGORIES.index(cat)] += rest * w / norm
+            for name, w in mix.items():
+                out[gi, d, WORLD_CATEGORIES.index(name)] += rest * w / norm
     return out
 
 

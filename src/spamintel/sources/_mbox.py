@@ -29,7 +29,8 @@ def iter_mbox(stream: IO[bytes], max_bytes: int) -> Iterator[tuple[int, bytes, b
     if isinstance(stream, io.BytesIO):
         yield from _split_buffer(stream.getvalue(), max_bytes)
         return
-    index, parts, size, truncated, started = 0, [], 0, False, False
+    parts: list[bytes] = []
+    index, size, truncated, started = 0, 0, False, False
     for line in stream:
         if line.startswith(b"From ") and _FROM_LINE.match(line):
             if started:

@@ -17,7 +17,7 @@ import zipfile
 import zlib
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import IO
+from typing import IO, TYPE_CHECKING, Protocol
 
 from spamintel.config import SourcesConfig
 from spamintel.model import RawMessage, SourceFailure
@@ -26,11 +26,20 @@ from spamintel.sources.sessions import iter_session_records, sidecar_for, with_s
 from spamintel.sources.spool import iter_spool
 from spamintel.sources.units import MISSING, SKIP_NAMES, SPOOL, ZIP_PART, Unit, list_units
 
+if TYPE_CHECKING:
+    from _typeshed import WriteableBuffer
+
 Item = RawMessage | SourceFailure
 Labeler = Callable[[str], str | None]
 # What a broken container raises while read (zlib.error: a corrupt deflate stream).
 _CONTAINER_ERRORS = (OSError, EOFError, tarfile.TarError, zipfile.BadZipFile, ValueError,
                      zlib.error)
+
+
+class _Readable(Protocol):
+    """A binary stream as far as reading goes (a file, an archive member, a decompressor)."""
+
+    def read(self, size: int = -1, /) -> bytes: ...
 
 
 class _Reader:
@@ -56,7 +65,7 @@ class _Reader:
             return self.failure(source, "compression_bomb: expands beyond ratio limit", data)
         return self.message(data, source)
 
-    def stream(self, stream: IO[bytes], source: str, depth: int) -> Iterator[Item]:
+    def stream(self, stream: _Readable, source: str, depth: int) -> Iterator[Item]:
         """Sniff a binary stream and yield what it contains."""
         buffered: IO[bytes]
         if isinstance(stream, io.BytesIO):  # already in memory (an archive member)
@@ -101,9 +110,9 @@ class _Reader:
     def _dispatch(self, buf: IO[bytes], head: bytes, source: str, depth: int
                   ) -> Iterator[Item]:
         if head.startswith(b"\x1f\x8b"):
-            yield from self.stream(gzip.GzipFile(fileobj=buf), source, depth + 1)  # type: ignore[arg-type]
+            yield from self.stream(gzip.GzipFile(fileobj=buf), source, depth + 1)
         elif head.startswith(b"BZh"):
-            yield from self.stream(bz2.BZ2File(buf), source, depth + 1)  # type: ignore[arg-type]
+            yield from self.stream(bz2.BZ2File(buf), source, depth + 1)
         elif head.startswith(b"PK\x03\x04"):
             yield from self._zip(buf, source, depth)
         elif len(head) >= 262 and head[257:262] == b"ustar":
@@ -155,16 +164,17 @@ class _Reader:
 class _RawAdapter(io.RawIOBase):
     """Wrap any readable binary object so ``io.BufferedReader`` can peek on it."""
 
-    def __init__(self, inner: IO[bytes]) -> None:
+    def __init__(self, inner: _Readable) -> None:
         self.inner = inner
 
     def readable(self) -> bool:
         return True
 
-    def readinto(self, b: bytearray) -> int:  # type: ignore[override]
-        data = self.inner.read(len(b))
-        n = len(data)
-        b[:n] = data
+    def readinto(self, b: WriteableBuffer, /) -> int:
+        with memoryview(b) as view, view.cast("B") as target:
+            data = self.inner.read(len(target))
+            n = len(data)
+            target[:n] = data
         return n
 
 
@@ -183,8 +193,10 @@ def _with_sidecar(items: Iterator[Item], path: Path) -> Iterator[Item]:
         return
     sessions = {rec["msg_sha256"]: rec for rec in iter_session_records(side)}
     for item in items:
-        rec = sessions.get(item.sha256) if isinstance(item, RawMessage) else None
-        yield with_session(item, rec) if rec is not None else item
+        if isinstance(item, RawMessage) and (rec := sessions.get(item.sha256)) is not None:
+            yield with_session(item, rec)
+        else:
+            yield item
 
 
 def iter_sources(

@@ -20,24 +20,44 @@ from __future__ import annotations
 import asyncio
 import re
 import uuid
+from collections.abc import Callable
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 from aiosmtpd.smtp import SMTP
 
 from spamintel.sources.trap.capture import Capture
 from spamintel.sources.trap.envelope import parse_path
 
+if TYPE_CHECKING:
+    from asyncio.streams import _ReaduntilBuffer
+
 _DOT_LINE = re.compile(rb"(^|\n)\.")
 _FLUSH_CODES = ("220", "221", "354", "421")
+
+
+@runtime_checkable
+class _Writable(Protocol):
+    """A transport that can be written to (asyncio's, uvloop's and the TLS one all can)."""
+
+    def write(self, data: bytes, /) -> None: ...
 
 
 class _TapReader(asyncio.StreamReader):
     """A StreamReader that hands every command line it returns to ``tap``; at the end of
     the client's stream it ends the session quietly (as a cancellation)."""
 
-    tap = None
+    tap: Callable[[bytes], None] | None = None
 
-    async def readuntil(self, separator: bytes = b"\n") -> bytes:
+    if TYPE_CHECKING:  # private StreamReader members, absent from typeshed, read by TrapSMTP
+        _buffer: bytearray
+        _eof: bool
+
+        async def _wait_for_data(self, func_name: str) -> None: ...
+
+        def _maybe_resume_transport(self) -> None: ...
+
+    async def readuntil(self, separator: _ReaduntilBuffer = b"\n") -> bytes:
         try:
             line = await super().readuntil(separator)
         except asyncio.IncompleteReadError:
@@ -84,6 +104,8 @@ def unstuff(data: bytes) -> bytes:
 
 class TrapSMTP(SMTP):
     """One SMTP connection to the trap; ``handler`` is the shared ``TrapHandler``."""
+
+    _reader: _TapReader
 
     def __init__(self, handler, **kwargs) -> None:
         cfg = handler.cfg
@@ -187,7 +209,7 @@ class TrapSMTP(SMTP):
 
     def shut(self, reply: str) -> None:
         """Send a last reply and close, without waiting for the client."""
-        if self.transport is not None and not self.transport.is_closing():
+        if isinstance(self.transport, _Writable) and not self.transport.is_closing():
             self.cap.server(reply)
             self.transport.write(b"".join(self._out) + reply.encode() + b"\r\n")
             self._out.clear()
@@ -225,6 +247,7 @@ class TrapSMTP(SMTP):
         await super().smtp_QUIT(arg)
 
     async def smtp_MAIL(self, arg) -> None:
+        assert self.envelope is not None
         parsed = parse_path("MAIL", arg)
         if parsed is None:
             await self.push("501 5.5.4 Syntax: MAIL FROM:<address>")
@@ -243,6 +266,7 @@ class TrapSMTP(SMTP):
         await self.push("250 2.1.0 Ok")
 
     async def smtp_RCPT(self, arg) -> None:
+        assert self.envelope is not None
         if self.envelope.mail_from is None:
             await self.push("503 5.5.1 Error: need MAIL command")
             return
@@ -254,6 +278,7 @@ class TrapSMTP(SMTP):
         await self.push(status)
 
     async def smtp_DATA(self, arg) -> None:
+        assert self.envelope is not None
         if self.envelope.mail_from is None:
             await self.push("503 5.5.1 Error: need MAIL command")
             return
@@ -283,6 +308,7 @@ class TrapSMTP(SMTP):
             self._set_post_data_state()
             await self.push("552 5.3.4 Error: message size exceeds fixed limit")
             return
+        assert self.envelope is not None
         self.envelope.original_content = self.envelope.content = unstuff(data)
         self.committing = True
         try:

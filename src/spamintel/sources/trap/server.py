@@ -94,8 +94,8 @@ def run_trap(cfg: TrapConfig) -> None:
         try:
             import uvloop
         except ImportError:
-            uvloop = None
-        if uvloop is not None:
+            pass
+        else:
             uvloop.run(serve(cfg))
             return
     asyncio.run(serve(cfg))
