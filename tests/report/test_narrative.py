@@ -130,6 +130,20 @@ def test_days_no_sensor_saw_are_named_beside_the_months_volume(march):
             "counts are scaled to the hours they were up.") in narrative(f)[0]
 
 
+def test_a_month_the_data_cover_in_part_says_which_days(march):
+    assert "The data cover only" not in " ".join(narrative(march))
+    f = dict(march, totals=dict(march["totals"], first_day="2011-03-10", last_day="2011-03-20"))
+    assert ("The data cover only 10 March to 20 March (11 of the month's 31 days): the "
+            "figures per day are means over those days.") in narrative(f)[0]
+    f["headline"] = dict(march["headline"], global_spam_per_day={
+        "value": 100.0, "low": None, "high": None, "unit": "messages observed",
+        "basis": "observed"})
+    assert "The data cover only 10 March to 20 March" in narrative(f)[0]
+    ends = dict(march, totals=dict(march["totals"], first_day="2011-02-01",
+                                   last_day="2011-02-28"), month="2011-02")
+    assert "The data cover only" not in " ".join(narrative(ends))
+
+
 def test_the_story_of_a_simulated_world_opens_by_saying_so(march):
     f = dict(march, data_source="a simulated world (scenario march-2011, seed 7, scale 1)")
     assert narrative(f)[0] == ("Simulated data: these figures come from a simulated world "

@@ -47,7 +47,9 @@ def _traffic(con, p: list, mixed: tuple[str, ...]) -> dict[str, Any]:
         "totals": dict_rows(con, f"""
             SELECT count(*) AS messages, count(DISTINCT client_ip) AS client_ips,
                    count(DISTINCT client_asn) AS asns, sum(size_bytes) AS bytes,
-                   count(*) FILTER (WHERE {is_spam}) AS spam
+                   count(*) FILTER (WHERE {is_spam}) AS spam,
+                   CAST(min(day) AS VARCHAR) AS first_day, CAST(max(day) AS VARCHAR) AS last_day,
+                   count(DISTINCT day) AS days_with_mail
             FROM events WHERE {where}""", p)[0],
         "daily_by_class": dict_rows(con, f"""
             SELECT day, {cls} AS class, count(*) AS messages FROM events

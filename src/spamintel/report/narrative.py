@@ -92,6 +92,20 @@ def _blind_days(f: dict[str, Any]) -> str:
     return out
 
 
+def _span(f: dict[str, Any]) -> str:
+    """A sentence naming the part of the month the data cover, when it is not all of it."""
+    first, last = f["totals"].get("first_day"), f["totals"].get("last_day")
+    if not first or not last:
+        return ""
+    year, month = (int(x) for x in f["month"].split("-"))
+    days_in_month = calendar.monthrange(year, month)[1]
+    if date.fromisoformat(first).day == 1 and date.fromisoformat(last).day == days_in_month:
+        return ""
+    span = (date.fromisoformat(last) - date.fromisoformat(first)).days + 1
+    return (f" The data cover only {day_name(first)} to {day_name(last)} ({span} of the "
+            f"month's {days_in_month} days): the figures per day are means over those days.")
+
+
 def _days(isos: list[str]) -> str:
     """Up to five days by name, listed as a reader would."""
     return _listed([day_name(d) for d in isos[:5]] + (["others"] if len(isos) > 5 else []))
@@ -111,12 +125,12 @@ def _volume(f: dict[str, Any]) -> str:
                 f"{amount(g['value'])} spam {g['unit']} per day worldwide (95% interval "
                 f"{amount(g['low'])}–{amount(g['high'])})"
                 f"{_change(ch['global_spam_per_day_relative'], ' on ' + prev)}."
-                f"{_blind_days(f)}")
+                f"{_span(f)}{_blind_days(f)}")
     if not g.get("value"):
         return f"In {month_name(f['month'])} the sensors saw no spam."
     return (f"In {month_name(f['month'])} the sensors saw {per_day(g['value'])} spam messages "
             f"per day{_change(ch['global_spam_per_day_relative'], ' on ' + prev)}; no "
-            "calibration was given, so no world total is estimated.")
+            f"calibration was given, so no world total is estimated.{_span(f)}")
 
 
 def _rates(f: dict[str, Any]) -> str:
