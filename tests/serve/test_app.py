@@ -49,3 +49,23 @@ def test_the_store_is_only_read(client, store):
                 "/api/report/2011-02", "/api/daily", "/api/botnets/Lethic"):
         assert client.get(url).status_code == 200
     assert _listing(store.path) == before
+
+
+def test_health_check_answers_while_the_store_reads(client):
+    got = client.get("/healthz")
+    assert got.status_code == 200 and got.json() == {"status": "ok"}
+    assert "/healthz" not in client.get("/openapi.json").json()["paths"]
+
+
+def test_health_check_fails_on_a_store_that_cannot_be_read(tmp_path):
+    from fastapi.testclient import TestClient
+
+    from spamintel.serve import create_app
+    from spamintel.store import Store
+
+    store = Store(tmp_path / "store")
+    (store.path / "tables").mkdir(parents=True, exist_ok=True)
+    (store.path / "tables" / "botnet_events.parquet").write_bytes(b"not parquet")
+    with TestClient(create_app(store, warm=False)) as c:
+        got = c.get("/healthz")
+    assert got.status_code == 503 and got.json() == {"status": "unavailable"}

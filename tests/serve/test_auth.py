@@ -111,3 +111,10 @@ def test_read_tokens_refuses_a_missing_or_binary_file(tmp_path):
     (tmp_path / "binary").write_bytes(b"\xff\xfe" * 20)
     with pytest.raises(TokenFileError, match="cannot read"):
         read_tokens(tmp_path / "binary")
+
+
+def test_the_health_check_needs_no_token_and_tells_nothing(guarded):
+    got = guarded.get("/healthz")
+    assert got.status_code == 200 and got.json() == {"status": "ok"}
+    assert guarded.get("/healthz/").status_code == 401
+    assert guarded.get("/healthz?x=1").json() == {"status": "ok"}

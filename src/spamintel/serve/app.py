@@ -9,12 +9,14 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
 
+import duckdb
 from fastapi import FastAPI, Request, Response
 from fastapi.exception_handlers import (
     http_exception_handler,
     request_validation_exception_handler,
 )
 from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException
 
@@ -64,6 +66,19 @@ async def _invalid(request: Request, exc: Exception) -> Response:
                         detail=detail, months=[])
 
 
+HEALTH_PATH = "/healthz"
+
+
+def _health(request: Request) -> JSONResponse:
+    """Health check for a load balancer or service manager: 200 while the store can be
+    read, else 503; it tells nothing about the store's contents, so it needs no token."""
+    try:
+        request.app.state.snapshots.current()
+    except (OSError, duckdb.Error):
+        return JSONResponse({"status": "unavailable"}, 503)
+    return JSONResponse({"status": "ok"})
+
+
 def _warm(cache: SnapshotCache, stop: threading.Event) -> None:
     """Read every month's figures, latest first, so pages come from the cache; ``stop``
     ends it between months."""
@@ -96,10 +111,12 @@ def create_app(store: Store | str | Path, warm: bool = True,
                   docs_url=None, redoc_url=None, lifespan=lifespan)
     app.state.snapshots = cache
     if tokens:
-        app.middleware("http")(token_guard(tuple(tokens), JSON_PATHS))
+        app.middleware("http")(token_guard(tuple(tokens), JSON_PATHS,
+                                           frozenset({HEALTH_PATH})))
     app.middleware("http")(_secure)
     app.add_exception_handler(HTTPException, _http_error)
     app.add_exception_handler(RequestValidationError, _invalid)
+    app.add_api_route(HEALTH_PATH, _health, methods=["GET"], include_in_schema=False)
     app.include_router(api.router)
     app.include_router(feeds.router)
     app.include_router(pages.router)

@@ -76,14 +76,18 @@ def token_accepted(presented: str | None, tokens: Sequence[str]) -> bool:
     return any(matches)
 
 
-def token_guard(tokens: Sequence[str], json_paths: tuple[str, ...]
+def token_guard(tokens: Sequence[str], json_paths: tuple[str, ...],
+                open_paths: frozenset[str] = frozenset()
                 ) -> Callable[[Request, Callable[[Request], Awaitable[Response]]],
                               Awaitable[Response]]:
     """An HTTP middleware that answers 401 with a Basic challenge unless the request
-    presents one of ``tokens``; JSON under ``json_paths``, plain text elsewhere."""
+    presents one of ``tokens`` or asks for one of ``open_paths`` (exact paths, such as a
+    health check that reveals nothing); JSON under ``json_paths``, plain text elsewhere."""
     async def guard(request: Request, call_next: Callable[[Request], Awaitable[Response]]
                     ) -> Response:
-        if token_accepted(presented_token(request.headers.get("authorization")), tokens):
+        if (request.url.path in open_paths
+                or token_accepted(presented_token(request.headers.get("authorization")),
+                                  tokens)):
             return await call_next(request)
         headers = {"WWW-Authenticate": CHALLENGE}
         if request.url.path.startswith(json_paths):
