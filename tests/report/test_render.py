@@ -1,7 +1,7 @@
 import copy
 import re
 
-from spamintel.report.render import to_html, to_markdown, write_report
+from spamintel.report.render import headline_cards, to_html, to_markdown, write_report
 
 EVIL = "<script>alert(1)</script>"
 
@@ -79,3 +79,15 @@ def test_a_simulated_worlds_report_says_so_in_every_format(march):
     assert "<strong>Simulated data</strong>: every figure below comes from a simulated world" \
         in html
     assert "> **Simulated data**: every figure below comes from a simulated world" in md
+
+
+def test_one_in_n_rates_are_compared_by_the_previous_months_n(march):
+    f = dict(march, previous_month="2011-02",
+             headline=dict(march["headline"], virus_rate_1_in=210.0, phishing_rate_1_in=250.0),
+             headline_previous=dict(march["headline"], virus_rate_1_in=188.2,
+                                    phishing_rate_1_in=None),
+             headline_change=dict(march["headline_change"], global_spam_per_day_relative=None))
+    cards = {c["label"]: c["change"] for c in headline_cards(f)}
+    assert cards["virus rate"] == "was 1 in 188.2 in 2011-02"
+    assert cards["phishing rate"] == ""
+    assert cards["spam messages / day"] == ""

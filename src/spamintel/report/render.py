@@ -96,22 +96,32 @@ def _rel(x: float | None) -> str:
 
 
 def headline_cards(f: dict[str, Any]) -> list[dict[str, str]]:
-    """Headline figures as (value, label, change vs previous month) strings."""
+    """Headline figures as (value, label, change vs previous month) strings. A "1 in N"
+    rate is compared by naming the previous month's N: a larger N is a lower rate, which
+    a bare "+12%" would not make plain."""
     h, ch, prev = f["headline"], f["headline_change"], f["previous_month"]
+    hp = f.get("headline_previous") or {}
     g = h["global_spam_per_day"]
     vs = f" vs {prev}"
     cards = [
         (per_day(g["value"]), f"spam {g['unit'] or 'messages'} / day",
-         _rel(ch["global_spam_per_day_relative"])),
-        (pct(h["spam_rate"]), "spam rate", _points(ch["spam_rate_points"])),
-        (pct(h["botnet_share"]), "spam from botnets", _points(ch["botnet_share_points"])),
-        (one_in(h["virus_rate_1_in"]), "virus rate", _rel(ch["virus_rate_1_in_relative"])),
+         _rel(ch["global_spam_per_day_relative"]) + vs),
+        (pct(h["spam_rate"]), "spam rate", _points(ch["spam_rate_points"]) + vs),
+        (pct(h["botnet_share"]), "spam from botnets", _points(ch["botnet_share_points"]) + vs),
+        (one_in(h["virus_rate_1_in"]), "virus rate", _was(h, hp, "virus_rate_1_in", prev)),
         (one_in(h["phishing_rate_1_in"]), "phishing rate",
-         _rel(ch["phishing_rate_1_in_relative"])),
+         _was(h, hp, "phishing_rate_1_in", prev)),
         (pct(h["malicious_link_share"]), "spam with malicious links",
-         _points(ch["malicious_link_share_points"])),
+         _points(ch["malicious_link_share_points"]) + vs),
     ]
-    return [{"value": v, "label": lab, "change": c + vs if c else ""} for v, lab, c in cards]
+    return [{"value": v, "label": lab, "change": c if c != vs else ""} for v, lab, c in cards]
+
+
+def _was(h: dict[str, Any], previous: dict[str, Any], key: str, prev: str) -> str:
+    """"was 1 in N in YYYY-MM" for a "1 in N" rate that both months have."""
+    if not h.get(key) or not previous.get(key):
+        return ""
+    return f"was {one_in(previous[key])} in {prev}"
 
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]|!])")
