@@ -68,6 +68,15 @@ def test_overview_has_headline_and_tables(client):
     assert 'href="/botnets/Rustock"' in text and "takedown" in text
 
 
+def test_overview_tells_the_months_story(client):
+    import html
+
+    story = client.get("/api/report/2011-03").json()["narrative"]
+    text = html.unescape(client.get("/?month=2011-03").text)
+    assert "<h2>Summary</h2>" in text
+    assert all(p in text for p in story)
+
+
 @pytest.mark.parametrize(("url", "status"), [
     ("/botnets/Nobody", 404), ("/?month=2030-01", 404), ("/?month=2011-13", 422),
     ("/campaigns?limit=0", 422), ("/events?botnet=Nobody", 404)])
@@ -124,6 +133,7 @@ def test_pages_of_a_simulated_world_say_so(tmp_path):
             page = c.get(path).text
             assert "<strong>Simulated data</strong>: every figure here comes from a " \
                    "simulated world (&lt;x&gt;)" in page, path
+        assert "Simulated data: these figures" not in c.get("/").text  # the banner says it
 
 
 def test_pages_of_real_sensors_carry_no_simulation_note(client):
