@@ -6,7 +6,6 @@ work."""
 from __future__ import annotations
 
 import base64
-import binascii
 import hmac
 import stat
 from collections.abc import Awaitable, Callable, Sequence
@@ -60,7 +59,7 @@ def presented_token(authorization: str | None) -> str | None:
         return None
     try:
         decoded = base64.b64decode(value, validate=True).decode("utf-8")
-    except (binascii.Error, UnicodeDecodeError):
+    except ValueError:  # not base64 (binascii.Error), not ASCII, or not UTF-8 inside
         return None
     _, colon, password = decoded.partition(":")
     return password if colon and password else None
