@@ -60,3 +60,12 @@ def test_usage_errors(store, tmp_path):
     assert _run("--store", tmp_path / "nope", "--out", tmp_path).exit_code == 2
     assert _run("--store", store.path, "--since", "2011-03-20", "--until", "2011-03-01",
                 "--out", tmp_path).exit_code == 2
+
+
+def test_botnet_option_keeps_only_its_bots(store, tmp_path):
+    result = _run("--store", store.path, "--format", "rbldnsd", "--out", tmp_path,
+                  "--botnet", "rustock")
+    assert result.exit_code == 0, result.output
+    listed = [line for line in (tmp_path / "spamintel-bots.rbldnsd").read_text().splitlines()
+              if line.startswith("91.200.12.")]
+    assert listed and all("botnet Rustock" in line for line in listed)

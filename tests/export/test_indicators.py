@@ -106,3 +106,15 @@ def test_empty_window_gives_nothing(store):
 def test_unanalysed_store_is_an_error(unanalysed):
     with pytest.raises(NotAnalysedError, match="spamintel analyze"):
         select(unanalysed, export_window(unanalysed))
+
+
+def test_a_botnet_filter_keeps_only_that_botnets_indicators(store):
+    window = export_window(store)
+    everything = select(store, window)
+    named = {i.botnet for i in everything.all()} - {None}
+    assert len(named) >= 2
+    one = sorted(named)[0]
+    only = select(store, window, Selection(botnets=frozenset({one.lower()})))
+    assert only.all() and all(i.botnet == one for i in only.all())
+    assert _values(only.ips) == [i.value for i in everything.ips if i.botnet == one]
+    assert select(store, window, Selection(botnets=frozenset({"nobody"}))).all() == ()

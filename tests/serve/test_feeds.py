@@ -65,3 +65,13 @@ def test_the_feeds_page_of_a_store_never_analysed_says_so(tmp_path):
     with TestClient(create_app(Store(tmp_path / "bare"), warm=False)) as bare:
         page = bare.get("/feeds")
     assert page.status_code == 200 and "spamintel analyze" in page.text
+
+
+def test_a_feed_of_one_botnet(client, store):
+    everything = select(store, export_window(store, 30))
+    name = everything.ips[0].botnet
+    got = client.get("/feeds/spamhaus-csv", params={"days": 30, "botnet": name.upper()})
+    expected = to_csv(select(store, export_window(store, 30),
+                             Selection(botnets=frozenset({name.lower()}))))
+    assert got.status_code == 200 and got.text == expected
+    assert 1 < len(expected.splitlines()) < len(to_csv(everything).splitlines())

@@ -45,6 +45,8 @@ def export_cmd(
     config: Path | None = typer.Option(None, "--config", help="TOML configuration file."),
     allow: Path | None = typer.Option(None, "--allow", exists=True, dir_okay=False,
                                       help="Domains never to list, one a line."),
+    botnet: list[str] = typer.Option([], "--botnet", help="Only indicators of this botnet "
+                                     "(any case; repeat for several)."),
 ) -> None:
     """Write one feed file per format into --out and print their paths."""
     wanted = _usage(check_formats, tuple(f.strip() for f in formats.split(",")), "--format")
@@ -53,7 +55,8 @@ def export_cmd(
     window = _usage(lambda _: export_window(st, days, since and since.date(),
                                             until and until.date()), None, "--since")
     selection = Selection(min_confidence, config_from(config).parse.trusted_relays,
-                          load_allow_list(allow) if allow else frozenset())
+                          load_allow_list(allow) if allow else frozenset(),
+                          frozenset(name.lower() for name in botnet))
     try:
         result = export(st, out, wanted, window, selection=selection, zone=zone,
                         now=datetime.now(UTC))

@@ -144,11 +144,17 @@ class Indicators:
 @dataclass(frozen=True)
 class Selection:
     """How to choose: minimum attribution confidence, the relays and the domains (with
-    their subdomains) never to list."""
+    their subdomains) never to list, and the botnets to keep (lower case; empty: all, and
+    indicators of no botnet too)."""
 
     min_confidence: float = 0.5
     trusted_relays: tuple[str, ...] = ()
     allow_domains: frozenset[str] = frozenset()
+    botnets: frozenset[str] = frozenset()
+
+    def keeps(self, ind: Indicator) -> bool:
+        """Whether ``ind`` is of one of the chosen botnets (always, when none is chosen)."""
+        return not self.botnets or (ind.botnet or "").lower() in self.botnets
 
 
 def export_window(store: Store, days: int = 7, since: date | None = None,
@@ -186,7 +192,9 @@ def select(store: Store, window: Window, selection: Selection | None = None) -> 
         found[kind] = tuple(_records(kind, rows, checks[kind], direct=kind != "domain"))
     domains = _with_named_hosts(found["domain"], named_hosts(con, window),
                                 selection.allow_domains)
-    return Indicators(window, found["ip"], domains, found["sha256"])
+    kept = [tuple(i for i in kind if selection.keeps(i))
+            for kind in (found["ip"], domains, found["sha256"])]
+    return Indicators(window, *kept)
 
 
 def named_hosts(con: duckdb.DuckDBPyConnection, window: Window) -> frozenset[str]:

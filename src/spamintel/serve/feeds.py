@@ -35,31 +35,35 @@ def feed(snap: Snap,
                                    examples=["rbldnsd"])],
          days: Annotated[int, Query(ge=1, le=3660, description="The data's last N days.")] = 7,
          min_confidence: Annotated[float, Query(ge=0.0, le=1.0, description=(
-             "Least botnet attribution confidence."))] = 0.5) -> Response:
+             "Least botnet attribution confidence."))] = 0.5,
+         botnet: Annotated[str | None, Query(max_length=200, description=(
+             "Only indicators of this botnet (any case)."), examples=["Cutwail"])] = None
+         ) -> Response:
     """The feed of the data's last ``days`` days as `spamintel export` writes it (zone
     `spamintel.invalid`), built once per state of the store."""
     if name not in FORMATS:
         raise HTTPException(404, f"unknown feed {name!r}; choose from {', '.join(FORMATS)}")
-    text = snap.memo(f"feed:{name}:{days}:{min_confidence}",
-                     lambda: _text(snap, name, days, min_confidence))
+    chosen = Selection(min_confidence, botnets=frozenset({botnet.lower()} if botnet else ()))
+    text = snap.memo(f"feed:{name}:{days}:{chosen}",
+                     lambda: _text(snap, name, days, chosen))
     file_name, _ = FORMATS[name]
     return Response(text, media_type=MEDIA_TYPES[name],
                     headers={"Content-Disposition": f'attachment; filename="{file_name}"'})
 
 
-def indicators(snap: Snapshot, days: int, min_confidence: float) -> Indicators:
+def indicators(snap: Snapshot, days: int, selection: Selection) -> Indicators:
     """The indicators of the data's last ``days`` days, selected once per state of the
     store (404 for a store never analysed)."""
     def pick() -> Indicators:
         try:
             window = export_window(snap.store, days)
-            return select(snap.store, window, Selection(min_confidence))
+            return select(snap.store, window, selection)
         except NotAnalysedError as exc:
             raise HTTPException(404, str(exc)) from exc
 
-    return snap.memo(f"indicators:{days}:{min_confidence}", pick)
+    return snap.memo(f"indicators:{days}:{selection}", pick)
 
 
-def _text(snap: Snapshot, name: str, days: int, min_confidence: float) -> str:
-    return FORMATS[name][1](indicators(snap, days, min_confidence), DEFAULT_ZONE,
+def _text(snap: Snapshot, name: str, days: int, selection: Selection) -> str:
+    return FORMATS[name][1](indicators(snap, days, selection), DEFAULT_ZONE,
                             datetime.now(UTC))

@@ -10,6 +10,7 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, PackageLoader
 
+from spamintel.export import Selection
 from spamintel.report.narrative import month_name
 from spamintel.report.render import FMT, headline_cards
 from spamintel.serve import charts, feeds, queries, resolve
@@ -61,7 +62,7 @@ def overview(request: Request, snap: Snap, month: OptionalText = None) -> HTMLRe
 def feeds_page(request: Request, snap: Snap) -> HTMLResponse:
     """The feeds of the data's last week: what each holds and its URL."""
     try:
-        found = feeds.indicators(snap, FEED_DAYS, FEED_CONFIDENCE)
+        found = feeds.indicators(snap, FEED_DAYS, Selection(FEED_CONFIDENCE))
     except HTTPException as exc:
         return render(request, "feeds.html.j2", **_common(snap, None), found=None,
                       note=exc.detail, days=FEED_DAYS)
