@@ -63,3 +63,13 @@ def test_months_are_read_leniently_and_written_one_way():
     for bad in ("2011-00", "2011-13", "11-03", "2011/03", ""):
         with pytest.raises(ValueError, match="YYYY-MM"):
             normalize_month(bad)
+
+
+def test_the_months_covered_part_is_the_datas_span_within_it(analysed):
+    from spamintel.report import collect
+
+    assert analysed.day_span() == (date(2010, 12, 1), date(2011, 4, 30))
+    totals = collect(analysed, "2011-03")["totals"]
+    assert (totals["first_day"], totals["last_day"]) == ("2011-03-01", "2011-03-31")
+    assert totals["days_with_mail"] == 31
+    assert collect(analysed, "2011-06")["totals"]["first_day"] is None

@@ -86,3 +86,14 @@ def test_drop_table_removes_an_analysis_table_and_tolerates_a_missing_one(tmp_pa
     store.drop_table("populations")
     store.drop_table("populations")
     assert "populations" not in store.table_names()
+
+
+def test_day_span_reads_the_partitions_and_leaves_out_undated_mail(tmp_path):
+    store = Store(tmp_path)
+    assert store.day_span() is None
+    events = _events(5)
+    events[0].day = None
+    store.write_events(events_to_batch(events))
+    days = sorted(e.day for e in events[1:])
+    assert store.day_span() == (days[0], days[-1])
+    assert any(p.parent.name == "day=unknown" for p in store.event_files())

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from spamintel.config import AnalyzeConfig
@@ -48,7 +48,6 @@ def _traffic(con, p: list, mixed: tuple[str, ...]) -> dict[str, Any]:
             SELECT count(*) AS messages, count(DISTINCT client_ip) AS client_ips,
                    count(DISTINCT client_asn) AS asns, sum(size_bytes) AS bytes,
                    count(*) FILTER (WHERE {is_spam}) AS spam,
-                   CAST(min(day) AS VARCHAR) AS first_day, CAST(max(day) AS VARCHAR) AS last_day,
                    count(DISTINCT day) AS days_with_mail
             FROM events WHERE {where}""", p)[0],
         "daily_by_class": dict_rows(con, f"""
@@ -150,6 +149,16 @@ def _data_source(con, names: list[str], acfg: AnalyzeConfig | None) -> str | Non
     return (acfg.calibration.data_source or None) if acfg else None
 
 
+def _covered(span: tuple[date, date] | None, start: date, end: date) -> dict[str, str | None]:
+    """``first_day`` and ``last_day`` of the month that lie within the data's span (a day
+    inside the span with no mail was seen empty, not missed); None when none does."""
+    if span is not None:
+        first, last = max(span[0], start), min(span[1], end - timedelta(days=1))
+        if first <= last:
+            return {"first_day": first.isoformat(), "last_day": last.isoformat()}
+    return {"first_day": None, "last_day": None}
+
+
 def collect(store: Store, month: str, acfg: AnalyzeConfig | None = None) -> dict[str, Any]:
     """All figures of ``month``: traffic, headline, botnets, events, series, narrative."""
     month = normalize_month(month)
@@ -160,6 +169,7 @@ def collect(store: Store, month: str, acfg: AnalyzeConfig | None = None) -> dict
     figures: dict[str, Any] = {"month": month, "previous_month": intel.previous_month(month),
                                "data_source": _data_source(con, names, acfg)}
     figures.update(_traffic(con, p, acfg.calibration.mixed_sensors if acfg else ()))
+    figures["totals"].update(_covered(store.day_span(), start, end))
     a = intel.load_analysis(store, acfg, con)
     figures["headline"] = intel.headline(a, month)
     figures["headline_previous"] = intel.headline(a, figures["previous_month"])

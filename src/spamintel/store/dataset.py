@@ -81,6 +81,13 @@ class Store:
         return sorted(p for p in self.events_dir.glob("day=*/*.parquet")
                       if not p.name.startswith(_TMP))
 
+    def day_span(self) -> tuple[date, date] | None:
+        """First and last day the committed events hold (from the partition names; the
+        ``unknown`` partition of undated mail left out); None when there is none."""
+        days = sorted({p.parent.name.removeprefix("day=") for p in self.event_files()})
+        dated = [date.fromisoformat(d) for d in days if d != "unknown"]
+        return (dated[0], dated[-1]) if dated else None
+
     def quarantine_files(self) -> list[Path]:
         """Committed quarantine Parquet files."""
         return sorted(p for p in (self.path / "quarantine").glob("*.parquet")
