@@ -151,3 +151,18 @@ def test_an_empty_store_says_how_to_fill_it(tmp_path):
         assert page.status_code == 200 and "<h1>No data yet</h1>" in page.text
         assert "spamintel ingest MAIL... --store STORE" in page.text
         assert c.get("/", params={"month": "2011-03"}).status_code == 404
+
+
+@pytest.mark.parametrize("which", ["plain", "hostile"])
+def test_a_botnet_page_links_its_own_feeds(client, hostile, which):
+    import html
+    import re
+
+    name = hostile.botnet if which == "hostile" else "Bagle"
+    page = client.get("/botnets/" + quote(name, safe="")).text
+    links = [html.unescape(h) for h in re.findall(r'href="(/feeds/[^"]+)"', page)]
+    assert len(links) == 4 and all("?botnet=" in link for link in links)
+    csv = client.get(next(link for link in links if "spamhaus-csv" in link))
+    assert csv.status_code == 200
+    rows = csv.text.splitlines()[1:]
+    assert all(name in row for row in rows) and (rows or which == "hostile")
