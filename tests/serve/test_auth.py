@@ -1,6 +1,6 @@
-"""Access tokens: a guarded dashboard refuses every path without one, accepts a Bearer
-token or Basic's password, never tells how close a wrong token came, and a token file
-that cannot guard it is refused."""
+"""Access tokens: a guarded dashboard refuses every path without one (but the health
+check), accepts a Bearer token or Basic's password, refuses a token that is only nearly
+right or a malformed header, and a token file that cannot guard it is refused."""
 
 from __future__ import annotations
 
