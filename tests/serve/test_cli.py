@@ -86,3 +86,13 @@ def test_a_token_file_that_cannot_guard_is_a_usage_error(store, tmp_path, text, 
                                       "--token-file", str(tokens)])
     assert result.exit_code == 2
     assert words in result.output
+
+
+@pytest.mark.parametrize(("host", "warned"), [("0.0.0.0", True), ("192.0.2.1", True),
+                                              ("intel.example.org", True), ("127.0.0.1", False),
+                                              ("::1", False), ("localhost", False)])
+def test_serving_off_loopback_without_tokens_warns(capsys, host, warned):
+    from spamintel.cli.serve import _tokens
+
+    assert _tokens(None, host) == ()
+    assert ("anyone who reaches" in capsys.readouterr().err) == warned
