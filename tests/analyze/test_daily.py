@@ -3,7 +3,13 @@ from datetime import date
 import numpy as np
 import pytest
 
-from spamintel.analyze.daily import daily_estimates, select_sensors, sensor_spread
+from spamintel.analyze.daily import (
+    daily_estimates,
+    rescale_outliers,
+    select_sensors,
+    sensor_spread,
+    steady_ratio,
+)
 from spamintel.analyze.estimate import Scaler
 from spamintel.analyze.series import DailyCounts
 from spamintel.config import CalibrationConfig
@@ -28,6 +34,43 @@ def test_a_sensor_that_never_sees_a_series_is_the_one_left_out():
     assert select_sensors(n, e).tolist() == [True, False, True, True]
     n[0] *= 2
     assert select_sensors(n, e).tolist() == [False, False, True, True]
+
+
+def _poisson_sensors(rates: list[np.ndarray], days: int = 120, seed: int = 5
+                     ) -> tuple[np.ndarray, np.ndarray]:
+    """Counts of sensors of exposure 1 whose daily rates are ``rates`` (one a sensor)."""
+    rng = np.random.default_rng(seed)
+    n = np.vstack([rng.poisson(np.broadcast_to(r, days)) for r in rates]).astype(float)
+    return n, np.ones_like(n)
+
+
+def test_a_sensor_at_a_steady_rate_of_its_own_comes_back_with_that_rate():
+    level = np.where(np.arange(120) < 60, 100.0, 60.0)  # the series halves on day 60
+    n, e = _poisson_sensors([level, level, 2 * level])
+    used = select_sensors(n, e)
+    assert used.tolist() == [True, True, False]
+    k = steady_ratio(n[2], e[2], n[:2].sum(0), e[:2].sum(0))
+    assert k == pytest.approx(2.0, rel=0.03)
+    e2, used2 = rescale_outliers(n, e, used, np.ones(3, dtype=bool))
+    assert used2.all() and e2[2] == pytest.approx(np.full(120, k)) and (e2[:2] == 1).all()
+    pooled = n[used2].sum(0) / e2[used2].sum(0)
+    assert pooled[:60].mean() == pytest.approx(100, rel=0.02)
+    assert pooled[60:].mean() == pytest.approx(60, rel=0.02)
+
+
+def test_a_sensor_whose_rate_wanders_or_that_may_not_come_back_stays_out():
+    level = np.full(120, 100.0)
+    wandering = np.where(np.arange(120) < 60, 100.0, 200.0)
+    n, e = _poisson_sensors([level, level, wandering])
+    used = select_sensors(n, e)
+    assert used.tolist() == [True, True, False]
+    assert steady_ratio(n[2], e[2], n[:2].sum(0), e[:2].sum(0)) is None
+    assert rescale_outliers(n, e, used, np.ones(3, dtype=bool))[1].tolist() == [True, True,
+                                                                               False]
+    n, e = _poisson_sensors([level, level, 2 * level])
+    assert rescale_outliers(n, e, used, np.array([True, True, False]))[1].tolist() == [
+        True, True, False]  # not a candidate (a mixed feed)
+    assert steady_ratio(n[2, :20], e[2, :20], n[0, :20], e[0, :20]) is None  # one block
 
 
 def _counts(days, per_sensor: dict[str, float], clumping: float = 1.0) -> DailyCounts:

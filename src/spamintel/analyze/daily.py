@@ -6,7 +6,9 @@ from the mixed feeds, whose count of its mail is scaled by the classifier's reca
 the sensors are first checked against each other: a sensor whose rate
 per unit of share differs strongly from the other sensors' pooled rate (a harvested
 address list that a botnet over- or under-targets) is left out for that series, when at
-least three sensors saw it. The remaining counts are pooled over sensors and smoothed
+least three sensors saw it, unless it is a trap whose rate holds steady over the period
+(``rescale_outliers``): then it comes back at its own rate, adding its counts while the
+others set the level. The remaining counts are pooled over sensors and smoothed
 over days by ``smooth.fit`` (days of one level share their counts), where every series
 may follow the level changes of all spam together (``shared_breaks``); the raw one-day
 estimate is kept beside it. Where the pooled sensors still disagree beyond chance (two
@@ -23,6 +25,7 @@ from collections.abc import Mapping
 from datetime import date
 
 import numpy as np
+from scipy import stats
 
 from spamintel.analyze import smooth
 from spamintel.analyze.estimate import BOTNET, GLOBAL, NONBOTNET, Scaler, poisson_interval, widen
@@ -66,6 +69,52 @@ def select_sensors(n: np.ndarray, e: np.ndarray) -> np.ndarray:
             break
         used[worst] = False
     return used
+
+
+MIN_RESCALED_MESSAGES = 100
+RATIO_BLOCK_DAYS = 28
+RATIO_TEST_LEVEL = 0.99
+
+
+def steady_ratio(n_s: np.ndarray, e_s: np.ndarray, n_ref: np.ndarray, e_ref: np.ndarray,
+                 clump: float = 1.0) -> float | None:
+    """A sensor's rate relative to the reference sensors' when it holds over the series:
+    the ratio over all days, or None when its share of the counts in blocks of
+    ``RATIO_BLOCK_DAYS`` days strays from what that ratio implies beyond chance (a
+    chi-square test at ``RATIO_TEST_LEVEL``, a message counting as 1/``clump`` of a
+    draw) or there are fewer than two blocks to compare."""
+    block = np.arange(len(n_s)) // RATIO_BLOCK_DAYS
+    nb, eb = np.bincount(block, n_s), np.bincount(block, e_s)
+    rb, fb = np.bincount(block, n_ref), np.bincount(block, e_ref)
+    ok = (eb > 0) & (fb > 0) & (nb + rb > 0)
+    if ok.sum() < 2 or nb[ok].sum() <= 0 or rb[ok].sum() <= 0:
+        return None
+    k = (nb[ok].sum() / eb[ok].sum()) / (rb[ok].sum() / fb[ok].sum())
+    share = eb[ok] * k / (eb[ok] * k + fb[ok])
+    total = (nb[ok] + rb[ok]) / clump
+    chi2 = float((((nb[ok] / clump) - total * share) ** 2
+                  / (total * share * (1 - share))).sum())
+    return k if chi2 <= stats.chi2.ppf(RATIO_TEST_LEVEL, ok.sum() - 1) else None
+
+
+def rescale_outliers(n_sd: np.ndarray, e_sd: np.ndarray, used: np.ndarray,
+                     candidates: np.ndarray, clump: float = 1.0
+                     ) -> tuple[np.ndarray, np.ndarray]:
+    """Exposures and mask with each sensor ``select_sensors`` left out (among
+    ``candidates``) taken back at its own steady rate (``steady_ratio``): a list a botnet
+    targets twice as much as its share says still counts the botnet's ups and downs,
+    while the pooled sensors set the level. A sensor with fewer than
+    ``MIN_RESCALED_MESSAGES`` of the series, or whose rate wanders, stays out."""
+    e_out, mask = e_sd.copy(), used.copy()
+    n_ref, e_ref = n_sd[used].sum(0), e_sd[used].sum(0)
+    for s in np.flatnonzero(candidates & ~used):
+        if n_sd[s].sum() < MIN_RESCALED_MESSAGES:
+            continue
+        k = steady_ratio(n_sd[s], e_sd[s], n_ref, e_ref, clump)
+        if k is not None and k > 0:
+            e_out[s] *= k
+            mask[s] = True
+    return e_out, mask
 
 
 def sensor_spread(n_sd: np.ndarray, e_sd: np.ndarray, clump: float = 1.0) -> float:
@@ -177,6 +226,11 @@ def uptimes(counts: DailyCounts, active: dict[date, set[str]],
                           len(counts.sensors), len(counts.days))
 
 
+def _mixed(counts: DailyCounts, mixed: tuple[str, ...] | list[str]) -> np.ndarray:
+    """Mask of the sensors that are mixed feeds."""
+    return np.array([s in mixed for s in counts.sensors], dtype=bool)
+
+
 def _mail_shares(counts: DailyCounts) -> np.ndarray:
     """Each sensor's share of all the spam the store holds (equal shares when none)."""
     n = np.zeros(len(counts.sensors))
@@ -194,16 +248,21 @@ def shared_breaks(parts: list[np.ndarray], e_sd: np.ndarray, volume_ok: np.ndarr
 
 
 def _series(n_sd, a_sd, e_sd, scaler: Scaler, do_smooth: bool,
-            volume_ok: np.ndarray, shared: np.ndarray | None, clump: float = 1.0
-            ) -> dict[str, np.ndarray]:
+            volume_ok: np.ndarray, shared: np.ndarray | None, clump: float = 1.0,
+            traps: np.ndarray | None = None) -> dict[str, np.ndarray]:
     """One series' estimates; in its intervals and dispersion a message counts as
     1/``clump`` of an independent draw (``series.clumping``: bots that send several
-    messages per connection make the counts vary more than Poisson's)."""
+    messages per connection make the counts vary more than Poisson's). A trap
+    (``traps``) the sensor check leaves out may come back at its own steady rate
+    (``rescale_outliers``); a mixed feed, whose counts follow the classifier's recall
+    month by month, does not."""
     if scaler.mode == "reference":
         n, a, e = n_sd.sum(0), a_sd.sum(0), e_sd.sum(0)
     else:
         used = select_sensors(n_sd, e_sd)
         used = used & volume_ok if (used & volume_ok).any() else used
+        if traps is not None:
+            e_sd, used = rescale_outliers(n_sd, e_sd, used, volume_ok & traps, clump)
         n, a, e = n_sd[used].sum(0), a_sd[used].sum(0), e_sd[used].sum(0)
     with np.errstate(divide="ignore", invalid="ignore"):
         raw = np.where(e > 0, a / e, np.nan)
@@ -261,7 +320,8 @@ def daily_estimates(counts: DailyCounts, active: dict[date, set[str]], scaler: S
                                                           counts, mixed,
                                                           (recall or {}).get(name, {}))
         s = (_series(n_sd, a_sd, e_series, scaler, do_smooth, ok, shared,
-                     counts.clumping.get(name, 1.0)) if scaler.mode != "none" else None)
+                     counts.clumping.get(name, 1.0), volume_ok & ~_mixed(counts, mixed))
+             if scaler.mode != "none" else None)
         total["msgs"] += msgs
         total["obs"] += obs
         if s is not None:
