@@ -4,6 +4,7 @@ import pyarrow.parquet as pq
 from spamintel.engine import Pipeline
 from spamintel.model import RawMessage, events_to_batch
 from spamintel.store import Store
+from spamintel.store.dataset import _TMP
 from spamintel.testing import sample_corpus
 
 
@@ -97,3 +98,7 @@ def test_day_span_reads_the_partitions_and_leaves_out_undated_mail(tmp_path):
     days = sorted(e.day for e in events[1:])
     assert store.day_span() == (days[0], days[-1])
     assert any(p.parent.name == "day=unknown" for p in store.event_files())
+    left = store.events_dir / "day=1999-01-01"  # a writer killed before it committed
+    left.mkdir()
+    (left / f"{_TMP}part-x.parquet").write_bytes(b"partial")
+    assert store.day_span() == (days[0], days[-1])

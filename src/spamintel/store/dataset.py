@@ -82,11 +82,20 @@ class Store:
                       if not p.name.startswith(_TMP))
 
     def day_span(self) -> tuple[date, date] | None:
-        """First and last day the committed events hold (from the partition names; the
-        ``unknown`` partition of undated mail left out); None when there is none."""
-        days = sorted({p.parent.name.removeprefix("day=") for p in self.event_files()})
-        dated = [date.fromisoformat(d) for d in days if d != "unknown"]
-        return (dated[0], dated[-1]) if dated else None
+        """First and last day the committed events hold, from the partition names (the
+        ``unknown`` partition of undated mail left out); None when there is none. Only
+        the partitions at either end are opened, so it stays cheap on long archives."""
+        parts = sorted(p for p in self.events_dir.glob("day=*") if p.name != "day=unknown")
+        first = next((p for p in parts if self._committed(p)), None)
+        last = next((p for p in reversed(parts) if self._committed(p)), None)
+        if first is None or last is None:
+            return None
+        return (date.fromisoformat(first.name.removeprefix("day=")),
+                date.fromisoformat(last.name.removeprefix("day=")))
+
+    @staticmethod
+    def _committed(partition: Path) -> bool:
+        return any(not p.name.startswith(_TMP) for p in partition.glob("*.parquet"))
 
     def quarantine_files(self) -> list[Path]:
         """Committed quarantine Parquet files."""
