@@ -248,8 +248,8 @@ def shared_breaks(parts: list[np.ndarray], e_sd: np.ndarray, volume_ok: np.ndarr
 
 
 def _series(n_sd, a_sd, e_sd, scaler: Scaler, do_smooth: bool,
-            volume_ok: np.ndarray, shared: np.ndarray | None, clump: float = 1.0,
-            traps: np.ndarray | None = None) -> dict[str, np.ndarray]:
+            volume_ok: np.ndarray, shared: np.ndarray | None, clump: float,
+            traps: np.ndarray) -> dict[str, np.ndarray]:
     """One series' estimates; in its intervals and dispersion a message counts as
     1/``clump`` of an independent draw (``series.clumping``: bots that send several
     messages per connection make the counts vary more than Poisson's). A trap
@@ -261,8 +261,7 @@ def _series(n_sd, a_sd, e_sd, scaler: Scaler, do_smooth: bool,
     else:
         used = select_sensors(n_sd, e_sd)
         used = used & volume_ok if (used & volume_ok).any() else used
-        if traps is not None:
-            e_sd, used = rescale_outliers(n_sd, e_sd, used, volume_ok & traps, clump)
+        e_sd, used = rescale_outliers(n_sd, e_sd, used, volume_ok & traps, clump)
         n, a, e = n_sd[used].sum(0), a_sd[used].sum(0), e_sd[used].sum(0)
     with np.errstate(divide="ignore", invalid="ignore"):
         raw = np.where(e > 0, a / e, np.nan)
@@ -305,6 +304,7 @@ def daily_estimates(counts: DailyCounts, active: dict[date, set[str]], scaler: S
     up = uptimes(counts, active, uptime)
     e_sd = _exposure(counts, up, scaler)
     volume_ok = volume_sensors(counts, scaler, mixed)
+    traps = volume_ok & ~_mixed(counts, mixed)
     keys = [(NONBOTNET, None)] + [(BOTNET, b) for b in counts.botnets]
     rows: list[dict] = []
     total = {k: np.zeros(len(counts.days)) for k in ("n", "obs", "est", "raw", "lo2", "hi2",
@@ -320,7 +320,7 @@ def daily_estimates(counts: DailyCounts, active: dict[date, set[str]], scaler: S
                                                           counts, mixed,
                                                           (recall or {}).get(name, {}))
         s = (_series(n_sd, a_sd, e_series, scaler, do_smooth, ok, shared,
-                     counts.clumping.get(name, 1.0), volume_ok & ~_mixed(counts, mixed))
+                     counts.clumping.get(name, 1.0), traps)
              if scaler.mode != "none" else None)
         total["msgs"] += msgs
         total["obs"] += obs
