@@ -94,16 +94,15 @@ def _blind_days(f: dict[str, Any]) -> str:
 
 def _span(f: dict[str, Any]) -> str:
     """A sentence naming the part of the month the data cover, when it is not all of it."""
-    first, last = f["totals"].get("first_day"), f["totals"].get("last_day")
-    if not first or not last:
+    if not f["totals"].get("first_day") or not f["totals"].get("last_day"):
         return ""
-    year, month = (int(x) for x in f["month"].split("-"))
-    days_in_month = calendar.monthrange(year, month)[1]
-    if date.fromisoformat(first).day == 1 and date.fromisoformat(last).day == days_in_month:
+    first, last = (date.fromisoformat(f["totals"][k]) for k in ("first_day", "last_day"))
+    days_in_month = calendar.monthrange(first.year, first.month)[1]
+    if first.day == 1 and last.day == days_in_month:
         return ""
-    span = (date.fromisoformat(last) - date.fromisoformat(first)).days + 1
-    return (f" The data cover only {day_name(first)} to {day_name(last)} ({span} of the "
-            f"month's {days_in_month} days): the figures per day are means over those days.")
+    return (f" The data cover only {day_name(first.isoformat())} to "
+            f"{day_name(last.isoformat())} ({(last - first).days + 1} of the month's "
+            f"{days_in_month} days): the figures per day are means over those days.")
 
 
 def _days(isos: list[str]) -> str:

@@ -102,19 +102,22 @@ def headline_cards(f: dict[str, Any]) -> list[dict[str, str]]:
     h, ch, prev = f["headline"], f["headline_change"], f["previous_month"]
     hp = f.get("headline_previous") or {}
     g = h["global_spam_per_day"]
-    vs = f" vs {prev}"
+
+    def vs(change: str) -> str:
+        return f"{change} vs {prev}" if change else ""
+
     cards = [
         (per_day(g["value"]), f"spam {g['unit'] or 'messages'} / day",
-         _rel(ch["global_spam_per_day_relative"]) + vs),
-        (pct(h["spam_rate"]), "spam rate", _points(ch["spam_rate_points"]) + vs),
-        (pct(h["botnet_share"]), "spam from botnets", _points(ch["botnet_share_points"]) + vs),
+         vs(_rel(ch["global_spam_per_day_relative"]))),
+        (pct(h["spam_rate"]), "spam rate", vs(_points(ch["spam_rate_points"]))),
+        (pct(h["botnet_share"]), "spam from botnets", vs(_points(ch["botnet_share_points"]))),
         (one_in(h["virus_rate_1_in"]), "virus rate", _was(h, hp, "virus_rate_1_in", prev)),
         (one_in(h["phishing_rate_1_in"]), "phishing rate",
          _was(h, hp, "phishing_rate_1_in", prev)),
         (pct(h["malicious_link_share"]), "spam with malicious links",
-         _points(ch["malicious_link_share_points"]) + vs),
+         vs(_points(ch["malicious_link_share_points"]))),
     ]
-    return [{"value": v, "label": lab, "change": c if c != vs else ""} for v, lab, c in cards]
+    return [{"value": v, "label": lab, "change": c} for v, lab, c in cards]
 
 
 def _was(h: dict[str, Any], previous: dict[str, Any], key: str, prev: str) -> str:
