@@ -68,3 +68,4 @@ def test_pattern_log_priors_follow_the_shared_rows():
     assert np.exp(priors[0]) == pytest.approx([0.75, 0.25], abs=1e-6)
     one = np.array([[True, False]] * 4)
     assert (pattern_log_priors(scores, one) == 0).all()
+    assert pattern_log_priors(np.zeros((0, 2)), np.zeros((0, 2), dtype=bool)).shape == (0, 2)

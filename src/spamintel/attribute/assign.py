@@ -51,9 +51,11 @@ def pattern_log_priors(scores: np.ndarray, candidates: np.ndarray, rounds: int =
     networks and campaigns wins rows of a large family that shares its signatures only
     because each of its values is a larger share of its own, smaller mail."""
     out = np.zeros_like(scores)
-    _, pattern = np.unique(candidates, axis=0, return_inverse=True)
-    for p in np.unique(pattern):
-        rows = np.flatnonzero(pattern.ravel() == p)
+    if len(scores) == 0:
+        return out
+    _, pattern, sizes = np.unique(candidates, axis=0, return_inverse=True, return_counts=True)
+    by_pattern = np.split(np.argsort(pattern.ravel(), kind="stable"), np.cumsum(sizes)[:-1])
+    for rows in by_pattern:
         cand = candidates[rows[0]]
         if cand.sum() < 2:
             continue
