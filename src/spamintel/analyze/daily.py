@@ -280,15 +280,23 @@ def _series(n_sd, a_sd, e_sd, scaler: Scaler, do_smooth: bool,
         rel = math.hypot(rel, math.sqrt(tau2))
     else:
         est, pooled_n, pooled_e = raw, n / clump, e / clump
-    low, high = np.zeros(len(n)), np.zeros(len(n))
-    for d in range(len(n)):
+    low, high = _intervals(est, pooled_n, pooled_e, rel)
+    est = np.where(e > 0, est, np.nan)
+    return {"n": n, "est": est, "raw": raw, "low": low, "high": high, "piece": piece,
+            "period": period, "dispersion": tau2}
+
+
+def _intervals(est: np.ndarray, pooled_n: np.ndarray, pooled_e: np.ndarray,
+               rel: float) -> tuple[np.ndarray, np.ndarray]:
+    """Each day's 95% interval: the exact Poisson interval of the messages pooled in its
+    piece, scaled like the estimate and widened by the relative error ``rel``."""
+    low, high = np.zeros(len(est)), np.zeros(len(est))
+    for d in range(len(est)):
         lo, hi = poisson_interval(pooled_n[d])
         per_count = est[d] / pooled_n[d] if pooled_n[d] else (
             1 / pooled_e[d] if pooled_e[d] else np.nan)
         low[d], high[d] = widen(est[d], lo * per_count, hi * per_count, rel)
-    est = np.where(e > 0, est, np.nan)
-    return {"n": n, "est": est, "raw": raw, "low": low, "high": high, "piece": piece,
-            "period": period, "dispersion": tau2}
+    return low, high
 
 
 def daily_estimates(counts: DailyCounts, active: dict[date, set[str]], scaler: Scaler,
@@ -322,26 +330,35 @@ def daily_estimates(counts: DailyCounts, active: dict[date, set[str]], scaler: S
         s = (_series(n_sd, a_sd, e_series, scaler, do_smooth, ok, shared,
                      counts.clumping.get(name, 1.0), traps)
              if scaler.mode != "none" else None)
-        total["msgs"] += msgs
-        total["obs"] += obs
-        if s is not None:
-            total["n"] += s["n"]
-            total["est"] += s["est"]
-            total["raw"] += s["raw"]
-            total["lo2"] += (s["est"] - s["low"]) ** 2
-            total["hi2"] += (s["high"] - s["est"]) ** 2
+        _add_to_total(total, msgs, obs, s)
         rows += _rows(counts.days, scope, name, msgs, obs, s, scaler.cal.unit)
-    glob = None
-    if scaler.mode != "none":
-        glob = {"n": total["n"], "est": total["est"], "raw": total["raw"],
-                "low": total["est"] - np.sqrt(total["lo2"]),
-                "high": total["est"] + np.sqrt(total["hi2"])}
+    glob = _global_series(total) if scaler.mode != "none" else None
     rows = _rows(counts.days, GLOBAL, None, total["msgs"], total["obs"], glob,
                  scaler.cal.unit) + rows
     cover = dict(zip(counts.days, coverage(counts, up).tolist(), strict=True))
     for r in rows:
         r["coverage"] = cover[r["day"]]
     return rows
+
+
+def _add_to_total(total: dict[str, np.ndarray], msgs: np.ndarray, obs: np.ndarray,
+                  s: dict | None) -> None:
+    """Add one series to the global sums; intervals add in quadrature."""
+    total["msgs"] += msgs
+    total["obs"] += obs
+    if s is not None:
+        total["n"] += s["n"]
+        total["est"] += s["est"]
+        total["raw"] += s["raw"]
+        total["lo2"] += (s["est"] - s["low"]) ** 2
+        total["hi2"] += (s["high"] - s["est"]) ** 2
+
+
+def _global_series(total: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """The global series from the summed series: estimate and quadrature interval."""
+    return {"n": total["n"], "est": total["est"], "raw": total["raw"],
+            "low": total["est"] - np.sqrt(total["lo2"]),
+            "high": total["est"] + np.sqrt(total["hi2"])}
 
 
 def _num(x: float) -> float | None:

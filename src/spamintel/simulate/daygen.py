@@ -17,7 +17,7 @@ import numpy as np
 from spamintel.simulate.attachments import eicar_attachment
 from spamintel.simulate.client import Client, connect
 from spamintel.simulate.compose import Attachment, Envelope, compose
-from spamintel.simulate.content import DomainPool, Template, render_content
+from spamintel.simulate.content import DomainPool, Rendered, Template, render_content
 from spamintel.simulate.headers import Ctx
 from spamintel.simulate.ipspace import IPSpace
 from spamintel.simulate.population import Bots, Population
@@ -236,21 +236,7 @@ class DayGenerator:
         sha = hashlib.sha256(data).hexdigest()
         rec = c.record(sha, sensor, qid, start, received, mail_from, rcpts, index)
         rec["transcript"] = c.prelude + trans
-        truth = (
-            sha,
-            sensor.name,
-            g.label,
-            c.ip,
-            camp,
-            None if cat == "ham" else cat,
-            cat == "phishing",
-            cat == "malware",
-            g.kind != "legit",
-            received.date(),  # the UTC day it was observed (a session may cross midnight)
-            received,
-            c.isp.cc,
-        )
-        return Message(received, data, rec, truth), end
+        return Message(received, data, rec, _truth(sha, sensor, g, c, camp, cat, received)), end
 
     def _body(
         self,
@@ -274,15 +260,7 @@ class DayGenerator:
         )
         local = rcpt.split("@", 1)[0]
         content = render_content(tpl, rng, url, pool.brand if pool else "", local, day)
-        att = None
-        if content.attachment != "none":
-            name, ctype, blob = eicar_attachment(
-                content.attachment,
-                content.attachment_name or "document",
-                day,
-                int(rng.random() * 4),
-            )
-            att = Attachment(name, ctype, blob)
+        att = _attachment(content, day, rng)
         env = Envelope(mail_from, rcpt, local.replace(".", " ").title())
         data = compose(
             hdr,
@@ -295,6 +273,35 @@ class DayGenerator:
             mangle=rng.random() < MANGLE_SHARE,
         )
         return data, camp.id if camp else None
+
+
+def _truth(sha: str, sensor: Sensor, g: Group, c: Client, camp: str | None, cat: str,
+           received: datetime) -> tuple:
+    """The truth row of one message (in ``writer.TRUTH_SCHEMA`` order)."""
+    return (
+        sha,
+        sensor.name,
+        g.label,
+        c.ip,
+        camp,
+        None if cat == "ham" else cat,
+        cat == "phishing",
+        cat == "malware",
+        g.kind != "legit",
+        received.date(),  # the UTC day it was observed (a session may cross midnight)
+        received,
+        c.isp.cc,
+    )
+
+
+def _attachment(content: Rendered, day: date, rng: random.Random) -> Attachment | None:
+    """The content's attachment, if it has one (an EICAR test file in its carrier)."""
+    if content.attachment == "none":
+        return None
+    name, ctype, blob = eicar_attachment(
+        content.attachment, content.attachment_name or "document", day, int(rng.random() * 4)
+    )
+    return Attachment(name, ctype, blob)
 
 
 def _closing(rec: dict, c: Client, rng: random.Random) -> None:
