@@ -149,3 +149,18 @@ def test_the_story_of_a_simulated_world_opens_by_saying_so(march):
     assert narrative(f)[0] == ("Simulated data: these figures come from a simulated world "
                                "(scenario march-2011, seed 7, scale 1), not from real mail.")
     assert not narrative(march)[0].startswith("Simulated")
+
+
+def test_event_levels_say_what_they_count(march):
+    f = dict(march)
+    (rustock,) = [e for e in march["events"] if e["type"] == "takedown"]
+    pause = {**rustock, "type": "pause", "botnet": "Lethic", "magnitude": -2.0e9}
+    f["events"] = [rustock, pause]
+    text = " ".join(narrative(f))
+    assert f"a loss of about {amount(-rustock['magnitude'])} messages per day" in text
+    assert "Lethic paused (about 2.00bn messages per day before)" in text
+    f["headline"] = dict(march["headline"])
+    f["headline"]["global_spam_per_day"] = {"value": 100.0, "low": None, "high": None,
+                                            "unit": "messages observed", "basis": "observed"}
+    f["events"] = [{**pause, "magnitude": -4.6}]
+    assert "(about 4.6 messages observed per day before)" in " ".join(narrative(f))

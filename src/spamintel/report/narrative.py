@@ -179,9 +179,10 @@ def _when(e: dict[str, Any]) -> str:
     return when + (f" (about {e['time'][11:16]} UTC)" if e["time"] else "")
 
 
-def _takedown(group: list[dict[str, Any]]) -> str:
+def _takedown(group: list[dict[str, Any]], unit: str) -> str:
     """One sentence for the botnets taken down together (same day and hour), largest
-    first: their loss together, and who took over (the same takers for all of them)."""
+    first: their loss together in ``unit`` (messages, ...), and who took over (the same
+    takers for all of them)."""
     group = sorted(group, key=lambda e: e["magnitude"] or 0)
     names = [e["botnet"] or "All spam" for e in group]
     lost = sum(abs(e["magnitude"] or 0) for e in group)
@@ -190,7 +191,7 @@ def _takedown(group: list[dict[str, Any]]) -> str:
     short = (" after a short time in the data (perhaps a campaign's end, not a botnet's)"
              if brief else "")
     s = (f"On {_when(group[0])} {who} stopped sending and stayed silent{short}: a loss of about "
-         f"{per_day(lost)} per day")
+         f"{per_day(lost)} {unit} per day")
     if len(group) > 1:
         s += " (" + ", ".join(f"{n} {per_day(abs(e['magnitude'] or 0))}"
                               for n, e in zip(names, group, strict=True)) + ")"
@@ -200,9 +201,9 @@ def _takedown(group: list[dict[str, Any]]) -> str:
     return s + (". Taking over: " + "; ".join(moved) + "." if moved else ".")
 
 
-def _event(e: dict[str, Any]) -> str:
+def _event(e: dict[str, Any], unit: str) -> str:
     when, name = _when(e), e["botnet"] or "All spam"
-    lvl = per_day(abs(e["magnitude"] or 0))
+    lvl = f"{per_day(abs(e['magnitude'] or 0))} {unit}"
     texts = {
         "pause": f"On {when} {name} paused (about {lvl} per day before).",
         "resume": f"On {when} {name} resumed sending (about {lvl} per day).",
@@ -236,6 +237,11 @@ def _geography(f: dict[str, Any]) -> str:
     return text
 
 
+def _unit(f: dict[str, Any]) -> str:
+    """What the month's daily figures count: the calibration's unit, else messages."""
+    return f["headline"]["global_spam_per_day"].get("unit") or "messages"
+
+
 def _source(f: dict[str, Any]) -> str:
     """Where the figures come from, when not from real sensors."""
     source = f.get("data_source")
@@ -254,8 +260,9 @@ def narrative(f: dict[str, Any]) -> list[str]:
     for e in events:
         if e["type"] == "takedown":
             together.setdefault((e["date"], e["time"]), []).append(e)
-    told = [_takedown(g) for g in together.values()]
-    told += [_event(e) for e in events if e["type"] != "takedown"]
+    unit = _unit(f)
+    told = [_takedown(g, unit) for g in together.values()]
+    told += [_event(e, unit) for e in events if e["type"] != "takedown"]
     if told:
         paras.append(" ".join(told))
     paras += [_categories(f), _geography(f)]
