@@ -1,6 +1,7 @@
 import copy
 import re
 
+from spamintel.report.narrative import amount, one_in
 from spamintel.report.render import headline_cards, to_html, to_markdown, write_report
 
 EVIL = "<script>alert(1)</script>"
@@ -91,3 +92,15 @@ def test_one_in_n_rates_are_compared_by_the_previous_months_n(march):
     assert cards["virus rate"] == "was 1 in 188.2 in 2011-02"
     assert cards["phishing rate"] == ""
     assert cards["spam messages / day"] == ""
+
+
+def test_rates_and_categories_read_as_a_reader_expects(march):
+    html, md = to_html(march), to_markdown(march)
+    virus = next(r for r in march["rates"] if r["metric"] == "virus_rate_1_in")
+    for text in (html, md):
+        assert "Virus rate" in text and one_in(virus["value"]) in text
+        assert "virus_rate_1_in" not in text.replace("\\_", "_")
+        assert "n/a–n/a" not in text
+    top = march["categories"][0]
+    assert isinstance(top["messages"], int)
+    assert f'<td class="num">{amount(top["messages"])}</td>' in html

@@ -185,7 +185,7 @@ def daily(a: dict[str, list[dict]], month: str) -> tuple[list[dict], list[dict]]
 def categories(a: dict[str, list[dict]], month: str) -> list[dict[str, Any]]:
     """Share of spam per category in ``month``."""
     return [{"category": r["metric"].removeprefix("category:"), "share": r["value"],
-             "messages": r["numerator"]} for r in a["rates"]
+             "messages": int(r["numerator"] or 0)} for r in a["rates"]
             if r["month"] == month and r["metric"].startswith("category:")]
 
 

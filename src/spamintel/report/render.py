@@ -23,6 +23,7 @@ from spamintel.report.narrative import (
     pct,
     per_day,
 )
+from spamintel.report.rate_labels import rate_interval, rate_label, rate_value
 
 FORMATS = ("html", "pdf", "md", "json")
 
@@ -84,7 +85,8 @@ def senders(campaign: dict[str, Any]) -> str:
 
 
 FMT = SimpleNamespace(amount=amount, per_day=per_day, count=_count, pct=pct, num=_num,
-                      ratio=_ratio, senders=senders, event_magnitude=event_magnitude)
+                      ratio=_ratio, senders=senders, event_magnitude=event_magnitude,
+                      rate_label=rate_label, rate_value=rate_value, rate_interval=rate_interval)
 
 
 def _points(x: float | None) -> str:
@@ -167,9 +169,8 @@ def _md_shares(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def _md_rates(f: dict[str, Any]) -> list[dict[str, Any]]:
-    return [{"metric": r["metric"], "value": _num(r["value"]),
-             "95% interval": "" if r["low"] is None and r["high"] is None
-             else f"{_num(r['low'])}–{_num(r['high'])}",
+    return [{"metric": rate_label(r["metric"]), "value": rate_value(r["metric"], r["value"]),
+             "95% interval": rate_interval(r),
              "count / of": f"{_count(r['numerator'])} / {_count(r['denominator'])}",
              "basis": r["basis"]} for r in f["rates"]]
 
