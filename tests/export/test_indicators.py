@@ -1,10 +1,12 @@
 """Which IPs, domains and hashes a window yields (events in conftest.EVENTS)."""
 
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 
 from spamintel.export import NotAnalysedError, Selection, Window, export_window, select
+from spamintel.export._safe import safe_name
+from spamintel.export.indicators import Indicator
 
 
 def _values(found):
@@ -114,7 +116,21 @@ def test_a_botnet_filter_keeps_only_that_botnets_indicators(store):
     named = {i.botnet for i in everything.all()} - {None}
     assert len(named) >= 2
     one = sorted(named)[0]
-    only = select(store, window, Selection(botnets=frozenset({one.lower()})))
+    only = select(store, window, Selection(botnets=frozenset({one.upper()})))
     assert only.all() and all(i.botnet == one for i in only.all())
     assert _values(only.ips) == [i.value for i in everything.ips if i.botnet == one]
     assert select(store, window, Selection(botnets=frozenset({"nobody"}))).all() == ()
+
+
+def test_a_botnet_is_chosen_by_the_name_the_store_or_the_feed_gives_it():
+    seen = datetime(2011, 3, 1, tzinfo=UTC)
+
+    def ind(botnet: str) -> Indicator:
+        return Indicator("ip", "192.0.2.1", safe_name(botnet), 0.9, seen, seen, 1)
+
+    for name in ("<b>Evil&Bot</b>", "Ботнет-1", "Zeus GameOver"):
+        feed_name = safe_name(name)
+        for typed in (name, feed_name, name.upper(), feed_name.casefold()):
+            assert Selection(botnets=frozenset({typed})).keeps(ind(name)), (name, typed)
+    assert safe_name("Ботнет-1") == "Ботнет-1" and safe_name("<b>Evil&Bot</b>") == "bEvilBotb"
+    assert not Selection(botnets=frozenset({"Ботнет-2"})).keeps(ind("Ботнет-1"))

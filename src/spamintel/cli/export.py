@@ -56,7 +56,7 @@ def export_cmd(
                                             until and until.date()), None, "--since")
     selection = Selection(min_confidence, config_from(config).parse.trusted_relays,
                           load_allow_list(allow) if allow else frozenset(),
-                          frozenset(name.lower() for name in botnet))
+                          frozenset(botnet))
     try:
         result = export(st, out, wanted, window, selection=selection, zone=zone,
                         now=datetime.now(UTC))

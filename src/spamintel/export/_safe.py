@@ -15,7 +15,7 @@ from collections.abc import Iterable
 _LABEL = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?")
 _SHA256 = re.compile(r"[0-9a-f]{64}")
 _COUNTRY = re.compile(r"[A-Z]{2}")
-_NAME_UNSAFE = re.compile(r"[^A-Za-z0-9._ -]")
+_NAME_UNSAFE = re.compile(r"[^\w. -]")
 MAX_NAME = 253  # RFC 1035 section 3.1: 255 octets in wire form
 
 
@@ -73,7 +73,8 @@ def safe_country(value: object) -> str | None:
 
 
 def safe_name(value: object) -> str | None:
-    """A botnet name reduced to letters, digits, ``. _ -`` and spaces (at most 64), or None.
+    """A botnet name reduced to letters and digits of any script, ``. _ -`` and spaces (at
+    most 64), or None.
 
     Names come from signatures and attribution, not from mail, but end in TXT records,
     CSV cells and comments, so the same rule applies to them.

@@ -144,17 +144,26 @@ class Indicators:
 @dataclass(frozen=True)
 class Selection:
     """How to choose: minimum attribution confidence, the relays and the domains (with
-    their subdomains) never to list, and the botnets to keep (lower case; empty: all, and
-    indicators of no botnet too)."""
+    their subdomains) never to list, and the botnets to keep (any case, as the store or
+    the feeds spell them; empty: all, and indicators of no botnet too)."""
 
     min_confidence: float = 0.5
     trusted_relays: tuple[str, ...] = ()
     allow_domains: frozenset[str] = frozenset()
     botnets: frozenset[str] = frozenset()
 
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "botnets", frozenset(botnet_key(b) for b in self.botnets))
+
     def keeps(self, ind: Indicator) -> bool:
         """Whether ``ind`` is of one of the chosen botnets (always, when none is chosen)."""
-        return not self.botnets or (ind.botnet or "").lower() in self.botnets
+        return not self.botnets or botnet_key(ind.botnet) in self.botnets
+
+
+def botnet_key(name: str | None) -> str:
+    """A botnet name as selections compare it: its feed spelling (``safe_name``) in
+    case-folded form, so the store's name and the feed's name choose the same botnet."""
+    return (safe_name(name) or "").casefold()
 
 
 def export_window(store: Store, days: int = 7, since: date | None = None,

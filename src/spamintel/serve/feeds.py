@@ -43,7 +43,7 @@ def feed(snap: Snap,
     `spamintel.invalid`), built once per state of the store."""
     if name not in FORMATS:
         raise HTTPException(404, f"unknown feed {name!r}; choose from {', '.join(FORMATS)}")
-    chosen = Selection(min_confidence, botnets=frozenset({botnet.lower()} if botnet else ()))
+    chosen = Selection(min_confidence, botnets=frozenset({botnet} if botnet else ()))
     text = snap.memo(f"feed:{name}:{days}:{chosen}",
                      lambda: _text(snap, name, days, chosen))
     file_name, _ = FORMATS[name]
