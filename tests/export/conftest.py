@@ -11,6 +11,7 @@ from types import SimpleNamespace
 import pyarrow as pa
 import pytest
 
+from spamintel.export.indicators import EMPTY_SHA256
 from spamintel.model import EVENT_SCHEMA
 from spamintel.store import Store
 
@@ -53,7 +54,8 @@ EVENTS = [
     ("91.200.12.11", 13, "malware", "Rustock", 0.95, {"is_virus": True, "attachments": [
         {"filename": "x.zip", "sha256": EVIL.upper()},
         {"filename": "report.pdf", "sha256": HAM_ATTACHMENT},
-        {"filename": "y\n.exe", "sha256": "not-a-hash\n"}]}),
+        {"filename": "y\n.exe", "sha256": "not-a-hash\n"},
+        {"filename": "broken-base64.exe", "sha256": EMPTY_SHA256, "size": 0}]}),
 ]
 
 

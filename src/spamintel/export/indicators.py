@@ -10,12 +10,13 @@ Selection rules (``docs/export.md`` has them for users):
   of the window, never seen in ham up to the window's end, linked to by such messages at
   least nine times in ten in the window, not a brand's, platform's or service's domain
   (``_never.py``) nor on the site's allow list, and a valid LDH name;
-* a **hash** is the sha256 of an attachment of a message that carried malware in the
+* a **hash** is the sha256 of a non-empty attachment of a message that carried malware in the
   window, never seen attached to ham up to the window's end.
 """
 
 from __future__ import annotations
 
+import hashlib
 import socket
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
@@ -38,6 +39,7 @@ from spamintel.store import Store
 
 _SPAM = "verdict IN ('spam', 'phish', 'malware')"
 _IN_WINDOW = "day BETWEEN $first AND $last"
+EMPTY_SHA256 = hashlib.sha256(b"").hexdigest()
 _CONFIDENT = "botnet IS NOT NULL AND botnet_confidence >= $conf"
 _MALICIOUS = ("coalesce(is_phish OR has_malicious_link OR verdict = 'phish', "
               "false)")
@@ -61,9 +63,11 @@ _SOURCES = {
                "WHERE verdict = 'ham' AND day <= $last) WHERE v IS NOT NULL UNION ALL "
                f"SELECT v FROM (SELECT lower(unnest(url_domains)) v, {_MALICIOUS} m FROM "
                f"events WHERE {_IN_WINDOW}) GROUP BY v HAVING avg(m::INT) < {MALICIOUS_SHARE}"),
+    # An attachment that decodes to nothing (broken base64) has no file to name.
     "sha256": ("SELECT lower(a.sha256) v, botnet, c, t, NULL::BIGINT asn, NULL cc FROM "
                "(SELECT unnest(attachments) a, botnet, botnet_confidence c, observed_at t "
-               f"FROM events WHERE {_IN_WINDOW} AND {_SPAM} AND is_virus)",
+               f"FROM events WHERE {_IN_WINDOW} AND {_SPAM} AND is_virus) "
+               f"WHERE lower(a.sha256) <> '{EMPTY_SHA256}'",
                "SELECT v FROM (SELECT lower(unnest(attachments).sha256) v FROM events "
                "WHERE verdict = 'ham' AND day <= $last) WHERE v IS NOT NULL"),
 }
