@@ -170,3 +170,25 @@ def _damaged(rng: random.Random, data: bytes) -> bytes:
     else:
         b[at:at] = rng.randbytes(40)
     return bytes(b)
+
+
+def test_what_is_no_mail_is_a_failure_row(tmp_path):
+    (tmp_path / "empty.eml").write_bytes(b"")
+    (tmp_path / "blank.eml").write_bytes(b"\r\n \r\n")
+    (tmp_path / "README.txt").write_bytes(b"This corpus holds spam.\n\nLicence: none.\n")
+    (tmp_path / "fake.mbox.gz").write_bytes(b"this is not gzip at all")
+    (tmp_path / "outlook.msg").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(64))
+    (tmp_path / "bom.eml").write_bytes(b"\xef\xbb\xbfX-Odd: 1\nSubject: hi\n\nbody\n")
+    (tmp_path / "headers_only.eml").write_bytes(b"Subject: nothing else")
+    (tmp_path / "empty.mbox").write_bytes(b"")
+    items = {i.source.rsplit("/", 1)[-1]: i for i in iter_sources([tmp_path])}
+    reasons = {name: i.reason for name, i in items.items() if isinstance(i, SourceFailure)}
+    assert reasons == {
+        "empty.eml": "empty: no bytes", "empty.mbox": "empty: no bytes",
+        "blank.eml": "empty: only white space",
+        "README.txt": "not_a_message: no header field before the body",
+        "fake.mbox.gz": "not_a_message: no header field before the body",
+        "outlook.msg": "not_a_message: no header field before the body"}
+    assert items["README.txt"].data.startswith(b"This corpus")
+    assert {n for n, i in items.items() if isinstance(i, RawMessage)} == {
+        "bom.eml", "headers_only.eml"}

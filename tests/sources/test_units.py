@@ -39,3 +39,12 @@ def test_what_cannot_be_split_is_one_unit_read_as_its_failure(tmp_path):
     assert units == [Unit(str(tmp_path / "cut.zip")), Unit(str(tmp_path / "nope"), MISSING)]
     reasons = [item.reason for unit in units for item in read_unit(unit)]
     assert reasons[0].startswith("unreadable_container: BadZipFile") and reasons[1] == "not_found"
+
+
+def test_one_file_named_two_ways_is_one_source(tmp_path, monkeypatch):
+    (tmp_path / "d").mkdir()
+    (tmp_path / "d" / "a.eml").write_bytes(b"Subject: x\n\nbody\n")
+    monkeypatch.chdir(tmp_path)
+    named = [list(list_units([p])) for p in ("d/a.eml", "./d/../d/a.eml",
+                                               tmp_path / "d" / "a.eml")]
+    assert named[0] == named[1] == named[2] == [Unit(str(tmp_path / "d" / "a.eml"))]

@@ -12,6 +12,7 @@ from __future__ import annotations
 import bz2
 import gzip
 import io
+import re
 import tarfile
 import zipfile
 import zlib
@@ -63,7 +64,12 @@ class _Reader:
             return self.failure(source, f"too_large: over {limit} bytes", data)
         if declared and declared > 0 and len(data) / declared > self.cfg.max_compression_ratio:
             return self.failure(source, "compression_bomb: expands beyond ratio limit", data)
-        return self.message(data, source)
+        return self.checked(data, source)
+
+    def checked(self, data: bytes, source: str) -> Item:
+        """The message, or a failure when the bytes are no mail at all (``not_mail``)."""
+        problem = not_mail(data)
+        return self.failure(source, problem, data) if problem else self.message(data, source)
 
     def stream(self, stream: _Readable, source: str, depth: int) -> Iterator[Item]:
         """Sniff a binary stream and yield what it contains."""
@@ -128,7 +134,7 @@ class _Reader:
             if truncated:
                 yield self.failure(member, "too_large: mbox message over size limit", data)
             else:
-                yield self.message(data, member)
+                yield self.checked(data, member)
 
     def _tar(self, buf: IO[bytes], source: str, depth: int) -> Iterator[Item]:
         with tarfile.open(fileobj=buf, mode="r|") as tar:
@@ -176,6 +182,24 @@ class _RawAdapter(io.RawIOBase):
             n = len(data)
             target[:n] = data
         return n
+
+
+_HEADER_LINE = re.compile(rb"^[\x21-\x39\x3b-\x7e]+[ \t]*:")
+
+
+def not_mail(data: bytes) -> str | None:
+    """Why ``data`` is no message: ``empty``, or ``not_a_message`` when no header field
+    (``Name: value``) comes before the first blank line, as in a README, a CSV or an
+    Outlook ``.msg`` file. None for anything that starts like mail, however broken."""
+    head = data[:65536].lstrip(b"\r\n\t ")
+    if not head:
+        return "empty: no bytes" if not data else "empty: only white space"
+    for line in re.split(rb"\r?\n", head)[:100]:
+        if not line.strip():
+            break
+        if _HEADER_LINE.match(line):
+            return None
+    return "not_a_message: no header field before the body"
 
 
 def _is_container(head: bytes) -> bool:

@@ -72,8 +72,9 @@ def _zip_parts(path: Path, members: int) -> list[Unit]:
 
 def list_units(paths: Iterable[str | Path], zip_members: int = 0) -> Iterator[Unit]:
     """The units under ``paths`` in reading order; zips split into runs of
-    ``zip_members`` members when it is positive."""
-    for top in map(Path, paths):
+    ``zip_members`` members when it is positive. Paths are made absolute, so one file
+    named two ways (``a.eml``, ``./dir/../a.eml``) is one source."""
+    for top in (Path(os.path.abspath(p)) for p in paths):
         if not top.exists():
             yield Unit(str(top), MISSING)
         elif is_spool(top):
