@@ -63,6 +63,9 @@ def test_months_are_read_leniently_and_written_one_way():
     for bad in ("2011-00", "2011-13", "11-03", "2011/03", ""):
         with pytest.raises(ValueError, match="YYYY-MM"):
             normalize_month(bad)
+    for far in ("9999-12", "0000-01", "0999-12"):  # no month after or before it
+        with pytest.raises(ValueError, match="years 1000 to 9998"):
+            normalize_month(far)
 
 
 def test_the_months_covered_part_is_the_datas_span_within_it(analysed):

@@ -27,6 +27,8 @@ def normalize_month(month: str) -> str:
     m = _MONTH.fullmatch(month)
     if not m or not 1 <= int(m.group(2)) <= 12:
         raise ValueError(f"month must be YYYY-MM, not {month!r}")
+    if not 1000 <= int(m.group(1)) <= 9998:  # its previous and next months must exist
+        raise ValueError(f"month must lie in the years 1000 to 9998, not {month!r}")
     return f"{int(m.group(1)):04d}-{int(m.group(2)):02d}"
 
 
