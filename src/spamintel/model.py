@@ -118,7 +118,8 @@ EVENT_COLUMNS: tuple[Column, ...] = (
     Column("day", pa.date32(), "UTC day of observed_at; the store's partition key."),
     Column("time_source", _S, "Where observed_at came from: session|received|date|none"
            " (header times after the moment of parsing are passed over: defect"
-           " time_in_future)."),
+           " time_in_future; times before 1971, such as the Unix epoch or 1900"
+           " placeholders: time_in_past)."),
     Column("sensor", _S, "Sensor (trap, feed or archive) that saw the message."),
     Column("source_kind", _S, "trap|archive|feed."),
     Column("source", _S, "Path of the file, or archive!member, the message came from."),

@@ -127,3 +127,15 @@ def test_a_received_time_in_the_future_is_passed_over():
     ev = _parse(only_future).event
     assert (ev.observed_at, ev.time_source, ev.day) == (None, "none", None)
     assert "time_in_future" in ev.parse_defects
+
+
+def test_a_time_from_before_email_is_passed_over():
+    data = (b"Received: from a.example (a.example [198.51.100.9]) by mx.example.org;"
+            b" Mon, 01 Jan 1900 00:00:00 +0000\r\n"
+            b"Date: Thu, 01 Jan 1970 00:00:00 +0000\r\nFrom: x@y.example\r\n"
+            b"Subject: hi\r\n\r\nbody\r\n")
+    ev = _parse(data).event
+    assert (ev.observed_at, ev.time_source, ev.day) == (None, "none", None)
+    assert "time_in_past" in ev.parse_defects
+    ev = _parse(data.replace(b"01 Jan 1970", b"02 Mar 1998")).event
+    assert ev.observed_at.isoformat() == "1998-03-02T00:00:00+00:00" and ev.time_source == "date"

@@ -22,6 +22,7 @@ from spamintel.parse.urls import find_urls, url_domains
 
 _TEXT_TYPES = ("text/plain", "text/html")
 _CLOCK_SLACK = timedelta(days=1)  # header times beyond now + this cannot be true
+_EARLIEST = datetime(1971, 1, 1, tzinfo=UTC)  # nor times before e-mail (the Unix epoch, 1900)
 _RECIPIENTS = frozenset({"to", "cc"})
 
 
@@ -29,7 +30,8 @@ def _observed(raw: RawMessage, hop: Hop | None, hops: Hops, date: datetime | Non
               defects: list[str]) -> tuple[datetime | None, str]:
     """When the mail arrived: the trap's session, else the client hop's Received time,
     else the first Received time, else the Date header. A header time after the moment
-    of parsing is a lie (or a placeholder) and is passed over, with a defect."""
+    of parsing, or before 1971, is a lie (or a placeholder) and is passed over, with a
+    defect."""
     session = raw.received_at
     if session is not None:
         aware = session if session.tzinfo else session.replace(tzinfo=UTC)
@@ -39,9 +41,10 @@ def _observed(raw: RawMessage, hop: Hop | None, hops: Hops, date: datetime | Non
     candidates += [(h.when, "received") for h in hops] + [(date, "date")]
     found: tuple[datetime | None, str] = (None, "none")
     for when, source in candidates:
-        if when is not None and when > latest:
-            if "time_in_future" not in defects:
-                defects.append("time_in_future")
+        if when is not None and (when > latest or when < _EARLIEST):
+            defect = "time_in_future" if when > latest else "time_in_past"
+            if defect not in defects:
+                defects.append(defect)
         elif when is not None:
             found = (when, source)
             break
