@@ -28,7 +28,10 @@ def test_without_calibration_volumes_are_said_to_be_observed(march):
 def test_without_a_mixed_feed_the_rates_are_said_to_be_of_the_mail_seen(march):
     f = dict(march)
     f["rates"] = [{"metric": "spam_rate", "value": None, "low": None, "high": None,
-                   "numerator": 900, "denominator": 900, "basis": "all observed mail"}]
+                   "numerator": 900, "denominator": 900, "basis": "not measured: no mixed feed"},
+                  {"metric": "virus_rate_1_in", "value": 300.0, "low": 200.0, "high": 400.0,
+                   "numerator": 3, "denominator": 900, "basis": "all observed mail"}]
     text = " ".join(methodology(f))
     assert "no spam rate is measured" in text and "not rates of all mail" in text
+    assert "the mail the sensors saw (all observed mail)" in text
     assert "spam times the spam rate" not in text

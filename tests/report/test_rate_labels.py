@@ -7,7 +7,7 @@ def test_each_rate_reads_in_its_own_form():
     assert rate_value("virus_rate_1_in", 208.94) == "1 in 208.9"
     assert rate_value("spam_rate", 0.7924) == "79.2%"
     assert rate_value("malicious_link_share", 0.00396) == "0.40%"
-    assert rate_value("spam_rate", None) == ""
+    assert rate_value("spam_rate", None) == "n/a"
 
 
 def test_an_interval_is_shown_only_where_there_is_one():

@@ -227,7 +227,8 @@ def _unmixed_rates(con) -> list[dict]:
                    count(*) FILTER (WHERE {PHISH_SQL})
             FROM events WHERE day IS NOT NULL GROUP BY 1 ORDER BY 1""").fetchall():
         basis = "all observed mail"
-        rows.append(_row(month, "spam_rate", None, None, None, spam, n, basis))
+        rows.append(_row(month, "spam_rate", None, None, None, spam, n,
+                         "not measured: no mixed feed, so no sensor saw a sample of all mail"))
         rows.append(_one_in(month, "virus_rate_1_in", virus, n, basis))
         rows.append(_one_in(month, "phishing_rate_1_in", phish, n, basis))
     return rows

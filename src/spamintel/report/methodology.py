@@ -49,9 +49,11 @@ def _rates(rates: list[dict[str, Any]]) -> str:
     spam_rate = next((r for r in rates if r["metric"] == "spam_rate"), None)
     links = " Malicious links are counted over spam from all sensors."
     if spam_rate is not None and spam_rate["value"] is None and spam_rate["denominator"]:
+        seen = next((r["basis"] for r in rates if r["metric"] == "virus_rate_1_in"),
+                    "all observed mail")
         return ("No sensor sees all mail (there is no mixed feed), so no spam rate is "
                 "measured, and the virus and phishing rates, with 95% intervals, are shares "
-                f"of the mail the sensors saw ({spam_rate['basis']}), mostly spam: they are "
+                f"of the mail the sensors saw ({seen}), mostly spam: they are "
                 "not rates of all mail and read higher than a mail provider's would." + links)
     basis = spam_rate["basis"] if spam_rate else "no data"
     return (f"Spam, virus and phishing rates are measured on mail of the sensors that see all "

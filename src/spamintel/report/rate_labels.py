@@ -34,9 +34,9 @@ def _is_one_in(metric: str) -> bool:
 
 
 def rate_value(metric: str, x: float | None) -> str:
-    """A rate's value in its own form: "1 in N" or a percentage ("" when missing)."""
+    """A rate's value in its own form: "1 in N" or a percentage ("n/a" when missing)."""
     if x is None:
-        return ""
+        return "n/a"
     if _is_one_in(metric):
         return one_in(x)
     return pct(x, 2 if abs(x) < 0.01 else 1)
