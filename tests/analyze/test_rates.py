@@ -155,3 +155,10 @@ def test_phishing_leads_to_someone_else():
                    ("trap", "trap", "spam", False, 981, "pharma")])
     rows = {r["metric"]: r for r in monthly_rates(con, ["feed"], {})}
     assert rows["phishing_rate_1_in"]["numerator"] == 13
+
+
+def test_without_a_mixed_feed_no_spam_rate_is_measured_and_the_row_says_why():
+    rows = {r["metric"]: r for r in monthly_rates(_classifier_misses_a_tenth(), [], {})}
+    spam = rows["spam_rate"]
+    assert spam["value"] is None and spam["basis"].startswith("not measured: no mixed feed")
+    assert rows["virus_rate_1_in"]["basis"] == "all observed mail"
