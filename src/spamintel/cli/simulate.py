@@ -48,6 +48,8 @@ def simulate_cmd(
     except ScenarioError as exc:
         console.print(f"[red]scenario error:[/red] {exc}")
         raise typer.Exit(2) from exc
+    for warning in stats.warnings:
+        console.print(f"[yellow]scenario warning:[/yellow] {warning}")
     console.print(
         f"simulated {stats.messages} messages over {stats.days} days in "
         f"{stats.seconds:.1f} s: {stats.by_sensor} -> {out}; calibration "

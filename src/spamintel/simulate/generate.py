@@ -18,6 +18,7 @@ from spamintel.simulate.population import build_population
 from spamintel.simulate.scenario import Scenario, ScenarioError
 from spamintel.simulate.templates import load_profiles
 from spamintel.simulate.truth import country_table, daily_table, population_table
+from spamintel.simulate.validate import scenario_warnings
 from spamintel.simulate.world import build_world
 from spamintel.simulate.writer import TruthRows, write_day, write_truth
 
@@ -46,6 +47,7 @@ class SimStats:
     seconds: float = 0.0
     calibration_ok: int = 0
     calibration_targets: int = 0
+    warnings: list[str] = field(default_factory=list)
 
 
 def simulate(cfg: SimConfig, progress: Callable[[date], None] | None = None) -> SimStats:
@@ -58,7 +60,7 @@ def simulate(cfg: SimConfig, progress: Callable[[date], None] | None = None) -> 
     kit = _kit(scen, seed, cfg)
     gen = DayGenerator(kit)
     truth = TruthRows()
-    stats = SimStats()
+    stats = SimStats(warnings=scenario_warnings(scen))
     for day in _days(scen, cfg.start, cfg.end):
         for sensor in scen.sensors:
             msgs = gen.run(sensor, day)
@@ -129,6 +131,7 @@ def resolved(scen: Scenario, seed: int, cfg: SimConfig, daily, countries=None) -
                     **e.params} for e in scen.events],
         "campaigns": [asdict(c) for c in scen.campaigns],
         "calibration": [_check_row(c) for c in check(scen, daily, countries)],
+        "warnings": scenario_warnings(scen),
         "scenario": scen.raw,
     }
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -10,9 +9,6 @@ from typing import Any
 import yaml
 
 from spamintel.simulate.scenario import (
-    CATEGORIES,
-    EVENT_TYPES,
-    GROUP_KINDS,
     Burst,
     Campaign,
     Event,
@@ -26,6 +22,7 @@ from spamintel.simulate.scenario import (
     as_date,
     as_datetime,
 )
+from spamintel.simulate.validate import scenario_problems
 
 HOUR_PROFILES: dict[str, tuple[float, ...]] = {
     "flat": (1.0,) * 24,
@@ -113,7 +110,6 @@ HOUR_PROFILES: dict[str, tuple[float, ...]] = {
 }
 
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-_FIELD_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9-]{0,75}")
 
 
 def builtin_scenarios() -> list[str]:
@@ -160,7 +156,9 @@ def build_scenario(data: dict[str, Any]) -> Scenario:
         )
     except (KeyError, TypeError) as exc:
         raise ScenarioError(f"missing or malformed key: {exc}") from exc
-    _validate(scen)
+    problems = scenario_problems(scen)
+    if problems:
+        raise ScenarioError("; ".join(problems))
     return scen
 
 
@@ -260,45 +258,3 @@ def _target(d: dict[str, Any]) -> Target:
         str(d.get("source", "")),
         float(d.get("tolerance", 0.02)),
     )
-
-
-def _validate(scen: Scenario) -> None:
-    names = {g.name for g in scen.groups}
-    problems = [
-        f"group {g.name}: kind {g.kind!r}" for g in scen.groups if g.kind not in GROUP_KINDS
-    ]
-    problems += [
-        f"group {g.name}: hours needs 24 values" for g in scen.groups if len(g.hours) != 24
-    ]
-    problems += [
-        f"event {e.type} names unknown group {e.group}" for e in scen.events if e.group not in names
-    ]
-    problems += [f"unknown event type {e.type}" for e in scen.events if e.type not in EVENT_TYPES]
-    for c in scen.campaigns:
-        if c.category not in CATEGORIES:
-            problems.append(f"campaign {c.id}: unknown category {c.category}")
-        problems += [f"campaign {c.id}: unknown group {g}" for g in c.groups if g not in names]
-    for seg in scen.segments:
-        problems += [
-            f"segment {seg.start}: unknown group {g}" for g in seg.fixed_bn if g not in names
-        ]
-    if not scen.segments or scen.segments[0].start.date() > scen.start:
-        problems.append("segments must start on or before period.start")
-    if len(scen.legit_weekly) != 7 or min(scen.legit_weekly) <= 0:
-        problems.append("legit_weekly needs 7 positive weights, Monday first")
-    if scen.end < scen.start:
-        problems.append("period.end is before period.start")
-    problems += [f"sensor {s.name}: {p}" for s in scen.sensors for p in _stamp_problems(s)]
-    if problems:
-        raise ScenarioError("; ".join(problems))
-
-
-def _stamp_problems(sensor: Sensor) -> list[str]:
-    """What is wrong with a sensor's route stamps: field names and a share in 0..1."""
-    bad = [f for f in sensor.stamps if not _FIELD_NAME.fullmatch(f)]
-    out = [f"stamps.fields: {f!r} is not a header field name" for f in bad]
-    if not 0.0 <= sensor.stamp_share <= 1.0:
-        out.append(f"stamps.share {sensor.stamp_share} is not within 0..1")
-    if sensor.stamp_share > 0 and not sensor.stamps:
-        out.append("stamps.share needs stamps.fields")
-    return out

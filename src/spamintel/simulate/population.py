@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from spamintel.simulate.ipspace import IPSpace
-from spamintel.simulate.scenario import Group, Scenario
+from spamintel.simulate.scenario import Group, Scenario, ScenarioError
 from spamintel.simulate.world import switches
 
 NO_RDNS_SHARE = 0.35
@@ -62,7 +62,9 @@ class Population:
         self.salt = np.uint64(_key(g.name) ^ (seed * 0x9E3779B97F4A7C15 % 2**64))
         ccs = [cc for cc in g.countries if cc in space.by_cc]
         if not ccs:
-            raise ValueError(f"group {g.name}: none of its countries has IP prefixes")
+            raise ScenarioError(f"group {g.name}: none of its countries "
+                                f"({', '.join(g.countries)}) has IP prefixes in the address "
+                                f"table")
         p = np.array([g.countries[cc] for cc in ccs], dtype=float)
         self.ccs, self.cc_cum = ccs, np.cumsum(p / p.sum())
         later = tuple(k for k in dict.fromkeys(later_dialects) if k not in g.dialects)

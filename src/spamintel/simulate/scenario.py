@@ -37,11 +37,12 @@ class ScenarioError(ValueError):
 
 @dataclass(frozen=True)
 class MonthRates:
-    """Rates of all mail in one month: spam share, 1-in-N virus and phishing rates."""
+    """Rates of all mail in one month: spam share, 1-in-N virus and phishing rates (None:
+    no malware, or no phishing)."""
 
     spam_rate: float
-    virus_1_in: float
-    phish_1_in: float
+    virus_1_in: float | None
+    phish_1_in: float | None
     pharma_share: float | None = None
 
 

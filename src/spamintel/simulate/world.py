@@ -207,7 +207,7 @@ def _categories(scen: Scenario, days: list[date], slots: np.ndarray) -> np.ndarr
             (PHISHING, r.phish_1_in, [p.phish_weight for p in params]),
         ):
             w = np.array(weight) * vol[:, d]
-            if w.sum() > 0:
+            if per is not None and w.sum() > 0:
                 out[:, d, cat] = total / per * w / w.sum()
                 carve += out[:, d, cat]
         for gi, g in enumerate(scen.groups):
