@@ -164,3 +164,14 @@ def test_event_levels_say_what_they_count(march):
                                             "unit": "messages observed", "basis": "observed"}
     f["events"] = [{**pause, "magnitude": -4.6}]
     assert "(about 4.6 messages observed per day before)" in " ".join(narrative(f))
+
+
+def test_a_change_that_rounds_to_nothing_reads_unchanged(march):
+    f = dict(march)
+    f["headline_change"] = {**march["headline_change"], "global_spam_per_day_relative": 0.0001,
+                            "botnet_share_points": -0.0002, "spam_rate_points": 0.0}
+    text = " ".join(narrative(f))
+    assert "unchanged from February 2011." in text and "0.0%" not in text
+    assert "of spam (unchanged)." in text and "0.0 points" not in text
+    f["headline_change"]["global_spam_per_day_relative"] = -0.177
+    assert "down 17.7% on February 2011" in " ".join(narrative(f))

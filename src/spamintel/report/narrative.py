@@ -64,11 +64,25 @@ def day_name(iso: str) -> str:
     return f"{d.day} {calendar.month_name[d.month]}"
 
 
-def _change(rel: float | None, word: str = "") -> str:
+def _change(rel: float | None, previous: str = "") -> str:
+    """", up 3.2% on February 2011"; ", unchanged from ..." when it rounds to nothing."""
     if rel is None:
         return ""
+    if round(abs(rel) * 100, 1) == 0:
+        return ", unchanged" + (f" from {previous}" if previous else "")
     direction = "up" if rel > 0 else "down"
-    return f", {direction} {abs(rel) * 100:.1f}%{word}"
+    return f", {direction} {abs(rel) * 100:.1f}%" + (f" on {previous}" if previous else "")
+
+
+def _points(pts: float | None, signed: bool = False) -> str:
+    """" (up 2.5 points)" (or " (+2.5 points)"), " (unchanged)" when it rounds to
+    nothing, "" for none."""
+    if pts is None:
+        return ""
+    if round(abs(pts) * 100, 1) == 0:
+        return " (unchanged)"
+    direction = ("+" if pts > 0 else "−") if signed else ("up " if pts > 0 else "down ")
+    return f" ({direction}{abs(pts) * 100:.1f} points)"
 
 
 # A day whose sensors were up for less than this part of the usual mail is told of.
@@ -123,12 +137,12 @@ def _volume(f: dict[str, Any]) -> str:
         return (f"In {month_name(f['month'])} the sensors' sample implies "
                 f"{amount(g['value'])} spam {g['unit']} per day worldwide (95% interval "
                 f"{amount(g['low'])}–{amount(g['high'])})"
-                f"{_change(ch['global_spam_per_day_relative'], ' on ' + prev)}."
+                f"{_change(ch['global_spam_per_day_relative'], prev)}."
                 f"{_span(f)}{_blind_days(f)}")
     if not g.get("value"):
         return f"In {month_name(f['month'])} the sensors saw no spam."
     return (f"In {month_name(f['month'])} the sensors saw {per_day(g['value'])} spam messages "
-            f"per day{_change(ch['global_spam_per_day_relative'], ' on ' + prev)}; no "
+            f"per day{_change(ch['global_spam_per_day_relative'], prev)}; no "
             f"calibration was given, so no world total is estimated.{_span(f)}")
 
 
@@ -137,7 +151,7 @@ def _rates(f: dict[str, Any]) -> str:
     parts = []
     if h["spam_rate"] is not None:
         pts = ch["spam_rate_points"]
-        trend = "" if pts is None else f" ({'+' if pts >= 0 else '−'}{abs(pts) * 100:.1f} points)"
+        trend = _points(pts, signed=True)
         parts.append(f"The spam rate of mixed mail feeds was {pct(h['spam_rate'])}{trend}.")
     if h["virus_rate_1_in"]:
         if h["spam_rate"] is None:
@@ -158,7 +172,7 @@ def _botnets(f: dict[str, Any]) -> str:
     if not bots:
         return "No spam was attributed to a botnet this month."
     pts = ch["botnet_share_points"]
-    trend = "" if pts is None else f" ({'up' if pts >= 0 else 'down'} {abs(pts) * 100:.1f} points)"
+    trend = _points(pts)
     top = ", ".join(f"{b['name']} ({per_day(b['spam_per_day']['value'])}/day, "
                     f"{pct(b['share'])})" for b in bots[:4])
     return f"Botnets sent {pct(h['botnet_share'])} of spam{trend}. The largest were {top}."
