@@ -104,3 +104,13 @@ def test_rates_and_categories_read_as_a_reader_expects(march):
     top = march["categories"][0]
     assert isinstance(top["messages"], int)
     assert f'<td class="num">{amount(top["messages"])}</td>' in html
+
+
+def test_headline_changes_that_round_to_nothing_read_unchanged(march):
+    f = dict(march, previous_month="2011-02", headline_change=dict(
+        march["headline_change"], global_spam_per_day_relative=-0.00004,
+        botnet_share_points=0.0, spam_rate_points=0.0123))
+    cards = {c["label"]: c["change"] for c in headline_cards(f)}
+    assert cards["spam messages / day"] == "unchanged vs 2011-02"
+    assert cards["spam from botnets"] == "unchanged vs 2011-02"
+    assert cards["spam rate"] == "+1.2 points vs 2011-02"

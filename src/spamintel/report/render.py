@@ -90,11 +90,20 @@ FMT = SimpleNamespace(amount=amount, per_day=per_day, count=_count, pct=pct, num
 
 
 def _points(x: float | None) -> str:
-    return "" if x is None else f"{'+' if x >= 0 else '−'}{abs(x) * 100:.1f} points"
+    return _signed(x, " points")
 
 
 def _rel(x: float | None) -> str:
-    return "" if x is None else f"{'+' if x >= 0 else '−'}{abs(x) * 100:.1f}%"
+    return _signed(x, "%")
+
+
+def _signed(x: float | None, unit: str) -> str:
+    """``x`` (a fraction) in percent with its sign, "unchanged" when it rounds to 0."""
+    if x is None:
+        return ""
+    if round(abs(x) * 100, 1) == 0:
+        return "unchanged"
+    return f"{'+' if x > 0 else '−'}{abs(x) * 100:.1f}{unit}"
 
 
 def headline_cards(f: dict[str, Any]) -> list[dict[str, str]]:
