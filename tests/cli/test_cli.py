@@ -21,7 +21,7 @@ def test_ingest_query_report(tmp_path):
     assert res.exit_code == 0 and json.loads(res.stdout.strip()) == {"n": 40}
     res = runner.invoke(app, ["query", "--store", store, "--format", "csv",
                               "SELECT day, count(*) AS n FROM events GROUP BY 1 ORDER BY 1"])
-    assert res.stdout.splitlines()[0] == "day,n"
+    assert res.stdout.splitlines()[0] == "day,n" and "\r" not in res.stdout  # lines for pipes
     res = runner.invoke(app, ["report", "--store", store, "--month", "2007-04",
                               "--out", str(tmp_path / "r"), "--format", "md,json"])
     assert res.exit_code == 0 and res.stdout.count("report-2007-04") == 2

@@ -32,7 +32,7 @@ def query_cmd(
     names = [d[0] for d in cur.description or []]
     rows = cur.fetchall()
     if fmt == "csv":
-        writer = csv.writer(sys.stdout)
+        writer = csv.writer(sys.stdout, lineterminator="\n")
         writer.writerow(names)
         writer.writerows(rows)
     elif fmt == "json":
