@@ -23,3 +23,16 @@ def test_classify_text_output(tmp_path):
     (tmp_path / "a.eml").write_bytes(make_message(subject="hello"))
     result = CliRunner().invoke(app, ["classify", str(tmp_path / "a.eml")])
     assert result.exit_code == 0 and "a.eml" in result.output
+
+
+def test_input_that_cannot_be_classified_is_said_and_exits_1(tmp_path):
+    (tmp_path / "a.eml").write_bytes(make_message(subject="hello"))
+    (tmp_path / "empty.eml").write_bytes(b"")
+    result = CliRunner().invoke(app, ["classify", str(tmp_path), str(tmp_path / "missing.eml"),
+                                      "--json"])
+    assert result.exit_code == 1
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    reasons = {r["source"].rsplit("/", 1)[-1]: r["reasons"] for r in rows if r["verdict"] is None}
+    assert reasons == {"empty.eml": ["unreadable:empty: no bytes"],
+                       "missing.eml": ["unreadable:not_found"]}
+    assert "2 of 3 inputs could not be classified" in result.stderr

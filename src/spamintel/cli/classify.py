@@ -19,15 +19,24 @@ def classify_cmd(
     model: Path | None = typer.Option(None, "--model", help="Model file (.npz) to use."),
     config: Path | None = typer.Option(None, "--config", help="TOML configuration file."),
 ) -> None:
-    """Classify messages without storing them: spam/ham/phish/malware, score, category."""
+    """Classify messages without storing them: spam/ham/phish/malware, score, category.
+
+    Exits 1 when some input could not be classified (a missing or unreadable file, bytes
+    that are no mail); its line says why."""
     cfg = config_from(config)
     if model is not None:
         cfg = dataclasses.replace(
             cfg, classify=dataclasses.replace(cfg.classify, model_path=str(model)))
+    failed = total = 0
     for row in classify_sources(paths, cfg):
+        total += 1
+        failed += row["verdict"] is None
         if as_json:
             typer.echo(json.dumps(row, ensure_ascii=False))
         else:
             score = "-" if row["spam_score"] is None else f"{row['spam_score']:.3f}"
             typer.echo(f"{row['verdict'] or 'error':8} {score:>6} {row['category'] or '-':10} "
                        f"{row['source']}  {'; '.join(row['reasons'])}")
+    if failed:
+        typer.echo(f"{failed} of {total} inputs could not be classified", err=True)
+        raise typer.Exit(1)
