@@ -6,12 +6,16 @@ from spamintel.enrich.ipdata import RangeTable
 def test_dotted_and_numeric_tables(tmp_path):
     asn = tmp_path / "asn.csv"
     asn.write_text('1.0.0.0,1.0.0.255,13335,"Cloudflare, Inc."\n'
-                   "10.0.0.0,10.255.255.255,64512,Private\n::1,::2,1,v6 row\n")
+                   "11.0.0.0,11.255.255.255,749,DoD\n::1,::2,1,v6 row\n"
+                   "10.0.0.0,10.255.255.255,64512,Private\n")
     cc = tmp_path / "cc.csv"
-    cc.write_text("16777216,16777471,AU\n167772160,184549375,ZZ\n")
+    cc.write_text("16777216,16777471,AU\n184549376,201326591,US\n3325256704,3325256959,AU\n")
     data = IPData.load(IPDataConfig(asn_csv=str(asn), country_csv=str(cc)))
     assert data.lookup("1.0.0.7") == (13335, "Cloudflare, Inc.", "AU")
-    assert data.lookup("10.1.2.3") == (64512, "Private", "ZZ")
+    assert data.lookup("11.1.2.3") == (749, "DoD", "US")
+    # private and documentation addresses (198.51.100.0/24 is 3325256704..) get nothing
+    assert data.lookup("10.1.2.3") == (None, None, None)
+    assert data.lookup("198.51.100.7") == (None, None, None)
     assert data.lookup("1.0.1.0") == (None, None, None)
     assert data.lookup("not an ip") == (None, None, None)
     assert data.lookup("2001:db8::1") == (None, None, None)

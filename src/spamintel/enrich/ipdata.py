@@ -6,6 +6,7 @@ Files may be gzip-compressed. Lookups are a binary search over sorted range star
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from array import array
 from bisect import bisect_right
@@ -126,7 +127,9 @@ class IPData:
 
     def _find(self, ip: str) -> tuple[int | None, str | None, str | None]:
         n = _ip_int(ip)
-        if n is None:
+        # private, shared, loopback and documentation ranges (RFC 6890) belong to no
+        # network and no country, whatever a table says of them
+        if n is None or not ipaddress.IPv4Address(n).is_global:
             return None, None, None
         asn_row = self.asn.lookup(n) if self.asn else None
         cc_row = self.country.lookup(n) if self.country else None
