@@ -14,7 +14,8 @@ from spamintel.classify.tokens import message_tokens
 from spamintel.config import ClassifyConfig
 from spamintel.model import ParsedMessage
 
-_INFORMATIONAL = ("unreadable_archive", "yara_error", "clamd_error")
+_INFORMATIONAL = ("unreadable_archive", "nested_archive", "archive_too_deep", "yara_error",
+                  "clamd_error")
 
 
 def _is_phish_signature(reason: str) -> bool:
