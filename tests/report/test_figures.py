@@ -76,3 +76,24 @@ def test_the_months_covered_part_is_the_datas_span_within_it(analysed):
     assert (totals["first_day"], totals["last_day"]) == ("2011-03-01", "2011-03-31")
     assert totals["days_with_mail"] == 31
     assert collect(analysed, "2011-06")["totals"]["first_day"] is None
+
+
+def test_the_clusters_shown_are_those_that_sent_mail_in_the_month(tmp_path):
+    import pyarrow as pa
+
+    from spamintel.analyze.synthetic import SynthWorld, build_store
+    from spamintel.report import collect
+
+    store, _ = build_store(tmp_path / "s", SynthWorld(shares={"trap-a": 2e-8}))
+    mail = dict(store.connect().execute(
+        "SELECT botnet, count(*) FROM events WHERE day >= '2011-03-01' AND day < '2011-04-01' "
+        "AND botnet IS NOT NULL GROUP BY 1").fetchall())
+    name = max(mail, key=mail.get)
+    store.write_table("botnet_clusters", pa.table({
+        "cluster_id": ["k-1", "k-2"], "botnet": [name, "Gone-Before"],
+        "signature": [None, None], "traits": ["{}", "{}"], "ips": [10**6, 5],
+        "messages": [10**7, 9], "first_seen": pa.array([None, None], pa.timestamp("us", "UTC"))}))
+    shown = collect(store, "2011-03")["clusters"]
+    assert [c["botnet"] for c in shown] == [name]
+    assert shown[0]["messages"] == mail[name] and 0 < shown[0]["ips"] <= mail[name]
+    assert collect(store, "2011-07")["clusters"] == []

@@ -133,11 +133,18 @@ def _campaignrows(con, names: list[str], p: list) -> list[dict[str, Any]]:
         GROUP BY campaign_id ORDER BY messages DESC, campaign_id LIMIT {TOP_N}""", p)
 
 
-def _clusters(con, names: list[str]) -> list[dict[str, Any]]:
+def _clusters(con, names: list[str], p: list) -> list[dict[str, Any]]:
+    """The sender clusters that sent mail in the month, with the month's messages and
+    sender IPs, and their traits (over the whole data) in words."""
     if "botnet_clusters" not in names:
         return []
-    rows = dict_rows(con, f"""SELECT cluster_id, botnet, signature, ips, messages, traits
-                          FROM botnet_clusters ORDER BY messages DESC LIMIT {TOP_N}""", [])
+    rows = dict_rows(con, f"""
+        WITH month AS (SELECT botnet, count(DISTINCT client_ip) AS ips, count(*) AS messages
+                       FROM events WHERE day >= ? AND day < ? AND botnet IS NOT NULL
+                       GROUP BY botnet)
+        SELECT c.cluster_id, c.botnet, c.signature, m.ips, m.messages, c.traits
+        FROM botnet_clusters c JOIN month m USING (botnet)
+        ORDER BY m.messages DESC, c.cluster_id LIMIT {TOP_N}""", p)
     for r in rows:
         r["traits"] = describe(parse_traits(r["traits"]))
     return rows
@@ -183,7 +190,7 @@ def collect(store: Store, month: str, acfg: AnalyzeConfig | None = None) -> dict
     figures["categories"] = intel.categories(a, month)
     figures["rates"] = intel.rates(a, month)
     figures["campaigns"] = _campaigns(con, names, p)
-    figures["clusters"] = _clusters(con, names)
+    figures["clusters"] = _clusters(con, names, p)
     figures["narrative"] = narrative(figures)
     figures["methodology"] = methodology(figures)
     return figures
