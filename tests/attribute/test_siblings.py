@@ -197,5 +197,19 @@ def test_an_unnamed_piece_joins_a_named_botnet_only_on_both_signs():
     assert list(_join(named, busy, family=[0, -1])) == [0, 1]
     own = _class(rng, 90, np.arange(0, 40), days, 10_000, campaigns=(7,))
     assert list(_join(named, own, family=[0, -1])) == [0, 1]
-    # a named piece never joins an unnamed botnet
-    assert list(_join(variant, named, family=[0, -1])) == [0, 1]
+
+
+
+def test_a_named_piece_joins_the_unnamed_botnet_whose_networks_and_campaigns_it_shares():
+    # a botnet running a known family's program on some of its bots: the piece its
+    # signatures name sends from the botnet's networks on its main campaigns; the name is
+    # then decided on the joined class (``naming``)
+    rng = np.random.default_rng(13)
+    botnet = _class(rng, 4000, np.arange(0, 40), range(90), 0, campaigns=(1, 2, 3))
+    piece = _class(rng, 900, np.arange(0, 40), range(90), 10_000, campaigns=(1, 2))
+    assert list(_join(piece, botnet, family=[0, -1])) == [1, 1]
+    # on campaigns of its own, or from other networks, it stays the family's
+    own = _class(rng, 900, np.arange(0, 40), range(90), 10_000, campaigns=(7,))
+    assert list(_join(own, botnet, family=[0, -1])) == [0, 1]
+    elsewhere = _class(rng, 900, np.arange(40, 80), range(90), 10_000, campaigns=(1, 2))
+    assert list(_join(elsewhere, botnet, family=[0, -1])) == [0, 1]

@@ -27,11 +27,16 @@ botnets of the simulated worlds at most 3% of a class's IPs are shared, between 
 pieces of one botnet 16-79%. In all cases the smaller class sends at least
 ``min_overlap`` of its mail on days the larger one sends too (a botnet that replaces
 another is a continuation or a new botnet, see ``onset``, not a sibling). Classes that
-different families' signatures name are never joined, nor a named class to an unnamed
-one (a name must not be diluted). An unnamed class joins a named one only on the
-strongest evidence, both signs below: a botnet's mail in a template variant its
-signatures miss (at half the default sample, 93 of Rustock's messages with shuffled
-header fields) would otherwise be reported as a botnet of its own that pauses with it.
+different families' signatures name are never joined. A smaller unnamed class joins a
+named one only on the strongest evidence, both signs below: a botnet's mail in a template
+variant its signatures miss (at half the default sample, 93 of Rustock's messages with
+shuffled header fields) would otherwise be reported as a botnet of its own that pauses
+with it. A smaller named class joins an unnamed one when it sends from the same networks
+and mostly the larger one's main campaigns: a botnet that runs a known family's program on
+some of its bots (in one simulated world, 30% of an invented botnet's bots ran Cutwail's,
+and that piece was reported as Cutwail in a world without Cutwail). The joined class is
+then named by the share of its mail each family's signatures match, as any class is
+(``naming``), so a family keeps its name only where its signatures match most of the mail.
 Work: one pass per class, then a test per pair of classes over their networks.
 
 Networks may also differ when both other signs hold together: the smaller class mostly
@@ -150,10 +155,12 @@ def _on_larger_campaigns(small: _Class, big: _Class) -> bool:
 
 
 def _distance(small: _Class, big: _Class, k: int, rules: SiblingRules,
-              into_named: bool = False) -> float | None:
+              join: str = "same") -> float | None:
     """How far apart the networks of ``small`` and the larger ``big`` are (total variation
-    distance), when the two are siblings (see module doc); None otherwise. An unnamed
-    ``small`` joining a named ``big`` (``into_named``) needs both signs."""
+    distance), when the two are siblings (see module doc); None otherwise. ``join``:
+    ``same`` (both unnamed, or named after one family), ``into_named`` (an unnamed
+    ``small`` joining a named ``big``: both signs), ``from_named`` (a named ``small``
+    joining an unnamed ``big``: the same networks and ``big``'s main campaigns)."""
     if len(small.networks) == 0 or len(big.networks) == 0:
         return None
     if small.per_day[big.per_day > 0].sum() < rules.min_overlap * len(small.rows):
@@ -164,11 +171,22 @@ def _distance(small: _Class, big: _Class, k: int, rules: SiblingRules,
     silent = _silent_together(small, big, rules)
     if main and silent:
         return tv
-    if into_named:
+    if join == "into_named":
         return None
-    if within((tv, both), rules.network_tolerance) and (tv <= rules.max_tv or main or silent):
+    close = within((tv, both), rules.network_tolerance)
+    if join == "from_named":
+        return tv if close and main else None
+    if close and (tv <= rules.max_tv or main or silent):
         return tv
     return tv if _share_bots(small, big, rules) and _on_larger_campaigns(small, big) else None
+
+
+def _join_kind(small: int, big: int) -> str:
+    """How a class of family ``small`` may join a larger one of family ``big`` (-1:
+    unnamed); see ``_distance``."""
+    if small == big:
+        return "same"
+    return "into_named" if small < 0 else "from_named"
 
 
 def join_siblings(labels: np.ndarray, candidates: np.ndarray, family: np.ndarray,
@@ -192,9 +210,9 @@ def join_siblings(labels: np.ndarray, candidates: np.ndarray, family: np.ndarray
     parent: dict[int, int] = {}
     for i, c in enumerate(order):
         found = [(d, b) for b in order[i + 1:]
-                 if family[b] == family[c] or family[c] < 0 <= family[b]
+                 if family[b] == family[c] or min(family[b], family[c]) < 0
                  if (d := _distance(info[c], info[b], k, rules,
-                                    into_named=family[b] != family[c])) is not None]
+                                    _join_kind(family[c], family[b]))) is not None]
         if found:
             parent[c] = min(found)[1]
     out = labels.copy()
