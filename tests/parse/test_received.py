@@ -98,3 +98,39 @@ def test_private_and_local_senders_are_inside(ip, internal):
 
     hop = Hop(helo="x", rdns=None, ip=ip, by="mx.example.org")
     assert Boundary((), registered_domain).is_internal(hop, set()) is internal
+
+
+# An Exchange Online chain (host names and addresses made up in its style): three hops
+# among the provider's own relays, over IPv6 and loopback, greeting with their own names,
+# then the edge that took the mail from the Internet ("from HELO (address)", no brackets).
+EXCHANGE = (
+    "from AB1PR19MB0001.namprd19.prod.outlook.example (::1) by CD2PR19MB0002.namprd19.prod."
+    "outlook.example with HTTPS; Tue, 19 Sep 2023 18:36:46 +0000",
+    "from EF3PR03CA0003.namprd03.prod.outlook.example (2001:db8:408:e6::28) by AB1PR19MB0001."
+    "namprd19.prod.outlook.example (2001:db8:806:317::17) with Microsoft SMTP Server; "
+    "Tue, 19 Sep 2023 18:36:46 +0000",
+    "from GH4NAM11FT066.eop-nam11.prod.protection.outlook.example (2001:db8:408:e6:cafe::23) "
+    "by EF3PR03CA0003.outlook.office365.example (2001:db8:408:e6::28) with Microsoft SMTP "
+    "Server; Tue, 19 Sep 2023 18:36:46 +0000",
+    "from vps-1.cloud.example (198.51.100.4) by GH4NAM11FT066.mail.protection.outlook.example "
+    "(10.13.177.138) with Microsoft SMTP Server; Tue, 19 Sep 2023 18:36:45 +0000",
+)
+
+
+def test_an_exchange_chain_reaches_the_client_past_the_providers_ipv6_relays():
+    hops = _hops(*EXCHANGE)
+    assert (hops[0].ip, hops[0].rdns) == ("::1", None)
+    assert hops[1].ip == "2001:db8:408:e6::28" and hops[1].rdns is None
+    hop, internal = find_client(hops, Boundary((), registered_domain))
+    assert (hop.ip, hop.helo, internal) == ("198.51.100.4", "vps-1.cloud.example", 3)
+
+
+def test_a_client_greeting_with_the_receivers_name_is_only_claiming_it():
+    # over IPv4 the organisation's name in HELO is a claim: the client is that hop
+    forged = EXCHANGE[3].replace("vps-1.cloud.example", "XY9PR01.prod.outlook.example")
+    hop, internal = find_client(_hops(*EXCHANGE[:3], forged), Boundary((), registered_domain))
+    assert (hop.ip, internal) == ("198.51.100.4", 3)
+    # over IPv6 with a name outside the organisation, an IPv6 client is the client
+    v6 = EXCHANGE[3].replace("(198.51.100.4)", "(2001:db8:ffff::9)")
+    hop, internal = find_client(_hops(*EXCHANGE[:3], v6), Boundary((), registered_domain))
+    assert (hop.ip, internal) == ("2001:db8:ffff::9", 3)

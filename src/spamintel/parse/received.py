@@ -105,19 +105,31 @@ def _from_clause(text: str) -> tuple[str | None, str | None, str | None]:
     ipm = (_BRACKET_IP.search(rest) or _BARE_IP.search(rest) or _BRACKET_IP.match(helo)
            or _BARE_IP.match(helo))
     ip = ipm.group(1) if ipm else None
+    paren = _PAREN.match(text)
+    words = paren.group(1).split() if paren else []
+    if ip is None and words and _is_ipv6(words[0]):  # Exchange: "from HELO (2603:10b6::28)"
+        ip = words[0]
     eq = _HELO_EQ.search(text)
     if eq:  # exim "(helo=x)" / qmail "(HELO x)": the first word is the rDNS or IP
         first_word = m.group(1).strip("[]")
         helo = eq.group(1)
         rdns = None if _BARE_IP.fullmatch(first_word) or first_word == "unknown" else first_word
-    else:
-        paren = _PAREN.match(text)
-        if paren:
-            words = paren.group(1).split()
-            if words and not words[0].startswith("[") and not _BARE_IP.fullmatch(words[0]):
-                rdns = words[0]
+    elif words and not words[0].startswith("[") and not _BARE_IP.fullmatch(words[0]) \
+            and not _is_ipv6(words[0]):
+        rdns = words[0]
     helo = helo.strip("[]") if helo and helo.startswith("[") else helo
     return helo, rdns, ip
+
+
+def _is_ipv6(text: str) -> bool:
+    """Whether ``text`` is an IPv6 address in text form (a colon, then ``ipaddress``)."""
+    if ":" not in text or len(text) > _MAX_IP_TEXT:
+        return False
+    try:
+        ipaddress.IPv6Address(text)
+    except ValueError:
+        return False
+    return True
 
 
 _INTERNAL_V4 = tuple((int(n.network_address), int(n.broadcast_address)) for n in (
@@ -182,12 +194,23 @@ class Boundary:
                     return True
             except ValueError:
                 pass
-        host = (hop.rdns or "").lower()
-        if host:
-            for dom in org:  # a loop: a generator costs more than the one domain it checks
-                if host == dom or host.endswith("." + dom):
-                    return True
-        return False
+        if _in_org(hop.rdns, org):
+            return True
+        # The organisation's own relays pass mail among themselves over IPv6, greeting
+        # with their own names (Exchange Online: five hops under outlook.com before the
+        # one that took the mail from the Internet). A client on IPv4 that greets with
+        # the organisation's name is only claiming it.
+        return bool(hop.ip and ":" in hop.ip and _in_org(hop.helo, org))
+
+
+def _in_org(host: str | None, org: set[str]) -> bool:
+    """Whether ``host`` is one of the organisation's domains or a name under one."""
+    host = (host or "").lower()
+    if host:
+        for dom in org:  # a loop: a generator costs more than the one domain it checks
+            if host == dom or host.endswith("." + dom):
+                return True
+    return False
 
 
 def _is_net(text: str) -> bool:
