@@ -64,11 +64,17 @@ def day_name(iso: str) -> str:
     return f"{d.day} {calendar.month_name[d.month]}"
 
 
+def negligible(change: float) -> bool:
+    """Whether a change (a fraction, or points as a fraction) shows as 0.0 at one decimal
+    in percent: it then reads "unchanged", not "up 0.0%"."""
+    return round(abs(change) * 100, 1) == 0
+
+
 def _change(rel: float | None, previous: str = "") -> str:
     """", up 3.2% on February 2011"; ", unchanged from ..." when it rounds to nothing."""
     if rel is None:
         return ""
-    if round(abs(rel) * 100, 1) == 0:
+    if negligible(rel):
         return ", unchanged" + (f" from {previous}" if previous else "")
     direction = "up" if rel > 0 else "down"
     return f", {direction} {abs(rel) * 100:.1f}%" + (f" on {previous}" if previous else "")
@@ -79,7 +85,7 @@ def _points(pts: float | None, signed: bool = False) -> str:
     nothing, "" for none."""
     if pts is None:
         return ""
-    if round(abs(pts) * 100, 1) == 0:
+    if negligible(pts):
         return " (unchanged)"
     direction = ("+" if pts > 0 else "−") if signed else ("up " if pts > 0 else "down ")
     return f" ({direction}{abs(pts) * 100:.1f} points)"

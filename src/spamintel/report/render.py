@@ -19,6 +19,7 @@ from spamintel.report.narrative import (
     amount,
     event_magnitude,
     month_name,
+    negligible,
     one_in,
     pct,
     per_day,
@@ -101,7 +102,7 @@ def _signed(x: float | None, unit: str) -> str:
     """``x`` (a fraction) in percent with its sign, "unchanged" when it rounds to 0."""
     if x is None:
         return ""
-    if round(abs(x) * 100, 1) == 0:
+    if negligible(x):
         return "unchanged"
     return f"{'+' if x > 0 else '−'}{abs(x) * 100:.1f}{unit}"
 
