@@ -11,8 +11,8 @@ period: with churn it counts every bot active at some time in it. Bots that send
 likelier to be seen, and the light senders that are never seen leave no trace in ``Q1``
 and ``Q2``, so the estimate is a lower bound where sending rates differ (Chao, 1987),
 as they do in botnets; one IP can also hide several bots behind NAT or be reused by DHCP
-churn. Rates per bot are the world estimate per day divided by the estimated bots, per
-minute of the day.
+churn. Spam per bot per minute is a day's world estimate over the month's estimated bots,
+per minute of the day (``_rates_per_bot``).
 """
 
 from __future__ import annotations
@@ -85,20 +85,26 @@ def populations(con, daily_est: dict[tuple, float | None]) -> list[dict]:
                    "new_ips": None, "churn": None, "spam_per_bot_per_min": None}
             if grain == "day":
                 row["new_ips"], row["churn"] = churn.get((start, botnet), (0, None))
-                spam = daily_est.get((start, botnet))
-                if spam is not None and est > 0:
-                    row["spam_per_bot_per_min"] = spam / est / 1440
             rows.append(row)
-    return _monthly_rates(rows)
+    return _rates_per_bot(rows, daily_est)
 
 
-def _monthly_rates(rows: list[dict]) -> list[dict]:
-    """Month rows get the mean of their days' spam per bot per minute."""
+def _rates_per_bot(rows: list[dict], daily_est: dict[tuple, float | None]) -> list[dict]:
+    """Spam per bot per minute: a day's world spam over the bots of its month's estimate,
+    and a month's mean over its days. A day's own estimate (its hours as occasions) sees
+    too few bots twice to reach past the ones seen, so it would put a month's mail on a
+    few per cent of its bots."""
+    month_bots = {(r["start"], r["botnet"]): r["estimate"] for r in rows
+                  if r["period"] == "month"}
     acc: dict[tuple, list[float]] = {}
     for r in rows:
-        if r["period"] == "day" and r["spam_per_bot_per_min"] is not None:
-            acc.setdefault((r["start"].replace(day=1), r["botnet"]), []).append(
-                r["spam_per_bot_per_min"])
+        if r["period"] != "day":
+            continue
+        key = (r["start"].replace(day=1), r["botnet"])
+        spam, bots = daily_est.get((r["start"], r["botnet"])), month_bots.get(key)
+        if spam is not None and bots:
+            r["spam_per_bot_per_min"] = spam / bots / 1440
+            acc.setdefault(key, []).append(r["spam_per_bot_per_min"])
     for r in rows:
         vals = acc.get((r["start"], r["botnet"])) if r["period"] == "month" else None
         if vals:

@@ -32,7 +32,9 @@ def methodology(f: dict[str, Any]) -> list[str]:
         "never seen are estimated from how many were seen on exactly one and on exactly "
         "two of its days (Chao's incidence estimator). Bots that send more are likelier "
         "to be seen, and the light senders never seen leave no trace, so the figures are "
-        "lower bounds; NAT and dynamic addresses blur IPs and bots.",
+        "lower bounds; NAT and dynamic addresses blur IPs and bots. Spam per bot per "
+        "minute is the world's spam over the month's estimated bots, and so an upper "
+        "bound.",
         "Events are found on each botnet's daily series: silences (takedown when silent to "
         "the end of the data for at least a week, pause and resume otherwise, new botnet "
         "when a series starts mid-period), sustained level shifts between 7-day windows "
