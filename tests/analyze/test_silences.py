@@ -251,3 +251,13 @@ def test_a_sender_that_appears_in_the_last_weeks_of_a_long_period_is_new():
     x = np.r_[np.zeros(188), np.random.default_rng(8).poisson(300, 12)].astype(float)
     events = silence_events(x, days, {}, 0.05, 7, 7)
     assert [(e["type"], e["date"]) for e in events] == [("new_botnet", days[188])]
+
+
+def test_a_sender_that_stops_on_the_datas_second_day_has_some_confidence():
+    # sending when the data begin, silent from the third day on: it lived at least the two
+    # days seen, which is little evidence of a botnet's takedown, but some
+    x = np.r_[[900.0, 1000.0], np.zeros(88)]
+    (stop,) = silence_events(x, DAYS, {}, 0.05, 7, 7)
+    assert stop["type"] == "takedown" and stop["date"] == DAYS[2]
+    assert 0 < stop["confidence"] < 0.1
+    assert stop["detail"].endswith("2 day(s) after the data begin, when it was sending")

@@ -13,7 +13,8 @@ Runs of silent days become events:
   ``takedown_min_days``, else a ``pause`` (not yet known to be final). The sure
   takedown is of a sender seen for ``ESTABLISHED_WEEKS`` of its own weeks or more; the
   end of one seen for less (a run of a campaign's senders) has its confidence scaled
-  down in proportion.
+  down in proportion. A sender already sending when the data begin lived at least the
+  days seen, however few were active.
 
 Dates are refined on the hourly series: the hour a single Poisson mean-shift splits best
 within the two days around the daily transition, so a takedown at 14:45 is dated that
@@ -287,6 +288,8 @@ def _stop_kind(x: np.ndarray, run: Run, at_end: bool, takedown_days: int,
     if run.days < takedown_days:
         return "pause", conf, ""
     life = run.start - first_sustained(x, run.start, counts=counts)
+    if x[0] > 0:  # already sending when the data begin: it lived at least the days seen
+        life = max(life, run.start)
     conf *= min(1.0, life / (ESTABLISHED_WEEKS * takedown_days))
     if x[0] > 0:  # already sending when the data begin: its life is longer than seen
         return "takedown", conf, f", {run.start} day(s) after the data begin, when it was sending"
