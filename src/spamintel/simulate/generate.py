@@ -72,7 +72,7 @@ def simulate(cfg: SimConfig, progress: Callable[[date], None] | None = None) -> 
         if progress:
             progress(day)
     daily, countries = daily_table(kit.world), country_table(kit.world)
-    scenario = resolved(scen, seed, cfg, daily, countries)
+    scenario = resolved(scen, seed, cfg, daily, countries) | {"warnings": stats.warnings}
     write_truth(cfg.out, truth.table(), daily, population_table(kit.world, kit.pops),
                 countries, scenario)
     stats.calibration_targets = len(scenario["calibration"])
@@ -131,7 +131,6 @@ def resolved(scen: Scenario, seed: int, cfg: SimConfig, daily, countries=None) -
                     **e.params} for e in scen.events],
         "campaigns": [asdict(c) for c in scen.campaigns],
         "calibration": [_check_row(c) for c in check(scen, daily, countries)],
-        "warnings": scenario_warnings(scen),
         "scenario": scen.raw,
     }
 
