@@ -14,17 +14,26 @@ $(STAMP): pyproject.toml
 	$(MAKE) --no-print-directory ipdata
 	touch $(STAMP)
 
-# IPv4 -> country table (ip-location-db, CC BY 4.0) from the npm registry; optional:
-# without it reports show AS numbers but no countries.
-COUNTRY_CSV := .cache/ipdata/geo-whois-asn-country-ipv4-num.csv
-ipdata: $(COUNTRY_CSV)
-$(COUNTRY_CSV):
-	@mkdir -p .cache/ipdata
-	@cd .cache/ipdata && npm pack --silent @ip-location-db/geo-whois-asn-country@2 >/dev/null 2>&1 \
-	  && tar xzf ip-location-db-geo-whois-asn-country-*.tgz --strip-components=1 \
-	     package/geo-whois-asn-country-ipv4-num.csv package/NRO_LICENSE \
-	  && rm -f ip-location-db-geo-whois-asn-country-*.tgz \
-	  || echo "note: country table not installed (npm unreachable); reports will list no countries"
+# IP -> country tables for IPv4 and IPv6, and IPv6 -> AS number (ip-location-db, CC BY 4.0
+# and the licences beside them) from the npm registry; optional: without them reports
+# show no countries, and IPv6 clients no networks. (IPv4 -> AS number is read from
+# ../shared/data/offline_ipdata.)
+IPDATA := .cache/ipdata
+COUNTRY_CSV := $(IPDATA)/geo-whois-asn-country-ipv4-num.csv
+COUNTRY6_CSV := $(IPDATA)/geo-whois-asn-country-ipv6-num.csv.gz
+ASN6_CSV := $(IPDATA)/asn-ipv6-num.csv.gz
+ipdata: $(COUNTRY_CSV) $(COUNTRY6_CSV) $(ASN6_CSV)
+# $(call npm_files,PACKAGE,FILES): unpack FILES of an npm package into $(IPDATA)
+npm_files = mkdir -p $(IPDATA) && cd $(IPDATA) && rm -rf package && npm pack --silent $(1) >/dev/null 2>&1 \
+	  && tar xzf ip-location-db-*.tgz $(addprefix package/,$(2)) && rm -f ip-location-db-*.tgz
+$(COUNTRY_CSV) $(COUNTRY6_CSV) &:
+	@($(call npm_files,@ip-location-db/geo-whois-asn-country@2,$(notdir $(COUNTRY_CSV)) \
+	   geo-whois-asn-country-ipv6-num.csv NRO_LICENSE) && gzip -f package/*ipv6-num.csv && mv package/* . \
+	   && rmdir package) || echo "note: country tables not installed (npm unreachable); reports will list no countries"
+$(ASN6_CSV):
+	@($(call npm_files,@ip-location-db/asn@2,asn-ipv6-num.csv DBIP-LICENSE MODIFICATIONS) \
+	   && gzip -f package/asn-ipv6-num.csv && mv package/* . && rmdir package) \
+	   || echo "note: IPv6 network table not installed (npm unreachable); IPv6 clients get no network"
 
 install: $(STAMP)
 

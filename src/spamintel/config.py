@@ -57,10 +57,13 @@ class ParseConfig:
 
 @dataclass(frozen=True)
 class IPDataConfig:
-    """Offline IP → ASN (ip-location-db CSV) and optional IP → country CSV files."""
+    """Offline IP → ASN (ip-location-db CSV) and optional IP → country CSV files,
+    one of each for IPv4 and for IPv6."""
 
     asn_csv: str = ""
     country_csv: str = ""
+    asn_ipv6_csv: str = ""
+    country_ipv6_csv: str = ""
 
 
 @dataclass(frozen=True)
