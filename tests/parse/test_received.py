@@ -134,3 +134,42 @@ def test_a_client_greeting_with_the_receivers_name_is_only_claiming_it():
     v6 = EXCHANGE[3].replace("(198.51.100.4)", "(2001:db8:ffff::9)")
     hop, internal = find_client(_hops(*EXCHANGE[:3], v6), Boundary((), registered_domain))
     assert (hop.ip, internal) == ("2001:db8:ffff::9", 3)
+
+
+def test_the_receivers_own_address_is_read_after_its_name():
+    assert parse_hop(EXCHANGE[1]).by_ip == "2001:db8:806:317::17"
+    assert parse_hop(EXCHANGE[3]).by_ip == "10.13.177.138"
+    assert parse_hop("from a (b [1.2.3.4]) by mx.example.org ([IPv6:2001:DB8::1]) with ESMTP"
+                     ).by_ip == "2001:db8::1"
+    assert parse_hop(EXCHANGE[0]).by_ip is None
+    assert parse_hop("from a by mx.example.org (Postfix) with ESMTP").by_ip is None
+    assert parse_hop("from a by mx (1.2.3.999)").by_ip is None
+
+
+# The provider's relay under another of its domains: it greets as
+# "EF3PR03CA0003.<region>.exchangelabs.example" and the hop below shows the same host
+# ("EF3PR03CA0003.outlook.office365.example", same address) taking the mail.
+OTHER_DOMAIN = EXCHANGE[1].replace("EF3PR03CA0003.namprd03.prod.outlook.example",
+                                   "EF3PR03CA0003.namprd03.prod.exchangelabs.example")
+
+
+def test_a_relay_under_another_domain_is_passed_when_the_hop_below_shows_it_receiving():
+    hop, internal = find_client(_hops(EXCHANGE[0], OTHER_DOMAIN, *EXCHANGE[2:]),
+                                Boundary((), registered_domain))
+    assert (hop.ip, hop.helo, internal) == ("198.51.100.4", "vps-1.cloud.example", 3)
+
+
+def test_a_sender_is_the_client_unless_the_hop_below_names_it_by_address_and_host():
+    boundary = Boundary((), registered_domain)
+    other_host = EXCHANGE[2].replace("by EF3PR03CA0003.", "by ZZ9PR03CA0009.")
+    other_address = EXCHANGE[2].replace("(2001:db8:408:e6::28) with", "(2001:db8:408:e6::29) with")
+    for below in (other_host, other_address):
+        hop, internal = find_client(_hops(EXCHANGE[0], OTHER_DOMAIN, below, EXCHANGE[3]), boundary)
+        assert (hop.helo, internal) == ("EF3PR03CA0003.namprd03.prod.exchangelabs.example", 1)
+    # over IPv4 a client that writes a hop below naming itself the receiver is the client
+    v4 = "from bot1.example.net (203.0.113.9) by mx.example.org (192.0.2.1) with SMTP; " \
+         "Tue, 19 Sep 2023 18:36:46 +0000"
+    forged = "from pc (192.168.1.5) by bot1.example.net (203.0.113.9) with SMTP; " \
+             "Tue, 19 Sep 2023 18:36:40 +0000"
+    hop, internal = find_client(_hops(v4, forged), boundary)
+    assert (hop.ip, internal) == ("203.0.113.9", 0)

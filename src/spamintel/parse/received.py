@@ -45,6 +45,7 @@ class Hop(NamedTuple):
     ip: str | None
     by: str | None
     date_text: str = ""
+    by_ip: str | None = None
 
     @property
     def when(self) -> datetime | None:
@@ -61,7 +62,22 @@ def parse_hop(value: str) -> Hop:
     by_host = by.group(1).strip("[]").lower() if by else None
     from_part = head[: by.start()] if by else head
     helo, rdns, ip = _from_clause(from_part)
-    return Hop(helo, rdns, ip, by_host, date_part)
+    by_ip = _by_address(head, by.end()) if by else None
+    return Hop(helo, rdns, ip, by_host, date_part, by_ip)
+
+
+_BY_ADDRESS = re.compile(r"\s*\(\s*\[?(?:IPv6:)?([0-9A-Fa-f:.]{2,45})\]?\s*\)")
+
+
+def _by_address(head: str, at: int) -> str | None:
+    """The receiving host's own address, written after its name ("by HOST (ADDR)")."""
+    m = _BY_ADDRESS.match(head, at)
+    if m is None:
+        return None
+    try:
+        return str(ipaddress.ip_address(m.group(1)))
+    except ValueError:
+        return None
 
 
 class Hops(Sequence[Hop]):
@@ -221,10 +237,37 @@ def _is_net(text: str) -> bool:
         return False
 
 
+def _relays_onward(hop: Hop, below: Hop | None) -> bool:
+    """Whether the sender of ``hop`` is the receiver of the hop below it, by IPv6 address
+    and host name alike: a relay of the organisation's that the hop below shows taking
+    the mail (Exchange Online's hosts greet as ``HOST.eurprd01.prod.exchangelabs.com``
+    and receive as ``HOST.outlook.office365.com`` at one address).
+
+    Only over IPv6, where the sender's greeting names the same host: a client on IPv4
+    that writes a hop below naming itself the receiver is only claiming to be a relay.
+    """
+    if below is None or not below.by or not below.by_ip or not hop.ip or ":" not in hop.ip:
+        return False
+    try:
+        same_address = ipaddress.ip_address(hop.ip) == ipaddress.ip_address(below.by_ip)
+    except ValueError:
+        return False
+    label = _host_label(hop.helo)
+    return same_address and label is not None and label == _host_label(below.by)
+
+
+def _host_label(name: str | None) -> str | None:
+    """The first label of a host name (None for no name or an address)."""
+    label = (name or "").split(".", 1)[0].lower()
+    return label if label and "." in (name or "") and not label.isdigit() else None
+
+
 def find_client(hops: Sequence[Hop], boundary: Boundary) -> tuple[Hop | None, int]:
     """Return ``(boundary_hop, internal_hop_count)``: the hop naming the sending client."""
     org = boundary.org_domains(hops)
     for index, hop in enumerate(hops):
-        if not boundary.is_internal(hop, org):
+        if boundary.is_internal(hop, org):
+            continue
+        if not _relays_onward(hop, hops[index + 1] if index + 1 < len(hops) else None):
             return hop, index
     return None, len(hops)
