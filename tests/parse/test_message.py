@@ -139,3 +139,18 @@ def test_a_time_from_before_email_is_passed_over():
     assert "time_in_past" in ev.parse_defects
     ev = _parse(data.replace(b"01 Jan 1970", b"02 Mar 1998")).event
     assert ev.observed_at.isoformat() == "1998-03-02T00:00:00+00:00" and ev.time_source == "date"
+
+
+def test_the_client_address_has_one_spelling_from_a_header_or_a_session():
+    ev = _parse(make_message(client_ip="IPv6:2001:0DB8:0:0::7")).event
+    assert ev.client_ip == "2001:db8::7"
+    # a dual-stack trap reports an IPv4 peer as IPv4-mapped IPv6; Postfix's XCLIENT
+    # writes IPv6 with a prefix
+    sessions = [("::ffff:192.0.2.55", "192.0.2.55"), ("IPV6:2001:DB8::9", "2001:db8::9")]
+    for session, stored in sessions:
+        ev = _parse(make_message(), client_ip=session, client_helo="bot", source_kind="trap").event
+        assert ev.client_ip == stored
+    # the header hop that names the session's address keeps its PTR name
+    ev = _parse(make_message(client_ip="203.0.113.7"), client_ip="::ffff:203.0.113.7",
+                client_helo="bot", source_kind="trap").event
+    assert (ev.client_ip, ev.client_rdns) == ("203.0.113.7", "host.example.net")

@@ -9,6 +9,7 @@ from typing import Any, TypeVar
 
 from spamintel.config import ParseConfig
 from spamintel.domains import registered_domain
+from spamintel.ipaddr import canonical_ip
 from spamintel.memo import Memo
 from spamintel.model import Event, ParsedMessage, RawMessage
 from spamintel.parse.addresses import count_addresses, split_address
@@ -54,11 +55,12 @@ def _observed(raw: RawMessage, hop: Hop | None, hops: Hops, date: datetime | Non
 def _client(raw: RawMessage, ev: Event, hops: Hops, boundary: Boundary) -> Hop | None:
     hop, internal = find_client(hops, boundary)
     ev.received_hops, ev.internal_hops = len(hops), internal
+    hop_ip = canonical_ip(hop.ip) if hop else None
     if raw.client_ip:  # the trap witnessed the connection: that beats any header
-        ev.client_ip, ev.client_helo = raw.client_ip, raw.client_helo
-        ev.client_rdns = hop.rdns if hop and hop.ip == raw.client_ip else None
+        ev.client_ip, ev.client_helo = canonical_ip(raw.client_ip), raw.client_helo
+        ev.client_rdns = hop.rdns if hop and hop_ip == ev.client_ip else None
     elif hop is not None:
-        ev.client_ip, ev.client_helo, ev.client_rdns = hop.ip, hop.helo, hop.rdns
+        ev.client_ip, ev.client_helo, ev.client_rdns = hop_ip, hop.helo, hop.rdns
     return hop
 
 

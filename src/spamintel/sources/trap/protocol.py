@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 from aiosmtpd.smtp import SMTP
 
+from spamintel.ipaddr import canonical_ip
 from spamintel.sources.trap.capture import Capture
 from spamintel.sources.trap.envelope import parse_path
 
@@ -144,7 +145,7 @@ class TrapSMTP(SMTP):
     def connection_made(self, transport) -> None:
         if self.transport is None and self._original_transport is None:
             peer = transport.get_extra_info("peername") or ("", 0)
-            self.client_ip, self.client_port = str(peer[0]), int(peer[1])
+            self.client_ip, self.client_port = canonical_ip(str(peer[0])) or "", int(peer[1])
             self._refused = self.event_handler.open(self)
             if self._refused:
                 transport.write(b"421 4.7.0 Too many connections, try again later\r\n")
@@ -370,7 +371,7 @@ class TrapSMTP(SMTP):
         try:
             attrs = dict(item.split("=", 1) for item in arg.split())
             if "ADDR" in attrs:
-                self.client_ip = attrs["ADDR"]
+                self.client_ip = canonical_ip(attrs["ADDR"]) or ""
             if "PORT" in attrs:
                 self.client_port = int(attrs["PORT"])
             if "NAME" in attrs:

@@ -1,0 +1,44 @@
+"""One spelling for each client address, however a header or an MTA wrote it.
+
+``2001:0DB8::1``, ``[IPv6:2001:db8::1]`` (RFC 5321 literal), ``IPV6:2001:db8::1`` (Postfix
+XCLIENT) and ``2001:db8:0:0::1`` are one host; so are ``::ffff:192.0.2.1`` (what a
+dual-stack socket reports for an IPv4 peer) and ``192.0.2.1``. Counting bots, keying
+networks and listing addresses all compare these strings, so each address is stored as
+``ipaddress`` writes it: dotted IPv4, compressed lower-case IPv6.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+
+from spamintel.memo import Memo
+
+_OCTET = r"(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)"
+_PLAIN_IPV4 = re.compile(r"\.".join([_OCTET] * 4), re.A)
+_PREFIX = re.compile(r"^\[?(?:ipv6:)?", re.I)
+
+
+def canonical_ip(text: str | None) -> str | None:
+    """The address in its one spelling; text that is no address comes back as it was
+    (stripped), so nothing a header said is lost."""
+    if not text:
+        return None
+    text = text.strip()
+    if _PLAIN_IPV4.fullmatch(text):
+        return text
+    return _CANONICAL[text]
+
+
+def _canonical(text: str) -> str:
+    bare = _PREFIX.sub("", text).rstrip("]")
+    try:
+        addr = ipaddress.ip_address(bare)
+    except ValueError:
+        return text
+    if isinstance(addr, ipaddress.IPv6Address) and addr.ipv4_mapped is not None:
+        return str(addr.ipv4_mapped)
+    return str(addr)
+
+
+_CANONICAL = Memo(_canonical, 1 << 14, keep=lambda text: len(text) <= 60)

@@ -1,0 +1,27 @@
+import pytest
+
+from spamintel.ipaddr import canonical_ip
+
+
+@pytest.mark.parametrize(("written", "stored"), [
+    ("203.0.113.7", "203.0.113.7"),
+    (" 203.0.113.7 ", "203.0.113.7"),
+    ("2001:0DB8:0:0::1", "2001:db8::1"),
+    ("[IPv6:2001:db8::1]", "2001:db8::1"),
+    ("IPV6:2001:DB8::1", "2001:db8::1"),
+    ("::ffff:192.0.2.1", "192.0.2.1"),
+    ("::FFFF:c000:0201", "192.0.2.1"),
+    ("[192.0.2.1]", "192.0.2.1"),
+    ("fe80::1%eth0", "fe80::1%eth0"),
+])
+def test_one_spelling_for_each_address(written, stored):
+    assert canonical_ip(written) == stored
+
+
+@pytest.mark.parametrize("text", ["999.1.2.3", "01.2.3.4", "unknown", "1.2.3", "x" * 500])
+def test_text_that_is_no_address_is_kept_as_written(text):
+    assert canonical_ip(text) == text
+
+
+def test_nothing_stays_nothing():
+    assert canonical_ip(None) is None and canonical_ip("") is None
