@@ -121,7 +121,7 @@ EVENT_COLUMNS: tuple[Column, ...] = (
            " time_in_future; times before 1971, such as the Unix epoch or 1900"
            " placeholders: time_in_past)."),
     Column("sensor", _S, "Sensor (trap, feed or archive) that saw the message."),
-    Column("source_kind", _S, "trap|archive|feed."),
+    Column("source_kind", _S, "trap|archive|feed|report."),
     Column("source", _S, "Absolute path of the file, or archive!member, the message came from."),
     Column("label", _S, "Label the source supplied (e.g. a corpus index: spam|ham), or null."),
     Column("client_ip", _S, "Sending client: the first hop outside the receiving organisation."),

@@ -56,9 +56,12 @@ def _client(raw: RawMessage, ev: Event, hops: Hops, boundary: Boundary) -> Hop |
     hop, internal = find_client(hops, boundary)
     ev.received_hops, ev.internal_hops = len(hops), internal
     hop_ip = canonical_ip(hop.ip) if hop else None
-    if raw.client_ip:  # the trap witnessed the connection: that beats any header
-        ev.client_ip, ev.client_helo = canonical_ip(raw.client_ip), raw.client_helo
-        ev.client_rdns = hop.rdns if hop and hop_ip == ev.client_ip else None
+    if raw.client_ip:  # the trap (or a report) witnessed the connection: that beats headers
+        ev.client_ip = canonical_ip(raw.client_ip)
+        named = hop if hop and hop_ip == ev.client_ip else None
+        ev.client_rdns = named.rdns if named else None
+        # a report's witness gives no HELO: the hop naming that client tells it
+        ev.client_helo = raw.client_helo or (named.helo if named else None)
     elif hop is not None:
         ev.client_ip, ev.client_helo, ev.client_rdns = hop_ip, hop.helo, hop.rdns
     return hop

@@ -23,6 +23,7 @@ from typing import IO, TYPE_CHECKING, Protocol
 from spamintel.config import SourcesConfig
 from spamintel.model import RawMessage, SourceFailure
 from spamintel.sources._mbox import iter_mbox, looks_like_mbox
+from spamintel.sources.reports import Report, read_report
 from spamintel.sources.sessions import iter_session_records, sidecar_for, with_session
 from spamintel.sources.spool import iter_spool
 from spamintel.sources.units import MISSING, SKIP_NAMES, SPOOL, ZIP_PART, Unit, list_units
@@ -67,9 +68,26 @@ class _Reader:
         return self.checked(data, source)
 
     def checked(self, data: bytes, source: str) -> Item:
-        """The message, or a failure when the bytes are no mail at all (``not_mail``)."""
+        """The message, or a failure when the bytes are no mail at all (``not_mail``).
+        An abuse report (ARF) gives the message it reports (``spamintel.sources.reports``)."""
         problem = not_mail(data)
-        return self.failure(source, problem, data) if problem else self.message(data, source)
+        if problem:
+            return self.failure(source, problem, data)
+        report = read_report(data)
+        return self.message(data, source) if report is None else self.reported(report, data,
+                                                                                source)
+
+    def reported(self, report: Report, data: bytes, source: str) -> Item:
+        """The message a report holds, with the reporter's witness of its arrival; the
+        report itself, kept whole, as a failure when it holds none."""
+        if report.message is None or not_mail(report.message):
+            return self.failure(source, "report_without_message: a feedback report that "
+                                "holds no reported message", data)
+        label = self.labeler(source) if self.labeler else None
+        return RawMessage(data=report.message, source=source, sensor=self.sensor,
+                          source_kind="report", received_at=report.arrival,
+                          envelope_from=report.mail_from, envelope_rcpts=report.rcpt_to,
+                          client_ip=report.source_ip, label=label or report.label)
 
     def stream(self, stream: _Readable, source: str, depth: int) -> Iterator[Item]:
         """Sniff a binary stream and yield what it contains."""
