@@ -6,7 +6,7 @@ from spamintel.model import RawMessage, SourceFailure
 from spamintel.parse import parse_message
 from spamintel.sources import iter_sources
 from spamintel.sources.reports import read_report
-from spamintel.testing import make_message
+from spamintel.testing import hostile_messages, make_message
 
 SPAM = make_message(subject="Cheap meds", client_ip="192.0.2.1", helo="bot.example.net")
 
@@ -87,3 +87,11 @@ def test_reports_are_read_as_the_messages_they_report(tmp_path):
     assert isinstance(failure, SourceFailure)
     assert failure.reason.startswith("report_without_message")
     assert failure.data.startswith(b"From: <abusedesk@example.com>")
+
+
+def test_hostile_mail_inside_or_as_a_report_never_raises():
+    for name, data in hostile_messages(big_bytes=100_000).items():
+        assert read_report(data) is None, name
+        for encoding in ("", "base64"):
+            assert read_report(arf(data, encoding=encoding)) is not None, name
+        assert read_report(arf(fields=data.decode("latin-1"))) is not None, name
