@@ -213,3 +213,19 @@ def test_a_named_piece_joins_the_unnamed_botnet_whose_networks_and_campaigns_it_
     assert list(_join(own, botnet, family=[0, -1])) == [0, 1]
     elsewhere = _class(rng, 900, np.arange(40, 80), range(90), 10_000, campaigns=(1, 2))
     assert list(_join(elsewhere, botnet, family=[0, -1])) == [0, 1]
+
+
+def test_mail_in_no_campaign_neither_helps_nor_hinders_the_campaign_sign():
+    # a botnet whose text varies too much for content groups leaves most of its mail in
+    # no campaign; the piece still mostly sends its campaigns where it sends one
+    rng = np.random.default_rng(14)
+    botnet = _class(rng, 4000, np.arange(0, 40), range(90), 0, campaigns=(1, 2, -1, -1, -1))
+    piece = _class(rng, 900, np.arange(0, 40), range(90), 10_000, campaigns=(1, -1, -1))
+    assert list(_join(piece, botnet, family=[0, -1])) == [1, 1]
+    # its few campaign messages on campaigns of its own keep it apart
+    own = _class(rng, 900, np.arange(0, 40), range(90), 10_000, campaigns=(7, -1, -1))
+    assert list(_join(own, botnet, family=[0, -1])) == [0, 1]
+    # and so does too little campaign mail to tell: under a fifth of its mail
+    rare = _class(rng, 900, np.arange(0, 40), range(90), 10_000,
+                  campaigns=(1,) + (-1,) * 9)
+    assert list(_join(rare, botnet, family=[0, -1])) == [0, 1]
