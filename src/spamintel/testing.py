@@ -3,6 +3,7 @@ so tests and the demo need no third-party mail."""
 
 from __future__ import annotations
 
+import base64
 import io
 import zipfile
 from datetime import UTC, datetime, timedelta
@@ -102,3 +103,29 @@ def hostile_messages(big_bytes: int = 50 * 1024 * 1024) -> dict[str, bytes]:
         "empty": b"",
         "huge_50mb": ok + b"A" * big_bytes,
     }
+
+
+def make_report(message: bytes, kind: str = "message/rfc822", fields: str | None = None,
+                encoding: str = "", close: bool = True) -> bytes:
+    """An abuse report (ARF) of ``message`` in the shape of RFC 5965's example (section
+    B.2); ``fields`` replaces its feedback-report fields."""
+    fields = fields if fields is not None else (
+        "Feedback-Type: abuse\r\nUser-Agent: SomeGenerator/1.0\r\nVersion: 1\r\n"
+        "Original-Mail-From: <Somespammer@example.net>\r\n"
+        "Original-Rcpt-To: <user@example.com>\r\nOriginal-Rcpt-To: <user2@example.com>\r\n"
+        "Arrival-Date: Thu, 8 Mar 2005 14:00:00 -0500\r\n"
+        "Reporting-MTA: dns; mail.example.com\r\nSource-IP: ::ffff:192.0.2.1\r\n")
+    cte = f"Content-Transfer-Encoding: {encoding}\r\n" if encoding else ""
+    body = base64.encodebytes(message) if encoding == "base64" else message
+    return (b"From: <abusedesk@example.com>\r\nTo: <abuse@example.net>\r\n"
+            b"Subject: FW: Earn money\r\nMIME-Version: 1.0\r\n"
+            b"Content-Type: multipart/report; report-type=feedback-report;\r\n"
+            b'     boundary="part1_13d.2e68ed54_boundary"\r\n\r\n'
+            b"--part1_13d.2e68ed54_boundary\r\nContent-Type: text/plain; charset=\"US-ASCII\"\r\n"
+            b"\r\nThis is an email abuse report for an email message received from IP\r\n"
+            b"192.0.2.1 on Thu, 8 Mar 2005 14:00:00 EDT.\r\n"
+            b"--part1_13d.2e68ed54_boundary\r\nContent-Type: message/feedback-report\r\n\r\n"
+            + fields.encode() + b"\r\n"
+            + b"--part1_13d.2e68ed54_boundary\r\nContent-Type: " + kind.encode() + b"\r\n"
+            + cte.encode() + b"\r\n" + body
+            + (b"\r\n--part1_13d.2e68ed54_boundary--\r\n" if close else b""))

@@ -1,4 +1,3 @@
-import base64
 from datetime import UTC, datetime
 
 from spamintel.config import ParseConfig
@@ -6,72 +5,51 @@ from spamintel.model import RawMessage, SourceFailure
 from spamintel.parse import parse_message
 from spamintel.sources import iter_sources
 from spamintel.sources.reports import read_report
-from spamintel.testing import hostile_messages, make_message
+from spamintel.testing import hostile_messages, make_message, make_report
 
 SPAM = make_message(subject="Cheap meds", client_ip="192.0.2.1", helo="bot.example.net")
 
 
-def arf(message: bytes = SPAM, kind: str = "message/rfc822", fields: str | None = None,
-        encoding: str = "", close: bool = True) -> bytes:
-    """A feedback report in the shape of RFC 5965's example (section B.2)."""
-    fields = fields if fields is not None else (
-        "Feedback-Type: abuse\r\nUser-Agent: SomeGenerator/1.0\r\nVersion: 1\r\n"
-        "Original-Mail-From: <Somespammer@example.net>\r\n"
-        "Original-Rcpt-To: <user@example.com>\r\nOriginal-Rcpt-To: <user2@example.com>\r\n"
-        "Arrival-Date: Thu, 8 Mar 2005 14:00:00 -0500\r\n"
-        "Reporting-MTA: dns; mail.example.com\r\nSource-IP: ::ffff:192.0.2.1\r\n")
-    cte = f"Content-Transfer-Encoding: {encoding}\r\n" if encoding else ""
-    body = base64.encodebytes(message) if encoding == "base64" else message
-    return (b"From: <abusedesk@example.com>\r\nTo: <abuse@example.net>\r\n"
-            b"Subject: FW: Earn money\r\nMIME-Version: 1.0\r\n"
-            b"Content-Type: multipart/report; report-type=feedback-report;\r\n"
-            b'     boundary="part1_13d.2e68ed54_boundary"\r\n\r\n'
-            b"--part1_13d.2e68ed54_boundary\r\nContent-Type: text/plain; charset=\"US-ASCII\"\r\n"
-            b"\r\nThis is an email abuse report for an email message received from IP\r\n"
-            b"192.0.2.1 on Thu, 8 Mar 2005 14:00:00 EDT.\r\n"
-            b"--part1_13d.2e68ed54_boundary\r\nContent-Type: message/feedback-report\r\n\r\n"
-            + fields.encode() + b"\r\n"
-            + b"--part1_13d.2e68ed54_boundary\r\nContent-Type: " + kind.encode() + b"\r\n"
-            + cte.encode() + b"\r\n" + body
-            + (b"\r\n--part1_13d.2e68ed54_boundary--\r\n" if close else b""))
+def _report(**kwargs) -> bytes:
+    return make_report(SPAM, **kwargs)
 
 
 def test_a_feedback_report_gives_the_reported_message_and_what_the_reporter_saw():
-    report = read_report(arf())
+    report = read_report(_report())
     assert report.message.rstrip(b"\r\n") == SPAM.rstrip(b"\r\n")
     assert report.source_ip == "192.0.2.1" and report.feedback_type == "abuse"
     assert report.arrival == datetime(2005, 3, 8, 19, 0, tzinfo=UTC)
     assert report.mail_from == "somespammer@example.net"
     assert report.rcpt_to == ("user@example.com", "user2@example.com")
     assert report.label == "spam"
-    capitals = arf().replace(b"report-type=feedback-report", b"Report-Type=Feedback-Report")
+    capitals = _report().replace(b"report-type=feedback-report", b"Report-Type=Feedback-Report")
     assert read_report(capitals).source_ip == "192.0.2.1"
 
 
 def test_encoded_cut_off_and_header_only_reports_are_read():
-    assert read_report(arf(encoding="base64")).message.startswith(b"Received: from bot.example")
-    assert read_report(arf(close=False)).message.rstrip() == SPAM.rstrip()
+    assert read_report(_report(encoding="base64")).message.startswith(b"Received: from bot.example")
+    assert read_report(_report(close=False)).message.rstrip() == SPAM.rstrip()
     headers = SPAM.split(b"\r\n\r\n")[0] + b"\r\n"
-    only = read_report(arf(headers, kind="text/rfc822-headers")).message
+    only = read_report(make_report(headers, kind="text/rfc822-headers")).message
     assert only.startswith(b"Received:") and b"\r\n\r\n" in only
-    fraud = read_report(arf(fields="Feedback-Type: fraud\r\nArrival-Date: not a date\r\n"))
+    fraud = read_report(_report(fields="Feedback-Type: fraud\r\nArrival-Date: not a date\r\n"))
     assert (fraud.label, fraud.arrival, fraud.source_ip) == ("phish", None, None)
-    later = read_report(arf(fields="Feedback-Type: other\r\n"
+    later = read_report(_report(fields="Feedback-Type: other\r\n"
                                    "Arrival-Date: 1 Jan 2999 00:00 +0000\r\n"))
     assert (later.label, later.arrival) == (None, None)
 
 
 def test_other_mail_is_no_report():
     assert read_report(SPAM) is None
-    dsn = arf().replace(b"report-type=feedback-report", b"report-type=delivery-status")
+    dsn = _report().replace(b"report-type=feedback-report", b"report-type=delivery-status")
     assert read_report(dsn) is None
     # a spam that merely names the report type in its text
     assert read_report(make_message(body="report-type=feedback-report")) is None
 
 
 def test_reports_are_read_as_the_messages_they_report(tmp_path):
-    (tmp_path / "fbl.eml").write_bytes(arf())
-    (tmp_path / "empty.eml").write_bytes(arf(fields="Feedback-Type: abuse\r\n").split(
+    (tmp_path / "fbl.eml").write_bytes(_report())
+    (tmp_path / "empty.eml").write_bytes(_report(fields="Feedback-Type: abuse\r\n").split(
         b"--part1_13d.2e68ed54_boundary\r\nContent-Type: message/rfc822")[0])
     items = {item.source.rsplit("/", 1)[1]: item for item in iter_sources([tmp_path])}
     raw = items["fbl.eml"]
@@ -93,5 +71,5 @@ def test_hostile_mail_inside_or_as_a_report_never_raises():
     for name, data in hostile_messages(big_bytes=100_000).items():
         assert read_report(data) is None, name
         for encoding in ("", "base64"):
-            assert read_report(arf(data, encoding=encoding)) is not None, name
-        assert read_report(arf(fields=data.decode("latin-1"))) is not None, name
+            assert read_report(make_report(data, encoding=encoding)) is not None, name
+        assert read_report(_report(fields=data.decode("latin-1"))) is not None, name
