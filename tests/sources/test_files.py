@@ -188,7 +188,8 @@ def test_what_is_no_mail_is_a_failure_row(tmp_path):
         "blank.eml": "empty: only white space",
         "README.txt": "not_a_message: no header field before the body",
         "fake.mbox.gz": "not_a_message: no header field before the body",
-        "outlook.msg": "not_a_message: no header field before the body"}
+        # an OLE signature and nothing an OLE reader can open (a real .msg is read as mail)
+        "outlook.msg": "unreadable_outlook_msg: unreadable OLE file: NotOleFileError"}
     assert items["README.txt"].data.startswith(b"This corpus")
     assert {n for n, i in items.items() if isinstance(i, RawMessage)} == {
         "bom.eml", "headers_only.eml"}

@@ -23,6 +23,7 @@ from typing import IO, TYPE_CHECKING, Protocol
 from spamintel.config import SourcesConfig
 from spamintel.model import RawMessage, SourceFailure
 from spamintel.sources._mbox import iter_mbox, looks_like_mbox
+from spamintel.sources.outlook import OLE_MAGIC, OutlookError, read_outlook
 from spamintel.sources.reports import Report, read_report
 from spamintel.sources.sessions import iter_session_records, sidecar_for, with_session
 from spamintel.sources.spool import iter_spool
@@ -59,13 +60,19 @@ class _Reader:
 
     def read_limited(self, stream: IO[bytes], source: str, declared: int | None) -> Item:
         """Read a whole member, refusing what exceeds the size or compression limits."""
+        data = self.read_bytes(stream, source, declared)
+        return data if isinstance(data, SourceFailure) else self.checked(data, source)
+
+    def read_bytes(self, stream: IO[bytes], source: str, declared: int | None
+                   ) -> bytes | SourceFailure:
+        """A whole member's bytes, or a failure when over the size or compression limits."""
         limit = self.cfg.max_message_bytes
         data = stream.read(limit + 1)
         if len(data) > limit:
             return self.failure(source, f"too_large: over {limit} bytes", data)
         if declared and declared > 0 and len(data) / declared > self.cfg.max_compression_ratio:
             return self.failure(source, "compression_bomb: expands beyond ratio limit", data)
-        return self.checked(data, source)
+        return data
 
     def checked(self, data: bytes, source: str) -> Item:
         """The message, or a failure when the bytes are no mail at all (``not_mail``).
@@ -76,6 +83,17 @@ class _Reader:
         report = read_report(data)
         return self.message(data, source) if report is None else self.reported(report, data,
                                                                                 source)
+
+    def outlook(self, stream: IO[bytes], source: str) -> Item:
+        """The message of an Outlook ``.msg`` file (``spamintel.sources.outlook``); the
+        file, as read, as a failure when it holds none or is over the size limit."""
+        data = self.read_bytes(stream, source, None)
+        if isinstance(data, SourceFailure):
+            return data
+        try:
+            return self.checked(read_outlook(data), source)
+        except OutlookError as exc:
+            return self.failure(source, f"unreadable_outlook_msg: {exc}", data)
 
     def reported(self, report: Report, data: bytes, source: str) -> Item:
         """The message a report holds, with the reporter's witness of its arrival; the
@@ -143,6 +161,8 @@ class _Reader:
             yield from self._tar(buf, source, depth)
         elif looks_like_mbox(head):
             yield from self._mbox(buf, source)
+        elif head.startswith(OLE_MAGIC):
+            yield self.outlook(buf, source)
         else:
             yield self.read_limited(buf, source, None)
 
@@ -207,8 +227,8 @@ _HEADER_LINE = re.compile(rb"^[\x21-\x39\x3b-\x7e]+[ \t]*:")
 
 def not_mail(data: bytes) -> str | None:
     """Why ``data`` is no message: ``empty``, or ``not_a_message`` when no header field
-    (``Name: value``) comes before the first blank line, as in a README, a CSV or an
-    Outlook ``.msg`` file. None for anything that starts like mail, however broken."""
+    (``Name: value``) comes before the first blank line, as in a README or a CSV. None for
+    anything that starts like mail, however broken."""
     head = data[:65536].lstrip(b"\r\n\t ")
     if not head:
         return "empty: no bytes" if not data else "empty: only white space"
