@@ -43,3 +43,16 @@ def test_an_identifier_left_open_does_not_hide_the_links_after_it():
     markup = '<html xmlns="http://www.w3.org/1999/xhtml ' + "x" * 400 + (
         ' <a href="http://pay.example.net/login">pay</a>')
     assert find_urls("", markup, 10) == ["http://pay.example.net/login"]
+
+
+def test_character_references_in_markup_are_decoded_as_a_browser_decodes_them():
+    markup = ('<a href="h&#116;tp://evil.example/x">x</a> '
+              '<a href="&#x68;ttps&#58;//login.example/">y</a> '
+              '<a href="http://shop.example/?a=1&amp;b=2">z</a>')
+    assert find_urls("", markup, 100) == [
+        "http://evil.example/x", "https://login.example/", "http://shop.example/?a=1&b=2"]
+    assert url_domains(find_urls("", markup, 100)) == [
+        "evil.example", "login.example", "shop.example"]
+    # plain text is not markup: what it says is what it is
+    assert find_urls("see http://a.example/?a=1&amp;b=2", "", 100) == [
+        "http://a.example/?a=1&amp;b=2"]

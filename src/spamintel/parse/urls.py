@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 
 from spamintel.domains import registered_domain, url_host
@@ -57,22 +58,27 @@ def _lower(text: str) -> str:
 
 
 def find_urls(text: str, markup: str, limit: int) -> list[str]:
-    """URLs from plain text and from HTML ``href`` attributes, de-duplicated, in order;
-    the identifiers of DOCTYPE declarations and XML namespaces are not URLs here."""
+    """URLs from plain text and from HTML ``href`` attributes, de-duplicated, in order,
+    with character references decoded as a browser decodes them; the identifiers of
+    DOCTYPE declarations and XML namespaces are not URLs here."""
     seen: dict[str, None] = {}
-    sources: tuple[list[str], ...]
+    sources: tuple[tuple[list[str], bool], ...]  # (URLs, whether they come from markup)
     if markup:
         low_markup = _lower(markup)
         if "xmlns" in low_markup or "<!doctype" in low_markup:
             markup = _IDENTIFIERS.sub(" ", markup)
             low_markup = _lower(markup)
-        sources = (_scan(markup, low_markup, ("href",), _HREF),
-                   _scan(text, _lower(text), _STARTS, _URL),
-                   _scan(markup, low_markup, _STARTS, _URL))
+        sources = ((_scan(markup, low_markup, ("href",), _HREF), True),
+                   (_scan(text, _lower(text), _STARTS, _URL), False),
+                   (_scan(markup, low_markup, _STARTS, _URL), True))
     else:
-        sources = (_scan(text, _lower(text), _STARTS, _URL),)
-    for source in sources:
-        for url in source:
+        sources = ((_scan(text, _lower(text), _STARTS, _URL), False),)
+    for found, in_markup in sources:
+        for url in found:
+            # a browser decodes character references in markup: "h&#116;tp://" is a link,
+            # and "?a=1&amp;b=2" asks for "?a=1&b=2"
+            if in_markup and "&" in url:  # and "&nbsp;" decodes to a space, which ends it
+                url = (html.unescape(url).split(None, 1) or [""])[0]
             url = url.rstrip(_TRAIL)
             low = url.lower()
             if low.startswith(("http://", "https://", "www.")) and url not in seen:
