@@ -5,6 +5,8 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import random
+import tarfile
+import zipfile
 
 import pytest
 
@@ -80,3 +82,13 @@ def test_damaged_msg_files_give_a_message_or_a_failure_never_a_crash(saved):
             damaged[rng.randrange(len(damaged))] = rng.randrange(256)
         with contextlib.suppress(OutlookError):
             assert read_outlook(bytes(damaged)).count(b"\r\n\r\n") >= 1
+
+
+def test_msg_files_inside_archives_are_read_as_mail(tmp_path, saved):
+    with zipfile.ZipFile(tmp_path / "reports.zip", "w") as zf:
+        zf.writestr("a/report.msg", saved)
+    with tarfile.open(tmp_path / "reports.tar.gz", "w:gz") as tar:
+        tar.add(tmp_path / "reports.zip", arcname="inner.zip")
+    items = list(iter_sources([tmp_path]))
+    assert len(items) == 2 and all(isinstance(i, RawMessage) for i in items)
+    assert {i.data for i in items} == {read_outlook(saved)}

@@ -61,7 +61,7 @@ class _Reader:
     def read_limited(self, stream: IO[bytes], source: str, declared: int | None) -> Item:
         """Read a whole member, refusing what exceeds the size or compression limits."""
         data = self.read_bytes(stream, source, declared)
-        return data if isinstance(data, SourceFailure) else self.checked(data, source)
+        return data if isinstance(data, SourceFailure) else self.item(data, source)
 
     def read_bytes(self, stream: IO[bytes], source: str, declared: int | None
                    ) -> bytes | SourceFailure:
@@ -84,16 +84,16 @@ class _Reader:
         return self.message(data, source) if report is None else self.reported(report, data,
                                                                                 source)
 
-    def outlook(self, stream: IO[bytes], source: str) -> Item:
-        """The message of an Outlook ``.msg`` file (``spamintel.sources.outlook``); the
-        file, as read, as a failure when it holds none or is over the size limit."""
-        data = self.read_bytes(stream, source, None)
-        if isinstance(data, SourceFailure):
-            return data
-        try:
-            return self.checked(read_outlook(data), source)
-        except OutlookError as exc:
-            return self.failure(source, f"unreadable_outlook_msg: {exc}", data)
+    def item(self, data: bytes, source: str) -> Item:
+        """What the bytes of one file or archive member hold: the message of an Outlook
+        ``.msg`` file (``spamintel.sources.outlook``), else mail (``checked``). A file with
+        the OLE signature that holds no readable message is a failure, kept whole."""
+        if data.startswith(OLE_MAGIC):
+            try:
+                data = read_outlook(data)
+            except OutlookError as exc:
+                return self.failure(source, f"unreadable_outlook_msg: {exc}", data)
+        return self.checked(data, source)
 
     def reported(self, report: Report, data: bytes, source: str) -> Item:
         """The message a report holds, with the reporter's witness of its arrival; the
@@ -161,8 +161,6 @@ class _Reader:
             yield from self._tar(buf, source, depth)
         elif looks_like_mbox(head):
             yield from self._mbox(buf, source)
-        elif head.startswith(OLE_MAGIC):
-            yield self.outlook(buf, source)
         else:
             yield self.read_limited(buf, source, None)
 
