@@ -34,6 +34,8 @@ def test_encoded_cut_off_and_header_only_reports_are_read():
     assert only.startswith(b"Received:") and b"\r\n\r\n" in only
     fraud = read_report(_report(fields="Feedback-Type: fraud\r\nArrival-Date: not a date\r\n"))
     assert (fraud.label, fraud.arrival, fraud.source_ip) == ("phish", None, None)
+    unknown = read_report(_report(fields="Feedback-Type: abuse\r\nSource-IP: unknown\r\n"))
+    assert unknown.source_ip is None
     later = read_report(_report(fields="Feedback-Type: other\r\n"
                                    "Arrival-Date: 1 Jan 2999 00:00 +0000\r\n"))
     assert (later.label, later.arrival) == (None, None)
