@@ -1,6 +1,6 @@
 import pytest
 
-from spamintel.ipaddr import canonical_ip
+from spamintel.ipaddr import canonical_ip, ip_or_none
 
 
 @pytest.mark.parametrize(("written", "stored"), [
@@ -25,3 +25,10 @@ def test_text_that_is_no_address_is_kept_as_written(text):
 
 def test_nothing_stays_nothing():
     assert canonical_ip(None) is None and canonical_ip("") is None
+
+
+def test_only_addresses_pass_as_addresses():
+    assert ip_or_none("IPV6:2001:DB8::1") == "2001:db8::1"
+    assert ip_or_none("192.0.2.1") == "192.0.2.1"
+    for text in ("[UNAVAILABLE]", "unknown", "999.1.2.3", "", None):
+        assert ip_or_none(text) is None

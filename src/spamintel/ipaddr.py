@@ -42,3 +42,16 @@ def _canonical(text: str) -> str:
 
 
 _CANONICAL = Memo(_canonical, 1 << 14, keep=lambda text: len(text) <= 60)
+
+
+def ip_or_none(text: str | None) -> str | None:
+    """The address in its one spelling when ``text`` is an IP address; None otherwise
+    (a field's "unknown", Postfix's ``[UNAVAILABLE]``)."""
+    spelled = canonical_ip(text)
+    if not spelled or _PLAIN_IPV4.fullmatch(spelled):
+        return spelled
+    try:
+        ipaddress.ip_address(spelled)
+    except ValueError:
+        return None
+    return spelled

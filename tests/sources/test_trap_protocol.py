@@ -228,6 +228,16 @@ def test_xclient_ipv6_address_is_stored_in_its_one_spelling(start_trap, raw, spo
     assert spool_records(tmp_path / "spool")[0]["client_ip"] == "2001:db8::4"
 
 
+def test_xclient_without_an_address_keeps_the_peer(start_trap, raw, spool_records, tmp_path):
+    c = raw(start_trap(xclient_from=("127.0.0.1",)).address)
+    c.reply()
+    c.say(b"EHLO client.example\r\n")
+    assert c.say(b"XCLIENT ADDR=[UNAVAILABLE] NAME=[UNAVAILABLE]\r\n").startswith("250")
+    assert _deliver(c, [b"MAIL FROM:<a@b.example>\r\n", b"RCPT TO:<x@trap.test>\r\n",
+                        b"DATA\r\n"]).startswith("250")
+    assert spool_records(tmp_path / "spool")[0]["client_ip"] == "127.0.0.1"
+
+
 def test_xclient_refused_from_untrusted_clients(start_trap, raw):
     c = raw(start_trap().address)
     c.reply()

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import ipaddress
 import quopri
 import re
 from dataclasses import dataclass
@@ -23,7 +22,7 @@ from email.message import Message
 from email.parser import BytesHeaderParser
 from email.utils import parsedate_to_datetime
 
-from spamintel.ipaddr import canonical_ip
+from spamintel.ipaddr import ip_or_none
 
 _IS_REPORT = re.compile(rb"report-type\s*=\s*\"?feedback-report", re.I)
 _BLANK = re.compile(rb"\r?\n\r?\n")
@@ -86,21 +85,11 @@ def _report(message: bytes | None, fields: Message | None) -> Report:
         return Report(message)
     rcpts = tuple(_address(v) for v in fields.get_all("Original-Rcpt-To") or [])
     return Report(message=message,
-                  source_ip=_address_ip(fields.get("Source-IP")),
+                  source_ip=ip_or_none(_text(fields.get("Source-IP"))),
                   arrival=_when(fields.get("Arrival-Date") or fields.get("Received-Date")),
                   mail_from=_address(fields.get("Original-Mail-From")) or None,
                   rcpt_to=tuple(r for r in rcpts if r),
                   feedback_type=_text(fields.get("Feedback-Type")))
-
-
-def _address_ip(value: object) -> str | None:
-    """The IP address a field gives, in its one spelling; None for anything else (a
-    reporter's "unknown" must not stand in for the Received chain's client)."""
-    text = canonical_ip(_text(value))
-    try:
-        return str(ipaddress.ip_address(text)) if text else None
-    except ValueError:
-        return None
 
 
 def _split(data: bytes) -> tuple[bytes, bytes]:

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 from aiosmtpd.smtp import SMTP
 
-from spamintel.ipaddr import canonical_ip
+from spamintel.ipaddr import canonical_ip, ip_or_none
 from spamintel.sources.trap.capture import Capture
 from spamintel.sources.trap.envelope import parse_path
 
@@ -371,7 +371,8 @@ class TrapSMTP(SMTP):
         try:
             attrs = dict(item.split("=", 1) for item in arg.split())
             if "ADDR" in attrs:
-                self.client_ip = canonical_ip(attrs["ADDR"]) or ""
+                # "[UNAVAILABLE]": the proxy does not know it, the connection's peer stays
+                self.client_ip = ip_or_none(attrs["ADDR"]) or self.client_ip
             if "PORT" in attrs:
                 self.client_port = int(attrs["PORT"])
             if "NAME" in attrs:
