@@ -71,6 +71,7 @@ class _Props:
         self.ole, self.prefix = ole, prefix
 
     def raw(self, prop: int, kind: str) -> bytes | None:
+        """The bytes of a variable-size property of type ``kind`` (``0102``: binary)."""
         name = f"{self.prefix}__substg1.0_{prop:04X}{kind}"
         return self.ole.openstream(name).read() if self.ole.exists(name) else None
 
