@@ -12,24 +12,17 @@ instead, and the reporter's witness of its arrival, which stands in for a trap's
 
 from __future__ import annotations
 
-import base64
-import binascii
-import quopri
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from email.message import Message
-from email.parser import BytesHeaderParser
 from email.utils import parsedate_to_datetime
 
 from spamintel.ipaddr import ip_or_none
+from spamintel.sources._mime import BLANK, HEAD_MAX, HEADERS, body_parts, decoded, split_message
 
 _IS_REPORT = re.compile(rb"report-type\s*=\s*\"?feedback-report", re.I)
-_BLANK = re.compile(rb"\r?\n\r?\n")
 _MESSAGE_TYPES = ("message/rfc822", "message/global", "text/rfc822-headers")
-_HEADERS = BytesHeaderParser()
-_MAX_PARTS = 20
-_HEAD_MAX = 1 << 16  # a header block longer than this is no report's
 _EARLIEST = datetime(1971, 1, 1, tzinfo=UTC)
 _SLACK = timedelta(days=1)
 # What the reporter says the mail was (RFC 5965 §7.3) as a source label; other types
@@ -58,25 +51,25 @@ def read_report(data: bytes) -> Report | None:
     """The feedback report ``data`` holds; None when it is no feedback report."""
     # every message pays for this test, so one plain substring search comes first (about
     # 2 µs a message on TREC): "Feedback-Report" passes it, "FEEDBACK-REPORT" does not
-    if data.find(b"eedback-", 0, _HEAD_MAX) < 0:
+    if data.find(b"eedback-", 0, HEAD_MAX) < 0:
         return None
-    head, body = _split(data)
+    head, body = split_message(data)
     if not _IS_REPORT.search(head):
         return None
-    top = _HEADERS.parsebytes(head)
+    top = HEADERS.parsebytes(head)
     boundary = top.get_param("boundary")
     if top.get_content_type() != "multipart/report" or not isinstance(boundary, str):
         return None
     fields: Message | None = None
     message = None
-    for part_head, part_body in _parts(body, boundary.encode("ascii", "replace")):
-        part = _HEADERS.parsebytes(part_head)
+    for part_head, part_body in body_parts(body, boundary.encode("ascii", "replace")):
+        part = HEADERS.parsebytes(part_head)
         kind = part.get_content_type()
         if kind == "message/feedback-report" and fields is None:
-            fields = _HEADERS.parsebytes(_decoded(part, part_body))
+            fields = HEADERS.parsebytes(decoded(part, part_body))
         elif kind in _MESSAGE_TYPES and message is None:
-            message = _decoded(part, part_body)
-            message = message if _BLANK.search(message) else message + b"\r\n\r\n"
+            message = decoded(part, part_body)
+            message = message if BLANK.search(message) else message + b"\r\n\r\n"
     return _report(message, fields)
 
 
@@ -90,50 +83,6 @@ def _report(message: bytes | None, fields: Message | None) -> Report:
                   mail_from=_address(fields.get("Original-Mail-From")) or None,
                   rcpt_to=tuple(r for r in rcpts if r),
                   feedback_type=_text(fields.get("Feedback-Type")))
-
-
-def _split(data: bytes) -> tuple[bytes, bytes]:
-    """A message's header block and body (the body empty when there is no blank line)."""
-    m = _BLANK.search(data, 0, _HEAD_MAX)
-    return (data[:m.start()], data[m.end():]) if m else (data[:_HEAD_MAX], b"")
-
-
-def _parts(body: bytes, boundary: bytes) -> list[tuple[bytes, bytes]]:
-    """Each body part's header block and body, between ``--boundary`` lines (a report
-    cut off before its closing line keeps its last part)."""
-    delimiter = re.compile(rb"(?:^|\r?\n)--" + re.escape(boundary) + rb"(--)?[ \t]*(?:\r?\n|$)")
-    parts: list[tuple[bytes, bytes]] = []
-    start = None
-    for m in delimiter.finditer(body):
-        if start is not None:
-            parts.append(_split_part(body[start:m.start()]))
-        start = None if m.group(1) or len(parts) >= _MAX_PARTS else m.end()
-        if start is None:
-            break
-    if start is not None:
-        parts.append(_split_part(body[start:]))
-    return parts
-
-
-def _split_part(chunk: bytes) -> tuple[bytes, bytes]:
-    """A body part's header block and body; a part that opens with a blank line has none."""
-    if chunk.startswith((b"\r\n", b"\n")):
-        return b"", chunk[2 if chunk.startswith(b"\r\n") else 1:]
-    m = _BLANK.search(chunk)
-    return (chunk[:m.start()], chunk[m.end():]) if m else (chunk, b"")
-
-
-def _decoded(part: Message, body: bytes) -> bytes:
-    """A part's body with its transfer encoding undone (as written if that fails)."""
-    encoding = str(part.get("Content-Transfer-Encoding", "")).strip().lower()
-    try:
-        if encoding == "base64":
-            return base64.b64decode(body, validate=False)
-        if encoding == "quoted-printable":
-            return quopri.decodestring(body)
-    except (binascii.Error, ValueError):
-        pass
-    return body
 
 
 def _text(value: object) -> str | None:
