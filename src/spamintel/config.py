@@ -30,11 +30,13 @@ def default_corpora_dir() -> Path:
 
 @dataclass(frozen=True)
 class SourcesConfig:
-    """Limits for reading files and archives (all hostile input)."""
+    """Limits for reading files and archives (all hostile input), and whether a forward
+    stands for the messages it carries (``unwrap_attached``: an abuse desk's mailbox)."""
 
     max_message_bytes: int = 64 * 1024 * 1024
     max_archive_depth: int = 3
     max_compression_ratio: float = 200.0
+    unwrap_attached: bool = False
 
 
 @dataclass(frozen=True)

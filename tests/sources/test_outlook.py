@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import hashlib
 import random
 import tarfile
 import zipfile
+from dataclasses import replace
 
 import pytest
 
-from spamintel.config import ParseConfig
+from spamintel.config import ParseConfig, SourcesConfig
 from spamintel.model import RawMessage, SourceFailure
 from spamintel.parse import parse_message
 from spamintel.sources import iter_sources, outlook
@@ -92,3 +94,16 @@ def test_msg_files_inside_archives_are_read_as_mail(tmp_path, saved):
     items = list(iter_sources([tmp_path]))
     assert len(items) == 2 and all(isinstance(i, RawMessage) for i in items)
     assert {i.data for i in items} == {read_outlook(saved)}
+
+
+def test_a_msg_file_attached_to_a_forward_is_read_when_forwards_are_unwrapped(tmp_path, saved):
+    forward = (b"From: ann@desk.example\r\nSubject: FW: suspicious\r\nMIME-Version: 1.0\r\n"
+               b"Content-Type: multipart/mixed; boundary=b1\r\n\r\n--b1\r\n"
+               b"Content-Type: text/plain\r\n\r\nsee attached\r\n--b1\r\n"
+               b"Content-Type: application/vnd.ms-outlook; name=\"x.msg\"\r\n"
+               b"Content-Transfer-Encoding: base64\r\n\r\n"
+               + base64.encodebytes(saved) + b"--b1--\r\n")
+    (tmp_path / "fw.eml").write_bytes(forward)
+    items = list(iter_sources([tmp_path], cfg=replace(SourcesConfig(), unwrap_attached=True)))
+    assert [i.source.rsplit("/", 1)[1] for i in items] == ["fw.eml#attached-1"]
+    assert items[0].data == read_outlook(saved)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from enum import StrEnum
 from pathlib import Path
 
@@ -40,6 +41,9 @@ def ingest_cmd(
                                   "--workers; spark: executors of --spark-master."),
     spark_master: str = typer.Option("local[2]", "--spark-master",
                                      help="Spark master URL: local[N] or spark://host:7077."),
+    unwrap_attached: bool = typer.Option(False, "--unwrap-attached", help="A forward stands "
+                                         "for the messages it carries as attachments (an "
+                                         "abuse desk's mailbox); [sources] unwrap_attached."),
 ) -> None:
     """Parse, fingerprint and store every message; re-runs add nothing already stored."""
     if follow and engine is Engine.spark:
@@ -50,6 +54,8 @@ def ingest_cmd(
         follow_forever(sources[0], store, config, workers)
         return
     cfg = config_from(config)
+    if unwrap_attached:
+        cfg = replace(cfg, sources=replace(cfg.sources, unwrap_attached=True))
     labeler = load_labels(labels) if labels else None
     if engine is Engine.spark:
         stats = _on_spark(sources, Store(store), cfg, spark_master, progress, sensor, labeler)

@@ -23,6 +23,7 @@ from typing import IO, TYPE_CHECKING, Protocol
 from spamintel.config import SourcesConfig
 from spamintel.model import RawMessage, SourceFailure
 from spamintel.sources._mbox import iter_mbox, looks_like_mbox
+from spamintel.sources.forwards import attached_messages
 from spamintel.sources.outlook import OLE_MAGIC, OutlookError, read_outlook
 from spamintel.sources.reports import Report, read_report
 from spamintel.sources.sessions import iter_session_records, sidecar_for, with_session
@@ -58,10 +59,14 @@ class _Reader:
     def failure(self, source: str, reason: str, data: bytes = b"") -> SourceFailure:
         return SourceFailure(source=source, reason=reason, sensor=self.sensor, data=data[:65536])
 
-    def read_limited(self, stream: IO[bytes], source: str, declared: int | None) -> Item:
+    def read_limited(self, stream: IO[bytes], source: str, declared: int | None
+                     ) -> Iterator[Item]:
         """Read a whole member, refusing what exceeds the size or compression limits."""
         data = self.read_bytes(stream, source, declared)
-        return data if isinstance(data, SourceFailure) else self.item(data, source)
+        if isinstance(data, SourceFailure):
+            yield data
+        else:
+            yield from self.items(data, source)
 
     def read_bytes(self, stream: IO[bytes], source: str, declared: int | None
                    ) -> bytes | SourceFailure:
@@ -83,6 +88,19 @@ class _Reader:
         report = read_report(data)
         return self.message(data, source) if report is None else self.reported(report, data,
                                                                                 source)
+
+    def items(self, data: bytes, source: str) -> Iterator[Item]:
+        """What the bytes of one message hold (``item``); with ``unwrap_attached``, a
+        forward stands for the messages it carries (``spamintel.sources.forwards``),
+        named ``source#attached-N``."""
+        first = self.item(data, source)
+        attached = (attached_messages(first.data) if self.cfg.unwrap_attached
+                    and isinstance(first, RawMessage) and first.source_kind != "report"
+                    else [])
+        if not attached:
+            yield first
+        for index, inner in enumerate(attached, 1):
+            yield self.item(inner, f"{source}#attached-{index}")
 
     def item(self, data: bytes, source: str) -> Item:
         """What the bytes of one file or archive member hold: the message of an Outlook
@@ -162,7 +180,7 @@ class _Reader:
         elif looks_like_mbox(head):
             yield from self._mbox(buf, source)
         else:
-            yield self.read_limited(buf, source, None)
+            yield from self.read_limited(buf, source, None)
 
     def _mbox(self, buf: IO[bytes], source: str) -> Iterator[Item]:
         for index, data, truncated in iter_mbox(buf, self.cfg.max_message_bytes):
@@ -170,7 +188,7 @@ class _Reader:
             if truncated:
                 yield self.failure(member, "too_large: mbox message over size limit", data)
             else:
-                yield self.checked(data, member)
+                yield from self.items(data, member)
 
     def _tar(self, buf: IO[bytes], source: str, depth: int) -> Iterator[Item]:
         with tarfile.open(fileobj=buf, mode="r|") as tar:
@@ -196,11 +214,13 @@ class _Reader:
                     continue
                 name = f"{source}!{info.filename}"
                 with zf.open(info) as fh:
-                    item = self.read_limited(fh, name, info.compress_size)
-                if isinstance(item, RawMessage) and _is_container(item.data[:512]):
-                    yield from self.stream(io.BytesIO(item.data), name, depth + 1)
+                    data = self.read_bytes(fh, name, info.compress_size)
+                if isinstance(data, SourceFailure):
+                    yield data
+                elif _is_container(data[:512]):
+                    yield from self.stream(io.BytesIO(data), name, depth + 1)
                 else:
-                    yield item
+                    yield from self.items(data, name)
 
 
 class _RawAdapter(io.RawIOBase):
