@@ -45,3 +45,19 @@ def test_unknown_engine_is_refused(tmp_path):
     res = runner.invoke(app, ["ingest", _mail(tmp_path), "--store", str(tmp_path / "s"),
                               "--engine", "dask"])
     assert res.exit_code == 2
+
+
+def test_unwrap_attached_stores_the_messages_a_forward_carries(tmp_path):
+    messages = [data for _, data in sample_corpus(2)]
+    forward = (b"From: ann@desk.example\r\nSubject: FW: two of them\r\nMIME-Version: 1.0\r\n"
+               b"Content-Type: multipart/mixed; boundary=b\r\n\r\n"
+               + b"".join(b"--b\r\nContent-Type: message/rfc822\r\n\r\n" + m + b"\r\n"
+                          for m in messages) + b"--b--\r\n")
+    mail = tmp_path / "desk"
+    mail.mkdir()
+    (mail / "fw.eml").write_bytes(forward)
+    for flag, stored in (([], 1), (["--unwrap-attached"], 2)):
+        res = runner.invoke(app, ["ingest", str(mail), "--store", str(tmp_path / f"s{stored}"),
+                                  "--no-progress", *flag])
+        assert res.exit_code == 0, res.output
+        assert f"stored {stored} events" in res.output
