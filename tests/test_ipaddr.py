@@ -1,6 +1,6 @@
 import pytest
 
-from spamintel.ipaddr import canonical_ip, ip_or_none
+from spamintel.ipaddr import bot_host, canonical_ip, ip_or_none
 
 
 @pytest.mark.parametrize(("written", "stored"), [
@@ -32,3 +32,11 @@ def test_only_addresses_pass_as_addresses():
     assert ip_or_none("192.0.2.1") == "192.0.2.1"
     for text in ("[UNAVAILABLE]", "unknown", "999.1.2.3", "", None):
         assert ip_or_none(text) is None
+
+
+def test_an_ipv6_host_is_its_64_and_an_ipv4_host_its_address():
+    # privacy extensions: one host, a new address inside its /64 every day
+    assert {bot_host(f"2001:db8:1:2:{i:x}::{i:x}") for i in range(1, 50)} == {
+        "2001:db8:1:2::/64"}
+    assert bot_host("2001:db8:1:3::1") == "2001:db8:1:3::/64"
+    assert bot_host("192.0.2.1") == "192.0.2.1" and bot_host("not:an:ip") == "not:an:ip"

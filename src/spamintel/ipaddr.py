@@ -55,3 +55,20 @@ def ip_or_none(text: str | None) -> str | None:
     except ValueError:
         return None
     return spelled
+
+
+def bot_host(address: str) -> str:
+    """The host behind a client address, for counting bots: an IPv4 address is one host;
+    an IPv6 host picks new addresses inside its /64 (privacy extensions), so its /64
+    (``2001:db8:1:2::/64``) is one host. Text that is no address comes back as it was."""
+    return _HOSTS[address] if ":" in address else address
+
+
+def _host(address: str) -> str:
+    try:
+        return str(ipaddress.IPv6Network(f"{address}/64", strict=False))
+    except ValueError:
+        return address
+
+
+_HOSTS = Memo(_host, 1 << 14, keep=lambda text: len(text) <= 60)

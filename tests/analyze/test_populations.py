@@ -55,7 +55,7 @@ def test_a_closed_botnet_of_equal_senders_is_recovered_within_its_interval():
     seen = rng.random((3000, 31)) < 0.02
     bots, days = np.nonzero(seen)
     con = duckdb.connect()
-    con.execute("CREATE TABLE _spam (day DATE, hour TIMESTAMP, botnet VARCHAR, client_ip VARCHAR)")
+    con.execute("CREATE TABLE _spam (day DATE, hour TIMESTAMP, botnet VARCHAR, host VARCHAR)")
     rows = [(date(2011, 3, d + 1), datetime(2011, 3, d + 1, 12), f"10.0.{b // 250}.{b % 250}")
             for b, d in zip(bots.tolist(), days.tolist(), strict=True)]
     con.executemany("INSERT INTO _spam VALUES (?, ?, 'B', ?)", rows)

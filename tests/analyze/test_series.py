@@ -156,3 +156,14 @@ def test_the_truncated_recall_undoes_seeing_only_senders_with_a_flagged_message(
         assert truncated_recall(groups) == pytest.approx(r, abs=0.01)
         assert naive > r + 0.01 or r > 0.9
     assert truncated_recall([(3, 10, 30)]) == pytest.approx(1.0, abs=1e-6)
+
+
+def test_the_spam_view_counts_an_ipv6_client_as_its_64():
+    con = _con()
+    con.execute("UPDATE events SET client_ip = CASE sensor WHEN 'trap-a' THEN "
+                "'2001:db8:1:2::' || rcpt_count ELSE '192.0.2.' || rcpt_count END")
+    spam_view(con, "messages")
+    assert sorted(con.execute("SELECT DISTINCT host FROM _spam").fetchall()) == [
+        ("192.0.2.1",), ("192.0.2.2",), ("2001:db8:1:2::/64",)]
+    spam_view(con, "messages")  # a second analysis on the same connection
+    assert con.execute("SELECT bot_host('2001:db8::7')").fetchone() == ("2001:db8::/64",)

@@ -11,8 +11,10 @@ period: with churn it counts every bot active at some time in it. Bots that send
 likelier to be seen, and the light senders that are never seen leave no trace in ``Q1``
 and ``Q2``, so the estimate is a lower bound where sending rates differ (Chao, 1987),
 as they do in botnets; one IP can also hide several bots behind NAT or be reused by DHCP
-churn. Spam per bot per minute is a day's world estimate over the month's estimated bots,
-per minute of the day (``_rates_per_bot``).
+churn. A bot is its IPv4 address, or the /64 of its IPv6 address (``ipaddr.bot_host``):
+an IPv6 host takes new addresses inside its /64, and would otherwise count as many bots.
+Spam per bot per minute is a day's world estimate over the month's estimated bots, per
+minute of the day (``_rates_per_bot``).
 """
 
 from __future__ import annotations
@@ -42,8 +44,8 @@ def _captures(con, grain: str) -> list[tuple]:
     occasion = "hour" if grain == "day" else "day"
     return con.execute(f"""
         WITH ip AS (
-          SELECT {period} AS p, botnet, client_ip, count(DISTINCT {occasion}) AS k
-          FROM _spam WHERE botnet IS NOT NULL AND client_ip IS NOT NULL GROUP BY ALL),
+          SELECT {period} AS p, botnet, host, count(DISTINCT {occasion}) AS k
+          FROM _spam WHERE botnet IS NOT NULL AND host IS NOT NULL GROUP BY ALL),
         occ AS (SELECT {period} AS p, count(DISTINCT {occasion}) AS t FROM _spam GROUP BY 1)
         SELECT p, botnet, count(*), any_value(t), count(*) FILTER (WHERE k = 1),
                count(*) FILTER (WHERE k = 2)
@@ -51,16 +53,16 @@ def _captures(con, grain: str) -> list[tuple]:
 
 
 def _churn(con) -> dict[tuple, tuple[int, float | None]]:
-    """(day, botnet) -> (IPs never seen before that day, share of yesterday's IPs gone)."""
-    con.execute("""CREATE OR REPLACE TEMP TABLE _ipday AS SELECT DISTINCT day, botnet, client_ip
-                   FROM _spam WHERE botnet IS NOT NULL AND client_ip IS NOT NULL""")
+    """(day, botnet) -> (bots never seen before that day, share of yesterday's bots gone)."""
+    con.execute("""CREATE OR REPLACE TEMP TABLE _ipday AS SELECT DISTINCT day, botnet, host
+                   FROM _spam WHERE botnet IS NOT NULL AND host IS NOT NULL""")
     rows = con.execute("""
-        WITH first AS (SELECT botnet, client_ip, min(day) AS d0 FROM _ipday GROUP BY ALL),
+        WITH first AS (SELECT botnet, host, min(day) AS d0 FROM _ipday GROUP BY ALL),
         new AS (SELECT d0 AS day, botnet, count(*) AS n FROM first GROUP BY ALL),
         kept AS (SELECT y.day + 1 AS day, y.botnet, count(*) AS prev,
-                        count(t.client_ip) AS stay
+                        count(t.host) AS stay
                  FROM _ipday y LEFT JOIN _ipday t ON t.botnet = y.botnet
-                      AND t.client_ip = y.client_ip AND t.day = y.day + 1 GROUP BY ALL)
+                      AND t.host = y.host AND t.day = y.day + 1 GROUP BY ALL)
         SELECT coalesce(n.day, k.day), coalesce(n.botnet, k.botnet), coalesce(n.n, 0),
                CASE WHEN k.prev > 0 THEN 1 - k.stay / k.prev END
         FROM new n FULL JOIN kept k ON n.day = k.day AND n.botnet = k.botnet""").fetchall()

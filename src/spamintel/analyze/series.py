@@ -9,10 +9,14 @@ not to come from a botnet).
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
+import duckdb
+
 from spamintel.fingerprint.stamps import ORDER_COUNTS_SQL, route_stamps
+from spamintel.ipaddr import bot_host
 from spamintel.store.spam import FLAGGED_SQL, sensor_in_sql, spam_sql, trap_sql
 
 BOTNET_SQL = ("CASE WHEN botnet IS NULL OR botnet IN ('', 'none', 'unknown') OR "
@@ -57,14 +61,24 @@ class DailyCounts:
     clumping: dict[str | None, float] = field(default_factory=dict)
 
 
+def _register_bot_host(con) -> None:
+    """``bot_host(client_ip)`` in SQL (``spamintel.ipaddr.bot_host``), once a connection."""
+    with contextlib.suppress(duckdb.NotImplementedException):  # registered before
+        con.create_function("bot_host", bot_host, ["VARCHAR"], "VARCHAR")
+
+
 def spam_view(con, unit: str, mixed: tuple[str, ...] | list[str] = ()) -> None:
-    """Create the temporary view ``_spam`` (day, hour, minute, sensor, client_ip, category,
-    dialect, template, botnet, amount). The template is the sender's: the store's route
-    stamps (``fingerprint.stamps``) are taken off."""
+    """Create the temporary view ``_spam`` (day, hour, minute, sensor, client_ip, host,
+    category, dialect, template, botnet, amount). ``host`` is the bot behind the client
+    (``ipaddr.bot_host``: an IPv6 client's /64). The template is the sender's: the
+    store's route stamps (``fingerprint.stamps``) are taken off."""
     stamps = route_stamps(dict(con.execute(ORDER_COUNTS_SQL).fetchall()))
+    _register_bot_host(con)
     con.execute(f"""CREATE OR REPLACE TEMP VIEW _spam AS
         SELECT day, date_trunc('hour', observed_at) AS hour,
                date_trunc('minute', observed_at) AS minute, sensor, client_ip,
+               CASE WHEN contains(client_ip, ':') THEN bot_host(client_ip)
+                    ELSE client_ip END AS host,
                coalesce(category, 'other') AS category, {DIALECT_SQL} AS dialect,
                {template_sql(stamps.sql("header_order"))} AS template,
                {BOTNET_SQL} AS botnet, {unit_sql(unit)} AS amount
