@@ -28,7 +28,8 @@ def methodology(f: dict[str, Any]) -> list[str]:
         "Botnet names come from analyst-readable signatures and from unsupervised sender "
         "clustering; clusters without a matching signature are reported as unknown-<n>. "
         "The share of spam from botnets counts spam attributed to any of them.",
-        "Bot populations count distinct sending IP addresses over the month; the bots "
+        "Bot populations count distinct sending hosts over the month (an IPv4 address, "
+        "or the /64 of an IPv6 address); the bots "
         "never seen are estimated from how many were seen on exactly one and on exactly "
         "two of its days (Chao's incidence estimator). Bots that send more are likelier "
         "to be seen, and the light senders never seen leave no trace, so the figures are "
