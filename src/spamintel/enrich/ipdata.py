@@ -9,7 +9,6 @@ tables are read on the first IPv6 address, so IPv4-only mail never pays for them
 from __future__ import annotations
 
 import ipaddress
-import re
 from array import array
 from bisect import bisect_right
 from collections.abc import Callable
@@ -22,6 +21,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from spamintel.config import IPDataConfig, default_corpora_dir
+from spamintel.ipaddr import ipv4_int, ipv6_address
 from spamintel.memo import Memo
 
 DEFAULT_ASN_GLOB = "offline_ipdata/ip-location-db_asn-ipv4_*.csv.gz"
@@ -57,31 +57,6 @@ def _ipv6_number(text: str | None) -> int | None:
         return None
     try:
         return int(ipaddress.IPv6Address(text))
-    except ValueError:
-        return None
-
-
-# 0-255 in ASCII digits without a leading zero (which ipaddress also refuses).
-_OCTET = r"(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])"
-_IPV4 = re.compile(r"\.".join([_OCTET] * 4))
-
-
-def _ip_int(text: str) -> int | None:
-    """The IPv4 address as an integer; None for IPv6 or anything malformed."""
-    m = _IPV4.fullmatch(text.strip())
-    if m is None:
-        return None
-    a, b, c, d = m.groups()
-    return (int(a) << 24) | (int(b) << 16) | (int(c) << 8) | int(d)
-
-
-def _ipv6_address(text: str) -> ipaddress.IPv6Address | None:
-    """The IPv6 address written in ``text`` (no zone), or None."""
-    text = text.strip()
-    if ":" not in text or "%" in text:
-        return None
-    try:
-        return ipaddress.IPv6Address(text)
     except ValueError:
         return None
 
@@ -231,10 +206,10 @@ class IPData:
     def _find(self, ip: str) -> tuple[int | None, str | None, str | None]:
         # private, shared, loopback and documentation ranges (RFC 6890) belong to no
         # network and no country, whatever a table says of them
-        n = _ip_int(ip)
+        n = ipv4_int(ip)
         if n is not None:
             return self.v4.lookup(n) if ipaddress.IPv4Address(n).is_global else _NOTHING
-        v6 = _ipv6_address(ip)
+        v6 = ipv6_address(ip)
         if v6 is None:
             return _NOTHING
         if v6.ipv4_mapped is not None:

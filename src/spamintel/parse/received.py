@@ -16,6 +16,7 @@ from datetime import datetime
 from functools import lru_cache
 from typing import NamedTuple
 
+from spamintel.ipaddr import MAX_IP_TEXT, ip_or_none, ipv4_int, ipv6_address
 from spamintel.parse.dates import to_utc
 
 _IPV4 = r"(?:\d{1,3}\.){3}\d{1,3}"
@@ -72,12 +73,7 @@ _BY_ADDRESS = re.compile(r"\s*\(\s*\[?(?:IPv6:)?([0-9A-Fa-f:.]{2,45})\]?\s*\)")
 def _by_address(head: str, at: int) -> str | None:
     """The receiving host's own address, written after its name ("by HOST (ADDR)")."""
     m = _BY_ADDRESS.match(head, at)
-    if m is None:
-        return None
-    try:
-        return str(ipaddress.ip_address(m.group(1)))
-    except ValueError:
-        return None
+    return ip_or_none(m.group(1)) if m else None
 
 
 class Hops(Sequence[Hop]):
@@ -123,60 +119,42 @@ def _from_clause(text: str) -> tuple[str | None, str | None, str | None]:
     ip = ipm.group(1) if ipm else None
     paren = _PAREN.match(text)
     words = paren.group(1).split() if paren else []
-    if ip is None and words and _is_ipv6(words[0]):  # Exchange: "from HELO (2603:10b6::28)"
+    # Exchange writes "from HELO (2603:10b6::28)": an IPv6 address where a PTR name goes
+    v6_word = bool(words) and ipv6_address(words[0]) is not None
+    if ip is None and v6_word:
         ip = words[0]
     eq = _HELO_EQ.search(text)
     if eq:  # exim "(helo=x)" / qmail "(HELO x)": the first word is the rDNS or IP
         first_word = m.group(1).strip("[]")
         helo = eq.group(1)
         rdns = None if _BARE_IP.fullmatch(first_word) or first_word == "unknown" else first_word
-    elif words and not words[0].startswith("[") and not _BARE_IP.fullmatch(words[0]) \
-            and not _is_ipv6(words[0]):
+    elif words and not v6_word and not words[0].startswith("[") \
+            and not _BARE_IP.fullmatch(words[0]):
         rdns = words[0]
     helo = helo.strip("[]") if helo and helo.startswith("[") else helo
     return helo, rdns, ip
-
-
-def _is_ipv6(text: str) -> bool:
-    """Whether ``text`` is an IPv6 address in text form (a colon, then ``ipaddress``)."""
-    if ":" not in text or len(text) > _MAX_IP_TEXT:
-        return False
-    try:
-        ipaddress.IPv6Address(text)
-    except ValueError:
-        return False
-    return True
 
 
 _INTERNAL_V4 = tuple((int(n.network_address), int(n.broadcast_address)) for n in (
     ipaddress.IPv4Network(x) for x in ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16",
                                        "127.0.0.0/8", "169.254.0.0/16", "100.64.0.0/10")))
 _INTERNAL_V6 = tuple(ipaddress.IPv6Network(x) for x in ("::1/128", "fc00::/7", "fe80::/10"))
-# Dotted IPv4 exactly as ipaddress accepts it (0-255, ASCII digits, no leading zero).
-_OCTET = r"(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])"
-_STRICT_IPV4 = re.compile(r"\.".join([_OCTET] * 4))
-_MAX_IP_TEXT = 45  # the longest text form of an IPv6 address
 
 
 def _is_private(ip: str | None) -> bool:
     """RFC 1918 / loopback / link-local / CGNAT: never a sending client on the Internet."""
-    if not ip or len(ip) > _MAX_IP_TEXT:  # longer text is no address (and is not cached)
+    if not ip or len(ip) > MAX_IP_TEXT:  # longer text is no address (and is not cached)
         return False
     return _is_private_address(ip)
 
 
 @lru_cache(maxsize=1 << 16)
 def _is_private_address(ip: str) -> bool:
-    v4 = _STRICT_IPV4.fullmatch(ip)  # read here: ipaddress takes ten times as long
-    if v4 is not None:
-        a, b, c, d = v4.groups()
-        n = (int(a) << 24) | (int(b) << 16) | (int(c) << 8) | int(d)
+    n = ipv4_int(ip)
+    if n is not None:
         return any(lo <= n <= hi for lo, hi in _INTERNAL_V4)
-    try:  # any other text is an IPv6 address or none
-        addr = ipaddress.IPv6Address(ip)
-    except ValueError:
-        return False
-    return any(addr in net for net in _INTERNAL_V6)
+    addr = ipv6_address(ip)  # any other text is an IPv6 address or none
+    return addr is not None and any(addr in net for net in _INTERNAL_V6)
 
 
 class Boundary:
@@ -248,12 +226,9 @@ def _relays_onward(hop: Hop, below: Hop | None) -> bool:
     """
     if below is None or not below.by or not below.by_ip or not hop.ip or ":" not in hop.ip:
         return False
-    try:
-        same_address = ipaddress.ip_address(hop.ip) == ipaddress.ip_address(below.by_ip)
-    except ValueError:
-        return False
     label = _host_label(hop.helo)
-    return same_address and label is not None and label == _host_label(below.by)
+    return (ip_or_none(hop.ip) == below.by_ip and label is not None
+            and label == _host_label(below.by))
 
 
 def _host_label(name: str | None) -> str | None:
