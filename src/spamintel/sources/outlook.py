@@ -27,6 +27,7 @@ from datetime import UTC, datetime, timedelta
 from email import policy
 from email.message import EmailMessage
 from email.utils import format_datetime
+from functools import cached_property
 
 import olefile
 
@@ -83,18 +84,20 @@ class _Props:
         narrow = self.raw(prop, "001E")
         return narrow.decode("cp1252", "replace").rstrip("\0") or None if narrow else None
 
-    def fixed(self, prop: int, kind: int) -> bytes | None:
-        """The 8-byte value of a fixed-size property from the properties stream."""
+    @cached_property
+    def _fixed_values(self) -> dict[int, bytes]:
+        """Tag → 8-byte value of every fixed-size property (the properties stream)."""
         name = f"{self.prefix}__properties_version1.0"
         if not self.ole.exists(name):
-            return None
+            return {}
         stream = self.ole.openstream(name).read()
         start = 32 if not self.prefix else 8  # the message's header is longer
-        for at in range(start, len(stream) - 15, 16):
-            tag = struct.unpack_from("<I", stream, at)[0]
-            if tag == (prop << 16) | kind:
-                return stream[at + 8:at + 16]
-        return None
+        return {struct.unpack_from("<I", stream, at)[0]: stream[at + 8:at + 16]
+                for at in range(start, len(stream) - 15, 16)}
+
+    def fixed(self, prop: int, kind: int) -> bytes | None:
+        """The 8-byte value of a fixed-size property, or None."""
+        return self._fixed_values.get((prop << 16) | kind)
 
 
 def _message(props: _Props, ole: olefile.OleFileIO, digest: str) -> bytes:
