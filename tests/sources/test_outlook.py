@@ -9,6 +9,7 @@ import random
 import tarfile
 import zipfile
 from dataclasses import replace
+from email import message_from_bytes, policy
 
 import pytest
 
@@ -17,6 +18,7 @@ from spamintel.model import RawMessage, SourceFailure
 from spamintel.parse import parse_message
 from spamintel.sources import iter_sources, outlook
 from spamintel.sources.outlook import OLE_MAGIC, OutlookError, read_outlook
+from spamintel.testing.outlook import ENCAPSULATED, NATIVE, MsgPart, make_msg, rtf_property
 
 
 @pytest.fixture(scope="module")
@@ -107,3 +109,106 @@ def test_a_msg_file_attached_to_a_forward_is_read_when_forwards_are_unwrapped(tm
     items = list(iter_sources([tmp_path], cfg=replace(SourcesConfig(), unwrap_attached=True)))
     assert [i.source.rsplit("/", 1)[1] for i in items] == ["fw.eml#attached-1"]
     assert items[0].data == read_outlook(saved)
+
+
+def _headers(client: str, subject: str) -> str:
+    return (f"Received: from bot.example.net (bot.example.net [{client}])\r\n"
+            f"\tby mx.desk.example with ESMTP; Tue, 10 May 2011 09:00:00 +0000\r\n"
+            f"From: Service <service@lure.example>\r\nTo: ann@desk.example\r\n"
+            f"Subject: {subject}\r\nMessage-ID: <{client}@lure.example>\r\n"
+            f"Date: Tue, 10 May 2011 08:59:58 +0000\r\n")
+
+
+def _kept_as_rtf(rtf: bytes, plain: str | None = None) -> bytes:
+    strings = {0x007D: _headers("203.0.113.9", "Verify your account")}
+    if plain is not None:
+        strings[0x1000] = plain
+    return make_msg(MsgPart(strings=strings, binary={0x1009: rtf}))
+
+
+def test_a_body_kept_only_as_rtf_gives_its_html_and_links():
+    parsed = parse_message(RawMessage(data=read_outlook(_kept_as_rtf(rtf_property(
+        ENCAPSULATED))), source="t"), ParseConfig())
+    ev = parsed.event
+    assert ev.subject == "Verify your account" and ev.client_ip == "203.0.113.9"
+    assert ev.url_domains == ["secure-login.example"]
+    assert '<a href="http://secure-login.example/verify?id=1&amp;x=2">' in parsed.html
+    assert "must be verified today. Привет €" in parsed.text
+
+
+def test_rtf_adds_the_html_a_plain_body_has_lost():
+    data = read_outlook(_kept_as_rtf(rtf_property(ENCAPSULATED), plain="Dear customer"))
+    assert b"multipart/alternative" in data
+    assert _event(data).url_domains == ["secure-login.example"]
+
+
+def test_native_rtf_gives_text_with_its_links():
+    parsed = parse_message(RawMessage(data=read_outlook(_kept_as_rtf(rtf_property(NATIVE))),
+                                      source="t"), ParseConfig())
+    assert parsed.event.url_domains == ["parcel-fee.example"] and parsed.html == ""
+
+
+def test_damaged_rtf_leaves_the_plain_body():
+    broken = rtf_property(ENCAPSULATED)[:40] + b"\xff" * 40
+    ev = _event(read_outlook(_kept_as_rtf(broken, plain="Dear customer, see http://a.example/")))
+    assert ev.url_domains == ["a.example"]
+
+
+def _forward(inner: MsgPart, depth: int = 1) -> MsgPart:
+    """``inner`` forwarded as an attachment ``depth`` times over."""
+    for level in range(depth):
+        inner = MsgPart(strings={0x007D: _headers("192.0.2.10", f"FW: report {level}"),
+                                 0x1000: "Looks like phishing to me."},
+                        attachments=[("Verify your account", inner)])
+    return inner
+
+
+PHISH = MsgPart(strings={0x007D: _headers("203.0.113.9", "Verify your account"),
+                         0x1000: "Log in at http://secure-login.example/verify"},
+                attachments=[("invoice.pdf", b"%PDF-1.4 fake")])
+
+
+def test_a_message_embedded_as_an_attachment_is_rebuilt_and_unwrapped(tmp_path):
+    data = read_outlook(make_msg(_forward(PHISH)))
+    forwarded = message_from_bytes(data, policy=policy.default)
+    inner = next(p for p in forwarded.walk() if p.get_content_type() == "message/rfc822")
+    carried = inner.get_content()
+    assert carried["Subject"] == "Verify your account"
+    assert [p.get_filename() for p in carried.iter_attachments()] == ["invoice.pdf"]
+    (tmp_path / "fw.msg").write_bytes(make_msg(_forward(PHISH)))
+    plain = list(iter_sources([tmp_path]))
+    assert _event(plain[0].data).subject == "FW: report 0"
+    items = list(iter_sources([tmp_path], cfg=replace(SourcesConfig(), unwrap_attached=True)))
+    assert [i.source.rsplit("/", 1)[1] for i in items] == ["fw.msg#attached-1"]
+    ev = _event(items[0].data)
+    assert (ev.subject, ev.client_ip) == ("Verify your account", "203.0.113.9")
+    assert ev.url_domains == ["secure-login.example"] and ev.n_attachments == 1
+
+
+def test_embedded_messages_are_read_three_levels_deep():
+    data = read_outlook(make_msg(_forward(PHISH, depth=6)))
+    kinds = [p.get_content_type() for p in message_from_bytes(data, policy=policy.default)
+             .walk()]
+    assert kinds.count("message/rfc822") == 2  # the file's message and two embedded in it
+    assert b"FW: report 3" in data and b"FW: report 2" not in data
+
+
+def test_the_rtf_of_a_saved_file_gives_the_links_of_its_html(saved, monkeypatch):
+    with_html = _event(read_outlook(saved))
+    monkeypatch.setattr(outlook, "_HTML", 0x7FFF)  # as if it kept no HTML body
+    from_rtf = _event(read_outlook(saved))
+    assert from_rtf.url_domains == with_html.url_domains and "w-vwa.de" in from_rtf.url_domains
+
+
+def test_damaged_files_with_rtf_bodies_and_embedded_messages_never_crash():
+    rtf_only = MsgPart(strings=dict(PHISH.strings), binary={0x1009: rtf_property(ENCAPSULATED)})
+    del rtf_only.strings[0x1000]
+    clean = make_msg(_forward(rtf_only, depth=2))
+    assert b"secure-login.example" in read_outlook(clean)
+    rng = random.Random(2026)
+    for _ in range(150):
+        damaged = bytearray(clean)
+        for _ in range(rng.randint(1, 12)):
+            damaged[rng.randrange(len(damaged))] = rng.randrange(256)
+        with contextlib.suppress(OutlookError):
+            assert _event(read_outlook(bytes(damaged))) is not None

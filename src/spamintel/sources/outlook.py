@@ -7,12 +7,16 @@ the header block as it arrived: Received chain, Message-ID, X-Mailer, in their o
 the bodies (plain text, HTML) and each attachment are properties of their own. The
 message is rebuilt from these: the transport header block unchanged except for the MIME
 fields (the original body structure is gone, so ``Content-Type`` keeps its place with a
-new value and the transfer encoding becomes ``7bit``), then a new MIME body
+new value and the transfer encoding the new body's), then a new MIME body
 of the text, the HTML and the attachments. A file saved before transport (a draft)
 has no transport headers; its From, To, Subject and date come from their properties.
 
-Not read: a body stored only as compressed RTF, and messages embedded as attachments
-(an attached ``.msg`` is a storage of its own, not bytes).
+Where the file keeps no HTML body, the compressed RTF one (``PR_RTF_COMPRESSED``) gives
+the HTML it encapsulates, or its text when there is no plain body either
+(``sources._rtf``): Outlook often keeps the links of a message only there. A message
+embedded as an attachment (Outlook's "forward as attachment" saved as one file) is a
+storage of its own; it is rebuilt the same way and attached as ``message/rfc822``, three
+levels deep at most.
 """
 
 from __future__ import annotations
@@ -24,12 +28,14 @@ import io
 import re
 import struct
 from datetime import UTC, datetime, timedelta
-from email import policy
+from email import message_from_bytes, policy
 from email.message import EmailMessage
 from email.utils import format_datetime
 from functools import cached_property
 
 import olefile
+
+from spamintel.sources._rtf import RtfBody, decompress, rtf_body
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ATTACH = "__attach_version1.0_#"
@@ -37,10 +43,16 @@ _MIME_FIELD = re.compile(r"(?im)^(content-type|content-transfer-encoding)[ \t]*:
                          r"(?:\r?\n[ \t][^\r\n]*)*")
 _FILETIME_EPOCH = datetime(1601, 1, 1, tzinfo=UTC)
 # property ids (MS-OXPROPS)
-_HEADERS, _SUBJECT, _BODY, _HTML = 0x007D, 0x0037, 0x1000, 0x1013
+_HEADERS, _SUBJECT, _BODY, _HTML, _RTF = 0x007D, 0x0037, 0x1000, 0x1013, 0x1009
 _FROM_NAME, _FROM_ADDR, _FROM_SMTP, _TO = 0x0C1A, 0x0C1F, 0x5D01, 0x0E04
 _INTERNET_CPID, _SUBMIT_TIME, _DELIVERY_TIME = 0x3FDE, 0x0039, 0x0E06
 _ATTACH_DATA, _ATTACH_LONG_NAME, _ATTACH_NAME, _ATTACH_MIME = 0x3701, 0x3707, 0x3704, 0x370E
+_DISPLAY_NAME = 0x3001
+_EMBEDDED = "__substg1.0_3701000D"  # the storage of a message attached as a message
+_MAX_DEPTH = 3
+# a properties stream's header: the file's message, a message embedded in it, the rest
+_TOP_HEADER, _EMBEDDED_HEADER, _PART_HEADER = 32, 24, 8
+_SMTP = policy.SMTP.clone(refold_source="none")  # an embedded message's header as rebuilt
 
 
 class OutlookError(ValueError):
@@ -58,7 +70,7 @@ def read_outlook(data: bytes) -> bytes:
         if not ole.exists("__properties_version1.0"):
             raise OutlookError("an OLE file that is no Outlook message")
         try:
-            return _message(_Props(ole, ""), ole, hashlib.sha256(data).hexdigest())
+            return _message(_Props(ole, "", _TOP_HEADER), hashlib.sha256(data).hexdigest(), 0)
         except OutlookError:
             raise
         except Exception as exc:  # noqa: BLE001
@@ -66,10 +78,10 @@ def read_outlook(data: bytes) -> bytes:
 
 
 class _Props:
-    """The MAPI properties of one storage (the message, or one attachment)."""
+    """The MAPI properties of one storage (a message, or one attachment)."""
 
-    def __init__(self, ole: olefile.OleFileIO, prefix: str) -> None:
-        self.ole, self.prefix = ole, prefix
+    def __init__(self, ole: olefile.OleFileIO, prefix: str, header: int) -> None:
+        self.ole, self.prefix, self.header = ole, prefix, header
 
     def raw(self, prop: int, kind: str) -> bytes | None:
         """The bytes of a variable-size property of type ``kind`` (``0102``: binary)."""
@@ -91,45 +103,73 @@ class _Props:
         if not self.ole.exists(name):
             return {}
         stream = self.ole.openstream(name).read()
-        start = 32 if not self.prefix else 8  # the message's header is longer
         return {struct.unpack_from("<I", stream, at)[0]: stream[at + 8:at + 16]
-                for at in range(start, len(stream) - 15, 16)}
+                for at in range(self.header, len(stream) - 15, 16)}
 
     def fixed(self, prop: int, kind: int) -> bytes | None:
         """The 8-byte value of a fixed-size property, or None."""
         return self._fixed_values.get((prop << 16) | kind)
 
+    def attachments(self) -> list[str]:
+        """The storage prefix of each of this message's attachments, in order."""
+        parts = self.prefix.split("/")[:-1]
+        depth = len(parts)
+        return sorted({"/".join(e[:depth + 1]) + "/" for e in self.ole.listdir()
+                       if len(e) > depth + 1 and e[:depth] == parts
+                       and e[depth].startswith(_ATTACH)})
 
-def _message(props: _Props, ole: olefile.OleFileIO, digest: str) -> bytes:
+
+def _message(props: _Props, tag: str, depth: int) -> bytes:
+    """The rebuilt message of the storage ``props``; ``tag`` names its MIME boundaries."""
     body = EmailMessage(policy=policy.SMTP)
     _bodies(body, props)
-    for prefix in sorted({"/".join(e[:1]) for e in ole.listdir() if e[0].startswith(_ATTACH)}):
-        _attach(body, _Props(ole, prefix + "/"))
+    for prefix in props.attachments():
+        _attach(body, _Props(props.ole, prefix, _PART_HEADER), tag, depth)
     # boundaries from the file's bytes: the same file always gives the same message,
     # so ingesting it again stores nothing new
     for index, part in enumerate(p for p in body.walk() if p.is_multipart()):
-        part.set_boundary(f"=_outlook_{digest[:24]}_{index}")
-    mime_body = body.as_bytes().partition(b"\r\n\r\n")[2]
-    content_type = f"Content-Type: {body['Content-Type']}"
+        part.set_boundary(f"=_outlook_{tag[:24]}_{index}")
+    mime_body = body.as_bytes(policy=_SMTP).partition(b"\r\n\r\n")[2]
+    mime = [f"Content-Type: {body['Content-Type']}", "Content-Transfer-Encoding: "
+            + str(body.get("Content-Transfer-Encoding", "7bit"))]
     headers = props.text(_HEADERS)
-    head = (_transport_head(headers, content_type) if headers
-            else _made_head(props, content_type))
+    head = _transport_head(headers, mime) if headers else _made_head(props, mime)
     return head.encode("utf-8", "replace") + b"\r\n\r\n" + mime_body
 
 
 def _bodies(body: EmailMessage, props: _Props) -> None:
-    plain, html = props.text(_BODY), props.raw(_HTML, "0102")
+    plain, html = props.text(_BODY), _html(props)
+    rtf = _rtf(props) if html is None else None
+    if rtf is not None and rtf.subtype == "html":
+        html = rtf.content
+    elif rtf is not None and plain is None:
+        plain = rtf.content
     if plain is None and html is None:
         body.set_content("")
         return
     if plain is not None:
         body.set_content(plain)
     if html is not None:
-        text = html.decode(_charset(props), "replace")
         if plain is None:
-            body.set_content(text, subtype="html")
+            body.set_content(html, subtype="html")
         else:
-            body.add_alternative(text, subtype="html")
+            body.add_alternative(html, subtype="html")
+
+
+def _html(props: _Props) -> str | None:
+    raw = props.raw(_HTML, "0102")
+    return None if raw is None else raw.decode(_charset(props), "replace")
+
+
+def _rtf(props: _Props) -> RtfBody | None:
+    """The body the compressed RTF property holds; None without one or when damaged."""
+    raw = props.raw(_RTF, "0102")
+    if raw is None:
+        return None
+    try:
+        return rtf_body(decompress(raw))
+    except ValueError:
+        return None
 
 
 def _charset(props: _Props) -> str:
@@ -142,21 +182,31 @@ def _charset(props: _Props) -> str:
         return "utf-8"
 
 
-def _attach(body: EmailMessage, props: _Props) -> None:
+def _attach(body: EmailMessage, props: _Props, tag: str, depth: int) -> None:
     data = props.raw(_ATTACH_DATA, "0102")
     if data is None:
-        return  # an embedded message or an OLE object: not bytes
+        if props.ole.exists(props.prefix + _EMBEDDED) and depth + 1 < _MAX_DEPTH:
+            _attach_message(body, props, tag, depth + 1)
+        return  # an OLE object (or a message nested too deep): not bytes
     name = props.text(_ATTACH_LONG_NAME) or props.text(_ATTACH_NAME) or "attachment"
     maintype, _, subtype = (props.text(_ATTACH_MIME) or "application/octet-stream").partition("/")
     body.add_attachment(data, maintype=maintype or "application",
                         subtype=subtype or "octet-stream", filename=name)
 
 
-def _transport_head(headers: str, content_type: str) -> str:
+def _attach_message(body: EmailMessage, props: _Props, tag: str, depth: int) -> None:
+    """A message embedded as an attachment, rebuilt like the file's own."""
+    prefix = props.prefix + _EMBEDDED + "/"
+    inner_tag = hashlib.sha256((tag + prefix).encode()).hexdigest()
+    inner = _message(_Props(props.ole, prefix, _EMBEDDED_HEADER), inner_tag, depth)
+    name = props.text(_ATTACH_LONG_NAME) or props.text(_DISPLAY_NAME) or "message"
+    body.add_attachment(message_from_bytes(inner, policy=_SMTP), filename=name)
+
+
+def _transport_head(headers: str, mime: list[str]) -> str:
     """The header block as it arrived, its MIME fields set to the rebuilt body's."""
     head = headers.replace("\r\n", "\n").strip("\n").replace("\n", "\r\n")
-    seen = {"content-type": content_type, "content-transfer-encoding":
-            "Content-Transfer-Encoding: 7bit"}
+    seen = {"content-type": mime[0], "content-transfer-encoding": mime[1]}
 
     def replace(m: re.Match[str]) -> str:
         return seen.pop(m.group(1).lower(), "")
@@ -166,7 +216,7 @@ def _transport_head(headers: str, content_type: str) -> str:
     return "\r\n".join([head, *seen.values()])
 
 
-def _made_head(props: _Props, content_type: str) -> str:
+def _made_head(props: _Props, mime: list[str]) -> str:
     """Header fields from the properties of a message saved before transport."""
     sender = props.text(_FROM_SMTP) or props.text(_FROM_ADDR)
     name = props.text(_FROM_NAME)
@@ -178,5 +228,5 @@ def _made_head(props: _Props, content_type: str) -> str:
         with contextlib.suppress(OverflowError):
             fields.append("Date: " + format_datetime(_FILETIME_EPOCH
                                                      + timedelta(microseconds=ticks // 10)))
-    fields += ["MIME-Version: 1.0", content_type, "Content-Transfer-Encoding: 7bit"]
+    fields += ["MIME-Version: 1.0", *mime]
     return "\r\n".join(f.replace("\r", " ").replace("\n", " ") for f in fields)

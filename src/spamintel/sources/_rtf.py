@@ -1,0 +1,195 @@
+"""The body an Outlook RTF property holds: encapsulated HTML, or the text of native RTF.
+
+Outlook keeps many bodies only as compressed RTF (``PR_RTF_COMPRESSED``, MS-OXRTFCP).
+When the mail arrived as HTML, the RTF encapsulates it (MS-OXRTFEX, ``\\fromhtml1``): the
+original markup sits in ``{\\*\\htmltag ...}`` groups and in plain text, while the pieces
+between ``\\htmlrtf`` and ``\\htmlrtf0`` are RTF's own rendering, to be dropped. Otherwise
+(native RTF, or ``\\fromtext``) the body is the document's text; a link is a ``HYPERLINK``
+field, whose address is kept beside its text as ``<url>``.
+
+The reader is a single pass over tokens with a stack of group states (no recursion, so
+deep nesting costs memory, not the call stack); anything it does not know is text or is
+skipped, never an error.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+from dataclasses import dataclass, replace
+
+import compressed_rtf
+
+_TOKEN = re.compile(rb"\\([a-zA-Z]{1,32})(-?\d{1,10})? ?|\\'([0-9a-fA-F]{2})|\\(.)|([{}])"
+                    rb"|[\r\n]+|[^\\{}\r\n]+", re.DOTALL)
+# destinations that hold no body text (a ``\*`` destination is skipped as well)
+_NOT_TEXT = frozenset({"fonttbl", "colortbl", "stylesheet", "info", "pict", "object",
+                       "header", "footer", "headerl", "headerr", "footerl", "footerr",
+                       "listtable", "listoverridetable", "revtbl", "rsidtbl", "themedata",
+                       "datastore", "xmlnstbl", "latentstyles"})
+_SYMBOLS = {b"~": "\xa0", b"_": "-", b"{": "{", b"}": "}", b"\\": "\\", b"\n": "\r\n",
+            b"\r": "\r\n", b"\t": "\t"}
+_WORDS = {"par": "\r\n", "line": "\r\n", "tab": "\t", "emdash": "\u2014", "endash": "\u2013",
+          "bullet": "\u2022", "lquote": "\u2018", "rquote": "\u2019", "ldblquote": "\u201c",
+          "rdblquote": "\u201d", "sect": "\r\n", "row": "\r\n", "cell": "\t"}
+
+
+@dataclass(frozen=True)
+class RtfBody:
+    """What an RTF body holds: ``html`` when it encapsulates HTML, else plain ``text``."""
+
+    subtype: str  # "html" | "plain"
+    content: str
+
+
+@dataclass(frozen=True)
+class _Group:
+    skip: bool = False  # inside a destination with no body text
+    htmltag: bool = False  # inside an HTML fragment of encapsulated HTML
+    htmlrtf: bool = False  # inside RTF's own rendering of encapsulated HTML
+    fldinst: bool = False  # inside a field's instruction (HYPERLINK "url")
+    uc: int = 1  # characters that stand in for each \\u character
+
+
+def decompress(data: bytes) -> bytes:
+    """The RTF of a ``PR_RTF_COMPRESSED`` property (LZFu or stored), ``ValueError`` when it
+    is damaged."""
+    try:
+        return bytes(compressed_rtf.decompress(data))
+    except Exception as exc:  # noqa: BLE001 - a hostile stream fails in many ways
+        raise ValueError(f"damaged compressed RTF: {type(exc).__name__}") from exc
+
+
+def rtf_body(rtf: bytes) -> RtfBody:
+    """The body of an RTF document: its encapsulated HTML, or its text."""
+    head = rtf[:1024]
+    html = b"\\fromhtml" in head
+    cp = re.search(rb"\\ansicpg(\d{1,5})", head)
+    reader = _Reader(_codec(int(cp.group(1)) if cp else 1252), html)
+    at = 0
+    while (match := _TOKEN.match(rtf, at)) is not None:
+        at = match.end()
+        if match.group(1) == b"bin" and match.group(2):  # raw binary data: not text
+            at += max(0, int(match.group(2)))
+        else:
+            reader.token(match)
+    return RtfBody("html" if html else "plain", reader.text())
+
+
+def _codec(cpid: int) -> str:
+    try:
+        return codecs.lookup(f"cp{cpid}").name
+    except LookupError:
+        return "cp1252"
+
+
+class _Reader:
+    """The token-by-token state: the group stack, pending bytes, the output."""
+
+    def __init__(self, codec: str, html: bool) -> None:
+        self.codec, self.html = codec, html
+        self.stack = [_Group()]
+        self.out: list[str] = []
+        self.pending = bytearray()  # \\'hh bytes, decoded together (multi-byte code pages)
+        self.fallback = 0  # characters still to drop after a \\u character
+        self.first_in_group = False
+        self.field: list[str] = []  # a field instruction's text, read when its group ends
+
+    @property
+    def top(self) -> _Group:
+        return self.stack[-1]
+
+    def text(self) -> str:
+        """Everything emitted so far."""
+        self._flush()
+        return "".join(self.out)
+
+    def token(self, m: re.Match[bytes]) -> None:
+        """Take one token."""
+        word, arg, hexbyte, symbol, brace = m.groups()
+        first, self.first_in_group = self.first_in_group, False
+        if brace is not None:
+            self._brace(brace)
+        elif word is not None:
+            self._word(word.decode("ascii"), int(arg) if arg else None, first)
+        elif hexbyte is not None:
+            self._byte(int(hexbyte, 16))
+        elif symbol is not None:
+            self._symbol(symbol, first)
+        elif m.group(0)[:1] not in (b"\r", b"\n"):
+            self._literal(m.group(0))
+
+    def _brace(self, brace: bytes) -> None:
+        self.fallback = 0
+        if brace == b"{":
+            self.stack.append(self.top)
+            self.first_in_group = True
+        elif len(self.stack) > 1:
+            closed = self.stack.pop()
+            if closed.fldinst and not self.top.fldinst:
+                self._link("".join(self.field))
+
+    def _word(self, word: str, arg: int | None, first: bool) -> None:
+        if word == "htmltag":
+            self.stack[-1] = replace(self.top, htmltag=True, skip=False)
+        elif word == "htmlrtf":
+            self.stack[-1] = replace(self.top, htmlrtf=arg != 0)
+        elif word == "fldinst" and not self.html:
+            self.stack[-1] = replace(self.top, fldinst=True, skip=False)
+            self.field.clear()
+        elif word == "uc" and arg is not None:
+            self.stack[-1] = replace(self.top, uc=max(0, min(arg, 8)))
+        elif word == "u" and arg is not None:
+            self._emit(chr(arg % 0x10000 if arg < 0 else min(arg, 0x10FFFF)))
+            self.fallback = self.top.uc
+        elif first and word in _NOT_TEXT:
+            self.stack[-1] = replace(self.top, skip=True)
+        elif word in _WORDS:
+            self._emit(_WORDS[word])
+
+    def _symbol(self, symbol: bytes, first: bool) -> None:
+        if symbol == b"*":
+            if first:  # an ignorable destination, unless \\htmltag or \\fldinst follows
+                self.stack[-1] = replace(self.top, skip=True)
+        elif symbol in _SYMBOLS:
+            self._emit(_SYMBOLS[symbol])
+
+    def _byte(self, value: int) -> None:
+        if self.fallback:
+            self.fallback -= 1
+        elif self.top.fldinst:
+            self.field.append(bytes([value]).decode(self.codec, "replace"))
+        elif self._visible():
+            self.pending.append(value)
+
+    def _literal(self, data: bytes) -> None:
+        if self.fallback:
+            dropped = min(self.fallback, len(data))
+            data, self.fallback = data[dropped:], self.fallback - dropped
+        if data:
+            self._emit(data.decode(self.codec, "replace"))
+
+    def _visible(self) -> bool:
+        g = self.top
+        if g.skip:
+            return False
+        return g.htmltag or not (self.html and g.htmlrtf)
+
+    def _emit(self, text: str) -> None:
+        if self.top.fldinst:
+            self.field.append(text)
+        elif self._visible():
+            self._flush()
+            self.out.append(text)
+
+    def _link(self, instruction: str) -> None:
+        """A HYPERLINK field's address, written as ``<url>`` where the field stands."""
+        link = re.search(r'HYPERLINK\s+"([^"]+)"', instruction)
+        if link and self._visible():
+            self._flush()
+            self.out.append(f" <{link.group(1)}> ")
+
+    def _flush(self) -> None:
+        if self.pending:
+            self.out.append(bytes(self.pending).decode(self.codec, "replace"))
+            self.pending.clear()

@@ -1,0 +1,58 @@
+"""Bodies kept as RTF in Outlook files: encapsulated HTML (MS-OXRTFEX), native RTF text."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from spamintel.sources._rtf import decompress, rtf_body
+from spamintel.testing.outlook import ENCAPSULATED, NATIVE, rtf_property
+
+
+def test_encapsulated_html_is_given_back_as_html():
+    body = rtf_body(ENCAPSULATED)
+    assert body.subtype == "html"
+    html = body.content
+    assert html.startswith("<html><head><style>p {margin:0}</style></head><body><p>")
+    assert '<a href="http://secure-login.example/verify?id=1&amp;x=2">must be verified</a>' \
+        in html
+    # the code page's letters and a \u character with its fallback dropped
+    assert "</a> today. Привет €</p>" in html and "?" not in html.split("today.")[1]
+    # nothing of RTF's own rendering: no fonts, no generator, no field instruction
+    assert "Arial" not in html and "Exchange" not in html and "HYPERLINK" not in html
+
+
+def test_native_rtf_is_its_text_with_each_link_address():
+    body = rtf_body(NATIVE)
+    assert body.subtype == "plain"
+    assert body.content == ("Your parcel is waiting.\r\nPay the fee at "
+                            " <http://parcel-fee.example/pay> this page.\r\nCafé\tok\r\n")
+
+
+def test_binary_data_is_not_read_as_text():
+    body = rtf_body(rb"{\rtf1\ansi before {\*\objdata \bin4 }{x\} after}")
+    assert body.content == "before  after"
+
+
+def test_a_compressed_property_round_trips():
+    assert decompress(rtf_property(NATIVE)) == NATIVE
+
+
+@pytest.mark.parametrize("data", [b"", b"\x00" * 16, b"LZFu" * 10, bytes(range(256))])
+def test_a_damaged_property_is_a_value_error(data):
+    with pytest.raises(ValueError):
+        decompress(data)
+
+
+def test_hostile_rtf_never_fails():
+    deep = b"{\\rtf1\\fromhtml1 " + b"{" * 200_000 + b"deep" + b"}" * 200_000 + b"}"
+    assert rtf_body(deep).content == "deep"  # no recursion: nesting costs no stack
+    rng = random.Random(5)
+    for _ in range(300):
+        cut = bytearray(ENCAPSULATED[:rng.randrange(len(ENCAPSULATED))])
+        for _ in range(rng.randrange(8)):
+            if cut:
+                cut[rng.randrange(len(cut))] = rng.randrange(256)
+        assert isinstance(rtf_body(bytes(cut)).content, str)
+    assert rtf_body(b"}}}{\\u-10000?\\u99999999999 \\'zz\\").content is not None
