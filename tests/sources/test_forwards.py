@@ -67,3 +67,26 @@ def test_hostile_mail_carried_or_carrying_never_raises():
         attached_messages(data)
         assert attached_messages(forward(rfc822(data))) == [
             data if b"\r\n\r\n" in data or b"\n\n" in data else data + b"\r\n\r\n"], name
+
+
+def _boundary(message: bytes, name: bytes) -> bytes:
+    """``message`` (a ``forward``) with its own boundary renamed, to be carried by another."""
+    return message.replace(b"boundary=in", b"boundary=" + name).replace(b"--in", b"--" + name)
+
+
+def test_a_forward_carried_by_a_forward_is_unwrapped_in_turn(tmp_path):
+    relayed = forward(rfc822(_boundary(forward(rfc822(PHISH), eml_file(OTHER)), b"user")))
+    (tmp_path / "cert.eml").write_bytes(relayed)
+    cfg = replace(SourcesConfig(), unwrap_attached=True)
+    items = {i.source.rsplit("/", 1)[1]: i.data for i in iter_sources([tmp_path], cfg=cfg)}
+    assert items == {"cert.eml#attached-1#attached-1": PHISH,
+                     "cert.eml#attached-1#attached-2": OTHER}
+    # five levels: the fourth is read as it is
+    deep = PHISH
+    for level in range(5):
+        deep = _boundary(forward(rfc822(deep)), b"level%d" % level)
+    (tmp_path / "cert.eml").write_bytes(deep)
+    [(name, data)] = [(i.source.rsplit("/", 1)[1], i.data)
+                      for i in iter_sources([tmp_path], cfg=cfg)]
+    assert name == "cert.eml" + "#attached-1" * 3 and b"FW: Your mailbox" in data
+    assert attached_messages(data) != []

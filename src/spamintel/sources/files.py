@@ -35,6 +35,8 @@ if TYPE_CHECKING:
 
 Item = RawMessage | SourceFailure
 Labeler = Callable[[str], str | None]
+# Forwards inside forwards unwrapped (a desk forwarding a user's forwarded report).
+MAX_UNWRAP = 3
 # What a broken container raises while read (zlib.error: a corrupt deflate stream).
 _CONTAINER_ERRORS = (OSError, EOFError, tarfile.TarError, zipfile.BadZipFile, ValueError,
                      zlib.error)
@@ -89,18 +91,19 @@ class _Reader:
         return self.message(data, source) if report is None else self.reported(report, data,
                                                                                 source)
 
-    def items(self, data: bytes, source: str) -> Iterator[Item]:
+    def items(self, data: bytes, source: str, depth: int = 0) -> Iterator[Item]:
         """What the bytes of one message hold (``item``); with ``unwrap_attached``, a
         forward stands for the messages it carries (``spamintel.sources.forwards``),
-        named ``source#attached-N``."""
+        named ``source#attached-N``, and a carried forward for those it carries in turn
+        (``MAX_UNWRAP`` levels)."""
         first = self.item(data, source)
         attached = (attached_messages(first.data) if self.cfg.unwrap_attached
-                    and isinstance(first, RawMessage) and first.source_kind != "report"
-                    else [])
+                    and depth < MAX_UNWRAP and isinstance(first, RawMessage)
+                    and first.source_kind != "report" else [])
         if not attached:
             yield first
         for index, inner in enumerate(attached, 1):
-            yield self.item(inner, f"{source}#attached-{index}")
+            yield from self.items(inner, f"{source}#attached-{index}", depth + 1)
 
     def item(self, data: bytes, source: str) -> Item:
         """What the bytes of one file or archive member hold: the message of an Outlook
