@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import random
+import struct
+import zlib
 
+import olefile
 import pytest
 
 from spamintel.sources._rtf import decompress, rtf_body
@@ -35,11 +38,41 @@ def test_binary_data_is_not_read_as_text():
     assert body.content == "before  after"
 
 
-def test_a_compressed_property_round_trips():
-    assert decompress(rtf_property(NATIVE)) == NATIVE
+def test_a_property_round_trips_compressed_or_stored():
+    for doc in (NATIVE, ENCAPSULATED, b"", b"x" * 8, bytes(range(256)) * 40):
+        assert decompress(rtf_property(doc)) == doc
+        assert decompress(rtf_property(doc, compressed=False)) == doc
 
 
-@pytest.mark.parametrize("data", [b"", b"\x00" * 16, b"LZFu" * 10, bytes(range(256))])
+def test_outlooks_own_compressed_rtf_is_read(corpora):
+    """The mail-parser fixture's body, compressed by Outlook (references into the ring)."""
+    ole = olefile.OleFileIO(str(corpora / "mailparser_fixtures" / "mail_outlook_1"))
+    data = ole.openstream("__substg1.0_10090102").read()
+    rtf = decompress(data)
+    assert len(rtf) == struct.unpack_from("<I", data, 4)[0] == 19090
+    assert rtf.startswith(rb"{\rtf1\ansi\fbidis\ansicpg1252\deff0\fromhtml1{\fonttbl")
+    assert rtf.rstrip().endswith(b"}") and len(rtf) > 3 * len(data)
+
+
+def _references(count: int) -> bytes:
+    """An LZFu stream of ``count`` 17-byte references: 34 bytes out per 2 in, and more."""
+    write, body = 207, bytearray()
+    for i in range(count):
+        if i % 8 == 0:
+            body.append(0xFF)
+        body += struct.pack(">H", ((write + 100) & 0xFFF) << 4 | 15)
+        write = (write + 17) & 0xFFF
+    crc = zlib.crc32(bytes(body), 0xFFFFFFFF) ^ 0xFFFFFFFF
+    return struct.pack("<II4sI", len(body) + 12, 0xFFFFFFFF, b"LZFu", crc) + bytes(body)
+
+
+def test_a_stream_that_expands_without_end_is_cut_at_the_limit():
+    assert len(decompress(_references(8_000), limit=50_000)) == 50_000
+    assert len(decompress(_references(800))) == 800 * 17
+
+
+@pytest.mark.parametrize("data", [b"", b"\x00" * 15, b"\x00" * 8 + b"ZIP!" + b"\x00" * 8,
+                                  _references(16)[:-1] + b"\x00"])
 def test_a_damaged_property_is_a_value_error(data):
     with pytest.raises(ValueError):
         decompress(data)

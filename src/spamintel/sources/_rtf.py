@@ -1,7 +1,8 @@
 """The body an Outlook RTF property holds: encapsulated HTML, or the text of native RTF.
 
-Outlook keeps many bodies only as compressed RTF (``PR_RTF_COMPRESSED``, MS-OXRTFCP).
-When the mail arrived as HTML, the RTF encapsulates it (MS-OXRTFEX, ``\\fromhtml1``): the
+Outlook keeps many bodies only as compressed RTF (``PR_RTF_COMPRESSED``, MS-OXRTFCP:
+LZ77 over a 4096-byte ring, ``decompress``, bounded since a stream can claim far more
+than it holds). When the mail arrived as HTML, the RTF encapsulates it (MS-OXRTFEX, ``\\fromhtml1``): the
 original markup sits in ``{\\*\\htmltag ...}`` groups and in plain text, while the pieces
 between ``\\htmlrtf`` and ``\\htmlrtf0`` are RTF's own rendering, to be dropped. Otherwise
 (native RTF, or ``\\fromtext``) the body is the document's text; a link is a ``HYPERLINK``
@@ -16,9 +17,9 @@ from __future__ import annotations
 
 import codecs
 import re
+import struct
+import zlib
 from dataclasses import dataclass, replace
-
-import compressed_rtf
 
 _TOKEN = re.compile(rb"\\([a-zA-Z]{1,32})(-?\d{1,10})? ?|\\'([0-9a-fA-F]{2})|\\(.)|([{}])"
                     rb"|[\r\n]+|[^\\{}\r\n]+", re.DOTALL)
@@ -51,13 +52,60 @@ class _Group:
     uc: int = 1  # characters that stand in for each \\u character
 
 
-def decompress(data: bytes) -> bytes:
-    """The RTF of a ``PR_RTF_COMPRESSED`` property (LZFu or stored), ``ValueError`` when it
-    is damaged."""
-    try:
-        return bytes(compressed_rtf.decompress(data))
-    except Exception as exc:  # noqa: BLE001 - a hostile stream fails in many ways
-        raise ValueError(f"damaged compressed RTF: {type(exc).__name__}") from exc
+# MS-OXRTFCP: the dictionary's first bytes, and the two kinds of stream
+_PREFIX = (rb"{\rtf1\ansi\mac\deff0\deftab720{\fonttbl;}{\f0\fnil \froman \fswiss "
+           rb"\fmodern \fscript \fdecor MS Sans SerifSymbolArialTimes New RomanCourier"
+           b"{\\colortbl\\red0\\green0\\blue0\r\n"
+           rb"\par \pard\plain\f0\fs20\b\i\u\tab\tx")
+_LZFU, _MELA = b"LZFu", b"MELA"
+# An RTF body is text: a stream that claims more (LZFu expands at most 8.5 times, so a
+# 64 MB file could claim half a gigabyte) is read up to here (about 2 s of decoding).
+MAX_RTF_BYTES = 8 * 1024 * 1024
+
+
+def decompress(data: bytes, limit: int = MAX_RTF_BYTES) -> bytes:
+    """The RTF of a ``PR_RTF_COMPRESSED`` property (LZFu, or stored as is), at most
+    ``limit`` bytes; ``ValueError`` when it is damaged (short, unknown kind, bad CRC)."""
+    if len(data) < 16:
+        raise ValueError("damaged compressed RTF: shorter than its header")
+    size, raw_size, kind, crc = struct.unpack_from("<II4sI", data)
+    body = data[16:4 + size]
+    if kind == _MELA:
+        return body[:min(raw_size, limit)]
+    if kind != _LZFU:
+        raise ValueError(f"damaged compressed RTF: unknown kind {kind!r}")
+    if zlib.crc32(body, 0xFFFFFFFF) ^ 0xFFFFFFFF != crc:
+        raise ValueError("damaged compressed RTF: CRC mismatch")
+    return _lzfu(body, min(raw_size, limit))
+
+
+def _lzfu(body: bytes, limit: int) -> bytes:
+    """LZ77 over a 4096-byte ring: each flag byte governs eight tokens, a literal byte
+    or a 12-bit offset and 4-bit length (+2) into the ring; a reference to the write
+    position ends the stream."""
+    ring = bytearray(_PREFIX.ljust(4096, b" "))
+    write, out, at, end = len(_PREFIX), bytearray(), 0, len(body)
+    while at < end and len(out) < limit:
+        flags, at = body[at], at + 1
+        for bit in range(8):
+            if at >= end:
+                break
+            if not flags >> bit & 1:
+                ring[write] = body[at]
+                out.append(body[at])
+                write, at = (write + 1) & 0xFFF, at + 1
+                continue
+            if at + 1 >= end:
+                return bytes(out[:limit])
+            token, at = body[at] << 8 | body[at + 1], at + 2
+            offset = token >> 4
+            if offset == write:
+                return bytes(out[:limit])
+            for step in range(2 + (token & 0xF)):
+                ring[write] = ring[(offset + step) & 0xFFF]
+                out.append(ring[write])
+                write = (write + 1) & 0xFFF
+    return bytes(out[:limit])
 
 
 def rtf_body(rtf: bytes) -> RtfBody:

@@ -9,9 +9,8 @@ writes any tree of streams as a compound file that ``olefile`` (and Outlook) ope
 from __future__ import annotations
 
 import struct
+import zlib
 from dataclasses import dataclass, field
-
-import compressed_rtf
 
 SECTOR, MINI_SECTOR, MINI_CUTOFF = 512, 64, 4096
 FREE, END, FAT_MARK, NONE = 0xFFFFFFFF, 0xFFFFFFFE, 0xFFFFFFFD, 0xFFFFFFFF
@@ -51,9 +50,21 @@ class MsgPart:
     attachments: list[tuple[str, bytes | MsgPart]] = field(default_factory=list)
 
 
-def rtf_property(rtf: bytes) -> bytes:
-    """``PR_RTF_COMPRESSED``'s value for an RTF document (LZFu-compressed)."""
-    return bytes(compressed_rtf.compress(rtf, compressed=True))
+def rtf_property(rtf: bytes, compressed: bool = True) -> bytes:
+    """``PR_RTF_COMPRESSED``'s value for an RTF document: LZFu-compressed (literals only,
+    then the end reference: valid, if no smaller) or stored as is (``MELA``)."""
+    if not compressed:
+        return struct.pack("<II4sI", len(rtf) + 12, len(rtf), b"MELA", 0) + rtf
+    body = bytearray()
+    for start in range(0, len(rtf) + 1, 8):
+        chunk = rtf[start:start + 8]
+        end = len(chunk) < 8  # the end reference is the token after the last literal
+        body.append(1 << len(chunk) if end else 0)
+        body += chunk
+        if end:
+            body += struct.pack(">H", ((207 + len(rtf)) & 0xFFF) << 4)
+    crc = zlib.crc32(bytes(body), 0xFFFFFFFF) ^ 0xFFFFFFFF
+    return struct.pack("<II4sI", len(body) + 12, len(rtf), b"LZFu", crc) + bytes(body)
 
 
 def make_msg(message: MsgPart) -> bytes:
