@@ -17,8 +17,16 @@ from spamintel.config import ParseConfig, SourcesConfig
 from spamintel.model import RawMessage, SourceFailure
 from spamintel.parse import parse_message
 from spamintel.sources import iter_sources, outlook
+from spamintel.sources._rtf import MAX_RTF_BYTES
 from spamintel.sources.outlook import OLE_MAGIC, OutlookError, read_outlook
-from spamintel.testing.outlook import ENCAPSULATED, NATIVE, MsgPart, make_msg, rtf_property
+from spamintel.testing.outlook import (
+    ENCAPSULATED,
+    NATIVE,
+    MsgPart,
+    expanding_rtf,
+    make_msg,
+    rtf_property,
+)
 
 
 @pytest.fixture(scope="module")
@@ -212,3 +220,17 @@ def test_damaged_files_with_rtf_bodies_and_embedded_messages_never_crash():
             damaged[rng.randrange(len(damaged))] = rng.randrange(256)
         with contextlib.suppress(OutlookError):
             assert _event(read_outlook(bytes(damaged))) is not None
+
+
+def test_one_file_decodes_at_most_its_budget_of_rtf():
+    bomb = MsgPart(strings={0x007D: _headers("198.51.100.6", "Bomb")},
+                   binary={0x1009: expanding_rtf(MAX_RTF_BYTES // 17 + 100)})
+    after = MsgPart(strings={0x007D: _headers("198.51.100.7", "Second")},
+                    binary={0x1009: rtf_property(NATIVE)})
+    first = MsgPart(strings={0x007D: _headers("203.0.113.9", "First")},
+                    binary={0x1009: rtf_property(ENCAPSULATED)},
+                    attachments=[("bomb", bomb), ("after", after)])
+    data = read_outlook(make_msg(first))
+    assert b"secure-login.example" in data  # read before the budget was spent
+    assert b"Subject: Second" in data and b"parcel-fee.example" not in data
+    assert len(data) < 2 * MAX_RTF_BYTES

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import random
 import struct
-import zlib
 
 import olefile
 import pytest
 
 from spamintel.sources._rtf import decompress, rtf_body
-from spamintel.testing.outlook import ENCAPSULATED, NATIVE, rtf_property
+from spamintel.testing.outlook import ENCAPSULATED, NATIVE, expanding_rtf, rtf_property
 
 
 def test_encapsulated_html_is_given_back_as_html():
@@ -54,25 +53,13 @@ def test_outlooks_own_compressed_rtf_is_read(corpora):
     assert rtf.rstrip().endswith(b"}") and len(rtf) > 3 * len(data)
 
 
-def _references(count: int) -> bytes:
-    """An LZFu stream of ``count`` 17-byte references: 34 bytes out per 2 in, and more."""
-    write, body = 207, bytearray()
-    for i in range(count):
-        if i % 8 == 0:
-            body.append(0xFF)
-        body += struct.pack(">H", ((write + 100) & 0xFFF) << 4 | 15)
-        write = (write + 17) & 0xFFF
-    crc = zlib.crc32(bytes(body), 0xFFFFFFFF) ^ 0xFFFFFFFF
-    return struct.pack("<II4sI", len(body) + 12, 0xFFFFFFFF, b"LZFu", crc) + bytes(body)
-
-
 def test_a_stream_that_expands_without_end_is_cut_at_the_limit():
-    assert len(decompress(_references(8_000), limit=50_000)) == 50_000
-    assert len(decompress(_references(800))) == 800 * 17
+    assert len(decompress(expanding_rtf(8_000), limit=50_000)) == 50_000
+    assert len(decompress(expanding_rtf(800))) == 800 * 17
 
 
 @pytest.mark.parametrize("data", [b"", b"\x00" * 15, b"\x00" * 8 + b"ZIP!" + b"\x00" * 8,
-                                  _references(16)[:-1] + b"\x00"])
+                                  expanding_rtf(16)[:-1] + b"\x00"])
 def test_a_damaged_property_is_a_value_error(data):
     with pytest.raises(ValueError):
         decompress(data)

@@ -2,11 +2,11 @@
 
 Outlook keeps many bodies only as compressed RTF (``PR_RTF_COMPRESSED``, MS-OXRTFCP:
 LZ77 over a 4096-byte ring, ``decompress``, bounded since a stream can claim far more
-than it holds). When the mail arrived as HTML, the RTF encapsulates it (MS-OXRTFEX, ``\\fromhtml1``): the
-original markup sits in ``{\\*\\htmltag ...}`` groups and in plain text, while the pieces
-between ``\\htmlrtf`` and ``\\htmlrtf0`` are RTF's own rendering, to be dropped. Otherwise
-(native RTF, or ``\\fromtext``) the body is the document's text; a link is a ``HYPERLINK``
-field, whose address is kept beside its text as ``<url>``.
+than it holds). When the mail arrived as HTML, the RTF encapsulates it (MS-OXRTFEX,
+``\\fromhtml1``): the original markup sits in ``{\\*\\htmltag ...}`` groups and in plain
+text, while the pieces between ``\\htmlrtf`` and ``\\htmlrtf0`` are RTF's own rendering,
+to be dropped. Otherwise (native RTF, or ``\\fromtext``) the body is the document's
+text; a link is a ``HYPERLINK`` field, whose address is kept beside its text as ``<url>``.
 
 The reader is a single pass over tokens with a stack of group states (no recursion, so
 deep nesting costs memory, not the call stack); anything it does not know is text or is

@@ -27,6 +27,7 @@ import hashlib
 import io
 import re
 import struct
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from email import message_from_bytes, policy
 from email.message import EmailMessage
@@ -35,7 +36,7 @@ from functools import cached_property
 
 import olefile
 
-from spamintel.sources._rtf import RtfBody, decompress, rtf_body
+from spamintel.sources._rtf import MAX_RTF_BYTES, RtfBody, decompress, rtf_body
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ATTACH = "__attach_version1.0_#"
@@ -70,18 +71,32 @@ def read_outlook(data: bytes) -> bytes:
         if not ole.exists("__properties_version1.0"):
             raise OutlookError("an OLE file that is no Outlook message")
         try:
-            return _message(_Props(ole, "", _TOP_HEADER), hashlib.sha256(data).hexdigest(), 0)
+            return _message(_Props(ole, "", _TOP_HEADER, _Budget()),
+                            hashlib.sha256(data).hexdigest(), 0)
         except OutlookError:
             raise
         except Exception as exc:  # noqa: BLE001
             raise OutlookError(f"unreadable Outlook message: {type(exc).__name__}") from exc
 
 
+@dataclass
+class _Budget:
+    """RTF bytes a file may still decode, all its messages together (each stream can
+    claim eight times its size)."""
+
+    left: int = MAX_RTF_BYTES
+
+
 class _Props:
     """The MAPI properties of one storage (a message, or one attachment)."""
 
-    def __init__(self, ole: olefile.OleFileIO, prefix: str, header: int) -> None:
-        self.ole, self.prefix, self.header = ole, prefix, header
+    def __init__(self, ole: olefile.OleFileIO, prefix: str, header: int,
+                 budget: _Budget) -> None:
+        self.ole, self.prefix, self.header, self.budget = ole, prefix, header, budget
+
+    def child(self, prefix: str, header: int) -> _Props:
+        """The properties of a storage inside this file."""
+        return _Props(self.ole, prefix, header, self.budget)
 
     def raw(self, prop: int, kind: str) -> bytes | None:
         """The bytes of a variable-size property of type ``kind`` (``0102``: binary)."""
@@ -124,7 +139,7 @@ def _message(props: _Props, tag: str, depth: int) -> bytes:
     body = EmailMessage(policy=policy.SMTP)
     _bodies(body, props)
     for prefix in props.attachments():
-        _attach(body, _Props(props.ole, prefix, _PART_HEADER), tag, depth)
+        _attach(body, props.child(prefix, _PART_HEADER), tag, depth)
     # boundaries from the file's bytes: the same file always gives the same message,
     # so ingesting it again stores nothing new
     for index, part in enumerate(p for p in body.walk() if p.is_multipart()):
@@ -164,12 +179,14 @@ def _html(props: _Props) -> str | None:
 def _rtf(props: _Props) -> RtfBody | None:
     """The body the compressed RTF property holds; None without one or when damaged."""
     raw = props.raw(_RTF, "0102")
-    if raw is None:
+    if raw is None or props.budget.left <= 0:
         return None
     try:
-        return rtf_body(decompress(raw))
+        rtf = decompress(raw, limit=props.budget.left)
     except ValueError:
         return None
+    props.budget.left -= len(rtf)
+    return rtf_body(rtf)
 
 
 def _charset(props: _Props) -> str:
@@ -198,7 +215,7 @@ def _attach_message(body: EmailMessage, props: _Props, tag: str, depth: int) -> 
     """A message embedded as an attachment, rebuilt like the file's own."""
     prefix = props.prefix + _EMBEDDED + "/"
     inner_tag = hashlib.sha256((tag + prefix).encode()).hexdigest()
-    inner = _message(_Props(props.ole, prefix, _EMBEDDED_HEADER), inner_tag, depth)
+    inner = _message(props.child(prefix, _EMBEDDED_HEADER), inner_tag, depth)
     name = props.text(_ATTACH_LONG_NAME) or props.text(_DISPLAY_NAME) or "message"
     body.add_attachment(message_from_bytes(inner, policy=_SMTP), filename=name)
 

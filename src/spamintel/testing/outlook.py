@@ -67,6 +67,19 @@ def rtf_property(rtf: bytes, compressed: bool = True) -> bytes:
     return struct.pack("<II4sI", len(body) + 12, len(rtf), b"LZFu", crc) + bytes(body)
 
 
+def expanding_rtf(references: int) -> bytes:
+    """A ``PR_RTF_COMPRESSED`` value of ``references`` 17-byte copies from the ring and no
+    end: 2 bytes in, 17 out (a decompression bomb when long), with a valid CRC."""
+    write, body = 207, bytearray()
+    for i in range(references):
+        if i % 8 == 0:
+            body.append(0xFF)
+        body += struct.pack(">H", ((write + 100) & 0xFFF) << 4 | 15)
+        write = (write + 17) & 0xFFF
+    crc = zlib.crc32(bytes(body), 0xFFFFFFFF) ^ 0xFFFFFFFF
+    return struct.pack("<II4sI", len(body) + 12, 0xFFFFFFFF, b"LZFu", crc) + bytes(body)
+
+
 def make_msg(message: MsgPart) -> bytes:
     """The ``.msg`` file of ``message``."""
     return compound_file(_streams(message, "", header=32))
