@@ -59,7 +59,7 @@ _PREFIX = (rb"{\rtf1\ansi\mac\deff0\deftab720{\fonttbl;}{\f0\fnil \froman \fswis
            rb"\par \pard\plain\f0\fs20\b\i\u\tab\tx")
 _LZFU, _MELA = b"LZFu", b"MELA"
 # An RTF body is text: a stream that claims more (LZFu expands at most 8.5 times, so a
-# 64 MB file could claim half a gigabyte) is read up to here (about 2 s of decoding).
+# 64 MB file could claim half a gigabyte) is read up to here (about 1 s of decoding).
 MAX_RTF_BYTES = 8 * 1024 * 1024
 
 
