@@ -74,5 +74,12 @@ def test_hostile_rtf_never_fails():
         for _ in range(rng.randrange(8)):
             if cut:
                 cut[rng.randrange(len(cut))] = rng.randrange(256)
-        assert isinstance(rtf_body(bytes(cut)).content, str)
+        rtf_body(bytes(cut)).content.encode("utf-8")  # whole characters only
     assert rtf_body(b"}}}{\\u-10000?\\u99999999999 \\'zz\\").content is not None
+
+
+def test_characters_outside_the_basic_plane_come_whole():
+    # RTF writes them as UTF-16 surrogate pairs; a lone half is replaced, never raised
+    body = rtf_body(rb"{\rtf1\ansi Win \u-10179?\u-8704? now \u-10240? ok}")
+    assert body.content == "Win \U0001f600 now \ufffd ok"
+    body.content.encode("utf-8")

@@ -33,6 +33,15 @@ _SYMBOLS = {b"~": "\xa0", b"_": "-", b"{": "{", b"}": "}", b"\\": "\\", b"\n": "
 _WORDS = {"par": "\r\n", "line": "\r\n", "tab": "\t", "emdash": "\u2014", "endash": "\u2013",
           "bullet": "\u2022", "lquote": "\u2018", "rquote": "\u2019", "ldblquote": "\u201c",
           "rdblquote": "\u201d", "sect": "\r\n", "row": "\r\n", "cell": "\t"}
+# MS-OXRTFCP: the dictionary's first bytes, and the two kinds of stream
+_PREFIX = (rb"{\rtf1\ansi\mac\deff0\deftab720{\fonttbl;}{\f0\fnil \froman \fswiss "
+           rb"\fmodern \fscript \fdecor MS Sans SerifSymbolArialTimes New RomanCourier"
+           b"{\\colortbl\\red0\\green0\\blue0\r\n"
+           rb"\par \pard\plain\f0\fs20\b\i\u\tab\tx")
+_LZFU, _MELA = b"LZFu", b"MELA"
+# An RTF body is text: a stream that claims more (LZFu expands at most 8.5 times, so a
+# 64 MB file could claim half a gigabyte) is read up to here (about 1 s of decoding).
+MAX_RTF_BYTES = 8 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -50,17 +59,6 @@ class _Group:
     htmlrtf: bool = False  # inside RTF's own rendering of encapsulated HTML
     fldinst: bool = False  # inside a field's instruction (HYPERLINK "url")
     uc: int = 1  # characters that stand in for each \\u character
-
-
-# MS-OXRTFCP: the dictionary's first bytes, and the two kinds of stream
-_PREFIX = (rb"{\rtf1\ansi\mac\deff0\deftab720{\fonttbl;}{\f0\fnil \froman \fswiss "
-           rb"\fmodern \fscript \fdecor MS Sans SerifSymbolArialTimes New RomanCourier"
-           b"{\\colortbl\\red0\\green0\\blue0\r\n"
-           rb"\par \pard\plain\f0\fs20\b\i\u\tab\tx")
-_LZFU, _MELA = b"LZFu", b"MELA"
-# An RTF body is text: a stream that claims more (LZFu expands at most 8.5 times, so a
-# 64 MB file could claim half a gigabyte) is read up to here (about 1 s of decoding).
-MAX_RTF_BYTES = 8 * 1024 * 1024
 
 
 def decompress(data: bytes, limit: int = MAX_RTF_BYTES) -> bytes:
@@ -148,9 +146,10 @@ class _Reader:
         return self.stack[-1]
 
     def text(self) -> str:
-        """Everything emitted so far."""
+        """Everything emitted so far; ``\\u`` surrogate pairs joined, a lone one replaced."""
         self._flush()
-        return "".join(self.out)
+        return ("".join(self.out).encode("utf-16-le", "surrogatepass")
+                .decode("utf-16-le", "replace"))
 
     def token(self, m: re.Match[bytes]) -> None:
         """Take one token."""
