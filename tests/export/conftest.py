@@ -49,6 +49,11 @@ EVENTS = [
     ("91.200.12.14", 15, "phish", None, None, {                # one tenant of a host
         "is_phish": True, "url_domains": ["hosting-shared.net"],
         "classify_reasons": ["lookalike_domain:paypal.account.hosting-shared.net"]}),
+    ("2a00:1450:4001:81b::1", 14, "spam", "Rustock", 0.95, {}),  # one IPv6 /64: two
+    ("2a00:1450:4001:81b::1", 15, "spam", "Rustock", 0.95, {}),  # addresses, mostly
+    ("2a00:1450:4001:81b::2", 15, "spam", "Cutwail", 0.95, {}),  # Rustock
+    ("2a02:c7f:5e1:a00::7", 15, "spam", "Grum", 0.9, {}),        # its /64 also sent ham
+    ("2a02:c7f:5e1:a00::25", 16, "ham", None, None, {}),
     ("91.200.12.10", 10, "ham", None, None, {"url_domains": ["paypal.com"], "attachments": [
         {"filename": "report.pdf", "sha256": HAM_ATTACHMENT}]}),
     ("91.200.12.11", 13, "malware", "Rustock", 0.95, {"is_virus": True, "attachments": [

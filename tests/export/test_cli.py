@@ -10,14 +10,16 @@ def _run(*args):
 
 
 def test_writes_the_files(store, tmp_path):
-    result = _run("--store", store.path, "--format", "rbldnsd,rpz,spamhaus-csv,stix,misp",
-                  "--out", tmp_path, "--zone", "bl.example.org")
+    result = _run("--store", store.path, "--format",
+                  "rbldnsd,rbldnsd6,rpz,spamhaus-csv,stix,misp", "--out", tmp_path,
+                  "--zone", "bl.example.org")
     assert result.exit_code == 0, result.output
     paths = result.stdout.split()
     assert sorted(paths) == sorted(str(p) for p in tmp_path.iterdir())
-    assert len(paths) == 5
-    assert "6 bot IPs, 5 domains, 1 file hashes" in result.stderr
+    assert len(paths) == 6
+    assert "8 bot IPs, 5 domains, 1 file hashes" in result.stderr
     assert "91.200.12.1" in (tmp_path / "spamintel-bots.rbldnsd").read_text()
+    assert "2a00:1450:4001:81b::/64" in (tmp_path / "spamintel-bots6.rbldnsd").read_text()
 
 
 def test_window_and_confidence_options(store, tmp_path):

@@ -24,7 +24,8 @@ def test_default_window_is_the_data_s_last_week(store):
 def test_bot_ips_by_the_rules(store):
     ips = select(store, export_window(store)).ips
     assert _values(ips) == ["91.200.12.1", "91.200.12.2", "91.200.12.5", "91.200.12.7",
-                            "91.200.12.8", "91.200.12.11"]
+                            "91.200.12.8", "91.200.12.11", "2a00:1450:4001:81b::1",
+                            "2a00:1450:4001:81b::2"]
     first = ips[0]
     assert (first.botnet, first.messages, first.asn, first.country) == ("Rustock", 2, 12345,
                                                                         "RU")
@@ -35,6 +36,7 @@ def test_bot_ips_by_the_rules(store):
 def test_ham_sender_private_and_documentation_ips_never_listed(store):
     listed = set(_values(select(store, Window(date(2011, 3, 1), date(2011, 3, 31))).ips))
     assert "91.200.12.3" not in listed  # delivered ham in the window
+    assert "2a02:c7f:5e1:a00::7" not in listed  # another address of its /64 delivered ham
     assert not listed & {"10.1.2.3", "203.0.113.9"}
     assert "91.200.12.6" not in listed  # spam, but no botnet
 

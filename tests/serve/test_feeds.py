@@ -7,6 +7,7 @@ from fastapi.testclient import TestClient
 from pymisp import MISPEvent
 
 from spamintel.export import Selection, export_window, select, to_csv
+from spamintel.export.run import FORMATS
 from spamintel.serve import create_app
 from spamintel.store import Store
 
@@ -56,8 +57,11 @@ def test_the_feeds_page_lists_each_feed_with_the_weeks_counts(client, store):
     assert page.status_code == 200
     found = select(store, export_window(store, 7), Selection(0.5))
     assert f"{len(found.ips)} bot IPs" in page.text
-    for name in ("rbldnsd", "rpz", "spamhaus-csv", "stix", "misp"):
+    for name in FORMATS:  # every feed the exporter writes is offered, and served
         assert f'href="/feeds/{name}"' in page.text
+        got = client.get(f"/feeds/{name}")
+        assert got.status_code == 200 and FORMATS[name][0] in got.headers[
+            "content-disposition"]
     assert client.get("/feeds/rbldnsd").status_code == 200  # after the page: no lock held
 
 

@@ -13,7 +13,7 @@ from spamintel.export.indicators import (
     select,
 )
 from spamintel.export.misp import to_misp
-from spamintel.export.rbldnsd import to_rbldnsd
+from spamintel.export.rbldnsd import to_rbldnsd, to_rbldnsd6
 from spamintel.export.rpz import to_rpz
 from spamintel.export.run import FORMATS, ExportResult, check_formats, check_zone, export
 from spamintel.export.stix import to_stix
@@ -35,6 +35,7 @@ __all__ = [
     "to_csv",
     "to_misp",
     "to_rbldnsd",
+    "to_rbldnsd6",
     "to_rpz",
     "to_stix",
 ]

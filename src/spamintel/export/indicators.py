@@ -4,8 +4,9 @@ store, as typed records every writer takes.
 Selection rules (``docs/export.md`` has them for users):
 
 * a **bot IP** sent spam, phishing or malware in the window that attribution gave to a
-  botnet with at least the minimum confidence; it sent no ham in the window, it is a
-  global unicast address, and it is not one of the sensors' trusted relays;
+  botnet with at least the minimum confidence; it sent no ham in the window (for an IPv6
+  address: no address of its /64 did), it is a global unicast address, and it is not one
+  of the sensors' trusted relays;
 * a **domain** is the registered domain of a URL in a phishing or malicious-link message
   of the window, never seen in ham up to the window's end, linked to by such messages at
   least nine times in ten in the window, not a brand's, platform's or service's domain
@@ -35,6 +36,7 @@ from spamintel.export._safe import (
     safe_name,
     safe_sha256,
 )
+from spamintel.ipaddr import bot_host
 from spamintel.store import Store
 
 _SPAM = "verdict IN ('spam', 'phish', 'malware')"
@@ -203,11 +205,25 @@ def select(store: Store, window: Window, selection: Selection | None = None) -> 
     for kind, (hits, ham) in _SOURCES.items():
         rows = con.execute(_AGGREGATE.format(hits=hits, ham=ham), params).fetchall()
         found[kind] = tuple(_records(kind, rows, checks[kind], direct=kind != "domain"))
+    found["ip"] = _without_ham_networks(found["ip"], con, window)
     domains = _with_named_hosts(found["domain"], named_hosts(con, window),
                                 selection.allow_domains)
     kept = [tuple(i for i in kind if selection.keeps(i))
             for kind in (found["ip"], domains, found["sha256"])]
     return Indicators(window, *kept)
+
+
+def _without_ham_networks(ips: tuple[Indicator, ...], con: duckdb.DuckDBPyConnection,
+                          window: Window) -> tuple[Indicator, ...]:
+    """``ips`` less the IPv6 addresses whose /64 (one host, ``ipaddr.bot_host``) also
+    delivered ham in the window: the IPv6 zone lists networks, not addresses."""
+    if not any(":" in ip.value for ip in ips):
+        return ips
+    rows = con.execute(f"SELECT DISTINCT lower(client_ip) FROM events WHERE {_IN_WINDOW} "
+                       "AND verdict = 'ham' AND contains(client_ip, ':')",
+                       {"first": window.first, "last": window.last}).fetchall()
+    ham = {bot_host(ip) for (ip,) in rows}
+    return tuple(ip for ip in ips if ":" not in ip.value or bot_host(ip.value) not in ham)
 
 
 def named_hosts(con: duckdb.DuckDBPyConnection, window: Window) -> frozenset[str]:

@@ -13,7 +13,7 @@ from spamintel.export._safe import safe_domain
 from spamintel.export.csvfeed import to_csv
 from spamintel.export.indicators import Indicators, Selection, Window, select
 from spamintel.export.misp import to_misp
-from spamintel.export.rbldnsd import to_rbldnsd
+from spamintel.export.rbldnsd import to_rbldnsd, to_rbldnsd6
 from spamintel.export.rpz import to_rpz
 from spamintel.export.stix import to_stix
 from spamintel.store import Store
@@ -23,6 +23,7 @@ Writer = Callable[[Indicators, str, datetime], str]
 # format -> (file name, writer); the writers are pure functions of the indicators.
 FORMATS: dict[str, tuple[str, Writer]] = {
     "rbldnsd": ("spamintel-bots.rbldnsd", lambda i, z, n: to_rbldnsd(i, zone=z, now=n)),
+    "rbldnsd6": ("spamintel-bots6.rbldnsd", lambda i, z, n: to_rbldnsd6(i, zone=z, now=n)),
     "rpz": ("spamintel.rpz", lambda i, z, n: to_rpz(i, zone=z, now=n)),
     "spamhaus-csv": ("spamintel-bots.csv", lambda i, z, n: to_csv(i)),
     "stix": ("spamintel.stix.json", lambda i, z, n: to_stix(i, now=n)),

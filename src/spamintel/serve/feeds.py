@@ -23,8 +23,9 @@ from spamintel.serve.snapshot import Snapshot
 
 router = APIRouter(prefix="/feeds", tags=["feeds"])
 Snap = Annotated[Snapshot, Depends(resolve.snapshot)]
-MEDIA_TYPES = {"rbldnsd": "text/plain", "rpz": "text/plain", "spamhaus-csv": "text/csv",
-               "stix": "application/json", "misp": "application/json"}
+MEDIA_TYPES = {"rbldnsd": "text/plain", "rbldnsd6": "text/plain", "rpz": "text/plain",
+               "spamhaus-csv": "text/csv", "stix": "application/json",
+               "misp": "application/json"}
 
 
 @router.get("/{name}", responses={200: {"description": "The feed file"},
