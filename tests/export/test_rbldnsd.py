@@ -53,7 +53,7 @@ def test_ipv6_goes_to_the_ip6trie_file_not_the_ip4set(found, now):
 def test_the_ip6trie_lists_each_network_once_with_its_main_botnet(found, now):
     text = to_rbldnsd6(found, zone="bl.example.org", now=now)
     lines = text.splitlines()
-    assert lines[0].endswith(": 1 /64 networks listed, from 2 IPv6 addresses")
+    assert lines[0].endswith(": 1 /64 network listed, from 2 IPv6 addresses")
     assert lines[1].startswith("$SOA 3600 ns.bl.example.org. ")
     assert lines[4] == "::ffff:7f00:2 :127.0.0.2:Test entry (RFC 5782 section 5)"
     assert _entries(text) == ["2a00:1450:4001:81b::/64 :127.0.0.2:Listed by spamintel: "

@@ -26,7 +26,7 @@ TTL = 3600
 def to_rbldnsd(indicators: Indicators, *, zone: str, now: datetime) -> str:
     """The ip4set text: ``$SOA``/``$NS`` for ``zone``, a default value, the RFC 5782 test
     point, then one IPv4 address a line (sorted) with its own TXT (an ip4set holds no
-    IPv6: those are left out and counted in the first line)."""
+    IPv6: those are counted in the first line and go to ``to_rbldnsd6``'s file)."""
     ips = [ip for ip in indicators.ips if ":" not in ip.value]
     listed = (f"{len(ips)} listed, {len(indicators.ips) - len(ips)} IPv6 in the ip6trie "
               "file")
@@ -44,12 +44,15 @@ def to_rbldnsd6(indicators: Indicators, *, zone: str, now: datetime) -> str:
         if ":" in ip.value:
             networks.setdefault(bot_host(ip.value), []).append(ip)
     ordered = sorted(networks.items(), key=lambda kv: ipaddress.IPv6Network(kv[0]))
-    listed = (f"{len(ordered)} /64 networks listed, from "
-              f"{sum(map(len, networks.values()))} IPv6 addresses")
+    listed = (f"{_count(len(ordered), '/64 network', 's')} listed, from "
+              f"{_count(sum(map(len, networks.values())), 'IPv6 address', 'es')}")
     lines = [_line(net, _top_botnet(ips), max(ip.last_seen for ip in ips),
-                   f", {len(ips)} address" + "es" * (len(ips) > 1))
-             for net, ips in ordered]
+                   f", {_count(len(ips), 'address', 'es')}") for net, ips in ordered]
     return _zone(indicators, listed, zone, now, TEST_POINT6, lines)
+
+
+def _count(n: int, noun: str, plural: str) -> str:
+    return f"{n} {noun}{plural * (n != 1)}"
 
 
 def _top_botnet(ips: list[Indicator]) -> str | None:
