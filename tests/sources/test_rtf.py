@@ -83,3 +83,12 @@ def test_characters_outside_the_basic_plane_come_whole():
     body = rtf_body(rb"{\rtf1\ansi Win \u-10179?\u-8704? now \u-10240? ok}")
     assert body.content == "Win \U0001f600 now \ufffd ok"
     body.content.encode("utf-8")
+
+
+def test_each_font_decodes_bytes_in_its_own_code_page():
+    doc = (rb"{\rtf1\ansi\ansicpg1252\deff0{\fonttbl{\f0\fswiss\fcharset0 Arial;}"
+           rb"{\f1\fnil\fcharset204 Arial CYR;}{\f2\fnil\fcharset238 Arial CE;}}"
+           rb"Price \'80 5 {\f1 \'cf\'f0\'e8\'e2\'e5\'f2} \'e9t\'e9 \f2 \'9ailen\'fd\par}")
+    assert rtf_body(doc).content == "Price € 5 Привет été šilený\r\n"
+    # without a font table every byte is in the document's code page
+    assert rtf_body(rb"{\rtf1\ansi\ansicpg1251 \'cf\'f0\'e8}").content == "При"

@@ -7,6 +7,7 @@ than it holds). When the mail arrived as HTML, the RTF encapsulates it (MS-OXRTF
 text, while the pieces between ``\\htmlrtf`` and ``\\htmlrtf0`` are RTF's own rendering,
 to be dropped. Otherwise (native RTF, or ``\\fromtext``) the body is the document's
 text; a link is a ``HYPERLINK`` field, whose address is kept beside its text as ``<url>``.
+Bytes are read in the code page of their font (``\\fcharset``), else the document's.
 
 The reader is a single pass over tokens with a stack of group states (no recursion, so
 deep nesting costs memory, not the call stack); anything it does not know is text or is
@@ -33,6 +34,10 @@ _SYMBOLS = {b"~": "\xa0", b"_": "-", b"{": "{", b"}": "}", b"\\": "\\", b"\n": "
 _WORDS = {"par": "\r\n", "line": "\r\n", "tab": "\t", "emdash": "\u2014", "endash": "\u2013",
           "bullet": "\u2022", "lquote": "\u2018", "rquote": "\u2019", "ldblquote": "\u201c",
           "rdblquote": "\u201d", "sect": "\r\n", "row": "\r\n", "cell": "\t"}
+# a font's \fcharset → its code page (0 and 1, "ANSI" and "default": the document's own)
+_CHARSETS = {77: 10000, 128: 932, 129: 949, 130: 1361, 134: 936, 136: 950, 161: 1253,
+             162: 1254, 163: 1258, 177: 1255, 178: 1256, 186: 1257, 204: 1251, 222: 874,
+             238: 1250, 254: 437, 255: 850}
 # MS-OXRTFCP: the dictionary's first bytes, and the two kinds of stream
 _PREFIX = (rb"{\rtf1\ansi\mac\deff0\deftab720{\fonttbl;}{\f0\fnil \froman \fswiss "
            rb"\fmodern \fscript \fdecor MS Sans SerifSymbolArialTimes New RomanCourier"
@@ -59,6 +64,8 @@ class _Group:
     htmlrtf: bool = False  # inside RTF's own rendering of encapsulated HTML
     fldinst: bool = False  # inside a field's instruction (HYPERLINK "url")
     uc: int = 1  # characters that stand in for each \\u character
+    fonttbl: bool = False  # inside the font table
+    font: int = -1  # the font in use (\\fN; -1: the document's default, \\deffN)
 
 
 def decompress(data: bytes, limit: int = MAX_RTF_BYTES) -> bytes:
@@ -122,11 +129,11 @@ def rtf_body(rtf: bytes) -> RtfBody:
     return RtfBody("html" if html else "plain", reader.text())
 
 
-def _codec(cpid: int) -> str:
+def _codec(cpid: int, fallback: str = "cp1252") -> str:
     try:
-        return codecs.lookup(f"cp{cpid}").name
+        return codecs.lookup(f"cp{cpid}" if cpid != 10000 else "mac_roman").name
     except LookupError:
-        return "cp1252"
+        return fallback
 
 
 class _Reader:
@@ -140,6 +147,9 @@ class _Reader:
         self.fallback = 0  # characters still to drop after a \\u character
         self.first_in_group = False
         self.field: list[str] = []  # a field instruction's text, read when its group ends
+        self.fonts: dict[int, str] = {}  # font number → codec, from the font table
+        self.default_font, self.defining = -1, -1
+        self.pending_codec = codec
 
     @property
     def top(self) -> _Group:
@@ -177,7 +187,15 @@ class _Reader:
                 self._link("".join(self.field))
 
     def _word(self, word: str, arg: int | None, first: bool) -> None:
-        if word == "htmltag":
+        if self.top.fonttbl:
+            self._font_definition(word, arg)
+        elif word == "fonttbl" and first:
+            self.stack[-1] = replace(self.top, skip=True, fonttbl=True)
+        elif word == "f" and arg is not None:
+            self.stack[-1] = replace(self.top, font=arg)
+        elif word == "deff" and arg is not None:
+            self.default_font = arg
+        elif word == "htmltag":
             self.stack[-1] = replace(self.top, htmltag=True, skip=False)
         elif word == "htmlrtf":
             self.stack[-1] = replace(self.top, htmlrtf=arg != 0)
@@ -194,6 +212,23 @@ class _Reader:
         elif word in _WORDS:
             self._emit(_WORDS[word])
 
+    def _font_definition(self, word: str, arg: int | None) -> None:
+        """``\\fN`` starts a font's definition; its ``\\fcharsetN`` or ``\\cpgN`` names
+        the code page of text in it."""
+        if arg is None:
+            return
+        if word == "f":
+            self.defining = arg
+        elif word == "fcharset" and arg in _CHARSETS:
+            self.fonts[self.defining] = _codec(_CHARSETS[arg], self.codec)
+        elif word == "cpg":
+            self.fonts[self.defining] = _codec(arg, self.codec)
+
+    @property
+    def _font_codec(self) -> str:
+        font = self.top.font if self.top.font >= 0 else self.default_font
+        return self.fonts.get(font, self.codec)
+
     def _symbol(self, symbol: bytes, first: bool) -> None:
         if symbol == b"*":
             if first:  # an ignorable destination, unless \\htmltag or \\fldinst follows
@@ -205,8 +240,11 @@ class _Reader:
         if self.fallback:
             self.fallback -= 1
         elif self.top.fldinst:
-            self.field.append(bytes([value]).decode(self.codec, "replace"))
+            self.field.append(bytes([value]).decode(self._font_codec, "replace"))
         elif self._visible():
+            if self.pending and self.pending_codec != self._font_codec:
+                self._flush()
+            self.pending_codec = self._font_codec
             self.pending.append(value)
 
     def _literal(self, data: bytes) -> None:
@@ -214,7 +252,7 @@ class _Reader:
             dropped = min(self.fallback, len(data))
             data, self.fallback = data[dropped:], self.fallback - dropped
         if data:
-            self._emit(data.decode(self.codec, "replace"))
+            self._emit(data.decode(self._font_codec, "replace"))
 
     def _visible(self) -> bool:
         g = self.top
@@ -238,5 +276,5 @@ class _Reader:
 
     def _flush(self) -> None:
         if self.pending:
-            self.out.append(bytes(self.pending).decode(self.codec, "replace"))
+            self.out.append(bytes(self.pending).decode(self.pending_codec, "replace"))
             self.pending.clear()
