@@ -236,3 +236,12 @@ def test_one_file_decodes_at_most_its_budget_of_rtf():
     assert b"secure-login.example" in data  # read before the budget was spent
     assert b"Subject: Second" in data and b"parcel-fee.example" not in data
     assert len(data) < 2 * MAX_RTF_BYTES
+
+
+def test_an_attached_ole_object_is_no_message():
+    word = {"\x01CompObj": b"\x01\xfe\x00\x00" + bytes(24), "WordDocument": bytes(600)}
+    data = read_outlook(make_msg(MsgPart(strings=dict(PHISH.strings),
+                                         attachments=[("Document", word), *PHISH.attachments])))
+    kinds = [p.get_content_type() for p in message_from_bytes(data, policy=policy.default)
+             .walk()]
+    assert "message/rfc822" not in kinds and kinds.count("application/octet-stream") == 1

@@ -202,9 +202,11 @@ def _charset(props: _Props) -> str:
 def _attach(body: EmailMessage, props: _Props, tag: str, depth: int) -> None:
     data = props.raw(_ATTACH_DATA, "0102")
     if data is None:
-        if props.ole.exists(props.prefix + _EMBEDDED) and depth + 1 < _MAX_DEPTH:
+        # the same storage holds an OLE object (an embedded Word document): no message
+        if (props.ole.exists(f"{props.prefix}{_EMBEDDED}/__properties_version1.0")
+                and depth + 1 < _MAX_DEPTH):
             _attach_message(body, props, tag, depth + 1)
-        return  # an OLE object (or a message nested too deep): not bytes
+        return  # an OLE object, or a message nested too deep: not bytes
     name = props.text(_ATTACH_LONG_NAME) or props.text(_ATTACH_NAME) or "attachment"
     maintype, _, subtype = (props.text(_ATTACH_MIME) or "application/octet-stream").partition("/")
     body.add_attachment(data, maintype=maintype or "application",

@@ -42,12 +42,13 @@ NATIVE = (rb"{\rtf1\ansi\ansicpg1252\deff0{\fonttbl{\f0 Calibri;}}{\info{\author
 @dataclass
 class MsgPart:
     """One message's properties: string properties by id (stored UTF-16), binary ones by
-    id, and attachments (bytes with a name, or another ``MsgPart`` embedded as a
-    message)."""
+    id, and attachments (bytes with a name, another ``MsgPart`` embedded as a message, or
+    an OLE object: the streams of its storage by name)."""
 
     strings: dict[int, str] = field(default_factory=dict)
     binary: dict[int, bytes] = field(default_factory=dict)
-    attachments: list[tuple[str, bytes | MsgPart]] = field(default_factory=list)
+    attachments: list[tuple[str, bytes | MsgPart | dict[str, bytes]]] = field(
+        default_factory=list)
 
 
 def rtf_property(rtf: bytes, compressed: bool = True) -> bytes:
@@ -97,6 +98,8 @@ def _streams(part: MsgPart, prefix: str, header: int) -> dict[str, bytes]:
         out[f"{at}__substg1.0_3707001F"] = name.encode("utf-16-le")
         if isinstance(content, MsgPart):
             out.update(_streams(content, f"{at}__substg1.0_3701000D/", header=24))
+        elif isinstance(content, dict):
+            out.update({f"{at}__substg1.0_3701000D/{k}": v for k, v in content.items()})
         else:
             out[f"{at}__substg1.0_37010102"] = content
     return out
