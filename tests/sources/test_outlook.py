@@ -245,3 +245,17 @@ def test_an_attached_ole_object_is_no_message():
     kinds = [p.get_content_type() for p in message_from_bytes(data, policy=policy.default)
              .walk()]
     assert "message/rfc822" not in kinds and kinds.count("application/octet-stream") == 1
+
+
+def test_hostile_attachment_names_and_types_do_not_fail_the_file():
+    part = MsgPart(strings={0x1000: "see attached"},
+                   attachments=[("evil\r\nX-Injected: 1.pdf", b"%PDF"), ("\x00", b"x"),
+                                ("a.htm", b"<p>")],
+                   types={"\x00": "text/html\r\nX-Injected: 2", "a.htm": "text/html"})
+    data = read_outlook(make_msg(part))
+    parts = list(message_from_bytes(data, policy=policy.default).iter_attachments())
+    assert [p.get_filename() for p in parts] == ["evil X-Injected: 1.pdf", "attachment",
+                                                  "a.htm"]
+    assert [p.get_content_type() for p in parts] == ["application/octet-stream",
+                                                     "application/octet-stream", "text/html"]
+    assert b"\r\nX-Injected" not in data

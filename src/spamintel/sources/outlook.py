@@ -43,6 +43,8 @@ _ATTACH = "__attach_version1.0_#"
 _MIME_FIELD = re.compile(r"(?im)^(content-type|content-transfer-encoding)[ \t]*:[^\r\n]*"
                          r"(?:\r?\n[ \t][^\r\n]*)*")
 _FILETIME_EPOCH = datetime(1601, 1, 1, tzinfo=UTC)
+_MIME_TYPE = re.compile(r"[A-Za-z0-9][\w.+-]{0,63}/[A-Za-z0-9][\w.+-]{0,127}")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]+")
 # property ids (MS-OXPROPS)
 _HEADERS, _SUBJECT, _BODY, _HTML, _RTF = 0x007D, 0x0037, 0x1000, 0x1013, 0x1009
 _FROM_NAME, _FROM_ADDR, _FROM_SMTP, _TO = 0x0C1A, 0x0C1F, 0x5D01, 0x0E04
@@ -207,8 +209,10 @@ def _attach(body: EmailMessage, props: _Props, tag: str, depth: int) -> None:
                 and depth + 1 < _MAX_DEPTH):
             _attach_message(body, props, tag, depth + 1)
         return  # an OLE object, or a message nested too deep: not bytes
-    name = props.text(_ATTACH_LONG_NAME) or props.text(_ATTACH_NAME) or "attachment"
-    maintype, _, subtype = (props.text(_ATTACH_MIME) or "application/octet-stream").partition("/")
+    name = _name(props.text(_ATTACH_LONG_NAME) or props.text(_ATTACH_NAME) or "attachment")
+    kind = props.text(_ATTACH_MIME) or ""
+    kind = kind if _MIME_TYPE.fullmatch(kind) else "application/octet-stream"
+    maintype, _, subtype = kind.partition("/")
     body.add_attachment(data, maintype=maintype or "application",
                         subtype=subtype or "octet-stream", filename=name)
 
@@ -218,8 +222,14 @@ def _attach_message(body: EmailMessage, props: _Props, tag: str, depth: int) -> 
     prefix = props.prefix + _EMBEDDED + "/"
     inner_tag = hashlib.sha256((tag + prefix).encode()).hexdigest()
     inner = _message(props.child(prefix, _EMBEDDED_HEADER), inner_tag, depth)
-    name = props.text(_ATTACH_LONG_NAME) or props.text(_DISPLAY_NAME) or "message"
+    name = _name(props.text(_ATTACH_LONG_NAME) or props.text(_DISPLAY_NAME) or "message")
     body.add_attachment(message_from_bytes(inner, policy=_SMTP), filename=name)
+
+
+def _name(text: str) -> str:
+    """An attachment's name as a header parameter holds it: control characters (a line
+    break would end the header) become spaces."""
+    return _CONTROL.sub(" ", text).strip() or "attachment"
 
 
 def _transport_head(headers: str, mime: list[str]) -> str:

@@ -43,12 +43,14 @@ NATIVE = (rb"{\rtf1\ansi\ansicpg1252\deff0{\fonttbl{\f0 Calibri;}}{\info{\author
 class MsgPart:
     """One message's properties: string properties by id (stored UTF-16), binary ones by
     id, and attachments (bytes with a name, another ``MsgPart`` embedded as a message, or
-    an OLE object: the streams of its storage by name)."""
+    an OLE object: the streams of its storage by name), with MIME types by attachment
+    name."""
 
     strings: dict[int, str] = field(default_factory=dict)
     binary: dict[int, bytes] = field(default_factory=dict)
     attachments: list[tuple[str, bytes | MsgPart | dict[str, bytes]]] = field(
         default_factory=list)
+    types: dict[str, str] = field(default_factory=dict)
 
 
 def rtf_property(rtf: bytes, compressed: bool = True) -> bytes:
@@ -96,6 +98,8 @@ def _streams(part: MsgPart, prefix: str, header: int) -> dict[str, bytes]:
         at = f"{prefix}__attach_version1.0_#{index:08X}/"
         out[f"{at}{_PROPS}"] = bytes(8)
         out[f"{at}__substg1.0_3707001F"] = name.encode("utf-16-le")
+        if name in part.types:
+            out[f"{at}__substg1.0_370E001F"] = part.types[name].encode("utf-16-le")
         if isinstance(content, MsgPart):
             out.update(_streams(content, f"{at}__substg1.0_3701000D/", header=24))
         elif isinstance(content, dict):
