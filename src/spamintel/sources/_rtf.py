@@ -44,6 +44,7 @@ _PREFIX = (rb"{\rtf1\ansi\mac\deff0\deftab720{\fonttbl;}{\f0\fnil \froman \fswis
            b"{\\colortbl\\red0\\green0\\blue0\r\n"
            rb"\par \pard\plain\f0\fs20\b\i\u\tab\tx")
 _LZFU, _MELA = b"LZFu", b"MELA"
+RING_START = len(_PREFIX)  # the first write position in the ring
 # An RTF body is text: a stream that claims more (LZFu expands at most 8.5 times, so a
 # 64 MB file could claim half a gigabyte) is read up to here (about 1 s of decoding).
 MAX_RTF_BYTES = 8 * 1024 * 1024
@@ -79,9 +80,14 @@ def decompress(data: bytes, limit: int = MAX_RTF_BYTES) -> bytes:
         return body[:min(raw_size, limit)]
     if kind != _LZFU:
         raise ValueError(f"damaged compressed RTF: unknown kind {kind!r}")
-    if zlib.crc32(body, 0xFFFFFFFF) ^ 0xFFFFFFFF != crc:
+    if stream_crc(body) != crc:
         raise ValueError("damaged compressed RTF: CRC mismatch")
     return _lzfu(body, min(raw_size, limit))
+
+
+def stream_crc(body: bytes) -> int:
+    """MS-OXRTFCP's CRC of a stream's body: CRC-32's table, no inversion in or out."""
+    return zlib.crc32(body, 0xFFFFFFFF) ^ 0xFFFFFFFF
 
 
 def _lzfu(body: bytes, limit: int) -> bytes:
@@ -118,7 +124,7 @@ def rtf_body(rtf: bytes) -> RtfBody:
     head = rtf[:1024]
     html = b"\\fromhtml" in head
     cp = re.search(rb"\\ansicpg(\d{1,5})", head)
-    reader = _Reader(_codec(int(cp.group(1)) if cp else 1252), html)
+    reader = _Reader(codepage(int(cp.group(1)) if cp else 1252), html)
     at = 0
     while (match := _TOKEN.match(rtf, at)) is not None:
         at = match.end()
@@ -129,7 +135,8 @@ def rtf_body(rtf: bytes) -> RtfBody:
     return RtfBody("html" if html else "plain", reader.text())
 
 
-def _codec(cpid: int, fallback: str = "cp1252") -> str:
+def codepage(cpid: int, fallback: str = "cp1252") -> str:
+    """The Python codec of Windows code page ``cpid`` (``fallback`` for one Python lacks)."""
     try:
         return codecs.lookup(f"cp{cpid}" if cpid != 10000 else "mac_roman").name
     except LookupError:
@@ -220,9 +227,9 @@ class _Reader:
         if word == "f":
             self.defining = arg
         elif word == "fcharset" and arg in _CHARSETS:
-            self.fonts[self.defining] = _codec(_CHARSETS[arg], self.codec)
+            self.fonts[self.defining] = codepage(_CHARSETS[arg], self.codec)
         elif word == "cpg":
-            self.fonts[self.defining] = _codec(arg, self.codec)
+            self.fonts[self.defining] = codepage(arg, self.codec)
 
     @property
     def _font_codec(self) -> str:

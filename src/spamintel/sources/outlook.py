@@ -21,7 +21,6 @@ levels deep at most.
 
 from __future__ import annotations
 
-import codecs
 import contextlib
 import hashlib
 import io
@@ -36,7 +35,7 @@ from functools import cached_property
 
 import olefile
 
-from spamintel.sources._rtf import MAX_RTF_BYTES, RtfBody, decompress, rtf_body
+from spamintel.sources._rtf import MAX_RTF_BYTES, RtfBody, codepage, decompress, rtf_body
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ATTACH = "__attach_version1.0_#"
@@ -194,17 +193,14 @@ def _rtf(props: _Props) -> RtfBody | None:
 def _charset(props: _Props) -> str:
     """The HTML body's code page (``PR_INTERNET_CPID``), as a Python codec name."""
     value = props.fixed(_INTERNET_CPID, 0x0003)
-    cpid = struct.unpack_from("<I", value)[0] if value else 65001
-    try:
-        return codecs.lookup(f"cp{cpid}").name
-    except LookupError:
-        return "utf-8"
+    return codepage(struct.unpack_from("<I", value)[0] if value else 65001, "utf-8")
 
 
 def _attach(body: EmailMessage, props: _Props, tag: str, depth: int) -> None:
     data = props.raw(_ATTACH_DATA, "0102")
     if data is None:
-        # the same storage holds an OLE object (an embedded Word document): no message
+        # a message attached as a message is a storage of MAPI properties; an OLE object
+        # (an embedded Word document) has a storage of the same name without them
         if (props.ole.exists(f"{props.prefix}{_EMBEDDED}/__properties_version1.0")
                 and depth + 1 < _MAX_DEPTH):
             _attach_message(body, props, tag, depth + 1)

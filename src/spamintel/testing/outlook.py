@@ -9,8 +9,9 @@ writes any tree of streams as a compound file that ``olefile`` (and Outlook) ope
 from __future__ import annotations
 
 import struct
-import zlib
 from dataclasses import dataclass, field
+
+from spamintel.sources._rtf import RING_START, stream_crc
 
 SECTOR, MINI_SECTOR, MINI_CUTOFF = 512, 64, 4096
 FREE, END, FAT_MARK, NONE = 0xFFFFFFFF, 0xFFFFFFFE, 0xFFFFFFFD, 0xFFFFFFFF
@@ -57,7 +58,7 @@ def rtf_property(rtf: bytes, compressed: bool = True) -> bytes:
     """``PR_RTF_COMPRESSED``'s value for an RTF document: LZFu-compressed (literals only,
     then the end reference: valid, if no smaller) or stored as is (``MELA``)."""
     if not compressed:
-        return struct.pack("<II4sI", len(rtf) + 12, len(rtf), b"MELA", 0) + rtf
+        return _stream(b"MELA", len(rtf), rtf)
     body = bytearray()
     for start in range(0, len(rtf) + 1, 8):
         chunk = rtf[start:start + 8]
@@ -65,22 +66,27 @@ def rtf_property(rtf: bytes, compressed: bool = True) -> bytes:
         body.append(1 << len(chunk) if end else 0)
         body += chunk
         if end:
-            body += struct.pack(">H", ((207 + len(rtf)) & 0xFFF) << 4)
-    crc = zlib.crc32(bytes(body), 0xFFFFFFFF) ^ 0xFFFFFFFF
-    return struct.pack("<II4sI", len(body) + 12, len(rtf), b"LZFu", crc) + bytes(body)
+            body += struct.pack(">H", ((RING_START + len(rtf)) & 0xFFF) << 4)
+    return _stream(b"LZFu", len(rtf), bytes(body))
 
 
 def expanding_rtf(references: int) -> bytes:
     """A ``PR_RTF_COMPRESSED`` value of ``references`` 17-byte copies from the ring and no
     end: 2 bytes in, 17 out (a decompression bomb when long), with a valid CRC."""
-    write, body = 207, bytearray()
+    write, body = RING_START, bytearray()
     for i in range(references):
         if i % 8 == 0:
             body.append(0xFF)
         body += struct.pack(">H", ((write + 100) & 0xFFF) << 4 | 15)
         write = (write + 17) & 0xFFF
-    crc = zlib.crc32(bytes(body), 0xFFFFFFFF) ^ 0xFFFFFFFF
-    return struct.pack("<II4sI", len(body) + 12, 0xFFFFFFFF, b"LZFu", crc) + bytes(body)
+    return _stream(b"LZFu", 0xFFFFFFFF, bytes(body))
+
+
+def _stream(kind: bytes, raw_size: int, body: bytes) -> bytes:
+    """A ``PR_RTF_COMPRESSED`` value: MS-OXRTFCP's header, then ``body`` (a stored one
+    has no CRC)."""
+    crc = stream_crc(body) if kind == b"LZFu" else 0
+    return struct.pack("<II4sI", len(body) + 12, raw_size, kind, crc) + body
 
 
 def make_msg(message: MsgPart) -> bytes:
