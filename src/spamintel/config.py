@@ -11,10 +11,26 @@ import dataclasses
 import os
 import tomllib
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
-from typing import Any, TypeVar
+from types import UnionType
+from typing import Any, TypeVar, Union, get_args, get_origin, get_type_hints
 
 T = TypeVar("T")
+
+
+def checked(default: Any, *, lo: float | None = None, hi: float | None = None,
+             open_low: bool = False, choices: tuple[str, ...] = (), path: str = "",
+             date: bool = False) -> Any:
+    """A field whose value from a file is checked beyond its type: numbers (or a table's
+    numbers) within ``lo``..``hi`` (above ``lo`` when ``open_low``), one of ``choices``,
+    a ``path`` that exists (``file`` or ``dir``; empty means the built-in one), an ISO
+    ``date``. A callable ``default`` is a factory (a table)."""
+    meta = {"lo": lo, "hi": hi, "open_low": open_low, "choices": choices, "path": path,
+            "date": date}
+    if callable(default):
+        return field(default_factory=default, metadata=meta)
+    return field(default=default, metadata=meta)
 
 
 def default_corpora_dir() -> Path:
@@ -33,9 +49,9 @@ class SourcesConfig:
     """Limits for reading files and archives (all hostile input), and whether a forward
     stands for the messages it carries (``unwrap_attached``: an abuse desk's mailbox)."""
 
-    max_message_bytes: int = 64 * 1024 * 1024
-    max_archive_depth: int = 3
-    max_compression_ratio: float = 200.0
+    max_message_bytes: int = checked(64 * 1024 * 1024, lo=1)
+    max_archive_depth: int = checked(3, lo=0)
+    max_compression_ratio: float = checked(200.0, lo=1)
     unwrap_attached: bool = False
 
 
@@ -49,12 +65,12 @@ class ParseConfig:
     """
 
     trusted_relays: tuple[str, ...] = ()
-    max_mime_depth: int = 40
-    max_mime_parts: int = 500
-    max_text_chars: int = 200_000
-    max_urls: int = 50
-    max_headers: int = 2_000
-    minhash_perms: int = 64
+    max_mime_depth: int = checked(40, lo=1)
+    max_mime_parts: int = checked(500, lo=1)
+    max_text_chars: int = checked(200_000, lo=1)
+    max_urls: int = checked(50, lo=0)
+    max_headers: int = checked(2_000, lo=1)
+    minhash_perms: int = checked(64, lo=1)
 
 
 @dataclass(frozen=True)
@@ -62,10 +78,10 @@ class IPDataConfig:
     """Offline IP → ASN (ip-location-db CSV) and optional IP → country CSV files,
     one of each for IPv4 and for IPv6."""
 
-    asn_csv: str = ""
-    country_csv: str = ""
-    asn_ipv6_csv: str = ""
-    country_ipv6_csv: str = ""
+    asn_csv: str = checked("", path="file")
+    country_csv: str = checked("", path="file")
+    asn_ipv6_csv: str = checked("", path="file")
+    country_ipv6_csv: str = checked("", path="file")
 
 
 @dataclass(frozen=True)
@@ -78,23 +94,23 @@ class ClassifyConfig:
     is fetched. ``clamd_socket`` enables ClamAV scanning through a running clamd.
     """
 
-    model_path: str = ""
-    rules_path: str = ""
-    spam_threshold: float | None = None
-    phish_threshold: float | None = None
+    model_path: str = checked("", path="file")
+    rules_path: str = checked("", path="file")
+    spam_threshold: float | None = checked(None, lo=0, hi=1)
+    phish_threshold: float | None = checked(None, lo=0, hi=1)
     builtin_yara: bool = True
-    yara_dirs: tuple[str, ...] = ()
-    link_feeds: tuple[str, ...] = ()
+    yara_dirs: tuple[str, ...] = checked((), path="dir")
+    link_feeds: tuple[str, ...] = checked((), path="file")
     clamd_socket: str = ""
-    max_scan_bytes: int = 10 * 1024 * 1024
-    max_archive_members: int = 200
+    max_scan_bytes: int = checked(10 * 1024 * 1024, lo=1)
+    max_archive_members: int = checked(200, lo=0)
 
 
 @dataclass(frozen=True)
 class StoreConfig:
     """Event store options."""
 
-    batch_size: int = 5_000
+    batch_size: int = checked(5_000, lo=1)
     spool: bool = True
 
 
@@ -113,12 +129,12 @@ class CalibrationConfig:
     dashboard carry it beside every figure.
     """
 
-    unit: str = "messages"
-    sensor_shares: dict[str, float] = field(default_factory=dict)
-    share_rel_error: float = 0.0
-    reference_start: str = ""
-    reference_end: str = ""
-    reference_per_day: float = 0.0
+    unit: str = checked("messages", choices=("messages", "recipients"))
+    sensor_shares: dict[str, float] = checked(dict, lo=0, hi=1, open_low=True)
+    share_rel_error: float = checked(0.0, lo=0)
+    reference_start: str = checked("", date=True)
+    reference_end: str = checked("", date=True)
+    reference_per_day: float = checked(0.0, lo=0)
     mixed_sensors: tuple[str, ...] = ()
     data_source: str = ""
 
@@ -136,14 +152,14 @@ class AnalyzeConfig:
     """
 
     calibration: CalibrationConfig = field(default_factory=CalibrationConfig)
-    window_days: int = 7
-    silent_fraction: float = 0.05
-    takedown_min_days: int = 7
-    surge_ratio: float = 1.5
-    content_switch_distance: float = 0.4
-    software_switch_distance: float = 0.4
-    displacement_min_ratio: float = 1.05
-    displacement_min_share_points: float = 0.02
+    window_days: int = checked(7, lo=1)
+    silent_fraction: float = checked(0.05, lo=0, hi=1)
+    takedown_min_days: int = checked(7, lo=1)
+    surge_ratio: float = checked(1.5, lo=1)
+    content_switch_distance: float = checked(0.4, lo=0, hi=1)
+    software_switch_distance: float = checked(0.4, lo=0, hi=1)
+    displacement_min_ratio: float = checked(1.05, lo=1)
+    displacement_min_share_points: float = checked(0.02, lo=0, hi=1)
     run_attribution: bool = True
 
 
@@ -185,27 +201,27 @@ class AttributeConfig:
 
     use_signatures: bool = True
     builtin_signatures: bool = True
-    signature_dirs: tuple[str, ...] = ()
-    lsh_bands: int = 12
-    lsh_rows: int = 5
-    max_groups_per_domain: int = 2
-    pool_gap_days: int = 5
-    template_family_links: int = 3
-    campaign_min_spam_share: float = 0.5
-    campaign_min_jaccard: float = 0.3
-    campaign_max_gap_days: int = 7
-    max_classes: int = 40
-    merge_tau: float = 0.6
-    family_tau: float = 0.6
-    min_signature_share: float = 0.5
-    min_botnet_ips: int = 20
-    new_botnet_lead_days: int = 7
-    min_new_messages: int = 50
-    min_botnet_asns: int = 5
-    min_botnet_prefixes: int = 20
-    max_server_share: float = 0.5
-    max_rare_template_share: float = 1 / 3
-    cluster_confidence: float = 0.8
+    signature_dirs: tuple[str, ...] = checked((), path="dir")
+    lsh_bands: int = checked(12, lo=1)
+    lsh_rows: int = checked(5, lo=1)
+    max_groups_per_domain: int = checked(2, lo=1)
+    pool_gap_days: int = checked(5, lo=0)
+    template_family_links: int = checked(3, lo=0)
+    campaign_min_spam_share: float = checked(0.5, lo=0, hi=1)
+    campaign_min_jaccard: float = checked(0.3, lo=0, hi=1)
+    campaign_max_gap_days: int = checked(7, lo=0)
+    max_classes: int = checked(40, lo=1)
+    merge_tau: float = checked(0.6, lo=0)
+    family_tau: float = checked(0.6, lo=0)
+    min_signature_share: float = checked(0.5, lo=0, hi=1)
+    min_botnet_ips: int = checked(20, lo=1)
+    new_botnet_lead_days: int = checked(7, lo=1)
+    min_new_messages: int = checked(50, lo=1)
+    min_botnet_asns: int = checked(5, lo=1)
+    min_botnet_prefixes: int = checked(20, lo=1)
+    max_server_share: float = checked(0.5, lo=0, hi=1)
+    max_rare_template_share: float = checked(1 / 3, lo=0, hi=1)
+    cluster_confidence: float = checked(0.8, lo=0, hi=1)
 
 
 @dataclass(frozen=True)
@@ -225,37 +241,89 @@ class ConfigError(ValueError):
     """A configuration file that cannot be read, or a key or value it may not hold."""
 
 
-def _kind_ok(value: Any, default: Any) -> bool:
-    """Whether ``value`` from a file may replace ``default``: the same kind of value (a
-    whole number where a number is expected, any list where a list is)."""
-    if default is None:
-        return True
-    if isinstance(default, bool):
-        return isinstance(value, bool)
-    if isinstance(default, int | float):
-        return isinstance(value, int | float) and not isinstance(value, bool) and (
-            isinstance(default, float) or isinstance(value, int))
-    if isinstance(default, tuple):
-        return isinstance(value, list | tuple)
-    return isinstance(value, type(default))
+def _describe(hint: Any) -> str:
+    """A field's type in words, for an error message."""
+    if get_origin(hint) in (Union, UnionType):
+        return _describe(next(a for a in get_args(hint) if a is not type(None)))
+    if get_origin(hint) is tuple:
+        return f"a list of {_describe(get_args(hint)[0]).removeprefix('a ')}s"
+    if get_origin(hint) is dict:
+        return f"a table of {_describe(get_args(hint)[1]).removeprefix('a ')}s"
+    return {bool: "true or false", int: "a whole number", float: "a number",
+            str: "a string"}.get(hint, f"a {getattr(hint, '__name__', hint)}")
 
 
-def _build(cls: type[T], data: Any, where: str) -> T:
+def _fits(value: Any, hint: Any) -> bool:
+    """Whether a value read from TOML is of the type a field declares (a whole number
+    where a number is expected, a list where a tuple is)."""
+    origin, args = get_origin(hint), get_args(hint)
+    if origin in (Union, UnionType):
+        return any(_fits(value, a) for a in args if a is not type(None))
+    if origin is tuple:
+        return isinstance(value, list | tuple) and all(_fits(v, args[0]) for v in value)
+    if origin is dict:
+        return isinstance(value, dict) and all(
+            _fits(k, args[0]) and _fits(v, args[1]) for k, v in value.items())
+    if hint is float:
+        return isinstance(value, int | float) and not isinstance(value, bool)
+    if hint is int:
+        return isinstance(value, int) and not isinstance(value, bool)
+    return isinstance(value, hint)
+
+
+def _problem(value: Any, meta: Any) -> str:
+    """What is wrong with a well-typed value under its field's checks ('' if nothing)."""
+    items = list(value.values()) if isinstance(value, dict) else (
+        list(value) if isinstance(value, list | tuple) else [value])
+    for item in items:
+        if isinstance(item, int | float) and not isinstance(item, bool):
+            lo, hi = meta.get("lo"), meta.get("hi")
+            if lo is not None and (item < lo or (meta.get("open_low") and item == lo)):
+                return f"must be {'above' if meta.get('open_low') else 'at least'} {lo}"
+            if hi is not None and item > hi:
+                return f"must be at most {hi}"
+        if meta.get("choices") and item not in meta["choices"]:
+            return f"must be one of {', '.join(meta['choices'])}"
+        if meta.get("date") and item and not _is_iso_date(item):
+            return "must be a date (YYYY-MM-DD)"
+        kind = meta.get("path")
+        if kind and item and not (Path(item).is_file() if kind == "file"
+                                  else Path(item).is_dir()):
+            return f"names no {'file' if kind == 'file' else 'folder'} {item!r}"
+    return ""
+
+
+def _is_iso_date(text: str) -> bool:
+    try:
+        date.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
+
+
+def config_table(cls: type[T], data: Any, where: str) -> T:
+    """One table of the configuration (``cls``) from TOML ``data``: unknown keys, values of
+    the wrong type and values its fields' checks refuse are ``ConfigError``s; ``where``
+    prefixes key names in errors (``analyze.``)."""
     if not isinstance(data, dict):
         raise ConfigError(f"config {where.rstrip('.') or 'file'} must be a table")
     known = {f.name: f for f in dataclasses.fields(cls)}  # type: ignore[arg-type]
+    hints = get_type_hints(cls)
     kwargs: dict[str, Any] = {}
     for key, value in data.items():
         if key not in known:
             raise ConfigError(f"unknown config key {where}{key}")
         default = getattr(cls(), key)
         if dataclasses.is_dataclass(default):
-            kwargs[key] = _build(type(default), value, f"{where}{key}.")
-        elif not _kind_ok(value, default):
-            raise ConfigError(f"config key {where}{key} takes a {type(default).__name__}, "
+            kwargs[key] = config_table(type(default), value, f"{where}{key}.")
+            continue
+        if not _fits(value, hints[key]):
+            raise ConfigError(f"config key {where}{key} takes {_describe(hints[key])}, "
                               f"not {value!r}")
-        else:
-            kwargs[key] = tuple(value) if isinstance(default, tuple) else value
+        problem = _problem(value, known[key].metadata)
+        if problem:
+            raise ConfigError(f"config key {where}{key} {problem}, not {value!r}")
+        kwargs[key] = tuple(value) if isinstance(default, tuple) else value
     return cls(**kwargs)
 
 
@@ -270,4 +338,4 @@ def load_config(path: str | Path | None = None) -> Config:
     except (OSError, tomllib.TOMLDecodeError) as exc:
         raise ConfigError(f"cannot read config {path}: {exc}") from exc
     data.pop("trap", None)  # the trap sensor's table: spamintel.sources.trap.load_trap_config
-    return _build(Config, data, "")
+    return config_table(Config, data, "")

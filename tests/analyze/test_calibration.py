@@ -3,7 +3,7 @@ import json
 import pytest
 
 from spamintel.analyze.calibration import load_calibration, with_calibration
-from spamintel.config import Config
+from spamintel.config import Config, ConfigError
 
 
 def test_scenario_json_gives_sensor_shares_and_mixed_sensors(tmp_path):
@@ -36,5 +36,18 @@ def test_toml_calibration_and_unknown_keys(tmp_path):
     cal = load_calibration(path)
     assert cal.unit == "recipients" and cal.reference_per_day == 52e9
     path.write_text('[calibration]\nshares = 1\n')
-    with pytest.raises(ValueError, match="shares"):
+    with pytest.raises(ConfigError, match="unknown config key calibration.shares"):
+        load_calibration(path)
+
+
+@pytest.mark.parametrize("text,message", [
+    ('[analyze.calibration]\nreference_per_day = "lots"\n', "reference_per_day takes a number"),
+    ('[calibration]\nsensor_shares = {trap-a = "x"}\n', "sensor_shares takes a table"),
+    ('[calibration]\nunit = "envelopes"\n', "unit must be one of messages, recipients"),
+    ("[calibration\n", "cannot read calibration"),
+])
+def test_a_wrong_toml_calibration_names_the_key(tmp_path, text, message):
+    path = tmp_path / "c.toml"
+    path.write_text(text)
+    with pytest.raises(ConfigError, match=message):
         load_calibration(path)

@@ -35,9 +35,13 @@ def test_trap_command_spools_feeds_the_store_and_stops(tmp_path):
     from spamintel.store import Store
 
     log = tmp_path / "trap.log"
+    # the address and spool come from the file, which also holds a pipeline table
+    (tmp_path / "trap.toml").write_text(
+        f'[trap]\nlisten_host = "127.0.0.1"\nlisten_port = 0\nspool = "{tmp_path / "spool"}"\n'
+        '[store]\nbatch_size = 10\n')
     cmd = [sys.executable, "-c", "from spamintel.cli import main; main()", "trap",
-           "--listen", "127.0.0.1:0", "--spool", str(tmp_path / "spool"),
-           "--store", str(tmp_path / "store"), "--domains", "trap.test", "--sensor", "cli"]
+           "--config", str(tmp_path / "trap.toml"), "--store", str(tmp_path / "store"),
+           "--domains", "trap.test", "--sensor", "cli"]
     proc = subprocess.Popen(cmd, stderr=open(log, "w"))  # noqa: SIM115 (the child owns it)
     try:
         assert _wait_for(lambda: _listening_port(log) is not None), log.read_text()[-2000:]
@@ -59,5 +63,19 @@ def test_trap_command_spools_feeds_the_store_and_stops(tmp_path):
 
 
 def test_trap_command_rejects_a_bad_listen_address(tmp_path):
-    result = CliRunner().invoke(app, ["trap", "--listen", "nonsense", "--spool", str(tmp_path)])
-    assert result.exit_code != 0
+    for listen in ("nonsense", "127.0.0.1:99999"):
+        result = CliRunner().invoke(app, ["trap", "--listen", listen, "--spool", str(tmp_path)])
+        assert result.exit_code == 2 and "expected HOST:PORT" in result.output
+
+
+def test_trap_command_names_the_wrong_key_of_its_config(tmp_path):
+    path = tmp_path / "trap.toml"
+    for text, message in (("[trap]\nmax_per_ip = 'many'\n", "trap.max_per_ip takes a whole"),
+                          ("[trap]\nlisten_port = 70000\n", "listen_port must be at most"),
+                          ("[trap]\nmax_per_ipp = 5\n", "unknown config key trap.max_per_ipp"),
+                          ("[trap\n", "cannot read config")):
+        path.write_text(text)
+        result = CliRunner().invoke(app, ["trap", "--config", str(path)])
+        assert result.exit_code == 2 and message in " ".join(result.output.split()), result.output
+    result = CliRunner().invoke(app, ["trap", "--config", str(tmp_path / "none.toml")])
+    assert result.exit_code == 2 and "cannot read config" in result.output

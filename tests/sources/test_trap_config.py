@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from spamintel.config import load_config
+from spamintel.config import ConfigError, load_config
 from spamintel.sources.trap import TrapConfig, load_trap_config
 
 README = Path(__file__).resolve().parents[2] / "README.md"
@@ -22,13 +22,23 @@ def test_trap_table_and_overrides(tmp_path):
     assert load_config(path).store.batch_size == 10
 
 
+def test_a_file_of_pipeline_tables_only_gives_the_trap_defaults(tmp_path):
+    path = tmp_path / "c.toml"
+    path.write_text('[parse]\nmax_urls = 10\n[store]\nbatch_size = 10\n')
+    assert load_trap_config(path) == TrapConfig()
+    path.write_text('sensor = "top"\n[store]\nbatch_size = 10\n')
+    assert load_trap_config(path).sensor == "top"
+
+
 def test_unknown_keys_and_bad_sync_are_refused(tmp_path):
     path = tmp_path / "c.toml"
     path.write_text("[trap]\nmax_recipient = 5\n")
     with pytest.raises(ValueError, match="max_recipient"):
         load_trap_config(path)
-    with pytest.raises(ValueError, match="sync"):
+    with pytest.raises(ConfigError, match="trap.sync must be one of group, fsync, none"):
         load_trap_config(None, sync="sometimes")
+    with pytest.raises(ConfigError, match="trap.max_per_ip takes a whole number"):
+        load_trap_config(None, max_per_ip="many")
 
 
 def test_every_trap_key_is_documented_in_the_readme():

@@ -11,7 +11,13 @@ import json
 import tomllib
 from pathlib import Path
 
-from spamintel.config import AnalyzeConfig, CalibrationConfig, Config
+from spamintel.config import (
+    AnalyzeConfig,
+    CalibrationConfig,
+    Config,
+    ConfigError,
+    config_table,
+)
 
 
 def calibration_from_scenario(path: str | Path, unit: str = "messages") -> CalibrationConfig:
@@ -38,17 +44,18 @@ def _simulated(data: object) -> str:
 
 
 def calibration_from_toml(path: str | Path) -> CalibrationConfig:
-    """Calibration from ``[analyze.calibration]`` (or a top-level ``[calibration]``)."""
-    with open(path, "rb") as fh:
-        data = tomllib.load(fh)
-    block = data.get("analyze", {}).get("calibration", data.get("calibration", {}))
-    known = {f.name for f in dataclasses.fields(CalibrationConfig)}
-    unknown = set(block) - known
-    if unknown:
-        raise ValueError(f"unknown calibration keys: {', '.join(sorted(unknown))}")
-    if "mixed_sensors" in block:
-        block["mixed_sensors"] = tuple(block["mixed_sensors"])
-    return CalibrationConfig(**block)
+    """Calibration from ``[analyze.calibration]`` (or a top-level ``[calibration]``), with
+    the checks of a config file (``ConfigError`` names the key and the reason)."""
+    try:
+        with open(path, "rb") as fh:
+            data = tomllib.load(fh)
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise ConfigError(f"cannot read calibration {path}: {exc}") from exc
+    analyze = data.get("analyze")
+    if isinstance(analyze, dict):
+        return config_table(CalibrationConfig, analyze.get("calibration", {}),
+                            "analyze.calibration.")
+    return config_table(CalibrationConfig, data.get("calibration", {}), "calibration.")
 
 
 def load_calibration(path: str | Path) -> CalibrationConfig:

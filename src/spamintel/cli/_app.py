@@ -30,3 +30,12 @@ def existing_store(path: Path) -> Path:
     if not path.is_dir():
         raise typer.BadParameter(f"no store at {path}", param_hint="--store")
     return path
+
+
+def split_listen(listen: str) -> tuple[str, int]:
+    """``--listen HOST:PORT`` (``[::1]:25`` for IPv6) as ``(host, port)``; the host may be
+    empty (``:25``), the port 0 (any free port) to 65535."""
+    host, _, port = listen.rpartition(":")
+    if not port.isdigit() or int(port) > 65535:
+        raise typer.BadParameter(f"expected HOST:PORT, not {listen!r}", param_hint="--listen")
+    return host.strip("[]"), int(port)

@@ -7,14 +7,14 @@ from pathlib import Path
 
 import typer
 
-from spamintel.cli._app import app, existing_store
+from spamintel.cli._app import app, existing_store, split_listen
 
 
-def _split_listen(listen: str) -> tuple[str, int]:
-    host, _, port = listen.rpartition(":")
-    if not host or not port.isdigit() or not 0 < int(port) < 65536:
+def _listen_host(listen: str) -> tuple[str, int]:
+    host, port = split_listen(listen)
+    if not host or not port:
         raise typer.BadParameter(f"expected HOST:PORT, not {listen!r}", param_hint="--listen")
-    return host.strip("[]"), int(port)
+    return host, port
 
 
 def _loopback(host: str) -> bool:
@@ -61,7 +61,7 @@ def serve_cmd(
 
     from spamintel.serve import create_app
 
-    host, port = _split_listen(listen)
+    host, port = _listen_host(listen)
     application = create_app(existing_store(store), tokens=_tokens(token_file, host))
     typer.echo(f"serving {store} on http://{listen}/ (Ctrl-C stops)")
     uvicorn.run(application, host=host, port=port, root_path=root_path, log_level="warning")

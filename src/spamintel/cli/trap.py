@@ -6,20 +6,17 @@ from pathlib import Path
 
 import typer
 
-from spamintel.cli._app import app
-
-
-def _split_listen(listen: str) -> tuple[str, int]:
-    host, _, port = listen.rpartition(":")
-    if not port.isdigit():
-        raise typer.BadParameter("expected HOST:PORT", param_hint="--listen")
-    return host.strip("[]") or "0.0.0.0", int(port)
+from spamintel.cli._app import app, config_from, split_listen
+from spamintel.config import ConfigError
 
 
 @app.command("trap")
 def trap_cmd(
-    listen: str = typer.Option("127.0.0.1:2525", "--listen", help="Address to listen on."),
-    spool: Path = typer.Option(..., "--spool", help="Spool directory (created if missing)."),
+    listen: str | None = typer.Option(None, "--listen", help="HOST:PORT to listen on "
+                                      "(default: [trap] listen_host and listen_port, else "
+                                      "127.0.0.1:2525)."),
+    spool: Path | None = typer.Option(None, "--spool", help="Spool directory, created if "
+                                      "missing (default: [trap] spool)."),
     domains: str | None = typer.Option(None, "--domains", help="Trap domains, comma-separated; "
                                        "none means catch-all."),
     sensor: str | None = typer.Option(None, "--sensor", help="Sensor name stored with events."),
@@ -32,8 +29,14 @@ def trap_cmd(
     from spamintel.sources.trap import load_trap_config
     from spamintel.sources.trap.feeder import run_with_feeder
 
-    host, port = _split_listen(listen)
+    host, port = split_listen(listen) if listen else (None, None)
     doms = tuple(d.strip() for d in domains.split(",") if d.strip()) if domains else None
-    cfg = load_trap_config(config, listen_host=host, listen_port=port, spool=str(spool),
-                           domains=doms, sensor=sensor, metrics_port=metrics_port)
+    try:
+        cfg = load_trap_config(config, listen_host=host if host != "" else "0.0.0.0",
+                               listen_port=port, spool=str(spool) if spool else None,
+                               domains=doms, sensor=sensor, metrics_port=metrics_port)
+    except ConfigError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--config") from exc
+    if store is not None:
+        config_from(config)  # the feeder reads the pipeline's tables of the same file
     run_with_feeder(cfg, store, config)
