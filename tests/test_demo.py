@@ -35,3 +35,29 @@ def test_the_demo_writes_the_march_report_and_feeds_of_the_last_week(tmp_path):
         "SELECT DISTINCT client_ip FROM events WHERE day >= DATE '2011-03-25' "
         "AND botnet IS NOT NULL AND verdict <> 'ham'").fetchall()}
     assert listed and listed <= bots
+
+
+def test_the_demo_replaces_its_own_output_and_never_a_folder_it_did_not_write(
+        tmp_path, monkeypatch):
+    import pytest
+
+    import spamintel.demo as demo
+
+    out = tmp_path / "demo"
+    (out / "report").mkdir(parents=True)
+    (out / "thesis.tex").write_text("years of work")
+    res = runner.invoke(app, ["demo", "--out", str(out), "--scale", "0.05"],
+                        env={"COLUMNS": "1000"})
+    assert res.exit_code == 2 and "holds more than a demo's output" in res.output
+    assert (out / "thesis.tex").read_text() == "years of work"
+
+    (out / "thesis.tex").unlink()
+    (out / "store" / "events").mkdir(parents=True)
+
+    def stop(*_args):
+        raise RuntimeError("stop after clearing")
+
+    monkeypatch.setattr(demo, "_simulate", stop)
+    with pytest.raises(RuntimeError, match="stop after clearing"):
+        demo.run_demo(out)
+    assert out.is_dir() and list(out.iterdir()) == []

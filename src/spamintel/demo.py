@@ -37,6 +37,24 @@ FORMATS = ("html", "pdf", "md", "json")
 FEED_DAYS = 7
 
 
+DEMO_PARTS = frozenset({"world", "corpus", "store", "report", "feeds"})
+
+
+class NotDemoOutput(ValueError):
+    """The output folder holds something a demo did not write (it is never deleted)."""
+
+
+def _fresh(out: Path) -> None:
+    """Make ``out`` an empty folder: an earlier demo's output (nothing but the folders a
+    demo writes) is replaced, anything else refused."""
+    if out.exists():
+        if not out.is_dir() or any(p.name not in DEMO_PARTS for p in out.iterdir()):
+            raise NotDemoOutput(f"{out} holds more than a demo's output; choose another "
+                                "--out or empty it")
+        shutil.rmtree(out)
+    out.mkdir(parents=True)
+
+
 @dataclass
 class DemoResult:
     """What the demo wrote and how long each step took."""
@@ -88,10 +106,9 @@ def _main_month(store: Store) -> str:
 
 def run_demo(out: Path, scale: float = DEMO_SCALE, formats: tuple[str, ...] = FORMATS
              ) -> DemoResult:
-    """Run the whole demo into ``out`` (replaced) and return the report's paths and figures."""
-    if out.exists():
-        shutil.rmtree(out)
-    out.mkdir(parents=True)
+    """Run the whole demo into ``out`` (an earlier demo's output there is replaced; any other
+    content is refused with ``NotDemoOutput``) and return the report's paths and figures."""
+    _fresh(out)
     seconds: dict[str, float] = {}
     t = time.perf_counter()
     world = _simulate(out / "world", scale)

@@ -112,7 +112,8 @@ ATTACHMENT_TYPE = pa.struct(
 _S, _L = pa.string(), pa.list_(pa.string())
 
 EVENT_COLUMNS: tuple[Column, ...] = (
-    Column("event_id", _S, "Exactly-once key: sha256(msg_sha256|sensor|witnessed receive time)."),
+    Column("event_id", _S, "Exactly-once key: the first 32 hex digits of "
+           "sha256(msg_sha256|sensor|witnessed receive time)."),
     Column("msg_sha256", _S, "sha256 of the raw bytes; the spool address of the message."),
     Column("observed_at", pa.timestamp("us", tz="UTC"), "Receive time at the sensor boundary."),
     Column("day", pa.date32(), "UTC day of observed_at; the store's partition key."),

@@ -69,3 +69,59 @@ def test_wrong_options_are_usage_errors_not_tracebacks(tmp_path):
         res = runner.invoke(app, args)
         assert res.exit_code == 2 and "Traceback" not in res.output, args
         assert hint in " ".join(res.output.replace("│", " ").split()), (args, res.output)
+
+
+def _said(res) -> str:
+    return " ".join(res.output.replace("│", " ").split())
+
+
+def test_obvious_mistakes_are_one_line_usage_errors(tmp_path):
+    a_file = tmp_path / "a-file"
+    a_file.write_text("x")
+    sigs = tmp_path / "sigs"
+    sigs.mkdir()
+    (sigs / "broken.yaml").write_text("name: [unclosed\n")
+    cfg = tmp_path / "sigs.toml"
+    cfg.write_text(f"[attribute]\nsignature_dirs = ['{sigs}']\n")
+    store = tmp_path / "s"
+    (store / "events").mkdir(parents=True)
+    for args, hint in (
+            (["ingest", str(tmp_path / "nowhere"), "--store", str(store)],
+             "no such file or folder"),
+            (["ingest", str(a_file), "--store", str(a_file)], "is a file, not a folder"),
+            (["ingest", str(a_file), "--store", str(store), "--engine", "spark",
+              "--spark-master", "bogus"], "no Spark master URL"),
+            (["signatures", "suggest", "--cluster", "x", "--store", str(tmp_path / "typo")],
+             "no store at"),
+            (["query", "--store", str(store), "--format", "xml", "SELECT 1"],
+             "'xml' is not one of"),
+            (["report", "--store", str(store), "--month", "2011-03"], "holds no events yet"),
+            (["export", "--store", str(store), "--out", str(a_file)], "is a file, not a folder"),
+            (["simulate", "--out", str(tmp_path / "w"), "--start", "2011/03/16"],
+             "expected YYYY-MM-DD"),
+            (["simulate", "--out", str(tmp_path / "w"), "--start", "2011-03-18",
+              "--end", "2011-03-16"], "is after --end"),
+            (["simulate", "--out", str(tmp_path / "w"), "--replay", "foo"], "expected HOST:PORT"),
+            (["simulate", "--out", str(tmp_path / "w"), "--start", "2012-03-16"],
+             "lies in the scenario's period"),
+            (["analyze", "--store", str(store), "--config", str(cfg)],
+             "broken.yaml: line 2, column 1: expected ',' or ']'")):
+        res = runner.invoke(app, args, env={"COLUMNS": "1000"})
+        assert res.exit_code == 2 and "Traceback" not in res.output, (args, res.output)
+        assert hint in _said(res), (args, res.output)
+    assert not (tmp_path / "typo").exists()  # suggest made no store at a mistyped path
+    assert not (tmp_path / "w").exists()
+
+
+def test_a_report_of_a_month_outside_the_store_names_the_months_it_holds(tmp_path):
+    mail = tmp_path / "mail"
+    mail.mkdir()
+    for name, data in sample_corpus(5):
+        (mail / name).write_bytes(data)
+    store = str(tmp_path / "s")
+    assert runner.invoke(app, ["ingest", str(mail), "--store", store,
+                               "--no-progress"]).exit_code == 0
+    res = runner.invoke(app, ["report", "--store", store, "--month", "2009-01",
+                              "--out", str(tmp_path / "r")])
+    assert res.exit_code == 2 and "no data for month 2009-01 (months held: 2007-04" in _said(res)
+    assert not (tmp_path / "r").exists()

@@ -177,8 +177,10 @@ def load_file(path: Path) -> list[Signature]:
     """All signatures in one YAML file."""
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        raise SignatureError(f"{path}: {exc}") from exc
+    except yaml.YAMLError as exc:  # one line: the place and the problem
+        mark = getattr(exc, "problem_mark", None)
+        place = f" line {mark.line + 1}, column {mark.column + 1}:" if mark else ""
+        raise SignatureError(f"{path}:{place} {getattr(exc, 'problem', None) or exc}") from exc
     items = data.get("signatures") if isinstance(data, dict) and "signatures" in data else [data]
     if not isinstance(items, list):
         raise SignatureError(f"{path}: 'signatures' must be a list")

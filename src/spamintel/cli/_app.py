@@ -32,10 +32,18 @@ def existing_store(path: Path) -> Path:
     return path
 
 
-def split_listen(listen: str) -> tuple[str, int]:
-    """``--listen HOST:PORT`` (``[::1]:25`` for IPv6) as ``(host, port)``; the host may be
-    empty (``:25``), the port 0 (any free port) to 65535."""
+def split_listen(listen: str, hint: str = "--listen") -> tuple[str, int]:
+    """``HOST:PORT`` (``[::1]:25`` for IPv6) as ``(host, port)``; the host may be empty
+    (``:25``), the port 0 (any free port) to 65535."""
     host, _, port = listen.rpartition(":")
     if not port.isdigit() or int(port) > 65535:
-        raise typer.BadParameter(f"expected HOST:PORT, not {listen!r}", param_hint="--listen")
+        raise typer.BadParameter(f"expected HOST:PORT, not {listen!r}", param_hint=hint)
     return host.strip("[]"), int(port)
+
+
+def folder_to_write(path: Path, hint: str) -> Path:
+    """An output folder (``--out``, a new ``--store``): it may exist as a folder or not
+    at all, never as a file."""
+    if path.exists() and not path.is_dir():
+        raise typer.BadParameter(f"{path} is a file, not a folder", param_hint=hint)
+    return path

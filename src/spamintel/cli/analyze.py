@@ -9,6 +9,7 @@ import typer
 
 from spamintel.analyze import analyze
 from spamintel.analyze.calibration import load_calibration, with_calibration
+from spamintel.attribute.signatures import SignatureError, load_signatures
 from spamintel.cli._app import app, config_from, existing_store
 from spamintel.store import Store
 
@@ -32,6 +33,11 @@ def analyze_cmd(
                                      param_hint="--calibration") from exc
     if not attribution:
         cfg = replace(cfg, analyze=replace(cfg.analyze, run_attribution=False))
+    elif cfg.attribute.use_signatures:
+        try:  # a broken signature file stops the run before any table is written
+            load_signatures(cfg.attribute.signature_dirs, cfg.attribute.builtin_signatures)
+        except SignatureError as exc:
+            raise typer.BadParameter(str(exc), param_hint="--config") from exc
     summary = analyze(Store(existing_store(store)), cfg)
     typer.echo(f"{summary.days} days, {len(summary.botnets)} botnets "
                f"({', '.join(summary.botnets[:12])}), {summary.events} events; "

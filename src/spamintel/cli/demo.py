@@ -8,7 +8,7 @@ from pathlib import Path
 import typer
 
 from spamintel.cli._app import app
-from spamintel.demo import DEMO_SCALE, run_demo
+from spamintel.demo import DEMO_SCALE, NotDemoOutput, run_demo
 from spamintel.report.narrative import amount, month_name, pct
 
 
@@ -20,11 +20,15 @@ def _command() -> str:
 
 @app.command("demo")
 def demo_cmd(
-    out: Path = typer.Option(Path("demo-out"), "--out", help="Output directory (replaced)."),
+    out: Path = typer.Option(Path("demo-out"), "--out", help="Output directory (an earlier "
+                             "demo's output there is replaced; other content is refused)."),
     scale: float = typer.Option(DEMO_SCALE, "--scale", help="Simulated sensor sample scale."),
 ) -> None:
     """Simulate March 2011, ingest, analyze and write the report; print its headline."""
-    result = run_demo(out, scale=scale)
+    try:
+        result = run_demo(out, scale=scale)
+    except NotDemoOutput as exc:
+        raise typer.BadParameter(str(exc), param_hint="--out") from exc
     f = result.figures
     h = f["headline"]
     g = h["global_spam_per_day"]

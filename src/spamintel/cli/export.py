@@ -7,7 +7,7 @@ from pathlib import Path
 
 import typer
 
-from spamintel.cli._app import app, config_from, existing_store
+from spamintel.cli._app import app, config_from, existing_store, folder_to_write
 from spamintel.export import (
     FORMATS,
     NotAnalysedError,
@@ -58,8 +58,8 @@ def export_cmd(
                           load_allow_list(allow) if allow else frozenset(),
                           frozenset(botnet))
     try:
-        result = export(st, out, wanted, window, selection=selection, zone=zone,
-                        now=datetime.now(UTC))
+        result = export(st, folder_to_write(out, "--out"), wanted, window,
+                        selection=selection, zone=zone, now=datetime.now(UTC))
     except NotAnalysedError as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(1) from exc

@@ -9,10 +9,11 @@ from pathlib import Path
 import typer
 from rich.console import Console
 
-from spamintel.cli._app import app, config_from
+from spamintel.cli._app import app, config_from, folder_to_write
 from spamintel.config import Config
 from spamintel.engine import IngestStats
 from spamintel.engine import ingest as run_ingest
+from spamintel.enrich.ipdata import missing_ipv4_tables
 from spamintel.sources import iter_sources, load_labels
 from spamintel.sources.files import Labeler
 from spamintel.store import Store
@@ -29,7 +30,8 @@ class Engine(StrEnum):
 def ingest_cmd(
     sources: list[Path] = typer.Argument(..., help="Files, folders, mbox, Maildir, archives."),
     store: Path = typer.Option(..., "--store", help="Event store directory."),
-    sensor: str = typer.Option("default", "--sensor", help="Name of the sensor or feed."),
+    sensor: str = typer.Option("default", "--sensor", help="Name of the sensor or feed (a "
+                               "trap's session record names its own sensor, which wins)."),
     workers: int = typer.Option(1, "--workers", min=1, help="Parallel worker processes."),
     labels: Path | None = typer.Option(None, "--labels", exists=True, dir_okay=False,
                                        help="TREC-style index: 'label path'."),
@@ -46,6 +48,11 @@ def ingest_cmd(
                                          "abuse desk's mailbox); [sources] unwrap_attached."),
 ) -> None:
     """Parse, fingerprint and store every message; re-runs add nothing already stored."""
+    missing = [str(p) for p in sources if not p.exists()]
+    if missing:
+        raise typer.BadParameter(f"no such file or folder: {', '.join(missing)}",
+                                 param_hint="SOURCES")
+    folder_to_write(store, "--store")
     if follow and engine is Engine.spark:
         raise typer.BadParameter("--follow runs on the local engine", param_hint="--engine")
     if follow:
@@ -57,6 +64,7 @@ def ingest_cmd(
     if unwrap_attached:
         cfg = replace(cfg, sources=replace(cfg.sources, unwrap_attached=True))
     labeler = load_labels(labels) if labels else None
+    _warn_without_ipdata(cfg)
     if engine is Engine.spark:
         stats = _on_spark(sources, Store(store), cfg, spark_master, progress, sensor, labeler)
     else:
@@ -66,6 +74,16 @@ def ingest_cmd(
         f"stored {stats.stored} events, skipped {stats.skipped} already stored, "
         f"quarantined {stats.quarantined}; parse paths {stats.parse_paths}"
     )
+
+
+def _warn_without_ipdata(cfg: Config) -> None:
+    """Say so when no IPv4 ASN or country table is found (an installed package has no
+    default copy): the events would carry no network or country."""
+    missing = missing_ipv4_tables(cfg.ipdata)
+    if missing:
+        Console(stderr=True).print(
+            f"warning: no IP table for [ipdata] {' and '.join(missing)}: client_asn / client_cc "
+            "stay empty (README, Offline IP data)", markup=False)
 
 
 def _on_spark(sources: list[Path], store: Store, cfg: Config, master: str, progress: bool,

@@ -6,6 +6,7 @@ import csv
 import json
 import re
 import sys
+from enum import StrEnum
 from pathlib import Path
 
 import typer
@@ -17,11 +18,19 @@ from spamintel.cli._app import app, existing_store
 from spamintel.store import Store
 
 
+class Format(StrEnum):
+    """How the result is printed."""
+
+    table = "table"
+    csv = "csv"
+    json = "json"
+
+
 @app.command("query")
 def query_cmd(
     sql: str = typer.Argument(..., help="SQL over views: events, quarantine, analysis tables."),
     store: Path = typer.Option(..., "--store", help="Event store directory."),
-    fmt: str = typer.Option("table", "--format", help="table|csv|json"),
+    fmt: Format = typer.Option(Format.table, "--format", help="How to print the rows."),
 ) -> None:
     """Run SQL against the store and print the result."""
     con = Store(existing_store(store)).connect()
@@ -31,11 +40,11 @@ def query_cmd(
         raise typer.BadParameter(str(exc), param_hint="SQL") from exc
     names = [d[0] for d in cur.description or []]
     rows = cur.fetchall()
-    if fmt == "csv":
+    if fmt is Format.csv:
         writer = csv.writer(sys.stdout, lineterminator="\n")
         writer.writerow(names)
         writer.writerows(rows)
-    elif fmt == "json":
+    elif fmt is Format.json:
         for row in rows:
             print(json.dumps(dict(zip(names, row, strict=True)), default=str))
     else:

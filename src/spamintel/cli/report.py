@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from spamintel.cli._app import app, existing_store
+from spamintel.cli._app import app, existing_store, folder_to_write
 from spamintel.report import collect, write_report
 from spamintel.report.figures import normalize_month
 from spamintel.report.render import check_formats
@@ -29,6 +29,19 @@ def report_cmd(
         wanted = check_formats(tuple(f.strip() for f in formats.split(",")))
     except ValueError as exc:
         raise typer.BadParameter(str(exc), param_hint="--format") from exc
-    figures = collect(Store(existing_store(store)), month)
-    for path in write_report(figures, out, wanted):
+    db = Store(existing_store(store))
+    _check_month_held(db, month)
+    figures = collect(db, month)
+    for path in write_report(figures, folder_to_write(out, "--out"), wanted):
         typer.echo(str(path))
+
+
+def _check_month_held(store: Store, month: str) -> None:
+    """A month the store's events do not reach is a usage error, as in the API."""
+    span = store.day_span()
+    if span is None:
+        raise typer.BadParameter(f"store {store.path} holds no events yet", param_hint="--store")
+    first, last = (d.strftime("%Y-%m") for d in span)
+    if not first <= month <= last:
+        raise typer.BadParameter(f"no data for month {month} (months held: {first} to {last})",
+                                 param_hint="--month")

@@ -8,7 +8,7 @@ import typer
 
 from spamintel.attribute.signatures import SignatureError, load_signatures
 from spamintel.attribute.suggest import ClusterNotFound, suggest_signature
-from spamintel.cli._app import app
+from spamintel.cli._app import app, existing_store
 from spamintel.store import Store
 
 signatures_app = typer.Typer(help="Botnet signatures: list them, propose new ones.",
@@ -41,6 +41,6 @@ def suggest_cmd(
 ) -> None:
     """Print a YAML signature proposed from a discovered cluster."""
     try:
-        typer.echo(suggest_signature(Store(store), cluster, coverage), nl=False)
+        typer.echo(suggest_signature(Store(existing_store(store)), cluster, coverage), nl=False)
     except ClusterNotFound as exc:
         raise typer.BadParameter(str(exc), param_hint="--cluster") from exc

@@ -8,14 +8,18 @@ from pathlib import Path
 import typer
 from rich.console import Console
 
-from spamintel.cli._app import app
+from spamintel.cli._app import app, folder_to_write, split_listen
 from spamintel.simulate.generate import SimConfig, simulate
 from spamintel.simulate.replay import ReplayConfig, replay
 from spamintel.simulate.scenario import ScenarioError
 
 
-def _day(text: str | None) -> date | None:
-    return datetime.strptime(text, "%Y-%m-%d").date() if text else None
+def _day(text: str | None, hint: str) -> date | None:
+    """``--start`` / ``--end``: a day written YYYY-MM-DD."""
+    try:
+        return datetime.strptime(text, "%Y-%m-%d").date() if text else None
+    except ValueError as exc:
+        raise typer.BadParameter(f"expected YYYY-MM-DD, not {text!r}", param_hint=hint) from exc
 
 
 @app.command("simulate")
@@ -41,8 +45,12 @@ def simulate_cmd(
 ) -> None:
     """Generate what trap and feed sensors would have seen, with SMTP sessions and truth."""
     console = Console(stderr=True)
-    cfg = SimConfig(out=out, scenario=scenario, seed=seed, scale=scale, start=_day(start),
-                    end=_day(end), fmt=fmt)
+    first, last = _day(start, "--start"), _day(end, "--end")
+    if first and last and first > last:
+        raise typer.BadParameter(f"--start {first} is after --end {last}", param_hint="--end")
+    target = split_listen(replay_to, "--replay") if replay_to else None
+    cfg = SimConfig(out=folder_to_write(out, "--out"), scenario=scenario, seed=seed,
+                    scale=scale, start=first, end=last, fmt=fmt)
     try:
         stats = simulate(cfg)
     except ScenarioError as exc:
@@ -55,15 +63,15 @@ def simulate_cmd(
         f"{stats.seconds:.1f} s: {stats.by_sensor} -> {out}; calibration "
         f"{stats.calibration_ok}/{stats.calibration_targets} targets within tolerance"
     )
-    if replay_to:
-        _replay(console, out, replay_to, max_sessions, xclient)
+    if target:
+        _replay(console, out, target, max_sessions, xclient)
 
 
-def _replay(console: Console, world: Path, target: str, max_sessions: int, xclient: bool
-            ) -> None:
-    """Replay the written sessions of ``world`` over SMTP to ``target`` (HOST:PORT)."""
-    host, _, port = target.rpartition(":")
-    rs = replay(ReplayConfig(world=world, host=host or "127.0.0.1", port=int(port),
+def _replay(console: Console, world: Path, target: tuple[str, int], max_sessions: int,
+            xclient: bool) -> None:
+    """Replay the written sessions of ``world`` over SMTP to ``target`` (host, port)."""
+    host, port = target
+    rs = replay(ReplayConfig(world=world, host=host or "127.0.0.1", port=port,
                              max_sessions=max_sessions, xclient=xclient))
     console.print(f"replayed {rs.messages} messages in {rs.sessions} sessions "
-                  f"({rs.errors} errors) to {target}")
+                  f"({rs.errors} errors) to {host or '127.0.0.1'}:{port}")

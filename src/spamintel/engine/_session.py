@@ -4,6 +4,7 @@ on this interpreter, and its logging quiet enough for a terminal."""
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import sys
 import tempfile
@@ -55,6 +56,37 @@ def _check_pyspark() -> None:
                                "'spamintel[spark]'") from exc
 
 
+# Spark's master URLs: local, local[N], local[*], local[N,F], spark://h:p[,h:p], yarn,
+# k8s://..., mesos://...
+_MASTER = re.compile(r"local(\[(\d+|\*)(,\d+)?\])?|yarn|spark://[^\s/:]+:\d+(,[^\s/:]+:\d+)*"
+                     r"|(k8s|mesos)://\S+")
+
+
+def check_master(master: str) -> str:
+    """``master`` when it is a Spark master URL, else ``SparkUnavailable``."""
+    if not _MASTER.fullmatch(master):
+        raise SparkUnavailable(f"{master!r} is no Spark master URL (local[N], "
+                               "spark://host:7077, yarn, k8s://...)")
+    return master
+
+
+def _start(master: str, log_conf: Path) -> SparkSession:
+    """The session, or ``SparkUnavailable`` with Spark's own first line of complaint."""
+    from pyspark.sql import SparkSession
+
+    try:
+        return (SparkSession.builder.master(master).appName("spamintel ingest")
+                .config("spark.driver.extraJavaOptions",
+                        f"-Dlog4j2.configurationFile=file:{log_conf}")
+                .config("spark.ui.showConsoleProgress", "false")
+                .config("spark.ui.enabled", "false")
+                .config("spark.sql.session.timeZone", "UTC")
+                .getOrCreate())
+    except Exception as exc:  # noqa: BLE001 - py4j and pyspark raise many kinds
+        first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+        raise SparkUnavailable(f"Spark did not start on {master}: {first}") from exc
+
+
 @contextmanager
 def spark_session(master: str = "local[2]") -> Iterator[SparkSession]:
     """A SparkSession on ``master`` (``local[N]`` or ``spark://host:7077``), stopped on exit.
@@ -62,22 +94,15 @@ def spark_session(master: str = "local[2]") -> Iterator[SparkSession]:
     Executors run Python with this interpreter unless ``PYSPARK_PYTHON`` says otherwise
     (another one lacks pyarrow and spamintel); no progress bars, no web UI, UTC times.
     """
+    check_master(master)
     _check_pyspark()
     _check_java()
-    from pyspark.sql import SparkSession
-
     os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
     os.environ.setdefault("PYSPARK_DRIVER_PYTHON", sys.executable)
     with tempfile.TemporaryDirectory(prefix="spamintel-spark-") as tmp:
         log_conf = Path(tmp) / "log4j2.properties"
         log_conf.write_text(_LOG4J2)
-        spark = (SparkSession.builder.master(master).appName("spamintel ingest")
-                 .config("spark.driver.extraJavaOptions",
-                         f"-Dlog4j2.configurationFile=file:{log_conf}")
-                 .config("spark.ui.showConsoleProgress", "false")
-                 .config("spark.ui.enabled", "false")
-                 .config("spark.sql.session.timeZone", "UTC")
-                 .getOrCreate())
+        spark = _start(master, log_conf)
         spark.sparkContext.setLogLevel("WARN")
         try:
             yield spark

@@ -226,3 +226,12 @@ def _cached(name: str) -> Path | None:
 def _default_asn() -> Path | None:
     matches = sorted(default_corpora_dir().glob(DEFAULT_ASN_GLOB))
     return matches[-1] if matches else None
+
+
+def missing_ipv4_tables(cfg: IPDataConfig) -> list[str]:
+    """The IPv4 tables ``IPData.load`` will not find (``asn_csv``, ``country_csv``): without
+    them the events' ``client_asn`` / ``client_cc`` stay empty."""
+    asn = Path(cfg.asn_csv) if cfg.asn_csv else _default_asn()
+    country = Path(cfg.country_csv) if cfg.country_csv else _cached(DEFAULT_COUNTRY_FILE)
+    return [key for key, path in (("asn_csv", asn), ("country_csv", country))
+            if path is None or not path.exists()]

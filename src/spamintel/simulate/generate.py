@@ -56,6 +56,9 @@ def simulate(cfg: SimConfig, progress: Callable[[date], None] | None = None) -> 
     scen = load_scenario(cfg.scenario)
     if cfg.fmt not in ("mbox", "eml"):
         raise ScenarioError(f"unknown format {cfg.fmt!r} (mbox|eml)")
+    if not _days(scen, cfg.start, cfg.end):
+        raise ScenarioError(f"no day from {cfg.start or scen.start} to {cfg.end or scen.end} "
+                            f"lies in the scenario's period, {scen.start} to {scen.end}")
     seed = scen.seed if cfg.seed is None else cfg.seed
     kit = _kit(scen, seed, cfg)
     gen = DayGenerator(kit)
