@@ -49,7 +49,7 @@ def ingest_cmd(
 ) -> None:
     """Parse, fingerprint and store every message; re-runs add nothing already stored."""
     missing = [str(p) for p in sources if not p.exists()]
-    if missing:
+    if missing and not follow:  # a spool to follow may not be made yet
         raise typer.BadParameter(f"no such file or folder: {', '.join(missing)}",
                                  param_hint="SOURCES")
     folder_to_write(store, "--store")
