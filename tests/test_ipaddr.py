@@ -30,7 +30,8 @@ def test_nothing_stays_nothing():
 def test_only_addresses_pass_as_addresses():
     assert ip_or_none("IPV6:2001:DB8::1") == "2001:db8::1"
     assert ip_or_none("192.0.2.1") == "192.0.2.1"
-    for text in ("[UNAVAILABLE]", "unknown", "999.1.2.3", "", None):
+    for text in ("[UNAVAILABLE]", "unknown", "999.1.2.3", "", None, "fe80::1%eth0",
+                 "2a00:1450:4001:100::5%x :127.0.0.9:owned"):
         assert ip_or_none(text) is None
 
 

@@ -70,15 +70,17 @@ _CANONICAL = Memo(_canonical, 1 << 14, keep=lambda text: len(text) <= 60)
 
 def ip_or_none(text: str | None) -> str | None:
     """The address in its one spelling when ``text`` is an IP address; None otherwise
-    (a field's "unknown", Postfix's ``[UNAVAILABLE]``)."""
+    (a field's "unknown", Postfix's ``[UNAVAILABLE]``, an IPv6 address with a zone index:
+    ``fe80::1%eth0`` names a link of the host that wrote it, and any text may follow the
+    ``%``)."""
     spelled = canonical_ip(text)
     if not spelled or _PLAIN_IPV4.fullmatch(spelled):
         return spelled
     try:
-        ipaddress.ip_address(spelled)
+        addr = ipaddress.ip_address(spelled)
     except ValueError:
         return None
-    return spelled
+    return None if getattr(addr, "scope_id", None) else spelled
 
 
 def bot_host(address: str) -> str:

@@ -54,6 +54,8 @@ def safe_ip(value: object, excluded: Iterable[ipaddress.IPv4Network | ipaddress.
         ip = ipaddress.ip_address(value.strip())
     except ValueError:
         return None
+    if getattr(ip, "scope_id", None):  # a zone index: any text may follow the "%"
+        return None
     if not ip.is_global or ip.is_multicast or any(ip in net for net in excluded):
         return None
     return str(ip)
