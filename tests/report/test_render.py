@@ -71,6 +71,20 @@ def test_markdown_carries_no_tag_or_link_from_a_message(march):
     assert "&lt;script&gt;" in md and "\\[win\\]" in md
 
 
+def test_a_line_break_in_message_text_stays_inside_its_table_cell(march):
+    f = copy.deepcopy(march)
+    f["campaigns"] = [{"campaign_id": "c1", "messages": 3, "category": "pharma",
+                       "botnets": ["x"], "subject": "pills\r# heading | a |\r\n$ORIGIN x.\x00"
+                       "\u2028## two\x85### three", "first_day": "2011-03-01",
+                       "last_day": "2011-03-02"}]
+    f["narrative"] = ["Seen: pills\r\n# injected heading"]
+    md = to_markdown(f)
+    assert not re.search(r"[\r\x00\x85\u2028]", md)
+    assert not re.search(r"^#+ (heading|two|three|injected)", md, re.M)
+    row = next(line for line in md.splitlines() if "pills" in line and "$ORIGIN" in line)
+    assert row.startswith("| ") and "\\|" in row  # one row, its bar escaped
+
+
 def test_a_simulated_worlds_report_says_so_in_every_format(march):
     assert march["data_source"] is None
     assert "Simulated data" not in to_html(march) and "Simulated data" not in to_markdown(march)

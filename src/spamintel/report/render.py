@@ -139,6 +139,9 @@ def _was(h: dict[str, Any], previous: dict[str, Any], key: str, prev: str) -> st
     return f"was {one_in(previous[key])} in {prev}"
 
 
+# line breaks of any kind (CR, LF, NEL, U+2028/9) and other control characters: one
+# would end a table row or start a heading
+_MD_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]+")
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]|!])")
 
 
@@ -146,7 +149,9 @@ def md_escape(text: str) -> str:
     """Text safe in Markdown: HTML's ``& < >`` as entities (a renderer that passes inline
     HTML through gets no tag from a message) and the characters that make emphasis,
     code, links, images and table cells backslash-escaped, so a subject line such as
-    ``[click](javascript:...)`` shows as written and links nowhere."""
+    ``[click](javascript:...)`` shows as written and links nowhere. Line breaks and other
+    control characters become one space: text stays on its line, in its table cell."""
+    text = _MD_CONTROL.sub(" ", text)
     text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     return _MD_SPECIAL.sub(r"\\\1", text)
 
@@ -159,7 +164,7 @@ def _md_cell(value: Any) -> str:
             ", ..." if len(value) > 8 else "")
     elif value is None:
         value = ""
-    return md_escape(" ".join(str(value)[:300].split("\n")))
+    return md_escape(str(value)[:300])
 
 
 def _md_table(rows: list[dict[str, Any]]) -> str:
