@@ -120,3 +120,18 @@ def test_the_health_check_needs_no_token_and_tells_nothing(guarded):
     assert got.status_code == 200 and got.json() == {"status": "ok"}
     assert guarded.get("/healthz/").status_code == 401
     assert guarded.get("/healthz?x=1").json() == {"status": "ok"}
+
+
+def test_behind_a_root_path_the_api_answers_json_and_the_health_check_stays_open(store):
+    with TestClient(create_app(store, warm=False, tokens=(TOKEN,)), root_path="/intel") as c:
+        assert c.get("/intel/healthz").status_code == 200
+        refused = c.get("/intel/api/months")
+        assert refused.status_code == 401 and refused.json() == {
+            "detail": "authentication required"}
+        auth = {"Authorization": f"Bearer {TOKEN}"}
+        for url, code in (("/intel/api/report/2011-13", 422), ("/intel/api/botnets/Nobody", 404),
+                          ("/intel/feeds/nope", 404)):
+            got = c.get(url, headers=auth)
+            assert got.status_code == code and "detail" in got.json(), url
+        page = c.get("/intel/botnets/Nobody", headers=auth)
+        assert page.status_code == 404 and page.headers["content-type"].startswith("text/html")

@@ -35,3 +35,28 @@ def test_reads_see_the_views(store):
     count = snap.read(lambda con, t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0],
                       "series_daily")
     assert count > 0
+
+
+def test_a_slow_memo_holds_up_no_other_key_and_the_memo_stays_bounded(store):
+    import threading
+
+    from spamintel.serve.snapshot import MAX_MEMO
+
+    snap = SnapshotCache(store).current()
+    started, release = threading.Event(), threading.Event()
+
+    def slow() -> str:
+        started.set()
+        release.wait(30)
+        return "built"
+
+    worker = threading.Thread(target=lambda: snap.memo("feed:slow", slow))
+    worker.start()
+    assert started.wait(30)
+    assert snap.memo("months", lambda: ["2011-03"]) == ["2011-03"]  # not waiting for the feed
+    release.set()
+    worker.join(30)
+    assert snap.memo("feed:slow", lambda: "again") == "built"
+    for i in range(3 * MAX_MEMO):
+        snap.memo(f"feed:{i}", lambda i=i: i)
+    assert len(snap._memo) == MAX_MEMO and snap.memo("feed:0", lambda: "new") == "new"

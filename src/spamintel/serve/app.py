@@ -21,6 +21,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException
 
 from spamintel.serve import api, feeds, pages, resolve
+from spamintel.serve._path import app_path
 from spamintel.serve.auth import token_guard
 from spamintel.serve.snapshot import SnapshotCache
 from spamintel.store import Store
@@ -48,7 +49,7 @@ async def _secure(request: Request, call_next: Callable[[Request], Awaitable[Res
 async def _http_error(request: Request, exc: Exception) -> Response:
     """A 404 or other HTTP error: JSON under the API, an HTML page elsewhere."""
     assert isinstance(exc, HTTPException)
-    if request.url.path.startswith(JSON_PATHS):
+    if app_path(request).startswith(JSON_PATHS):
         return await http_exception_handler(request, exc)
     title = "not found" if exc.status_code == 404 else "error"
     return pages.render(request, "error.html.j2", status=exc.status_code,
@@ -58,7 +59,7 @@ async def _http_error(request: Request, exc: Exception) -> Response:
 async def _invalid(request: Request, exc: Exception) -> Response:
     """A malformed parameter (422): FastAPI's JSON under the API, an HTML page elsewhere."""
     assert isinstance(exc, RequestValidationError)
-    if request.url.path.startswith(JSON_PATHS):
+    if app_path(request).startswith(JSON_PATHS):
         return await request_validation_exception_handler(request, exc)
     detail = "; ".join(f"{'.'.join(str(p) for p in e['loc'][1:])}: {e['msg']}"
                        for e in exc.errors())

@@ -14,6 +14,8 @@ from pathlib import Path
 from fastapi import Request, Response
 from fastapi.responses import JSONResponse, PlainTextResponse
 
+from spamintel.serve._path import app_path
+
 TOKEN_MIN_LENGTH = 16
 CHALLENGE = 'Basic realm="spamintel", charset="UTF-8"'
 
@@ -84,12 +86,13 @@ def token_guard(tokens: Sequence[str], json_paths: tuple[str, ...],
     health check that reveals nothing); JSON under ``json_paths``, plain text elsewhere."""
     async def guard(request: Request, call_next: Callable[[Request], Awaitable[Response]]
                     ) -> Response:
-        if (request.url.path in open_paths
+        path = app_path(request)
+        if (path in open_paths
                 or token_accepted(presented_token(request.headers.get("authorization")),
                                   tokens)):
             return await call_next(request)
         headers = {"WWW-Authenticate": CHALLENGE}
-        if request.url.path.startswith(json_paths):
+        if path.startswith(json_paths):
             return JSONResponse({"detail": "authentication required"}, 401, headers)
         return PlainTextResponse("authentication required\n", 401, headers)
     return guard

@@ -14,6 +14,7 @@ from spamintel.export import Selection
 from spamintel.report.narrative import month_name
 from spamintel.report.render import FMT, headline_cards
 from spamintel.serve import charts, feeds, queries, resolve
+from spamintel.serve._path import app_path
 from spamintel.serve.snapshot import Snapshot
 
 router = APIRouter(include_in_schema=False)
@@ -32,8 +33,7 @@ def render(request: Request, template: str, status: int = 200, **context: Any) -
     """``template`` rendered with ``context``, the page's path (for the navigation) and the
     URL prefix a reverse proxy mounts the app under (``root``, for every link)."""
     root = request.scope.get("root_path", "").rstrip("/")
-    path = request.url.path.removeprefix(root) or "/"
-    html = _env.get_template(template).render(path=path, root=root, **context)
+    html = _env.get_template(template).render(path=app_path(request), root=root, **context)
     return HTMLResponse(html, status_code=status)
 
 

@@ -10,6 +10,7 @@ request sees a new state.
 from __future__ import annotations
 
 import threading
+from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -19,6 +20,9 @@ from spamintel.store import Store
 
 Fingerprint = tuple[tuple[str, int, int], ...]
 T = TypeVar("T")
+# memo entries kept per state, least recently used forgotten first: a feed's indicators are
+# kept for each window and selection a client asks for, and clients choose those freely
+MAX_MEMO = 16
 
 
 def fingerprint(store: Store) -> Fingerprint:
@@ -44,10 +48,11 @@ class Snapshot:
         self._con = store.connect()
         self._con_lock = threading.Lock()
         self._report_lock = threading.Lock()
-        self._memo_lock = threading.RLock()  # a memo may read another (feeds: indicators)
+        self._memo_lock = threading.Lock()
         self._month_locks: dict[str, threading.Lock] = {}
+        self._key_locks: dict[str, threading.Lock] = {}
         self._figures: dict[str, tuple[dict[str, Any], str]] = {}
-        self._memo: dict[str, Any] = {}
+        self._memo: OrderedDict[str, Any] = OrderedDict()
 
     def read(self, query: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         """``query(con, *args, **kwargs)`` on the snapshot's DuckDB connection, one reader
@@ -65,11 +70,25 @@ class Snapshot:
         return self._report(month)[1]
 
     def memo(self, key: str, make: Callable[[], T]) -> T:
-        """``make()``'s value, computed on the first call for ``key`` in this state."""
+        """``make()``'s value, computed once for ``key`` in this state while it is among the
+        ``MAX_MEMO`` used last. A key waits only for its own computation (which may read
+        another key: a feed its indicators), never for another key's."""
         with self._memo_lock:
-            if key not in self._memo:
-                self._memo[key] = make()
-            return self._memo[key]
+            if key in self._memo:
+                self._memo.move_to_end(key)
+                return self._memo[key]
+            lock = self._key_locks.setdefault(key, threading.Lock())
+        with lock:
+            with self._memo_lock:
+                if key in self._memo:
+                    return self._memo[key]
+            value = make()
+            with self._memo_lock:
+                self._memo[key] = value
+                while len(self._memo) > MAX_MEMO:
+                    self._memo.popitem(last=False)
+                self._key_locks.pop(key, None)
+            return value
 
     def _report(self, month: str) -> tuple[dict[str, Any], str]:
         with self._report_lock:  # one lock a month: a month waits only for itself
