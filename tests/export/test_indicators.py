@@ -19,6 +19,10 @@ def test_default_window_is_the_data_s_last_week(store):
     assert export_window(store, since=date(2011, 3, 1)).first == date(2011, 3, 1)
     with pytest.raises(ValueError):
         export_window(store, since=date(2011, 3, 20), until=date(2011, 3, 1))
+    with pytest.raises(ValueError, match="days must be 1 to 36600"):
+        export_window(store, days=1_000_000)
+    assert export_window(store, days=36_600).first == date(1911, 1, 1)
+    assert export_window(store, days=10, until=date(1, 1, 3)).first == date.min
 
 
 def test_bot_ips_by_the_rules(store):

@@ -18,6 +18,7 @@ from spamintel.export import (
     export_window,
     load_allow_list,
 )
+from spamintel.export.indicators import MAX_WINDOW_DAYS
 from spamintel.export.run import DEFAULT_ZONE
 from spamintel.store import Store
 
@@ -36,7 +37,8 @@ def export_cmd(
     store: Path = typer.Option(..., "--store", help="Event store directory (analysed)."),
     formats: str = typer.Option(",".join(FORMATS), "--format", help="Comma-separated formats."),
     out: Path = typer.Option(Path("export"), "--out", help="Output directory."),
-    days: int = typer.Option(7, "--days", min=1, help="Window: the last N days of the data."),
+    days: int = typer.Option(7, "--days", min=1, max=MAX_WINDOW_DAYS,
+                             help="Window: the last N days of the data."),
     since: datetime | None = typer.Option(None, "--since", formats=_DAY, help="First day."),
     until: datetime | None = typer.Option(None, "--until", formats=_DAY, help="Last day."),
     min_confidence: float = typer.Option(0.5, "--min-confidence", min=0.0, max=1.0,

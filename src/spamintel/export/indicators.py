@@ -172,16 +172,20 @@ def botnet_key(name: str | None) -> str:
     return (safe_name(name) or "").casefold()
 
 
+MAX_WINDOW_DAYS = 36_600  # a century: longer is a typing slip
+
+
 def export_window(store: Store, days: int = 7, since: date | None = None,
                   until: date | None = None) -> Window:
     """The window to export: ``since``..``until`` when given, else the ``days`` days
     ending on ``until`` or on the store's latest day (not today: archives are old)."""
-    if days < 1:
-        raise ValueError("days must be at least 1")
+    if not 1 <= days <= MAX_WINDOW_DAYS:
+        raise ValueError(f"days must be 1 to {MAX_WINDOW_DAYS}")
     if until is None:
         latest = store.connect().execute("SELECT max(day) FROM events").fetchone()[0]
         until = latest or datetime.now(UTC).date()
-    first = since or until - timedelta(days=days - 1)
+    first = since or (until - timedelta(days=days - 1) if until.toordinal() > days
+                      else date.min)
     if first > until:
         raise ValueError(f"window starts ({first}) after it ends ({until})")
     return Window(first, until)
