@@ -128,3 +128,13 @@ def test_headline_changes_that_round_to_nothing_read_unchanged(march):
     assert cards["spam messages / day"] == "unchanged vs 2011-02"
     assert cards["spam from botnets"] == "unchanged vs 2011-02"
     assert cards["spam rate"] == "+1.2 points vs 2011-02"
+
+
+def test_html_shows_direction_overrides_and_control_characters_as_escapes(march):
+    f = copy.deepcopy(march)
+    f["campaigns"] = [{"campaign_id": "c1", "messages": 3, "category": "malware",
+                       "botnets": ["x"], "subject": "invoice\u202efdp.exe\x00\u2066x",
+                       "first_day": "2011-03-01", "last_day": "2011-03-02"}]
+    html = to_html(f)
+    assert "invoice\\u202efdp.exe\\u0000\\u2066x" in html
+    assert not re.search("[\u202e\u2066\x00]", html)

@@ -145,6 +145,21 @@ _MD_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]+")
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]|!])")
 
 
+# characters that show nothing or reorder what follows (bidi overrides and isolates, marks):
+# "invoice\u202efdp.exe" would show as "invoiceexe.pdf"
+_INVISIBLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e"
+                        r"\u2066-\u2069]")
+
+
+def visible(value: Any) -> Any:
+    """Text as a reader should see it in HTML: control, bidi-override and direction-mark
+    characters written as ``\\uXXXX``; markup the templates build and non-text pass as
+    they are (Jinja's ``finalize``, before escaping)."""
+    if isinstance(value, str) and not isinstance(value, Markup):
+        return _INVISIBLE.sub(lambda m: f"\\u{ord(m.group()):04x}", value)
+    return value
+
+
 def md_escape(text: str) -> str:
     """Text safe in Markdown: HTML's ``& < >`` as entities (a renderer that passes inline
     HTML through gets no tag from a message) and the characters that make emphasis,
@@ -236,7 +251,7 @@ def to_markdown(figures: dict[str, Any]) -> str:
 def to_html(figures: dict[str, Any]) -> str:
     """Figures as one self-contained HTML page (inline SVG charts, autoescaped text)."""
     env = Environment(loader=PackageLoader("spamintel.report", "templates"),
-                      autoescape=select_autoescape(["html", "j2"]))
+                      autoescape=select_autoescape(["html", "j2"]), finalize=visible)
     f = figures
     month = month_name(f["month"])
     botnet_chart = Markup(botnet_daily_svg(f["daily"], f["daily_totals"], f["events"],

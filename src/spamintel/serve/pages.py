@@ -12,7 +12,7 @@ from jinja2 import Environment, PackageLoader
 
 from spamintel.export import Selection
 from spamintel.report.narrative import month_name
-from spamintel.report.render import FMT, headline_cards
+from spamintel.report.render import FMT, headline_cards, visible
 from spamintel.serve import charts, feeds, queries, resolve
 from spamintel.serve._path import app_path
 from spamintel.serve.snapshot import Snapshot
@@ -23,7 +23,7 @@ OptionalText = Annotated[str | None, Query()]
 FEED_DAYS, FEED_CONFIDENCE = 7, 0.5
 
 _env = Environment(loader=PackageLoader("spamintel.serve", "templates"), autoescape=True,
-                   trim_blocks=True, lstrip_blocks=True)
+                   trim_blocks=True, lstrip_blocks=True, finalize=visible)
 _env.filters["segment"] = lambda value: quote(str(value), safe="")
 _env.filters["month_name"] = month_name
 _env.globals["fmt"] = FMT
