@@ -33,3 +33,21 @@ def test_transcript_is_bounded():
         cap.client(b"NOOP\r\n", cap.rx)
         cap.server("250 ok")
     assert len(cap.window()) <= 20 and cap.dropped > 0 and cap.client_lines == 100
+
+
+def test_a_full_window_of_distinct_commands_keeps_its_ends():
+    cap = Capture(cap=20)
+    for line in (b"EHLO x\r\n", b"MAIL FROM:<a@b>\r\n"):
+        cap.received(len(line))
+        cap.client(line, cap.rx)
+        cap.server("250 ok")
+    for k in range(100):
+        line = b"RCPT TO:<c@d>\r\n" if k % 2 else b"NOOP\r\n"
+        cap.received(len(line))
+        cap.client(line, cap.rx)
+        cap.server("250 ok")
+    texts = [text for _, _, text in cap.window()]
+    assert len(texts) <= 20 and cap.dropped == 204 - len(texts)
+    assert texts[:4] == ["EHLO x\r\n", "250 ok", "MAIL FROM:<a@b>\r\n", "250 ok"]
+    assert texts[cap.prelude_end] == "MAIL FROM:<a@b>\r\n"
+    assert texts[-2:] == ["RCPT TO:<c@d>\r\n", "250 ok"]

@@ -258,7 +258,7 @@ def test_pregreeting_client_is_an_early_talker(start_trap, raw, spool_records, t
 
 
 def test_data_end_search_and_dot_unstuffing():
-    from spamintel.sources.trap.protocol import find_data_end, unstuff
+    from spamintel.sources.trap.stream import find_data_end, unstuff
 
     assert find_data_end(bytearray(b".\r\n"), 0, True) == (0, 3, 0)
     assert find_data_end(bytearray(b"a\r\n..b\r\n.\r\nMAIL"), 0, True)[:2] == (8, 3)

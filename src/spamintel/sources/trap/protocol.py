@@ -3,110 +3,59 @@
 What it changes in ``aiosmtpd.smtp.SMTP``:
 
 - every command line is read through a tapping reader, so the transcript holds the
-  client's exact bytes (case, spacing, bare LF) in wire order (``capture``);
+  client's exact bytes (case, spacing, bare LF) in wire order (``stream``, ``capture``);
 - ``MAIL``/``RCPT`` parse leniently (``envelope``) and need no HELO first: a trap records
   bots that skip it instead of refusing them (RFC 5321 §4.1.4 lets a server accept this);
 - ``DATA`` reads the message straight from the stream buffer up to a dot line ending in
   CRLF or bare LF (bots send both), with the size limit enforced while reading: over it
   the data is discarded as it arrives and the answer is 552 (RFC 5321 §4.5.3.1.10);
-- connection limits, a total session timeout and a clean drain on shutdown;
+- connection limits, a total session timeout and a clean drain on shutdown; when the
+  trap cuts a client (timeouts, shutdown) a client that reads no replies is aborted, and
+  every session, even one cut during a STARTTLS handshake, frees its slot and leaves its
+  summary (``ending``: quit, drop, idle_timeout, session_timeout, shutdown, or
+  trap_closed after too many unknown commands);
+- the end of the client's stream ends the session where it is read, not at once: a bot
+  that sends everything (or its message) and closes its side is still answered;
 - ``XCLIENT ADDR= PORT= NAME= TIME=`` (Postfix-style, only from ``xclient_from`` IPs)
   lets a replay tool state the original client and receive time of the next message;
-  XCLIENT lines and their replies stay out of the transcript.
+  those clients' XCLIENT lines and replies stay out of the transcript (anyone else's
+  XCLIENT is recorded, with its 550, like any command).
 """
 
 from __future__ import annotations
 
 import asyncio
-import re
+import contextlib
 import uuid
-from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Protocol, runtime_checkable
+from typing import Protocol, runtime_checkable
 
 from aiosmtpd.smtp import SMTP
 
 from spamintel.ipaddr import canonical_ip, ip_or_none
 from spamintel.sources.trap.capture import Capture
 from spamintel.sources.trap.envelope import parse_path
+from spamintel.sources.trap.stream import TapReader, find_data_end, unstuff
 
-if TYPE_CHECKING:
-    from asyncio.streams import _ReaduntilBuffer
-
-_DOT_LINE = re.compile(rb"(^|\n)\.")
-_FLUSH_CODES = ("220", "221", "354", "421")
+_FLUSH_CODES = ("220", "221", "354", "421", "502")  # never held: a close may follow
+_GOODBYE = "502 5.5.1 Too many unrecognized commands"  # aiosmtpd closes after this reply
 
 
 @runtime_checkable
 class _Writable(Protocol):
-    """A transport that can be written to (asyncio's, uvloop's and the TLS one all can)."""
+    """A transport that can be written to and aborted (asyncio's, uvloop's, the TLS one)."""
 
     def write(self, data: bytes, /) -> None: ...
 
+    def abort(self) -> None: ...
 
-class _TapReader(asyncio.StreamReader):
-    """A StreamReader that hands every command line it returns to ``tap``; at the end of
-    the client's stream it ends the session quietly (as a cancellation)."""
-
-    tap: Callable[[bytes], None] | None = None
-
-    if TYPE_CHECKING:  # private StreamReader members, absent from typeshed, read by TrapSMTP
-        _buffer: bytearray
-        _eof: bool
-
-        async def _wait_for_data(self, func_name: str) -> None: ...
-
-        def _maybe_resume_transport(self) -> None: ...
-
-    async def readuntil(self, separator: _ReaduntilBuffer = b"\n") -> bytes:
-        try:
-            line = await super().readuntil(separator)
-        except asyncio.IncompleteReadError:
-            raise asyncio.CancelledError("client closed its side") from None
-        if self.tap is not None:
-            self.tap(line)
-        return line
-
-
-def find_data_end(buf: bytearray, pos: int, at_line_start: bool) -> tuple[int, int, int]:
-    """Find the terminating dot line in ``buf`` from ``pos``.
-
-    Returns ``(end, term_len, resume)``: ``end`` is the length of the message data (the
-    dot line starts there) or -1, ``term_len`` the dot line's length (3 for CRLF, 2 for
-    bare LF), ``resume`` where to scan next when not found yet.
-    """
-    if at_line_start and pos == 0 and buf[:1] == b".":
-        if buf[1:3] == b"\r\n":
-            return 0, 3, 0
-        if buf[1:2] == b"\n":
-            return 0, 2, 0
-        if len(buf) < 3:
-            return -1, 0, 0
-    while True:
-        i = buf.find(b"\n.", pos)
-        if i < 0:
-            return -1, 0, max(0, len(buf) - 1)
-        nxt = buf[i + 2:i + 4]
-        if nxt[:2] == b"\r\n":
-            return i + 1, 3, 0
-        if nxt[:1] == b"\n":
-            return i + 1, 2, 0
-        if len(nxt) < 2 and (not nxt or nxt == b"\r"):
-            return -1, 0, i
-        pos = i + 1
-
-
-def unstuff(data: bytes) -> bytes:
-    """Remove the leading dot a sender added to lines starting with one (RFC 5321 §4.5.2)."""
-    if data.startswith(b".") or b"\n." in data:
-        return _DOT_LINE.sub(rb"\1", data)
-    return data
+    def get_write_buffer_size(self) -> int: ...
 
 
 class TrapSMTP(SMTP):
     """One SMTP connection to the trap; ``handler`` is the shared ``TrapHandler``."""
 
-    _reader: _TapReader
+    _reader: TapReader
 
     def __init__(self, handler, **kwargs) -> None:
         cfg = handler.cfg
@@ -115,7 +64,7 @@ class TrapSMTP(SMTP):
         super().__init__(handler, hostname=cfg.trap_host, ident="ESMTP",
                          data_size_limit=cfg.max_message_bytes, timeout=cfg.idle_timeout,
                          **kwargs)
-        reader = _TapReader(limit=self.line_length_limit, loop=self.loop)
+        reader = TapReader(limit=self.line_length_limit, loop=self.loop)
         reader.tap = self._tap
         asyncio.StreamReaderProtocol.__init__(self, reader, loop=self.loop,
                                               client_connected_cb=self._cb_client_connected)
@@ -134,6 +83,7 @@ class TrapSMTP(SMTP):
         self._refused: str | None = None
         self._xclient_ok = False
         self._greeting = True
+        self._client_closed = asyncio.Event()
         self._last_active = 0.0
         self._out: list[bytes] = []
         self._slot: str | None = None
@@ -167,14 +117,17 @@ class TrapSMTP(SMTP):
         super().connection_lost(error)
 
     def eof_received(self) -> bool | None:
-        """A client that sends everything and closes at once (bots do) still has its
-        buffered commands and message processed: half-close, and let the reader drain."""
+        """The client closed its side. Bots send everything and close at once, or close
+        right after their dot line: what they sent is still processed and answered while
+        the socket takes replies (a message being committed gets its 250), and the
+        session ends when the reader reaches the end of the stream."""
         if self._refused:
             return False
-        if self._reader._buffer and self._tls_protocol is None and self.transport is not None:
-            self._reader.feed_eof()
-            return True
-        return super().eof_received()
+        self._client_closed.set()
+        if self._tls_protocol is not None:
+            return super().eof_received()
+        self._reader.feed_eof()
+        return True
 
     def data_received(self, data: bytes) -> None:
         if self._refused:
@@ -199,7 +152,7 @@ class TrapSMTP(SMTP):
                                                         self._timeout_cb)
             return
         self.ending = "idle_timeout"
-        super()._timeout_cb()
+        self._cut()
 
     def _expire(self) -> None:
         if self.committing:
@@ -214,7 +167,16 @@ class TrapSMTP(SMTP):
             self.cap.server(reply)
             self.transport.write(b"".join(self._out) + reply.encode() + b"\r\n")
             self._out.clear()
+        self._cut()
+
+    def _cut(self) -> None:
+        """Close the connection now. A close waits for unsent replies to drain, which never
+        happens with a client that reads none: then the socket is aborted."""
+        if self.transport is not None and not self.transport.is_closing():
             self.transport.close()
+        raw = self._original_transport or self.transport  # the socket's, under TLS
+        if isinstance(raw, _Writable) and raw.get_write_buffer_size():
+            raw.abort()
 
     # -- capture ---------------------------------------------------------------------
     def _tap(self, line: bytes) -> None:
@@ -226,14 +188,23 @@ class TrapSMTP(SMTP):
         """Send a reply; while pipelined commands wait in the buffer, hold it to send with
         the next one (RFC 2920 §3.2 lets a server batch replies; Postfix does the same)."""
         if self._greeting and self.cfg.greeting_delay > 0:
-            await asyncio.sleep(self.cfg.greeting_delay)
+            await self._hold_greeting()
         self._greeting = False
         text = status if isinstance(status, str) else status.decode("latin-1")
         if not self._silent:
             self.cap.server(text)
+        if text.startswith(_GOODBYE):
+            self.ending = "trap_closed"
+            self.reject("unknown_commands")
         self._out.append(text.encode("latin-1", "replace") + b"\r\n")
         if text[:3] in _FLUSH_CODES or b"\n" not in self._reader._buffer:
             await self.flush()
+
+    async def _hold_greeting(self) -> None:
+        """Wait ``greeting_delay`` s before the banner, less if the client closes its side."""
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(self.cfg.greeting_delay):
+                await self._client_closed.wait()
 
     async def flush(self) -> None:
         """Write the replies held back so far."""
@@ -246,6 +217,15 @@ class TrapSMTP(SMTP):
     async def smtp_QUIT(self, arg) -> None:
         self.ending = "quit"
         await super().smtp_QUIT(arg)
+
+    async def smtp_STARTTLS(self, arg) -> None:
+        """aiosmtpd's STARTTLS. When the trap cuts a client before its TLS handshake is
+        done (timeout, shutdown), asyncio's TLS layer closes without telling this protocol:
+        the session is ended here instead."""
+        await super().smtp_STARTTLS(arg)
+        assert self.session is not None
+        if self._tls_protocol is not None and self.session.ssl is None and self._slot is not None:
+            self.connection_lost(None)
 
     async def smtp_MAIL(self, arg) -> None:
         assert self.envelope is not None
@@ -355,11 +335,11 @@ class TrapSMTP(SMTP):
         return self._xclient_ok
 
     async def smtp_XCLIENT(self, arg) -> None:
+        if not self._xclient_allowed():
+            await self.push("550 5.7.0 Error: insufficient authorization")
+            return
         self._silent = True
         try:
-            if not self._xclient_allowed():
-                await self.push("550 5.7.0 Error: insufficient authorization")
-                return
             if not self._apply_xclient(arg or ""):
                 await self.push("501 5.5.4 Syntax: XCLIENT attribute=value ...")
                 return

@@ -60,16 +60,22 @@ class Trap:
         if self.server is not None:
             self.server.close()
         self.handler.drain()
-        deadline = asyncio.get_running_loop().time() + grace
-        while self.handler.active and asyncio.get_running_loop().time() < deadline:
-            await asyncio.sleep(0.02)
+        await self._wait_idle(grace)
         for conn in list(self.handler.active):
+            conn.ending = "shutdown"
             conn.shut("421 4.3.2 Service shutting down")
+        await self._wait_idle(1.0)  # their ends are recorded before the spool closes
         await self.writer.close()
         if self.metrics_server is not None:
             self.metrics_server[0].shutdown()
         log.info("stopped", extra={"fields": {"messages": self.writer.committed,
                                               "commits": self.writer.batches}})
+
+    async def _wait_idle(self, timeout: float) -> None:
+        """Wait until no connection is open, or ``timeout`` seconds."""
+        deadline = asyncio.get_running_loop().time() + timeout
+        while self.handler.active and asyncio.get_running_loop().time() < deadline:
+            await asyncio.sleep(0.02)
 
 
 async def serve(cfg: TrapConfig, ready: asyncio.Event | None = None) -> None:
