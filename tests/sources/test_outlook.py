@@ -259,3 +259,35 @@ def test_hostile_attachment_names_and_types_do_not_fail_the_file():
     assert [p.get_content_type() for p in parts] == ["application/octet-stream",
                                                      "application/octet-stream", "text/html"]
     assert b"\r\nX-Injected" not in data
+
+
+def _overlapping(n: int) -> bytes:
+    """A .msg whose ``n`` small attachments are made to start at different sectors of one
+    64 KiB attachment's chain, each reading on to its end."""
+    import io
+    import struct
+
+    import olefile
+
+    big = b"A" * 65536
+    data = bytearray(make_msg(MsgPart(
+        strings={0x0037: "overlap", 0x1000: "body"},
+        attachments=[("big.bin", big)] + [(f"a{i}.bin", b"B" * 4096) for i in range(n)])))
+    with olefile.OleFileIO(io.BytesIO(bytes(data))) as ole:
+        ids = {"/".join(p): ole._find(p) for p in ole.listdir()}
+        start = ole.direntries[ids["__attach_version1.0_#00000000/__substg1.0_37010102"]
+                               ].isectStart
+        directory = 512 * (1 + ole.first_dir_sector)
+    sectors = len(big) // 512
+    for i in range(n):
+        sid = ids[f"__attach_version1.0_#{i + 1:08X}/__substg1.0_37010102"]
+        skip = 1 + (i * 37) % (sectors - 16)
+        struct.pack_into("<IQ", data, directory + 128 * sid + 116, start + skip,
+                         (sectors - skip) * 512)
+    return bytes(data)
+
+
+def test_streams_that_overlap_cannot_make_a_file_give_more_than_it_holds():
+    with pytest.raises(OutlookError, match="more bytes than the file"):
+        read_outlook(_overlapping(30))
+    assert len(read_outlook(_overlapping(0))) < 2 * len(_overlapping(0))

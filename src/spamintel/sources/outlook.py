@@ -72,7 +72,7 @@ def read_outlook(data: bytes) -> bytes:
         if not ole.exists("__properties_version1.0"):
             raise OutlookError("an OLE file that is no Outlook message")
         try:
-            return _message(_Props(ole, "", _TOP_HEADER, _Budget()),
+            return _message(_Props(ole, "", _TOP_HEADER, _Budget(streams=2 * len(data))),
                             hashlib.sha256(data).hexdigest(), 0)
         except OutlookError:
             raise
@@ -82,9 +82,12 @@ def read_outlook(data: bytes) -> bytes:
 
 @dataclass
 class _Budget:
-    """RTF bytes a file may still decode, all its messages together (each stream can
-    claim eight times its size)."""
+    """What a file may still give, all its messages together: RTF bytes to decode (each
+    stream can claim eight times its size), and stream bytes to read. Streams of a
+    well-formed file hold at most the file's bytes; a hostile one can start a hundred
+    streams inside one sector chain, each reading on to its end."""
 
+    streams: int
     left: int = MAX_RTF_BYTES
 
 
@@ -102,7 +105,13 @@ class _Props:
     def raw(self, prop: int, kind: str) -> bytes | None:
         """The bytes of a variable-size property of type ``kind`` (``0102``: binary)."""
         name = f"{self.prefix}__substg1.0_{prop:04X}{kind}"
-        return self.ole.openstream(name).read() if self.ole.exists(name) else None
+        if not self.ole.exists(name):
+            return None
+        data = self.ole.openstream(name).read(self.budget.streams + 1)
+        self.budget.streams -= len(data)
+        if self.budget.streams < 0:
+            raise OutlookError("its streams hold more bytes than the file (overlapping streams)")
+        return data
 
     def text(self, prop: int) -> str | None:
         """A string property, stored as UTF-16 (``001F``) or in the ANSI code page."""
