@@ -31,6 +31,7 @@ def test_bad_month(snap, value, status):
 
 def test_botnet(snap, hostile):
     assert resolve.botnet(snap, None) is None
+    assert resolve.botnet(snap, "") is None and resolve.botnet(snap, " ") is None  # as month=
     assert resolve.botnet(snap, hostile.botnet) == hostile.botnet
     with pytest.raises(HTTPException) as info:
         resolve.botnet(snap, "rustock")

@@ -51,7 +51,10 @@ def month(snap: Snapshot, value: str | None) -> str:
 
 
 def botnet(snap: Snapshot, name: str | None) -> str | None:
-    """``name`` when the store knows that botnet (``None`` stays ``None``)."""
+    """``name`` when the store knows that botnet; none or an empty one is ``None`` (every
+    botnet, as an empty ``month`` is every month)."""
+    if name is not None and not name.strip():
+        return None
     if name is not None and name not in botnet_names(snap):
         raise HTTPException(404, f"unknown botnet {name!r}")
     return name
