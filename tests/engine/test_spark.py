@@ -6,6 +6,7 @@ several tasks. One local[2] session serves the module."""
 from __future__ import annotations
 
 import io
+import os
 import random
 import tarfile
 import zipfile
@@ -72,6 +73,12 @@ def mail(tmp_path_factory) -> Path:
     hostile = hostile_messages(big_bytes=1024)
     for name in ("nul_bytes", "broken_base64", "garbage_8bit_headers", "empty"):
         (root / f"hostile_{name}.eml").write_bytes(hostile[name])
+    # a name that is no UTF-8, and a report kept whole in the spool (it holds no message)
+    (root / os.fsdecode(b"caf\xe9.eml")).write_bytes(make_message(subject="cafe"))
+    (root / "report.eml").write_bytes(
+        b"From: spammer@pills.example\nSubject: pills\nMIME-Version: 1.0\n"
+        b'Content-Type: multipart/report; report-type=feedback-report; boundary="r"\n\n'
+        b"--r\nContent-Type: text/plain\n\n" + b"buy pills " * 9000 + b"\n--r--\n")
     return root
 
 

@@ -48,3 +48,18 @@ def test_one_file_named_two_ways_is_one_source(tmp_path, monkeypatch):
     named = [list(list_units([p])) for p in ("d/a.eml", "./d/../d/a.eml",
                                                tmp_path / "d" / "a.eml")]
     assert named[0] == named[1] == named[2] == [Unit(str(tmp_path / "d" / "a.eml"))]
+
+
+def test_maildir_plus_plus_folders_are_read_after_the_inbox(tmp_path):
+    # Dovecot and Courier keep folders as .Name/ (with their own cur/ and new/) inside the
+    # Maildir; their mail is mail like the inbox's (a .Junk folder is often all spam)
+    for sub in ("cur", "new", "tmp", ".Junk/cur", ".Junk/new", ".Junk/tmp", ".A.B/new",
+                ".A.B/cur", ".notes"):
+        (tmp_path / sub).mkdir(parents=True)
+    for i, name in enumerate(["new/1.host", "cur/2.host:2,S", ".Junk/new/3.host",
+                              ".Junk/cur/4.host:2,S", ".Junk/tmp/5.host", ".A.B/new/6.host",
+                              ".notes/7.txt"]):
+        (tmp_path / name).write_bytes(sample_corpus(1)[0][1] + b"%d" % i)
+    got = [u.path.removeprefix(str(tmp_path) + "/") for u in list_units([tmp_path])]
+    assert got == ["new/1.host", "cur/2.host:2,S", ".A.B/new/6.host", ".Junk/new/3.host",
+                   ".Junk/cur/4.host:2,S"]

@@ -31,7 +31,7 @@ from spamintel.engine._wire import (
 )
 from spamintel.engine.stats import IngestStats
 from spamintel.model import RawMessage
-from spamintel.sources.units import ZIP_PART, Unit
+from spamintel.sources.units import ZIP_PART, Unit, safe_name
 from spamintel.store import Store
 from spamintel.store.spool import Pack
 
@@ -108,7 +108,8 @@ class Collector:
         for seq, row in zip(failures.column("unit").to_pylist(),
                             failures.column("quarantine").to_pylist(), strict=True):
             unit = units[seq]
-            if (isinstance(unit, Unit) and unit.kind == ZIP_PART and row["source"] == unit.path
+            if (isinstance(unit, Unit) and unit.kind == ZIP_PART
+                    and row["source"] == safe_name(unit.path)
                     and row["reason"].startswith("unreadable_container")):
                 self.broken.setdefault(unit.path, seq)
         dropped = [seq for seq, u in units.items() if isinstance(u, Unit)

@@ -22,7 +22,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from spamintel.config import Config
-from spamintel.engine._ledger import failure_row
+from spamintel.engine._ledger import BATCH_BYTES, failure_row
 from spamintel.engine._wire import (
     EVENT,
     FAILURE,
@@ -76,10 +76,14 @@ class _Items:
 
     def add(self, unit: int, pos: int, item: RawMessage | SourceFailure) -> None:
         """Take one item read from unit ``unit`` at ``pos``."""
-        if isinstance(item, SourceFailure):
+        if isinstance(item, SourceFailure):  # a new one's bytes go to the spool
             row = failure_row(item)
-            self.rows.append({"unit": unit, "pos": pos, "kind": FAILURE,
+            new = row["event_id"] not in self.known and row["event_id"] not in self.met
+            self.met.add(row["event_id"])
+            data = item.data if new else b""
+            self.rows.append({"unit": unit, "pos": pos, "kind": FAILURE, "data": data,
                               "event_id": row["event_id"], "quarantine": row})
+            self.bytes += len(data)
         elif item.event_id in self.known or item.event_id in self.met:
             self.rows.append({"unit": unit, "pos": pos, "kind": STORED,
                               "event_id": item.event_id})
@@ -127,20 +131,34 @@ def process_partition(cfg: Config, batches: Iterator[pa.RecordBatch]
     """Item rows in (in any order), result rows out; see the module docstring."""
     task = _task_id()
     pending: list[tuple[int, int, RawMessage]] = []
+    held = 0  # bytes of the pending messages: a chunk is cut at BATCH_BYTES too
     for batch in batches:
         raw = pc.equal(batch.column("kind"), RAW)
-        skipped = batch.filter(pc.invert(raw))
-        if skipped.num_rows:
-            columns = {f.name: skipped.column(f.name) for f in ITEM_SCHEMA if f.name in
-                       ("unit", "pos", "kind", "event_id", "quarantine")}
-            yield from result_table(columns, skipped.num_rows).to_batches()
-        pending += [(row["unit"], row["pos"], raw_from_row(row))
-                    for row in batch.filter(raw).to_pylist()]
-        if len(pending) >= cfg.store.batch_size:
+        yield from _skipped(batch.filter(pc.invert(raw)), cfg.store.spool)
+        new = [(row["unit"], row["pos"], raw_from_row(row))
+               for row in batch.filter(raw).to_pylist()]
+        pending += new
+        held += sum(len(item[2].data) for item in new)
+        if len(pending) >= cfg.store.batch_size or held >= BATCH_BYTES:
             yield from _processed(_pipeline(cfg), pending, cfg.store.spool, task)
-            pending = []
+            pending, held = [], 0
     if pending:
         yield from _processed(_pipeline(cfg), pending, cfg.store.spool, task)
+
+
+def _skipped(rows: pa.RecordBatch, spool: bool) -> Iterator[pa.RecordBatch]:
+    """Result rows of items not to process (failures, messages stored or met), and a
+    spool pack of the failures' bytes."""
+    if not rows.num_rows:
+        return
+    columns = {f.name: rows.column(f.name) for f in ITEM_SCHEMA if f.name in
+               ("unit", "pos", "kind", "event_id", "quarantine")}
+    yield from result_table(columns, rows.num_rows).to_batches()
+    failures = rows.filter(pc.equal(rows.column("kind"), FAILURE)).to_pylist()
+    pack = make_pack((r["quarantine"]["msg_sha256"], r["data"]) for r in failures
+                     if r["data"]) if spool else None
+    if pack:
+        yield from pack_table(pack).to_batches()
 
 
 def read_and_process(cfg: Config, sensor: str, labeler: Labeler | None,

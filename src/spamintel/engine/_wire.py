@@ -23,6 +23,7 @@ and are cast back by the store.
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Sequence
 from datetime import datetime
 
@@ -41,7 +42,8 @@ _RAW_FIELDS = [
     ("client_ip", pa.string()), ("client_helo", pa.string()), ("session", pa.string()),
     ("label", pa.string()),
 ]
-UNIT_SCHEMA = pa.schema([("seq", pa.int64()), ("path", pa.string()), ("kind", pa.string()),
+# a unit's path as the file system's bytes: a name that is no UTF-8 is no Arrow string
+UNIT_SCHEMA = pa.schema([("seq", pa.int64()), ("path", pa.binary()), ("kind", pa.string()),
                          ("first", pa.int64()), ("last", pa.int64()), *_RAW_FIELDS])
 _PLACE = [pa.field("unit", pa.int64()), pa.field("pos", pa.int64()),
           pa.field("kind", pa.int8()), pa.field("event_id", pa.string()),
@@ -93,7 +95,7 @@ def raw_from_row(row: dict) -> RawMessage:
 
 def _unit_row(seq: int, unit: Unit | RawMessage) -> dict:
     if isinstance(unit, Unit):
-        return {"seq": seq, "path": unit.path, "kind": unit.kind, "first": unit.first,
+        return {"seq": seq, "path": os.fsencode(unit.path), "kind": unit.kind, "first": unit.first,
                 "last": unit.last}
     return {"seq": seq, **raw_row(unit)}
 
@@ -107,7 +109,7 @@ def units_to_batch(units: Sequence[tuple[int, Unit | RawMessage]]) -> pa.RecordB
 def unit_from_row(row: dict) -> Unit | RawMessage:
     """The unit of a ``UNIT_SCHEMA`` row, equal to the one shipped."""
     if row["path"] is not None:
-        return Unit(row["path"], row["kind"], row["first"], row["last"])
+        return Unit(os.fsdecode(row["path"]), row["kind"], row["first"], row["last"])
     return raw_from_row(row)
 
 

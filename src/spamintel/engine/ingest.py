@@ -57,7 +57,8 @@ def ingest(items: Iterable[RawMessage | SourceFailure], store: Store, cfg: Confi
     store.recover()
     t_start = time.perf_counter()
     with shown("ingest", progress) as (bar, task):
-        batches = new_batches(items, store, cfg.store.batch_size, stats)
+        batches = new_batches(items, store, cfg.store.batch_size, stats,
+                              spool=cfg.store.spool)
         if workers <= 1:
             pipeline = Pipeline(cfg)
             for raws in batches:

@@ -3,8 +3,9 @@
 
 ``iter_sources(paths, ...)`` yields ``RawMessage`` for every message and
 ``SourceFailure`` for every piece of input that could not become one (a corrupt
-archive, an over-size or over-compressed member). It reads the paths' units
-(``spamintel.sources.units``) in order; ``read_unit`` reads one, wherever it runs.
+archive or member, an over-size or over-compressed member, a named pipe or device). It
+reads the paths' units (``spamintel.sources.units``) in order; ``read_unit`` reads one,
+wherever it runs.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 import bz2
 import gzip
 import io
+import lzma
 import re
 import tarfile
 import zipfile
@@ -23,23 +25,39 @@ from typing import IO, TYPE_CHECKING, Protocol
 from spamintel.config import SourcesConfig
 from spamintel.model import RawMessage, SourceFailure
 from spamintel.sources._mbox import iter_mbox, looks_like_mbox
+from spamintel.sources._tar import MAX_NAME, BoundedTarInfo, open_stream
 from spamintel.sources.forwards import attached_messages
 from spamintel.sources.outlook import OLE_MAGIC, OutlookError, read_outlook
 from spamintel.sources.reports import Report, read_report
 from spamintel.sources.sessions import iter_session_records, sidecar_for, with_session
 from spamintel.sources.spool import iter_spool
-from spamintel.sources.units import MISSING, SKIP_NAMES, SPOOL, ZIP_PART, Unit, list_units
+from spamintel.sources.units import (
+    MISSING,
+    SKIP_NAMES,
+    SPOOL,
+    ZIP_PART,
+    NotAFile,
+    Unit,
+    list_units,
+    open_regular,
+    safe_name,
+)
 
 if TYPE_CHECKING:
     from _typeshed import WriteableBuffer
 
 Item = RawMessage | SourceFailure
 Labeler = Callable[[str], str | None]
+# What a failure keeps of the bytes it was read from (but see ``_Reader.failure``).
+KEPT_BYTES = 65536
 # Forwards inside forwards unwrapped (a desk forwarding a user's forwarded report).
 MAX_UNWRAP = 3
 # What a broken container raises while read (zlib.error: a corrupt deflate stream).
 _CONTAINER_ERRORS = (OSError, EOFError, tarfile.TarError, zipfile.BadZipFile, ValueError,
                      zlib.error)
+# What reading one zip member raises besides: an encrypted member (RuntimeError), an unknown
+# compression method (NotImplementedError, a RuntimeError), corrupt LZMA data.
+_MEMBER_ERRORS = (*_CONTAINER_ERRORS, RuntimeError, lzma.LZMAError)
 
 
 class _Readable(Protocol):
@@ -58,8 +76,13 @@ class _Reader:
         label = self.labeler(source) if self.labeler else None
         return RawMessage(data=data, source=source, sensor=self.sensor, label=label)
 
-    def failure(self, source: str, reason: str, data: bytes = b"") -> SourceFailure:
-        return SourceFailure(source=source, reason=reason, sensor=self.sensor, data=data[:65536])
+    def failure(self, source: str, reason: str, data: bytes = b"", whole: bool = False
+                ) -> SourceFailure:
+        """A failure of ``source`` with the first 64 KiB of what was read, or all of it
+        (``whole``: a message read within the size limit that is kept for a person to
+        read). The reason may quote an exception's text, so it is made safe to store."""
+        return SourceFailure(source=source, reason=safe_name(reason), sensor=self.sensor,
+                             data=data if whole else data[:KEPT_BYTES])
 
     def read_limited(self, stream: IO[bytes], source: str, declared: int | None
                      ) -> Iterator[Item]:
@@ -113,7 +136,7 @@ class _Reader:
             try:
                 data = read_outlook(data)
             except OutlookError as exc:
-                return self.failure(source, f"unreadable_outlook_msg: {exc}", data)
+                return self.failure(source, f"unreadable_outlook_msg: {exc}", data, whole=True)
         return self.checked(data, source)
 
     def reported(self, report: Report, data: bytes, source: str) -> Item:
@@ -121,7 +144,7 @@ class _Reader:
         report itself, kept whole, as a failure when it holds none."""
         if report.message is None or not_mail(report.message):
             return self.failure(source, "report_without_message: a feedback report that "
-                                "holds no reported message", data)
+                                "holds no reported message", data, whole=True)
         label = self.labeler(source) if self.labeler else None
         return RawMessage(data=report.message, source=source, sensor=self.sensor,
                           source_kind="report", received_at=report.arrival,
@@ -153,21 +176,25 @@ class _Reader:
 
     def unit(self, unit: Unit) -> Iterator[Item]:
         """Everything one unit holds (see ``spamintel.sources.units``)."""
+        source = safe_name(unit.path)  # the path stays as it is, to be opened
         if unit.kind == MISSING:
-            yield self.failure(unit.path, "not_found")
+            yield self.failure(source, "not_found")
             return
         if unit.kind == SPOOL:  # a trap spool: messages with their recorded SMTP sessions
             yield from iter_spool(unit.path)
             return
         try:
-            fh = open(unit.path, "rb")  # noqa: SIM115 - closed below, streams nest
+            fh = open_regular(unit.path)  # closed below, streams nest
+        except NotAFile as exc:
+            yield self.failure(source, f"not_a_file: {exc}")
+            return
         except OSError as exc:
-            yield self.failure(unit.path, f"unreadable_file: {exc}")
+            yield self.failure(source, f"unreadable_file: {exc}")
             return
         with fh:
-            items = (self._guarded(self._zip(fh, unit.path, 0, slice(unit.first, unit.last)),
-                                   unit.path) if unit.kind == ZIP_PART
-                     else self.stream(fh, unit.path, 0))
+            items = (self._guarded(self._zip(fh, source, 0, slice(unit.first, unit.last)),
+                                   source) if unit.kind == ZIP_PART
+                     else self.stream(fh, source, 0))
             yield from _with_sidecar(items, Path(unit.path))
 
     def _dispatch(self, buf: IO[bytes], head: bytes, source: str, depth: int
@@ -194,13 +221,14 @@ class _Reader:
                 yield from self.items(data, member)
 
     def _tar(self, buf: IO[bytes], source: str, depth: int) -> Iterator[Item]:
-        with tarfile.open(fileobj=buf, mode="r|") as tar:
-            for member in tar:
+        with open_stream(buf) as tar:
+            while (member := tar.next()) is not None:
                 if not member.isfile() or Path(member.name).name in SKIP_NAMES:
                     continue
-                name = f"{source}!{member.name}"
-                if member.size > self.cfg.max_message_bytes:
-                    yield self.failure(name, f"too_large: {member.size} bytes")
+                name = f"{source}!{safe_name(member.name[:MAX_NAME])}"
+                problem = _tar_problem(member, self.cfg.max_message_bytes)
+                if problem:
+                    yield self.failure(name, problem)
                     continue
                 fh = tar.extractfile(member)
                 if fh is not None:
@@ -210,20 +238,34 @@ class _Reader:
              ) -> Iterator[Item]:
         # A zip's directory sits at its end: it needs a seekable file, so it is read whole
         # (within the size limit) when the stream is not one.
-        fileobj: IO[bytes] = buf if buf.seekable() else io.BytesIO(buf.read())
+        fileobj: IO[bytes] = buf
+        if not buf.seekable():
+            data = self.read_bytes(buf, source, None)
+            if isinstance(data, SourceFailure):
+                yield data
+                return
+            fileobj = io.BytesIO(data)
         with zipfile.ZipFile(fileobj) as zf:
             for info in zf.infolist()[members]:
-                if info.is_dir():
-                    continue
-                name = f"{source}!{info.filename}"
-                with zf.open(info) as fh:
-                    data = self.read_bytes(fh, name, info.compress_size)
-                if isinstance(data, SourceFailure):
-                    yield data
-                elif _is_container(data[:512]):
-                    yield from self.stream(io.BytesIO(data), name, depth + 1)
-                else:
-                    yield from self.items(data, name)
+                if not info.is_dir():
+                    yield from self._zip_member(zf, info, f"{source}!{info.filename}", depth)
+
+    def _zip_member(self, zf: zipfile.ZipFile, info: zipfile.ZipInfo, name: str, depth: int
+                    ) -> Iterator[Item]:
+        """One member of a zip; a member that cannot be read (encrypted, an unknown
+        method, damaged data) is its own failure, and the zip's next members are read."""
+        try:
+            with zf.open(info) as fh:
+                data = self.read_bytes(fh, name, info.compress_size)
+        except _MEMBER_ERRORS as exc:
+            yield self.failure(name, f"unreadable_container: {type(exc).__name__}: {exc}")
+            return
+        if isinstance(data, SourceFailure):
+            yield data
+        elif _is_container(data[:512]):
+            yield from self.stream(io.BytesIO(data), name, depth + 1)
+        else:
+            yield from self.items(data, name)
 
 
 class _RawAdapter(io.RawIOBase):
@@ -265,6 +307,19 @@ def not_mail(data: bytes) -> str | None:
             break
         start = end + 1
     return "not_a_message: no header field before the body"
+
+
+def _tar_problem(member: tarfile.TarInfo, limit: int) -> str | None:
+    """Why a tar member is not read (its name or size over the limits, or its header
+    records refused, see ``spamintel.sources._tar``), or None."""
+    if isinstance(member, BoundedTarInfo) and member.refused:
+        return member.refused
+    if len(member.name) > MAX_NAME:
+        return (f"name_too_long: a member name of {len(member.name)} characters (limit "
+                f"{MAX_NAME}) at offset {member.offset}")
+    if member.size > limit:
+        return f"too_large: {member.size} bytes"
+    return None
 
 
 def _is_container(head: bytes) -> bool:

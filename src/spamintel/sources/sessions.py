@@ -29,14 +29,18 @@ SIDECAR_SUFFIX = ".sessions.jsonl"
 
 
 def sidecar_for(path: Path) -> Path | None:
-    """The sessions sidecar beside an mbox file (``X.mbox[.gz]`` → ``X.sessions.jsonl[.gz]``)."""
+    """The sessions sidecar beside an mbox file (``X.mbox[.gz]`` → ``X.sessions.jsonl[.gz]``);
+    None when there is none, or when its name would be longer than the file system allows."""
     stem = path.name
     for ext in (".gz", ".mbox", ".eml"):
         stem = stem.removesuffix(ext)
     for cand in (SIDECAR_SUFFIX, SIDECAR_SUFFIX + ".gz"):
         side = path.with_name(stem + cand)
-        if side.is_file():
-            return side
+        try:
+            if side.is_file():
+                return side
+        except OSError:  # a name the file system refuses (too long): there is no sidecar
+            continue
     return None
 
 

@@ -117,7 +117,10 @@ class Spool:
         return len(pack.shas)
 
     def get(self, sha: str) -> bytes:
-        """The bytes of message ``sha`` (KeyError when unknown)."""
+        """The bytes of message ``sha`` (KeyError when unknown). The index is read again
+        once when ``sha`` is not in it: other processes (ingest workers) add packs."""
+        if sha not in self._load():
+            self._where = None
         pack, offset, length, size = self._load()[sha]
         if self._cached[0] != pack:
             blob = (self.packs / f"{pack}.pack.zst").read_bytes()
