@@ -112,3 +112,25 @@ def test_members_read_are_not_kept():
     with open_stream(io.BytesIO(data)) as tar:
         names = [m.name for m in iter(tar.next, None)]
         assert names == [f"{i}.eml" for i in range(5)] and tar.members == []
+
+
+@pytest.mark.parametrize("cut", [False, True])
+def test_a_damaged_header_after_the_first_is_recorded_not_passed_over(tmp_path, cut):
+    buf = io.BytesIO()
+    with tarfile.open(fileobj=buf, mode="w") as tar:
+        for i in range(3):
+            data = make_message(subject=f"m{i}")
+            info = tarfile.TarInfo(f"m{i}.eml")
+            info.size = len(data)
+            tar.addfile(info, io.BytesIO(data))
+    data = bytearray(buf.getvalue())
+    second = 512 + -(-len(make_message(subject="m0")) // 512) * 512
+    if cut:
+        data = data[:second + 100]  # the archive ends inside the second header
+    else:
+        data[second + 148:second + 156] = b"garbage!"  # its checksum field
+    (tmp_path / "box.tar").write_bytes(bytes(data))
+    items = list(iter_sources([tmp_path / "box.tar"]))
+    assert [type(i).__name__ for i in items] == ["RawMessage", "SourceFailure"]
+    assert items[1].reason == (f"unreadable_container: a damaged tar header at byte {second}; "
+                               "what follows it is not read")

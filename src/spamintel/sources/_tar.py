@@ -43,6 +43,16 @@ class BoundedTarInfo(tarfile.TarInfo):
 
     refused: str | None = None
 
+    @classmethod
+    def fromtarfile(cls, tar: BoundedTarFile) -> BoundedTarInfo:  # type: ignore[override]
+        """The next header; a damaged or cut one is noted on the archive (``tarfile``
+        ends a stream there without a word when it is not the first)."""
+        try:
+            return super().fromtarfile(tar)  # type: ignore[return-value]
+        except (tarfile.InvalidHeaderError, tarfile.TruncatedHeaderError):
+            tar.damaged = tar.offset
+            raise
+
     def _proc_member(self, tar: BoundedTarFile) -> BoundedTarInfo:
         if self.type not in _RECORDS:
             return super()._proc_member(tar)  # type: ignore[misc]
@@ -104,6 +114,7 @@ class BoundedTarFile(tarfile.TarFile):
 
     tarinfo = BoundedTarInfo
     chain = 0  # header records being read before the next member
+    damaged: int | None = None  # where a damaged header ended the archive
 
     def next(self) -> tarfile.TarInfo | None:
         """The next member, or None at the end."""

@@ -233,6 +233,9 @@ class _Reader:
                 fh = tar.extractfile(member)
                 if fh is not None:
                     yield from self.stream(io.BytesIO(fh.read()), name, depth + 1)
+            if tar.damaged is not None:
+                yield self.failure(source, f"unreadable_container: a damaged tar header at "
+                                   f"byte {tar.damaged}; what follows it is not read")
 
     def _zip(self, buf: IO[bytes], source: str, depth: int, members: slice = slice(None)
              ) -> Iterator[Item]:
