@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 import io
 from collections import defaultdict
+from collections.abc import Callable
 from datetime import date
-from typing import Any
+from typing import Any, ParamSpec
 
 import matplotlib
 import numpy as np
@@ -22,6 +24,17 @@ _EVENT_COLORS = {"takedown": "#c0392b", "pause": "#e67e22", "resume": "#27ae60",
                  "software_switch": "#16a085"}
 MAX_STACKED = 8
 _MARKED = ("takedown", "pause", "resume", "new_botnet")
+P = ParamSpec("P")
+
+
+def _plain_text(build: Callable[P, Figure]) -> Callable[P, Figure]:
+    """``build`` with every text of its figure taken as written: a botnet or campaign name
+    such as ``Spam $\\alpha^$`` is no TeX (matplotlib would parse it, and fail)."""
+    @functools.wraps(build)
+    def plain(*args: P.args, **kwargs: P.kwargs) -> Figure:
+        with plt.rc_context({"text.parse_math": False}):
+            return build(*args, **kwargs)
+    return plain
 
 
 def to_svg(fig: Figure) -> str:
@@ -33,6 +46,7 @@ def to_svg(fig: Figure) -> str:
     return svg[svg.index("<svg"):]
 
 
+@_plain_text
 def daily_volume_figure(daily: list[dict[str, Any]], title: str) -> Figure:
     """Stacked bars of messages per day and class."""
     by_class: dict[str, dict] = defaultdict(dict)
@@ -77,6 +91,7 @@ def _stack(daily: list[dict[str, Any]], others: list[dict[str, Any]]):
     return days, [(n, [per[n].get(d, 0.0) for d in days]) for n in names], key
 
 
+@_plain_text
 def botnet_daily_figure(daily: list[dict[str, Any]], others: list[dict[str, Any]],
                         events: list[dict[str, Any]], title: str) -> Figure:
     """Stacked daily spam by botnet, events marked by vertical lines."""
