@@ -97,3 +97,29 @@ def test_the_clusters_shown_are_those_that_sent_mail_in_the_month(tmp_path):
     assert [c["botnet"] for c in shown] == [name]
     assert shown[0]["messages"] == mail[name] and 0 < shown[0]["ips"] <= mail[name]
     assert collect(store, "2011-07")["clusters"] == []
+
+
+def test_the_tables_of_spam_leave_out_the_ham_of_a_trap_the_analysis_found_mixed(tmp_path):
+    """A trap that receives wanted mail too (found mixed by the analysis): its ham is not
+    spam in the report's tables, as it is not in the analysis."""
+    import pyarrow.compute as pc
+    import pyarrow.parquet as pq
+
+    from spamintel.analyze import analyze
+    from spamintel.analyze.synthetic import SynthWorld, build_store
+    from spamintel.config import AnalyzeConfig, Config
+    from spamintel.report import collect
+
+    w = SynthWorld(start=date(2011, 3, 1), end=date(2011, 3, 10),
+                   shares={"trap-a": 6e-8, "mx-feed": 1.5e-8})
+    store, _ = build_store(tmp_path / "s", w)
+    for path in store.event_files():  # the mixed sensor is a trap by kind
+        table = pq.read_table(path)
+        kinds = pc.if_else(pc.equal(table["sensor"], "mx-feed"), "trap", table["source_kind"])
+        pq.write_table(table.set_column(table.schema.get_field_index("source_kind"),
+                                        "source_kind", kinds), path)
+    analyze(store, Config(analyze=AnalyzeConfig(run_attribution=False)))
+    con = store.connect()
+    ham = con.execute("SELECT count(*) FROM events WHERE verdict = 'ham'").fetchone()[0]
+    figures = collect(store, "2011-03")
+    assert ham > 0 and figures["totals"]["spam"] == figures["totals"]["messages"] - ham

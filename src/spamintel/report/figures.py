@@ -12,7 +12,7 @@ from spamintel.report.methodology import methodology
 from spamintel.report.narrative import narrative
 from spamintel.report.traits import describe, parse_traits
 from spamintel.store import Store, dict_rows
-from spamintel.store.spam import spam_sql
+from spamintel.store.spam import mixed_sensors, spam_sql
 
 TOP_N = 10
 MIN_SENDER_SHARE = 0.01  # a campaign's botnets: those sending at least this share of it
@@ -168,6 +168,18 @@ def _covered(span: tuple[date, date] | None, start: date, end: date) -> dict[str
     return {"first_day": None, "last_day": None}
 
 
+def _mixed(con, names: set[str] | frozenset[str] | list[str], acfg: AnalyzeConfig | None
+           ) -> tuple[str, ...]:
+    """The sensors that see all mail, as the analysis counted them (``analysis_run``), so
+    the report's tables of spam take the same spam as its figures; without an analysis, the
+    configured ones or those found in the data."""
+    if "analysis_run" in names:
+        row = con.execute("SELECT mixed_sensors FROM analysis_run").fetchone()
+        if row is not None and row[0] is not None:
+            return tuple(row[0])
+    return tuple(mixed_sensors(con, acfg.calibration.mixed_sensors if acfg else ()))
+
+
 def collect(store: Store, month: str, acfg: AnalyzeConfig | None = None) -> dict[str, Any]:
     """All figures of ``month``: traffic, headline, botnets, events, series, narrative."""
     month = normalize_month(month)
@@ -177,7 +189,7 @@ def collect(store: Store, month: str, acfg: AnalyzeConfig | None = None) -> dict
     names = store.table_names()
     figures: dict[str, Any] = {"month": month, "previous_month": intel.previous_month(month),
                                "data_source": _data_source(con, names, acfg)}
-    figures.update(_traffic(con, p, acfg.calibration.mixed_sensors if acfg else ()))
+    figures.update(_traffic(con, p, _mixed(con, names, acfg)))
     figures["totals"].update(_covered(store.day_span(), start, end))
     a = intel.load_analysis(store, acfg, con)
     figures["headline"] = intel.headline(a, month)
