@@ -164,7 +164,10 @@ EVENT_COLUMNS: tuple[Column, ...] = (
     Column("n_attachments", pa.int16(), "Number of attachments."),
     Column("parse_path", _S, "Parser that produced the event: single (a one-part text "
            "message read directly), fast, stdlib, or none."),
-    Column("parse_defects", _L, "Defects found while parsing; empty when clean."),
+    Column("parse_defects", _L, "Defects found while parsing; empty when clean "
+           "(`too_many_parts`; `long_encoded_header`: only the first 4,096 characters of a "
+           "header decoded; `fast_parser_refused:<why>`: read by the standard library parser "
+           "instead)."),
     Column("smtp_dialect_fp", _S, "Short hash of the SMTP dialect features (trap only)."),
     Column("smtp_dialect", _S, "SMTP dialect features as JSON (trap only)."),
     Column("verdict", _S, "ham|spam|phish|malware, or null before classification."),

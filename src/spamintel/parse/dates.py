@@ -9,7 +9,6 @@ from functools import lru_cache
 
 from spamintel.memo import Memo
 
-_TRAILING_COMMENT = re.compile(r"\s*\([^)]*\)\s*$")
 # The form nearly every MTA and mail program writes; anything else goes to the stdlib.
 _COMMON = re.compile(
     r"\s*(?:[A-Za-z]{3},?\s*)?(\d{1,2})\s+([A-Za-z]{3})\s+(\d{4})\s+(\d{1,2}):(\d{2})"
@@ -28,7 +27,7 @@ def to_utc(text: str | None) -> datetime | None:
     m = _COMMON.fullmatch(text)
     if m is not None and m.group(2).lower() in _MONTHS:
         return _from_common(m)
-    text = _TRAILING_COMMENT.sub("", text.strip())
+    text = _without_trailing_comment(text.strip())
     if not text:
         return None
     try:
@@ -38,6 +37,17 @@ def to_utc(text: str | None) -> datetime | None:
         return when.astimezone(UTC)
     except (TypeError, ValueError, IndexError, OverflowError):
         return None
+
+
+def _without_trailing_comment(text: str) -> str:
+    r"""``text`` (stripped) without a final "(comment)" and the blanks before it: what
+    ``re.sub(r"\s*\([^)]*\)\s*$", "", text)`` leaves, found from the end (that search
+    would read on from every "(" and every blank in turn: quadratic)."""
+    if not text.endswith(")"):
+        return text
+    # the first "(" after the ")" before the last one: the comment has no ")" inside
+    opening = text.find("(", text.rfind(")", 0, -1) + 1, -1)
+    return text if opening < 0 else text[:opening].rstrip()
 
 
 # Digit runs (at most four digits in the pattern above) → their value: the same few

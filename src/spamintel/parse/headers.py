@@ -81,18 +81,28 @@ def parse_fields(block: bytes, max_headers: int) -> tuple[list[tuple[str, str]],
     return [(_LOWER_NAMES[n], v.strip()) for n, v in fields], defects
 
 
+# Encoded words are decoded in a value's first this many characters, and the rest is kept
+# as written (defect "long_encoded_header"): the standard library's decoder takes time
+# quadratic in the number of words, and in the length of a line of unfinished ones.
+_MAX_DECODED = 4096
+
+
 def decode_value(value: str, defects: list[str]) -> str:
     """Decode RFC 2047 encoded words; a broken one (unknown charset, bad base64) becomes a
     defect, not an error, and is decoded as a lenient mail reader would
-    (``_lenient_words``)."""
+    (``_lenient_words``). Past the first ``_MAX_DECODED`` characters the value is kept
+    as written, with a defect."""
     if not _ENCODED_WORD.search(value):
         return value
+    head, tail = value[:_MAX_DECODED], value[_MAX_DECODED:]
+    if tail:
+        defects.append("long_encoded_header")
     try:
-        text = str(make_header(decode_header(value)))
+        text = str(make_header(decode_header(head)))
     except (LookupError, UnicodeError, ValueError, AssertionError, MessageError) as exc:
         defects.append(f"bad_encoded_word:{type(exc).__name__}")
-        text = _lenient_words(value)
-    return without_surrogates(text, defects)
+        text = _lenient_words(head)
+    return without_surrogates(text + tail, defects)
 
 
 def _lenient_word(match: re.Match) -> str:

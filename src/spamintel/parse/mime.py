@@ -141,13 +141,30 @@ def _slow(data: bytes, max_depth: int, max_parts: int) -> Structure:
             payload = None
             out.defects.append("undecodable_payload")
         content = payload if isinstance(payload, bytes) else b""
-        try:
-            filename = part.get_filename()
-        except (ValueError, TypeError, LookupError):
-            filename = None
         disp = part.get_content_disposition()
-        out.leaves.append(Leaf(ctype, params, filename, disp, content, depth))
+        out.leaves.append(Leaf(ctype, params, _filename(part), disp, content, depth))
     return out
+
+
+# Characters of the Content-Disposition and Content-Type values that a file name is read
+# from: the standard library's parameter parser counts the quotes before each ";" from
+# the start of the value again (quadratic in a value of many ";" inside quotes).
+_MAX_PARAM_CHARS = 4096
+
+
+def _filename(part: Message) -> str | None:
+    """``part.get_filename()`` from at most the first ``_MAX_PARAM_CHARS`` characters of
+    the fields it reads; None when there is none or it cannot be read."""
+    fields = [(name, part.get(name)) for name in ("content-disposition", "content-type")]
+    if any(value is not None and len(str(value)) > _MAX_PARAM_CHARS for _, value in fields):
+        part = Message()
+        for name, value in fields:
+            if value is not None:
+                part[name] = str(value)[:_MAX_PARAM_CHARS]
+    try:
+        return part.get_filename()
+    except (ValueError, TypeError, LookupError):
+        return None
 
 
 def single_part(data: bytes, header: Callable[[str], str | None], body_offset: int
@@ -203,6 +220,22 @@ def parse_structure(data: bytes, max_depth: int, max_parts: int,
 
 
 _REFUSALS = (fmp.ParseError, RecursionError, ValueError, TypeError)
+# More encoded-word starts ("=?") than this in what fast-mail-parser would read, and the
+# standard library's parser reads the message instead: fast-mail-parser takes time
+# quadratic in the starts on a header line. Real mail has a few hundred at most.
+_MAX_ENCODED_STARTS = 2000
+
+
+class EncodedWordFlood(ValueError):
+    """A message with more than ``_MAX_ENCODED_STARTS`` encoded-word starts, refused
+    before fast-mail-parser reads it (defect ``fast_parser_refused:EncodedWordFlood``)."""
+
+
+def _fast_tree(data: bytes) -> Any:
+    """fast-mail-parser's tree of ``data``; raises when it refuses (or is not given) it."""
+    if data.count(b"=?") > _MAX_ENCODED_STARTS:
+        raise EncodedWordFlood(f"more than {_MAX_ENCODED_STARTS} encoded-word starts")
+    return fmp.parse_email_tree(data)
 
 
 def mime_trees(messages: list[tuple[bytes, int, bool]]) -> list[Any]:
@@ -214,7 +247,7 @@ def mime_trees(messages: list[tuple[bytes, int, bool]]) -> list[Any]:
     for data, body_offset, clean_header in messages:
         try:
             reduced = mime_fields_only(data, body_offset) if clean_header else None
-            out.append(fmp.parse_email_tree(data if reduced is None else reduced))
+            out.append(_fast_tree(data if reduced is None else reduced))
         except Exception as exc:  # noqa: BLE001 - handed to structure_of, which decides
             out.append(exc)
     return out

@@ -25,13 +25,16 @@ _FROM = re.compile(r"^\s*from\s+(\S+)", re.I)
 # with a character set the search can skip ahead by (an alternation with "^" cannot).
 _BY_AT_START = re.compile(r"by\s+([A-Za-z0-9._\-\[\]:]+)", re.I)
 _BY = re.compile(r"[\s)]by\s+([A-Za-z0-9._\-\[\]:]+)", re.I)
-_PAREN = re.compile(r"^\s*from\s+\S+\s*\(([^)]*)\)", re.I)
+# The comment after the HELO word's blanks, from the word's end: "from HELO (COMMENT)"
+_COMMENT = re.compile(r"\s*+\(([^)]*+)\)")
 _BRACKET_IP = re.compile(r"\[(?:IPv6:)?(" + _IPV4 + r"|[0-9A-Fa-f:]{3,})\]")
 # No digit or dot before or after. The check on what precedes comes after the first digit
 # (two characters back), so that the pattern begins with a digit and a search skips to one.
 _BARE_IP = re.compile(r"(\d(?<![\d.]\d)\d{0,2}\.(?:\d{1,3}\.){2}\d{1,3})(?![\d.])")
-# exim "(helo=x)" and qmail "(HELO x)" alike
-_HELO_EQ = re.compile(r"\(\s*helo\s*[=\s]\s*([^)\s]+)\s*\)", re.I)
+# exim "(helo=x)" and qmail "(HELO x)" alike: "(helo" with blanks, "=" or both after it,
+# then the name: a run that ")" closes after any blanks.
+_HELO_OPEN = re.compile(r"\(\s*+helo(\s*+)(=?)\s*+", re.I)
+_HELO_NAME = re.compile(r"([^)\s]++)(\s*+\))?")
 
 
 class Hop(NamedTuple):
@@ -117,22 +120,64 @@ def _from_clause(text: str) -> tuple[str | None, str | None, str | None]:
     ipm = (_BRACKET_IP.search(rest) or _BARE_IP.search(rest) or _BRACKET_IP.match(helo)
            or _BARE_IP.match(helo))
     ip = ipm.group(1) if ipm else None
-    paren = _PAREN.match(text)
-    words = paren.group(1).split() if paren else []
+    words = (_comment(text, m) or "").split()
     # Exchange writes "from HELO (2603:10b6::28)": an IPv6 address where a PTR name goes
     v6_word = bool(words) and ipv6_address(words[0]) is not None
     if ip is None and v6_word:
         ip = words[0]
-    eq = _HELO_EQ.search(text)
-    if eq:  # exim "(helo=x)" / qmail "(HELO x)": the first word is the rDNS or IP
+    helo_name = _helo_name(text)
+    if helo_name:  # exim "(helo=x)" / qmail "(HELO x)": the first word is the rDNS or IP
         first_word = m.group(1).strip("[]")
-        helo = eq.group(1)
+        helo = helo_name
         rdns = None if _BARE_IP.fullmatch(first_word) or first_word == "unknown" else first_word
     elif words and not v6_word and not words[0].startswith("[") \
             and not _BARE_IP.fullmatch(words[0]):
         rdns = words[0]
     helo = helo.strip("[]") if helo and helo.startswith("[") else helo
     return helo, rdns, ip
+
+
+def _comment(text: str, word: re.Match[str]) -> str | None:
+    r"""The comment that ``^\s*from\s+\S+\s*\(([^)]*)\)`` finds, ``word`` being the
+    ``_FROM`` match: the one after the word and its blanks, else one opened inside the
+    word (the last "(" in it with a ")" somewhere after it), or None.
+
+    Found directly: the pattern, giving the word back one character at a time, would
+    read on from each "(" in the word to the end of the text (quadratic).
+    """
+    after = _COMMENT.match(text, word.end())
+    if after:
+        return after.group(1)
+    last_close = text.rfind(")")
+    opening = text.rfind("(", word.start(1) + 1, min(word.end(), last_close)) \
+        if last_close >= 0 else -1
+    return text[opening + 1:text.index(")", opening)] if opening >= 0 else None
+
+
+def _helo_name(text: str) -> str | None:
+    r"""The name that ``\(\s*helo\s*[=\s]\s*([^)\s]+)\s*\)`` finds, or None.
+
+    In linear time: a name runs to the next blank or ")", so a run that no ")" closes
+    fails for every "(helo" inside it as well and is read once (the pattern would read
+    it again from each of them, and try every split of long blanks: quadratic).
+    """
+    dead = (0, 0)  # the longest-reaching name run [start, end) found not closed
+    opening = _HELO_OPEN.search(text)  # a search a time: most texts have none (no finditer)
+    while opening is not None:
+        # the name after "=" and its blanks; else after the blanks (it may start with "=")
+        starts = [opening.end()] if opening.group(2) else []
+        if opening.group(1):
+            starts.append(opening.start(2))
+        for start in starts:
+            if dead[0] <= start < dead[1]:
+                continue
+            name = _HELO_NAME.match(text, start)
+            if name is not None and name.group(2) is not None:
+                return name.group(1)
+            if name is not None and name.end() > dead[1]:
+                dead = (start, name.end())
+        opening = _HELO_OPEN.search(text, opening.end())
+    return None
 
 
 _INTERNAL_V4 = tuple((int(n.network_address), int(n.broadcast_address)) for n in (

@@ -11,7 +11,9 @@ import re
 # the closing tag at every character). Possessive: an unclosed tag fails without backtracking.
 _SCRIPT = re.compile(r"<(script|style|head)\b[^<]*+(?:<(?!/\1\s*>)[^<]*+)*+</\1\s*>",
                      re.I | re.S)
-_TAG = re.compile(r"<[^>]{0,2000}>", re.S)
+_SCRIPT_OPEN = re.compile(r"<(script|style|head)\b", re.I)
+# Possessive: past 2,000 characters the next one is no ">" either (no backing off).
+_TAG = re.compile(r"<[^>]{0,2000}+>", re.S)
 _BLOCK = re.compile(r"<(?:br|p|div|tr|li|h\d)\b[^>]*>", re.I)
 # Codecs that never decode to a lone surrogate (the common ones: no scan needed).
 _SAFE_CODECS = frozenset({"utf-8", "utf8", "us-ascii", "ascii", "iso-8859-1", "latin-1",
@@ -50,8 +52,37 @@ def decode_bytes(content: bytes, charset: str | None, defects: list[str]) -> str
 
 def html_to_text(markup: str) -> str:
     """Visible text of an HTML body: scripts/styles dropped, tags removed, entities decoded."""
-    markup = _SCRIPT.sub(" ", markup)
-    markup = _BLOCK.sub("\n", markup)
-    text = html.unescape(_TAG.sub(" ", markup))
+    markup = _without_scripts(markup)
+    # No tag ends after the last ">": the "<"s after it are left out of the searches,
+    # where each would be read on to the end (a "<br": quadratic) or 2,000 characters.
+    end = markup.rfind(">") + 1
+    head, tail = (markup[:end], markup[end:]) if markup.find("<", end) >= 0 else (markup, "")
+    text = html.unescape(_TAG.sub(" ", _BLOCK.sub("\n", head)) + tail)
     # Each line's spaces collapsed, blank lines dropped (split/join beats a regex 3x here).
     return "\n".join(filter(None, [" ".join(line.split()) for line in text.split("\n")]))
+
+
+def _without_scripts(markup: str) -> str:
+    """``_SCRIPT.sub(" ", markup)``: each script, style and head element replaced by a
+    space, an unclosed one kept; in linear time.
+
+    An opening tag that no closing tag follows is read to the end of the markup, and any
+    later opening of the same name (a closing tag matches its letters in any case) would
+    be read to the end in vain: each name is read so at most once, not once per opening
+    tag (quadratic).
+    """
+    pieces: list[str] = []
+    done = at = 0  # markup[:done] is in pieces; openings are searched from ``at``
+    unclosed: set[str] = set()
+    while (opening := _SCRIPT_OPEN.search(markup, at)) is not None:
+        at = opening.end()
+        name = opening.group(1).lower()
+        if name in unclosed:
+            continue
+        element = _SCRIPT.match(markup, opening.start())
+        if element is None:
+            unclosed.add(name)
+            continue
+        pieces += (markup[done:opening.start()], " ")
+        done = at = element.end()
+    return "".join(pieces) + markup[done:] if pieces else markup

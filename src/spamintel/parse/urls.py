@@ -10,7 +10,9 @@ from spamintel.domains import registered_domain, url_host
 _URL = re.compile(
     r"""(?:https?://|www\.)[^\s<>"'`{}|\\^\[\]()]{2,2000}""", re.I
 )
-_HREF = re.compile(r"""href\s*=\s*["']?\s*([^"'\s>]+)""", re.I)
+# Possessive: the blanks around an optional quote are one run to the pattern (backing
+# off, it would try every split of a long run of blanks: quadratic).
+_HREF = re.compile(r"""href\s*+=\s*+["']?\s*+([^"'\s>]+)""", re.I)
 # Where a URL can start: "http" covers both schemes in one search (the pattern then
 # checks for "://" or "s://"; its letters have no other case-folded forms).
 _STARTS = ("http", "www.")
@@ -26,22 +28,24 @@ _IDENTIFIERS = re.compile(
 
 def _scan(text: str, low: str, starts: tuple[str, ...], pattern: re.Pattern[str]) -> list[str]:
     """Match ``pattern`` only where a cheap substring search of the lower-cased text
-    ``low`` finds a candidate start."""
-    found: list[tuple[int, int, str]] = []
+    ``low`` finds a candidate start, and not inside the last match: "www." inside an
+    already matched "http://www." is not new (and a text of "www.www.…" is read once,
+    not up to 2,000 characters from each)."""
+    found: list[int] = []
     for token in starts:
         i = low.find(token)
         while i >= 0:
-            m = pattern.match(text, i)
-            if m:
-                found.append((i, m.end(), m.group(m.lastindex or 0)))
+            found.append(i)
             i = low.find(token, i + len(token))
     found.sort()
     out: list[str] = []
     covered = -1
-    for start, end, url in found:
-        if start >= covered:  # "www." inside an already matched "http://www." is not new
-            out.append(url)
-            covered = end
+    for start in found:
+        if start >= covered:
+            m = pattern.match(text, start)
+            if m:
+                out.append(m.group(m.lastindex or 0))
+                covered = m.end()
     return out
 
 
