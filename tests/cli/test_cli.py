@@ -95,7 +95,7 @@ def test_obvious_mistakes_are_one_line_usage_errors(tmp_path):
              "no store at"),
             (["query", "--store", str(store), "--format", "xml", "SELECT 1"],
              "'xml' is not one of"),
-            (["report", "--store", str(store), "--month", "2011-03"], "holds no events yet"),
+            (["report", "--store", str(store), "--month", "2011-03"], "holds no dated events yet"),
             (["export", "--store", str(store), "--out", str(a_file)], "is a file, not a folder"),
             (["simulate", "--out", str(tmp_path / "w"), "--start", "2011/03/16"],
              "expected YYYY-MM-DD"),
@@ -125,3 +125,28 @@ def test_a_report_of_a_month_outside_the_store_names_the_months_it_holds(tmp_pat
                               "--out", str(tmp_path / "r")])
     assert res.exit_code == 2 and "no data for month 2009-01 (months held: 2007-04" in _said(res)
     assert not (tmp_path / "r").exists()
+
+
+def test_a_report_holds_the_analysis_months_and_warns_of_events_after_it(tmp_path):
+    from datetime import date
+
+    from spamintel.analyze import analyze
+    from spamintel.analyze.synthetic import SynthWorld, build_store
+    from spamintel.config import AnalyzeConfig, Config
+
+    w = SynthWorld(start=date(2011, 3, 1), end=date(2011, 3, 20),
+                   shares={"trap-a": 6e-8, "mx-feed": 1.5e-8})
+    store, _ = build_store(tmp_path / "s", w)
+    analyze(store, Config(analyze=AnalyzeConfig(run_attribution=False)))
+    mail = tmp_path / "mail"
+    mail.mkdir()
+    (mail / "late.eml").write_bytes(
+        b"From: a@b.example\r\nTo: c@d.example\r\nSubject: late\r\n"
+        b"Date: Tue, 10 May 2011 10:00:00 +0000\r\n\r\nbuy now\r\n")
+    assert runner.invoke(app, ["ingest", str(mail), "--store", str(store.path),
+                               "--no-progress"]).exit_code == 0
+    res = runner.invoke(app, ["report", "--store", str(store.path), "--month", "2011-05",
+                              "--out", str(tmp_path / "r")], env={"COLUMNS": "1000"})
+    said = _said(res)
+    assert res.exit_code == 2 and "no data for month 2011-05 (months held: 2011-03" in said
+    assert "the store holds events up to 2011-05-10, the analysis up to 2011-03-20" in said

@@ -84,3 +84,14 @@ def test_stored_displacement_reads_as_a_list_whatever_it_holds():
     assert parse_displaced([{"botnet": "Bagle"}]) == [{"botnet": "Bagle"}]
     assert parse_displaced(None) == [] and parse_displaced("{}") == []
     assert parse_displaced("not json") == []
+
+
+def test_an_estimate_and_a_count_of_what_the_sensors_saw_make_no_change():
+    from spamintel.report.intel import headline_change
+
+    base = {"spam_rate": None, "botnet_share": None, "virus_rate_1_in": None,
+            "phishing_rate_1_in": None, "malicious_link_share": None}
+    est = {**base, "global_spam_per_day": {"value": 35_000.0, "unit": "messages"}}
+    seen = {**base, "global_spam_per_day": {"value": 35.0, "unit": "messages observed"}}
+    assert headline_change(seen, est)["global_spam_per_day_relative"] is None
+    assert headline_change(est, est)["global_spam_per_day_relative"] == 0.0

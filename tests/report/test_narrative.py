@@ -76,7 +76,12 @@ def test_a_month_without_spam_says_so(march):
     f["headline"] = dict(march["headline"])
     f["headline"]["global_spam_per_day"] = {"value": None, "low": None, "high": None,
                                             "unit": None, "basis": "observed"}
+    f["totals"] = {**march["totals"], "spam": 0}
     assert narrative(f)[0] == "In March 2011 the sensors saw no spam."
+    # spam ingested after the last analysis: not "no spam"
+    f["totals"] = {**march["totals"], "spam": 1234}
+    assert narrative(f)[0] == ("No analysis covers March 2011: its 1,234 spam messages came "
+                               "after the last one.")
     # a month of a ham-only feed: its spam series exists and is zero
     f["headline"]["global_spam_per_day"] = {"value": 0.0, "low": 0.0, "high": 0.0,
                                             "unit": "messages", "basis": "observed"}

@@ -9,6 +9,7 @@ import typer
 from spamintel.cli._app import app, existing_store, folder_to_write
 from spamintel.report import collect, write_report
 from spamintel.report.figures import normalize_month
+from spamintel.report.intel import analysed_span, held_months
 from spamintel.report.render import check_formats
 from spamintel.store import Store
 
@@ -37,11 +38,18 @@ def report_cmd(
 
 
 def _check_month_held(store: Store, month: str) -> None:
-    """A month the store's events do not reach is a usage error, as in the API."""
-    span = store.day_span()
-    if span is None:
-        raise typer.BadParameter(f"store {store.path} holds no events yet", param_hint="--store")
-    first, last = (d.strftime("%Y-%m") for d in span)
-    if not first <= month <= last:
-        raise typer.BadParameter(f"no data for month {month} (months held: {first} to {last})",
-                                 param_hint="--month")
+    """A month the store does not hold (by the analysis's calendar, as in the API) is a
+    usage error; events newer than the analysis are a warning."""
+    con = store.connect()
+    held = held_months(con)
+    if not held:
+        raise typer.BadParameter(f"store {store.path} holds no dated events yet",
+                                 param_hint="--store")
+    analysed, span = analysed_span(con), store.day_span()
+    if analysed and span and span[1] > analysed[1]:
+        typer.echo(f"warning: the store holds events up to {span[1]}, the analysis up to "
+                   f"{analysed[1]}: run `spamintel analyze` again for figures of them",
+                   err=True)
+    if month not in held:
+        raise typer.BadParameter(f"no data for month {month} (months held: {held[0]} to "
+                                 f"{held[-1]})", param_hint="--month")

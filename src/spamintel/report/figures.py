@@ -190,7 +190,7 @@ def collect(store: Store, month: str, acfg: AnalyzeConfig | None = None) -> dict
     figures: dict[str, Any] = {"month": month, "previous_month": intel.previous_month(month),
                                "data_source": _data_source(con, names, acfg)}
     figures.update(_traffic(con, p, _mixed(con, names, acfg)))
-    figures["totals"].update(_covered(store.day_span(), start, end))
+    figures["totals"].update(_covered(intel.analysed_span(con) or store.day_span(), start, end))
     a = intel.load_analysis(store, acfg, con)
     figures["headline"] = intel.headline(a, month)
     figures["headline_previous"] = intel.headline(a, figures["previous_month"])

@@ -44,12 +44,34 @@ def load_analysis(store: Store, acfg: AnalyzeConfig | None = None,
     return out
 
 
+def has_view(con: duckdb.DuckDBPyConnection, name: str) -> bool:
+    """Whether the store holds view ``name`` (an analysis table, ``events``...)."""
+    found = con.execute("SELECT count(*) FROM duckdb_views() WHERE view_name = ?",
+                        [name]).fetchone()
+    return bool(found and found[0])
+
+
+def held_months(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """The months (``YYYY-MM``) a report can cover, oldest first: those of the analysis's
+    daily series (its calendar leaves long gaps out), else those with events."""
+    source = "series_daily" if has_view(con, "series_daily") else "events"
+    return [r[0] for r in con.execute(
+        f"SELECT DISTINCT strftime(day, '%Y-%m') AS m FROM {source} "
+        "WHERE day IS NOT NULL ORDER BY m").fetchall()]
+
+
+def analysed_span(con: duckdb.DuckDBPyConnection) -> tuple[date, date] | None:
+    """The first and last day of the analysis's calendar; None when not analysed."""
+    if not has_view(con, "series_daily"):
+        return None
+    row = con.execute("SELECT min(day), max(day) FROM series_daily").fetchone()
+    return (row[0], row[1]) if row and row[0] is not None else None
+
+
 def data_source(con: duckdb.DuckDBPyConnection) -> str | None:
     """What the sensors are when not real (a simulated world), as the analysis recorded
     it in ``analysis_run``; None for real sensors or a store not analysed."""
-    found = con.execute("SELECT count(*) FROM duckdb_views() WHERE view_name = "
-                        "'analysis_run'").fetchone()
-    if not (found and found[0]):
+    if not has_view(con, "analysis_run"):
         return None
     row = con.execute("SELECT data_source FROM analysis_run LIMIT 1").fetchone()
     return row[0] if row else None
@@ -107,10 +129,12 @@ def headline_change(now: dict[str, Any], prev: dict[str, Any]) -> dict[str, floa
     def rel(a, b):
         return None if a is None or not b else a / b - 1
 
+    spam_now, spam_prev = now["global_spam_per_day"], prev["global_spam_per_day"]
     return {
         "spam_rate_points": diff(now["spam_rate"], prev["spam_rate"]),
-        "global_spam_per_day_relative": rel(now["global_spam_per_day"]["value"],
-                                            prev["global_spam_per_day"]["value"]),
+        # an estimate and a count of what the sensors saw are no change of each other
+        "global_spam_per_day_relative": rel(spam_now["value"], spam_prev["value"])
+        if spam_now.get("unit") == spam_prev.get("unit") else None,
         "botnet_share_points": diff(now["botnet_share"], prev["botnet_share"]),
         "virus_rate_1_in_relative": rel(now["virus_rate_1_in"], prev["virus_rate_1_in"]),
         "phishing_rate_1_in_relative": rel(now["phishing_rate_1_in"],
@@ -132,7 +156,8 @@ def botnets(a: dict[str, list[dict]], month: str) -> list[dict[str, Any]]:
         if m != month or scope != "botnet":
             continue
         spd = _interval(row)
-        before = _interval(est.get((prev, "botnet", name)))["value"]
+        earlier = _interval(est.get((prev, "botnet", name)))
+        before = earlier["value"] if earlier["unit"] == spd["unit"] else None
         pop = pops.get(name)
         out.append({
             "name": name,

@@ -146,10 +146,13 @@ def _volume(f: dict[str, Any]) -> str:
                 f"{_change(ch['global_spam_per_day_relative'], prev)}."
                 f"{_span(f)}{_blind_days(f)}")
     if not g.get("value"):
+        if g.get("value") is None and f["totals"].get("spam"):  # ingested since the analysis
+            return (f"No analysis covers {month_name(f['month'])}: its "
+                    f"{f['totals']['spam']:,} spam messages came after the last one.")
         return f"In {month_name(f['month'])} the sensors saw no spam."
     return (f"In {month_name(f['month'])} the sensors saw {per_day(g['value'])} spam messages "
             f"per day{_change(ch['global_spam_per_day_relative'], prev)}; no "
-            f"calibration was given, so no world total is estimated.{_span(f)}")
+            f"calibration covers this month, so no world total is estimated.{_span(f)}")
 
 
 def _rates(f: dict[str, Any]) -> str:

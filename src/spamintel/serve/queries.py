@@ -11,7 +11,7 @@ from typing import Any
 
 import duckdb
 
-from spamintel.report.intel import parse_displaced
+from spamintel.report.intel import has_view, held_months, parse_displaced
 from spamintel.report.traits import describe, parse_traits
 from spamintel.store import dict_rows
 
@@ -19,19 +19,8 @@ Con = duckdb.DuckDBPyConnection
 Row = dict[str, Any]
 
 
-def has_table(con: Con, name: str) -> bool:
-    """Whether the store holds view ``name`` (an analysis table, ``events``...)."""
-    found = con.execute("SELECT count(*) FROM duckdb_views() WHERE view_name = ?",
-                        [name]).fetchone()
-    return bool(found and found[0])
-
-
-def months(con: Con) -> list[str]:
-    """Months (``YYYY-MM``) with a daily series, else with events, oldest first."""
-    source = "series_daily" if has_table(con, "series_daily") else "events"
-    return [r[0] for r in con.execute(
-        f"SELECT DISTINCT strftime(day, '%Y-%m') AS m FROM {source} "
-        "WHERE day IS NOT NULL ORDER BY m").fetchall()]
+has_table = has_view
+months = held_months  # the report's rule, so the CLI and the API hold the same months
 
 
 def botnet_names(con: Con) -> list[str]:
