@@ -8,14 +8,20 @@ from spamintel.testing import sample_corpus
 runner = CliRunner()
 
 
-def test_ingest_query_report(tmp_path):
+def _ingested(tmp_path, n: int) -> str:
+    """A store of ``n`` messages of the sample corpus, ingested by the command."""
     mail = tmp_path / "mail"
     mail.mkdir()
-    for name, data in sample_corpus(40):
+    for name, data in sample_corpus(n):
         (mail / name).write_bytes(data)
     store = str(tmp_path / "s")
     res = runner.invoke(app, ["ingest", str(mail), "--store", store, "--no-progress"])
     assert res.exit_code == 0, res.output
+    return store
+
+
+def test_ingest_query_report(tmp_path):
+    store = _ingested(tmp_path, 40)
     res = runner.invoke(app, ["query", "--store", store, "--format", "json",
                               "SELECT count(*) AS n FROM events"])
     assert res.exit_code == 0 and json.loads(res.stdout.strip()) == {"n": 40}
@@ -114,13 +120,7 @@ def test_obvious_mistakes_are_one_line_usage_errors(tmp_path):
 
 
 def test_a_report_of_a_month_outside_the_store_names_the_months_it_holds(tmp_path):
-    mail = tmp_path / "mail"
-    mail.mkdir()
-    for name, data in sample_corpus(5):
-        (mail / name).write_bytes(data)
-    store = str(tmp_path / "s")
-    assert runner.invoke(app, ["ingest", str(mail), "--store", store,
-                               "--no-progress"]).exit_code == 0
+    store = _ingested(tmp_path, 5)
     res = runner.invoke(app, ["report", "--store", store, "--month", "2009-01",
                               "--out", str(tmp_path / "r")])
     assert res.exit_code == 2 and "no data for month 2009-01 (months held: 2007-04" in _said(res)
