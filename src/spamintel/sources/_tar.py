@@ -24,6 +24,9 @@ MAX_CHAIN = 8
 _RECORDS = frozenset({tarfile.GNUTYPE_LONGNAME, tarfile.GNUTYPE_LONGLINK, tarfile.XHDTYPE,
                       tarfile.XGLTYPE, tarfile.SOLARIS_XHDTYPE})
 _SKIP_CHUNK = 1 << 16
+# the header errors after which tarfile ends a stream without a word (absent from typeshed)
+_DAMAGED = (tarfile.InvalidHeaderError,  # type: ignore[attr-defined]
+            tarfile.TruncatedHeaderError)  # type: ignore[attr-defined]
 
 
 class _Stream(Protocol):
@@ -48,8 +51,8 @@ class BoundedTarInfo(tarfile.TarInfo):
         """The next header; a damaged or cut one is noted on the archive (``tarfile``
         ends a stream there without a word when it is not the first)."""
         try:
-            return super().fromtarfile(tar)  # type: ignore[return-value]
-        except (tarfile.InvalidHeaderError, tarfile.TruncatedHeaderError):
+            return super().fromtarfile(tar)
+        except _DAMAGED:
             tar.damaged = tar.offset
             raise
 
