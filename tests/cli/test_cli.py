@@ -150,3 +150,16 @@ def test_a_report_holds_the_analysis_months_and_warns_of_events_after_it(tmp_pat
     said = _said(res)
     assert res.exit_code == 2 and "no data for month 2011-05 (months held: 2011-03" in said
     assert "the store holds events up to 2011-05-10, the analysis up to 2011-03-20" in said
+
+
+def test_a_calibration_that_covers_nothing_in_the_data_is_warned_of(tmp_path):
+    store = _ingested(tmp_path, 5)
+    cal = tmp_path / "cal.toml"
+    for text in ("[calibration]\nsensor_shares = {nope = 1e-6}\n",
+                 "[calibration]\nreference_start = '1999-01-01'\nreference_end = '1999-01-31'"
+                 "\nreference_per_day = 5e10\n"):
+        cal.write_text(text)
+        res = runner.invoke(app, ["analyze", "--store", store, "--calibration", str(cal),
+                                  "--no-attribution"])
+        assert res.exit_code == 0, res.output
+        assert "warning: the calibration given covers no sensor or day of the data" in res.output

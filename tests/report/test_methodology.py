@@ -22,7 +22,7 @@ def test_without_calibration_volumes_are_said_to_be_observed(march):
     f["headline"] = dict(march["headline"])
     f["headline"]["global_spam_per_day"] = {"value": 5.0, "unit": "messages observed",
                                             "basis": "observed"}
-    assert methodology(f)[0].startswith("No calibration was configured")
+    assert methodology(f)[0].startswith("No calibration covers this month")
 
 
 def test_without_a_mixed_feed_the_rates_are_said_to_be_of_the_mail_seen(march):

@@ -20,7 +20,8 @@ def methodology(f: dict[str, Any]) -> list[str]:
                   "itself, in attribution, or in where one level ends and the next begins, "
                   "so the true figure lies outside them more often than one day in twenty.")
     else:
-        volume = ("No calibration was configured, so volumes are what the sensors observed, "
+        volume = ("No calibration covers this month (none was configured, or it names no "
+                  "sensor that saw mail then), so volumes are what the sensors observed, "
                   f"in {unit}, not world totals.")
     return [
         volume,
