@@ -48,13 +48,7 @@ def ingest_cmd(
                                          "abuse desk's mailbox); [sources] unwrap_attached."),
 ) -> None:
     """Parse, fingerprint and store every message; re-runs add nothing already stored."""
-    missing = [str(p) for p in sources if not p.exists()]
-    if missing and not follow:  # a spool to follow may not be made yet
-        raise typer.BadParameter(f"no such file or folder: {', '.join(missing)}",
-                                 param_hint="SOURCES")
-    folder_to_write(store, "--store")
-    if follow and engine is Engine.spark:
-        raise typer.BadParameter("--follow runs on the local engine", param_hint="--engine")
+    _check(sources, store, follow, engine)
     if follow:
         from spamintel.sources.trap.feeder import follow_forever
 
@@ -74,6 +68,18 @@ def ingest_cmd(
         f"stored {stats.stored} events, skipped {stats.skipped} already stored, "
         f"quarantined {stats.quarantined}; parse paths {stats.parse_paths}"
     )
+
+
+def _check(sources: list[Path], store: Path, follow: bool, engine: Engine) -> None:
+    """Usage errors: a source that does not exist (a spool to follow may not be made
+    yet), a store that is a file, --follow on Spark."""
+    missing = [str(p) for p in sources if not p.exists()]
+    if missing and not follow:
+        raise typer.BadParameter(f"no such file or folder: {', '.join(missing)}",
+                                 param_hint="SOURCES")
+    folder_to_write(store, "--store")
+    if follow and engine is Engine.spark:
+        raise typer.BadParameter("--follow runs on the local engine", param_hint="--engine")
 
 
 def _warn_without_ipdata(cfg: Config) -> None:
