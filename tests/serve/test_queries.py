@@ -6,6 +6,7 @@ from datetime import date
 
 import pytest
 
+from spamintel.report.intel import held_months
 from spamintel.serve import queries
 from spamintel.store import Store
 
@@ -16,7 +17,7 @@ def con(store):
 
 
 def test_months_and_botnets(con, hostile):
-    assert queries.months(con) == ["2011-01", "2011-02", "2011-03"]
+    assert held_months(con) == ["2011-01", "2011-02", "2011-03"]
     names = queries.botnet_names(con)
     assert {"Bagle", "Cutwail", "Lethic", "Rustock", hostile.botnet} == set(names)
 
@@ -62,7 +63,7 @@ def test_botnet_detail(con, hostile):
 
 def test_a_store_without_analysis_reads_empty(tmp_path):
     con = Store(tmp_path / "empty").connect()
-    assert queries.months(con) == []
+    assert held_months(con) == []
     assert queries.botnet_names(con) == []
     assert queries.botnet_detail(con, "Rustock") == {
         "name": "Rustock", "months": [], "daily": [], "bots": [], "events": [],

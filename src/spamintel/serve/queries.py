@@ -11,7 +11,7 @@ from typing import Any
 
 import duckdb
 
-from spamintel.report.intel import has_view, held_months, parse_displaced
+from spamintel.report.intel import has_view, parse_displaced
 from spamintel.report.traits import describe, parse_traits
 from spamintel.store import dict_rows
 
@@ -19,14 +19,12 @@ Con = duckdb.DuckDBPyConnection
 Row = dict[str, Any]
 
 
-has_table = has_view
-months = held_months  # the report's rule, so the CLI and the API hold the same months
 
 
 def botnet_names(con: Con) -> list[str]:
     """Every botnet named in the daily series, the events or the sender clusters."""
     parts = [f"SELECT botnet FROM {t}" for t in ("series_daily", "botnet_events",
-                                                  "botnet_clusters") if has_table(con, t)]
+                                                  "botnet_clusters") if has_view(con, t)]
     if not parts:
         return []
     union = " UNION ".join(parts)
@@ -39,7 +37,7 @@ def daily(con: Con, start: date | None = None, end: date | None = None,
           botnet: str | None = None) -> list[Row]:
     """Daily series rows (global, non-botnet and per botnet) from ``start`` to ``end``
     inclusive, observed messages and the estimate with its interval."""
-    if not has_table(con, "series_daily"):
+    if not has_view(con, "series_daily"):
         return []
     return dict_rows(con, """
         SELECT day, scope, botnet, observed, estimated, low, high, unit FROM series_daily
@@ -50,7 +48,7 @@ def daily(con: Con, start: date | None = None, end: date | None = None,
 
 def bots_daily(con: Con, botnet: str) -> list[Row]:
     """``botnet``'s bots per day: distinct IPs seen and the population estimate."""
-    if not has_table(con, "populations"):
+    if not has_view(con, "populations"):
         return []
     return dict_rows(con, """
         SELECT start AS day, ips_observed, estimate, low, high, method FROM populations
@@ -59,7 +57,7 @@ def bots_daily(con: Con, botnet: str) -> list[Row]:
 
 def botnet_months(con: Con, botnet: str) -> list[Row]:
     """``botnet``'s spam per day (with interval) and bots, month by month."""
-    if not (has_table(con, "estimates") and has_table(con, "populations")):
+    if not (has_view(con, "estimates") and has_view(con, "populations")):
         return []
     return dict_rows(con, """
         SELECT e.month, e.observed_per_day, e.value AS spam_per_day, e.low, e.high, e.unit,
@@ -75,7 +73,7 @@ def events(con: Con, type_: str | None = None, botnet: str | None = None,
            month: str | None = None) -> list[Row]:
     """Detected events, oldest first, optionally of one type, botnet or month; each
     with the botnets that took over after it (``displaced_to``)."""
-    if not has_table(con, "botnet_events"):
+    if not has_view(con, "botnet_events"):
         return []
     rows = dict_rows(con, """
         SELECT type, scope, botnet, date, event_time AS time, magnitude, magnitude_relative,
@@ -97,7 +95,7 @@ def campaigns(con: Con, month: str | None = None, botnet: str | None = None,
               limit: int = 50) -> list[Row]:
     """The largest campaigns (of ``month`` when given, counting that month's mail),
     optionally those ``botnet`` sent; subjects and domains are message text."""
-    if not (has_table(con, "campaigns") and has_table(con, "campaign_daily")):
+    if not (has_view(con, "campaigns") and has_view(con, "campaign_daily")):
         return []
     return dict_rows(con, """
         SELECT c.campaign_id, sum(d.messages) AS messages, any_value(c.category) AS category,
@@ -114,7 +112,7 @@ def campaigns(con: Con, month: str | None = None, botnet: str | None = None,
 
 def clusters(con: Con, botnet: str) -> list[Row]:
     """``botnet``'s sender clusters with their traits (as stored, and in words)."""
-    if not has_table(con, "botnet_clusters"):
+    if not has_view(con, "botnet_clusters"):
         return []
     rows = dict_rows(con, """
         SELECT cluster_id, signature, ips, messages, first_seen, traits FROM botnet_clusters

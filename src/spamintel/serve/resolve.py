@@ -20,7 +20,7 @@ def snapshot(request: Request) -> Snapshot:
 
 def months(snap: Snapshot) -> list[str]:
     """The store's months, oldest first (read once per snapshot)."""
-    return snap.memo("months", lambda: snap.read(queries.months))
+    return snap.memo("months", lambda: snap.read(intel.held_months))  # the CLI's months
 
 
 def data_source(snap: Snapshot) -> str | None:
