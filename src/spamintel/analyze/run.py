@@ -38,6 +38,7 @@ class AnalysisSummary:
     calibration: str = "none"
     unit: str = "messages"
     mixed_sensors: list[str] = field(default_factory=list)
+    estimated: bool = False  # some world estimate was made (a calibration covered data)
     tables: dict[str, int] = field(default_factory=dict)
     attribution: Any = None
     seconds: dict[str, float] = field(default_factory=dict)
@@ -225,5 +226,6 @@ def analyze(store: Store, cfg: Config | None = None) -> AnalysisSummary:
     summary.days = len({r["day"] for r in tables["series_daily"]})
     summary.botnets = sorted({r["botnet"] for r in tables["series_daily"] if r["botnet"]})
     summary.events = len(tables["botnet_events"])
+    summary.estimated = any(r["value"] is not None for r in tables["estimates"])
     summary.seconds["total"] = time.perf_counter() - t
     return summary

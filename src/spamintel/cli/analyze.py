@@ -38,28 +38,17 @@ def analyze_cmd(
             load_signatures(cfg.attribute.signature_dirs, cfg.attribute.builtin_signatures)
         except SignatureError as exc:
             raise typer.BadParameter(str(exc), param_hint="--config") from exc
-    db = Store(existing_store(store))
-    summary = analyze(db, cfg)
+    summary = analyze(Store(existing_store(store)), cfg)
     typer.echo(f"{summary.days} days, {len(summary.botnets)} botnets "
                f"({', '.join(summary.botnets[:12])}), {summary.events} events; "
                f"calibration: {summary.calibration}, unit: {summary.unit}; mixed sensors: "
                f"{', '.join(summary.mixed_sensors) or 'none'}"
                f"{' (configured)' if cfg.analyze.calibration.mixed_sensors else ''}")
     cal = cfg.analyze.calibration
-    if (cal.sensor_shares or cal.reference_per_day) and not _estimated(db):
+    if (cal.sensor_shares or cal.reference_per_day) and not summary.estimated:
         typer.echo("warning: the calibration given covers no sensor or day of the data "
                    "(sensor names, reference period): the figures are what the sensors "
                    "observed", err=True)
     for name, n in summary.tables.items():
         typer.echo(f"  table {name}: {n} rows")
     typer.echo(f"  {summary.seconds['total']:.1f} s")
-
-
-def _estimated(store: Store) -> bool:
-    """Whether the analysis gave any world estimate (a calibration that names no sensor of
-    the data, or a reference period outside it, gives none)."""
-    if "estimates" not in store.table_names():
-        return False
-    row = store.connect().execute(
-        "SELECT count(*) FROM estimates WHERE value IS NOT NULL").fetchone()
-    return bool(row and row[0])
