@@ -21,13 +21,13 @@ T = TypeVar("T")
 
 def checked(default: Any, *, lo: float | None = None, hi: float | None = None,
              open_low: bool = False, choices: tuple[str, ...] = (), path: str = "",
-             date: bool = False) -> Any:
+             iso_date: bool = False) -> Any:
     """A field whose value from a file is checked beyond its type: numbers (or a table's
     numbers) within ``lo``..``hi`` (above ``lo`` when ``open_low``), one of ``choices``,
-    a ``path`` that exists (``file`` or ``dir``; empty means the built-in one), an ISO
-    ``date``. A callable ``default`` is a factory (a table)."""
+    a ``path`` that exists (``file`` or ``dir``; empty means the built-in one), an
+    ``iso_date``. A callable ``default`` is a factory (a table)."""
     meta = {"lo": lo, "hi": hi, "open_low": open_low, "choices": choices, "path": path,
-            "date": date}
+            "iso_date": iso_date}
     if callable(default):
         return field(default_factory=default, metadata=meta)
     return field(default=default, metadata=meta)
@@ -132,8 +132,8 @@ class CalibrationConfig:
     unit: str = checked("messages", choices=("messages", "recipients"))
     sensor_shares: dict[str, float] = checked(dict, lo=0, hi=1, open_low=True)
     share_rel_error: float = checked(0.0, lo=0)
-    reference_start: str = checked("", date=True)
-    reference_end: str = checked("", date=True)
+    reference_start: str = checked("", iso_date=True)
+    reference_end: str = checked("", iso_date=True)
     reference_per_day: float = checked(0.0, lo=0)
     mixed_sensors: tuple[str, ...] = ()
     data_source: str = ""
@@ -284,7 +284,7 @@ def _problem(value: Any, meta: Any) -> str:
                 return f"must be at most {hi}"
         if meta.get("choices") and item not in meta["choices"]:
             return f"must be one of {', '.join(meta['choices'])}"
-        if meta.get("date") and item and not _is_iso_date(item):
+        if meta.get("iso_date") and item and not _is_iso_date(item):
             return "must be a date (YYYY-MM-DD)"
         kind = meta.get("path")
         if kind and item and not (Path(item).is_file() if kind == "file"
